@@ -1,0 +1,185 @@
+package dev.weir.proxy;
+
+import dev.weir.api.v1.Hello;
+import dev.weir.proxy.config.SnapshotValidator;
+import dev.weir.proxy.control.ConfigApplier;
+import dev.weir.proxy.control.ControlPlaneClient;
+import dev.weir.proxy.control.ReconnectBackoff;
+import dev.weir.proxy.listen.ListenerSet;
+import dev.weir.proxy.relay.RelaySettings;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The weir-proxy program. */
+@Command(
+    name = "weir-proxy",
+    mixinStandardHelpOptions = true,
+    versionProvider = WeirProxy.Version.class,
+    description = {
+      "Relays client TCP connections to backends, as configured by a Weir control plane.",
+      "Keeps serving its last configuration while the control plane is away."
+    },
+    footer = {
+      "", "Example:",
+      "  weir-proxy --control-plane 10.0.0.1:9900 --id edge-1 --bind-address 0.0.0.0"
+    })
+public final class WeirProxy implements Callable<Integer>, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(WeirProxy.class);
+  private static final Pattern PROXY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+  @Option(names = "--control-plane", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9900",
+      description = "Control plane to connect to (default: ${DEFAULT-VALUE}).")
+  String controlPlane;
+
+  @Option(names = "--id", paramLabel = "NAME",
+      description = "Proxy id, unique in the fleet: [A-Za-z0-9._-]{1,128} (default: host name).")
+  String id;
+
+  @Option(names = "--bind-address", paramLabel = "IP",
+      description = "Address to bind every pool's port on (default: each pool's listen host, "
+          + "or all interfaces).")
+  String bindAddress;
+
+  @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "How often to report stats to the control plane (default: ${DEFAULT-VALUE}).")
+  Duration statsInterval;
+
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "3s",
+      converter = DurationConverter.class,
+      description = "Time allowed to connect to a backend before trying another "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration connectTimeout;
+
+  @Option(names = "--event-loops", paramLabel = "N",
+      description = "Event-loop threads relaying traffic (default: number of cores).")
+  int eventLoops = Runtime.getRuntime().availableProcessors();
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private EventLoopGroup group;
+  private ListenerSet listeners;
+  private ManagedChannel channel;
+  private ScheduledExecutorService scheduler;
+  private ControlPlaneClient client;
+  private boolean closed;
+
+  public static void main(String[] args) {
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    System.exit(new CommandLine(new WeirProxy()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    start();
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "weir-proxy-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** Starts serving; the first listeners open when the control plane's snapshot arrives. */
+  public synchronized void start() throws Exception {
+    if (id == null) {
+      id = InetAddress.getLocalHost().getHostName();
+    }
+    if (!PROXY_ID.matcher(id).matches()) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--id must be 1..128 of [A-Za-z0-9._-], got '" + id + "'");
+    }
+    if (eventLoops < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--event-loops must be at least 1, got " + eventLoops);
+    }
+    Transport transport = Transport.best();
+    group = transport.newEventLoopGroup(eventLoops, "weir-relay");
+    RelaySettings relay = new RelaySettings(transport.channelClass(), connectTimeout, 3);
+    listeners = new ListenerSet(group, transport, relay, bindAddress);
+
+    channel = NettyChannelBuilder.forTarget(controlPlane)
+        .usePlaintext()
+        .keepAliveTime(20, TimeUnit.SECONDS)
+        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .build();
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "weir-control-client");
+      t.setDaemon(true);
+      return t;
+    });
+    ConfigApplier applier = new ConfigApplier() {
+      @Override
+      public void apply(dev.weir.api.v1.ConfigSnapshot snapshot)
+          throws dev.weir.proxy.config.InvalidConfigException {
+        listeners.apply(SnapshotValidator.validate(snapshot));
+      }
+
+      @Override
+      public long version() {
+        return listeners.version();
+      }
+
+      @Override
+      public List<dev.weir.api.v1.BackendStats> backendStats() {
+        return listeners.backendStats();
+      }
+    };
+    Hello hello = Hello.newBuilder()
+        .setProxyId(id)
+        .setHostname(InetAddress.getLocalHost().getHostName())
+        .setVersion(Version.weirVersion())
+        .build();
+    client = new ControlPlaneClient(channel, controlPlane, hello, applier, scheduler,
+        statsInterval,
+        new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(5),
+            () -> ThreadLocalRandom.current().nextDouble()),
+        Clock.systemUTC());
+    client.start();
+    log.info("weir-proxy {} started: transport {}, {} event loops, control plane {}", id,
+        transport.name(), eventLoops, controlPlane);
+  }
+
+  /** Stops the control stream, closes listeners and connections, stops the event loops. */
+  @Override
+  public synchronized void close() {
+    if (closed || client == null) {
+      return;
+    }
+    closed = true;
+    log.info("weir-proxy {} stopping", id);
+    client.close();
+    listeners.close();
+    scheduler.shutdownNow();
+    channel.shutdownNow();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    stopped.countDown();
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    static String weirVersion() {
+      String v = WeirProxy.class.getPackage().getImplementationVersion();
+      return v == null ? "dev" : v;
+    }
+
+    @Override
+    public String[] getVersion() {
+      return new String[] {"weir-proxy " + weirVersion()};
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package dev.weir.proxy.config;
+
+import dev.weir.api.v1.Algorithm;
+import dev.weir.api.v1.Backend;
+import dev.weir.api.v1.BackendState;
+import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.Pool;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a snapshot from the control plane into a {@link ProxyConfig}, or explains why it can't.
+ *
+ * <p>The control plane validates too, but a proxy must never trust bytes off the wire to be
+ * well-formed: a newer control plane may send an algorithm this proxy doesn't know, and the NACK
+ * reason is how the operator finds out.
+ */
+public final class SnapshotValidator {
+
+  static final Set<Algorithm> SUPPORTED_ALGORITHMS =
+      EnumSet.of(Algorithm.ROUND_ROBIN, Algorithm.WEIGHTED_ROUND_ROBIN);
+  static final int MAX_WEIGHT = 1000;
+
+  private static final Pattern HOSTNAME =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+  private SnapshotValidator() {}
+
+  public static ProxyConfig validate(ConfigSnapshot snapshot) throws InvalidConfigException {
+    List<PoolConfig> pools = new ArrayList<>(snapshot.getPoolsCount());
+    Set<String> names = new HashSet<>();
+    Set<Integer> ports = new HashSet<>();
+    for (Pool pool : snapshot.getPoolsList()) {
+      String where = "pool " + pool.getName();
+      if (pool.getName().isEmpty() || !names.add(pool.getName())) {
+        throw new InvalidConfigException("pool name \"" + pool.getName() + "\" is empty or repeated");
+      }
+      if (!SUPPORTED_ALGORITHMS.contains(pool.getAlgorithm())) {
+        throw new InvalidConfigException(
+            where + ": algorithm " + pool.getAlgorithm() + " is not supported by this proxy; "
+                + "supported: " + SUPPORTED_ALGORITHMS);
+      }
+      HostPort listen = parseHostPort(where + ": listen", pool.getListen(), true);
+      if (!ports.add(listen.port())) {
+        throw new InvalidConfigException(where + ": listen port " + listen.port() + " is used by another pool");
+      }
+      pools.add(
+          new PoolConfig(
+              pool.getName(), listen.host(), listen.port(), pool.getAlgorithm(),
+              backends(where, pool)));
+    }
+    return new ProxyConfig(snapshot.getVersion(), pools);
+  }
+
+  private static List<BackendConfig> backends(String where, Pool pool)
+      throws InvalidConfigException {
+    List<BackendConfig> backends = new ArrayList<>(pool.getBackendsCount());
+    Set<String> seen = new HashSet<>();
+    for (Backend backend : pool.getBackendsList()) {
+      String field = where + ": backend " + backend.getAddress();
+      HostPort hostPort = parseHostPort(field + ": address", backend.getAddress(), false);
+      if (!seen.add(backend.getAddress())) {
+        throw new InvalidConfigException(field + " is listed twice");
+      }
+      if (backend.getWeight() < 1 || backend.getWeight() > MAX_WEIGHT) {
+        throw new InvalidConfigException(
+            field + ": weight must be 1.." + MAX_WEIGHT + ", got " + backend.getWeight());
+      }
+      if (backend.getState() != BackendState.ACTIVE
+          && backend.getState() != BackendState.DRAINING) {
+        throw new InvalidConfigException(
+            field + ": state must be ACTIVE or DRAINING, got " + backend.getState());
+      }
+      backends.add(
+          new BackendConfig(
+              backend.getAddress(), hostPort.toSocketAddress(), backend.getWeight(),
+              backend.getState() == BackendState.DRAINING));
+    }
+    return backends;
+  }
+
+  /** "host:port", "[v6]:port", or with {@code hostOptional} also ":port". */
+  static HostPort parseHostPort(String field, String value, boolean hostOptional)
+      throws InvalidConfigException {
+    int colon = value.lastIndexOf(':');
+    if (colon < 0) {
+      throw new InvalidConfigException(field + " must be HOST:PORT, got \"" + value + "\"");
+    }
+    String host = value.substring(0, colon);
+    String portText = value.substring(colon + 1);
+    int port;
+    try {
+      port = Integer.parseInt(portText);
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 1 || port > 65535) {
+      throw new InvalidConfigException(field + ": port must be 1..65535, got \"" + portText + "\"");
+    }
+    boolean literal = false;
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+      if (!host.contains(":")) {
+        throw new InvalidConfigException(field + ": \"[" + host + "]\" is not an IPv6 address");
+      }
+      literal = true;
+    } else if (IPV4.matcher(host).matches()) {
+      for (String octet : host.split("\\.")) {
+        if (Integer.parseInt(octet) > 255) {
+          throw new InvalidConfigException(field + ": \"" + host + "\" is not a valid IPv4 address");
+        }
+      }
+      literal = true;
+    } else if (host.isEmpty()) {
+      if (!hostOptional) {
+        throw new InvalidConfigException(field + " must name a host, got \"" + value + "\"");
+      }
+    } else if (!HOSTNAME.matcher(host).matches() || host.length() > 253) {
+      throw new InvalidConfigException(field + ": \"" + host + "\" is not a valid host name");
+    }
+    if (literal) {
+      try {
+        // A literal never causes a lookup; this only parses it.
+        InetAddress.getByName(host);
+      } catch (UnknownHostException e) {
+        throw new InvalidConfigException(field + ": \"" + host + "\" is not a valid IP address");
+      }
+    }
+    return new HostPort(host, port, literal);
+  }
+
+  record HostPort(String host, int port, boolean literal) {
+    InetSocketAddress toSocketAddress() {
+      if (literal) {
+        try {
+          return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+          throw new AssertionError("literal was parsed before", e);
+        }
+      }
+      return InetSocketAddress.createUnresolved(host, port);
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package dev.weir.proxy.control;
+
+import com.google.protobuf.Timestamp;
+import dev.weir.api.v1.ConfigAck;
+import dev.weir.api.v1.ConfigNack;
+import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ControlMessage;
+import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.ProxyMessage;
+import dev.weir.api.v1.ProxyServiceGrpc;
+import dev.weir.api.v1.StatsReport;
+import dev.weir.proxy.config.InvalidConfigException;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one {@code ProxyService.Connect} stream open: says hello, applies each snapshot and
+ * answers it, and reports stats on a timer. When the stream ends it reconnects with backoff; the
+ * proxy keeps serving whatever it last applied in the meantime.
+ */
+public final class ControlPlaneClient implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ControlPlaneClient.class);
+
+  private final ProxyServiceGrpc.ProxyServiceStub stub;
+  private final Hello hello;
+  private final ConfigApplier applier;
+  private final ScheduledExecutorService scheduler;
+  private final Duration statsInterval;
+  private final ReconnectBackoff backoff;
+  private final Clock clock;
+  private final String target;
+
+  // Guarded by this.
+  private Stream stream;
+  private ScheduledFuture<?> statsTask;
+  private boolean closed;
+
+  public ControlPlaneClient(
+      Channel channel,
+      String target,
+      Hello hello,
+      ConfigApplier applier,
+      ScheduledExecutorService scheduler,
+      Duration statsInterval,
+      ReconnectBackoff backoff,
+      Clock clock) {
+    this.stub = ProxyServiceGrpc.newStub(channel);
+    this.target = target;
+    this.hello = hello;
+    this.applier = applier;
+    this.scheduler = scheduler;
+    this.statsInterval = statsInterval;
+    this.backoff = backoff;
+    this.clock = clock;
+  }
+
+  public synchronized void start() {
+    statsTask =
+        scheduler.scheduleAtFixedRate(
+            this::reportStats, statsInterval.toMillis(), statsInterval.toMillis(),
+            TimeUnit.MILLISECONDS);
+    connect();
+  }
+
+  /** Whether a stream is open and the control plane has sent at least one snapshot on it. */
+  public synchronized boolean isConnected() {
+    return stream != null && stream.established;
+  }
+
+  private synchronized void connect() {
+    if (closed) {
+      return;
+    }
+    Stream s = new Stream();
+    stream = s;
+    s.requests = stub.connect(s);
+    s.send(ProxyMessage.newBuilder()
+        .setHello(hello.toBuilder().setConfigVersion(applier.version()))
+        .build());
+  }
+
+  private synchronized void streamEnded(Stream s, Throwable error) {
+    if (stream != s) {
+      return;
+    }
+    stream = null;
+    if (closed) {
+      return;
+    }
+    Duration delay = backoff.nextDelay();
+    String why = error == null ? "closed by the control plane" : describe(error);
+    if (s.established) {
+      log.warn("lost control plane {} ({}); serving config version {}; reconnecting in {} ms",
+          target, why, applier.version(), delay.toMillis());
+    } else {
+      log.info("control plane {} unavailable ({}); retrying in {} ms", target, why,
+          delay.toMillis());
+    }
+    scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void onSnapshot(Stream s, ConfigSnapshot snapshot) {
+    ProxyMessage answer;
+    try {
+      applier.apply(snapshot);
+      log.info("applied config version {} ({} pools)", snapshot.getVersion(),
+          snapshot.getPoolsCount());
+      answer = ProxyMessage.newBuilder()
+          .setAck(ConfigAck.newBuilder()
+              .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce()))
+          .build();
+    } catch (InvalidConfigException | RuntimeException e) {
+      log.warn("rejected config version {}: {}; still serving version {}",
+          snapshot.getVersion(), e.getMessage(), applier.version());
+      answer = ProxyMessage.newBuilder()
+          .setNack(ConfigNack.newBuilder()
+              .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())
+              .setReason(String.valueOf(e.getMessage())))
+          .build();
+    }
+    synchronized (this) {
+      if (!s.established) {
+        s.established = true;
+        backoff.reset();
+        log.info("connected to control plane {}", target);
+      }
+    }
+    s.send(answer);
+  }
+
+  private void reportStats() {
+    Stream s;
+    synchronized (this) {
+      s = stream;
+    }
+    if (s == null || !s.established) {
+      return;
+    }
+    try {
+      Instant now = clock.instant();
+      s.send(ProxyMessage.newBuilder()
+          .setStats(StatsReport.newBuilder()
+              .setTime(Timestamp.newBuilder()
+                  .setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+              .setConfigVersion(applier.version())
+              .addAllBackends(applier.backendStats()))
+          .build());
+    } catch (RuntimeException e) {
+      // Never let one bad report cancel the timer.
+      log.warn("could not send stats report", e);
+    }
+  }
+
+  /** Stops reporting and closes the stream. Idempotent. */
+  @Override
+  public void close() {
+    Stream s;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (statsTask != null) {
+        statsTask.cancel(false);
+      }
+      s = stream;
+      stream = null;
+    }
+    if (s != null) {
+      s.finish();
+    }
+  }
+
+  private static String describe(Throwable error) {
+    Status status = Status.fromThrowable(error);
+    return status.getDescription() == null
+        ? status.getCode().toString()
+        : status.getCode() + ": " + status.getDescription();
+  }
+
+  /** One stream's two halves; sends are serialized because the stats timer sends too. */
+  private final class Stream implements StreamObserver<ControlMessage> {
+    StreamObserver<ProxyMessage> requests;
+    volatile boolean established;
+    private boolean done;
+
+    synchronized void send(ProxyMessage message) {
+      if (!done) {
+        requests.onNext(message);
+      }
+    }
+
+    synchronized void finish() {
+      if (!done) {
+        done = true;
+        requests.onCompleted();
+      }
+    }
+
+    @Override
+    public void onNext(ControlMessage message) {
+      if (message.hasSnapshot()) {
+        onSnapshot(this, message.getSnapshot());
+      }
+      // Other kinds are from a newer control plane; ignoring them keeps this proxy compatible.
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      synchronized (this) {
+        done = true;
+      }
+      streamEnded(this, t);
+    }
+
+    @Override
+    public void onCompleted() {
+      finish();
+      streamEnded(this, null);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.weir.proxy.relay;
+
+import dev.weir.proxy.stats.BackendCounters;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The backend side of one relayed connection: backend to client. */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
+
+  private final Channel client;
+  private final BackendCounters counters;
+
+  BackendHandler(Channel client, BackendCounters counters) {
+    this.client = client;
+    this.counters = counters;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    counters.connected();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf buf) {
+      counters.toClient(buf.readableBytes());
+    }
+    client.write(msg, client.voidPromise());
+    if (!client.isWritable()) {
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    client.flush();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      client.config().setAutoRead(true);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == ChannelInputShutdownEvent.INSTANCE) {
+      Relays.forwardFin(ctx.channel(), client);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    counters.disconnected();
+    Relays.closeOnFlush(client);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      log.debug("backend {} connection failed: {}", counters.address(), cause.toString());
+    } else {
+      log.warn("backend {} relay error", counters.address(), cause);
+    }
+    ctx.close();
+  }
+}
