@@ -1,0 +1,100 @@
+package dev.weir.cli;
+
+import dev.weir.cli.session.GlobalOptions;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExitCodeExceptionMapper;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns a failed command into exactly one line on stderr and an exit code. Operators see the
+ * server's own description, so the CLI and the API report a problem in the same words.
+ */
+final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExceptionMapper {
+
+  private static final String GENERIC_IO_DESCRIPTION = "io exception";
+  private static final Pattern NATIVE_CALL_PREFIX =
+      Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
+
+  private final GlobalOptions options;
+  private final PrintWriter err;
+
+  FailureHandler(GlobalOptions options, PrintWriter err) {
+    this.options = options;
+    this.err = err;
+  }
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine command, ParseResult parsed) {
+    err.println("error: " + oneLine(message(e)));
+    err.flush();
+    return getExitCode(e);
+  }
+
+  @Override
+  public int getExitCode(Throwable e) {
+    Status status = statusOf(e);
+    if (status == null) {
+      return ExitCodes.REFUSED;
+    }
+    return switch (status.getCode()) {
+      case UNAVAILABLE, DEADLINE_EXCEEDED -> ExitCodes.UNREACHABLE;
+      default -> ExitCodes.REFUSED;
+    };
+  }
+
+  private String message(Exception e) {
+    Status status = statusOf(e);
+    if (status == null) {
+      return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+    return switch (status.getCode()) {
+      case UNAVAILABLE ->
+          "cannot reach control plane at " + options.controlPlane() + ": " + cause(status);
+      case DEADLINE_EXCEEDED ->
+          "control plane at "
+              + options.controlPlane()
+              + " did not answer within "
+              + options.timeoutText();
+      default ->
+          status.getDescription() != null
+              ? status.getDescription()
+              : "control plane answered " + status.getCode();
+    };
+  }
+
+  // For a failed connection grpc's description is just "io exception"; the reason is in the
+  // deepest cause, after netty's native-call prefix, "finishConnect(..) failed with error(-111): ".
+  private static String cause(Status status) {
+    String description = status.getDescription();
+    if (description != null && !description.equalsIgnoreCase(GENERIC_IO_DESCRIPTION)) {
+      return description;
+    }
+    Throwable cause = status.getCause();
+    while (cause != null && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause != null && cause.getMessage() != null) {
+      return NATIVE_CALL_PREFIX.matcher(cause.getMessage()).replaceFirst("");
+    }
+    return description != null ? description : "unavailable";
+  }
+
+  private static Status statusOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException || t instanceof StatusException) {
+        return Status.fromThrowable(t);
+      }
+    }
+    return null;
+  }
+
+  static String oneLine(String text) {
+    return text.strip().replaceAll("\\s*\\R\\s*", " ");
+  }
+}

@@ -1,0 +1,114 @@
+package dev.weir.cli;
+
+import dev.weir.cli.backend.BackendCommand;
+import dev.weir.cli.connect.Connection;
+import dev.weir.cli.connect.Connector;
+import dev.weir.cli.connect.ControlPlaneChannels;
+import dev.weir.cli.pool.PoolCommand;
+import dev.weir.cli.proxy.ProxiesCommand;
+import dev.weir.cli.session.GlobalOptions;
+import dev.weir.cli.session.Session;
+import io.grpc.Channel;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code weirctl}: the operators' command line over the v1 AdminService. */
+@Command(
+    name = "weirctl",
+    description = "Administers a Weir load balancer through its control plane.",
+    mixinStandardHelpOptions = true,
+    versionProvider = WeirctlVersion.class,
+    subcommands = {
+      PoolCommand.class,
+      BackendCommand.class,
+      ProxiesCommand.class,
+      VersionCommand.class
+    },
+    footer = {
+      "%nOutput:",
+      "  -o table (default) prints aligned columns, or one confirmation line for a",
+      "  change. It is meant for people and may change between releases.",
+      "  -o json prints the control plane's response message as proto3 JSON, for",
+      "  every command including changes: the stable interface for scripts. Field",
+      "  names are the API's, in lowerCamelCase; fields with default values are",
+      "  always present; 64-bit numbers are strings; enums are API names such as",
+      "  ROUND_ROBIN and DRAINING. Errors go to stderr as one line starting with",
+      "  'error: ', and stdout stays empty.",
+      "%nExamples:",
+      "  weirctl pool create web --listen :8080 --backend 10.0.0.5:80",
+      "  weirctl backend drain web 10.0.0.5:80",
+      "  weirctl --control-plane cp.internal:9900 -o json pool show web"
+    })
+public final class Weirctl {
+
+  @Mixin private GlobalOptions options;
+
+  private final Connector connector;
+  private final Clock clock;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  Weirctl(
+      UnaryOperator<String> environment,
+      Connector connector,
+      Clock clock,
+      PrintWriter out,
+      PrintWriter err) {
+    this.options = new GlobalOptions(environment);
+    this.connector = connector;
+    this.clock = clock;
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    GrpcLogging.silence();
+    PrintWriter out = new PrintWriter(System.out);
+    PrintWriter err = new PrintWriter(System.err);
+    Connector plaintext = ControlPlaneChannels.plaintext("weirctl/" + WeirctlVersion.current());
+    int exitCode =
+        new Weirctl(System::getenv, plaintext, Clock.systemUTC(), out, err).execute(args);
+    System.exit(exitCode);
+  }
+
+  /**
+   * Runs one command against {@code channel}, which the caller keeps and closes, and returns the
+   * exit code: weirctl without a process, for tests and embedding. The environment is ignored so
+   * results do not depend on the caller's shell; {@code --control-plane} only changes messages.
+   */
+  public static int run(Channel channel, PrintWriter out, PrintWriter err, String... args) {
+    Connector borrowed = address -> Connection.borrowing(channel);
+    return new Weirctl(name -> null, borrowed, Clock.systemUTC(), out, err).execute(args);
+  }
+
+  /** Parses {@code args}, runs the command, closes any channel it opened. */
+  int execute(String... args) {
+    try (Session session = new Session(options, connector, out, clock)) {
+      CommandLine cli = new CommandLine(this, new CommandFactory(session));
+      cli.setOut(out);
+      cli.setErr(err);
+      FailureHandler failures = new FailureHandler(options, err);
+      cli.setExecutionExceptionHandler(failures);
+      cli.setExitCodeExceptionMapper(failures);
+      cli.setParameterExceptionHandler(new UsageErrorHandler(err));
+      forEachCommand(cli, ExitCodes::document);
+      // Subcommands get --version from mixinStandardHelpOptions but no provider of their own.
+      forEachCommand(cli, spec -> spec.versionProvider(new WeirctlVersion()));
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private static void forEachCommand(CommandLine command, Consumer<CommandSpec> action) {
+    action.accept(command.getCommandSpec());
+    command.getSubcommands().values().forEach(sub -> forEachCommand(sub, action));
+  }
+}

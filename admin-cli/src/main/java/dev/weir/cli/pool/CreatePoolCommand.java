@@ -1,0 +1,78 @@
+package dev.weir.cli.pool;
+
+import dev.weir.api.v1.Algorithm;
+import dev.weir.api.v1.Backend;
+import dev.weir.api.v1.CreatePoolRequest;
+import dev.weir.api.v1.PoolResponse;
+import dev.weir.cli.args.ListenAddressConverter;
+import dev.weir.cli.session.Session;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code weirctl pool create}: the CreatePool call. */
+@Command(
+    name = "create",
+    description =
+        "Creates a pool that the proxies serve on its listen address, optionally with "
+            + "its first backends.",
+    mixinStandardHelpOptions = true,
+    footer = {
+      "%nExamples:",
+      "  weirctl pool create web --listen :8080 \\",
+      "      --backend 10.0.0.5:80 --backend 10.0.0.6:80",
+      "  weirctl pool create db --listen 0.0.0.0:5432 \\",
+      "      --algorithm weighted-round-robin \\",
+      "      --backend 10.0.1.7:5432=3 --backend 10.0.1.8:5432=1"
+    })
+final class CreatePoolCommand implements Runnable {
+
+  private final Session session;
+
+  @Parameters(paramLabel = "NAME", description = "Pool name: lower-case letters, digits and '-'.")
+  private String name;
+
+  @Option(
+      names = "--listen",
+      required = true,
+      paramLabel = "[HOST]:PORT",
+      converter = ListenAddressConverter.class,
+      description = "Where the proxies accept connections for this pool, e.g. :8080.")
+  private String listen;
+
+  @Option(
+      names = "--algorithm",
+      paramLabel = "NAME",
+      converter = Algorithms.Converter.class,
+      completionCandidates = Algorithms.Names.class,
+      description = "${COMPLETION-CANDIDATES}; the control plane uses round-robin when omitted.")
+  private Algorithm algorithm;
+
+  @Option(
+      names = "--backend",
+      paramLabel = "HOST:PORT[=WEIGHT]",
+      converter = BackendSpecConverter.class,
+      description = "A first backend, with an optional weight (1 when omitted). Repeatable.")
+  private List<Backend> backends = new ArrayList<>();
+
+  CreatePoolCommand(Session session) {
+    this.session = session;
+  }
+
+  @Override
+  public void run() {
+    CreatePoolRequest.Builder request =
+        CreatePoolRequest.newBuilder().setName(name).setListen(listen).addAllBackends(backends);
+    if (algorithm != null) {
+      request.setAlgorithm(algorithm);
+    }
+    PoolResponse response = session.admin().createPool(request.build());
+    session
+        .output()
+        .print(
+            response,
+            () -> "pool " + name + " created (config version " + response.getConfigVersion() + ")");
+  }
+}

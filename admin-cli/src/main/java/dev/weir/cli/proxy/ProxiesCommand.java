@@ -1,0 +1,33 @@
+package dev.weir.cli.proxy;
+
+import dev.weir.api.v1.ListProxiesRequest;
+import dev.weir.api.v1.ListProxiesResponse;
+import dev.weir.cli.session.Session;
+import picocli.CommandLine.Command;
+
+/** {@code weirctl proxies}: the ListProxies call. */
+@Command(
+    name = "proxies",
+    description = {
+      "Lists the proxies the control plane knows: connected ones and recently disconnected ones.",
+      "SINCE is how long each has been in its status. SENT and ACKED are the last config versions "
+          + "sent to and acknowledged by the proxy; LATEST is the control plane's newest. "
+          + "LAST NACK is the last version the proxy rejected, and why."
+    },
+    mixinStandardHelpOptions = true,
+    footer = {"%nExamples:", "  weirctl proxies", "  weirctl proxies -o json"})
+public final class ProxiesCommand implements Runnable {
+
+  private final Session session;
+
+  ProxiesCommand(Session session) {
+    this.session = session;
+  }
+
+  @Override
+  public void run() {
+    ListProxiesResponse response =
+        session.admin().listProxies(ListProxiesRequest.getDefaultInstance());
+    session.output().print(response, () -> ProxyTable.render(response, session.clock().instant()));
+  }
+}

@@ -1,0 +1,140 @@
+package dev.weir.cli;
+
+import com.google.protobuf.Message;
+import dev.weir.api.v1.AddBackendRequest;
+import dev.weir.api.v1.AdminServiceGrpc;
+import dev.weir.api.v1.CreatePoolRequest;
+import dev.weir.api.v1.DeletePoolRequest;
+import dev.weir.api.v1.DeletePoolResponse;
+import dev.weir.api.v1.DrainBackendRequest;
+import dev.weir.api.v1.GetPoolRequest;
+import dev.weir.api.v1.GetPoolStatusRequest;
+import dev.weir.api.v1.ListPoolsRequest;
+import dev.weir.api.v1.ListPoolsResponse;
+import dev.weir.api.v1.ListProxiesRequest;
+import dev.weir.api.v1.ListProxiesResponse;
+import dev.weir.api.v1.PoolResponse;
+import dev.weir.api.v1.PoolStatus;
+import dev.weir.api.v1.RemoveBackendRequest;
+import dev.weir.api.v1.SetBackendWeightRequest;
+import dev.weir.api.v1.UndrainBackendRequest;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An AdminService that records every request and answers each call with the one canned response,
+ * error, or silence the test chose.
+ */
+public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
+
+  private final List<Message> requests = new CopyOnWriteArrayList<>();
+  private volatile Message response;
+  private volatile Status error;
+  private volatile boolean silent;
+
+  /** Answers every call with {@code response}, which must be the call's response type. */
+  public FakeAdminService respondWith(Message response) {
+    this.response = response;
+    return this;
+  }
+
+  public FakeAdminService failWith(Status error) {
+    this.error = error;
+    return this;
+  }
+
+  /** Never answers, so the client's deadline is what ends the call. */
+  public FakeAdminService neverAnswer() {
+    this.silent = true;
+    return this;
+  }
+
+  public List<Message> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** The only request received, which must be of {@code type}. */
+  public <T extends Message> T onlyRequest(Class<T> type) {
+    if (requests.size() != 1) {
+      throw new AssertionError("expected one request, got " + requests);
+    }
+    return type.cast(requests.get(0));
+  }
+
+  @Override
+  public void createPool(CreatePoolRequest request, StreamObserver<PoolResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void listPools(ListPoolsRequest request, StreamObserver<ListPoolsResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void getPool(GetPoolRequest request, StreamObserver<PoolResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void deletePool(DeletePoolRequest request, StreamObserver<DeletePoolResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void addBackend(AddBackendRequest request, StreamObserver<PoolResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void removeBackend(RemoveBackendRequest request, StreamObserver<PoolResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void setBackendWeight(
+      SetBackendWeightRequest request, StreamObserver<PoolResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void drainBackend(DrainBackendRequest request, StreamObserver<PoolResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void undrainBackend(UndrainBackendRequest request, StreamObserver<PoolResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void listProxies(
+      ListProxiesRequest request, StreamObserver<ListProxiesResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void getPoolStatus(GetPoolStatusRequest request, StreamObserver<PoolStatus> observer) {
+    answer(request, observer);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> void answer(Message request, StreamObserver<T> observer) {
+    requests.add(request);
+    if (silent) {
+      return;
+    }
+    if (error != null) {
+      observer.onError(error.asRuntimeException());
+      return;
+    }
+    if (response == null) {
+      observer.onError(Status.INTERNAL.withDescription("test set no response").asException());
+      return;
+    }
+    observer.onNext((T) response);
+    observer.onCompleted();
+  }
+}

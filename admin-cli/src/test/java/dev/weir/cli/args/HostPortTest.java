@@ -1,0 +1,51 @@
+package dev.weir.cli.args;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class HostPortTest {
+
+  @Test
+  void aNameAndPortSplitAtTheColon() {
+    assertThat(HostPort.parse("cp.internal:9900"))
+        .isEqualTo(new HostPort("cp.internal", 9900, "cp.internal:9900"));
+  }
+
+  @Test
+  void anIpv6HostLosesItsBracketsButTheTextKeepsThem() {
+    HostPort address = HostPort.parse("[::1]:6379");
+
+    assertThat(address.host()).isEqualTo("::1");
+    assertThat(address.port()).isEqualTo(6379);
+    assertThat(address).hasToString("[::1]:6379");
+  }
+
+  @Test
+  void aListenAddressMayLeaveOutTheHost() {
+    assertThat(HostPort.parseListen(":8080").host()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "10.0.0.5       | missing port",
+        "10.0.0.5:      | missing port",
+        ":80            | missing host",
+        "10.0.0.5:http  | port must be a number 1..65535",
+        "10.0.0.5:0     | port must be a number 1..65535",
+        "10.0.0.5:65536 | port must be a number 1..65535",
+        "::1:80         | in brackets",
+        "[::1]80        | followed by :PORT"
+      })
+  void malformedAddressesAreRejectedWithTheReason(String text, String reason) {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> HostPort.parse(text))
+        .withMessageStartingWith("'" + text + "' is not HOST:PORT: ")
+        .withMessageContaining(reason);
+  }
+}

@@ -1,0 +1,128 @@
+package dev.weir.cli.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.JsonFormat;
+import dev.weir.api.v1.ListProxiesRequest;
+import dev.weir.api.v1.ListProxiesResponse;
+import dev.weir.api.v1.ProxyInfo;
+import dev.weir.cli.CliRunner.Result;
+import dev.weir.cli.FakeControlPlane;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ProxiesCommandTest {
+
+  private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+  private static final ProxyInfo CURRENT =
+      ProxyInfo.newBuilder()
+          .setId("proxy-a")
+          .setAddress("10.0.0.9:51234")
+          .setHostname("edge-1")
+          .setVersion("0.1.0")
+          .setConnected(true)
+          .setConnectedSince(ago(Duration.ofMinutes(3).plusSeconds(20)))
+          .setLastSentVersion(7)
+          .setLastAckedVersion(7)
+          .setLastReportAt(ago(Duration.ofSeconds(4)))
+          .build();
+
+  private static final ProxyInfo GONE_AFTER_NACK =
+      ProxyInfo.newBuilder()
+          .setId("proxy-b")
+          .setAddress("10.0.0.8:40000")
+          .setConnected(false)
+          .setConnectedSince(ago(Duration.ofDays(3)))
+          .setDisconnectedAt(ago(Duration.ofHours(2)))
+          .setLastSentVersion(6)
+          .setLastAckedVersion(5)
+          .setLastNackVersion(6)
+          .setLastNackReason("pool web: cannot listen on 0.0.0.0:8080: address already in use")
+          .build();
+
+  private static final ProxyInfo JUST_CONNECTED =
+      ProxyInfo.newBuilder()
+          .setId("proxy-c")
+          .setAddress("10.0.0.7:40001")
+          .setConnected(true)
+          .setConnectedSince(ago(Duration.ofSeconds(5)))
+          .build();
+
+  private static final ListProxiesResponse RESPONSE =
+      ListProxiesResponse.newBuilder()
+          .addProxies(CURRENT)
+          .addProxies(GONE_AFTER_NACK)
+          .addProxies(JUST_CONNECTED)
+          .setConfigVersion(7)
+          .build();
+
+  private FakeControlPlane controlPlane;
+
+  @BeforeEach
+  void startControlPlane() {
+    controlPlane = new FakeControlPlane();
+  }
+
+  @AfterEach
+  void stopControlPlane() throws InterruptedException {
+    controlPlane.close();
+  }
+
+  @Test
+  void tableShowsStatusAgeConfigVersionsAndTheLastNack() {
+    controlPlane.service().respondWith(RESPONSE);
+
+    Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
+
+    assertThat(controlPlane.service().onlyRequest(ListProxiesRequest.class)).isNotNull();
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.outLines())
+        .containsExactly(
+            "ID        ADDRESS          STATUS         SINCE   SENT   ACKED   LATEST   LAST NACK",
+            "proxy-a   10.0.0.9:51234   connected      3m      7      7       7        -",
+            "proxy-b   10.0.0.8:40000   disconnected   2h      6      5       7        "
+                + "v6: pool web: cannot listen on 0.0.0.0:8080: address already in use",
+            "proxy-c   10.0.0.7:40001   connected      5s      -      -       7        -");
+  }
+
+  @Test
+  void noProxiesSaysSo() {
+    controlPlane
+        .service()
+        .respondWith(ListProxiesResponse.newBuilder().setConfigVersion(3).build());
+
+    assertThat(controlPlane.cli().run("proxies").out()).isEqualTo("No proxies.\n");
+  }
+
+  @Test
+  void jsonParsesBackIntoTheResponseWithTimestampsAndDefaultValuedKeys() throws Exception {
+    controlPlane.service().respondWith(RESPONSE);
+
+    Result result = controlPlane.cli().run("proxies", "-o", "json");
+
+    ListProxiesResponse.Builder parsed = ListProxiesResponse.newBuilder();
+    JsonFormat.parser().merge(result.out(), parsed);
+    assertThat(parsed.build()).isEqualTo(RESPONSE);
+    assertThat(result.out())
+        .contains(
+            "\"connectedSince\": \"2025-06-01T11:56:40Z\"",
+            "\"connected\": false",
+            "\"lastNackReason\": \"\"",
+            "\"lastAckedVersion\": \"0\"");
+  }
+
+  private static Timestamp ago(Duration age) {
+    Instant then = NOW.minus(age);
+    return Timestamp.newBuilder()
+        .setSeconds(then.getEpochSecond())
+        .setNanos(then.getNano())
+        .build();
+  }
+}
