@@ -1,0 +1,186 @@
+package dev.weir.control;
+
+import dev.weir.control.pool.HostPort;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code weir-control} command.
+ *
+ * <p>Once serving it prints exactly one line to stdout, {@code weir-control listening on
+ * HOST:PORT} with the bound port, for scripts to read. Exit codes: 0 after a clean shutdown (or
+ * {@code --help}, {@code --version}), 1 if it cannot start, 2 for bad arguments.
+ */
+@Command(
+    name = "weir-control",
+    mixinStandardHelpOptions = true,
+    versionProvider = WeirControl.Version.class,
+    description = "Runs the Weir control plane: stores the pools and pushes them to the proxies.")
+public final class WeirControl implements Callable<Integer> {
+  static final int EXIT_CANNOT_START = 1;
+
+  static {
+    // Before any logger exists, since slf4j-simple reads these once; -D flags still win.
+    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+    setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+  }
+
+  // Proxies ping every ~20 s; allowing half that leaves room for timer jitter before gRPC would
+  // answer "too many pings" and drop them.
+  private static final long PERMIT_KEEPALIVE_SECONDS = 10;
+  // Our own pings find proxies that vanished without closing their streams.
+  private static final long KEEPALIVE_SECONDS = 30;
+  private static final long KEEPALIVE_TIMEOUT_SECONDS = 10;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:9900",
+      converter = ListenConverter.class,
+      description = "Address for the admin and proxy APIs; port 0 picks a free one "
+          + "(default: ${DEFAULT-VALUE}).")
+  private HostPort listen;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "weir-control-data",
+      description = "Directory for the stored configuration, created if missing "
+          + "(default: ${DEFAULT-VALUE}).")
+  private Path dataDir;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  WeirControl(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    int code = execute(args, System.out, System.err);
+    // Only failures exit here: after a signal the JVM is already shutting down.
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Parses {@code args} and runs; returns the exit code. Blocks while serving. */
+  static int execute(String[] args, PrintStream out, PrintStream err) {
+    return commandLine(new WeirControl(out, err)).execute(args);
+  }
+
+  static CommandLine commandLine(WeirControl command) {
+    return new CommandLine(command)
+        .setOut(new PrintWriter(command.out, true, StandardCharsets.UTF_8))
+        .setErr(new PrintWriter(command.err, true, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ControlPlane plane;
+    try {
+      plane = open();
+    } catch (IOException e) {
+      err.println("weir-control: cannot start: " + e.getMessage());
+      return EXIT_CANNOT_START;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      plane.close();
+      // A JVM stopped by SIGTERM or SIGINT exits 143 or 130 even after a clean shutdown;
+      // halting here reports the clean shutdown as 0. Runs last: close() has finished.
+      Runtime.getRuntime().halt(0);
+    }, "weir-control-shutdown"));
+    announce(plane);
+    plane.awaitClosed();
+    return 0;
+  }
+
+  /** Starts serving and prints the listening line; the caller closes the result. */
+  ControlPlane start() throws IOException {
+    ControlPlane plane = open();
+    announce(plane);
+    return plane;
+  }
+
+  private ControlPlane open() throws IOException {
+    InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
+    if (address.isUnresolved()) {
+      throw new IOException("cannot listen on " + listen + ": unknown host " + listen.host());
+    }
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
+        .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+        .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    try {
+      return new ControlPlane(dataDir, builder, Clock.systemUTC()).start();
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("Failed to bind")) {
+        throw new IOException("cannot listen on " + listen + ": " + rootMessage(e), e);
+      }
+      throw e;
+    }
+  }
+
+  private void announce(ControlPlane plane) {
+    out.println("weir-control listening on " + new HostPort(listen.host(), plane.port()));
+    out.flush();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? root.getMessage() : root.toString();
+  }
+
+  private static void setDefault(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
+  }
+
+  /** Reads --listen: like a pool's listen address, but the host is required and port 0 allowed. */
+  static final class ListenConverter implements CommandLine.ITypeConverter<HostPort> {
+    @Override
+    public HostPort convert(String value) {
+      HostPort parsed;
+      try {
+        parsed = HostPort.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(
+            "\"" + value + "\" is invalid: " + e.getMessage() + "; use HOST:PORT, e.g. "
+                + "127.0.0.1:9900 or [::]:9900");
+      }
+      if (parsed.host().isEmpty()) {
+        throw new CommandLine.TypeConversionException(
+            "\"" + value + "\" has no host; use HOST:PORT, e.g. 0.0.0.0:9900 for all interfaces");
+      }
+      return parsed;
+    }
+  }
+
+  /** The version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = WeirControl.class.getPackage().getImplementationVersion();
+      return new String[] {"weir-control " + (version != null ? version : "(development build)")};
+    }
+  }
+}

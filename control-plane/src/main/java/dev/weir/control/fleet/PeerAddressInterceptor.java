@@ -1,0 +1,41 @@
+package dev.weir.control.fleet;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/** Makes the caller's transport address visible to the service, which stubs do not expose. */
+final class PeerAddressInterceptor implements ServerInterceptor {
+  private static final Context.Key<String> PEER = Context.key("weir-peer-address");
+
+  /** The current call's peer as "ip:port" ("[ip]:port" for IPv6), or "unknown". */
+  static String currentPeer() {
+    String peer = PEER.get();
+    return peer != null ? peer : "unknown";
+  }
+
+  @Override
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    Context context = Context.current().withValue(PEER, format(remote));
+    return Contexts.interceptCall(context, call, headers, next);
+  }
+
+  static String format(SocketAddress address) {
+    if (address instanceof InetSocketAddress) {
+      InetSocketAddress inet = (InetSocketAddress) address;
+      String host = inet.getAddress() != null
+          ? inet.getAddress().getHostAddress()
+          : inet.getHostString();
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+    }
+    return address != null ? address.toString() : "unknown";
+  }
+}

@@ -1,0 +1,121 @@
+package dev.weir.control.fleet;
+
+import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ProxyInfo;
+import dev.weir.api.v1.StatsReport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Every proxy id known to the control plane, connected or recently disconnected. */
+final class ProxyDirectory {
+  private final Clock clock;
+  private final Duration retention;
+  private final Object lock = new Object();
+
+  // Guarded by lock.
+  private final Map<String, ProxyRecord> records = new HashMap<>();
+  // Guarded by lock.
+  private boolean closed;
+
+  ProxyDirectory(Clock clock, Duration retention) {
+    this.clock = clock;
+    this.retention = retention;
+  }
+
+  /**
+   * The outcome of registering a stream.
+   *
+   * @param replaced the same proxy's stream that is still open and must now be closed, or null
+   */
+  record Registration(boolean accepted, ProxySession replaced) {}
+
+  /**
+   * Makes {@code record} its proxy's current one. A previous stream of the proxy is marked ended
+   * here, so it neither gets pushes nor reports a disconnect when it closes. Refused once closed.
+   */
+  Registration register(ProxyRecord record) {
+    Instant now = clock.instant();
+    synchronized (lock) {
+      if (closed) {
+        return new Registration(false, null);
+      }
+      pruneLocked(now);
+      ProxyRecord previous = records.put(record.id(), record);
+      ProxySession open = previous != null ? previous.session() : null;
+      if (open != null) {
+        previous.disconnect(now);
+      }
+      return new Registration(true, open);
+    }
+  }
+
+  /** Offers {@code snapshot} to every connected proxy. */
+  void broadcast(ConfigSnapshot snapshot) {
+    for (ProxySession session : connectedSessions()) {
+      session.offer(snapshot);
+    }
+  }
+
+  /** Every known proxy, by id, after dropping ones disconnected longer than the retention. */
+  List<ProxyInfo> list() {
+    List<ProxyRecord> snapshot;
+    synchronized (lock) {
+      pruneLocked(clock.instant());
+      snapshot = new ArrayList<>(records.values());
+    }
+    snapshot.sort(Comparator.comparing(ProxyRecord::id));
+    List<ProxyInfo> infos = new ArrayList<>(snapshot.size());
+    for (ProxyRecord record : snapshot) {
+      infos.add(record.toInfo());
+    }
+    return infos;
+  }
+
+  /** The latest report of each connected proxy that has sent one. */
+  List<StatsReport> connectedReports() {
+    List<StatsReport> reports = new ArrayList<>();
+    for (ProxyRecord record : allRecords()) {
+      StatsReport report = record.connectedReport();
+      if (report != null) {
+        reports.add(report);
+      }
+    }
+    return reports;
+  }
+
+  /** Refuses new proxies and returns the streams still open, for the caller to end. */
+  List<ProxySession> close() {
+    synchronized (lock) {
+      closed = true;
+    }
+    return connectedSessions();
+  }
+
+  private List<ProxySession> connectedSessions() {
+    List<ProxySession> sessions = new ArrayList<>();
+    for (ProxyRecord record : allRecords()) {
+      sessions.add(record.session());
+    }
+    sessions.removeIf(Objects::isNull);
+    return sessions;
+  }
+
+  private List<ProxyRecord> allRecords() {
+    synchronized (lock) {
+      return new ArrayList<>(records.values());
+    }
+  }
+
+  // Guarded by lock (callers hold it).
+  private void pruneLocked(Instant now) {
+    Instant cutoff = now.minus(retention);
+    records.values().removeIf(r -> r.disconnectedBefore(cutoff));
+  }
+}

@@ -1,0 +1,208 @@
+package dev.weir.control.fleet;
+
+import dev.weir.api.v1.BackendStats;
+import dev.weir.api.v1.ConfigAck;
+import dev.weir.api.v1.ConfigNack;
+import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ControlMessage;
+import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.Pool;
+import dev.weir.api.v1.ProxyMessage;
+import dev.weir.api.v1.StatsReport;
+import dev.weir.control.pool.PoolRegistry;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One proxy's {@code Connect} stream. gRPC delivers its inbound messages one at a time; pushes
+ * come from other threads through the {@link SnapshotPusher}.
+ */
+final class ProxySession implements StreamObserver<ProxyMessage> {
+  private static final Logger log = LoggerFactory.getLogger(ProxySession.class);
+  private static final Pattern PROXY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+  private final String peer;
+  private final ProxyDirectory directory;
+  private final PoolRegistry pools;
+  private final FleetListener events;
+  private final Clock clock;
+  private final SnapshotPusher pusher;
+  // Set once, by the hello, before the session is registered (and so before any push).
+  private volatile ProxyRecord record;
+
+  ProxySession(
+      ServerCallStreamObserver<ControlMessage> stream,
+      String peer,
+      ProxyDirectory directory,
+      PoolRegistry pools,
+      FleetListener events,
+      Clock clock) {
+    this.peer = peer;
+    this.directory = directory;
+    this.pools = pools;
+    this.events = events;
+    this.clock = clock;
+    this.pusher = new SnapshotPusher(stream, this::stamp);
+  }
+
+  /** Sends {@code snapshot} if it is newer than anything this stream was offered. */
+  void offer(ConfigSnapshot snapshot) {
+    pusher.offer(snapshot);
+  }
+
+  /** Ends the stream from the control plane's side. */
+  void close(Status status) {
+    pusher.end(status);
+    detach();
+  }
+
+  @Override
+  public void onNext(ProxyMessage message) {
+    ProxyRecord current = record;
+    if (message.hasHello()) {
+      hello(message.getHello());
+    } else if (current == null) {
+      reject(Status.INVALID_ARGUMENT, "the first message must be hello, got "
+          + (message.getKindCase() == ProxyMessage.KindCase.KIND_NOT_SET
+              ? "a message of unknown kind"
+              : message.getKindCase().name().toLowerCase(Locale.ROOT)));
+    } else if (message.hasAck()) {
+      ack(current, message.getAck());
+    } else if (message.hasNack()) {
+      nack(current, message.getNack());
+    } else if (message.hasStats()) {
+      stats(current, message.getStats());
+    } else {
+      log.debug("proxy {} sent a message kind this control plane does not know; ignored",
+          current.id());
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    Status status = Status.fromThrowable(t);
+    if (status.getCode() == Status.Code.CANCELLED) {
+      log.info("{} disconnected", who());
+    } else {
+      log.info("{} disconnected: {}", who(), status);
+    }
+    pusher.cancelled();
+    detach();
+  }
+
+  @Override
+  public void onCompleted() {
+    log.info("{} closed its stream", who());
+    pusher.end(Status.OK);
+    detach();
+  }
+
+  private void hello(Hello hello) {
+    if (record != null) {
+      reject(Status.FAILED_PRECONDITION, "hello may be sent only once per stream");
+      return;
+    }
+    String id = hello.getProxyId();
+    if (!PROXY_ID.matcher(id).matches()) {
+      reject(Status.INVALID_ARGUMENT,
+          "proxy_id \"" + id + "\" is invalid: use 1..128 of [A-Za-z0-9._-]");
+      return;
+    }
+    record = new ProxyRecord(this, hello, peer, clock.instant());
+    ProxyDirectory.Registration registration = directory.register(record);
+    if (!registration.accepted()) {
+      pusher.end(Status.UNAVAILABLE.withDescription("control plane is shutting down"));
+      return;
+    }
+    if (registration.replaced() != null) {
+      log.info("proxy {} opened a new stream; closing its previous one", id);
+      registration.replaced().close(Status.ABORTED.withDescription(
+          "replaced by a newer stream from proxy " + id));
+    }
+    log.info("proxy {} connected from {} (host {}, weir {}, running config version {})",
+        id, peer, hello.getHostname(), hello.getVersion(), hello.getConfigVersion());
+    events.proxyConnected(id);
+    long newest = pools.current().getVersion();
+    if (hello.getConfigVersion() > newest) {
+      // Usually a control plane started on a fresh or restored data dir: the proxy may refuse
+      // versions older than the one it runs.
+      log.warn("proxy {} runs config version {}, newer than this control plane's {}",
+          id, hello.getConfigVersion(), newest);
+    }
+    // Registered before reading the current version: a change committed meanwhile is either in
+    // this snapshot or broadcast to this session.
+    pusher.offer(pools.current());
+  }
+
+  private void ack(ProxyRecord current, ConfigAck ack) {
+    Optional<Duration> latency = current.ack(ack.getVersion(), ack.getNonce(), clock.instant());
+    if (latency.isEmpty()) {
+      log.debug("proxy {} ACKed version {} with nonce {}, which matches no send; ignored",
+          current.id(), ack.getVersion(), ack.getNonce());
+      return;
+    }
+    log.debug("proxy {} ACKed config version {} after {} ms",
+        current.id(), ack.getVersion(), latency.get().toMillis());
+    events.snapshotAcked(current.id(), ack.getVersion(), latency.get());
+  }
+
+  private void nack(ProxyRecord current, ConfigNack nack) {
+    if (!current.nack(nack.getVersion(), nack.getNonce(), nack.getReason())) {
+      log.debug("proxy {} NACKed version {} with nonce {}, which matches no send; ignored",
+          current.id(), nack.getVersion(), nack.getNonce());
+      return;
+    }
+    log.warn("proxy {} rejected config version {}: {}",
+        current.id(), nack.getVersion(), nack.getReason());
+    events.snapshotNacked(current.id(), nack.getVersion(), nack.getReason());
+  }
+
+  private void stats(ProxyRecord current, StatsReport report) {
+    Set<String> known = pools.current().getPoolsList().stream()
+        .map(Pool::getName)
+        .collect(Collectors.toSet());
+    StatsReport.Builder kept = report.toBuilder().clearBackends();
+    for (BackendStats backend : report.getBackendsList()) {
+      if (known.contains(backend.getPool())) {
+        kept.addBackends(backend);
+      }
+    }
+    StatsReport filtered = kept.build();
+    current.report(filtered, clock.instant());
+    events.statsReported(current.id(), filtered);
+  }
+
+  private ConfigSnapshot stamp(ConfigSnapshot snapshot) {
+    String nonce = UUID.randomUUID().toString();
+    record.sent(snapshot.getVersion(), nonce, clock.instant());
+    return snapshot.toBuilder().setNonce(nonce).build();
+  }
+
+  private void reject(Status status, String description) {
+    log.info("closing stream from {}: {}", who(), description);
+    close(status.withDescription(description));
+  }
+
+  private void detach() {
+    ProxyRecord current = record;
+    if (current != null && current.disconnect(clock.instant())) {
+      events.proxyDisconnected(current.id());
+    }
+  }
+
+  private String who() {
+    ProxyRecord current = record;
+    return current != null ? "proxy " + current.id() : "unidentified stream from " + peer;
+  }
+}

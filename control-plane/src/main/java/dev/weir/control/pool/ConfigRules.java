@@ -1,0 +1,103 @@
+package dev.weir.control.pool;
+
+import dev.weir.api.v1.Algorithm;
+import dev.weir.api.v1.BackendState;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.regex.Pattern;
+
+/**
+ * The rules for each configuration field. Each check returns the value in normal form or throws
+ * INVALID_ARGUMENT naming the field, the allowed values and what it got.
+ */
+public final class ConfigRules {
+  public static final int MAX_POOLS = 1000;
+  public static final int MAX_BACKENDS_PER_POOL = 1000;
+  public static final int MIN_WEIGHT = 1;
+  public static final int MAX_WEIGHT = 1000;
+
+  private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final String ADDRESS_FORM =
+      "use host:port with an IPv4 address, [IPv6] address or DNS name and a port 1..65535";
+
+  private ConfigRules() {}
+
+  public static String poolName(String name) {
+    if (!POOL_NAME.matcher(name).matches()) {
+      throw invalid("pool name \"" + name + "\" is invalid: use 1..63 of [a-z0-9-], starting and "
+          + "ending with a letter or digit");
+    }
+    return name;
+  }
+
+  /** A pool's listen address, {@code [host]:port} with an optional host. */
+  public static HostPort listen(String listen) {
+    HostPort parsed;
+    try {
+      parsed = HostPort.parse(listen);
+    } catch (IllegalArgumentException e) {
+      throw invalid("listen \"" + listen + "\" is invalid: " + e.getMessage()
+          + "; use [host]:port, e.g. \":8080\" or \"10.0.0.1:8080\"");
+    }
+    if (parsed.port() == 0) {
+      throw invalid("listen \"" + listen + "\" is invalid: port must be 1..65535, got 0");
+    }
+    return parsed;
+  }
+
+  /** A backend's {@code host:port}; the host is required. */
+  public static String backendAddress(String address) {
+    HostPort parsed;
+    try {
+      parsed = HostPort.parse(address);
+    } catch (IllegalArgumentException e) {
+      throw invalid("backend address \"" + address + "\" is invalid: " + e.getMessage() + "; "
+          + ADDRESS_FORM);
+    }
+    if (parsed.host().isEmpty()) {
+      throw invalid("backend address \"" + address + "\" is invalid: the host is missing; "
+          + ADDRESS_FORM);
+    }
+    if (parsed.port() == 0) {
+      throw invalid("backend address \"" + address + "\" is invalid: port must be 1..65535, got 0");
+    }
+    return parsed.toString();
+  }
+
+  /** Takes the wire value so numbers this build does not know are reported, not defaulted. */
+  public static Algorithm algorithm(int value) {
+    Algorithm algorithm = Algorithm.forNumber(value);
+    if (algorithm == Algorithm.ALGORITHM_UNSPECIFIED) {
+      return Algorithm.ROUND_ROBIN;
+    }
+    if (algorithm == null) {
+      throw invalid("algorithm must be ROUND_ROBIN or WEIGHTED_ROUND_ROBIN, got " + value);
+    }
+    return algorithm;
+  }
+
+  /** Weights are uint32 on the wire, so the int is read as unsigned. */
+  public static int weight(int weight) {
+    if (Integer.compareUnsigned(weight, MIN_WEIGHT) < 0
+        || Integer.compareUnsigned(weight, MAX_WEIGHT) > 0) {
+      throw invalid("backend weight must be " + MIN_WEIGHT + ".." + MAX_WEIGHT + ", got "
+          + Integer.toUnsignedString(weight));
+    }
+    return weight;
+  }
+
+  public static BackendState backendState(int value) {
+    BackendState state = BackendState.forNumber(value);
+    if (state == BackendState.BACKEND_STATE_UNSPECIFIED) {
+      return BackendState.ACTIVE;
+    }
+    if (state == null) {
+      throw invalid("backend state must be ACTIVE or DRAINING, got " + value);
+    }
+    return state;
+  }
+
+  static StatusRuntimeException invalid(String description) {
+    return Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException();
+  }
+}

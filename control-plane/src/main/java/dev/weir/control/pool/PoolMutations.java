@@ -1,0 +1,143 @@
+package dev.weir.control.pool;
+
+import dev.weir.api.v1.AddBackendRequest;
+import dev.weir.api.v1.Backend;
+import dev.weir.api.v1.BackendState;
+import dev.weir.api.v1.CreatePoolRequest;
+import dev.weir.api.v1.Pool;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The changes the admin API offers. Each factory checks the request's own fields at once (so a
+ * malformed request never takes the registry lock) and returns a {@link Mutation} that checks
+ * it against the current pools.
+ */
+public final class PoolMutations {
+  private PoolMutations() {}
+
+  public static Mutation createPool(CreatePoolRequest request) {
+    String name = ConfigRules.poolName(request.getName());
+    HostPort listen = ConfigRules.listen(request.getListen());
+    Pool.Builder pool = Pool.newBuilder()
+        .setName(name)
+        .setListen(listen.toString())
+        .setAlgorithm(ConfigRules.algorithm(request.getAlgorithmValue()));
+    if (request.getBackendsCount() > ConfigRules.MAX_BACKENDS_PER_POOL) {
+      throw ConfigRules.invalid("backends: a pool has at most " + ConfigRules.MAX_BACKENDS_PER_POOL
+          + " backends, got " + request.getBackendsCount());
+    }
+    Set<String> addresses = new HashSet<>();
+    for (Backend backend : request.getBackendsList()) {
+      String address = ConfigRules.backendAddress(backend.getAddress());
+      if (!addresses.add(address)) {
+        throw alreadyExists("backend \"" + address + "\" is listed twice");
+      }
+      // On the wire an unset weight is 0, which here means the default rather than an error.
+      int weight = backend.getWeight() == 0 ? 1 : ConfigRules.weight(backend.getWeight());
+      pool.addBackends(Backend.newBuilder()
+          .setAddress(address)
+          .setWeight(weight)
+          .setState(ConfigRules.backendState(backend.getStateValue())));
+    }
+    Pool created = pool.build();
+    return current -> {
+      if (Pools.find(current, name).isPresent()) {
+        throw alreadyExists("pool \"" + name + "\" already exists");
+      }
+      for (Pool other : current) {
+        if (HostPort.parse(other.getListen()).port() == listen.port()) {
+          throw alreadyExists("listen port " + listen.port() + " is already used by pool \""
+              + other.getName() + "\"");
+        }
+      }
+      if (current.size() >= ConfigRules.MAX_POOLS) {
+        throw Status.FAILED_PRECONDITION
+            .withDescription("there are already " + ConfigRules.MAX_POOLS
+                + " pools, the most allowed; delete one first")
+            .asRuntimeException();
+      }
+      List<Pool> next = new ArrayList<>(current);
+      next.add(created);
+      return next;
+    };
+  }
+
+  public static Mutation deletePool(String poolName) {
+    String name = ConfigRules.poolName(poolName);
+    return current -> {
+      Pools.require(current, name);
+      List<Pool> next = new ArrayList<>(current);
+      next.removeIf(p -> p.getName().equals(name));
+      return next;
+    };
+  }
+
+  public static Mutation addBackend(AddBackendRequest request) {
+    String name = ConfigRules.poolName(request.getPool());
+    String address = ConfigRules.backendAddress(request.getAddress());
+    int weight = request.hasWeight() ? ConfigRules.weight(request.getWeight()) : 1;
+    Backend backend = Backend.newBuilder()
+        .setAddress(address)
+        .setWeight(weight)
+        .setState(BackendState.ACTIVE)
+        .build();
+    return current -> {
+      Pool pool = Pools.require(current, name);
+      if (Pools.indexOfBackend(pool, address) >= 0) {
+        throw alreadyExists("backend \"" + address + "\" already exists in pool \"" + name + "\"");
+      }
+      if (pool.getBackendsCount() >= ConfigRules.MAX_BACKENDS_PER_POOL) {
+        throw Status.FAILED_PRECONDITION
+            .withDescription("pool \"" + name + "\" already has "
+                + ConfigRules.MAX_BACKENDS_PER_POOL + " backends, the most allowed")
+            .asRuntimeException();
+      }
+      return Pools.replace(current, pool.toBuilder().addBackends(backend).build());
+    };
+  }
+
+  public static Mutation removeBackend(String poolName, String backendAddress) {
+    String name = ConfigRules.poolName(poolName);
+    String address = ConfigRules.backendAddress(backendAddress);
+    return current -> {
+      Pool pool = Pools.require(current, name);
+      int index = Pools.requireBackend(pool, address);
+      return Pools.replace(current, pool.toBuilder().removeBackends(index).build());
+    };
+  }
+
+  public static Mutation setWeight(String poolName, String backendAddress, int weight) {
+    int checked = ConfigRules.weight(weight);
+    return editBackend(poolName, backendAddress, b -> b.toBuilder().setWeight(checked).build());
+  }
+
+  /** Drain or undrain; setting the state a backend already has changes nothing. */
+  public static Mutation setState(String poolName, String backendAddress, BackendState state) {
+    if (state != BackendState.ACTIVE && state != BackendState.DRAINING) {
+      throw new IllegalArgumentException("state must be ACTIVE or DRAINING, got " + state);
+    }
+    return editBackend(poolName, backendAddress, b -> b.toBuilder().setState(state).build());
+  }
+
+  private static Mutation editBackend(
+      String poolName, String backendAddress, UnaryOperator<Backend> edit) {
+    String name = ConfigRules.poolName(poolName);
+    String address = ConfigRules.backendAddress(backendAddress);
+    return current -> {
+      Pool pool = Pools.require(current, name);
+      int index = Pools.requireBackend(pool, address);
+      Backend edited = edit.apply(pool.getBackends(index));
+      return Pools.replace(current, pool.toBuilder().setBackends(index, edited).build());
+    };
+  }
+
+  private static StatusRuntimeException alreadyExists(String description) {
+    return Status.ALREADY_EXISTS.withDescription(description).asRuntimeException();
+  }
+}

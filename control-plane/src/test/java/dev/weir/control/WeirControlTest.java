@@ -1,0 +1,141 @@
+package dev.weir.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.api.v1.AdminServiceGrpc;
+import dev.weir.api.v1.CreatePoolRequest;
+import dev.weir.api.v1.ListPoolsRequest;
+import dev.weir.api.v1.ListPoolsResponse;
+import dev.weir.api.v1.Pool;
+import dev.weir.control.store.FileConfigStore;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WeirControlTest {
+  private static final Pattern LISTENING =
+      Pattern.compile("weir-control listening on 127\\.0\\.0\\.1:(\\d+)\\R");
+
+  @TempDir Path dataDir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private ControlPlane plane;
+  private ManagedChannel channel;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+    if (plane != null) {
+      plane.close();
+    }
+  }
+
+  @Test
+  void itPrintsTheBoundPortAndKeepsPoolsAcrossARestart() throws Exception {
+    int port = start();
+    admin(port).createPool(
+        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    plane.close();
+    out.reset();
+
+    port = start();
+
+    ListPoolsResponse pools = admin(port).listPools(ListPoolsRequest.getDefaultInstance());
+    assertThat(pools.getConfigVersion()).isEqualTo(1);
+    assertThat(pools.getPoolsList()).extracting(Pool::getName).containsExactly("web");
+  }
+
+  @Test
+  void aCorruptStateFileStopsTheStartWithOneLineNamingTheFile() throws Exception {
+    Path stateFile = dataDir.resolve(FileConfigStore.STATE_FILE);
+    Files.writeString(stateFile, "{\"pools\": []}", StandardCharsets.UTF_8);
+
+    int code = execute("--listen", "127.0.0.1:0", "--data-dir", dataDir.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("weir-control: cannot start: " + stateFile.toRealPath() + " is corrupt: ")
+        .contains("bad magic")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void aDataDirInUseByAnotherControlPlaneStopsTheStart() throws Exception {
+    start();
+
+    int code = execute("--listen", "127.0.0.1:0", "--data-dir", dataDir.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("is in use by another weir-control");
+  }
+
+  @Test
+  void aPortInUseStopsTheStartNamingTheAddress() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String listen = "127.0.0.1:" + taken.getLocalPort();
+
+      int code = execute("--listen", listen, "--data-dir", dataDir.toString());
+
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .startsWith("weir-control: cannot start: cannot listen on " + listen + ": ");
+    }
+  }
+
+  @Test
+  void aMalformedListenAddressIsAUsageError() {
+    int code = execute("--listen", "9900", "--data-dir", dataDir.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--listen", "missing \":port\"");
+  }
+
+  @Test
+  void versionAndHelpExitZero() {
+    assertThat(execute("--version")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("weir-control ");
+
+    assertThat(execute("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--listen=HOST:PORT", "--data-dir");
+  }
+
+  /** Starts on an ephemeral port and returns the port from the printed line. */
+  private int start() throws Exception {
+    WeirControl command = new WeirControl(print(out), print(err));
+    WeirControl.commandLine(command)
+        .parseArgs("--listen", "127.0.0.1:0", "--data-dir", dataDir.toString());
+    plane = command.start();
+    Matcher line = LISTENING.matcher(out.toString(StandardCharsets.UTF_8));
+    assertThat(line.matches()).as("stdout is exactly the listening line: %s", out).isTrue();
+    return Integer.parseInt(line.group(1));
+  }
+
+  private int execute(String... args) {
+    return WeirControl.execute(args, print(out), print(err));
+  }
+
+  private AdminServiceGrpc.AdminServiceBlockingStub admin(int port) {
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    return AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private static PrintStream print(ByteArrayOutputStream bytes) {
+    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  }
+}

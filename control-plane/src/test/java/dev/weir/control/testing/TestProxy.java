@@ -1,0 +1,101 @@
+package dev.weir.control.testing;
+
+import dev.weir.api.v1.ConfigAck;
+import dev.weir.api.v1.ConfigNack;
+import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ControlMessage;
+import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.ProxyMessage;
+import dev.weir.api.v1.ProxyServiceGrpc;
+import dev.weir.api.v1.StatsReport;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A proxy's side of one {@code Connect} stream, driven by the test. */
+public final class TestProxy implements ClientResponseObserver<ProxyMessage, ControlMessage> {
+  private final List<ConfigSnapshot> snapshots = new CopyOnWriteArrayList<>();
+  private volatile ClientCallStreamObserver<ProxyMessage> requests;
+  private volatile Status closedWith;
+
+  public TestProxy(Channel channel) {
+    ProxyServiceGrpc.newStub(channel).connect(this);
+  }
+
+  public TestProxy hello(String proxyId) {
+    return hello(Hello.newBuilder()
+        .setProxyId(proxyId)
+        .setHostname("host-" + proxyId)
+        .setVersion("0.1.0-test")
+        .build());
+  }
+
+  public TestProxy hello(Hello hello) {
+    return send(ProxyMessage.newBuilder().setHello(hello).build());
+  }
+
+  public TestProxy ack(ConfigSnapshot snapshot) {
+    return send(ProxyMessage.newBuilder().setAck(ConfigAck.newBuilder()
+        .setVersion(snapshot.getVersion())
+        .setNonce(snapshot.getNonce())).build());
+  }
+
+  public TestProxy nack(ConfigSnapshot snapshot, String reason) {
+    return send(ProxyMessage.newBuilder().setNack(ConfigNack.newBuilder()
+        .setVersion(snapshot.getVersion())
+        .setNonce(snapshot.getNonce())
+        .setReason(reason)).build());
+  }
+
+  public TestProxy stats(StatsReport report) {
+    return send(ProxyMessage.newBuilder().setStats(report).build());
+  }
+
+  public TestProxy send(ProxyMessage message) {
+    requests.onNext(message);
+    return this;
+  }
+
+  /** Drops the stream the way a proxy that goes away does. */
+  public void cancel() {
+    requests.cancel("test proxy went away", null);
+  }
+
+  public List<ConfigSnapshot> snapshots() {
+    return List.copyOf(snapshots);
+  }
+
+  /** The newest snapshot received, or null before the first. */
+  public ConfigSnapshot latest() {
+    List<ConfigSnapshot> received = snapshots();
+    return received.isEmpty() ? null : received.get(received.size() - 1);
+  }
+
+  /** How the control plane ended the stream, or null while it is open. */
+  public Status closedWith() {
+    return closedWith;
+  }
+
+  @Override
+  public void beforeStart(ClientCallStreamObserver<ProxyMessage> requestStream) {
+    requests = requestStream;
+  }
+
+  @Override
+  public void onNext(ControlMessage message) {
+    snapshots.add(message.getSnapshot());
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    closedWith = Status.fromThrowable(t);
+  }
+
+  @Override
+  public void onCompleted() {
+    closedWith = Status.OK;
+  }
+}
