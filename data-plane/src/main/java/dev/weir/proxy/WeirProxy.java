@@ -117,6 +117,8 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
         .usePlaintext()
         .keepAliveTime(20, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
+        // A snapshot of the largest fleet the API allows is tens of MiB; gRPC's default is 4.
+        .maxInboundMessageSize(64 * 1024 * 1024)
         .build();
     scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "weir-control-client");

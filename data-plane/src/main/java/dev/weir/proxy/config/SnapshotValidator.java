@@ -106,7 +106,8 @@ public final class SnapshotValidator {
       throw new InvalidConfigException(field + ": port must be 1..65535, got \"" + portText + "\"");
     }
     boolean literal = false;
-    if (host.startsWith("[") && host.endsWith("]")) {
+    boolean bracketed = host.startsWith("[") && host.endsWith("]");
+    if (bracketed) {
       host = host.substring(1, host.length() - 1);
       if (!host.contains(":")) {
         throw new InvalidConfigException(field + ": \"[" + host + "]\" is not an IPv6 address");
@@ -128,8 +129,9 @@ public final class SnapshotValidator {
     }
     if (literal) {
       try {
-        // A literal never causes a lookup; this only parses it.
-        InetAddress.getByName(host);
+        // A literal never causes a lookup; this only parses it. IPv6 keeps its brackets, without
+        // which a malformed one such as "zz:zz" would be looked up as a host name.
+        InetAddress.getByName(bracketed ? "[" + host + "]" : host);
       } catch (UnknownHostException e) {
         throw new InvalidConfigException(field + ": \"" + host + "\" is not a valid IP address");
       }

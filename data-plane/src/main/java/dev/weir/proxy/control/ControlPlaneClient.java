@@ -12,6 +12,8 @@ import dev.weir.api.v1.StatsReport;
 import dev.weir.proxy.config.InvalidConfigException;
 import io.grpc.Channel;
 import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,7 +85,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     }
     Stream s = new Stream();
     stream = s;
-    s.requests = stub.connect(s);
+    stub.connect(s);
     s.send(ProxyMessage.newBuilder()
         .setHello(hello.toBuilder().setConfigVersion(applier.version()))
         .build());
@@ -189,10 +191,16 @@ public final class ControlPlaneClient implements AutoCloseable {
   }
 
   /** One stream's two halves; sends are serialized because the stats timer sends too. */
-  private final class Stream implements StreamObserver<ControlMessage> {
-    StreamObserver<ProxyMessage> requests;
+  private final class Stream implements ClientResponseObserver<ProxyMessage, ControlMessage> {
+    private StreamObserver<ProxyMessage> requests;
     volatile boolean established;
     private boolean done;
+
+    // Before the call starts, so a snapshot that arrives at once can already be answered.
+    @Override
+    public synchronized void beforeStart(ClientCallStreamObserver<ProxyMessage> requestStream) {
+      requests = requestStream;
+    }
 
     synchronized void send(ProxyMessage message) {
       if (!done) {

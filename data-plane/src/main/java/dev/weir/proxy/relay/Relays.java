@@ -21,9 +21,19 @@ final class Relays {
 
   /**
    * {@code from} sent FIN: pass it on to {@code to} after the bytes before it, and close both once
-   * the other direction has finished too.
+   * the other direction has finished too. Channels that cannot half-close are closed instead.
    */
   static void forwardFin(Channel from, Channel to) {
+    if (!(from instanceof DuplexChannel duplexFrom) || !(to instanceof DuplexChannel duplexTo)) {
+      // No half-close on this transport: deliver what was sent, then end the whole connection.
+      to.writeAndFlush(Unpooled.EMPTY_BUFFER)
+          .addListener(
+              written -> {
+                from.close();
+                to.close();
+              });
+      return;
+    }
     // Shutting the output down fails any write still queued, so wait for the queue to drain.
     to.writeAndFlush(Unpooled.EMPTY_BUFFER)
         .addListener(
@@ -33,11 +43,11 @@ final class Relays {
                 to.close();
                 return;
               }
-              ((DuplexChannel) to)
+              duplexTo
                   .shutdownOutput()
                   .addListener(
                       shut -> {
-                        if (!shut.isSuccess() || ((DuplexChannel) from).isOutputShutdown()) {
+                        if (!shut.isSuccess() || duplexFrom.isOutputShutdown()) {
                           from.close();
                           to.close();
                         }

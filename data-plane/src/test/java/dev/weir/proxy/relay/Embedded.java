@@ -1,0 +1,26 @@
+package dev.weir.proxy.relay;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+/** Reading what handlers wrote to an {@link EmbeddedChannel}. */
+final class Embedded {
+
+  private Embedded() {}
+
+  /** Everything written and flushed to {@code channel} so far, as ASCII, releasing the buffers. */
+  static String drainOutbound(EmbeddedChannel channel) {
+    StringBuilder out = new StringBuilder();
+    for (Object msg; (msg = channel.readOutbound()) != null; ) {
+      ByteBuf buf = (ByteBuf) msg;
+      try {
+        out.append(buf.toString(US_ASCII));
+      } finally {
+        buf.release();
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.weir.proxy.testing;
+
+import dev.weir.api.v1.BackendStats;
+import dev.weir.proxy.Transport;
+import dev.weir.proxy.config.InvalidConfigException;
+import dev.weir.proxy.config.ProxyConfig;
+import dev.weir.proxy.listen.ListenerSet;
+import dev.weir.proxy.relay.RelaySettings;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.NoSuchElementException;
+import java.util.concurrent.TimeUnit;
+
+/** A proxy's listeners on two event loops of a real transport, as weir-proxy runs them. */
+public final class LoopbackProxy implements AutoCloseable {
+
+  private final EventLoopGroup group;
+  private final ListenerSet listeners;
+
+  public LoopbackProxy(Transport transport) {
+    group = transport.newEventLoopGroup(2, "test-relay-" + transport.name());
+    RelaySettings relay = new RelaySettings(transport.channelClass(), Duration.ofSeconds(2), 3);
+    listeners = new ListenerSet(group, transport, relay, null);
+  }
+
+  public ListenerSet listeners() {
+    return listeners;
+  }
+
+  public void apply(ProxyConfig config) throws InvalidConfigException {
+    listeners.apply(config);
+  }
+
+  /** The counters of one backend of one pool. */
+  public BackendStats stats(String pool, String address) {
+    return listeners.backendStats().stream()
+        .filter(s -> s.getPool().equals(pool) && s.getAddress().equals(address))
+        .findFirst()
+        .orElseThrow(() -> new NoSuchElementException(pool + "/" + address));
+  }
+
+  @Override
+  public void close() {
+    try {
+      listeners.close();
+    } finally {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.weir.proxy.testing;
+
+import dev.weir.proxy.Transport;
+import io.netty.channel.epoll.Epoll;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Named;
+
+/** The transports socket tests run on: NIO always, and native epoll where it loads. */
+public final class Transports {
+
+  private Transports() {}
+
+  /** For {@code @MethodSource("dev.weir.proxy.testing.Transports#available")}. */
+  public static List<Named<Transport>> available() {
+    List<Named<Transport>> transports = new ArrayList<>();
+    transports.add(Named.of("nio", Transport.nio()));
+    if (Epoll.isAvailable()) {
+      transports.add(Named.of("epoll", Transport.best()));
+    }
+    return transports;
+  }
+}
