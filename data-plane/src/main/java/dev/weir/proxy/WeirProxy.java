@@ -1,19 +1,17 @@
 package dev.weir.proxy;
 
 import dev.weir.api.v1.Hello;
-import dev.weir.proxy.config.SnapshotValidator;
-import dev.weir.proxy.control.ConfigApplier;
 import dev.weir.proxy.control.ControlPlaneClient;
+import dev.weir.proxy.control.LastConfigFile;
 import dev.weir.proxy.control.ReconnectBackoff;
 import dev.weir.proxy.listen.ListenerSet;
-import dev.weir.proxy.relay.RelaySettings;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -73,6 +71,17 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
       description = "Event-loop threads relaying traffic (default: number of cores).")
   int eventLoops = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "weir-proxy-state",
+      description = "Where the last applied config is kept, as ID.snapshot, so a restart can "
+          + "serve it while the control plane is away (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "On SIGTERM, how long open connections may finish before they are closed "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration shutdownTimeout;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
   private EventLoopGroup group;
   private ListenerSet listeners;
@@ -90,12 +99,15 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
   @Override
   public Integer call() throws Exception {
     start();
-    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "weir-proxy-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(this::shutdownGracefully, "weir-shutdown"));
     stopped.await();
     return 0;
   }
 
-  /** Starts serving; the first listeners open when the control plane's snapshot arrives. */
+  /**
+   * Starts serving: the saved config at once if there is one, then whatever the control plane
+   * sends.
+   */
   public synchronized void start() throws Exception {
     if (id == null) {
       id = InetAddress.getLocalHost().getHostName();
@@ -110,8 +122,10 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     }
     Transport transport = Transport.best();
     group = transport.newEventLoopGroup(eventLoops, "weir-relay");
-    RelaySettings relay = new RelaySettings(transport.channelClass(), connectTimeout, 3);
-    listeners = new ListenerSet(group, transport, relay, bindAddress);
+    listeners = new ListenerSet(group, transport, eventLoops, connectTimeout, bindAddress);
+    DataPlane dataPlane =
+        new DataPlane(listeners, new LastConfigFile(stateDir.resolve(id + ".snapshot")));
+    dataPlane.restore();
 
     channel = NettyChannelBuilder.forTarget(controlPlane)
         .usePlaintext()
@@ -125,29 +139,12 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ConfigApplier applier = new ConfigApplier() {
-      @Override
-      public void apply(dev.weir.api.v1.ConfigSnapshot snapshot)
-          throws dev.weir.proxy.config.InvalidConfigException {
-        listeners.apply(SnapshotValidator.validate(snapshot));
-      }
-
-      @Override
-      public long version() {
-        return listeners.version();
-      }
-
-      @Override
-      public List<dev.weir.api.v1.BackendStats> backendStats() {
-        return listeners.backendStats();
-      }
-    };
     Hello hello = Hello.newBuilder()
         .setProxyId(id)
         .setHostname(InetAddress.getLocalHost().getHostName())
         .setVersion(Version.weirVersion())
         .build();
-    client = new ControlPlaneClient(channel, controlPlane, hello, applier, scheduler,
+    client = new ControlPlaneClient(channel, controlPlane, hello, dataPlane, scheduler,
         statsInterval,
         new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(5),
             () -> ThreadLocalRandom.current().nextDouble()),
@@ -157,6 +154,37 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
         transport.name(), eventLoops, controlPlane);
   }
 
+  /** Whether the control stream is up; the proxy serves its last config either way. */
+  public boolean controlPlaneConnected() {
+    return client != null && client.isConnected();
+  }
+
+  /**
+   * SIGTERM: stops accepting, lets open connections finish for up to --shutdown-timeout, closes
+   * the rest with FIN, then stops.
+   */
+  void shutdownGracefully() {
+    ListenerSet toDrain;
+    synchronized (this) {
+      if (closed || client == null) {
+        return;
+      }
+      toDrain = listeners;
+      client.close();
+    }
+    log.info("weir-proxy {} shutting down: no new connections; open ones have {} ms to finish",
+        id, shutdownTimeout.toMillis());
+    try {
+      int cut = toDrain.shutdownGracefully(shutdownTimeout);
+      if (cut > 0) {
+        log.info("closed {} connections still open at the shutdown deadline", cut);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
+  }
+
   /** Stops the control stream, closes listeners and connections, stops the event loops. */
   @Override
   public synchronized void close() {
@@ -164,7 +192,7 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
       return;
     }
     closed = true;
-    log.info("weir-proxy {} stopping", id);
+    log.info("weir-proxy {} stopped", id);
     client.close();
     listeners.close();
     scheduler.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.weir.proxy.balance;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +21,7 @@ final class RoundRobinPicker implements Picker {
   }
 
   @Override
-  public Upstream pick() {
+  public Upstream pick(InetSocketAddress client) {
     if (upstreams.length == 0) {
       return null;
     }

@@ -1,5 +1,6 @@
 package dev.weir.proxy.balance;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +29,7 @@ final class SmoothWeightedRoundRobinPicker implements Picker {
   }
 
   @Override
-  public Upstream pick() {
+  public Upstream pick(InetSocketAddress client) {
     if (cycle.length == 0) {
       return null;
     }
@@ -44,12 +45,12 @@ final class SmoothWeightedRoundRobinPicker implements Picker {
     int n = upstreams.length;
     int gcd = 0;
     for (Upstream u : upstreams) {
-      gcd = gcd(gcd, u.config().weight());
+      gcd = gcd(gcd, u.weight());
     }
     int[] weights = new int[n];
     int total = 0;
     for (int i = 0; i < n; i++) {
-      weights[i] = upstreams[i].config().weight() / gcd;
+      weights[i] = upstreams[i].weight() / gcd;
       total += weights[i];
     }
     int[] cycle = new int[total];

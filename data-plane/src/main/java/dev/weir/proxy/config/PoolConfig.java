@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record PoolConfig(
     String name, String listenHost, int listenPort, Algorithm algorithm,
-    List<BackendConfig> backends) {
+    List<BackendConfig> backends, PoolOptions options) {
 
   public PoolConfig {
     backends = List.copyOf(backends);

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 public final class SnapshotValidator {
 
   static final Set<Algorithm> SUPPORTED_ALGORITHMS =
-      EnumSet.of(Algorithm.ROUND_ROBIN, Algorithm.WEIGHTED_ROUND_ROBIN);
+      EnumSet.of(Algorithm.ROUND_ROBIN, Algorithm.WEIGHTED_ROUND_ROBIN,
+          Algorithm.LEAST_CONNECTIONS, Algorithm.P2C, Algorithm.MAGLEV);
   static final int MAX_WEIGHT = 1000;
 
   private static final Pattern HOSTNAME =
@@ -45,8 +46,8 @@ public final class SnapshotValidator {
       }
       if (!SUPPORTED_ALGORITHMS.contains(pool.getAlgorithm())) {
         throw new InvalidConfigException(
-            where + ": algorithm " + pool.getAlgorithm() + " is not supported by this proxy; "
-                + "supported: " + SUPPORTED_ALGORITHMS);
+            where + ": algorithm " + pool.getAlgorithm() + " (" + pool.getAlgorithmValue()
+                + ") is not supported by this proxy; supported: " + SUPPORTED_ALGORITHMS);
       }
       HostPort listen = parseHostPort(where + ": listen", pool.getListen(), true);
       if (!ports.add(listen.port())) {
@@ -55,7 +56,8 @@ public final class SnapshotValidator {
       pools.add(
           new PoolConfig(
               pool.getName(), listen.host(), listen.port(), pool.getAlgorithm(),
-              backends(where, pool)));
+              backends(where, pool),
+              SettingsParser.parse(where, pool.getSettings(), pool.getBackendsCount())));
     }
     return new ProxyConfig(snapshot.getVersion(), pools);
   }

@@ -2,6 +2,7 @@ package dev.weir.proxy.control;
 
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ListenerStats;
 import dev.weir.proxy.config.InvalidConfigException;
 import java.util.List;
 
@@ -15,4 +16,6 @@ public interface ConfigApplier {
   long version();
 
   List<BackendStats> backendStats();
+
+  List<ListenerStats> listenerStats();
 }

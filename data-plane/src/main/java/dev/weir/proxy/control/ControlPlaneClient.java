@@ -155,7 +155,8 @@ public final class ControlPlaneClient implements AutoCloseable {
               .setTime(Timestamp.newBuilder()
                   .setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
               .setConfigVersion(applier.version())
-              .addAllBackends(applier.backendStats()))
+              .addAllBackends(applier.backendStats())
+              .addAllListeners(applier.listenerStats()))
           .build());
     } catch (RuntimeException e) {
       // Never let one bad report cancel the timer.

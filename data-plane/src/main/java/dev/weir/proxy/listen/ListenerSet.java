@@ -1,28 +1,22 @@
 package dev.weir.proxy.listen;
 
 import dev.weir.api.v1.BackendStats;
+import dev.weir.api.v1.ListenerStats;
 import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.PoolConfig;
 import dev.weir.proxy.config.ProxyConfig;
-import dev.weir.proxy.relay.FrontendHandler;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.stats.BackendCounters;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +29,15 @@ import org.slf4j.LoggerFactory;
 public final class ListenerSet implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ListenerSet.class);
+  /** Different backends one client connection may try before it is closed. */
+  static final int MAX_CONNECT_ATTEMPTS = 3;
 
   private final EventLoopGroup group;
   private final Transport transport;
-  private final RelaySettings relaySettings;
+  private final int acceptors;
+  private final Duration defaultConnectTimeout;
   private final String bindAddress;
+  private final DrainDeadlines drainDeadlines;
 
   // Guarded by this.
   private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
@@ -48,15 +46,24 @@ public final class ListenerSet implements AutoCloseable {
   private boolean closed;
 
   /**
+   * @param acceptors listening sockets per address where the transport can share a port (one per
+   *     event loop spreads accepts across them); 1 otherwise
+   * @param defaultConnectTimeout for pools that set none
    * @param bindAddress where every pool's port is bound, or null to bind each pool's own listen
    *     host (all interfaces when it has none)
    */
   public ListenerSet(
-      EventLoopGroup group, Transport transport, RelaySettings relaySettings, String bindAddress) {
+      EventLoopGroup group,
+      Transport transport,
+      int acceptors,
+      Duration defaultConnectTimeout,
+      String bindAddress) {
     this.group = group;
     this.transport = transport;
-    this.relaySettings = relaySettings;
+    this.acceptors = transport.reusePort() ? Math.max(1, acceptors) : 1;
+    this.defaultConnectTimeout = defaultConnectTimeout;
     this.bindAddress = bindAddress;
+    this.drainDeadlines = new DrainDeadlines(group.next(), this::connectionsOf);
   }
 
   /** The config version in force; 0 before the first. */
@@ -73,8 +80,11 @@ public final class ListenerSet implements AutoCloseable {
       throw new InvalidConfigException("proxy is shutting down");
     }
     Map<InetSocketAddress, PoolConfig> wanted = new LinkedHashMap<>();
+    Map<String, RelaySettings> relays = new HashMap<>();
     for (PoolConfig pool : next.pools()) {
       wanted.put(bindAddressOf(pool), pool);
+      relays.put(pool.name(), new RelaySettings(transport.channelClass(), pool.options(),
+          defaultConnectTimeout, MAX_CONNECT_ATTEMPTS));
     }
     // Pools new to this proxy get a runtime up front, so a listener never accepts without one;
     // until the switch below nothing outside this method can see them.
@@ -83,7 +93,7 @@ public final class ListenerSet implements AutoCloseable {
       PoolRuntime runtime = pools.get(config.name());
       if (runtime == null) {
         runtime = new PoolRuntime(config.name());
-        runtime.update(config);
+        runtime.update(config, relays.get(config.name()));
       }
       nextPools.put(config.name(), runtime);
     }
@@ -92,13 +102,16 @@ public final class ListenerSet implements AutoCloseable {
       if (listeners.containsKey(e.getKey())) {
         continue;
       }
+      Listener listener = new Listener(e.getKey(), nextPools.get(e.getValue().name()));
       try {
-        opened.put(e.getKey(), bind(e.getKey(), nextPools.get(e.getValue().name())));
+        listener.bind(group, transport, acceptors);
+        opened.put(e.getKey(), listener);
       } catch (InvalidConfigException | RuntimeException ex) {
+        listener.close();
         opened.values().forEach(Listener::close);
         throw new InvalidConfigException(
-            "pool " + e.getValue().name() + ": cannot listen on " + format(e.getKey()) + ": "
-                + ex.getMessage(), ex);
+            "pool " + e.getValue().name() + ": cannot listen on " + Listener.format(e.getKey())
+                + ": " + ex.getMessage(), ex);
       }
     }
 
@@ -107,9 +120,9 @@ public final class ListenerSet implements AutoCloseable {
     for (Map.Entry<InetSocketAddress, PoolConfig> e : wanted.entrySet()) {
       PoolRuntime runtime = nextPools.get(e.getValue().name());
       if (pools.containsKey(runtime.name())) {
-        runtime.update(e.getValue());
+        runtime.update(e.getValue(), relays.get(runtime.name()));
       }
-      listeners.get(e.getKey()).pool = runtime;
+      listeners.get(e.getKey()).serve(runtime);
     }
     pools.clear();
     pools.putAll(nextPools);
@@ -117,10 +130,11 @@ public final class ListenerSet implements AutoCloseable {
       if (wanted.containsKey(e.getKey())) {
         return false;
       }
-      log.info("closing listener {}", format(e.getKey()));
+      log.info("closing listener {}", Listener.format(e.getKey()));
       e.getValue().close();
       return true;
     });
+    drainDeadlines.update(next.pools());
     version = next.version();
   }
 
@@ -131,38 +145,13 @@ public final class ListenerSet implements AutoCloseable {
         : new InetSocketAddress(host, pool.listenPort());
   }
 
-  private Listener bind(InetSocketAddress address, PoolRuntime pool)
-      throws InvalidConfigException {
-    if (address.isUnresolved()) {
-      throw new InvalidConfigException("host " + address.getHostString() + " does not resolve");
+  private synchronized Listener connectionsOf(String pool) {
+    for (Listener l : listeners.values()) {
+      if (l.pool().name().equals(pool)) {
+        return l;
+      }
     }
-    Listener listener = new Listener();
-    listener.pool = pool;
-    ChannelFuture bound =
-        new ServerBootstrap()
-            .group(group)
-            .channel(transport.serverChannelClass())
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.AUTO_READ, false)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, RelaySettings.WATER_MARK)
-            .childHandler(new ChannelInitializer<Channel>() {
-              @Override
-              protected void initChannel(Channel ch) {
-                listener.connections.add(ch);
-                ch.pipeline().addLast(new FrontendHandler(listener.pool.picker(), relaySettings));
-              }
-            })
-            .bind(address)
-            .awaitUninterruptibly();
-    if (!bound.isSuccess()) {
-      throw new InvalidConfigException(String.valueOf(bound.cause().getMessage()));
-    }
-    listener.channel = bound.channel();
-    log.info("listening on {}", format(address));
-    return listener;
+    return null;
   }
 
   /** Cumulative counters for every backend of every pool in force. */
@@ -176,38 +165,61 @@ public final class ListenerSet implements AutoCloseable {
     return stats;
   }
 
+  /** Cumulative counters for every listener. */
+  public synchronized List<ListenerStats> listenerStats() {
+    List<ListenerStats> stats = new ArrayList<>();
+    for (Listener l : listeners.values()) {
+      stats.add(l.counters().snapshot());
+    }
+    return stats;
+  }
+
   /** The port each pool is actually bound to, by pool name. */
   public synchronized Map<String, InetSocketAddress> boundAddresses() {
     Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     for (Listener l : listeners.values()) {
-      bound.put(l.pool.name(), (InetSocketAddress) l.channel.localAddress());
+      bound.put(l.pool().name(), l.localAddress());
     }
     return bound;
+  }
+
+  /**
+   * Stops accepting, waits up to {@code deadline} for open connections to finish, then closes
+   * the rest with FIN. Later configs are refused.
+   *
+   * @return how many connections were still open at the deadline
+   */
+  public int shutdownGracefully(Duration deadline) throws InterruptedException {
+    List<Listener> all;
+    synchronized (this) {
+      closed = true;
+      all = new ArrayList<>(listeners.values());
+    }
+    drainDeadlines.close();
+    all.forEach(Listener::stopAccepting);
+    long until = System.nanoTime() + deadline.toNanos();
+    for (Listener l : all) {
+      l.allClosed().await(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+    int remaining = 0;
+    for (Listener l : all) {
+      remaining += l.openConnections();
+      l.close();
+    }
+    synchronized (this) {
+      listeners.clear();
+      pools.clear();
+    }
+    return remaining;
   }
 
   /** Closes every listener and every connection they accepted. Idempotent. */
   @Override
   public synchronized void close() {
     closed = true;
+    drainDeadlines.close();
     listeners.values().forEach(Listener::close);
     listeners.clear();
     pools.clear();
-  }
-
-  private static String format(InetSocketAddress address) {
-    return address.getHostString() + ":" + address.getPort();
-  }
-
-  /** A bound socket and the connections it accepted. */
-  private static final class Listener {
-    final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    Channel channel;
-    // Written under the ListenerSet's lock, read by the event loop on every accept.
-    volatile PoolRuntime pool;
-
-    void close() {
-      channel.close().awaitUninterruptibly();
-      connections.close().awaitUninterruptibly();
-    }
   }
 }

@@ -24,11 +24,6 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) {
-    counters.connected();
-  }
-
-  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf buf) {
       counters.toClient(buf.readableBytes());
@@ -60,7 +55,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    counters.disconnected();
+    counters.release();
     Relays.closeOnFlush(client);
   }
 

@@ -2,14 +2,17 @@ package dev.weir.proxy.relay;
 
 import dev.weir.proxy.balance.Picker;
 import dev.weir.proxy.balance.Upstream;
+import dev.weir.proxy.stats.ListenerCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.Logger;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * event loop (so both sides run on one thread and need no locks), then relays client to backend.
  *
  * <p>A failed connect is retried on another backend, so a dead backend costs the client a little
- * latency rather than its connection while others live.
+ * latency rather than its connection while others live. A backend at its connection limit is
+ * passed over the same way.
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -28,6 +32,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private final Picker picker;
   private final RelaySettings settings;
+  private final ListenerCounters listener;
+  private Channel client;
   private Upstream upstream;
   private Channel backend;
   private boolean relaying;
@@ -37,26 +43,42 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private ArrayDeque<Object> early;
   private boolean clientFinishedEarly;
 
-  /** @param picker the pool's picker when the connection was accepted */
-  public FrontendHandler(Picker picker, RelaySettings settings) {
+  /**
+   * @param picker the pool's picker when the connection was accepted
+   * @param listener counts this connection; it was admitted before this handler was added
+   */
+  public FrontendHandler(Picker picker, RelaySettings settings, ListenerCounters listener) {
     this.picker = picker;
     this.settings = settings;
+    this.listener = listener;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    Upstream first = picker.pick();
+    client = ctx.channel();
+    Upstream first = picker.pick((InetSocketAddress) client.remoteAddress());
     if (first == null) {
-      log.debug("no backend takes new connections; closing {}", ctx.channel().remoteAddress());
-      ctx.close();
+      giveUp(client, "no backend takes new connections");
       return;
     }
-    connect(ctx.channel(), first);
+    tryConnect(client, first);
+  }
+
+  /** Connects to {@code target} if it has a free slot, else moves on to another backend. */
+  private void tryConnect(Channel client, Upstream target) {
+    while (target != null && !target.counters().tryAcquire(settings.maxConnectionsPerBackend())) {
+      target = nextUntried(target);
+    }
+    if (target == null) {
+      giveUp(client, "every backend tried is full or failed");
+      return;
+    }
+    connect(client, target);
   }
 
   private void connect(Channel client, Upstream target) {
     upstream = target;
-    attempts++;
+    long started = System.nanoTime();
     ChannelFuture connecting =
         settings
             .bootstrapFor(client)
@@ -66,22 +88,24 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     connecting.addListener(
         future -> {
           if (future.isSuccess()) {
+            target.counters().connected(System.nanoTime() - started);
             startRelaying(client);
             return;
           }
+          target.counters().release();
           if (!client.isActive()) {
             return; // The client left and channelInactive closed this attempt; not the backend's fault.
           }
           target.counters().connectFailed();
           log.debug("connect to {} failed: {}", target.config().address(), future.cause().toString());
-          Upstream next = nextUntried(target);
-          if (next != null) {
-            connect(client, next);
-          } else {
-            log.debug("no backend reachable after {} attempts; closing client", attempts);
-            client.close();
-          }
+          tryConnect(client, nextUntried(target));
         });
+  }
+
+  private void giveUp(Channel client, String why) {
+    log.debug("closing {}: {}", client.remoteAddress(), why);
+    listener.noBackend();
+    client.close();
   }
 
   private void startRelaying(Channel client) {
@@ -109,16 +133,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     List<Upstream> candidates = picker.candidates();
     int limit = Math.min(settings.maxConnectAttempts(), candidates.size());
     if (tried == null) {
-      tried = new Upstream[limit];
+      tried = new Upstream[Math.max(1, limit)];
     }
-    tried[attempts - 1] = failed;
+    if (attempts < tried.length) {
+      tried[attempts] = failed;
+    }
+    attempts++;
     if (attempts >= limit) {
       return null;
     }
     // Prefer the picker's choice so retries still follow the weights; fall back to a scan since
     // a heavily weighted dead backend could keep coming up.
     for (int i = 0; i < candidates.size(); i++) {
-      Upstream u = picker.pick();
+      Upstream u = picker.pick(null);
       if (u != null && !wasTried(u)) {
         return u;
       }
@@ -132,7 +159,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private boolean wasTried(Upstream u) {
-    for (int i = 0; i < attempts; i++) {
+    for (int i = 0; i < Math.min(attempts, tried.length); i++) {
       if (tried[i] == u) {
         return true;
       }
@@ -184,11 +211,38 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       } else {
         clientFinishedEarly = true;
       }
+    } else if (evt instanceof IdleStateEvent) {
+      log.debug("closing idle connection from {}", ctx.channel().remoteAddress());
+      closeGracefully(ctx.channel());
     }
+  }
+
+  /**
+   * Closes this connection with FIN on both sides if it is relayed to {@code address}; for drain
+   * deadlines. Must run on the channel's event loop.
+   *
+   * @return whether it was
+   */
+  public boolean closeIfRelayingTo(String address) {
+    if (upstream == null || !upstream.config().address().equals(address) || backend == null) {
+      return false;
+    }
+    upstream.counters().drainClosed();
+    closeGracefully(client);
+    return true;
+  }
+
+  /** Flushes what is queued and closes both sides; a plain close sends FIN, not RST. */
+  private void closeGracefully(Channel client) {
+    if (backend != null) {
+      Relays.closeOnFlush(backend);
+    }
+    Relays.closeOnFlush(client);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    listener.closed();
     if (early != null) {
       early.forEach(ReferenceCountUtil::release);
       early = null;

@@ -1,44 +1,69 @@
 package dev.weir.proxy.relay;
 
+import dev.weir.proxy.config.PoolOptions;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
 import java.time.Duration;
 
 /**
- * How backend connections are made, fixed for the life of the proxy.
+ * How one pool's connections are relayed, fixed per config version.
  *
  * <p>Holds a configured {@link Bootstrap} that each connection clones with its own event loop and
- * handler, so options are set up once rather than per connection.
+ * handler, so backend socket options are set up once rather than per connection.
  */
 public final class RelaySettings {
 
-  /** Per-connection buffering limits: past the high mark the other side stops reading. */
-  public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
-
   private final Bootstrap template;
+  private final PoolOptions options;
   private final int maxConnectAttempts;
 
   /**
+   * @param defaultConnectTimeout used when the pool sets none
    * @param maxConnectAttempts how many different backends one client connection may try before
    *     it is given up on
    */
   public RelaySettings(
-      Class<? extends Channel> channelClass, Duration connectTimeout, int maxConnectAttempts) {
+      Class<? extends Channel> channelClass,
+      PoolOptions options,
+      Duration defaultConnectTimeout,
+      int maxConnectAttempts) {
     if (maxConnectAttempts < 1) {
       throw new IllegalArgumentException("maxConnectAttempts must be >= 1");
     }
+    this.options = options;
     this.maxConnectAttempts = maxConnectAttempts;
+    Duration connectTimeout =
+        options.connectTimeout() != null ? options.connectTimeout() : defaultConnectTimeout;
     this.template =
         new Bootstrap()
             .channel(channelClass)
             // Nothing is read from the backend until the client side is ready to relay it.
             .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()))
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())))
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, options.waterMark());
+    if (options.socketBufferBytes() > 0) {
+      template.option(ChannelOption.SO_RCVBUF, options.socketBufferBytes());
+      template.option(ChannelOption.SO_SNDBUF, options.socketBufferBytes());
+    }
+  }
+
+  /** Applies this pool's per-connection options to an accepted client connection. */
+  public void configureClient(Channel client) {
+    client.config().setWriteBufferWaterMark(options.waterMark());
+    if (options.socketBufferBytes() > 0) {
+      client.config().setOption(ChannelOption.SO_RCVBUF, options.socketBufferBytes());
+      client.config().setOption(ChannelOption.SO_SNDBUF, options.socketBufferBytes());
+    }
+  }
+
+  public PoolOptions options() {
+    return options;
   }
 
   Bootstrap bootstrapFor(Channel client) {
@@ -47,5 +72,9 @@ public final class RelaySettings {
 
   int maxConnectAttempts() {
     return maxConnectAttempts;
+  }
+
+  int maxConnectionsPerBackend() {
+    return options.maxConnectionsPerBackend();
   }
 }

@@ -14,11 +14,11 @@ class PickersTest {
   @Test
   void roundRobinIgnoresWeights() {
     List<Upstream> upstreams = Upstreams.weighted(9, 1);
-    Picker picker = Pickers.create(Algorithm.ROUND_ROBIN, upstreams);
+    Picker picker = Pickers.create(Algorithm.ROUND_ROBIN, upstreams, 65537);
 
     Map<Upstream, Integer> counts = new HashMap<>();
     for (int i = 0; i < 10; i++) {
-      counts.merge(picker.pick(), 1, Integer::sum);
+      counts.merge(picker.pick(null), 1, Integer::sum);
     }
 
     assertThat(counts).containsEntry(upstreams.get(0), 5).containsEntry(upstreams.get(1), 5);
@@ -27,11 +27,11 @@ class PickersTest {
   @Test
   void weightedRoundRobinFollowsWeights() {
     List<Upstream> upstreams = Upstreams.weighted(9, 1);
-    Picker picker = Pickers.create(Algorithm.WEIGHTED_ROUND_ROBIN, upstreams);
+    Picker picker = Pickers.create(Algorithm.WEIGHTED_ROUND_ROBIN, upstreams, 65537);
 
     Map<Upstream, Integer> counts = new HashMap<>();
     for (int i = 0; i < 10; i++) {
-      counts.merge(picker.pick(), 1, Integer::sum);
+      counts.merge(picker.pick(null), 1, Integer::sum);
     }
 
     assertThat(counts).containsEntry(upstreams.get(0), 9).containsEntry(upstreams.get(1), 1);
@@ -39,7 +39,7 @@ class PickersTest {
 
   @Test
   void anUnknownAlgorithmIsRefused() {
-    assertThatThrownBy(() -> Pickers.create(Algorithm.ALGORITHM_UNSPECIFIED, List.of()))
+    assertThatThrownBy(() -> Pickers.create(Algorithm.ALGORITHM_UNSPECIFIED, List.of(), 65537))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ALGORITHM_UNSPECIFIED");
   }

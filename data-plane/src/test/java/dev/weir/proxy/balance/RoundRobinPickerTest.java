@@ -36,7 +36,7 @@ class RoundRobinPickerTest {
     for (int cycle = 0; cycle < 25; cycle++) {
       List<Upstream> picks = new ArrayList<>();
       for (int i = 0; i < upstreams.size(); i++) {
-        picks.add(picker.pick());
+        picks.add(picker.pick(null));
       }
       assertThat(picks).as("cycle %d", cycle).containsExactlyInAnyOrderElementsOf(upstreams);
     }
@@ -47,9 +47,9 @@ class RoundRobinPickerTest {
     List<Upstream> upstreams = Upstreams.weighted(1, 1, 1, 1, 1);
     Picker picker = new RoundRobinPicker(upstreams);
 
-    int start = upstreams.indexOf(picker.pick());
+    int start = upstreams.indexOf(picker.pick(null));
     for (int i = 1; i < 12; i++) {
-      assertThat(picker.pick()).isSameAs(upstreams.get((start + i) % upstreams.size()));
+      assertThat(picker.pick(null)).isSameAs(upstreams.get((start + i) % upstreams.size()));
     }
   }
 
@@ -57,7 +57,7 @@ class RoundRobinPickerTest {
   void anEmptyPoolPicksNothing() {
     Picker picker = new RoundRobinPicker(List.of());
 
-    assertThat(picker.pick()).isNull();
+    assertThat(picker.pick(null)).isNull();
     assertThat(picker.candidates()).isEmpty();
   }
 
@@ -83,7 +83,7 @@ class RoundRobinPickerTest {
           () -> {
             start.await();
             for (int i = 0; i < cyclesPerThread * upstreams.size(); i++) {
-              counts.computeIfAbsent(picker.pick(), u -> new LongAdder()).increment();
+              counts.computeIfAbsent(picker.pick(null), u -> new LongAdder()).increment();
             }
             return null;
           };

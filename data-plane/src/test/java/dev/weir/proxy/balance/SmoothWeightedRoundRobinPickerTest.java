@@ -108,7 +108,7 @@ class SmoothWeightedRoundRobinPickerTest {
 
     Map<Upstream, Integer> counts = new HashMap<>();
     for (long i = 0; i < sum / gcd; i++) {
-      counts.merge(picker.pick(), 1, Integer::sum);
+      counts.merge(picker.pick(null), 1, Integer::sum);
     }
 
     assertThat(counts).hasSize(weights.length);
@@ -121,7 +121,7 @@ class SmoothWeightedRoundRobinPickerTest {
   void anEmptyPoolPicksNothing() {
     Picker picker = new SmoothWeightedRoundRobinPicker(List.of());
 
-    assertThat(picker.pick()).isNull();
+    assertThat(picker.pick(null)).isNull();
     assertThat(picker.candidates()).isEmpty();
   }
 
@@ -131,7 +131,7 @@ class SmoothWeightedRoundRobinPickerTest {
     Picker picker = new SmoothWeightedRoundRobinPicker(upstreams);
 
     for (int i = 0; i < 20; i++) {
-      assertThat(picker.pick()).isSameAs(upstreams.get(0));
+      assertThat(picker.pick(null)).isSameAs(upstreams.get(0));
     }
   }
 
@@ -151,7 +151,7 @@ class SmoothWeightedRoundRobinPickerTest {
           () -> {
             start.await();
             for (int i = 0; i < cyclesPerThread * 10; i++) {
-              counts.computeIfAbsent(picker.pick(), u -> new LongAdder()).increment();
+              counts.computeIfAbsent(picker.pick(null), u -> new LongAdder()).increment();
             }
             return null;
           };
@@ -172,7 +172,7 @@ class SmoothWeightedRoundRobinPickerTest {
   private static String names(Picker picker, int picks) {
     StringBuilder order = new StringBuilder();
     for (int i = 0; i < picks; i++) {
-      order.append(Upstreams.name(picker.pick()));
+      order.append(Upstreams.name(picker.pick(null)));
     }
     return order.toString();
   }
@@ -180,7 +180,7 @@ class SmoothWeightedRoundRobinPickerTest {
   private static Map<String, Integer> count(Picker picker, int picks) {
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < picks; i++) {
-      counts.merge(Upstreams.name(picker.pick()), 1, Integer::sum);
+      counts.merge(Upstreams.name(picker.pick(null)), 1, Integer::sum);
     }
     return counts;
   }

@@ -2,6 +2,7 @@ package dev.weir.proxy.control;
 
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ListenerStats;
 import dev.weir.proxy.config.InvalidConfigException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,5 +42,10 @@ final class FakeConfigApplier implements ConfigApplier {
   @Override
   public List<BackendStats> backendStats() {
     return stats;
+  }
+
+  @Override
+  public List<ListenerStats> listenerStats() {
+    return List.of();
   }
 }

@@ -29,6 +29,9 @@ class BackendHandlerTest {
   @BeforeEach
   void connect() {
     client = new EmbeddedChannel();
+    // What FrontendHandler does around a successful connect: take a slot, then count it.
+    counters.tryAcquire(0);
+    counters.connected(1_000);
     backend = new EmbeddedChannel(new BackendHandler(client, counters));
   }
 
@@ -86,7 +89,7 @@ class BackendHandlerTest {
   }
 
   @Test
-  void countsTheConnectionWhileItIsOpen() {
+  void givesBackTheConnectionSlotWhenTheBackendCloses() {
     BackendStats open = counters.snapshot();
     assertThat(open.getActiveConnections()).isEqualTo(1);
     assertThat(open.getTotalConnections()).isEqualTo(1);

@@ -25,7 +25,7 @@ class BackendCountersTest {
     counters.connectFailed();
     assertThat(counters.health()).isEqualTo(BackendHealth.UNHEALTHY);
 
-    counters.connected();
+    counters.connected(1_000);
     assertThat(counters.health()).isEqualTo(BackendHealth.HEALTHY);
 
     counters.connectFailed();
@@ -34,9 +34,11 @@ class BackendCountersTest {
 
   @Test
   void countsAreCumulativeWhileActiveGoesUpAndDown() {
-    counters.connected();
-    counters.connected();
-    counters.disconnected();
+    counters.tryAcquire(0);
+    counters.connected(1_000);
+    counters.tryAcquire(0);
+    counters.connected(2_000);
+    counters.release();
     counters.connectFailed();
     counters.toBackend(100);
     counters.toBackend(20);

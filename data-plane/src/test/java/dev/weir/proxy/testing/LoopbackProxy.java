@@ -5,7 +5,6 @@ import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.ProxyConfig;
 import dev.weir.proxy.listen.ListenerSet;
-import dev.weir.proxy.relay.RelaySettings;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.NoSuchElementException;
@@ -19,8 +18,7 @@ public final class LoopbackProxy implements AutoCloseable {
 
   public LoopbackProxy(Transport transport) {
     group = transport.newEventLoopGroup(2, "test-relay-" + transport.name());
-    RelaySettings relay = new RelaySettings(transport.channelClass(), Duration.ofSeconds(2), 3);
-    listeners = new ListenerSet(group, transport, relay, null);
+    listeners = new ListenerSet(group, transport, 2, Duration.ofSeconds(2), null);
   }
 
   public ListenerSet listeners() {

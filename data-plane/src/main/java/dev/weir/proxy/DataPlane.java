@@ -1,0 +1,65 @@
+package dev.weir.proxy;
+
+import dev.weir.api.v1.BackendStats;
+import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ListenerStats;
+import dev.weir.proxy.config.InvalidConfigException;
+import dev.weir.proxy.config.SnapshotValidator;
+import dev.weir.proxy.control.ConfigApplier;
+import dev.weir.proxy.control.LastConfigFile;
+import dev.weir.proxy.listen.ListenerSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the control stream drives: validates each snapshot, applies it to the listeners, and saves
+ * it so a restart can serve it before the control plane is back.
+ */
+final class DataPlane implements ConfigApplier {
+
+  private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
+
+  private final ListenerSet listeners;
+  private final LastConfigFile lastConfig;
+
+  DataPlane(ListenerSet listeners, LastConfigFile lastConfig) {
+    this.listeners = listeners;
+    this.lastConfig = lastConfig;
+  }
+
+  /** Serves the saved config, if there is one this proxy can apply. */
+  void restore() {
+    lastConfig.load().ifPresent(snapshot -> {
+      try {
+        listeners.apply(SnapshotValidator.validate(snapshot));
+        log.info("serving saved config version {} from {} until the control plane answers",
+            snapshot.getVersion(), lastConfig.path());
+      } catch (InvalidConfigException e) {
+        log.error("ignoring saved config version {} from {}: {}", snapshot.getVersion(),
+            lastConfig.path(), e.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public void apply(ConfigSnapshot snapshot) throws InvalidConfigException {
+    listeners.apply(SnapshotValidator.validate(snapshot));
+    lastConfig.save(snapshot);
+  }
+
+  @Override
+  public long version() {
+    return listeners.version();
+  }
+
+  @Override
+  public List<BackendStats> backendStats() {
+    return listeners.backendStats();
+  }
+
+  @Override
+  public List<ListenerStats> listenerStats() {
+    return listeners.listenerStats();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.weir.proxy.stats;
+
+import dev.weir.api.v1.ListenerStats;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What one listener has accepted, refused and holds open, for stats and limits. */
+public final class ListenerCounters {
+
+  private final String address;
+  private volatile String pool;
+  private final AtomicLong active = new AtomicLong();
+  private final LongAdder accepted = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+  private final LongAdder noBackend = new LongAdder();
+
+  public ListenerCounters(String pool, String address) {
+    this.pool = pool;
+    this.address = address;
+  }
+
+  /** The listener now serves another pool (a pool was renamed or a port moved). */
+  public void pool(String name) {
+    this.pool = name;
+  }
+
+  /**
+   * Admits an accepted connection, or refuses it (and counts that) when {@code limit}
+   * connections are open. A limit of 0 means unlimited.
+   */
+  public boolean tryAdmit(int limit) {
+    accepted.increment();
+    if (limit <= 0) {
+      active.incrementAndGet();
+      return true;
+    }
+    long current;
+    do {
+      current = active.get();
+      if (current >= limit) {
+        refused.increment();
+        return false;
+      }
+    } while (!active.compareAndSet(current, current + 1));
+    return true;
+  }
+
+  /** An admitted connection closed. */
+  public void closed() {
+    active.decrementAndGet();
+  }
+
+  /** An admitted connection was closed because no backend could take it. */
+  public void noBackend() {
+    noBackend.increment();
+  }
+
+  public long active() {
+    return active.get();
+  }
+
+  public ListenerStats snapshot() {
+    return ListenerStats.newBuilder()
+        .setPool(pool)
+        .setAddress(address)
+        .setAcceptedConnections(accepted.sum())
+        .setRefusedConnections(refused.sum())
+        .setNoBackendConnections(noBackend.sum())
+        .setActiveConnections(active.get())
+        .build();
+  }
+}
