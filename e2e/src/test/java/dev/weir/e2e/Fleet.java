@@ -81,7 +81,13 @@ final class Fleet implements AutoCloseable {
   RunningProgram startProxy(String id, String bindAddress) {
     return start(id, List.of(HOME.resolve("bin/weir-proxy").toString(),
         "--control-plane", "127.0.0.1:" + controlPort, "--id", id,
-        "--bind-address", bindAddress, "--stats-interval", "200ms", "--event-loops", "1"));
+        "--bind-address", bindAddress, "--stats-interval", "200ms", "--event-loops", "1",
+        "--state-dir", dir.resolve("proxy-state").toString(), "--shutdown-timeout", "5s"));
+  }
+
+  /** Where a proxy started by this fleet saves its last applied config. */
+  Path proxyStateFile(String id) {
+    return dir.resolve("proxy-state").resolve(id + ".snapshot");
   }
 
   /** An echo backend that greets each connection with {@code name}; returns its port. */
@@ -95,6 +101,16 @@ final class Fleet implements AutoCloseable {
   }
 
   record Backend(String name, String address, RunningProgram program) {}
+
+  /** The most recently started program called {@code name}. */
+  RunningProgram program(String name) {
+    for (int i = programs.size() - 1; i >= 0; i--) {
+      if (programs.get(i).name().equals(name)) {
+        return programs.get(i);
+      }
+    }
+    throw new IllegalArgumentException("no program " + name);
+  }
 
   private RunningProgram start(String name, List<String> command) {
     RunningProgram program = RunningProgram.start(name, dir, withJavaOpts(command));

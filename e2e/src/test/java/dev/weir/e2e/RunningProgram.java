@@ -35,7 +35,7 @@ final class RunningProgram implements AutoCloseable {
   }
 
   static RunningProgram start(String name, Path logDir, List<String> command) {
-    Path log = logDir.resolve(name + ".log");
+    Path log = logDir.resolve(name + "-" + System.nanoTime() + ".log");
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       RunningProgram program = new RunningProgram(name, process, log);
@@ -81,6 +81,10 @@ final class RunningProgram implements AutoCloseable {
           return false;
         });
     return found[0];
+  }
+
+  String name() {
+    return name;
   }
 
   List<String> output() {

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * A pool's settings with every default filled in, so the relay and health code never interpret
- * "unset".
+ * "unset". Plain values only, so two configs compare equal when they mean the same thing.
  *
  * @param healthCheck active checks, or null when off
  * @param slowStart ramp for new or recovered backends; zero when off
@@ -26,16 +26,23 @@ public record PoolOptions(
     Duration idleTimeout,
     Duration drainTimeout,
     int socketBufferBytes,
-    WriteBufferWaterMark waterMark,
+    int writeBufferLowBytes,
+    int writeBufferHighBytes,
     int maglevTableSize) {
 
-  public static final WriteBufferWaterMark DEFAULT_WATER_MARK =
-      new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+  public static final int DEFAULT_WRITE_BUFFER_LOW_BYTES = 32 * 1024;
+  public static final int DEFAULT_WRITE_BUFFER_HIGH_BYTES = 64 * 1024;
   public static final int DEFAULT_MAGLEV_TABLE_SIZE = 65537;
 
   public static final PoolOptions DEFAULTS =
       new PoolOptions(null, OutlierOptions.DEFAULTS, Duration.ZERO, 0, 0, null, Duration.ZERO,
-          Duration.ZERO, 0, DEFAULT_WATER_MARK, DEFAULT_MAGLEV_TABLE_SIZE);
+          Duration.ZERO, 0, DEFAULT_WRITE_BUFFER_LOW_BYTES, DEFAULT_WRITE_BUFFER_HIGH_BYTES,
+          DEFAULT_MAGLEV_TABLE_SIZE);
+
+  /** Past the high mark a side stops reading until the other side is back under the low one. */
+  public WriteBufferWaterMark waterMark() {
+    return new WriteBufferWaterMark(writeBufferLowBytes, writeBufferHighBytes);
+  }
 
   /** Active health checking of each backend. */
   public record HealthCheckOptions(

@@ -8,7 +8,6 @@ import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.Tuning;
 import dev.weir.proxy.config.PoolOptions.HealthCheckOptions;
 import dev.weir.proxy.config.PoolOptions.OutlierOptions;
-import io.netty.channel.WriteBufferWaterMark;
 
 /**
  * Reads a pool's {@link PoolSettings} into {@link PoolOptions}: fills in defaults and rejects
@@ -33,9 +32,9 @@ final class SettingsParser {
     Limits limits = s.getLimits();
     Tuning tuning = s.getTuning();
     int low = orDefault(tuning.getWriteBufferLowBytes(),
-        PoolOptions.DEFAULT_WATER_MARK.low());
+        PoolOptions.DEFAULT_WRITE_BUFFER_LOW_BYTES);
     int high = orDefault(tuning.getWriteBufferHighBytes(),
-        PoolOptions.DEFAULT_WATER_MARK.high());
+        PoolOptions.DEFAULT_WRITE_BUFFER_HIGH_BYTES);
     if (low >= high) {
       throw invalid("settings.tuning.write_buffer_low_bytes (" + low
           + ") must be below write_buffer_high_bytes (" + high + ")");
@@ -57,7 +56,8 @@ final class SettingsParser {
         duration("settings.limits.idle_timeout", limits.getIdleTimeout()),
         duration("settings.drain_timeout", s.getDrainTimeout()),
         tuning.getSocketBufferBytes(),
-        new WriteBufferWaterMark(low, high),
+        low,
+        high,
         tableSize);
   }
 

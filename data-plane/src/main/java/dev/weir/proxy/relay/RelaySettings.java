@@ -5,6 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import java.time.Duration;
 
 /**
@@ -17,6 +18,7 @@ public final class RelaySettings {
 
   private final Bootstrap template;
   private final PoolOptions options;
+  private final WriteBufferWaterMark waterMark;
   private final int maxConnectAttempts;
 
   /**
@@ -33,6 +35,7 @@ public final class RelaySettings {
       throw new IllegalArgumentException("maxConnectAttempts must be >= 1");
     }
     this.options = options;
+    this.waterMark = options.waterMark();
     this.maxConnectAttempts = maxConnectAttempts;
     Duration connectTimeout =
         options.connectTimeout() != null ? options.connectTimeout() : defaultConnectTimeout;
@@ -46,7 +49,7 @@ public final class RelaySettings {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, options.waterMark());
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
     if (options.socketBufferBytes() > 0) {
       template.option(ChannelOption.SO_RCVBUF, options.socketBufferBytes());
       template.option(ChannelOption.SO_SNDBUF, options.socketBufferBytes());
@@ -55,7 +58,7 @@ public final class RelaySettings {
 
   /** Applies this pool's per-connection options to an accepted client connection. */
   public void configureClient(Channel client) {
-    client.config().setWriteBufferWaterMark(options.waterMark());
+    client.config().setWriteBufferWaterMark(waterMark);
     if (options.socketBufferBytes() > 0) {
       client.config().setOption(ChannelOption.SO_RCVBUF, options.socketBufferBytes());
       client.config().setOption(ChannelOption.SO_SNDBUF, options.socketBufferBytes());
