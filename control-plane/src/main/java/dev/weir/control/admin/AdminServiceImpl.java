@@ -19,6 +19,7 @@ import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.RemoveBackendRequest;
 import dev.weir.api.v1.SetBackendWeightRequest;
 import dev.weir.api.v1.UndrainBackendRequest;
+import dev.weir.api.v1.UpdatePoolRequest;
 import dev.weir.control.fleet.ProxyFleet;
 import dev.weir.control.pool.ConfigRules;
 import dev.weir.control.pool.Mutation;
@@ -70,6 +71,12 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
       String name = ConfigRules.poolName(request.getName());
       return poolResponse(pools.current(), name);
     });
+  }
+
+  @Override
+  public void updatePool(UpdatePoolRequest request, StreamObserver<PoolResponse> response) {
+    respond(response, () -> change(
+        request.getPool().getName(), PoolMutations.updatePool(request)));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.weir.control.admin;
 
 import dev.weir.api.v1.Backend;
-import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.BackendStatus;
 import dev.weir.api.v1.Pool;
@@ -48,11 +47,27 @@ final class PoolStatusAggregator {
         .setTotalConnections(status.getTotalConnections() + stats.getTotalConnections())
         .setConnectFailures(status.getConnectFailures() + stats.getConnectFailures())
         .setBytesToBackend(status.getBytesToBackend() + stats.getBytesToBackend())
-        .setBytesToClient(status.getBytesToClient() + stats.getBytesToClient());
-    if (stats.getHealth() == BackendHealth.HEALTHY) {
-      status.setHealthyProxies(status.getHealthyProxies() + 1);
-    } else if (stats.getHealth() == BackendHealth.UNHEALTHY) {
-      status.setUnhealthyProxies(status.getUnhealthyProxies() + 1);
+        .setBytesToClient(status.getBytesToClient() + stats.getBytesToClient())
+        .setRefusedConnections(status.getRefusedConnections() + stats.getRefusedConnections())
+        .setDrainClosedConnections(
+            status.getDrainClosedConnections() + stats.getDrainClosedConnections())
+        // The worst proxy's view; a proxy with no connects in its interval reports 0, which
+        // max() passes over.
+        .setConnectLatencyP50Us(
+            unsignedMax(status.getConnectLatencyP50Us(), stats.getConnectLatencyP50Us()))
+        .setConnectLatencyP99Us(
+            unsignedMax(status.getConnectLatencyP99Us(), stats.getConnectLatencyP99Us()));
+    switch (stats.getHealth()) {
+      case HEALTHY -> status.setHealthyProxies(status.getHealthyProxies() + 1);
+      case UNHEALTHY, EJECTED -> status.setUnhealthyProxies(status.getUnhealthyProxies() + 1);
+      default -> {
+        // UNKNOWN, unset or a value newer than this build: neither healthy nor unhealthy.
+      }
     }
+  }
+
+  // The figures are uint64 on the wire.
+  private static long unsignedMax(long a, long b) {
+    return Long.compareUnsigned(a, b) >= 0 ? a : b;
   }
 }

@@ -6,6 +6,7 @@ import dev.weir.api.v1.ConfigNack;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.StatsReport;
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
 final class ProxySession implements StreamObserver<ProxyMessage> {
   private static final Logger log = LoggerFactory.getLogger(ProxySession.class);
   private static final Pattern PROXY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  static final int MAX_HOSTNAME_LENGTH = 255;
+  static final int MAX_VERSION_LENGTH = 64;
+  static final int MAX_NACK_REASON_LENGTH = 1024;
 
   private final String peer;
   private final ProxyDirectory directory;
@@ -119,6 +123,14 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
           "proxy_id \"" + id + "\" is invalid: use 1..128 of [A-Za-z0-9._-]");
       return;
     }
+    String problem = describeBadText("hostname", hello.getHostname(), MAX_HOSTNAME_LENGTH);
+    if (problem == null) {
+      problem = describeBadText("version", hello.getVersion(), MAX_VERSION_LENGTH);
+    }
+    if (problem != null) {
+      reject(Status.INVALID_ARGUMENT, problem);
+      return;
+    }
     record = new ProxyRecord(this, hello, peer, clock.instant());
     ProxyDirectory.Registration registration = directory.register(record);
     if (!registration.accepted()) {
@@ -158,29 +170,59 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   }
 
   private void nack(ProxyRecord current, ConfigNack nack) {
-    if (!current.nack(nack.getVersion(), nack.getNonce(), nack.getReason())) {
+    // Kept until the next NACK and shown to operators: long enough for any real reason, but
+    // not whatever a broken proxy sends.
+    String reason = nack.getReason();
+    if (reason.length() > MAX_NACK_REASON_LENGTH) {
+      int end = Character.isHighSurrogate(reason.charAt(MAX_NACK_REASON_LENGTH - 1))
+          ? MAX_NACK_REASON_LENGTH - 1
+          : MAX_NACK_REASON_LENGTH;
+      reason = reason.substring(0, end) + "…";
+    }
+    if (!current.nack(nack.getVersion(), nack.getNonce(), reason)) {
       log.debug("proxy {} NACKed version {} with nonce {}, which matches no send; ignored",
           current.id(), nack.getVersion(), nack.getNonce());
       return;
     }
-    log.warn("proxy {} rejected config version {}: {}",
-        current.id(), nack.getVersion(), nack.getReason());
-    events.snapshotNacked(current.id(), nack.getVersion(), nack.getReason());
+    log.warn("proxy {} rejected config version {}: {}", current.id(), nack.getVersion(), reason);
+    events.snapshotNacked(current.id(), nack.getVersion(), reason);
   }
 
   private void stats(ProxyRecord current, StatsReport report) {
     Set<String> known = pools.current().getPoolsList().stream()
         .map(Pool::getName)
         .collect(Collectors.toSet());
-    StatsReport.Builder kept = report.toBuilder().clearBackends();
+    StatsReport.Builder kept = report.toBuilder().clearBackends().clearListeners();
     for (BackendStats backend : report.getBackendsList()) {
       if (known.contains(backend.getPool())) {
         kept.addBackends(backend);
       }
     }
+    for (ListenerStats listener : report.getListenersList()) {
+      if (known.contains(listener.getPool())) {
+        kept.addListeners(listener);
+      }
+    }
     StatsReport filtered = kept.build();
     current.report(filtered, clock.instant());
     events.statsReported(current.id(), filtered);
+  }
+
+  /**
+   * Why a Hello text field cannot be kept, or null if it can. Both are shown to operators, so
+   * they are bounded and free of control characters (which could rewrite a terminal).
+   */
+  private static String describeBadText(String field, String value, int maxLength) {
+    if (value.length() > maxLength) {
+      return field + " must be at most " + maxLength + " characters, got " + value.length();
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        return String.format("%s must not contain control characters, got U+%04X at index %d",
+            field, (int) value.charAt(i), i);
+      }
+    }
+    return null;
   }
 
   private ConfigSnapshot stamp(ConfigSnapshot snapshot) {

@@ -4,7 +4,10 @@ import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.BackendState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The rules for each configuration field. Each check returns the value in normal form or throws
@@ -17,6 +20,8 @@ public final class ConfigRules {
   public static final int MAX_WEIGHT = 1000;
 
   private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  // "ROUND_ROBIN, ..., P2C or MAGLEV": every value but the unset one, so new ones list themselves.
+  private static final String KNOWN_ALGORITHMS = knownAlgorithms();
   private static final String ADDRESS_FORM =
       "use host:port with an IPv4 address, [IPv6] address or DNS name and a port 1..65535";
 
@@ -71,7 +76,7 @@ public final class ConfigRules {
       return Algorithm.ROUND_ROBIN;
     }
     if (algorithm == null) {
-      throw invalid("algorithm must be ROUND_ROBIN or WEIGHTED_ROUND_ROBIN, got " + value);
+      throw invalid("algorithm must be " + KNOWN_ALGORITHMS + ", got " + value);
     }
     return algorithm;
   }
@@ -95,6 +100,15 @@ public final class ConfigRules {
       throw invalid("backend state must be ACTIVE or DRAINING, got " + value);
     }
     return state;
+  }
+
+  private static String knownAlgorithms() {
+    List<String> names = Arrays.stream(Algorithm.values())
+        .filter(a -> a != Algorithm.ALGORITHM_UNSPECIFIED && a != Algorithm.UNRECOGNIZED)
+        .map(Algorithm::name)
+        .collect(Collectors.toList());
+    return String.join(", ", names.subList(0, names.size() - 1))
+        + " or " + names.get(names.size() - 1);
   }
 
   static StatusRuntimeException invalid(String description) {

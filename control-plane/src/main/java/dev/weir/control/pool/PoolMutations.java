@@ -5,6 +5,8 @@ import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.Pool;
+import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.UpdatePoolRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
@@ -45,17 +47,19 @@ public final class PoolMutations {
           .setWeight(weight)
           .setState(ConfigRules.backendState(backend.getStateValue())));
     }
+    if (request.hasSettings()) {
+      PoolSettings settings = SettingsRules.settings(request.getSettings());
+      if (!settings.equals(PoolSettings.getDefaultInstance())) {
+        pool.setSettings(settings);
+      }
+    }
     Pool created = pool.build();
+    MaglevRules.check(created, true);
     return current -> {
       if (Pools.find(current, name).isPresent()) {
         throw alreadyExists("pool \"" + name + "\" already exists");
       }
-      for (Pool other : current) {
-        if (HostPort.parse(other.getListen()).port() == listen.port()) {
-          throw alreadyExists("listen port " + listen.port() + " is already used by pool \""
-              + other.getName() + "\"");
-        }
-      }
+      requireFreePort(current, name, listen);
       if (current.size() >= ConfigRules.MAX_POOLS) {
         throw Status.FAILED_PRECONDITION
             .withDescription("there are already " + ConfigRules.MAX_POOLS
@@ -98,8 +102,15 @@ public final class PoolMutations {
                 + ConfigRules.MAX_BACKENDS_PER_POOL + " backends, the most allowed")
             .asRuntimeException();
       }
-      return Pools.replace(current, pool.toBuilder().addBackends(backend).build());
+      Pool grown = pool.toBuilder().addBackends(backend).build();
+      MaglevRules.check(grown, false);
+      return Pools.replace(current, grown);
     };
+  }
+
+  /** Changes the fields {@code request.update_mask} names; see {@link PoolUpdate}. */
+  public static Mutation updatePool(UpdatePoolRequest request) {
+    return PoolUpdate.of(request);
   }
 
   public static Mutation removeBackend(String poolName, String backendAddress) {
@@ -135,6 +146,17 @@ public final class PoolMutations {
       Backend edited = edit.apply(pool.getBackends(index));
       return Pools.replace(current, pool.toBuilder().setBackends(index, edited).build());
     };
+  }
+
+  /** Listen ports are unique across pools; {@code self} is the pool being changed, if any. */
+  static void requireFreePort(List<Pool> current, String self, HostPort listen) {
+    for (Pool other : current) {
+      if (!other.getName().equals(self)
+          && HostPort.parse(other.getListen()).port() == listen.port()) {
+        throw alreadyExists("listen port " + listen.port() + " is already used by pool \""
+            + other.getName() + "\"");
+      }
+    }
   }
 
   private static StatusRuntimeException alreadyExists(String description) {

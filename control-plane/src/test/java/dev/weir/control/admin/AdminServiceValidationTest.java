@@ -80,7 +80,8 @@ class AdminServiceValidationTest {
     assertRejected(() -> control.admin().createPool(
             create("api", ":9000").toBuilder().setAlgorithmValue(7).build()),
         Status.Code.INVALID_ARGUMENT,
-        "algorithm must be ROUND_ROBIN or WEIGHTED_ROUND_ROBIN, got 7");
+        "algorithm must be ROUND_ROBIN, WEIGHTED_ROUND_ROBIN, LEAST_CONNECTIONS, P2C or MAGLEV, "
+            + "got 7");
   }
 
   @Test

@@ -56,8 +56,12 @@ class ConfigRulesTest {
   void anUnsetAlgorithmMeansRoundRobinAndAnUnknownOneIsRefused() {
     assertThat(ConfigRules.algorithm(0)).isEqualTo(Algorithm.ROUND_ROBIN);
     assertThat(ConfigRules.algorithm(2)).isEqualTo(Algorithm.WEIGHTED_ROUND_ROBIN);
+    assertThat(ConfigRules.algorithm(3)).isEqualTo(Algorithm.LEAST_CONNECTIONS);
+    assertThat(ConfigRules.algorithm(4)).isEqualTo(Algorithm.P2C);
+    assertThat(ConfigRules.algorithm(5)).isEqualTo(Algorithm.MAGLEV);
     assertThatThrownBy(() -> ConfigRules.algorithm(7))
-        .hasMessageContaining("algorithm must be ROUND_ROBIN or WEIGHTED_ROUND_ROBIN, got 7");
+        .hasMessageContaining("algorithm must be ROUND_ROBIN, WEIGHTED_ROUND_ROBIN, "
+            + "LEAST_CONNECTIONS, P2C or MAGLEV, got 7");
   }
 
   @Test
