@@ -1,22 +1,20 @@
 package dev.weir.control.store;
 
+import dev.weir.api.files.SnapshotFile;
+import dev.weir.api.files.SnapshotFileException;
 import dev.weir.api.v1.ConfigSnapshot;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the configuration in one framed file ({@link SnapshotFrame}) in a data dir.
+ * Keeps the configuration in one {@link SnapshotFile} in a data dir.
  *
  * <p>A commit writes a temp file, fsyncs it, renames it over the state file and fsyncs the
  * directory, so after a crash the file holds either the old snapshot or the new one, never a
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class FileConfigStore implements ConfigStore {
   public static final String STATE_FILE = "config.snapshot";
   private static final String TEMP_PREFIX = STATE_FILE + ".";
-  private static final String TEMP_SUFFIX = ".tmp";
   private static final Logger log = LoggerFactory.getLogger(FileConfigStore.class);
 
   private final Path dir;
@@ -85,7 +82,7 @@ public final class FileConfigStore implements ConfigStore {
       throw new IllegalArgumentException("next version " + next.getVersion()
           + " is not newer than expected version " + expectedVersion);
     }
-    byte[] frame = SnapshotFrame.encode(next.toBuilder().clearNonce().build());
+    ConfigSnapshot stored = next.toBuilder().clearNonce().build();
     synchronized (writeLock) {
       checkOpen();
       if (storedVersion < 0) {
@@ -94,7 +91,11 @@ public final class FileConfigStore implements ConfigStore {
       if (storedVersion != expectedVersion) {
         throw new VersionConflictException(expectedVersion, storedVersion);
       }
-      replaceStateFile(frame);
+      try {
+        SnapshotFile.write(stateFile, stored);
+      } catch (IOException | RuntimeException e) {
+        throw new IOException("cannot write " + stateFile + ": " + describe(e), e);
+      }
       storedVersion = next.getVersion();
     }
   }
@@ -111,48 +112,20 @@ public final class FileConfigStore implements ConfigStore {
   }
 
   private ConfigSnapshot read() throws IOException {
-    byte[] bytes;
     try {
-      long size = Files.size(stateFile);
-      if (size > SnapshotFrame.HEADER_BYTES + (long) SnapshotFrame.MAX_PAYLOAD_BYTES) {
-        throw new StoreCorruptException(stateFile, "file is " + size + " bytes, more than "
-            + "any snapshot this weir-control writes");
-      }
-      bytes = Files.readAllBytes(stateFile);
+      return SnapshotFile.read(stateFile);
     } catch (NoSuchFileException e) {
       return ConfigSnapshot.getDefaultInstance();
-    } catch (StoreCorruptException e) {
-      throw e;
+    } catch (SnapshotFileException e) {
+      throw new StoreCorruptException(stateFile, e.problem(), e);
     } catch (IOException e) {
       throw new IOException("cannot read " + stateFile + ": " + describe(e), e);
-    }
-    return SnapshotFrame.decode(stateFile, bytes);
-  }
-
-  private void replaceStateFile(byte[] frame) throws IOException {
-    Path temp = Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX);
-    try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(frame);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
-      }
-      Files.move(temp, stateFile, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(temp);
-      throw new IOException("cannot write " + stateFile + ": " + describe(e), e);
-    }
-    // Without this the rename itself may not survive a power cut.
-    try (FileChannel dirChannel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      dirChannel.force(true);
     }
   }
 
   private static void deleteTempFiles(Path dir) throws IOException {
     try (DirectoryStream<Path> temps =
-        Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
+        Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + SnapshotFile.TEMP_SUFFIX)) {
       for (Path temp : temps) {
         log.info("deleting {}, left by an interrupted commit", temp);
         Files.deleteIfExists(temp);

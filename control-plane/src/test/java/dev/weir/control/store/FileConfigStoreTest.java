@@ -1,5 +1,7 @@
 package dev.weir.control.store;
 
+import dev.weir.api.files.SnapshotFile;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -140,7 +142,7 @@ class FileConfigStoreTest {
   void aValidFrameAroundAnUnparsablePayloadFailsTheLoad() throws Exception {
     Path file = dir.resolve(FileConfigStore.STATE_FILE);
     // A field tag with wire type 7, which protobuf does not define.
-    Files.write(file, frame(SnapshotFrame.FORMAT_VERSION, new byte[] {0x0f, 1, 2, 3}));
+    Files.write(file, frame(SnapshotFile.FORMAT_VERSION, new byte[] {0x0f, 1, 2, 3}));
 
     store = FileConfigStore.open(dir);
 
@@ -153,7 +155,7 @@ class FileConfigStoreTest {
   @Test
   void aFileFromANewerFormatFailsTheLoadSayingSo() throws Exception {
     Path file = dir.resolve(FileConfigStore.STATE_FILE);
-    Files.write(file, frame(SnapshotFrame.FORMAT_VERSION + 1, V1.toByteArray()));
+    Files.write(file, frame(SnapshotFile.FORMAT_VERSION + 1, V1.toByteArray()));
 
     store = FileConfigStore.open(dir);
 
@@ -198,8 +200,8 @@ class FileConfigStoreTest {
   private static byte[] frame(int formatVersion, byte[] payload) {
     CRC32C crc = new CRC32C();
     crc.update(payload);
-    return ByteBuffer.allocate(SnapshotFrame.HEADER_BYTES + payload.length)
-        .putInt(SnapshotFrame.MAGIC)
+    return ByteBuffer.allocate(SnapshotFile.HEADER_BYTES + payload.length)
+        .putInt(SnapshotFile.MAGIC)
         .putInt(formatVersion)
         .putInt(payload.length)
         .putInt((int) crc.getValue())

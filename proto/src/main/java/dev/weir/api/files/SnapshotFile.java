@@ -32,7 +32,7 @@ public final class SnapshotFile {
   /** Suffix of the temporary files a write uses; leftovers from a crash may be deleted. */
   public static final String TEMP_SUFFIX = ".tmp";
   // Far above 1000 pools of 1000 backends; only here so a bad length cannot exhaust the heap.
-  static final int MAX_PAYLOAD_BYTES = 256 << 20;
+  public static final int MAX_PAYLOAD_BYTES = 256 << 20;
 
   private SnapshotFile() {}
 
@@ -60,8 +60,17 @@ public final class SnapshotFile {
     fsyncDirectory(dir);
   }
 
-  /** Reads {@code file}; its contents must be a whole, intact snapshot. */
+  /**
+   * Reads {@code file}; its contents must be a whole, intact snapshot.
+   *
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   */
   public static ConfigSnapshot read(Path file) throws IOException, SnapshotFileException {
+    long size = Files.size(file);
+    if (size > HEADER_BYTES + (long) MAX_PAYLOAD_BYTES) {
+      throw new SnapshotFileException(file, "file is " + size + " bytes, more than any snapshot"
+          + " Weir writes");
+    }
     return decode(file, Files.readAllBytes(file));
   }
 
