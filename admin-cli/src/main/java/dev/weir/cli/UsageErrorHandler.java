@@ -1,8 +1,12 @@
 package dev.weir.cli;
 
 import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.MaxValuesExceededException;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -22,7 +26,7 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
   public int handleParseException(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     StringBuilder line =
-        new StringBuilder("error: ").append(FailureHandler.oneLine(e.getMessage()));
+        new StringBuilder("error: ").append(FailureHandler.oneLine(message(e, args)));
     if (e instanceof UnmatchedArgumentException unmatched
         && !unmatched.getSuggestions().isEmpty()) {
       line.append(" (did you mean ")
@@ -33,5 +37,31 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
     err.println(line);
     err.flush();
     return ExitCodes.USAGE;
+  }
+
+  // picocli reports a flag given twice inside an option group as "expected only one match but
+  // got" followed by the whole group, twice; name the flag instead, as picocli does elsewhere.
+  private static String message(ParameterException e, String[] args) {
+    if (e instanceof MaxValuesExceededException && e.getMessage().contains("only one match")) {
+      String repeated = repeatedOption(e.getCommandLine(), args);
+      if (repeated != null) {
+        return "option '" + repeated + "' should be specified only once";
+      }
+    }
+    return e.getMessage();
+  }
+
+  private static String repeatedOption(CommandLine command, String[] args) {
+    Set<String> seen = new HashSet<>();
+    for (String arg : args) {
+      if (!arg.startsWith("-")) {
+        continue;
+      }
+      OptionSpec option = command.getCommandSpec().findOption(arg.split("=", 2)[0]);
+      if (option != null && !option.isMultiValue() && !seen.add(option.longestName())) {
+        return option.longestName();
+      }
+    }
+    return null;
   }
 }

@@ -18,6 +18,7 @@ import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.RemoveBackendRequest;
 import dev.weir.api.v1.SetBackendWeightRequest;
 import dev.weir.api.v1.UndrainBackendRequest;
+import dev.weir.api.v1.UpdatePoolRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -75,6 +76,11 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void getPool(GetPoolRequest request, StreamObserver<PoolResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void updatePool(UpdatePoolRequest request, StreamObserver<PoolResponse> observer) {
     answer(request, observer);
   }
 

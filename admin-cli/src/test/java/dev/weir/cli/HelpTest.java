@@ -32,6 +32,7 @@ class HelpTest {
         "pool create",
         "pool list",
         "pool show",
+        "pool set",
         "pool delete",
         "backend",
         "backend add",
@@ -55,6 +56,43 @@ class HelpTest {
         .contains("Example", "weirctl " + command, "Exit codes:", " 3 ")
         .contains("--control-plane", "--output", "--timeout");
     assertThat(controlPlane.service().requests()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"create", "set"})
+  void poolSettingsFlagsAreGroupedUnderHeadingsWithTheValueForms(String command) {
+    Result result = controlPlane.cli().run("pool", command, "--help");
+
+    assertThat(result.out())
+        .containsSubsequence(
+            "Health checks:",
+            "--health-check=KIND",
+            "--health-host=HOST",
+            "Outlier detection (on by default):",
+            "--outlier-failures=N",
+            "--no-outlier-detection",
+            "Connections:",
+            "--max-connections=N",
+            "--drain-timeout=DURATION",
+            "Tuning:",
+            "--socket-buffer=BYTES",
+            "--maglev-table-size=N",
+            "Values:",
+            "DURATION  500ms, 5s, 2m or 1h; 0 means the default.",
+            "PERCENT   10 or 10%.",
+            "Examples:",
+            "weirctl pool " + command + " ",
+            "--health-check http");
+    assertThat(result.err()).isEmpty();
+  }
+
+  @Test
+  void poolSetHelpListsItsOwnFlagsBeforeTheGlobalOnes() {
+    Result result = controlPlane.cli().run("pool", "set", "--help");
+
+    assertThat(result.out())
+        .startsWith("Usage: weirctl pool set [OPTIONS] NAME")
+        .containsSubsequence("--listen=[HOST]:PORT", "--algorithm=NAME", "--control-plane");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.weir.cli.session.Session;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,15 +18,25 @@ import picocli.CommandLine.Parameters;
     name = "create",
     description =
         "Creates a pool that the proxies serve on its listen address, optionally with "
-            + "its first backends.",
+            + "its first backends and settings. Settings not given take the defaults shown.",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
+    customSynopsis = "weirctl pool create NAME --listen [HOST]:PORT [OPTIONS]",
     footer = {
+      PoolSettingsOptions.VALUES_HEADING,
+      PoolSettingsOptions.VALUES_DURATION,
+      PoolSettingsOptions.VALUES_BYTES,
+      PoolSettingsOptions.VALUES_PERCENT,
       "%nExamples:",
       "  weirctl pool create web --listen :8080 \\",
       "      --backend 10.0.0.5:80 --backend 10.0.0.6:80",
       "  weirctl pool create db --listen 0.0.0.0:5432 \\",
       "      --algorithm weighted-round-robin \\",
-      "      --backend 10.0.1.7:5432=3 --backend 10.0.1.8:5432=1"
+      "      --backend 10.0.1.7:5432=3 --backend 10.0.1.8:5432=1",
+      "  weirctl pool create api --listen :443 --algorithm least-connections \\",
+      "      --health-check http --health-path /healthz --health-interval 5s \\",
+      "      --max-connections-per-backend 100 --idle-timeout 5m --slow-start 30s \\",
+      "      --backend 10.0.2.7:8443 --backend 10.0.2.8:8443"
     })
 final class CreatePoolCommand implements Runnable {
 
@@ -36,6 +47,7 @@ final class CreatePoolCommand implements Runnable {
 
   @Option(
       names = "--listen",
+      order = 1,
       required = true,
       paramLabel = "[HOST]:PORT",
       converter = ListenAddressConverter.class,
@@ -44,6 +56,7 @@ final class CreatePoolCommand implements Runnable {
 
   @Option(
       names = "--algorithm",
+      order = 2,
       paramLabel = "NAME",
       converter = Algorithms.Converter.class,
       completionCandidates = Algorithms.Names.class,
@@ -52,10 +65,13 @@ final class CreatePoolCommand implements Runnable {
 
   @Option(
       names = "--backend",
+      order = 3,
       paramLabel = "HOST:PORT[=WEIGHT]",
       converter = BackendSpecConverter.class,
       description = "A first backend, with an optional weight (1 when omitted). Repeatable.")
   private List<Backend> backends = new ArrayList<>();
+
+  @Mixin private PoolSettingsOptions settings;
 
   CreatePoolCommand(Session session) {
     this.session = session;
@@ -67,6 +83,10 @@ final class CreatePoolCommand implements Runnable {
         CreatePoolRequest.newBuilder().setName(name).setListen(listen).addAllBackends(backends);
     if (algorithm != null) {
       request.setAlgorithm(algorithm);
+    }
+    SettingsEdit edit = settings.edit();
+    if (edit.hasValues()) {
+      request.setSettings(edit.settings());
     }
     PoolResponse response = session.admin().createPool(request.build());
     session

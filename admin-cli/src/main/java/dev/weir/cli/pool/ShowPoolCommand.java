@@ -4,8 +4,11 @@ import dev.weir.api.v1.BackendStatus;
 import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolStatus;
+import dev.weir.cli.output.Latencies;
 import dev.weir.cli.output.Table;
 import dev.weir.cli.session.Session;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -13,9 +16,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "show",
     description = {
-      "Shows a pool and each of its backends: weight, state, and figures summed over the "
-          + "connected proxies' latest reports (open and total connections, failed connection "
-          + "attempts, how many proxies see it healthy and unhealthy)."
+      "Shows a pool, the settings set on it (others take their defaults), and each of its "
+          + "backends: weight, state, and figures from the connected proxies' latest reports "
+          + "(open and total connections, failed connection attempts, connections refused because "
+          + "the backend was full, the worst proxy's 99th percentile connect time, and how many "
+          + "of the proxies with a view of the backend see it healthy)."
     },
     mixinStandardHelpOptions = true,
     footer = {"%nExamples:", "  weirctl pool show web", "  weirctl pool show web -o json"})
@@ -39,20 +44,29 @@ final class ShowPoolCommand implements Runnable {
 
   private static String describe(PoolStatus status) {
     Pool pool = status.getPool();
-    String summary =
-        String.format(
-            "Name:            %s\nListen:          %s\nAlgorithm:       %s\n"
-                + "Config version:  %d\n\n",
-            pool.getName(),
-            pool.getListen(),
-            Algorithms.name(pool.getAlgorithm()),
-            status.getConfigVersion());
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("Name", pool.getName());
+    fields.put("Listen", pool.getListen());
+    fields.put("Algorithm", Algorithms.name(pool.getAlgorithm()));
+    fields.put("Config version", Long.toString(status.getConfigVersion()));
+    fields.putAll(SettingsSummary.of(pool.getSettings()));
+    StringBuilder text = new StringBuilder();
+    fields.forEach((label, value) -> text.append(String.format("%-17s%s\n", label + ":", value)));
+    text.append('\n');
     if (status.getBackendsCount() == 0) {
-      return summary + "No backends.";
+      return text.append("No backends.").toString();
     }
     Table table =
         new Table(
-            "ADDRESS", "WEIGHT", "STATE", "ACTIVE", "TOTAL", "FAILURES", "HEALTHY", "UNHEALTHY");
+            "ADDRESS",
+            "WEIGHT",
+            "STATE",
+            "ACTIVE",
+            "TOTAL",
+            "FAILURES",
+            "REFUSED",
+            "CONNECT P99",
+            "HEALTHY");
     for (BackendStatus backend : status.getBackendsList()) {
       table.row(
           backend.getAddress(),
@@ -61,9 +75,17 @@ final class ShowPoolCommand implements Runnable {
           backend.getActiveConnections(),
           backend.getTotalConnections(),
           backend.getConnectFailures(),
-          backend.getHealthyProxies(),
-          backend.getUnhealthyProxies());
+          backend.getRefusedConnections(),
+          Latencies.format(backend.getConnectLatencyP99Us()),
+          healthy(backend));
     }
-    return summary + table.render();
+    return text.append(table.render()).toString();
+  }
+
+  // "2/3": two of the three proxies that have a view of the backend see it healthy, as kubectl
+  // prints READY. Empty (printed "-") while no proxy has reported on it.
+  private static String healthy(BackendStatus backend) {
+    long reporting = (long) backend.getHealthyProxies() + backend.getUnhealthyProxies();
+    return reporting == 0 ? "" : backend.getHealthyProxies() + "/" + reporting;
   }
 }

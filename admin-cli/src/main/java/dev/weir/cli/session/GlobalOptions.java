@@ -25,6 +25,10 @@ public final class GlobalOptions {
   public static final String DEFAULT_ADDRESS = "127.0.0.1:9900";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
+  // Where these options appear in the help of commands that list options in a set order rather
+  // than alphabetically: after the command's own options.
+  private static final int HELP_ORDER = 1000;
+
   private final UnaryOperator<String> environment;
 
   @Spec(Spec.Target.MIXEE)
@@ -32,6 +36,7 @@ public final class GlobalOptions {
 
   @Option(
       names = "--control-plane",
+      order = GlobalOptions.HELP_ORDER,
       paramLabel = "HOST:PORT",
       scope = ScopeType.INHERIT,
       converter = ControlPlaneAddressConverter.class,
@@ -40,6 +45,7 @@ public final class GlobalOptions {
 
   @Option(
       names = {"-o", "--output"},
+      order = GlobalOptions.HELP_ORDER + 1,
       paramLabel = "FORMAT",
       scope = ScopeType.INHERIT,
       converter = OutputFormat.Converter.class,
@@ -51,6 +57,7 @@ public final class GlobalOptions {
 
   @Option(
       names = "--timeout",
+      order = GlobalOptions.HELP_ORDER + 2,
       paramLabel = "DURATION",
       scope = ScopeType.INHERIT,
       converter = DurationConverter.class,

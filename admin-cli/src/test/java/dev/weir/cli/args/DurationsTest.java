@@ -27,4 +27,26 @@ class DurationsTest {
   void formatsBackToWhatWasTyped(String text) {
     assertThat(Durations.format(Durations.parse(text))).isEqualTo(text);
   }
+
+  @ParameterizedTest
+  @CsvSource({"0, PT0S", "0s, PT0S", "0ms, PT0S", "250ms, PT0.25S", "5m, PT5M"})
+  void settingsAcceptZeroForTheDefault(String text, Duration expected) {
+    assertThat(Durations.parseAllowingZero(text)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "5", "-1s", "1.5s", "00", "5 m"})
+  void settingsRejectWhatIsNotADuration(String text) {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> Durations.parseAllowingZero(text))
+        .withMessageContaining("or 0 for the default");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "250ms", "1500ms", "30s", "5m", "24h"})
+  void protoDurationsCarryTheSameLengthAndFormatTheSameWay(String text) {
+    com.google.protobuf.Duration proto = Durations.toProto(Durations.parseAllowingZero(text));
+
+    assertThat(Durations.format(proto)).isEqualTo(text);
+  }
 }

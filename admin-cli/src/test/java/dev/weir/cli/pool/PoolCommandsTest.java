@@ -2,6 +2,7 @@ package dev.weir.cli.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Duration;
 import com.google.protobuf.util.JsonFormat;
 import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.Backend;
@@ -11,11 +12,16 @@ import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.DeletePoolRequest;
 import dev.weir.api.v1.DeletePoolResponse;
 import dev.weir.api.v1.GetPoolStatusRequest;
+import dev.weir.api.v1.HealthCheck;
+import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListPoolsResponse;
+import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolResponse;
+import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.PoolStatus;
+import dev.weir.api.v1.Tuning;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
 import org.junit.jupiter.api.AfterEach;
@@ -80,7 +86,13 @@ class PoolCommandsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"round-robin, ROUND_ROBIN", "weighted-round-robin, WEIGHTED_ROUND_ROBIN"})
+  @CsvSource({
+    "round-robin, ROUND_ROBIN",
+    "weighted-round-robin, WEIGHTED_ROUND_ROBIN",
+    "least-connections, LEAST_CONNECTIONS",
+    "p2c, P2C",
+    "maglev, MAGLEV"
+  })
   void createMapsEachAlgorithmNameToItsEnumValue(String name, Algorithm expected) {
     controlPlane.service().respondWith(poolResponse(1));
 
@@ -88,6 +100,25 @@ class PoolCommandsTest {
 
     assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getAlgorithm())
         .isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "ROUND_ROBIN, round-robin",
+    "WEIGHTED_ROUND_ROBIN, weighted-round-robin",
+    "LEAST_CONNECTIONS, least-connections",
+    "P2C, p2c",
+    "MAGLEV, maglev"
+  })
+  void listAndShowPrintEachAlgorithmByTheNameThatSelectsIt(Algorithm algorithm, String name) {
+    Pool pool = WEB.toBuilder().setAlgorithm(algorithm).build();
+    controlPlane.service().respondWith(ListPoolsResponse.newBuilder().addPools(pool).build());
+    Result list = controlPlane.cli().run("pool", "list");
+    controlPlane.service().respondWith(PoolStatus.newBuilder().setPool(pool).build());
+    Result show = controlPlane.cli().run("pool", "show", "web");
+
+    assertThat(list.outLines().get(1).split(" +")[2]).isEqualTo(name);
+    assertThat(show.outLines()).contains("Algorithm:       " + name);
   }
 
   @Test
@@ -134,7 +165,10 @@ class PoolCommandsTest {
         .singleElement()
         .asString()
         .startsWith("error: ")
-        .contains("'random'", "round-robin, weighted-round-robin", "weirctl pool create --help");
+        .contains(
+            "'random' is not one of "
+                + "round-robin, weighted-round-robin, least-connections, p2c, maglev",
+            "weirctl pool create --help");
     assertThat(controlPlane.service().requests()).isEmpty();
   }
 
@@ -236,15 +270,74 @@ class PoolCommandsTest {
             "Listen:          :8080",
             "Algorithm:       weighted-round-robin",
             "Config version:  12",
+            "Health check:    none",
             "",
-            "ADDRESS       WEIGHT   STATE      ACTIVE   TOTAL   FAILURES   HEALTHY   UNHEALTHY",
-            "10.0.0.5:80   3        active     4        120     2          2         1",
-            "10.0.0.6:80   1        draining   1        80      0          3         0");
+            "ADDRESS       WEIGHT   STATE      ACTIVE   TOTAL   FAILURES   REFUSED   CONNECT P99"
+                + "   HEALTHY",
+            "10.0.0.5:80   3        active     4        120     2          7         1.2ms"
+                + "         2/3",
+            "10.0.0.6:80   1        draining   1        80      0          0         -"
+                + "             -");
+  }
+
+  @Test
+  void showPrintsTheSettingsThatAreSetAfterTheHeader() {
+    Pool pool =
+        WEB.toBuilder()
+            .setSettings(
+                PoolSettings.newBuilder()
+                    .setHealthCheck(
+                        HealthCheck.newBuilder()
+                            .setKind(HealthCheck.Kind.HTTP)
+                            .setHttpPath("/healthz")
+                            .setInterval(seconds(5))
+                            .setTimeout(seconds(2))
+                            .setRise(2)
+                            .setFall(3))
+                    .setSlowStart(seconds(30))
+                    .setLimits(
+                        Limits.newBuilder()
+                            .setMaxConnections(1000)
+                            .setMaxConnectionsPerBackend(100)
+                            .setIdleTimeout(seconds(300)))
+                    .setDrainTimeout(seconds(30))
+                    .setTuning(Tuning.newBuilder().setSocketBufferBytes(262_144)))
+            .build();
+    controlPlane.service().respondWith(PoolStatus.newBuilder().setPool(pool).build());
+
+    Result result = controlPlane.cli().run("pool", "show", "web");
+
+    assertThat(result.outLines())
+        .containsExactly(
+            "Name:            web",
+            "Listen:          :8080",
+            "Algorithm:       weighted-round-robin",
+            "Config version:  0",
+            "Health check:    http GET /healthz every 5s, timeout 2s, rise 2, fall 3",
+            "Slow start:      30s",
+            "Limits:          max 1000 connections, 100 per backend, idle timeout 5m",
+            "Drain timeout:   30s",
+            "Buffers:         socket 256k",
+            "",
+            "No backends.");
   }
 
   @Test
   void showAsJsonParsesBackAndKeepsKeysWhoseValueIsTheDefault() throws Exception {
-    PoolStatus status = status();
+    PoolStatus status =
+        status().toBuilder()
+            .setPool(
+                WEB.toBuilder()
+                    .setSettings(
+                        PoolSettings.newBuilder()
+                            .setHealthCheck(
+                                HealthCheck.newBuilder()
+                                    .setKind(HealthCheck.Kind.TCP)
+                                    .setInterval(Duration.newBuilder().setNanos(500_000_000)))
+                            .setOutlierDetection(OutlierDetection.newBuilder().setDisabled(true))
+                            .setTuning(Tuning.newBuilder().setWriteBufferHighBytes(1_048_576))
+                            .setMaglevTableSize(65_537)))
+            .build();
     controlPlane.service().respondWith(status);
 
     Result result = controlPlane.cli().run("pool", "show", "web", "-o", "json");
@@ -252,7 +345,14 @@ class PoolCommandsTest {
     PoolStatus.Builder parsed = PoolStatus.newBuilder();
     JsonFormat.parser().merge(result.out(), parsed);
     assertThat(parsed.build()).isEqualTo(status);
-    assertThat(result.out()).contains("\"unhealthyProxies\": 0", "\"bytesToClient\": \"0\"");
+    assertThat(result.out())
+        .contains(
+            "\"unhealthyProxies\": 0",
+            "\"bytesToClient\": \"0\"",
+            "\"refusedConnections\": \"7\"",
+            "\"connectLatencyP99Us\": \"1234\"",
+            "\"interval\": \"0.500s\"",
+            "\"kind\": \"TCP\"");
   }
 
   @Test
@@ -284,7 +384,11 @@ class PoolCommandsTest {
                 .setConnectFailures(2)
                 .setBytesToBackend(5000)
                 .setHealthyProxies(2)
-                .setUnhealthyProxies(1))
+                .setUnhealthyProxies(1)
+                .setRefusedConnections(7)
+                .setConnectLatencyP50Us(310)
+                .setConnectLatencyP99Us(1234)
+                .setDrainClosedConnections(0))
         .addBackends(
             BackendStatus.newBuilder()
                 .setAddress("10.0.0.6:80")
@@ -292,8 +396,12 @@ class PoolCommandsTest {
                 .setState(BackendState.DRAINING)
                 .setActiveConnections(1)
                 .setTotalConnections(80)
-                .setHealthyProxies(3))
+                .setDrainClosedConnections(2))
         .build();
+  }
+
+  private static Duration seconds(long seconds) {
+    return Duration.newBuilder().setSeconds(seconds).build();
   }
 
   private static Backend backend(String address, int weight, BackendState state) {

@@ -1,0 +1,60 @@
+package dev.weir.cli.pool;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The pool settings flags {@code pool create} and {@code pool set} share, shown in help in groups
+ * that follow the API's PoolSettings. Each flag records the field it sets (see {@link
+ * SettingsEdit}), so a command knows exactly which settings the operator gave.
+ */
+final class PoolSettingsOptions {
+
+  /** Help lines explaining the value forms; commands put them in their footer. */
+  static final String VALUES_HEADING = "%nValues:";
+
+  static final String VALUES_DURATION = "  DURATION  500ms, 5s, 2m or 1h; 0 means the default.";
+  static final String VALUES_BYTES = "  BYTES     1048576, 64k or 1m (k = 1024 bytes).";
+  static final String VALUES_PERCENT = "  PERCENT   10 or 10%%.";
+
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec mixee;
+
+  // A group field stays null unless one of its flags is given.
+  @ArgGroup(exclusive = false, order = 1, heading = "%nHealth checks:%n")
+  private HealthCheckOptions healthCheck;
+
+  @ArgGroup(exclusive = false, order = 2, heading = "%nOutlier detection (on by default):%n")
+  private OutlierDetectionOptions outlierDetection;
+
+  @ArgGroup(exclusive = false, order = 3, heading = "%nConnections:%n")
+  private ConnectionOptions connections;
+
+  @ArgGroup(exclusive = false, order = 4, heading = "%nTuning:%n")
+  private TuningOptions tuning;
+
+  /** The settings the flags gave, with their mask paths; empty when no settings flag was given. */
+  SettingsEdit edit() {
+    if (healthCheck != null && healthCheck.contradicts()) {
+      throw new ParameterException(
+          mixee.commandLine(),
+          "--health-check none cannot be combined with other --health-* flags");
+    }
+    SettingsEdit all = new SettingsEdit();
+    if (healthCheck != null) {
+      all.include(healthCheck.edit());
+    }
+    if (outlierDetection != null) {
+      all.include(outlierDetection.edit());
+    }
+    if (connections != null) {
+      all.include(connections.edit());
+    }
+    if (tuning != null) {
+      all.include(tuning.edit());
+    }
+    return all;
+  }
+}

@@ -1,0 +1,201 @@
+package dev.weir.cli.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Duration;
+import dev.weir.api.v1.CreatePoolRequest;
+import dev.weir.api.v1.HealthCheck;
+import dev.weir.api.v1.Limits;
+import dev.weir.api.v1.OutlierDetection;
+import dev.weir.api.v1.Pool;
+import dev.weir.api.v1.PoolResponse;
+import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.Tuning;
+import dev.weir.cli.CliRunner.Result;
+import dev.weir.cli.FakeControlPlane;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CreatePoolSettingsTest {
+
+  private FakeControlPlane controlPlane;
+
+  @BeforeEach
+  void startControlPlane() {
+    controlPlane = new FakeControlPlane();
+    controlPlane
+        .service()
+        .respondWith(
+            PoolResponse.newBuilder()
+                .setPool(Pool.newBuilder().setName("api").setListen(":443"))
+                .setConfigVersion(3)
+                .build());
+  }
+
+  @AfterEach
+  void stopControlPlane() throws InterruptedException {
+    controlPlane.close();
+  }
+
+  @Test
+  void everySettingsFlagLandsInItsPoolSettingsField() {
+    Result result =
+        create(
+            "--health-check", "http",
+            "--health-interval", "5s",
+            "--health-timeout", "500ms",
+            "--health-rise", "2",
+            "--health-fall", "3",
+            "--health-jitter", "15%",
+            "--health-path", "/healthz",
+            "--health-status", "204",
+            "--health-host", "api.internal",
+            "--outlier-failures", "7",
+            "--outlier-base-ejection", "10s",
+            "--outlier-max-ejection", "2m",
+            "--outlier-max-percent", "30",
+            "--slow-start", "30s",
+            "--max-connections", "1000",
+            "--max-connections-per-backend", "100",
+            "--connect-timeout", "250ms",
+            "--idle-timeout", "1h",
+            "--drain-timeout", "45s",
+            "--socket-buffer", "64k",
+            "--write-buffer-low", "1048576",
+            "--write-buffer-high", "2m",
+            "--maglev-table-size", "65537");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
+        .isEqualTo(
+            PoolSettings.newBuilder()
+                .setHealthCheck(
+                    HealthCheck.newBuilder()
+                        .setKind(HealthCheck.Kind.HTTP)
+                        .setInterval(seconds(5))
+                        .setTimeout(Duration.newBuilder().setNanos(500_000_000))
+                        .setRise(2)
+                        .setFall(3)
+                        .setJitterPercent(15)
+                        .setHttpPath("/healthz")
+                        .setHttpExpectedStatus(204)
+                        .setHttpHost("api.internal"))
+                .setOutlierDetection(
+                    OutlierDetection.newBuilder()
+                        .setConsecutiveFailures(7)
+                        .setBaseEjectionTime(seconds(10))
+                        .setMaxEjectionTime(seconds(120))
+                        .setMaxEjectionPercent(30))
+                .setSlowStart(seconds(30))
+                .setLimits(
+                    Limits.newBuilder()
+                        .setMaxConnections(1000)
+                        .setMaxConnectionsPerBackend(100)
+                        .setConnectTimeout(Duration.newBuilder().setNanos(250_000_000))
+                        .setIdleTimeout(seconds(3600)))
+                .setDrainTimeout(seconds(45))
+                .setTuning(
+                    Tuning.newBuilder()
+                        .setSocketBufferBytes(65_536)
+                        .setWriteBufferLowBytes(1_048_576)
+                        .setWriteBufferHighBytes(2_097_152))
+                .setMaglevTableSize(65_537)
+                .build());
+  }
+
+  @Test
+  void withoutSettingsFlagsTheRequestHasNoSettings() {
+    create("--algorithm", "maglev");
+
+    assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).hasSettings()).isFalse();
+  }
+
+  @Test
+  void healthCheckNoneSendsNoHealthCheck() {
+    create("--health-check", "none", "--idle-timeout", "5m");
+
+    PoolSettings settings =
+        controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings();
+    assertThat(settings.hasHealthCheck()).isFalse();
+    assertThat(settings.getLimits().getIdleTimeout()).isEqualTo(seconds(300));
+  }
+
+  @Test
+  void noOutlierDetectionDisablesIt() {
+    create("--no-outlier-detection");
+
+    assertThat(
+            controlPlane
+                .service()
+                .onlyRequest(CreatePoolRequest.class)
+                .getSettings()
+                .getOutlierDetection())
+        .isEqualTo(OutlierDetection.newBuilder().setDisabled(true).build());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"4096, 4096", "64k, 65536", "64K, 65536", "1m, 1048576", "16M, 16777216"})
+  void byteSizesAcceptPlainBytesAndBinarySuffixes(String typed, int bytes) {
+    create("--socket-buffer", typed);
+
+    assertThat(
+            controlPlane
+                .service()
+                .onlyRequest(CreatePoolRequest.class)
+                .getSettings()
+                .getTuning()
+                .getSocketBufferBytes())
+        .isEqualTo(bytes);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--health-interval | 5     | '5' is not a duration",
+        "--idle-timeout    | 1.5m  | '1.5m' is not a duration",
+        "--health-rise     | two   | 'two' is not a whole number",
+        "--max-connections | -1    | '-1' is not a whole number",
+        "--health-status   | 2e2   | '2e2' is not a whole number",
+        "--health-jitter   | 10.5% | '10.5%' is not a percentage",
+        "--socket-buffer   | 64kb  | '64kb' is not a size",
+        "--socket-buffer   | 8g    | '8g' is too large",
+        "--health-check    | udp   | 'udp' is not one of tcp, http, none"
+      })
+  void malformedValuesAreUsageErrorsNamingTheFlagAndNothingIsSent(
+      String flag, String value, String problem) {
+    Result result = create(flag, value);
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.errLines())
+        .singleElement()
+        .asString()
+        .contains("'" + flag + "'", problem, "weirctl pool create --help");
+    assertThat(controlPlane.service().requests()).isEmpty();
+  }
+
+  @Test
+  void outOfRangeValuesAreLeftForTheServerToJudge() {
+    create("--health-jitter", "400", "--health-status", "999");
+
+    HealthCheck check =
+        controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings().getHealthCheck();
+    assertThat(check.getJitterPercent()).isEqualTo(400);
+    assertThat(check.getHttpExpectedStatus()).isEqualTo(999);
+  }
+
+  private Result create(String... settings) {
+    List<String> args = new ArrayList<>(List.of("pool", "create", "api", "--listen", ":443"));
+    args.addAll(List.of(settings));
+    return controlPlane.cli().run(args.toArray(String[]::new));
+  }
+
+  private static Duration seconds(long seconds) {
+    return Duration.newBuilder().setSeconds(seconds).build();
+  }
+}

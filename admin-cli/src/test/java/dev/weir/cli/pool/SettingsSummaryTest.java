@@ -1,0 +1,111 @@
+package dev.weir.cli.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import com.google.protobuf.Duration;
+import dev.weir.api.v1.HealthCheck;
+import dev.weir.api.v1.Limits;
+import dev.weir.api.v1.OutlierDetection;
+import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.Tuning;
+import org.junit.jupiter.api.Test;
+
+class SettingsSummaryTest {
+
+  @Test
+  void aPoolWithNoSettingsSaysOnlyThatItHasNoHealthCheck() {
+    assertThat(SettingsSummary.of(PoolSettings.getDefaultInstance()))
+        .containsExactly(entry("Health check", "none"));
+  }
+
+  @Test
+  void aHealthCheckNamesOnlyTheValuesThatAreSet() {
+    PoolSettings settings =
+        PoolSettings.newBuilder()
+            .setHealthCheck(
+                HealthCheck.newBuilder()
+                    .setKind(HealthCheck.Kind.HTTP)
+                    .setHttpExpectedStatus(204)
+                    .setHttpHost("api.internal")
+                    .setJitterPercent(20))
+            .build();
+
+    assertThat(SettingsSummary.of(settings))
+        .containsEntry("Health check", "http, jitter 20%, expect 204, Host api.internal");
+  }
+
+  @Test
+  void outlierDetectionThatIsOffSaysOff() {
+    PoolSettings settings =
+        PoolSettings.newBuilder()
+            .setOutlierDetection(
+                OutlierDetection.newBuilder().setDisabled(true).setConsecutiveFailures(5))
+            .build();
+
+    assertThat(SettingsSummary.of(settings)).containsEntry("Outliers", "off");
+  }
+
+  @Test
+  void outlierDetectionNamesItsThresholdTimesAndCap() {
+    PoolSettings settings =
+        PoolSettings.newBuilder()
+            .setOutlierDetection(
+                OutlierDetection.newBuilder()
+                    .setConsecutiveFailures(5)
+                    .setMaxEjectionTime(seconds(300))
+                    .setMaxEjectionPercent(50))
+            .build();
+
+    assertThat(SettingsSummary.of(settings))
+        .containsEntry(
+            "Outliers", "eject after 5 connect failures, for up to 5m, at most 50% of backends");
+  }
+
+  @Test
+  void aPerBackendLimitOnItsOwnSaysWhatItLimits() {
+    PoolSettings settings =
+        PoolSettings.newBuilder()
+            .setLimits(
+                Limits.newBuilder()
+                    .setMaxConnectionsPerBackend(100)
+                    .setConnectTimeout(Duration.newBuilder().setNanos(250_000_000)))
+            .build();
+
+    assertThat(SettingsSummary.of(settings))
+        .containsEntry("Limits", "max 100 connections per backend, connect timeout 250ms");
+  }
+
+  @Test
+  void zeroValuesMeanTheDefaultAndAreNotListed() {
+    PoolSettings settings =
+        PoolSettings.newBuilder()
+            .setSlowStart(Duration.getDefaultInstance())
+            .setLimits(Limits.newBuilder().setIdleTimeout(Duration.getDefaultInstance()))
+            .setTuning(Tuning.getDefaultInstance())
+            .build();
+
+    assertThat(SettingsSummary.of(settings)).containsOnlyKeys("Health check");
+  }
+
+  @Test
+  void buffersAndTheMaglevTableAreShownInTheFormsTheFlagsTake() {
+    PoolSettings settings =
+        PoolSettings.newBuilder()
+            .setTuning(
+                Tuning.newBuilder()
+                    .setSocketBufferBytes(1_048_576)
+                    .setWriteBufferLowBytes(32_768)
+                    .setWriteBufferHighBytes(100_000))
+            .setMaglevTableSize(65_537)
+            .build();
+
+    assertThat(SettingsSummary.of(settings))
+        .containsEntry("Buffers", "socket 1m, write low 32k, write high 100000")
+        .containsEntry("Maglev table", "65537");
+  }
+
+  private static Duration seconds(long seconds) {
+    return Duration.newBuilder().setSeconds(seconds).build();
+  }
+}
