@@ -2,6 +2,7 @@ package dev.weir.e2e;
 
 import static dev.weir.e2e.Fleet.backendOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1.BackendStatus;
@@ -130,6 +131,41 @@ class FleetIT {
 
     String listed = fleet.weirctl("pool", "list").assertOk().stdout();
     assertThat(listed).contains("web").contains(":" + poolPort);
+  }
+
+  @Test
+  void aPortAProxyCannotBindIsNackedWithTheReasonWhileTheOldConfigKeepsServing()
+      throws Exception {
+    int taken = Fleet.freePortOn(PROXY_A, PROXY_B);
+    try (java.net.ServerSocket squatter =
+        new java.net.ServerSocket(taken, 1, java.net.InetAddress.getByName(PROXY_A))) {
+      fleet.weirctl("pool", "create", "blocked", "--listen", ":" + taken,
+          "--backend", backends.get(0).address()).assertOk();
+
+      await("proxy-a to NACK the pool it cannot bind")
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> {
+            String proxies = fleet.weirctl("-o", "json", "proxies").assertOk().stdout();
+            assertThat(proxies).contains("cannot listen on").contains(String.valueOf(taken));
+          });
+      // proxy-b could bind it and ACKed; proxy-a still serves the pool it had.
+      assertThat(backendOf(PROXY_A, poolPort)).isIn("b1", "b2", "b3");
+      assertThat(backendOf(PROXY_B, taken)).isEqualTo("b1");
+    }
+  }
+
+  @Test
+  void settingsChangedWithPoolSetReachTheProxies() throws Exception {
+    fleet.weirctl("pool", "set", "web", "--max-connections", "1").assertOk();
+    fleet.awaitAllAcked("proxy-a", "proxy-b");
+
+    try (Greeted first = Fleet.connect(PROXY_A, poolPort)) {
+      assertThat(first.echo("one")).isEqualTo("one");
+      assertThatThrownBy(() -> Fleet.connect(PROXY_A, poolPort))
+          .as("a second connection is over the limit").isInstanceOf(java.io.IOException.class);
+    }
+    await("the slot to free up").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        .until(() -> backendOf(PROXY_A, poolPort) != null);
   }
 
   private long activeConnections(String address) {
