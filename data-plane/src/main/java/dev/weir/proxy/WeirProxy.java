@@ -5,10 +5,15 @@ import dev.weir.proxy.control.ControlPlaneClient;
 import dev.weir.proxy.control.LastConfigFile;
 import dev.weir.proxy.control.ReconnectBackoff;
 import dev.weir.proxy.listen.ListenerSet;
+import dev.weir.proxy.metrics.MetricsAddressConverter;
+import dev.weir.proxy.metrics.MetricsServer;
+import dev.weir.proxy.metrics.MetricsSource;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,12 +87,19 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
           + "(default: ${DEFAULT-VALUE}).")
   Duration shutdownTimeout;
 
+  @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = MetricsAddressConverter.class,
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics, e.g. 0.0.0.0:9100 "
+          + "(default: not served).")
+  InetSocketAddress metricsAddress;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
   private EventLoopGroup group;
   private ListenerSet listeners;
   private ManagedChannel channel;
   private ScheduledExecutorService scheduler;
-  private ControlPlaneClient client;
+  // Volatile: metrics scrapes read it, through controlPlaneConnected(), from their own thread.
+  private volatile ControlPlaneClient client;
+  private MetricsServer metrics;
   private boolean closed;
 
   public static void main(String[] args) {
@@ -122,7 +134,11 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     }
     Transport transport = Transport.best();
     group = transport.newEventLoopGroup(eventLoops, "weir-relay");
-    listeners = new ListenerSet(group, transport, eventLoops, connectTimeout, bindAddress);
+    listeners = new ListenerSet(group, transport, eventLoops, connectTimeout, statsInterval,
+        bindAddress);
+    if (metricsAddress != null) {
+      metrics = startMetrics(listeners);
+    }
     DataPlane dataPlane =
         new DataPlane(listeners, new LastConfigFile(stateDir.resolve(id + ".snapshot")));
     dataPlane.restore();
@@ -152,6 +168,27 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     client.start();
     log.info("weir-proxy {} started: transport {}, {} event loops, control plane {}", id,
         transport.name(), eventLoops, controlPlane);
+  }
+
+  /**
+   * Serves /metrics, or fails the start before any pool's port is bound and before the control
+   * plane hears from this proxy.
+   */
+  private MetricsServer startMetrics(ListenerSet served) {
+    try {
+      MetricsServer server = MetricsServer.start(metricsAddress, new MetricsSource(
+          served::backendStats, served::listenerStats, served::version,
+          this::controlPlaneConnected));
+      log.info("serving metrics on http://{}:{}/metrics", metricsAddress.getHostString(),
+          server.port());
+      return server;
+    } catch (IOException e) {
+      served.close();
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--metrics " + metricsAddress.getHostString() + ":" + metricsAddress.getPort()
+              + ": cannot listen: " + e.getMessage(), e);
+    }
   }
 
   /** Whether the control stream is up; the proxy serves its last config either way. */
@@ -193,6 +230,9 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     }
     closed = true;
     log.info("weir-proxy {} stopped", id);
+    if (metrics != null) {
+      metrics.close();
+    }
     client.close();
     listeners.close();
     scheduler.shutdownNow();

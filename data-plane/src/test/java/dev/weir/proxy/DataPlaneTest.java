@@ -38,7 +38,7 @@ class DataPlaneTest {
     EventLoopGroup group = transport.newEventLoopGroup(1, "test");
     owner.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
     ListenerSet listeners =
-        owner.add(new ListenerSet(group, transport, 1, Duration.ofSeconds(1), null));
+        owner.add(new ListenerSet(group, transport, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), null));
     return new DataPlane(listeners, new LastConfigFile(file));
   }
 

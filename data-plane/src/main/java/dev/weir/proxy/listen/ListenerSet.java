@@ -6,6 +6,7 @@ import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.PoolConfig;
 import dev.weir.proxy.config.ProxyConfig;
+import dev.weir.proxy.health.HealthTracking;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.stats.BackendCounters;
 import io.netty.channel.EventLoopGroup;
@@ -36,8 +37,10 @@ public final class ListenerSet implements AutoCloseable {
   private final Transport transport;
   private final int acceptors;
   private final Duration defaultConnectTimeout;
+  private final Duration statsInterval;
   private final String bindAddress;
   private final DrainDeadlines drainDeadlines;
+  private final HealthTracking health;
 
   // Guarded by this.
   private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
@@ -49,6 +52,7 @@ public final class ListenerSet implements AutoCloseable {
    * @param acceptors listening sockets per address where the transport can share a port (one per
    *     event loop spreads accepts across them); 1 otherwise
    * @param defaultConnectTimeout for pools that set none
+   * @param statsInterval how often stats are reported; connect-latency percentiles cover one
    * @param bindAddress where every pool's port is bound, or null to bind each pool's own listen
    *     host (all interfaces when it has none)
    */
@@ -57,13 +61,16 @@ public final class ListenerSet implements AutoCloseable {
       Transport transport,
       int acceptors,
       Duration defaultConnectTimeout,
+      Duration statsInterval,
       String bindAddress) {
     this.group = group;
     this.transport = transport;
     this.acceptors = transport.reusePort() ? Math.max(1, acceptors) : 1;
     this.defaultConnectTimeout = defaultConnectTimeout;
+    this.statsInterval = statsInterval;
     this.bindAddress = bindAddress;
     this.drainDeadlines = new DrainDeadlines(group.next(), this::connectionsOf);
+    this.health = HealthTracking.start(group, transport.channelClass());
   }
 
   /** The config version in force; 0 before the first. */
@@ -92,7 +99,7 @@ public final class ListenerSet implements AutoCloseable {
     for (PoolConfig config : next.pools()) {
       PoolRuntime runtime = pools.get(config.name());
       if (runtime == null) {
-        runtime = new PoolRuntime(config.name());
+        runtime = new PoolRuntime(config.name(), health, statsInterval);
         runtime.update(config, relays.get(config.name()));
       }
       nextPools.put(config.name(), runtime);
@@ -109,6 +116,7 @@ public final class ListenerSet implements AutoCloseable {
       } catch (InvalidConfigException | RuntimeException ex) {
         listener.close();
         opened.values().forEach(Listener::close);
+        closeRuntimesNotIn(pools, nextPools);
         throw new InvalidConfigException(
             "pool " + e.getValue().name() + ": cannot listen on " + Listener.format(e.getKey())
                 + ": " + ex.getMessage(), ex);
@@ -124,6 +132,7 @@ public final class ListenerSet implements AutoCloseable {
       }
       listeners.get(e.getKey()).serve(runtime);
     }
+    closeRuntimesNotIn(nextPools, pools);
     pools.clear();
     pools.putAll(nextPools);
     listeners.entrySet().removeIf(e -> {
@@ -136,6 +145,16 @@ public final class ListenerSet implements AutoCloseable {
     });
     drainDeadlines.update(next.pools());
     version = next.version();
+  }
+
+  /** Stops the health checks of runtimes in {@code from} that {@code kept} does not hold. */
+  private static void closeRuntimesNotIn(
+      Map<String, PoolRuntime> kept, Map<String, PoolRuntime> from) {
+    for (PoolRuntime runtime : from.values()) {
+      if (kept.get(runtime.name()) != runtime) {
+        runtime.close();
+      }
+    }
   }
 
   private InetSocketAddress bindAddressOf(PoolConfig pool) {
@@ -208,7 +227,9 @@ public final class ListenerSet implements AutoCloseable {
     }
     synchronized (this) {
       listeners.clear();
+      pools.values().forEach(PoolRuntime::close);
       pools.clear();
+      health.close();
     }
     return remaining;
   }
@@ -220,6 +241,8 @@ public final class ListenerSet implements AutoCloseable {
     drainDeadlines.close();
     listeners.values().forEach(Listener::close);
     listeners.clear();
+    pools.values().forEach(PoolRuntime::close);
     pools.clear();
+    health.close();
   }
 }

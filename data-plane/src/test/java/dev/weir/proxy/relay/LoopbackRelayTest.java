@@ -175,7 +175,8 @@ class LoopbackRelayTest {
     BackendStats deadStats = proxy.stats("web", dead);
     assertThat(deadStats.getConnectFailures()).isPositive();
     assertThat(deadStats.getTotalConnections()).isZero();
-    assertThat(deadStats.getHealth()).isEqualTo(BackendHealth.UNHEALTHY);
+    // Outlier detection is on by default: five failed connects in a row eject it.
+    assertThat(deadStats.getHealth()).isEqualTo(BackendHealth.EJECTED);
     assertThat(proxy.stats("web", a.address()).getConnectFailures()).isZero();
   }
 

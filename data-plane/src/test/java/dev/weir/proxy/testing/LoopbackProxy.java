@@ -18,7 +18,7 @@ public final class LoopbackProxy implements AutoCloseable {
 
   public LoopbackProxy(Transport transport) {
     group = transport.newEventLoopGroup(2, "test-relay-" + transport.name());
-    listeners = new ListenerSet(group, transport, 2, Duration.ofSeconds(2), null);
+    listeners = new ListenerSet(group, transport, 2, Duration.ofSeconds(2), Duration.ofSeconds(5), null);
   }
 
   public ListenerSet listeners() {

@@ -1,0 +1,165 @@
+package dev.weir.proxy.metrics;
+
+import dev.weir.api.v1.BackendHealth;
+import dev.weir.api.v1.BackendStats;
+import dev.weir.api.v1.ListenerStats;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Turns one read of the proxy's stats into Prometheus metrics, at scrape time. Backends are
+ * labelled {@code pool} and {@code backend} (its address), listeners {@code pool} and {@code
+ * listener} (the address bound); counters are cumulative since the proxy started, as in the stats
+ * reports.
+ */
+final class StatsCollector implements MultiCollector {
+
+  private final MetricsSource source;
+
+  StatsCollector(MetricsSource source) {
+    this.source = source;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    List<BackendStats> backends = source.backendStats().get();
+    List<ListenerStats> listeners = source.listenerStats().get();
+    return MetricSnapshots.builder()
+        .metricSnapshot(gauge("weir_backend_active_connections",
+            "Client connections relayed to the backend, counting ones still connecting.",
+            backends, StatsCollector::labels, BackendStats::getActiveConnections))
+        .metricSnapshot(counter("weir_backend_connections",
+            "Connections established to the backend.",
+            null, backends, StatsCollector::labels, BackendStats::getTotalConnections))
+        .metricSnapshot(counter("weir_backend_connect_failures",
+            "Connection attempts to the backend that failed: refused, timed out or unreachable.",
+            null, backends, StatsCollector::labels, BackendStats::getConnectFailures))
+        .metricSnapshot(counter("weir_backend_refused_connections",
+            "Connections not tried on the backend because it was at its connection limit.",
+            null, backends, StatsCollector::labels, BackendStats::getRefusedConnections))
+        .metricSnapshot(counter("weir_backend_drain_closed_connections",
+            "Connections to the backend closed because its drain deadline passed.",
+            null, backends, StatsCollector::labels, BackendStats::getDrainClosedConnections))
+        .metricSnapshot(counter("weir_backend_sent_bytes",
+            "Bytes relayed from clients to the backend.",
+            Unit.BYTES, backends, StatsCollector::labels, BackendStats::getBytesToBackend))
+        .metricSnapshot(counter("weir_backend_received_bytes",
+            "Bytes relayed from the backend to clients.",
+            Unit.BYTES, backends, StatsCollector::labels, BackendStats::getBytesToClient))
+        .metricSnapshot(gauge("weir_backend_healthy",
+            "1 if the backend is healthy, else 0; the health label names its state: "
+                + "unknown, healthy, unhealthy or ejected.",
+            backends, StatsCollector::healthLabels,
+            s -> s.getHealth() == BackendHealth.HEALTHY ? 1 : 0))
+        .metricSnapshot(gauge("weir_backend_draining",
+            "1 while the backend is draining: it keeps its open connections but gets no new ones.",
+            backends, StatsCollector::labels, s -> s.getDraining() ? 1 : 0))
+        .metricSnapshot(connectLatency(backends))
+        .metricSnapshot(counter("weir_listener_accepted_connections",
+            "Client connections the listener accepted, admitted or not.",
+            null, listeners, StatsCollector::labels, ListenerStats::getAcceptedConnections))
+        .metricSnapshot(counter("weir_listener_refused_connections",
+            "Client connections closed at once because the listener was at its connection limit.",
+            null, listeners, StatsCollector::labels, ListenerStats::getRefusedConnections))
+        .metricSnapshot(counter("weir_listener_no_backend_connections",
+            "Client connections closed because no backend could take them.",
+            null, listeners, StatsCollector::labels, ListenerStats::getNoBackendConnections))
+        .metricSnapshot(gauge("weir_listener_active_connections",
+            "Client connections the listener admitted that are still open.",
+            listeners, StatsCollector::labels, ListenerStats::getActiveConnections))
+        .metricSnapshot(gauge("weir_control_plane_connected",
+            "1 while the proxy's stream to the control plane is up, else 0; the proxy serves its "
+                + "last config either way.",
+            source.controlPlaneConnected().getAsBoolean() ? 1 : 0))
+        .metricSnapshot(gauge("weir_config_version",
+            "Version of the config in force; 0 before the first.",
+            source.configVersion().getAsLong()))
+        .build();
+  }
+
+  private static SummarySnapshot connectLatency(List<BackendStats> backends) {
+    SummarySnapshot.Builder summary = SummarySnapshot.builder()
+        .name("weir_backend_connect_latency_seconds")
+        .unit(Unit.SECONDS)
+        .help("Time to connect to the backend. Quantiles cover the last stats interval and are "
+            + "NaN when it saw no connects; the count is every connect since the proxy started.");
+    for (BackendStats s : backends) {
+      summary.dataPoint(SummaryDataPointSnapshot.builder()
+          .labels(labels(s))
+          .quantiles(Quantiles.of(
+              new Quantile(0.5, seconds(s.getConnectLatencyP50Us())),
+              new Quantile(0.99, seconds(s.getConnectLatencyP99Us()))))
+          .count(s.getTotalConnections())
+          .build());
+    }
+    return summary.build();
+  }
+
+  // 0 means no connects in the interval; to Prometheus NaN says "no data" where 0 would say
+  // "instant".
+  private static double seconds(long micros) {
+    return micros == 0 ? Double.NaN : micros / 1e6;
+  }
+
+  private static Labels labels(BackendStats s) {
+    return Labels.of("pool", s.getPool(), "backend", s.getAddress());
+  }
+
+  private static Labels healthLabels(BackendStats s) {
+    String health = switch (s.getHealth()) {
+      case HEALTHY, UNHEALTHY, EJECTED -> s.getHealth().name().toLowerCase(Locale.ROOT);
+      default -> "unknown";
+    };
+    return labels(s).add("health", health);
+  }
+
+  private static Labels labels(ListenerStats s) {
+    return Labels.of("pool", s.getPool(), "listener", s.getAddress());
+  }
+
+  private static <T> CounterSnapshot counter(String name, String help, Unit unit, List<T> stats,
+      Function<T, Labels> labels, ToDoubleFunction<T> value) {
+    CounterSnapshot.Builder counter = CounterSnapshot.builder().name(name).help(help).unit(unit);
+    for (T s : stats) {
+      counter.dataPoint(CounterDataPointSnapshot.builder()
+          .labels(labels.apply(s))
+          .value(value.applyAsDouble(s))
+          .build());
+    }
+    return counter.build();
+  }
+
+  private static <T> GaugeSnapshot gauge(String name, String help, List<T> stats,
+      Function<T, Labels> labels, ToDoubleFunction<T> value) {
+    GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(name).help(help);
+    for (T s : stats) {
+      gauge.dataPoint(GaugeDataPointSnapshot.builder()
+          .labels(labels.apply(s))
+          .value(value.applyAsDouble(s))
+          .build());
+    }
+    return gauge.build();
+  }
+
+  private static GaugeSnapshot gauge(String name, String help, double value) {
+    return GaugeSnapshot.builder()
+        .name(name)
+        .help(help)
+        .dataPoint(GaugeDataPointSnapshot.builder().value(value).build())
+        .build();
+  }
+}

@@ -1,0 +1,126 @@
+package dev.weir.proxy.metrics;
+
+import static dev.weir.api.v1.Algorithm.ROUND_ROBIN;
+import static dev.weir.proxy.metrics.Scrapes.scrape;
+import static dev.weir.proxy.testing.Snapshots.active;
+import static dev.weir.proxy.testing.Snapshots.config;
+import static dev.weir.proxy.testing.Snapshots.pool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.weir.proxy.Transport;
+import dev.weir.proxy.WeirProxy;
+import dev.weir.proxy.listen.ListenerSet;
+import dev.weir.proxy.testing.EchoBackend;
+import dev.weir.proxy.testing.FreePort;
+import dev.weir.proxy.testing.LoopbackProxy;
+import dev.weir.proxy.testing.Resources;
+import dev.weir.proxy.testing.TestClient;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/** /metrics over a real proxy: its listeners relaying real connections, and weir-proxy's flag. */
+@Timeout(60)
+class ProxyMetricsTest {
+
+  private final Resources resources = new Resources();
+  @TempDir Path stateDir;
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    resources.close();
+  }
+
+  @Test
+  void connectionsRelayedByTheListenersShowUpInTheNextScrape() throws Exception {
+    EchoBackend echo = resources.add(new EchoBackend("echo"));
+    LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
+    int port = FreePort.find();
+    proxy.apply(config(3, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
+    ListenerSet listeners = proxy.listeners();
+    MetricsServer server = resources.add(MetricsServer.start(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        new MetricsSource(listeners::backendStats, listeners::listenerStats, listeners::version,
+            () -> false)));
+
+    for (int i = 0; i < 3; i++) {
+      try (TestClient client = TestClient.connect(port)) {
+        assertThat(client.readLine()).isEqualTo("echo");
+        client.send("hi\n");
+        assertThat(client.readLine()).isEqualTo("hi");
+      }
+    }
+
+    String backend = "{backend=\"" + echo.address() + "\",pool=\"web\"}";
+    String listener = "{listener=\"127.0.0.1:" + port + "\",pool=\"web\"}";
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(server.port()))
+        .contains(
+            "weir_backend_connections_total" + backend + " 3.0",
+            "weir_backend_active_connections" + backend + " 0.0",
+            "weir_backend_sent_bytes_total" + backend + " 9.0",
+            "weir_backend_connect_latency_seconds_count" + backend + " 3",
+            "weir_listener_accepted_connections_total" + listener + " 3.0",
+            "weir_listener_active_connections" + listener + " 0.0",
+            "weir_config_version 3.0",
+            "weir_control_plane_connected 0.0"));
+  }
+
+  @Test
+  void weirProxyServesMetricsOnTheAddressItIsGiven() throws Exception {
+    int metricsPort = FreePort.find();
+    WeirProxy weir = resources.add(weirProxy("--metrics", "127.0.0.1:" + metricsPort));
+
+    weir.start();
+
+    assertThat(scrape(metricsPort))
+        .contains("weir_control_plane_connected 0.0", "weir_config_version 0.0");
+  }
+
+  @Test
+  void aMetricsAddressThatIsNotHostAndPortIsRefusedNamingTheOption() {
+    assertThatThrownBy(() -> weirProxy("--metrics", "9100"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--metrics")
+        .hasMessageContaining("'9100' is not HOST:PORT");
+  }
+
+  @Test
+  void aMetricsPortInUseFailsTheStartNamingTheOption() throws Exception {
+    ServerSocket taken = resources.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+    WeirProxy weir = resources.add(
+        weirProxy("--metrics", "127.0.0.1:" + taken.getLocalPort()));
+
+    assertThatThrownBy(weir::start)
+        .isInstanceOf(ParameterException.class)
+        .hasMessageStartingWith("--metrics 127.0.0.1:" + taken.getLocalPort() + ": cannot listen: ")
+        .hasMessageContaining("in use");
+  }
+
+  /** A weir-proxy whose control plane is nowhere, so it never gets a config. */
+  private WeirProxy weirProxy(String... args) {
+    WeirProxy weir = new WeirProxy();
+    new CommandLine(weir).parseArgs(concat(new String[] {
+        "--id", "metrics-test",
+        "--control-plane", "127.0.0.1:" + FreePort.find(),
+        "--state-dir", stateDir.toString(),
+        "--event-loops", "1"}, args));
+    return weir;
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = new String[a.length + b.length];
+    System.arraycopy(a, 0, all, 0, a.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}
