@@ -28,7 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The weir-proxy program. */
 @Command(
@@ -46,7 +48,11 @@ import picocli.CommandLine.Option;
 public final class WeirProxy implements Callable<Integer>, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WeirProxy.class);
+  @Spec CommandSpec spec;
+
   private static final Pattern PROXY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  private static final Pattern CONTROL_PLANE =
+      Pattern.compile("([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):([1-9][0-9]{0,4})");
 
   @Option(names = "--control-plane", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9900",
       description = "Control plane to connect to (default: ${DEFAULT-VALUE}).")
@@ -125,12 +131,23 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
       id = InetAddress.getLocalHost().getHostName();
     }
     if (!PROXY_ID.matcher(id).matches()) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
+      throw new CommandLine.ParameterException(commandLine(),
           "--id must be 1..128 of [A-Za-z0-9._-], got '" + id + "'");
     }
     if (eventLoops < 1) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
+      throw new CommandLine.ParameterException(commandLine(),
           "--event-loops must be at least 1, got " + eventLoops);
+    }
+    java.util.regex.Matcher target = CONTROL_PLANE.matcher(controlPlane);
+    if (!target.matches() || Integer.parseInt(target.group(2)) > 65535) {
+      throw new CommandLine.ParameterException(commandLine(),
+          "--control-plane must be HOST:PORT (an IPv6 host in brackets), got '" + controlPlane
+              + "'");
+    }
+    if (bindAddress != null && !isIpLiteral(bindAddress)) {
+      throw new CommandLine.ParameterException(commandLine(),
+          "--bind-address must be an IP address such as 127.0.0.2 or ::, got '" + bindAddress
+              + "'");
     }
     Transport transport = Transport.best();
     group = transport.newEventLoopGroup(eventLoops, "weir-relay");
@@ -185,10 +202,21 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     } catch (IOException e) {
       served.close();
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-      throw new CommandLine.ParameterException(new CommandLine(this),
+      throw new CommandLine.ParameterException(commandLine(),
           "--metrics " + metricsAddress.getHostString() + ":" + metricsAddress.getPort()
               + ": cannot listen: " + e.getMessage(), e);
     }
+  }
+
+  // The instance picocli runs, so usage errors go to its (possibly redirected) stderr.
+  private CommandLine commandLine() {
+    return spec != null ? spec.commandLine() : new CommandLine(this);
+  }
+
+  private static boolean isIpLiteral(String host) {
+    // Netty's check parses without a DNS lookup.
+    return io.netty.util.NetUtil.isValidIpV4Address(host)
+        || io.netty.util.NetUtil.isValidIpV6Address(host);
   }
 
   /** Whether the control stream is up; the proxy serves its last config either way. */
