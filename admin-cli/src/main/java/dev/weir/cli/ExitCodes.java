@@ -1,5 +1,6 @@
 package dev.weir.cli;
 
+import dev.weir.cli.change.WaitIncompleteException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,9 @@ final class ExitCodes {
   /** No answer: the control plane could not be reached or did not answer within --timeout. */
   static final int UNREACHABLE = 3;
 
+  /** --wait: the change was made, but did not take effect everywhere within --wait-timeout. */
+  static final int NOT_DONE_IN_TIME = WaitIncompleteException.EXIT_CODE;
+
   private static final Map<String, String> DESCRIPTIONS = descriptions();
 
   private ExitCodes() {}
@@ -33,6 +37,10 @@ final class ExitCodes {
     codes.put(
         " " + UNREACHABLE,
         "The control plane could not be reached or did not answer within --timeout.");
+    codes.put(
+        " " + NOT_DONE_IN_TIME,
+        "--wait: the change was made, but not every connected proxy applied it (or the backend "
+            + "did not finish draining) within --wait-timeout; the message names what is left.");
     return Collections.unmodifiableMap(codes);
   }
 

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExitCodeGenerator;
 import picocli.CommandLine.IExitCodeExceptionMapper;
 import picocli.CommandLine.ParseResult;
 
@@ -38,6 +39,9 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
 
   @Override
   public int getExitCode(Throwable e) {
+    if (e instanceof IExitCodeGenerator generator) {
+      return generator.getExitCode();
+    }
     Status status = statusOf(e);
     if (status == null) {
       return ExitCodes.REFUSED;

@@ -2,10 +2,14 @@ package dev.weir.cli;
 
 import dev.weir.cli.backend.BackendCommand;
 import dev.weir.cli.connect.Connection;
+import dev.weir.cli.history.DiffCommand;
+import dev.weir.cli.history.HistoryCommand;
+import dev.weir.cli.history.RollbackCommand;
 import dev.weir.cli.connect.Connector;
 import dev.weir.cli.connect.ControlPlaneChannels;
 import dev.weir.cli.pool.PoolCommand;
 import dev.weir.cli.proxy.ProxiesCommand;
+import dev.weir.cli.session.Console;
 import dev.weir.cli.session.GlobalOptions;
 import dev.weir.cli.session.Session;
 import io.grpc.Channel;
@@ -28,6 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
       PoolCommand.class,
       BackendCommand.class,
       ProxiesCommand.class,
+      HistoryCommand.class,
+      DiffCommand.class,
+      RollbackCommand.class,
       VersionCommand.class
     },
     footer = {
@@ -40,9 +47,16 @@ import picocli.CommandLine.Model.CommandSpec;
       "  always present; 64-bit numbers are strings; enums are API names such as",
       "  ROUND_ROBIN and DRAINING. Errors go to stderr as one line starting with",
       "  'error: ', and stdout stays empty.",
+      "%nChanges:",
+      "  Every command that changes the configuration takes --dry-run (print what",
+      "  would change, change nothing), --force (override the pool's guards) and",
+      "  --wait (return once every connected proxy applied it). Each change is a",
+      "  revision: see 'weirctl history', 'weirctl diff' and 'weirctl rollback'.",
       "%nExamples:",
       "  weirctl pool create web --listen :8080 --backend 10.0.0.5:80",
-      "  weirctl backend drain web 10.0.0.5:80",
+      "  weirctl backend drain web 10.0.0.5:80 --deadline 30s --wait",
+      "  weirctl backend remove web 10.0.0.5:80 --dry-run",
+      "  weirctl history --limit 10",
       "  weirctl --control-plane cp.internal:9900 -o json pool show web"
     })
 public final class Weirctl {
@@ -51,6 +65,7 @@ public final class Weirctl {
 
   private final Connector connector;
   private final Clock clock;
+  private final Console console;
   private final PrintWriter out;
   private final PrintWriter err;
 
@@ -60,9 +75,20 @@ public final class Weirctl {
       Clock clock,
       PrintWriter out,
       PrintWriter err) {
+    this(environment, connector, clock, Console.script(), out, err);
+  }
+
+  Weirctl(
+      UnaryOperator<String> environment,
+      Connector connector,
+      Clock clock,
+      Console console,
+      PrintWriter out,
+      PrintWriter err) {
     this.options = new GlobalOptions(environment);
     this.connector = connector;
     this.clock = clock;
+    this.console = console;
     this.out = out;
     this.err = err;
   }
@@ -73,7 +99,8 @@ public final class Weirctl {
     PrintWriter err = new PrintWriter(System.err);
     Connector plaintext = ControlPlaneChannels.plaintext("weirctl/" + WeirctlVersion.current());
     int exitCode =
-        new Weirctl(System::getenv, plaintext, Clock.systemUTC(), out, err).execute(args);
+        new Weirctl(System::getenv, plaintext, Clock.systemUTC(), Console.system(), out, err)
+            .execute(args);
     System.exit(exitCode);
   }
 
@@ -89,7 +116,7 @@ public final class Weirctl {
 
   /** Parses {@code args}, runs the command, closes any channel it opened. */
   int execute(String... args) {
-    try (Session session = new Session(options, connector, out, clock)) {
+    try (Session session = new Session(options, connector, out, clock, console)) {
       CommandLine cli = new CommandLine(this, new CommandFactory(session));
       cli.setOut(out);
       cli.setErr(err);

@@ -3,6 +3,7 @@ package dev.weir.cli;
 import dev.weir.cli.args.HostPort;
 import dev.weir.cli.connect.Connection;
 import dev.weir.cli.connect.Connector;
+import dev.weir.cli.session.Console;
 import io.grpc.Channel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,6 +23,7 @@ public final class CliRunner {
   private final Map<String, String> environment = new HashMap<>();
   private final List<HostPort> dialled = new CopyOnWriteArrayList<>();
   private Clock clock = Clock.systemUTC();
+  private Console console = Console.script();
   private Connector connector;
 
   CliRunner(Channel channel) {
@@ -43,6 +45,12 @@ public final class CliRunner {
     return this;
   }
 
+  /** Where weirctl thinks it runs: a terminal or a script, and how it sleeps between polls. */
+  public CliRunner withConsole(Console console) {
+    this.console = console;
+    return this;
+  }
+
   public CliRunner withConnector(Connector connector) {
     this.connector = connector;
     return this;
@@ -57,7 +65,13 @@ public final class CliRunner {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exitCode =
-        new Weirctl(environment::get, connector, clock, new PrintWriter(out), new PrintWriter(err))
+        new Weirctl(
+                environment::get,
+                connector,
+                clock,
+                console,
+                new PrintWriter(out),
+                new PrintWriter(err))
             .execute(args);
     return new Result(exitCode, out.toString(), err.toString());
   }

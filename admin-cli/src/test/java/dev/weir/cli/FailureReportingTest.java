@@ -150,6 +150,6 @@ class FailureReportingTest {
     Result result = controlPlane.cli().run("pol", "list");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("did you mean pool?");
+    assertThat(result.err()).contains("did you mean pool");
   }
 }

@@ -19,9 +19,23 @@ import dev.weir.api.v1.RemoveBackendRequest;
 import dev.weir.api.v1.SetBackendWeightRequest;
 import dev.weir.api.v1.UndrainBackendRequest;
 import dev.weir.api.v1.UpdatePoolRequest;
+import dev.weir.api.v1.DiffRevisionsRequest;
+import dev.weir.api.v1.DiffRevisionsResponse;
+import dev.weir.api.v1.GetRevisionRequest;
+import dev.weir.api.v1.ListRevisionsRequest;
+import dev.weir.api.v1.ListRevisionsResponse;
+import dev.weir.api.v1.Revision;
+import dev.weir.api.v1.RollbackRequest;
+import dev.weir.api.v1.RollbackResponse;
+import dev.weir.api.v1.WaitForAppliedRequest;
+import dev.weir.api.v1.WaitForAppliedResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -34,11 +48,27 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   private volatile Message response;
   private volatile Status error;
   private volatile boolean silent;
+  // Per request type: answers to give in turn, the last one repeated; before the shared one.
+  private final Map<Class<?>, Deque<Message>> byRequest = new ConcurrentHashMap<>();
 
   /** Answers every call with {@code response}, which must be the call's response type. */
   public FakeAdminService respondWith(Message response) {
     this.response = response;
     return this;
+  }
+
+  /**
+   * Answers calls taking {@code requestType} with {@code responses} in turn, then with the last
+   * one again; other calls keep the answer {@link #respondWith} chose.
+   */
+  public FakeAdminService respondTo(Class<? extends Message> requestType, Message... responses) {
+    byRequest.put(requestType, new ArrayDeque<>(List.of(responses)));
+    return this;
+  }
+
+  /** The requests of {@code type} received, in order. */
+  public <T extends Message> List<T> requests(Class<T> type) {
+    return requests.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   public FakeAdminService failWith(Status error) {
@@ -126,6 +156,34 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
     answer(request, observer);
   }
 
+  @Override
+  public void waitForApplied(
+      WaitForAppliedRequest request, StreamObserver<WaitForAppliedResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void listRevisions(
+      ListRevisionsRequest request, StreamObserver<ListRevisionsResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void getRevision(GetRevisionRequest request, StreamObserver<Revision> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void diffRevisions(
+      DiffRevisionsRequest request, StreamObserver<DiffRevisionsResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> observer) {
+    answer(request, observer);
+  }
+
   @SuppressWarnings("unchecked")
   private <T> void answer(Message request, StreamObserver<T> observer) {
     requests.add(request);
@@ -134,6 +192,15 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
     }
     if (error != null) {
       observer.onError(error.asRuntimeException());
+      return;
+    }
+    Deque<Message> queued = byRequest.get(request.getClass());
+    if (queued != null) {
+      synchronized (queued) {
+        Message next = queued.size() > 1 ? queued.poll() : queued.peek();
+        observer.onNext((T) next);
+      }
+      observer.onCompleted();
       return;
     }
     if (response == null) {

@@ -41,6 +41,9 @@ class HelpTest {
         "backend drain",
         "backend undrain",
         "proxies",
+        "history",
+        "diff",
+        "rollback",
         "version"
       })
   void everyCommandHasHelpWithAnExampleAndTheExitCodes(String command) {

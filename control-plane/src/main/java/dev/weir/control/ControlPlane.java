@@ -1,13 +1,26 @@
 package dev.weir.control;
 
+import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.control.admin.AdminServiceImpl;
+import dev.weir.control.events.FleetEventBus;
 import dev.weir.control.fleet.ProxyFleet;
+import dev.weir.control.history.ActorInterceptor;
+import dev.weir.control.history.RevisionHistory;
+import dev.weir.control.metrics.ControlPlaneMetrics;
+import dev.weir.control.metrics.MetricsServer;
 import dev.weir.control.pool.PoolRegistry;
 import dev.weir.control.store.FileConfigStore;
+import dev.weir.control.view.FleetView;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -29,20 +42,36 @@ public final class ControlPlane implements AutoCloseable {
   private final ServerBuilder<?> serverBuilder;
   private final Clock clock;
   private final CountDownLatch closed = new CountDownLatch(1);
+  // grpc.health.v1: SERVING once started, NOT_SERVING from the moment shutdown begins.
+  private final HealthStatusManager health = new HealthStatusManager();
 
   // Guarded by this.
   private boolean started;
   // Guarded by this.
   private boolean closing;
+  // Guarded by this.
+  private InetSocketAddress metricsAddress;
   // Set by start() while holding this; close() reads them after taking this.
   private FileConfigStore store;
+  private FleetEventBus events;
   private ProxyFleet fleet;
+  private FleetView view;
   private Server server;
+  private MetricsServer metrics;
 
   public ControlPlane(Path dataDir, ServerBuilder<?> serverBuilder, Clock clock) {
     this.dataDir = dataDir;
     this.serverBuilder = serverBuilder;
     this.clock = clock;
+  }
+
+  /** Also serve Prometheus metrics on {@code address} (port 0: any free one); before start. */
+  public synchronized ControlPlane metricsAddress(InetSocketAddress address) {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    this.metricsAddress = address;
+    return this;
   }
 
   /**
@@ -58,22 +87,53 @@ public final class ControlPlane implements AutoCloseable {
     }
     started = true;
     try {
+      // First, so every part built below can publish into it.
+      events = new FleetEventBus(clock);
       store = FileConfigStore.open(dataDir);
-      PoolRegistry pools = PoolRegistry.load(store);
+      PoolRegistry pools = PoolRegistry.load(store, clock, events);
       ConfigSnapshot loaded = pools.current();
       log.info("loaded config version {} ({} pools) from {}",
           loaded.getVersion(), loaded.getPoolsCount(), store.stateFile());
-      fleet = new ProxyFleet(pools, clock);
+      events.configChanged(loaded);
+      pools.addListener(events);
+      fleet = ProxyFleet.builder(pools, clock).events(events).build();
+      view = new FleetView(pools, fleet, clock, events).start();
+      if (metricsAddress != null) {
+        // Before the server: counting starts with the first proxy, and a port that cannot be
+        // bound fails the start.
+        try {
+          metrics = MetricsServer.start(
+              metricsAddress, ControlPlaneMetrics.attach(fleet, pools, events));
+        } catch (IOException e) {
+          throw new IOException("cannot serve metrics on " + metricsAddress.getHostString() + ":"
+              + metricsAddress.getPort() + ": " + e.getMessage(), e);
+        }
+        log.info("serving metrics on http://{}:{}/metrics",
+            metricsAddress.getHostString(), metrics.port());
+      }
       server = serverBuilder
-          .addService(new AdminServiceImpl(pools, fleet))
+          .addService(ServerInterceptors.intercept(
+              new AdminServiceImpl(pools, fleet, events, new RevisionHistory(store, pools),
+                  view, clock),
+              new ActorInterceptor()))
           .addService(fleet.service())
+          .addService(health.getHealthService())
+          .addService(ProtoReflectionServiceV1.newInstance())
           .build()
           .start();
+      health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+      health.setStatus(AdminServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+      health.setStatus(ProxyServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
       return this;
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  /** The port /metrics is served on; -1 without {@link #metricsAddress}. */
+  public synchronized int metricsPort() {
+    return metrics != null ? metrics.port() : -1;
   }
 
   /** The port the server listens on (-1 for transports without one, such as in-process). */
@@ -96,12 +156,23 @@ public final class ControlPlane implements AutoCloseable {
       }
       closing = true;
     }
+    // First, so health checkers stop sending work here while the rest shuts down.
+    health.enterTerminalState();
     try {
+      if (events != null) {
+        events.close();
+      }
       if (fleet != null) {
         fleet.close();
       }
+      if (view != null) {
+        view.close();
+      }
       if (server != null) {
         stopServer();
+      }
+      if (metrics != null) {
+        metrics.close();
       }
       if (store != null) {
         store.close();

@@ -62,6 +62,14 @@ public final class WeirControl implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   private Path dataDir;
 
+  @Option(
+      names = "--metrics",
+      paramLabel = "HOST:PORT",
+      converter = ListenConverter.class,
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics, e.g. 127.0.0.1:9465 "
+          + "(default: off).")
+  private HostPort metrics;
+
   private final PrintStream out;
   private final PrintStream err;
 
@@ -126,8 +134,17 @@ public final class WeirControl implements Callable<Integer> {
         .permitKeepAliveWithoutCalls(true)
         .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
         .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    ControlPlane plane = new ControlPlane(dataDir, builder, Clock.systemUTC());
+    if (metrics != null) {
+      InetSocketAddress metricsAddress = new InetSocketAddress(metrics.host(), metrics.port());
+      if (metricsAddress.isUnresolved()) {
+        throw new IOException(
+            "cannot serve metrics on " + metrics + ": unknown host " + metrics.host());
+      }
+      plane.metricsAddress(metricsAddress);
+    }
     try {
-      return new ControlPlane(dataDir, builder, Clock.systemUTC()).start();
+      return plane.start();
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("Failed to bind")) {
         throw new IOException("cannot listen on " + listen + ": " + rootMessage(e), e);

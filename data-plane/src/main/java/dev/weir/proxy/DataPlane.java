@@ -4,6 +4,7 @@ import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.proxy.config.InvalidConfigException;
+import dev.weir.proxy.config.ProxyConfig;
 import dev.weir.proxy.config.SnapshotValidator;
 import dev.weir.proxy.control.ConfigApplier;
 import dev.weir.proxy.control.LastConfigFile;
@@ -43,8 +44,13 @@ final class DataPlane implements ConfigApplier {
   }
 
   @Override
-  public void apply(ConfigSnapshot snapshot) throws InvalidConfigException {
-    listeners.apply(SnapshotValidator.validate(snapshot));
+  public ProxyConfig validate(ConfigSnapshot snapshot) throws InvalidConfigException {
+    return SnapshotValidator.validate(snapshot);
+  }
+
+  @Override
+  public void apply(ConfigSnapshot snapshot, ProxyConfig config) throws InvalidConfigException {
+    listeners.apply(config);
     lastConfig.save(snapshot);
   }
 

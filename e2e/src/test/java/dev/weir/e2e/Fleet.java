@@ -147,6 +147,17 @@ final class Fleet implements AutoCloseable {
     return new CliResult(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
+  /**
+   * Starts bin/weirctl against this fleet's control plane without waiting for it, for commands
+   * that run on (such as {@code --wait}); it is stopped by {@link #close()} if still running.
+   */
+  RunningProgram startWeirctl(String name, String... args) {
+    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/weirctl").toString(),
+        "--control-plane", "127.0.0.1:" + controlPort));
+    command.addAll(Arrays.asList(args));
+    return start(name, command);
+  }
+
   record CliResult(int exitCode, String stdout, String stderr) {
     CliResult assertOk() {
       assertThat(exitCode).as("weirctl exit code; stderr: %s", stderr).isZero();
@@ -158,7 +169,10 @@ final class Fleet implements AutoCloseable {
     return admin.withDeadlineAfter(5, TimeUnit.SECONDS);
   }
 
-  /** Waits until every named proxy is connected and has ACKed the newest config version. */
+  /**
+   * Waits until every named proxy is connected and has ACKed the newest config version, and
+   * applied it: an ACK only says the proxy validated it, and tests go on to use it.
+   */
   long awaitAllAcked(String... proxyIds) {
     long[] version = new long[1];
     await("proxies " + Arrays.toString(proxyIds) + " to ACK the newest config")
@@ -174,10 +188,17 @@ final class Fleet implements AutoCloseable {
             assertThat(byId.get(id).getConnected()).as("%s connected", id).isTrue();
             assertThat(byId.get(id).getLastAckedVersion()).as("%s ACKed", id)
                 .isEqualTo(list.getConfigVersion());
+            assertThat(byId.get(id).getLastAppliedVersion()).as("%s applied", id)
+                .isEqualTo(list.getConfigVersion());
           }
           version[0] = list.getConfigVersion();
         });
     return version[0];
+  }
+
+  /** A stub whose calls may take up to {@code deadline}, for calls that wait (WaitForApplied). */
+  AdminServiceGrpc.AdminServiceBlockingStub admin(Duration deadline) {
+    return admin.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Opens a connection through a proxy and returns it once the backend has said its name. */

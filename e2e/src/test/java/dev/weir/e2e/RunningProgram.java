@@ -99,6 +99,14 @@ final class RunningProgram implements AutoCloseable {
     return process.pid();
   }
 
+  /** Waits for the process to exit by itself and returns its exit code. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " still running after " + timeout + "; output: " + lines);
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL: the process gets no chance to clean up. */
   void kill9() throws InterruptedException {
     process.destroyForcibly();

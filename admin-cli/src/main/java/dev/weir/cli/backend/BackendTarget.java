@@ -1,6 +1,8 @@
 package dev.weir.cli.backend;
 
+import dev.weir.api.v1.PoolResponse;
 import dev.weir.cli.args.AddressConverter;
+import dev.weir.cli.change.ChangeReport;
 import picocli.CommandLine.Parameters;
 
 /** The {@code POOL HOST:PORT} pair every backend command starts with. */
@@ -27,5 +29,15 @@ final class BackendTarget {
   /** The confirmation line, e.g. "backend 10.0.0.5:80 added to pool web (config version 7)". */
   String confirmation(String outcome, long configVersion) {
     return "backend " + address + " " + outcome + " (config version " + configVersion + ")";
+  }
+
+  /** Reports a change to this backend; {@code outcome} as for {@link #confirmation}. */
+  void report(ChangeReport report, PoolResponse response, String outcome) {
+    report.print(
+        response,
+        response.getConfigVersion(),
+        response.getDiff(),
+        response.getDryRun(),
+        () -> confirmation(outcome, response.getConfigVersion()));
   }
 }

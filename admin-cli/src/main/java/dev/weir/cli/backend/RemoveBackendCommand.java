@@ -2,6 +2,8 @@ package dev.weir.cli.backend;
 
 import dev.weir.api.v1.PoolResponse;
 import dev.weir.api.v1.RemoveBackendRequest;
+import dev.weir.cli.change.ChangeReport;
+import dev.weir.cli.change.MutationFlags;
 import dev.weir.cli.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,12 +16,19 @@ import picocli.CommandLine.Mixin;
       "Drain it first to let them finish."
     },
     mixinStandardHelpOptions = true,
-    footer = {"%nExample:", "  weirctl backend remove web 10.0.0.5:80"})
+    footer = {
+      "%nExamples:",
+      "  weirctl backend remove web 10.0.0.5:80",
+      "  weirctl backend remove web 10.0.0.5:80 --dry-run",
+      "  weirctl backend remove web 10.0.0.5:80 --force    # below the pool's --min-healthy"
+    })
 final class RemoveBackendCommand implements Runnable {
 
   private final Session session;
 
   @Mixin private BackendTarget target;
+
+  @Mixin private MutationFlags mutation;
 
   RemoveBackendCommand(Session session) {
     this.session = session;
@@ -27,20 +36,11 @@ final class RemoveBackendCommand implements Runnable {
 
   @Override
   public void run() {
-    PoolResponse response =
-        session
-            .admin()
-            .removeBackend(
-                RemoveBackendRequest.newBuilder()
-                    .setPool(target.pool())
-                    .setAddress(target.address())
-                    .build());
-    session
-        .output()
-        .print(
-            response,
-            () ->
-                target.confirmation(
-                    "removed from pool " + target.pool(), response.getConfigVersion()));
+    RemoveBackendRequest.Builder request =
+        RemoveBackendRequest.newBuilder().setPool(target.pool()).setAddress(target.address());
+    mutation.applyTo(request::setOptions);
+    PoolResponse response = session.admin().removeBackend(request.build());
+    target.report(
+        new ChangeReport(session, mutation), response, "removed from pool " + target.pool());
   }
 }

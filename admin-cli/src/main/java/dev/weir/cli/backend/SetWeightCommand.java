@@ -3,6 +3,8 @@ package dev.weir.cli.backend;
 import dev.weir.api.v1.PoolResponse;
 import dev.weir.api.v1.SetBackendWeightRequest;
 import dev.weir.cli.args.WeightConverter;
+import dev.weir.cli.change.ChangeReport;
+import dev.weir.cli.change.MutationFlags;
 import dev.weir.cli.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,12 +15,18 @@ import picocli.CommandLine.Parameters;
     name = "weight",
     description = "Sets a backend's weight: its relative share of new connections.",
     mixinStandardHelpOptions = true,
-    footer = {"%nExample:", "  weirctl backend weight web 10.0.0.5:80 5"})
+    footer = {
+      "%nExamples:",
+      "  weirctl backend weight web 10.0.0.5:80 5",
+      "  weirctl backend weight web 10.0.0.5:80 5 --wait"
+    })
 final class SetWeightCommand implements Runnable {
 
   private final Session session;
 
   @Mixin private BackendTarget target;
+
+  @Mixin private MutationFlags mutation;
 
   @Parameters(
       index = "2",
@@ -33,22 +41,16 @@ final class SetWeightCommand implements Runnable {
 
   @Override
   public void run() {
-    PoolResponse response =
-        session
-            .admin()
-            .setBackendWeight(
-                SetBackendWeightRequest.newBuilder()
-                    .setPool(target.pool())
-                    .setAddress(target.address())
-                    .setWeight(weight)
-                    .build());
-    session
-        .output()
-        .print(
-            response,
-            () ->
-                target.confirmation(
-                    "in pool " + target.pool() + " now has weight " + weight,
-                    response.getConfigVersion()));
+    SetBackendWeightRequest.Builder request =
+        SetBackendWeightRequest.newBuilder()
+            .setPool(target.pool())
+            .setAddress(target.address())
+            .setWeight(weight);
+    mutation.applyTo(request::setOptions);
+    PoolResponse response = session.admin().setBackendWeight(request.build());
+    target.report(
+        new ChangeReport(session, mutation),
+        response,
+        "in pool " + target.pool() + " now has weight " + weight);
   }
 }

@@ -2,6 +2,8 @@ package dev.weir.cli.backend;
 
 import dev.weir.api.v1.PoolResponse;
 import dev.weir.api.v1.UndrainBackendRequest;
+import dev.weir.cli.change.ChangeReport;
+import dev.weir.cli.change.MutationFlags;
 import dev.weir.cli.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,12 +13,18 @@ import picocli.CommandLine.Mixin;
     name = "undrain",
     description = "Returns a draining backend to active, so it receives new connections again.",
     mixinStandardHelpOptions = true,
-    footer = {"%nExample:", "  weirctl backend undrain web 10.0.0.5:80"})
+    footer = {
+      "%nExamples:",
+      "  weirctl backend undrain web 10.0.0.5:80",
+      "  weirctl backend undrain web 10.0.0.5:80 --wait"
+    })
 final class UndrainBackendCommand implements Runnable {
 
   private final Session session;
 
   @Mixin private BackendTarget target;
+
+  @Mixin private MutationFlags mutation;
 
   UndrainBackendCommand(Session session) {
     this.session = session;
@@ -24,20 +32,11 @@ final class UndrainBackendCommand implements Runnable {
 
   @Override
   public void run() {
-    PoolResponse response =
-        session
-            .admin()
-            .undrainBackend(
-                UndrainBackendRequest.newBuilder()
-                    .setPool(target.pool())
-                    .setAddress(target.address())
-                    .build());
-    session
-        .output()
-        .print(
-            response,
-            () ->
-                target.confirmation(
-                    "in pool " + target.pool() + " is active", response.getConfigVersion()));
+    UndrainBackendRequest.Builder request =
+        UndrainBackendRequest.newBuilder().setPool(target.pool()).setAddress(target.address());
+    mutation.applyTo(request::setOptions);
+    PoolResponse response = session.admin().undrainBackend(request.build());
+    target.report(
+        new ChangeReport(session, mutation), response, "in pool " + target.pool() + " is active");
   }
 }

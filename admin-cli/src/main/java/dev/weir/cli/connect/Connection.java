@@ -3,6 +3,7 @@ package dev.weir.cli.connect;
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,11 @@ public final class Connection implements AutoCloseable {
   /** Wraps a channel someone else closes, such as a test's in-process channel. */
   public static Connection borrowing(Channel channel) {
     return new Connection(channel, null);
+  }
+
+  /** This connection with {@code caller}'s identity on every call made through it. */
+  public Connection identifiedAs(CallerIdentity caller) {
+    return new Connection(ClientInterceptors.intercept(channel, caller), owned);
   }
 
   /** A stub whose every call fails with DEADLINE_EXCEEDED once {@code deadline} has passed. */

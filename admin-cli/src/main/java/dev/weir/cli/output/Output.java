@@ -25,6 +25,10 @@ public final class Output {
     this.out = out;
   }
 
+  public OutputFormat format() {
+    return format;
+  }
+
   /** Prints {@code response} as JSON, or the text {@code humanReadable} builds. */
   public void print(MessageOrBuilder response, Supplier<String> humanReadable) {
     String text = format == OutputFormat.JSON ? json(response) : humanReadable.get();

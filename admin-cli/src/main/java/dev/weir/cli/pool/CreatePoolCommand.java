@@ -5,6 +5,8 @@ import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.PoolResponse;
 import dev.weir.cli.args.ListenAddressConverter;
+import dev.weir.cli.change.ChangeReport;
+import dev.weir.cli.change.MutationFlags;
 import dev.weir.cli.session.Session;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,9 @@ import picocli.CommandLine.Parameters;
       "  weirctl pool create api --listen :443 --algorithm least-connections \\",
       "      --health-check http --health-path /healthz --health-interval 5s \\",
       "      --max-connections-per-backend 100 --idle-timeout 5m --slow-start 30s \\",
-      "      --backend 10.0.2.7:8443 --backend 10.0.2.8:8443"
+      "      --backend 10.0.2.7:8443 --backend 10.0.2.8:8443",
+      "  weirctl pool create web --listen :8080 --min-healthy 2 --max-drain-percent 25 \\",
+      "      --backend 10.0.0.5:80 --backend 10.0.0.6:80 --backend 10.0.0.7:80 --wait"
     })
 final class CreatePoolCommand implements Runnable {
 
@@ -73,6 +77,8 @@ final class CreatePoolCommand implements Runnable {
 
   @Mixin private PoolSettingsOptions settings;
 
+  @Mixin private MutationFlags mutation;
+
   CreatePoolCommand(Session session) {
     this.session = session;
   }
@@ -80,7 +86,11 @@ final class CreatePoolCommand implements Runnable {
   @Override
   public void run() {
     CreatePoolRequest.Builder request =
-        CreatePoolRequest.newBuilder().setName(name).setListen(listen).addAllBackends(backends);
+        CreatePoolRequest.newBuilder()
+            .setName(name)
+            .setListen(listen)
+            .addAllBackends(backends);
+    mutation.applyTo(request::setOptions);
     if (algorithm != null) {
       request.setAlgorithm(algorithm);
     }
@@ -89,10 +99,12 @@ final class CreatePoolCommand implements Runnable {
       request.setSettings(edit.settings());
     }
     PoolResponse response = session.admin().createPool(request.build());
-    session
-        .output()
+    new ChangeReport(session, mutation)
         .print(
             response,
+            response.getConfigVersion(),
+            response.getDiff(),
+            response.getDryRun(),
             () -> "pool " + name + " created (config version " + response.getConfigVersion() + ")");
   }
 }

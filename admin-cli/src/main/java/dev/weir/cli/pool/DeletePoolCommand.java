@@ -2,8 +2,11 @@ package dev.weir.cli.pool;
 
 import dev.weir.api.v1.DeletePoolRequest;
 import dev.weir.api.v1.DeletePoolResponse;
+import dev.weir.cli.change.ChangeReport;
+import dev.weir.cli.change.MutationFlags;
 import dev.weir.cli.session.Session;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code weirctl pool delete}: the DeletePool call. */
@@ -11,7 +14,11 @@ import picocli.CommandLine.Parameters;
     name = "delete",
     description = "Deletes a pool. The proxies close its listener and its open connections.",
     mixinStandardHelpOptions = true,
-    footer = {"%nExample:", "  weirctl pool delete web"})
+    footer = {
+      "%nExamples:",
+      "  weirctl pool delete web --dry-run",
+      "  weirctl pool delete web --force    # a pool with --min-healthy set"
+    })
 final class DeletePoolCommand implements Runnable {
 
   private final Session session;
@@ -19,18 +26,23 @@ final class DeletePoolCommand implements Runnable {
   @Parameters(paramLabel = "NAME", description = "The pool.")
   private String name;
 
+  @Mixin private MutationFlags mutation;
+
   DeletePoolCommand(Session session) {
     this.session = session;
   }
 
   @Override
   public void run() {
-    DeletePoolResponse response =
-        session.admin().deletePool(DeletePoolRequest.newBuilder().setName(name).build());
-    session
-        .output()
+    DeletePoolRequest.Builder request = DeletePoolRequest.newBuilder().setName(name);
+    mutation.applyTo(request::setOptions);
+    DeletePoolResponse response = session.admin().deletePool(request.build());
+    new ChangeReport(session, mutation)
         .print(
             response,
+            response.getConfigVersion(),
+            response.getDiff(),
+            response.getDryRun(),
             () -> "pool " + name + " deleted (config version " + response.getConfigVersion() + ")");
   }
 }

@@ -35,6 +35,9 @@ final class PoolSettingsOptions {
   @ArgGroup(exclusive = false, order = 4, heading = "%nTuning:%n")
   private TuningOptions tuning;
 
+  @ArgGroup(exclusive = false, order = 5, heading = "%nGuards (override with --force):%n")
+  private GuardOptions guards;
+
   /** The settings the flags gave, with their mask paths; empty when no settings flag was given. */
   SettingsEdit edit() {
     if (healthCheck != null && healthCheck.contradicts()) {
@@ -54,6 +57,9 @@ final class PoolSettingsOptions {
     }
     if (tuning != null) {
       all.include(tuning.edit());
+    }
+    if (guards != null) {
+      all.include(guards.edit());
     }
     return all;
   }

@@ -6,6 +6,8 @@ import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolResponse;
 import dev.weir.api.v1.UpdatePoolRequest;
 import dev.weir.cli.args.ListenAddressConverter;
+import dev.weir.cli.change.ChangeReport;
+import dev.weir.cli.change.MutationFlags;
 import dev.weir.cli.session.Session;
 import java.util.Comparator;
 import java.util.stream.Collectors;
@@ -40,7 +42,9 @@ import picocli.CommandLine.Spec;
       "      --health-interval 5s --health-fall 3",
       "  weirctl pool set web --max-connections 1000 --idle-timeout 5m",
       "  weirctl pool set web --algorithm least-connections --slow-start 30s",
-      "  weirctl pool set web --health-check none --slow-start 0"
+      "  weirctl pool set web --health-check none --slow-start 0",
+      "  weirctl pool set web --min-healthy 2 --max-drain-percent 25",
+      "  weirctl pool set web --algorithm maglev --dry-run"
     })
 final class SetPoolCommand implements Runnable {
 
@@ -70,6 +74,8 @@ final class SetPoolCommand implements Runnable {
 
   @Mixin private PoolSettingsOptions settings;
 
+  @Mixin private MutationFlags mutation;
+
   SetPoolCommand(Session session) {
     this.session = session;
   }
@@ -95,14 +101,16 @@ final class SetPoolCommand implements Runnable {
       throw new ParameterException(
           spec.commandLine(), "nothing to change: give one or more of " + flagNames());
     }
-    PoolResponse response =
-        session
-            .admin()
-            .updatePool(UpdatePoolRequest.newBuilder().setPool(pool).setUpdateMask(mask).build());
-    session
-        .output()
+    UpdatePoolRequest.Builder request =
+        UpdatePoolRequest.newBuilder().setPool(pool).setUpdateMask(mask);
+    mutation.applyTo(request::setOptions);
+    PoolResponse response = session.admin().updatePool(request.build());
+    new ChangeReport(session, mutation)
         .print(
             response,
+            response.getConfigVersion(),
+            response.getDiff(),
+            response.getDryRun(),
             () -> "pool " + name + " updated (config version " + response.getConfigVersion() + ")");
   }
 
@@ -110,6 +118,7 @@ final class SetPoolCommand implements Runnable {
   private String flagNames() {
     return spec.options().stream()
         .filter(option -> !option.inherited() && !option.usageHelp() && !option.versionHelp())
+        .filter(option -> !MutationFlags.NAMES.contains(option.longestName()))
         .sorted(Comparator.comparingInt(OptionSpec::order))
         .map(OptionSpec::longestName)
         .collect(Collectors.joining(", "));

@@ -1,6 +1,8 @@
 package dev.weir.cli.pool;
 
 import com.google.protobuf.Duration;
+import dev.weir.api.v1.AdaptiveWeights;
+import dev.weir.api.v1.Guards;
 import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
@@ -49,7 +51,47 @@ final class SettingsSummary {
     if (settings.getMaglevTableSize() != 0) {
       lines.put("Maglev table", Counts.format(settings.getMaglevTableSize()));
     }
+    String guards = guards(settings.getGuards());
+    if (!guards.isEmpty()) {
+      lines.put("Guards", guards);
+    }
+    if (settings.getHealthQuorumPercent() != 0) {
+      lines.put("Health quorum", Counts.format(settings.getHealthQuorumPercent()) + "% of proxies");
+    }
+    if (settings.hasAdaptiveWeights()) {
+      lines.put("Adaptive weights", adaptiveWeights(settings.getAdaptiveWeights()));
+    }
     return lines;
+  }
+
+  // "on, 50%..150% of weight, every 30s"
+  private static String adaptiveWeights(AdaptiveWeights adaptive) {
+    if (!adaptive.getEnabled()) {
+      return "off";
+    }
+    List<String> parts = new ArrayList<>(List.of("on"));
+    if (adaptive.getMinPercent() != 0 || adaptive.getMaxPercent() != 0) {
+      String min = adaptive.getMinPercent() != 0 ? Counts.format(adaptive.getMinPercent()) : "";
+      String max = adaptive.getMaxPercent() != 0 ? Counts.format(adaptive.getMaxPercent()) : "";
+      parts.add((min.isEmpty() ? "" : min + "%") + ".." + (max.isEmpty() ? "" : max + "%")
+          + " of weight");
+    }
+    if (isSet(adaptive.getInterval())) {
+      parts.add("every " + duration(adaptive.getInterval()));
+    }
+    return String.join(", ", parts);
+  }
+
+  // "min healthy 2, max draining 25%"
+  private static String guards(Guards guards) {
+    List<String> parts = new ArrayList<>();
+    if (guards.getMinHealthyBackends() != 0) {
+      parts.add("min healthy " + Counts.format(guards.getMinHealthyBackends()));
+    }
+    if (guards.getMaxDrainPercent() != 0) {
+      parts.add("max draining " + Counts.format(guards.getMaxDrainPercent()) + "%");
+    }
+    return String.join(", ", parts);
   }
 
   // "http GET /healthz every 5s, timeout 2s, rise 2, fall 3"

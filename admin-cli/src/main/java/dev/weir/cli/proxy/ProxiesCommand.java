@@ -10,9 +10,12 @@ import picocli.CommandLine.Command;
     name = "proxies",
     description = {
       "Lists the proxies the control plane knows: connected ones and recently disconnected ones.",
-      "SINCE is how long each has been in its status. SENT and ACKED are the last config versions "
-          + "sent to and acknowledged by the proxy; LATEST is the control plane's newest. "
-          + "LAST NACK is the last version the proxy rejected, and why."
+      "SINCE is how long each has been in its status. SENT, ACKED and APPLIED are the last "
+          + "config versions sent to the proxy, validated by it (ACK) and in force on it; LATEST "
+          + "is the control plane's newest. PUSH is how long the last applied version took from "
+          + "the control plane accepting it to the proxy applying it (empty for the version a "
+          + "proxy caught up on when it connected). LAST NACK is the last version the proxy "
+          + "rejected or could not apply, and why."
     },
     mixinStandardHelpOptions = true,
     footer = {"%nExamples:", "  weirctl proxies", "  weirctl proxies -o json"})

@@ -1,8 +1,10 @@
 package dev.weir.cli.proxy;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
 import dev.weir.api.v1.ListProxiesResponse;
 import dev.weir.api.v1.ProxyInfo;
+import dev.weir.cli.output.Latencies;
 import dev.weir.cli.output.RelativeAge;
 import dev.weir.cli.output.Table;
 import java.time.Instant;
@@ -16,8 +18,8 @@ final class ProxyTable {
     if (response.getProxiesCount() == 0) {
       return "No proxies.";
     }
-    Table table =
-        new Table("ID", "ADDRESS", "STATUS", "SINCE", "SENT", "ACKED", "LATEST", "LAST NACK");
+    Table table = new Table("ID", "ADDRESS", "STATUS", "SINCE", "SENT", "ACKED", "APPLIED",
+        "LATEST", "PUSH", "LAST NACK");
     for (ProxyInfo proxy : response.getProxiesList()) {
       table.row(
           proxy.getId(),
@@ -26,7 +28,9 @@ final class ProxyTable {
           since(proxy, now),
           version(proxy.getLastSentVersion()),
           version(proxy.getLastAckedVersion()),
+          version(proxy.getLastAppliedVersion()),
           version(response.getConfigVersion()),
+          pushLatency(proxy),
           lastNack(proxy));
     }
     return table.render();
@@ -45,6 +49,12 @@ final class ProxyTable {
   // Version 0 means "none yet"; an empty cell prints as "-".
   private static String version(long version) {
     return version == 0 ? "" : Long.toString(version);
+  }
+
+  private static String pushLatency(ProxyInfo proxy) {
+    return proxy.hasLastPushLatency()
+        ? Latencies.format(Durations.toMicros(proxy.getLastPushLatency()))
+        : "";
   }
 
   private static String lastNack(ProxyInfo proxy) {

@@ -1,6 +1,7 @@
 package dev.weir.cli.session;
 
 import dev.weir.cli.args.ControlPlaneAddressConverter;
+import dev.weir.cli.connect.CallerIdentity;
 import dev.weir.cli.args.DurationConverter;
 import dev.weir.cli.args.Durations;
 import dev.weir.cli.args.HostPort;
@@ -93,6 +94,11 @@ public final class GlobalOptions {
 
   public Duration timeout() {
     return timeout == null ? DEFAULT_TIMEOUT : timeout;
+  }
+
+  /** Who this operator claims to be, {@code $USER@hostname}, for the control plane's audit. */
+  public String caller() {
+    return CallerIdentity.describe(environment);
   }
 
   /** The timeout as the operator would write it, for messages. */

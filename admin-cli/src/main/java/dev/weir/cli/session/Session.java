@@ -1,11 +1,13 @@
 package dev.weir.cli.session;
 
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import dev.weir.cli.connect.CallerIdentity;
 import dev.weir.cli.connect.Connection;
 import dev.weir.cli.connect.Connector;
 import dev.weir.cli.output.Output;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * What a command works with. The connection opens on first use, so {@code --help} and {@code
@@ -17,21 +19,41 @@ public final class Session implements AutoCloseable {
   private final Connector connector;
   private final PrintWriter out;
   private final Clock clock;
+  private final Console console;
   private Connection connection;
 
   public Session(GlobalOptions options, Connector connector, PrintWriter out, Clock clock) {
+    this(options, connector, out, clock, Console.script());
+  }
+
+  public Session(
+      GlobalOptions options, Connector connector, PrintWriter out, Clock clock, Console console) {
     this.options = options;
     this.connector = connector;
     this.out = out;
     this.clock = clock;
+    this.console = console;
   }
 
   /** The AdminService stub, with the {@code --timeout} deadline starting now. */
   public AdminServiceBlockingStub admin() {
+    return admin(options.timeout());
+  }
+
+  /** The AdminService stub with its own deadline, for calls that wait on purpose. */
+  public AdminServiceBlockingStub admin(Duration deadline) {
     if (connection == null) {
-      connection = connector.connect(options.controlPlane());
+      connection =
+          connector
+              .connect(options.controlPlane())
+              .identifiedAs(new CallerIdentity(options.caller()));
     }
-    return connection.admin(options.timeout());
+    return connection.admin(deadline);
+  }
+
+  /** The {@code --timeout} every call gets. */
+  public Duration timeout() {
+    return options.timeout();
   }
 
   public Output output() {
@@ -40,6 +62,15 @@ public final class Session implements AutoCloseable {
 
   public Clock clock() {
     return clock;
+  }
+
+  public Console console() {
+    return console;
+  }
+
+  /** Where progress lines go; results go through {@link #output()}. */
+  public PrintWriter out() {
+    return out;
   }
 
   @Override

@@ -11,6 +11,8 @@ import dev.weir.api.v1.BackendStatus;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.DeletePoolRequest;
 import dev.weir.api.v1.DeletePoolResponse;
+import dev.weir.api.v1.DrainStatus;
+import dev.weir.api.v1.FleetHealth;
 import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
@@ -272,12 +274,12 @@ class PoolCommandsTest {
             "Config version:  12",
             "Health check:    none",
             "",
-            "ADDRESS       WEIGHT   STATE      ACTIVE   TOTAL   FAILURES   REFUSED   CONNECT P99"
-                + "   HEALTHY",
-            "10.0.0.5:80   3        active     4        120     2          7         1.2ms"
-                + "         2/3",
-            "10.0.0.6:80   1        draining   1        80      0          0         -"
-                + "             -");
+            "ADDRESS       WEIGHT      STATE      ACTIVE   TOTAL   FAILURES   REFUSED"
+                + "   CONNECT P99   HEALTH        DRAIN",
+            "10.0.0.5:80   3 (eff 2)   active     4        120     2          7      "
+                + "   1.2ms         healthy 2/3   -",
+            "10.0.0.6:80   1           draining   1        80      0          0      "
+                + "   -             unknown       draining 1 left");
   }
 
   @Test
@@ -388,7 +390,9 @@ class PoolCommandsTest {
                 .setRefusedConnections(7)
                 .setConnectLatencyP50Us(310)
                 .setConnectLatencyP99Us(1234)
-                .setDrainClosedConnections(0))
+                .setDrainClosedConnections(0)
+                .setEffectiveWeight(2)
+                .setFleetHealth(FleetHealth.FLEET_HEALTHY))
         .addBackends(
             BackendStatus.newBuilder()
                 .setAddress("10.0.0.6:80")
@@ -396,7 +400,11 @@ class PoolCommandsTest {
                 .setState(BackendState.DRAINING)
                 .setActiveConnections(1)
                 .setTotalConnections(80)
-                .setDrainClosedConnections(2))
+                .setDrainClosedConnections(2)
+                .setFleetHealth(FleetHealth.FLEET_UNKNOWN)
+                .setDrain(DrainStatus.newBuilder()
+                    .setState(DrainStatus.State.DRAINING)
+                    .setRemainingConnections(1)))
         .build();
   }
 

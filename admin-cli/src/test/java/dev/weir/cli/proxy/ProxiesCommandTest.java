@@ -3,6 +3,7 @@ package dev.weir.cli.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.JsonFormat;
 import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
@@ -31,6 +32,8 @@ class ProxiesCommandTest {
           .setConnectedSince(ago(Duration.ofMinutes(3).plusSeconds(20)))
           .setLastSentVersion(7)
           .setLastAckedVersion(7)
+          .setLastAppliedVersion(7)
+          .setLastPushLatency(Durations.fromMillis(42))
           .setLastReportAt(ago(Duration.ofSeconds(4)))
           .build();
 
@@ -42,7 +45,9 @@ class ProxiesCommandTest {
           .setConnectedSince(ago(Duration.ofDays(3)))
           .setDisconnectedAt(ago(Duration.ofHours(2)))
           .setLastSentVersion(6)
-          .setLastAckedVersion(5)
+          .setLastAckedVersion(6)
+          .setLastAppliedVersion(5)
+          .setLastPushLatency(Durations.fromMicros(850))
           .setLastNackVersion(6)
           .setLastNackReason("pool web: cannot listen on 0.0.0.0:8080: address already in use")
           .build();
@@ -76,7 +81,7 @@ class ProxiesCommandTest {
   }
 
   @Test
-  void tableShowsStatusAgeConfigVersionsAndTheLastNack() {
+  void tableShowsStatusAgeConfigVersionsPushLatencyAndTheLastNack() {
     controlPlane.service().respondWith(RESPONSE);
 
     Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
@@ -85,11 +90,14 @@ class ProxiesCommandTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.outLines())
         .containsExactly(
-            "ID        ADDRESS          STATUS         SINCE   SENT   ACKED   LATEST   LAST NACK",
-            "proxy-a   10.0.0.9:51234   connected      3m      7      7       7        -",
-            "proxy-b   10.0.0.8:40000   disconnected   2h      6      5       7        "
-                + "v6: pool web: cannot listen on 0.0.0.0:8080: address already in use",
-            "proxy-c   10.0.0.7:40001   connected      5s      -      -       7        -");
+            "ID        ADDRESS          STATUS         SINCE   SENT   ACKED   APPLIED   LATEST   "
+                + "PUSH    LAST NACK",
+            "proxy-a   10.0.0.9:51234   connected      3m      7      7       7         7        "
+                + "42ms    -",
+            "proxy-b   10.0.0.8:40000   disconnected   2h      6      6       5         7        "
+                + "850us   v6: pool web: cannot listen on 0.0.0.0:8080: address already in use",
+            "proxy-c   10.0.0.7:40001   connected      5s      -      -       -         7        "
+                + "-       -");
   }
 
   @Test
@@ -115,7 +123,9 @@ class ProxiesCommandTest {
             "\"connectedSince\": \"2025-06-01T11:56:40Z\"",
             "\"connected\": false",
             "\"lastNackReason\": \"\"",
-            "\"lastAckedVersion\": \"0\"");
+            "\"lastAckedVersion\": \"0\"",
+            "\"lastAppliedVersion\": \"7\"",
+            "\"lastPushLatency\": \"0.042s\"");
   }
 
   private static Timestamp ago(Duration age) {

@@ -2,33 +2,53 @@ package dev.weir.control.admin;
 
 import dev.weir.api.v1.AddBackendRequest;
 import dev.weir.api.v1.AdminServiceGrpc;
-import dev.weir.api.v1.BackendState;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.DeletePoolRequest;
 import dev.weir.api.v1.DeletePoolResponse;
+import dev.weir.api.v1.DiffRevisionsRequest;
+import dev.weir.api.v1.DiffRevisionsResponse;
 import dev.weir.api.v1.DrainBackendRequest;
+import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.GetPoolRequest;
 import dev.weir.api.v1.GetPoolStatusRequest;
+import dev.weir.api.v1.GetRevisionRequest;
 import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListPoolsResponse;
 import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
+import dev.weir.api.v1.ListRevisionsRequest;
+import dev.weir.api.v1.ListRevisionsResponse;
+import dev.weir.api.v1.MutationOptions;
 import dev.weir.api.v1.PoolResponse;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.RemoveBackendRequest;
+import dev.weir.api.v1.Revision;
+import dev.weir.api.v1.RollbackRequest;
+import dev.weir.api.v1.RollbackResponse;
 import dev.weir.api.v1.SetBackendWeightRequest;
 import dev.weir.api.v1.UndrainBackendRequest;
 import dev.weir.api.v1.UpdatePoolRequest;
+import dev.weir.api.v1.WaitForAppliedRequest;
+import dev.weir.api.v1.WaitForAppliedResponse;
+import dev.weir.api.v1.WatchRequest;
+import dev.weir.control.drain.DrainDeadline;
+import dev.weir.control.events.FleetEventBus;
 import dev.weir.control.fleet.ProxyFleet;
+import dev.weir.control.history.ActorInterceptor;
+import dev.weir.control.history.RevisionHistory;
+import dev.weir.control.pool.ChangeIntent;
+import dev.weir.control.pool.ChangeOutcome;
 import dev.weir.control.pool.ConfigRules;
 import dev.weir.control.pool.Mutation;
 import dev.weir.control.pool.PoolMutations;
 import dev.weir.control.pool.PoolRegistry;
 import dev.weir.control.pool.Pools;
+import dev.weir.control.view.FleetView;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.time.Clock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,22 +56,34 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code AdminService}. Changes go through the {@link PoolRegistry}, which makes each one a new
  * version; a change that alters nothing (draining a backend already draining, say) returns the
- * current version without making a new one.
+ * current version without making a new one. Every change answers with its diff; with
+ * {@code options.dry_run} it is checked and diffed exactly as for real, and nothing changes.
  */
 public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
 
   private final PoolRegistry pools;
   private final ProxyFleet fleet;
+  private final FleetEventBus events;
+  private final RevisionHistory revisions;
+  private final FleetView view;
+  private final Clock clock;
 
-  public AdminServiceImpl(PoolRegistry pools, ProxyFleet fleet) {
+  /** Serve it behind an {@link ActorInterceptor}, which names the caller of each change. */
+  public AdminServiceImpl(PoolRegistry pools, ProxyFleet fleet, FleetEventBus events,
+      RevisionHistory revisions, FleetView view, Clock clock) {
     this.pools = pools;
     this.fleet = fleet;
+    this.events = events;
+    this.revisions = revisions;
+    this.view = view;
+    this.clock = clock;
   }
 
   @Override
   public void createPool(CreatePoolRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(request.getName(), PoolMutations.createPool(request)));
+    respond(response, () -> change(request.getName(), PoolMutations.createPool(request),
+        "CreatePool", request.getOptions()));
   }
 
   @Override
@@ -75,47 +107,58 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void updatePool(UpdatePoolRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(
-        request.getPool().getName(), PoolMutations.updatePool(request)));
+    respond(response, () -> change(request.getPool().getName(),
+        PoolMutations.updatePool(request), "UpdatePool", request.getOptions()));
   }
 
   @Override
   public void deletePool(DeletePoolRequest request, StreamObserver<DeletePoolResponse> response) {
     respond(response, () -> {
-      ConfigSnapshot next = pools.apply(PoolMutations.deletePool(request.getName()));
-      return DeletePoolResponse.newBuilder().setConfigVersion(next.getVersion()).build();
+      ChangeOutcome outcome = pools.apply(PoolMutations.deletePool(request.getName()),
+          intent("DeletePool", request.getOptions()));
+      return DeletePoolResponse.newBuilder()
+          .setConfigVersion(outcome.config().getVersion())
+          .setDiff(outcome.diff())
+          .setDryRun(outcome.dryRun())
+          .build();
     });
   }
 
   @Override
   public void addBackend(AddBackendRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(request.getPool(), PoolMutations.addBackend(request)));
+    respond(response, () -> change(request.getPool(), PoolMutations.addBackend(request),
+        "AddBackend", request.getOptions()));
   }
 
   @Override
   public void removeBackend(RemoveBackendRequest request, StreamObserver<PoolResponse> response) {
     respond(response, () -> change(request.getPool(),
-        PoolMutations.removeBackend(request.getPool(), request.getAddress())));
+        PoolMutations.removeBackend(request.getPool(), request.getAddress()),
+        "RemoveBackend", request.getOptions()));
   }
 
   @Override
   public void setBackendWeight(
       SetBackendWeightRequest request, StreamObserver<PoolResponse> response) {
     respond(response, () -> change(request.getPool(),
-        PoolMutations.setWeight(request.getPool(), request.getAddress(), request.getWeight())));
+        PoolMutations.setWeight(request.getPool(), request.getAddress(), request.getWeight()),
+        "SetBackendWeight", request.getOptions()));
   }
 
   @Override
   public void drainBackend(DrainBackendRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(request.getPool(), PoolMutations.setState(
-        request.getPool(), request.getAddress(), BackendState.DRAINING)));
+    respond(response, () -> change(request.getPool(),
+        PoolMutations.drain(request.getPool(), request.getAddress(),
+            DrainDeadline.of(request, clock)),
+        "DrainBackend", request.getOptions()));
   }
 
   @Override
   public void undrainBackend(
       UndrainBackendRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(request.getPool(), PoolMutations.setState(
-        request.getPool(), request.getAddress(), BackendState.ACTIVE)));
+    respond(response, () -> change(request.getPool(),
+        PoolMutations.undrain(request.getPool(), request.getAddress()),
+        "UndrainBackend", request.getOptions()));
   }
 
   @Override
@@ -135,13 +178,59 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
       return PoolStatusAggregator.aggregate(
           Pools.require(current.getPoolsList(), name),
           current.getVersion(),
-          fleet.connectedReports());
+          fleet.connectedReports(),
+          view);
     });
   }
 
-  /** Applies {@code mutation} and returns the pool it changed, as it is afterwards. */
-  private PoolResponse change(String poolName, Mutation mutation) {
-    return poolResponse(pools.apply(mutation), poolName);
+  @Override
+  public void waitForApplied(
+      WaitForAppliedRequest request, StreamObserver<WaitForAppliedResponse> response) {
+    fleet.waitForApplied(request, response);
+  }
+
+  @Override
+  public void watch(WatchRequest request, StreamObserver<FleetEvent> response) {
+    events.watch(request, response);
+  }
+
+  @Override
+  public void listRevisions(
+      ListRevisionsRequest request, StreamObserver<ListRevisionsResponse> response) {
+    respond(response, () -> revisions.list(request));
+  }
+
+  @Override
+  public void getRevision(GetRevisionRequest request, StreamObserver<Revision> response) {
+    respond(response, () -> revisions.get(request));
+  }
+
+  @Override
+  public void diffRevisions(
+      DiffRevisionsRequest request, StreamObserver<DiffRevisionsResponse> response) {
+    respond(response, () -> revisions.diff(request));
+  }
+
+  @Override
+  public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> response) {
+    respond(response, () -> revisions.rollback(request, ActorInterceptor.currentActor()));
+  }
+
+  /**
+   * Applies {@code mutation} as rpc {@code operation} and returns the pool it changed, as it is
+   * afterwards (for a dry run: as it would be), with the diff.
+   */
+  private PoolResponse change(String poolName, Mutation mutation, String operation,
+      MutationOptions options) {
+    ChangeOutcome outcome = pools.apply(mutation, intent(operation, options));
+    return poolResponse(outcome.config(), poolName).toBuilder()
+        .setDiff(outcome.diff())
+        .setDryRun(outcome.dryRun())
+        .build();
+  }
+
+  private static ChangeIntent intent(String operation, MutationOptions options) {
+    return ChangeIntent.of(operation, ActorInterceptor.currentActor(), options);
   }
 
   private static PoolResponse poolResponse(ConfigSnapshot snapshot, String poolName) {

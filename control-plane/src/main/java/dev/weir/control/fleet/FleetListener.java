@@ -13,10 +13,30 @@ public interface FleetListener {
 
   default void proxyDisconnected(String proxyId) {}
 
-  /** A proxy ACKed a version; {@code pushLatency} runs from the send to the ACK's arrival. */
-  default void snapshotAcked(String proxyId, long version, Duration pushLatency) {}
+  /**
+   * A proxy validated a version (ACK) and is applying it; {@code sinceSent} runs from the send to
+   * the ACK's arrival.
+   */
+  default void snapshotAcked(String proxyId, long version, Duration sinceSent) {}
 
+  /**
+   * A proxy put a version in force (ConfigApplied).
+   *
+   * @param pushLatency from the control plane accepting the version to this apply; null when the
+   *     version was accepted before the proxy connected, so the apply ends a proxy catching up
+   *     rather than a push
+   */
+  default void snapshotApplied(String proxyId, long version, Duration pushLatency) {}
+
+  /** The proxy refused a version (or failed to apply it, after an ACK). */
   default void snapshotNacked(String proxyId, long version, String reason) {}
+
+  /**
+   * Every connected proxy now has {@code version} (or a newer one) in force; {@code pushLatency}
+   * runs from its acceptance to the last of them applying it. Said once per version, and only
+   * for versions accepted by this control plane while proxies were connected.
+   */
+  default void appliedEverywhere(long version, Duration pushLatency) {}
 
   /** A stats report, already stripped of entries for pools that do not exist. */
   default void statsReported(String proxyId, StatsReport report) {}

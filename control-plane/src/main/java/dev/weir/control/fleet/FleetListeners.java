@@ -29,8 +29,18 @@ final class FleetListeners implements FleetListener {
   }
 
   @Override
-  public void snapshotAcked(String proxyId, long version, Duration pushLatency) {
-    each(l -> l.snapshotAcked(proxyId, version, pushLatency));
+  public void snapshotAcked(String proxyId, long version, Duration sinceSent) {
+    each(l -> l.snapshotAcked(proxyId, version, sinceSent));
+  }
+
+  @Override
+  public void snapshotApplied(String proxyId, long version, Duration pushLatency) {
+    each(l -> l.snapshotApplied(proxyId, version, pushLatency));
+  }
+
+  @Override
+  public void appliedEverywhere(long version, Duration pushLatency) {
+    each(l -> l.appliedEverywhere(version, pushLatency));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.weir.control.fleet;
 
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ProxyApplyStatus;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.api.v1.StatsReport;
 import java.time.Clock;
@@ -88,6 +89,29 @@ final class ProxyDirectory {
       }
     }
     return reports;
+  }
+
+  /** How many proxies have a stream open. */
+  int connectedCount() {
+    int connected = 0;
+    for (ProxyRecord record : allRecords()) {
+      if (record.connected()) {
+        connected++;
+      }
+    }
+    return connected;
+  }
+
+  /** Where each connected proxy stands with {@code version}, by id. */
+  List<ProxyApplyStatus> applyStatuses(long version, Instant acceptedAt) {
+    List<ProxyRecord> connected = allRecords();
+    connected.removeIf(r -> !r.connected());
+    connected.sort(Comparator.comparing(ProxyRecord::id));
+    List<ProxyApplyStatus> statuses = new ArrayList<>(connected.size());
+    for (ProxyRecord record : connected) {
+      statuses.add(record.applyStatus(version, acceptedAt));
+    }
+    return statuses;
   }
 
   /** Refuses new proxies and returns the streams still open, for the caller to end. */

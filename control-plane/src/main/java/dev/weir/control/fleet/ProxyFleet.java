@@ -1,36 +1,72 @@
 package dev.weir.control.fleet;
 
+import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.api.v1.StatsReport;
+import dev.weir.api.v1.WaitForAppliedRequest;
+import dev.weir.api.v1.WaitForAppliedResponse;
+import dev.weir.control.events.FleetEventSink;
 import dev.weir.control.pool.PoolRegistry;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The proxies connected to this control plane: serves {@code ProxyService}, pushes every new
- * config version to each proxy, and answers what the fleet has acknowledged and reported.
+ * config version to each proxy, and answers what the fleet has acknowledged, applied and
+ * reported.
  */
 public final class ProxyFleet implements AutoCloseable {
   /** How long a disconnected proxy stays listed. */
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
+  /**
+   * How long a sent snapshot may go unanswered before a newer one is sent anyway: a lost answer
+   * delays a proxy's next config by at most this.
+   */
+  public static final Duration DEFAULT_ANSWER_TIMEOUT = Duration.ofSeconds(5);
 
+  private final PoolRegistry pools;
+  private final Clock clock;
   private final ProxyDirectory directory;
+  private final ApplyProgress progress;
   private final FleetListeners listeners = new FleetListeners();
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
   private final ServerServiceDefinition service;
 
   public ProxyFleet(PoolRegistry pools, Clock clock) {
-    this(pools, clock, DEFAULT_RETENTION);
+    this(builder(pools, clock));
   }
 
   public ProxyFleet(PoolRegistry pools, Clock clock, Duration retention) {
-    this.directory = new ProxyDirectory(clock, retention);
+    this(builder(pools, clock).retention(retention));
+  }
+
+  private ProxyFleet(Builder builder) {
+    this.pools = builder.pools;
+    this.clock = builder.clock;
+    this.directory = new ProxyDirectory(clock, builder.retention);
+    this.progress = new ApplyProgress(clock, listeners);
+    this.ownsScheduler = builder.scheduler == null;
+    this.scheduler = ownsScheduler ? newScheduler() : builder.scheduler;
+    listeners.add(new ProxyEventPublisher(builder.events, clock));
     this.service = ServerInterceptors.intercept(
-        new ProxyServiceImpl(directory, pools, listeners, clock), new PeerAddressInterceptor());
-    pools.addListener(directory::broadcast);
+        new ProxyServiceImpl(new SessionContext(directory, progress, pools, listeners, clock,
+            scheduler, builder.answerTimeout)),
+        new PeerAddressInterceptor());
+    pools.addListener(this::configChanged);
+  }
+
+  public static Builder builder(PoolRegistry pools, Clock clock) {
+    return new Builder(pools, clock);
   }
 
   /** The {@code ProxyService} to add to a gRPC server. */
@@ -47,9 +83,24 @@ public final class ProxyFleet implements AutoCloseable {
     return directory.list();
   }
 
+  /** How many proxies have a stream open now. */
+  public int connectedCount() {
+    return directory.connectedCount();
+  }
+
   /** The latest stats report of every connected proxy that has sent one. */
   public List<StatsReport> connectedReports() {
     return directory.connectedReports();
+  }
+
+  /**
+   * {@code AdminService.WaitForApplied}: answers once every connected proxy has the requested
+   * version (or a newer one) in force, or at the timeout; holds no thread meanwhile.
+   */
+  public void waitForApplied(
+      WaitForAppliedRequest request, StreamObserver<WaitForAppliedResponse> response) {
+    AppliedWait.start(request, response, pools.current().getVersion(), progress, directory,
+        scheduler, clock);
   }
 
   /**
@@ -60,6 +111,76 @@ public final class ProxyFleet implements AutoCloseable {
   public void close() {
     for (ProxySession session : directory.close()) {
       session.close(Status.UNAVAILABLE.withDescription("control plane is shutting down"));
+    }
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
+  }
+
+  private void configChanged(ConfigSnapshot snapshot) {
+    // Before the broadcast, so no proxy can apply a version before its acceptance is known.
+    progress.accepted(snapshot.getVersion(), clock.instant());
+    directory.broadcast(snapshot);
+  }
+
+  private static ScheduledExecutorService newScheduler() {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = Executors.defaultThreadFactory().newThread(r);
+      t.setName("weir-fleet-timers");
+      t.setDaemon(true);
+      return t;
+    });
+    // Answer timeouts are cancelled by nearly every answer; don't keep them queued for seconds.
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
+  }
+
+  /** Settings for a {@link ProxyFleet}; each has a default. */
+  public static final class Builder {
+    private final PoolRegistry pools;
+    private final Clock clock;
+    private Duration retention = DEFAULT_RETENTION;
+    private Duration answerTimeout = DEFAULT_ANSWER_TIMEOUT;
+    private FleetEventSink events = FleetEventSink.NONE;
+    private ScheduledExecutorService scheduler;
+
+    private Builder(PoolRegistry pools, Clock clock) {
+      this.pools = Objects.requireNonNull(pools);
+      this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** How long a disconnected proxy stays listed. */
+    public Builder retention(Duration retention) {
+      this.retention = Objects.requireNonNull(retention);
+      return this;
+    }
+
+    /** How long a sent snapshot may go unanswered before a newer one is sent anyway. */
+    public Builder answerTimeout(Duration answerTimeout) {
+      if (answerTimeout.isNegative() || answerTimeout.isZero()) {
+        throw new IllegalArgumentException("answerTimeout must be positive, got " + answerTimeout);
+      }
+      this.answerTimeout = answerTimeout;
+      return this;
+    }
+
+    /** Where the proxies' connects, ACKs, applies and NACKs are published. */
+    public Builder events(FleetEventSink events) {
+      this.events = Objects.requireNonNull(events);
+      return this;
+    }
+
+    /**
+     * Runs answer timeouts and WaitForApplied timeouts; the caller shuts it down. Without one the
+     * fleet uses a thread of its own, stopped by {@link ProxyFleet#close}.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler);
+      return this;
+    }
+
+    public ProxyFleet build() {
+      return new ProxyFleet(this);
     }
   }
 }

@@ -1,11 +1,15 @@
 package dev.weir.control.fleet;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
 import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.ProxyApplyStatus;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.api.v1.StatsReport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,11 +18,16 @@ import java.util.Optional;
  * What one stream of a proxy has told the control plane and been sent. A new stream from the
  * same proxy gets a new record, so nothing from an old stream leaks into the new one; the
  * directory keeps only the newest record per proxy id.
+ *
+ * <p>A send is answered by an ACK (the proxy validated it) and then by ConfigApplied (it is in
+ * force), or by a NACK, which may also follow an ACK when applying fails.
  */
 final class ProxyRecord {
   // Sends a proxy has not answered yet; more than this means it stopped answering, and the oldest
   // can go.
   private static final int MAX_UNANSWERED_SENDS = 32;
+  // Applies remembered for WaitForApplied's per-proxy latency of a version the proxy skipped.
+  private static final int KEPT_APPLIES = 16;
 
   private final ProxySession session;
   private final String id;
@@ -26,6 +35,8 @@ final class ProxyRecord {
   private final String hostname;
   private final String version;
   private final Instant connectedSince;
+  // The newest config version when the stream opened: applying a newer one ends a push.
+  private final long newestAtConnect;
 
   // All fields below are guarded by this.
   private boolean connected = true;
@@ -38,6 +49,9 @@ final class ProxyRecord {
     }
   };
   private long lastAckedVersion;
+  private long lastAppliedVersion;
+  private Duration lastPushLatency;
+  private final ArrayDeque<Applied> applies = new ArrayDeque<>();
   private long lastNackVersion;
   private String lastNackReason = "";
   private StatsReport latestReport;
@@ -45,15 +59,19 @@ final class ProxyRecord {
 
   private record Sent(long version, Instant at) {}
 
-  ProxyRecord(ProxySession session, Hello hello, String peer, Instant now) {
+  private record Applied(long version, Instant at) {}
+
+  ProxyRecord(ProxySession session, Hello hello, String peer, Instant now, long newestAtConnect) {
     this.session = session;
     this.id = hello.getProxyId();
     this.address = peer;
     this.hostname = hello.getHostname();
     this.version = hello.getVersion();
     this.connectedSince = now;
-    // What the proxy says it still runs is the best we know until it ACKs something new.
+    this.newestAtConnect = newestAtConnect;
+    // What the proxy says it still runs is the best we know until it answers something new.
     this.lastAckedVersion = hello.getConfigVersion();
+    this.lastAppliedVersion = hello.getConfigVersion();
   }
 
   String id() {
@@ -63,6 +81,10 @@ final class ProxyRecord {
   /** The stream, or null once it has ended or been replaced. */
   synchronized ProxySession session() {
     return connected ? session : null;
+  }
+
+  synchronized boolean connected() {
+    return connected;
   }
 
   /** Marks the stream ended; false if it already was (or was replaced). */
@@ -80,27 +102,78 @@ final class ProxyRecord {
     unanswered.put(nonce, new Sent(configVersion, now));
   }
 
-  /** Records an ACK and returns the push latency, or empty if it answers nothing we sent. */
+  /**
+   * Records an ACK and returns the time since the send, or empty if it answers nothing we sent.
+   * The send stays open for the ConfigApplied or NACK that follows.
+   */
   synchronized Optional<Duration> ack(long configVersion, String nonce, Instant now) {
     Sent sent = unanswered.get(nonce);
     if (sent == null || sent.version() != configVersion) {
       return Optional.empty();
     }
     lastAckedVersion = Math.max(lastAckedVersion, configVersion);
-    unanswered.values().removeIf(s -> s.version() <= configVersion);
     return Optional.of(Duration.between(sent.at(), now));
+  }
+
+  /**
+   * A ConfigApplied that answered a send.
+   *
+   * @param pushLatency from the version's acceptance to now; null when applying it ended no push,
+   *     because the version was accepted before this stream opened (or when is not known)
+   */
+  record Apply(Duration pushLatency) {}
+
+  /**
+   * Records that the proxy put a version in force; empty if it answers nothing we sent.
+   *
+   * @param acceptedAt when the control plane accepted the version; null if not known
+   */
+  synchronized Optional<Apply> applied(
+      long configVersion, String nonce, Instant now, Instant acceptedAt) {
+    if (!answer(configVersion, nonce)) {
+      return Optional.empty();
+    }
+    lastAppliedVersion = configVersion;
+    applies.addLast(new Applied(configVersion, now));
+    if (applies.size() > KEPT_APPLIES) {
+      applies.pollFirst();
+    }
+    lastPushLatency = isPush(configVersion, acceptedAt) ? Duration.between(acceptedAt, now) : null;
+    return Optional.of(new Apply(lastPushLatency));
   }
 
   /** Records a NACK; false if it answers nothing we sent. */
   synchronized boolean nack(long configVersion, String nonce, String reason) {
+    if (!answer(configVersion, nonce)) {
+      return false;
+    }
+    lastNackVersion = configVersion;
+    lastNackReason = reason;
+    return true;
+  }
+
+  // Closes the send with this nonce, and any older one still open: answers come in send order.
+  // Guarded by this (callers hold it).
+  private boolean answer(long configVersion, String nonce) {
     Sent sent = unanswered.get(nonce);
     if (sent == null || sent.version() != configVersion) {
       return false;
     }
-    unanswered.remove(nonce);
-    lastNackVersion = configVersion;
-    lastNackReason = reason;
+    Iterator<String> nonces = unanswered.keySet().iterator();
+    while (nonces.hasNext()) {
+      boolean last = nonces.next().equals(nonce);
+      nonces.remove();
+      if (last) {
+        break;
+      }
+    }
     return true;
+  }
+
+  // Whether the version was accepted while this stream was open, so applying it ends a push
+  // rather than a proxy catching up after it connected.
+  private boolean isPush(long configVersion, Instant acceptedAt) {
+    return acceptedAt != null && configVersion > newestAtConnect;
   }
 
   synchronized void report(StatsReport report, Instant now) {
@@ -117,6 +190,26 @@ final class ProxyRecord {
     return !connected && disconnectedAt.isBefore(cutoff);
   }
 
+  /** Where this proxy stands with {@code configVersion}, accepted at {@code acceptedAt}. */
+  synchronized ProxyApplyStatus applyStatus(long configVersion, Instant acceptedAt) {
+    ProxyApplyStatus.Builder status = ProxyApplyStatus.newBuilder()
+        .setProxyId(id)
+        .setAppliedVersion(lastAppliedVersion);
+    if (lastAppliedVersion < configVersion && lastNackVersion >= configVersion) {
+      status.setNackReason(lastNackReason);
+    }
+    if (isPush(configVersion, acceptedAt)) {
+      for (Applied applied : applies) {
+        if (applied.version() >= configVersion) {
+          status.setPushLatency(Durations.fromNanos(
+              Duration.between(acceptedAt, applied.at()).toNanos()));
+          break;
+        }
+      }
+    }
+    return status.build();
+  }
+
   synchronized ProxyInfo toInfo() {
     ProxyInfo.Builder info = ProxyInfo.newBuilder()
         .setId(id)
@@ -127,8 +220,12 @@ final class ProxyRecord {
         .setConnectedSince(timestamp(connectedSince))
         .setLastSentVersion(lastSentVersion)
         .setLastAckedVersion(lastAckedVersion)
+        .setLastAppliedVersion(lastAppliedVersion)
         .setLastNackVersion(lastNackVersion)
         .setLastNackReason(lastNackReason);
+    if (lastPushLatency != null) {
+      info.setLastPushLatency(Durations.fromNanos(lastPushLatency.toNanos()));
+    }
     if (disconnectedAt != null) {
       info.setDisconnectedAt(timestamp(disconnectedAt));
     }

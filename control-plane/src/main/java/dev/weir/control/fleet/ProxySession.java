@@ -2,6 +2,7 @@ package dev.weir.control.fleet;
 
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ConfigAck;
+import dev.weir.api.v1.ConfigApplied;
 import dev.weir.api.v1.ConfigNack;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ControlMessage;
@@ -10,12 +11,12 @@ import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.StatsReport;
-import dev.weir.control.pool.PoolRegistry;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -37,27 +38,20 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   static final int MAX_NACK_REASON_LENGTH = 1024;
 
   private final String peer;
-  private final ProxyDirectory directory;
-  private final PoolRegistry pools;
+  private final SessionContext fleet;
   private final FleetListener events;
   private final Clock clock;
   private final SnapshotPusher pusher;
   // Set once, by the hello, before the session is registered (and so before any push).
   private volatile ProxyRecord record;
 
-  ProxySession(
-      ServerCallStreamObserver<ControlMessage> stream,
-      String peer,
-      ProxyDirectory directory,
-      PoolRegistry pools,
-      FleetListener events,
-      Clock clock) {
+  ProxySession(ServerCallStreamObserver<ControlMessage> stream, String peer,
+      SessionContext fleet) {
     this.peer = peer;
-    this.directory = directory;
-    this.pools = pools;
-    this.events = events;
-    this.clock = clock;
-    this.pusher = new SnapshotPusher(stream, this::stamp);
+    this.fleet = fleet;
+    this.events = fleet.events();
+    this.clock = fleet.clock();
+    this.pusher = new SnapshotPusher(stream, this::stamp, fleet.scheduler(), fleet.answerTimeout());
   }
 
   /** Sends {@code snapshot} if it is newer than anything this stream was offered. */
@@ -83,6 +77,8 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
               : message.getKindCase().name().toLowerCase(Locale.ROOT)));
     } else if (message.hasAck()) {
       ack(current, message.getAck());
+    } else if (message.hasApplied()) {
+      applied(current, message.getApplied());
     } else if (message.hasNack()) {
       nack(current, message.getNack());
     } else if (message.hasStats()) {
@@ -131,21 +127,28 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
       reject(Status.INVALID_ARGUMENT, problem);
       return;
     }
-    record = new ProxyRecord(this, hello, peer, clock.instant());
-    ProxyDirectory.Registration registration = directory.register(record);
+    // Read before registering: a version committed from here on may be broadcast to this stream,
+    // so applying it counts as a push.
+    long newest = fleet.pools().current().getVersion();
+    ProxyRecord current = new ProxyRecord(this, hello, peer, clock.instant(), newest);
+    record = current;
+    ProxyDirectory.Registration registration = fleet.directory().register(current);
     if (!registration.accepted()) {
       pusher.end(Status.UNAVAILABLE.withDescription("control plane is shutting down"));
       return;
     }
     if (registration.replaced() != null) {
       log.info("proxy {} opened a new stream; closing its previous one", id);
-      registration.replaced().close(Status.ABORTED.withDescription(
+      ProxySession replaced = registration.replaced();
+      // The directory marked it ended, so it will not report its own disconnect.
+      fleet.progress().disconnected(replaced.record);
+      replaced.close(Status.ABORTED.withDescription(
           "replaced by a newer stream from proxy " + id));
     }
+    fleet.progress().connected(current, hello.getConfigVersion());
     log.info("proxy {} connected from {} (host {}, weir {}, running config version {})",
         id, peer, hello.getHostname(), hello.getVersion(), hello.getConfigVersion());
     events.proxyConnected(id);
-    long newest = pools.current().getVersion();
     if (hello.getConfigVersion() > newest) {
       // Usually a control plane started on a fresh or restored data dir: the proxy may refuse
       // versions older than the one it runs.
@@ -154,19 +157,41 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     }
     // Registered before reading the current version: a change committed meanwhile is either in
     // this snapshot or broadcast to this session.
-    pusher.offer(pools.current());
+    pusher.offer(fleet.pools().current());
   }
 
   private void ack(ProxyRecord current, ConfigAck ack) {
-    Optional<Duration> latency = current.ack(ack.getVersion(), ack.getNonce(), clock.instant());
-    if (latency.isEmpty()) {
+    Optional<Duration> sinceSent = current.ack(ack.getVersion(), ack.getNonce(), clock.instant());
+    if (sinceSent.isEmpty()) {
       log.debug("proxy {} ACKed version {} with nonce {}, which matches no send; ignored",
           current.id(), ack.getVersion(), ack.getNonce());
       return;
     }
     log.debug("proxy {} ACKed config version {} after {} ms",
-        current.id(), ack.getVersion(), latency.get().toMillis());
-    events.snapshotAcked(current.id(), ack.getVersion(), latency.get());
+        current.id(), ack.getVersion(), sinceSent.get().toMillis());
+    pusher.answered(ack.getNonce());
+    events.snapshotAcked(current.id(), ack.getVersion(), sinceSent.get());
+  }
+
+  private void applied(ProxyRecord current, ConfigApplied applied) {
+    Instant now = clock.instant();
+    long version = applied.getVersion();
+    Optional<ProxyRecord.Apply> apply = current.applied(
+        version, applied.getNonce(), now, fleet.progress().acceptedAt(version));
+    if (apply.isEmpty()) {
+      log.debug("proxy {} applied version {} with nonce {}, which matches no send; ignored",
+          current.id(), version, applied.getNonce());
+      return;
+    }
+    Duration pushLatency = apply.get().pushLatency();
+    if (pushLatency != null) {
+      log.debug("proxy {} applied config version {}, {} ms after it was accepted",
+          current.id(), version, pushLatency.toMillis());
+    }
+    // An apply without an ACK before it (a proxy that skips ACKs) answers the send too.
+    pusher.answered(applied.getNonce());
+    fleet.progress().applied(current, version);
+    events.snapshotApplied(current.id(), version, pushLatency);
   }
 
   private void nack(ProxyRecord current, ConfigNack nack) {
@@ -185,11 +210,12 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
       return;
     }
     log.warn("proxy {} rejected config version {}: {}", current.id(), nack.getVersion(), reason);
+    pusher.answered(nack.getNonce());
     events.snapshotNacked(current.id(), nack.getVersion(), reason);
   }
 
   private void stats(ProxyRecord current, StatsReport report) {
-    Set<String> known = pools.current().getPoolsList().stream()
+    Set<String> known = fleet.pools().current().getPoolsList().stream()
         .map(Pool::getName)
         .collect(Collectors.toSet());
     StatsReport.Builder kept = report.toBuilder().clearBackends().clearListeners();
@@ -239,6 +265,7 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   private void detach() {
     ProxyRecord current = record;
     if (current != null && current.disconnect(clock.instant())) {
+      fleet.progress().disconnected(current);
       events.proxyDisconnected(current.id());
     }
   }

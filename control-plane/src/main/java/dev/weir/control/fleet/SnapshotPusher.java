@@ -4,6 +4,11 @@ import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ControlMessage;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,21 +16,32 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends snapshots down one proxy stream without ever queueing more than one.
  *
- * <p>While the stream is not ready (the proxy or the network is slow), a newer snapshot replaces
- * the one waiting, since each snapshot is the whole configuration; the one left is sent when gRPC
- * calls the ready handler. Whichever thread finds the stream idle does the sending, so calls on
- * the stream are serialized without holding a lock across them.
+ * <p>At most one snapshot is in flight: a snapshot goes out at once when the proxy has answered
+ * (ACK or NACK) the previous one, and otherwise waits for that answer, or for the answer timeout
+ * in case an answer was lost. While one waits, a newer snapshot replaces it, since each snapshot
+ * is the whole configuration. So an isolated change costs no extra latency, and a burst of changes
+ * reaches a slow proxy as one or two snapshots rather than a queue of them. The same holds while
+ * the stream is not ready (the proxy or the network is slow): the snapshot left waiting is sent
+ * when gRPC calls the ready handler.
+ *
+ * <p>Whichever thread finds the stream idle does the sending, so calls on the stream are
+ * serialized without holding a lock across them.
  */
 final class SnapshotPusher {
   private static final Logger log = LoggerFactory.getLogger(SnapshotPusher.class);
 
   private final ServerCallStreamObserver<ControlMessage> stream;
   private final UnaryOperator<ConfigSnapshot> stamp;
+  private final ScheduledExecutorService scheduler;
+  private final Duration answerTimeout;
   private final Object lock = new Object();
 
   // All fields below are guarded by lock.
   private long newestVersion = -1;
   private ConfigSnapshot pending;
+  // The nonce of the snapshot sent and not answered yet, and the timer that stops waiting for it.
+  private String inFlight;
+  private ScheduledFuture<?> inFlightTimeout;
   // How the stream should end: an error status, OK to complete it, null to keep it open.
   private Status ending;
   // True while one thread is calling the stream; others leave their work for it.
@@ -37,11 +53,18 @@ final class SnapshotPusher {
    *
    * @param stamp turns a snapshot into the one to send (fresh nonce) and records the send; runs
    *     just before each send
+   * @param scheduler runs the answer timeouts
+   * @param answerTimeout how long a sent snapshot may go unanswered before the next may be sent
    */
   SnapshotPusher(
-      ServerCallStreamObserver<ControlMessage> stream, UnaryOperator<ConfigSnapshot> stamp) {
+      ServerCallStreamObserver<ControlMessage> stream,
+      UnaryOperator<ConfigSnapshot> stamp,
+      ScheduledExecutorService scheduler,
+      Duration answerTimeout) {
     this.stream = stream;
     this.stamp = stamp;
+    this.scheduler = scheduler;
+    this.answerTimeout = answerTimeout;
     stream.setOnReadyHandler(this::drain);
     // With a cancel handler set, gRPC ignores sends after cancellation instead of throwing.
     stream.setOnCancelHandler(this::cancelled);
@@ -71,12 +94,54 @@ final class SnapshotPusher {
     drain();
   }
 
+  /**
+   * The proxy answered the send with {@code nonce} (ACK or NACK), so the next snapshot may go.
+   * Answers to anything but the send in flight change nothing.
+   */
+  void answered(String nonce) {
+    ScheduledFuture<?> timeout;
+    synchronized (lock) {
+      if (inFlight == null || !inFlight.equals(nonce)) {
+        return;
+      }
+      inFlight = null;
+      timeout = inFlightTimeout;
+      inFlightTimeout = null;
+    }
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    drain();
+  }
+
   /** The proxy went away; the stream must not be touched again. */
   void cancelled() {
+    ScheduledFuture<?> timeout;
     synchronized (lock) {
       ended = true;
       pending = null;
+      inFlight = null;
+      timeout = inFlightTimeout;
+      inFlightTimeout = null;
     }
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+  }
+
+  private void answerTimedOut(String nonce) {
+    synchronized (lock) {
+      if (inFlight == null || !inFlight.equals(nonce)) {
+        return;
+      }
+      inFlight = null;
+      inFlightTimeout = null;
+      if (pending != null) {
+        log.debug("no answer to snapshot {} within {} ms; sending version {}", nonce,
+            answerTimeout.toMillis(), pending.getVersion());
+      }
+    }
+    drain();
   }
 
   private void drain() {
@@ -90,7 +155,7 @@ final class SnapshotPusher {
         end = ending;
         if (end != null) {
           ended = true;
-        } else if (pending != null && stream.isReady()) {
+        } else if (pending != null && inFlight == null && stream.isReady()) {
           next = pending;
           pending = null;
         } else {
@@ -100,7 +165,10 @@ final class SnapshotPusher {
       }
       try {
         if (end == null) {
-          stream.onNext(ControlMessage.newBuilder().setSnapshot(stamp.apply(next)).build());
+          ConfigSnapshot stamped = stamp.apply(next);
+          // Before the send: the answer may arrive before onNext returns.
+          awaitAnswer(stamped.getNonce());
+          stream.onNext(ControlMessage.newBuilder().setSnapshot(stamped).build());
         } else if (end.isOk()) {
           stream.onCompleted();
         } else {
@@ -115,6 +183,26 @@ final class SnapshotPusher {
           busy = false;
         }
       }
+    }
+  }
+
+  private void awaitAnswer(String nonce) {
+    ScheduledFuture<?> timeout;
+    try {
+      timeout = scheduler.schedule(
+          () -> answerTimedOut(nonce), answerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException shuttingDown) {
+      timeout = null;
+    }
+    synchronized (lock) {
+      if (ended) {
+        if (timeout != null) {
+          timeout.cancel(false);
+        }
+        return;
+      }
+      inFlight = nonce;
+      inFlightTimeout = timeout;
     }
   }
 

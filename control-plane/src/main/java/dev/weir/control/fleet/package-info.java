@@ -1,5 +1,7 @@
 /**
  * The proxies: their streams ({@code ProxyService.Connect}), what each one was sent, ACKed,
- * NACKed and reported, and the push of every new config version to all of them.
+ * applied, NACKed and reported, the push of every new config version to all of them (one
+ * snapshot in flight per proxy), and how far the whole fleet has got ({@code WaitForApplied},
+ * push latency).
  */
 package dev.weir.control.fleet;

@@ -1,5 +1,6 @@
 package dev.weir.control.pool;
 
+import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.AddBackendRequest;
 import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
@@ -128,12 +129,57 @@ public final class PoolMutations {
     return editBackend(poolName, backendAddress, b -> b.toBuilder().setWeight(checked).build());
   }
 
-  /** Drain or undrain; setting the state a backend already has changes nothing. */
+  /**
+   * Drain or undrain; setting the state a backend already has changes nothing. Undraining clears
+   * any drain deadline.
+   */
   public static Mutation setState(String poolName, String backendAddress, BackendState state) {
-    if (state != BackendState.ACTIVE && state != BackendState.DRAINING) {
+    if (state == BackendState.ACTIVE) {
+      return undrain(poolName, backendAddress);
+    }
+    if (state != BackendState.DRAINING) {
       throw new IllegalArgumentException("state must be ACTIVE or DRAINING, got " + state);
     }
-    return editBackend(poolName, backendAddress, b -> b.toBuilder().setState(state).build());
+    return drain(poolName, backendAddress, null);
+  }
+
+  /**
+   * {@code DrainBackend}: marks the backend DRAINING. A {@code deadline} (already checked and
+   * turned into a time by the caller) becomes its {@code drain_deadline}, replacing any earlier
+   * one; without one, a deadline already set is kept, so draining twice changes nothing.
+   */
+  public static Mutation drain(String poolName, String backendAddress, Timestamp deadline) {
+    return editBackend(poolName, backendAddress, b -> {
+      Backend.Builder drained = b.toBuilder().setState(BackendState.DRAINING);
+      if (deadline != null) {
+        drained.setDrainDeadline(deadline);
+      }
+      return drained.build();
+    });
+  }
+
+  /** {@code UndrainBackend}: ACTIVE again, without a drain deadline. */
+  public static Mutation undrain(String poolName, String backendAddress) {
+    return editBackend(poolName, backendAddress,
+        b -> b.toBuilder().setState(BackendState.ACTIVE).clearDrainDeadline().build());
+  }
+
+  /**
+   * {@code Rollback}: makes {@code pools}, the configuration of revision {@code version}, current
+   * again, exactly. The rules may have changed since it was stored, so every pool is checked as a
+   * create would check it; what fails is FAILED_PRECONDITION naming the revision.
+   */
+  public static Mutation restore(long version, List<Pool> pools) {
+    try {
+      RestoreRules.check(pools);
+    } catch (StatusRuntimeException e) {
+      throw Status.FAILED_PRECONDITION
+          .withDescription("revision " + version + " cannot be restored under the current rules: "
+              + e.getStatus().getDescription())
+          .asRuntimeException();
+    }
+    List<Pool> restored = List.copyOf(pools);
+    return current -> restored;
   }
 
   private static Mutation editBackend(

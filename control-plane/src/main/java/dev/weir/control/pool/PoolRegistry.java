@@ -1,11 +1,18 @@
 package dev.weir.control.pool;
 
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.Pool;
+import dev.weir.api.v1.Revision;
+import dev.weir.control.events.FleetEventSink;
 import dev.weir.control.store.ConfigStore;
 import dev.weir.control.store.VersionConflictException;
 import io.grpc.Status;
 import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,28 +24,42 @@ import org.slf4j.LoggerFactory;
  * The current configuration, and the one place it changes.
  *
  * <p>Readers get an immutable {@link ConfigSnapshot} without locking. Writers take turns: each
- * {@link Mutation} is checked against the current pools, stored as version + 1, and only then
- * published and announced to listeners. A mutation that fails validation or cannot be stored
- * leaves everything as it was.
+ * {@link Mutation} is checked against the current pools and the pools' guards, stored as version
+ * + 1 together with its {@link Revision} (who, what, when), and only then published, announced to
+ * listeners and reported as a fleet event (the revision without its config). A mutation that
+ * fails validation or cannot be stored leaves everything as it was; a dry run goes as far as the
+ * diff and stops.
  */
 public final class PoolRegistry {
   private static final Logger log = LoggerFactory.getLogger(PoolRegistry.class);
   private static final Comparator<Pool> BY_NAME = Comparator.comparing(Pool::getName);
 
   private final ConfigStore store;
+  private final Clock clock;
+  private final FleetEventSink events;
   private final List<ConfigListener> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   // Written only while holding lock, so a mutation always builds on the latest version.
   private volatile ConfigSnapshot current;
+  private volatile BackendHealthView health = BackendHealthView.NONE_UNHEALTHY;
 
-  public PoolRegistry(ConfigStore store, ConfigSnapshot initial) {
+  public PoolRegistry(ConfigStore store, ConfigSnapshot initial, Clock clock,
+      FleetEventSink events) {
     this.store = store;
+    this.clock = clock;
+    this.events = events;
     this.current = initial.toBuilder().clearNonce().build();
   }
 
-  /** A registry starting from the store's last committed snapshot. */
+  /** A registry starting from the store's last committed snapshot, on the system clock. */
   public static PoolRegistry load(ConfigStore store) throws IOException {
-    return new PoolRegistry(store, store.load());
+    return load(store, Clock.systemUTC(), FleetEventSink.NONE);
+  }
+
+  /** A registry starting from the store's last committed snapshot. */
+  public static PoolRegistry load(ConfigStore store, Clock clock, FleetEventSink events)
+      throws IOException {
+    return new PoolRegistry(store, store.load(), clock, events);
   }
 
   /** The newest committed configuration; its nonce is empty. */
@@ -51,44 +72,77 @@ public final class PoolRegistry {
   }
 
   /**
-   * Applies {@code mutation} and returns the resulting snapshot: a new version, or the current
-   * one unchanged if the mutation changed nothing.
+   * Lets guards leave out backends the fleet reports unhealthy. Until this is called, every
+   * ACTIVE backend counts as healthy.
+   */
+  public void setHealthView(BackendHealthView health) {
+    this.health = health;
+  }
+
+  /**
+   * Applies {@code mutation} as an unnamed internal change and returns the resulting snapshot: a
+   * new version, or the current one unchanged if the mutation changed nothing.
    *
-   * @throws io.grpc.StatusRuntimeException the mutation's own error; ABORTED if another writer
-   *     committed first; UNAVAILABLE if the change could not be stored
+   * @throws io.grpc.StatusRuntimeException as {@link #apply(Mutation, ChangeIntent)}
    */
   public ConfigSnapshot apply(Mutation mutation) {
+    return apply(mutation, ChangeIntent.internal("Apply")).config();
+  }
+
+  /**
+   * Applies {@code mutation} as {@code intent} says.
+   *
+   * @throws io.grpc.StatusRuntimeException the mutation's own error; FAILED_PRECONDITION if it
+   *     breaks a pool's guards and is not forced; ABORTED if another writer committed first;
+   *     UNAVAILABLE if the change could not be stored. A dry run fails exactly as the real change
+   *     would, short of storing it.
+   */
+  public ChangeOutcome apply(Mutation mutation, ChangeIntent intent) {
     ConfigSnapshot next;
+    String diff;
+    FleetEvent event;
     synchronized (lock) {
       ConfigSnapshot before = current;
       List<Pool> pools = mutation.apply(before.getPoolsList()).stream()
           .sorted(BY_NAME)
           .collect(Collectors.toList());
       if (pools.equals(before.getPoolsList())) {
-        return before;
+        return new ChangeOutcome(before, "", intent.dryRun());
+      }
+      List<String> lines = new ArrayList<>(ConfigDiff.lines(before.getPoolsList(), pools));
+      List<GuardCheck.Violation> violations =
+          GuardCheck.violations(before.getPoolsList(), pools, health);
+      if (!violations.isEmpty()) {
+        if (!intent.force()) {
+          throw Status.FAILED_PRECONDITION
+              .withDescription(GuardCheck.refusal(violations))
+              .asRuntimeException();
+        }
+        violations.forEach(v -> lines.add(v.note()));
+      }
+      diff = String.join("\n", lines);
+      if (intent.dryRun()) {
+        ConfigSnapshot wouldBe = before.toBuilder().clearPools().addAllPools(pools).build();
+        return new ChangeOutcome(wouldBe, diff, true);
       }
       next = ConfigSnapshot.newBuilder()
           .setVersion(before.getVersion() + 1)
           .addAllPools(pools)
           .build();
-      try {
-        store.commit(before.getVersion(), next);
-      } catch (VersionConflictException e) {
-        throw Status.ABORTED
-            .withDescription("the configuration was changed elsewhere (" + e.getMessage()
-                + "); retry")
-            .withCause(e)
-            .asRuntimeException();
-      } catch (IOException e) {
-        log.error("could not store config version {}", next.getVersion(), e);
-        throw Status.UNAVAILABLE
-            .withDescription("could not store the configuration: " + e.getMessage())
-            .withCause(e)
-            .asRuntimeException();
-      }
+      Timestamp now = Timestamps.fromMillis(clock.millis());
+      Revision revision = Revision.newBuilder()
+          .setVersion(next.getVersion())
+          .setTime(now)
+          .setActor(intent.actor())
+          .setOperation(intent.operation())
+          .setDiff(diff)
+          .build();
+      commit(before, next, revision);
       current = next;
+      event = FleetEvent.newBuilder().setTime(now).setRevision(revision).build();
     }
-    log.info("config version {} committed", next.getVersion());
+    log.info("config version {} committed: {} by {}", next.getVersion(), intent.operation(),
+        intent.actor());
     for (ConfigListener listener : listeners) {
       try {
         listener.configChanged(next);
@@ -96,6 +150,26 @@ public final class PoolRegistry {
         log.error("config listener {} failed on version {}", listener, next.getVersion(), e);
       }
     }
-    return next;
+    // After the listeners, so a follower that tracks configs has this version when it comes.
+    events.publish(event);
+    return new ChangeOutcome(next, diff, false);
+  }
+
+  private void commit(ConfigSnapshot before, ConfigSnapshot next, Revision revision) {
+    try {
+      store.commit(before.getVersion(), next, revision);
+    } catch (VersionConflictException e) {
+      throw Status.ABORTED
+          .withDescription("the configuration was changed elsewhere (" + e.getMessage()
+              + "); retry")
+          .withCause(e)
+          .asRuntimeException();
+    } catch (IOException e) {
+      log.error("could not store config version {}", next.getVersion(), e);
+      throw Status.UNAVAILABLE
+          .withDescription("could not store the configuration: " + e.getMessage())
+          .withCause(e)
+          .asRuntimeException();
+    }
   }
 }

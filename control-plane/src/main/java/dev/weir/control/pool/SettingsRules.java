@@ -1,6 +1,8 @@
 package dev.weir.control.pool;
 
 import com.google.protobuf.Duration;
+import dev.weir.api.v1.AdaptiveWeights;
+import dev.weir.api.v1.Guards;
 import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
@@ -25,6 +27,7 @@ public final class SettingsRules {
   private static final String OD = "settings.outlier_detection.";
   private static final String LIMITS = "settings.limits.";
   private static final String TUNING = "settings.tuning.";
+  private static final String GUARDS = "settings.guards.";
 
   private SettingsRules() {}
 
@@ -49,6 +52,13 @@ public final class SettingsRules {
         DurationRules.ZERO, DurationRules.seconds(24 * 3600), "0..24h");
     if (settings.hasTuning()) {
       tuning(settings.getTuning());
+    }
+    if (settings.hasGuards()) {
+      guards(settings.getGuards());
+    }
+    uint("settings.health_quorum_percent", settings.getHealthQuorumPercent(), 1, 100);
+    if (settings.hasAdaptiveWeights()) {
+      adaptiveWeights(settings.getAdaptiveWeights());
     }
     return MessageForm.prune(settings);
   }
@@ -149,6 +159,22 @@ public final class SettingsRules {
           + (lowSet ? "" : ", the default") + ") must be below write_buffer_high_bytes (" + high
           + (highSet ? "" : ", the default") + ")");
     }
+  }
+
+  private static void guards(Guards guards) {
+    uint(GUARDS + "min_healthy_backends", guards.getMinHealthyBackends(), 0,
+        ConfigRules.MAX_BACKENDS_PER_POOL);
+    uint(GUARDS + "max_drain_percent", guards.getMaxDrainPercent(), 0, 100);
+  }
+
+  // Bounds on effective/configured weight, either side of 100% (so never crossed): a backend may
+  // lose most of its share but never all of it; that is what health checks and drains are for.
+  private static void adaptiveWeights(AdaptiveWeights adaptive) {
+    String field = "settings.adaptive_weights.";
+    uint(field + "min_percent", adaptive.getMinPercent(), 1, 100);
+    uint(field + "max_percent", adaptive.getMaxPercent(), 100, 1000);
+    DurationRules.check(field + "interval", adaptive.getInterval(),
+        DurationRules.seconds(1), DurationRules.seconds(3600), "1s..1h");
   }
 
   private static void bytes(String field, int value, long min, long max, String range) {

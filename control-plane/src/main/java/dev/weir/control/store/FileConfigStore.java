@@ -3,6 +3,7 @@ package dev.weir.control.store;
 import dev.weir.api.files.SnapshotFile;
 import dev.weir.api.files.SnapshotFileException;
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.Revision;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -10,35 +11,49 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the configuration in one {@link SnapshotFile} in a data dir.
+ * Keeps the configuration in one {@link SnapshotFile} in a data dir, and its history in a
+ * {@link RevisionLog} beside it.
  *
- * <p>A commit writes a temp file, fsyncs it, renames it over the state file and fsyncs the
- * directory, so after a crash the file holds either the old snapshot or the new one, never a
- * mix. Temp files a crash leaves behind are deleted on open. The dir is locked while the store is
- * open.
+ * <p>A commit first appends the revision to the history (fsynced), then writes a temp file,
+ * fsyncs it, renames it over the state file and fsyncs the directory, so after a crash the file
+ * holds either the old snapshot or the new one, never a mix. The state file is the source of
+ * truth: a history record newer than it (the crash came between the two steps) is dropped when
+ * the history is opened. Temp files a crash leaves behind are deleted on open. The dir is locked
+ * while the store is open.
  */
 public final class FileConfigStore implements ConfigStore {
   public static final String STATE_FILE = "config.snapshot";
+  public static final String HISTORY_FILE = "history.log";
+  /** How many revisions the history keeps by default; older ones are compacted away. */
+  public static final int DEFAULT_MAX_REVISIONS = 10_000;
   private static final String TEMP_PREFIX = STATE_FILE + ".";
   private static final Logger log = LoggerFactory.getLogger(FileConfigStore.class);
 
   private final Path dir;
   private final Path stateFile;
+  private final Path historyFile;
+  private final int maxRevisions;
   private final DataDirLock lock;
   private final Object writeLock = new Object();
 
   // Guarded by writeLock: the version in the state file, or -1 until read.
   private long storedVersion = -1;
+  // Guarded by writeLock: opened with the first use that needs it, once the state file is read.
+  private RevisionLog history;
   // Guarded by writeLock.
   private boolean closed;
 
-  private FileConfigStore(Path dir, DataDirLock lock) {
+  private FileConfigStore(Path dir, DataDirLock lock, int maxRevisions) {
     this.dir = dir;
     this.stateFile = dir.resolve(STATE_FILE);
+    this.historyFile = dir.resolve(HISTORY_FILE);
+    this.maxRevisions = maxRevisions;
     this.lock = lock;
   }
 
@@ -48,12 +63,21 @@ public final class FileConfigStore implements ConfigStore {
    * @throws StoreLockedException if another store holds the dir
    */
   public static FileConfigStore open(Path dataDir) throws IOException {
+    return open(dataDir, DEFAULT_MAX_REVISIONS);
+  }
+
+  /** As {@link #open(Path)}, keeping the newest {@code maxRevisions} revisions in the history. */
+  public static FileConfigStore open(Path dataDir, int maxRevisions) throws IOException {
+    if (maxRevisions < 1) {
+      throw new IllegalArgumentException("maxRevisions must be positive, got " + maxRevisions);
+    }
     Files.createDirectories(dataDir);
     DataDirLock lock = DataDirLock.acquire(dataDir);
     try {
       Path dir = dataDir.toRealPath();
-      deleteTempFiles(dir);
-      return new FileConfigStore(dir, lock);
+      deleteTempFiles(dir, TEMP_PREFIX);
+      deleteTempFiles(dir, RevisionLog.tempPrefix(dir.resolve(HISTORY_FILE)));
+      return new FileConfigStore(dir, lock, maxRevisions);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
@@ -75,40 +99,113 @@ public final class FileConfigStore implements ConfigStore {
     }
   }
 
+  /** The file holding the history of revisions. */
+  public Path historyFile() {
+    return historyFile;
+  }
+
   @Override
-  public void commit(long expectedVersion, ConfigSnapshot next)
+  public void commit(long expectedVersion, ConfigSnapshot next, Revision revision)
       throws IOException, VersionConflictException {
     if (next.getVersion() <= expectedVersion) {
       throw new IllegalArgumentException("next version " + next.getVersion()
           + " is not newer than expected version " + expectedVersion);
     }
+    if (revision.getVersion() != next.getVersion()) {
+      throw new IllegalArgumentException("revision " + revision.getVersion()
+          + " does not describe config version " + next.getVersion());
+    }
     ConfigSnapshot stored = next.toBuilder().clearNonce().build();
     synchronized (writeLock) {
-      checkOpen();
-      if (storedVersion < 0) {
-        storedVersion = read().getVersion();
-      }
+      RevisionLog revisions = history();
       if (storedVersion != expectedVersion) {
         throw new VersionConflictException(expectedVersion, storedVersion);
       }
       try {
+        revisions.append(revision, stored);
+      } catch (IOException | RuntimeException e) {
+        throw new IOException("cannot write " + historyFile + ": " + describe(e), e);
+      }
+      try {
         SnapshotFile.write(stateFile, stored);
       } catch (IOException | RuntimeException e) {
+        dropUncommitted(revisions, next.getVersion());
         throw new IOException("cannot write " + stateFile + ": " + describe(e), e);
       }
       storedVersion = next.getVersion();
+      compact(revisions);
+    }
+  }
+
+  @Override
+  public List<Revision> revisions(long beforeVersion, int limit) throws IOException {
+    synchronized (writeLock) {
+      return history().list(beforeVersion, limit);
+    }
+  }
+
+  @Override
+  public Optional<Revision> revision(long version) throws IOException {
+    synchronized (writeLock) {
+      return Optional.ofNullable(history().get(version));
     }
   }
 
   @Override
   public void close() throws IOException {
+    RevisionLog openHistory;
     synchronized (writeLock) {
       if (closed) {
         return;
       }
       closed = true;
+      openHistory = history;
     }
-    lock.close();
+    try {
+      if (openHistory != null) {
+        openHistory.close();
+      }
+    } finally {
+      lock.close();
+    }
+  }
+
+  /** The history, opened once the state file's version is known. Call holding writeLock. */
+  private RevisionLog history() throws IOException {
+    checkOpen();
+    if (storedVersion < 0) {
+      storedVersion = read().getVersion();
+    }
+    if (history == null) {
+      try {
+        history = RevisionLog.open(historyFile, storedVersion, maxRevisions);
+      } catch (StoreCorruptException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw new IOException("cannot open " + historyFile + ": " + describe(e), e);
+      }
+    }
+    return history;
+  }
+
+  // The record stays harmless if this fails too: the next commit or open drops it.
+  private static void dropUncommitted(RevisionLog revisions, long version) {
+    try {
+      revisions.truncateFrom(version);
+    } catch (IOException e) {
+      log.warn("could not drop the history record of failed commit {}", version,
+          e);
+    }
+  }
+
+  // The commit is durable already; a failed compaction only leaves the log longer.
+  private static void compact(RevisionLog revisions) {
+    try {
+      revisions.compactIfDue();
+    } catch (IOException e) {
+      log.warn("could not compact the history; will retry after the next commit",
+          e);
+    }
   }
 
   private ConfigSnapshot read() throws IOException {
@@ -123,9 +220,9 @@ public final class FileConfigStore implements ConfigStore {
     }
   }
 
-  private static void deleteTempFiles(Path dir) throws IOException {
+  private static void deleteTempFiles(Path dir, String prefix) throws IOException {
     try (DirectoryStream<Path> temps =
-        Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + SnapshotFile.TEMP_SUFFIX)) {
+        Files.newDirectoryStream(dir, prefix + "*" + SnapshotFile.TEMP_SUFFIX)) {
       for (Path temp : temps) {
         log.info("deleting {}, left by an interrupted commit", temp);
         Files.deleteIfExists(temp);

@@ -1,16 +1,17 @@
 package dev.weir.control.fleet;
 
-import dev.weir.api.v1.ControlMessage;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** A server stream whose readiness the test controls, recording what was sent. */
-final class FakeServerStream extends ServerCallStreamObserver<ControlMessage> {
-  final List<ControlMessage> sent = new ArrayList<>();
-  boolean ready = true;
-  Status closedWith;
+final class FakeServerStream<T> extends ServerCallStreamObserver<T> {
+  // Synchronized: timeouts send from the scheduler's thread.
+  final List<T> sent = Collections.synchronizedList(new ArrayList<>());
+  volatile boolean ready = true;
+  volatile Status closedWith;
   Runnable onReady;
   Runnable onCancel;
   // Called from inside onNext, to act as a caller racing with a send in progress.
@@ -23,7 +24,7 @@ final class FakeServerStream extends ServerCallStreamObserver<ControlMessage> {
   }
 
   @Override
-  public void onNext(ControlMessage value) {
+  public void onNext(T value) {
     if (closedWith != null) {
       throw new IllegalStateException("send after close");
     }

@@ -62,8 +62,8 @@ class ProxyServiceTest {
 
   @Test
   void everyChangeIsPushedToEveryConnectedProxyWithAFreshNonce() {
-    TestProxy first = control.connectProxy().hello("edge-1");
-    TestProxy second = control.connectProxy().hello("edge-2");
+    TestProxy first = control.connectProxy().hello("edge-1").applyEverything();
+    TestProxy second = control.connectProxy().hello("edge-2").applyEverything();
 
     addBackend("10.0.0.2:80");
 
@@ -129,8 +129,8 @@ class ProxyServiceTest {
 
   @Test
   void aSecondStreamWithTheSameIdReplacesTheFirst() {
-    TestProxy first = control.connectProxy().hello("edge-1");
-    TestProxy second = control.connectProxy().hello("edge-1");
+    TestProxy first = control.connectProxy().hello("edge-1").applyEverything();
+    TestProxy second = control.connectProxy().hello("edge-1").applyEverything();
 
     await().until(() -> first.closedWith() != null);
     assertThat(first.closedWith().getCode()).isEqualTo(Status.Code.ABORTED);
@@ -283,7 +283,7 @@ class ProxyServiceTest {
         int half = p;
         work.add(threads.submit(() -> {
           for (int i = half; i < proxyCount; i += 2) {
-            connected.add(control.connectProxy().hello("edge-" + i));
+            connected.add(control.connectProxy().hello("edge-" + i).applyEverything());
           }
         }));
       }

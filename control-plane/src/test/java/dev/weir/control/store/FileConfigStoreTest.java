@@ -10,6 +10,7 @@ import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.Pool;
+import dev.weir.api.v1.Revision;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ class FileConfigStoreTest {
   void aNewStoreReadsWhatTheOldOneCommittedWithoutTheNonce() throws Exception {
     store = FileConfigStore.open(dir);
     store.load();
-    store.commit(0, V1);
+    store.commit(0, V1, revision(1));
     store.close();
 
     store = FileConfigStore.open(dir);
@@ -68,9 +69,9 @@ class FileConfigStoreTest {
   @Test
   void commitRefusesAStaleExpectedVersionAndKeepsTheStoredOne() throws Exception {
     store = FileConfigStore.open(dir);
-    store.commit(0, V1);
+    store.commit(0, V1, revision(1));
 
-    assertThatThrownBy(() -> store.commit(0, V1.toBuilder().setVersion(2).build()))
+    assertThatThrownBy(() -> store.commit(0, V1.toBuilder().setVersion(2).build(), revision(2)))
         .isInstanceOf(VersionConflictException.class)
         .hasMessageContaining("expected stored config version 0, found 1");
     assertThat(store.load().getVersion()).isEqualTo(1);
@@ -80,7 +81,8 @@ class FileConfigStoreTest {
   void commitRefusesAVersionThatIsNotNewer() throws IOException {
     store = FileConfigStore.open(dir);
 
-    assertThatThrownBy(() -> store.commit(1, V1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.commit(1, V1, revision(1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -197,6 +199,10 @@ class FileConfigStoreTest {
     store.close();
   }
 
+  private static Revision revision(long version) {
+    return Revision.newBuilder().setVersion(version).setOperation("CreatePool").build();
+  }
+
   private static byte[] frame(int formatVersion, byte[] payload) {
     CRC32C crc = new CRC32C();
     crc.update(payload);
@@ -211,7 +217,7 @@ class FileConfigStoreTest {
 
   private Path commitV1AndClose() throws Exception {
     try (FileConfigStore first = FileConfigStore.open(dir)) {
-      first.commit(0, V1);
+      first.commit(0, V1, revision(1));
       return first.stateFile();
     }
   }

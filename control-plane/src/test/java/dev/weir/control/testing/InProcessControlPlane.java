@@ -29,6 +29,11 @@ public final class InProcessControlPlane implements AutoCloseable {
     return clock;
   }
 
+  /** The channel to the control plane, for stubs the other methods do not offer. */
+  public ManagedChannel channel() {
+    return channel;
+  }
+
   /** A stub with a fresh deadline; take a new one per call. */
   public AdminServiceGrpc.AdminServiceBlockingStub admin() {
     return AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);

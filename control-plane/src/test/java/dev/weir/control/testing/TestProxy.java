@@ -1,6 +1,7 @@
 package dev.weir.control.testing;
 
 import dev.weir.api.v1.ConfigAck;
+import dev.weir.api.v1.ConfigApplied;
 import dev.weir.api.v1.ConfigNack;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ControlMessage;
@@ -20,6 +21,7 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
   private final List<ConfigSnapshot> snapshots = new CopyOnWriteArrayList<>();
   private volatile ClientCallStreamObserver<ProxyMessage> requests;
   private volatile Status closedWith;
+  private volatile boolean applyEverything;
 
   public TestProxy(Channel channel) {
     ProxyServiceGrpc.newStub(channel).connect(this);
@@ -43,6 +45,26 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
         .setNonce(snapshot.getNonce())).build());
   }
 
+  /** Says the snapshot is in force, as a proxy does after its ACK. */
+  public TestProxy applied(ConfigSnapshot snapshot) {
+    return send(ProxyMessage.newBuilder().setApplied(ConfigApplied.newBuilder()
+        .setVersion(snapshot.getVersion())
+        .setNonce(snapshot.getNonce())).build());
+  }
+
+  /**
+   * From now on answers every snapshot as a healthy proxy does, ACK then applied, starting with
+   * the newest one already received.
+   */
+  public TestProxy applyEverything() {
+    applyEverything = true;
+    ConfigSnapshot latest = latest();
+    if (latest != null) {
+      ack(latest).applied(latest);
+    }
+    return this;
+  }
+
   public TestProxy nack(ConfigSnapshot snapshot, String reason) {
     return send(ProxyMessage.newBuilder().setNack(ConfigNack.newBuilder()
         .setVersion(snapshot.getVersion())
@@ -54,7 +76,8 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
     return send(ProxyMessage.newBuilder().setStats(report).build());
   }
 
-  public TestProxy send(ProxyMessage message) {
+  // Synchronized: the test's thread and gRPC's (answering snapshots) may both send.
+  public synchronized TestProxy send(ProxyMessage message) {
     requests.onNext(message);
     return this;
   }
@@ -87,6 +110,9 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
   @Override
   public void onNext(ControlMessage message) {
     snapshots.add(message.getSnapshot());
+    if (applyEverything) {
+      ack(message.getSnapshot()).applied(message.getSnapshot());
+    }
   }
 
   @Override

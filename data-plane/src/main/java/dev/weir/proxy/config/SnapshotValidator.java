@@ -1,5 +1,6 @@
 package dev.weir.proxy.config;
 
+import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
@@ -8,6 +9,7 @@ import dev.weir.api.v1.Pool;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -28,6 +30,9 @@ public final class SnapshotValidator {
       EnumSet.of(Algorithm.ROUND_ROBIN, Algorithm.WEIGHTED_ROUND_ROBIN,
           Algorithm.LEAST_CONNECTIONS, Algorithm.P2C, Algorithm.MAGLEV);
   static final int MAX_WEIGHT = 1000;
+  // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range of google.protobuf.Timestamp.
+  private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
+  private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
 
   private static final Pattern HOSTNAME =
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
@@ -81,12 +86,33 @@ public final class SnapshotValidator {
         throw new InvalidConfigException(
             field + ": state must be ACTIVE or DRAINING, got " + backend.getState());
       }
+      if (Integer.compareUnsigned(backend.getEffectiveWeight(), MAX_WEIGHT) > 0) {
+        throw new InvalidConfigException(field + ": effective_weight must be 0.." + MAX_WEIGHT
+            + " (0: use weight), got " + Integer.toUnsignedString(backend.getEffectiveWeight()));
+      }
+      boolean draining = backend.getState() == BackendState.DRAINING;
+      // A deadline left on an ACTIVE backend has nothing to end; it is ignored, not refused.
+      Instant deadline = draining && backend.hasDrainDeadline()
+          ? instant(field + ": drain_deadline", backend.getDrainDeadline())
+          : null;
       backends.add(
           new BackendConfig(
-              backend.getAddress(), hostPort.toSocketAddress(), backend.getWeight(),
-              backend.getState() == BackendState.DRAINING));
+              backend.getAddress(), hostPort.toSocketAddress(), backend.getWeight(), draining,
+              backend.getEffectiveWeight(), deadline));
     }
     return backends;
+  }
+
+  /** A Timestamp within the range protobuf allows (years 1..9999). */
+  private static Instant instant(String field, Timestamp timestamp)
+      throws InvalidConfigException {
+    if (timestamp.getSeconds() < MIN_TIMESTAMP_SECONDS
+        || timestamp.getSeconds() > MAX_TIMESTAMP_SECONDS
+        || timestamp.getNanos() < 0 || timestamp.getNanos() > 999_999_999) {
+      throw new InvalidConfigException(field + " is not a valid time: " + timestamp.getSeconds()
+          + "s " + timestamp.getNanos() + "ns");
+    }
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
   }
 
   /** "host:port", "[v6]:port", or with {@code hostOptional} also ":port". */

@@ -4,13 +4,29 @@ import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.proxy.config.InvalidConfigException;
+import dev.weir.proxy.config.ProxyConfig;
 import java.util.List;
 
-/** What the control stream drives: the proxy's listeners and pools. */
+/**
+ * What the control stream drives: the proxy's listeners and pools. A snapshot is validated
+ * first (the proxy ACKs it), then applied (it reports ConfigApplied), so the control plane can
+ * tell a config this proxy refuses from one it could not put in force.
+ */
 public interface ConfigApplier {
 
-  /** Applies the snapshot whole, or throws and leaves the previous config serving. */
-  void apply(ConfigSnapshot snapshot) throws InvalidConfigException;
+  /**
+   * Checks the snapshot whole without changing anything.
+   *
+   * @return the config {@link #apply} puts in force
+   * @throws InvalidConfigException naming the pool and field at fault
+   */
+  ProxyConfig validate(ConfigSnapshot snapshot) throws InvalidConfigException;
+
+  /**
+   * Puts {@code config}, validated from {@code snapshot}, in force whole, or throws and leaves
+   * the previous config serving (say, a port that cannot be bound).
+   */
+  void apply(ConfigSnapshot snapshot, ProxyConfig config) throws InvalidConfigException;
 
   /** The config version in force; 0 before the first. */
   long version();

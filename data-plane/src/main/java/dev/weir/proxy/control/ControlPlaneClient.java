@@ -2,6 +2,7 @@ package dev.weir.proxy.control;
 
 import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.ConfigAck;
+import dev.weir.api.v1.ConfigApplied;
 import dev.weir.api.v1.ConfigNack;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ControlMessage;
@@ -10,6 +11,7 @@ import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.api.v1.StatsReport;
 import dev.weir.proxy.config.InvalidConfigException;
+import dev.weir.proxy.config.ProxyConfig;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -25,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one {@code ProxyService.Connect} stream open: says hello, applies each snapshot and
- * answers it, and reports stats on a timer. When the stream ends it reconnects with backoff; the
+ * Keeps one {@code ProxyService.Connect} stream open: says hello, answers each snapshot (ACK once
+ * it is validated, then ConfigApplied once it is in force, or a NACK with the reason if either
+ * step fails), and reports stats on a timer. When the stream ends it reconnects with backoff; the
  * proxy keeps serving whatever it last applied in the meantime.
  */
 public final class ControlPlaneClient implements AutoCloseable {
@@ -111,33 +114,54 @@ public final class ControlPlaneClient implements AutoCloseable {
     scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  // Runs on the stream's callback thread, one snapshot at a time, so answers go out in order.
   private void onSnapshot(Stream s, ConfigSnapshot snapshot) {
-    ProxyMessage answer;
+    ProxyConfig config;
     try {
-      applier.apply(snapshot);
-      log.info("applied config version {} ({} pools)", snapshot.getVersion(),
-          snapshot.getPoolsCount());
-      answer = ProxyMessage.newBuilder()
-          .setAck(ConfigAck.newBuilder()
-              .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce()))
-          .build();
+      config = applier.validate(snapshot);
     } catch (InvalidConfigException | RuntimeException e) {
-      log.warn("rejected config version {}: {}; still serving version {}",
-          snapshot.getVersion(), e.getMessage(), applier.version());
-      answer = ProxyMessage.newBuilder()
-          .setNack(ConfigNack.newBuilder()
-              .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())
-              .setReason(String.valueOf(e.getMessage())))
-          .build();
+      nack(s, snapshot, e);
+      return;
     }
-    synchronized (this) {
-      if (!s.established) {
-        s.established = true;
-        backoff.reset();
-        log.info("connected to control plane {}", target);
-      }
+    established(s);
+    // The ACK goes before the apply: binding listeners can take a while, and the control plane
+    // may send the next version as soon as this one is known to be acceptable.
+    s.send(ProxyMessage.newBuilder()
+        .setAck(ConfigAck.newBuilder()
+            .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce()))
+        .build());
+    try {
+      applier.apply(snapshot, config);
+    } catch (InvalidConfigException | RuntimeException e) {
+      nack(s, snapshot, e);
+      return;
     }
-    s.send(answer);
+    log.info("applied config version {} ({} pools)", snapshot.getVersion(),
+        snapshot.getPoolsCount());
+    s.send(ProxyMessage.newBuilder()
+        .setApplied(ConfigApplied.newBuilder()
+            .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce()))
+        .build());
+  }
+
+  private void nack(Stream s, ConfigSnapshot snapshot, Exception e) {
+    log.warn("rejected config version {}: {}; still serving version {}",
+        snapshot.getVersion(), e.getMessage(), applier.version());
+    established(s);
+    s.send(ProxyMessage.newBuilder()
+        .setNack(ConfigNack.newBuilder()
+            .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())
+            .setReason(String.valueOf(e.getMessage())))
+        .build());
+  }
+
+  // The control plane has answered the hello with a snapshot: the stream is up.
+  private synchronized void established(Stream s) {
+    if (!s.established) {
+      s.established = true;
+      backoff.reset();
+      log.info("connected to control plane {}", target);
+    }
   }
 
   private void reportStats() {

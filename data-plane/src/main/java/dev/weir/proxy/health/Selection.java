@@ -10,7 +10,7 @@ import java.util.List;
  * balance by.
  *
  * @param failOpen true when no backend was eligible, so these are all the non-draining ones at
- *     their configured weights
+ *     their configured weights (otherwise each takes its effective weight when it has one)
  * @param ramping some backend is still ramping up, so its weight will grow at the next rebuild
  */
 public record Selection(List<Upstream> upstreams, boolean failOpen, boolean ramping) {
@@ -37,17 +37,23 @@ public record Selection(List<Upstream> upstreams, boolean failOpen, boolean ramp
     long total = 0;
     for (BackendHealthState b : chosen) {
       ramping |= !failOpen && slowStart.ramping(b.eligibleSinceNanos, nowNanos);
-      total += b.config.weight();
+      total += weightOf(b, failOpen);
     }
     int scale = ramping ? SlowStart.scaleFor(total) : 1;
     List<Upstream> upstreams = new ArrayList<>(chosen.size());
     for (BackendHealthState b : chosen) {
       int weight = ramping && slowStart.ramping(b.eligibleSinceNanos, nowNanos)
-          ? SlowStart.rampedWeight(b.config.weight(), scale,
+          ? SlowStart.rampedWeight(weightOf(b, failOpen), scale,
               slowStart.fraction(b.eligibleSinceNanos, nowNanos))
-          : b.config.weight() * scale;
+          : weightOf(b, failOpen) * scale;
       upstreams.add(new Upstream(b.config, b.counters, weight));
     }
     return new Selection(upstreams, failOpen, ramping);
+  }
+
+  // The control plane's effective weight reflects how the fleet sees each backend; failing open
+  // means this proxy's view is that none can be trusted, so each gets its configured share.
+  private static int weightOf(BackendHealthState b, boolean failOpen) {
+    return failOpen ? b.config.weight() : b.config.balanceWeight();
   }
 }

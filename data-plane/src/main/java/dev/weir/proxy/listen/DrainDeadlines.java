@@ -4,11 +4,14 @@ import dev.weir.proxy.config.BackendConfig;
 import dev.weir.proxy.config.PoolConfig;
 import dev.weir.proxy.relay.FrontendHandler;
 import io.netty.channel.Channel;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,29 +22,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes connections to DRAINING backends once the pool's drain timeout has passed since this
- * proxy learned of the drain. Connections are closed with FIN after what is queued is sent.
+ * Closes connections to DRAINING backends at the drain's deadline: the pool's drain timeout after
+ * this proxy learned of the drain, or the backend's fleet-wide drain deadline (an absolute time
+ * the control plane set), whichever comes first. A fleet-wide deadline already past closes them
+ * at once. Connections are closed with FIN after what is queued is sent.
  */
 final class DrainDeadlines {
 
   private static final Logger log = LoggerFactory.getLogger(DrainDeadlines.class);
+  private static final Duration MAX_DELAY = Duration.ofDays(365);
 
   private final ScheduledExecutorService scheduler;
   private final Function<String, Listener> listenerOfPool;
   private final LongSupplier nanoTime;
+  private final Clock wallClock;
 
   // Guarded by this. Keyed by pool name, then backend address.
   private final Map<String, Map<String, Drain>> drains = new HashMap<>();
 
   DrainDeadlines(ScheduledExecutorService scheduler, Function<String, Listener> listenerOfPool) {
-    this(scheduler, listenerOfPool, System::nanoTime);
+    this(scheduler, listenerOfPool, System::nanoTime, Clock.systemUTC());
   }
 
+  /**
+   * @param nanoTime measures drain timeouts, which run from when this proxy learned of a drain
+   * @param wallClock reads fleet-wide drain deadlines, which are times of day
+   */
   DrainDeadlines(ScheduledExecutorService scheduler, Function<String, Listener> listenerOfPool,
-      LongSupplier nanoTime) {
+      LongSupplier nanoTime, Clock wallClock) {
     this.scheduler = scheduler;
     this.listenerOfPool = listenerOfPool;
     this.nanoTime = nanoTime;
+    this.wallClock = wallClock;
   }
 
   /** Starts, moves or cancels deadlines to match the config in force. */
@@ -58,7 +70,8 @@ final class DrainDeadlines {
         if (drain == null) {
           drain = new Drain(nanoTime.getAsLong());
         }
-        drain.schedule(pool.name(), backend.address(), pool.options().drainTimeout());
+        drain.schedule(pool.name(), backend.address(), pool.options().drainTimeout(),
+            backend.drainDeadline());
         current.put(backend.address(), drain);
       }
       next.put(pool.name(), current);
@@ -97,26 +110,71 @@ final class DrainDeadlines {
   private final class Drain {
     final long startedNanos;
     Duration timeout = Duration.ZERO;
+    Instant fleetDeadline;
     ScheduledFuture<?> deadline;
+    boolean expired;
+    // Bumped by every (re)schedule and cancel, so a superseded run that already started does
+    // nothing.
+    long generation;
 
     Drain(long startedNanos) {
       this.startedNanos = startedNanos;
     }
 
-    void schedule(String pool, String address, Duration newTimeout) {
-      if (newTimeout.equals(timeout) && (deadline != null || newTimeout.isZero())) {
+    /**
+     * (Re)schedules the close for the earlier of the two deadlines; {@code newFleetDeadline} may
+     * be null. A drain whose deadline already fired stays done: the backend takes no new
+     * connections, so there is nothing more to close unless the deadline moves.
+     */
+    void schedule(String pool, String address, Duration newTimeout, Instant newFleetDeadline) {
+      boolean unchanged = newTimeout.equals(timeout)
+          && Objects.equals(newFleetDeadline, fleetDeadline);
+      if (unchanged && (deadline != null || expired || !hasDeadline())) {
         return;
       }
       cancel();
       timeout = newTimeout;
-      if (newTimeout.isZero()) {
+      fleetDeadline = newFleetDeadline;
+      expired = false;
+      if (!hasDeadline()) {
         return;
       }
-      long delay = Math.max(0, startedNanos + newTimeout.toNanos() - nanoTime.getAsLong());
-      deadline = scheduler.schedule(() -> expire(pool, address), delay, TimeUnit.NANOSECONDS);
+      long nowNanos = nanoTime.getAsLong();
+      long delay = Long.MAX_VALUE;
+      if (!timeout.isZero()) {
+        delay = Math.max(0, startedNanos + timeout.toNanos() - nowNanos);
+      }
+      if (fleetDeadline != null) {
+        delay = Math.min(delay, nanosUntil(fleetDeadline));
+      }
+      long scheduled = ++generation;
+      deadline = scheduler.schedule(() -> {
+        synchronized (DrainDeadlines.this) {
+          if (generation != scheduled) {
+            return; // Rescheduled while this run waited for the lock.
+          }
+          expired = true;
+          deadline = null;
+        }
+        expire(pool, address);
+      }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private boolean hasDeadline() {
+      return !timeout.isZero() || fleetDeadline != null;
+    }
+
+    private long nanosUntil(Instant when) {
+      Duration left = Duration.between(wallClock.instant(), when);
+      if (left.isNegative()) {
+        return 0;
+      }
+      // Deadlines are at most a day away; saturate rather than overflow on a wild one.
+      return left.compareTo(MAX_DELAY) > 0 ? MAX_DELAY.toNanos() : left.toNanos();
     }
 
     void cancel() {
+      generation++;
       if (deadline != null) {
         deadline.cancel(false);
         deadline = null;

@@ -1,6 +1,7 @@
 package dev.weir.proxy.control;
 
 import static dev.weir.api.v1.ProxyMessage.KindCase.ACK;
+import static dev.weir.api.v1.ProxyMessage.KindCase.APPLIED;
 import static dev.weir.api.v1.ProxyMessage.KindCase.HELLO;
 import static dev.weir.api.v1.ProxyMessage.KindCase.NACK;
 import static dev.weir.api.v1.ProxyMessage.KindCase.STATS;
@@ -14,6 +15,7 @@ import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.StatsReport;
+import dev.weir.proxy.config.InvalidConfigException;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -24,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -100,12 +103,53 @@ class ControlPlaneClientTest {
 
     stream.send(snapshot(7, "nonce-7"));
 
-    await().until(() -> stream.received(ACK).size() == 1);
+    await().until(() -> stream.received(APPLIED).size() == 1);
     assertThat(stream.received(ACK).get(0).getAck().getVersion()).isEqualTo(7);
     assertThat(stream.received(ACK).get(0).getAck().getNonce()).isEqualTo("nonce-7");
     assertThat(applier.applied).extracting(ConfigSnapshot::getVersion).containsExactly(7L);
     assertThat(stream.received(NACK)).isEmpty();
     assertThat(client.isConnected()).isTrue();
+  }
+
+  @Test
+  void acksOnceTheSnapshotIsValidatedAndReportsItAppliedOnceItIsInForce() {
+    start(NO_STATS_YET, quickBackoff());
+    FakeProxyService.Stream stream = awaitStream(0);
+    List<ProxyMessage> sentBeforeTheApply = new ArrayList<>();
+    applier.duringApply = () -> sentBeforeTheApply.addAll(stream.received);
+
+    stream.send(snapshot(7, "nonce-7"));
+
+    await().until(() -> stream.received(APPLIED).size() == 1);
+    assertThat(sentBeforeTheApply).extracting(ProxyMessage::getKindCase)
+        .as("the ACK is sent before the apply starts")
+        .containsExactly(HELLO, ACK);
+    assertThat(stream.received).extracting(ProxyMessage::getKindCase)
+        .containsExactly(HELLO, ACK, APPLIED);
+    ProxyMessage applied = stream.received(APPLIED).get(0);
+    assertThat(applied.getApplied().getVersion()).isEqualTo(7);
+    assertThat(applied.getApplied().getNonce()).isEqualTo("nonce-7");
+  }
+
+  @Test
+  void acksButThenNacksASnapshotThatFailsToApplyAndKeepsServingTheOldOne() {
+    start(NO_STATS_YET, quickBackoff());
+    FakeProxyService.Stream stream = awaitStream(0);
+    applier.failApplyWith =
+        new InvalidConfigException("pool web: cannot listen on 0.0.0.0:80: Permission denied");
+
+    stream.send(snapshot(8, "nonce-8"));
+
+    await().until(() -> stream.received(NACK).size() == 1);
+    assertThat(stream.received).extracting(ProxyMessage::getKindCase)
+        .containsExactly(HELLO, ACK, NACK);
+    ProxyMessage nack = stream.received(NACK).get(0);
+    assertThat(nack.getNack().getVersion()).isEqualTo(8);
+    assertThat(nack.getNack().getNonce()).isEqualTo("nonce-8");
+    assertThat(nack.getNack().getReason())
+        .isEqualTo("pool web: cannot listen on 0.0.0.0:80: Permission denied");
+    assertThat(stream.received(APPLIED)).isEmpty();
+    assertThat(applier.version()).isEqualTo(42);
   }
 
   @Test
@@ -122,7 +166,8 @@ class ControlPlaneClientTest {
     assertThat(nack.getNack().getNonce()).isEqualTo("nonce-8");
     assertThat(nack.getNack().getReason())
         .isEqualTo("pool web: cannot listen on 127.0.0.1:80: Address already in use");
-    assertThat(stream.received(ACK)).isEmpty();
+    assertThat(stream.received(ACK)).as("refused at validation: never ACKed").isEmpty();
+    assertThat(stream.received(APPLIED)).isEmpty();
     assertThat(applier.version()).isEqualTo(42);
   }
 
@@ -130,16 +175,17 @@ class ControlPlaneClientTest {
   void nacksASnapshotWhoseApplyFailsUnexpectedlyAndKeepsTheStream() {
     start(NO_STATS_YET, quickBackoff());
     FakeProxyService.Stream stream = awaitStream(0);
-    applier.failWith = new IllegalStateException("event loop group is shut down");
+    applier.failApplyWith = new IllegalStateException("event loop group is shut down");
 
     stream.send(snapshot(8, "nonce-8"));
 
     await().until(() -> stream.received(NACK).size() == 1);
     assertThat(stream.received(NACK).get(0).getNack().getReason())
         .isEqualTo("event loop group is shut down");
-    applier.failWith = null;
+    applier.failApplyWith = null;
     stream.send(snapshot(9, "nonce-9"));
-    await().until(() -> stream.received(ACK).size() == 1);
+    await().until(() -> stream.received(APPLIED).size() == 1);
+    assertThat(stream.received(APPLIED).get(0).getApplied().getVersion()).isEqualTo(9);
     assertThat(controlPlane.streams).hasSize(1);
   }
 
@@ -164,8 +210,9 @@ class ControlPlaneClientTest {
     stream.send(ControlMessage.getDefaultInstance());
     stream.send(snapshot(9, "nonce-9"));
 
-    await().until(() -> stream.received(ACK).size() == 1);
-    assertThat(stream.received).hasSize(2); // hello, ack
+    await().until(() -> stream.received(APPLIED).size() == 1);
+    assertThat(stream.received).extracting(ProxyMessage::getKindCase)
+        .containsExactly(HELLO, ACK, APPLIED);
     assertThat(controlPlane.streams).hasSize(1);
   }
 

@@ -4,15 +4,23 @@ import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.proxy.config.InvalidConfigException;
+import dev.weir.proxy.config.ProxyConfig;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Applies whatever it is sent unless told what to reject, and remembers the version. */
+/**
+ * Accepts and applies whatever it is sent unless told to refuse it (validation fails) or to fail
+ * applying it, and remembers the version.
+ */
 final class FakeConfigApplier implements ConfigApplier {
 
   final List<ConfigSnapshot> applied = new CopyOnWriteArrayList<>();
+  /** Refuse at validation with this reason; null to accept. */
   volatile String rejectWith;
-  volatile RuntimeException failWith;
+  /** Validate, then throw this from apply; null to apply. */
+  volatile Exception failApplyWith;
+  /** Called inside apply, before it takes effect: lets a test watch what was sent meanwhile. */
+  volatile Runnable duringApply = () -> {};
   volatile long version;
   volatile List<BackendStats> stats = List.of();
 
@@ -21,17 +29,26 @@ final class FakeConfigApplier implements ConfigApplier {
   }
 
   @Override
-  public void apply(ConfigSnapshot snapshot) throws InvalidConfigException {
-    RuntimeException failure = failWith;
-    if (failure != null) {
-      throw failure;
-    }
+  public ProxyConfig validate(ConfigSnapshot snapshot) throws InvalidConfigException {
     String reason = rejectWith;
     if (reason != null) {
       throw new InvalidConfigException(reason);
     }
+    return new ProxyConfig(snapshot.getVersion(), List.of());
+  }
+
+  @Override
+  public void apply(ConfigSnapshot snapshot, ProxyConfig config) throws InvalidConfigException {
+    duringApply.run();
+    Exception failure = failApplyWith;
+    if (failure instanceof InvalidConfigException invalid) {
+      throw invalid;
+    }
+    if (failure instanceof RuntimeException unexpected) {
+      throw unexpected;
+    }
     applied.add(snapshot);
-    version = snapshot.getVersion();
+    version = config.version();
   }
 
   @Override
