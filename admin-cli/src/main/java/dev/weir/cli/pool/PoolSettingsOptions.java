@@ -38,6 +38,12 @@ final class PoolSettingsOptions {
   @ArgGroup(exclusive = false, order = 5, heading = "%nGuards (override with --force):%n")
   private GuardOptions guards;
 
+  @ArgGroup(exclusive = false, order = 6, heading = "%nFleet-wide health:%n")
+  private FleetHealthOptions fleetHealth;
+
+  @ArgGroup(exclusive = false, order = 7, heading = "%nAdaptive weights (off by default):%n")
+  private AdaptiveWeightsOptions adaptiveWeights;
+
   /** The settings the flags gave, with their mask paths; empty when no settings flag was given. */
   SettingsEdit edit() {
     if (healthCheck != null && healthCheck.contradicts()) {
@@ -60,6 +66,12 @@ final class PoolSettingsOptions {
     }
     if (guards != null) {
       all.include(guards.edit());
+    }
+    if (fleetHealth != null) {
+      all.include(fleetHealth.edit());
+    }
+    if (adaptiveWeights != null) {
+      all.include(adaptiveWeights.edit());
     }
     return all;
   }

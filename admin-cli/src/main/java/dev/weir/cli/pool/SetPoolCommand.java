@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
       "  weirctl pool set web --algorithm least-connections --slow-start 30s",
       "  weirctl pool set web --health-check none --slow-start 0",
       "  weirctl pool set web --min-healthy 2 --max-drain-percent 25",
+      "  weirctl pool set web --adaptive-weights --adaptive-max-percent 150 --health-quorum 60",
       "  weirctl pool set web --algorithm maglev --dry-run"
     })
 final class SetPoolCommand implements Runnable {

@@ -59,22 +59,26 @@ final class SettingsSummary {
       lines.put("Health quorum", Counts.format(settings.getHealthQuorumPercent()) + "% of proxies");
     }
     if (settings.hasAdaptiveWeights()) {
-      lines.put("Adaptive weights", adaptiveWeights(settings.getAdaptiveWeights()));
+      // Not "Adaptive weights": pool show pads labels to 16 characters plus the colon.
+      lines.put("Weights", adaptiveWeights(settings.getAdaptiveWeights()));
     }
     return lines;
   }
 
-  // "on, 50%..150% of weight, every 30s"
+  // "adaptive, 50%..150% of the configured weight, every 30s"
   private static String adaptiveWeights(AdaptiveWeights adaptive) {
     if (!adaptive.getEnabled()) {
-      return "off";
+      return "as configured (adaptive off)";
     }
-    List<String> parts = new ArrayList<>(List.of("on"));
-    if (adaptive.getMinPercent() != 0 || adaptive.getMaxPercent() != 0) {
-      String min = adaptive.getMinPercent() != 0 ? Counts.format(adaptive.getMinPercent()) : "";
-      String max = adaptive.getMaxPercent() != 0 ? Counts.format(adaptive.getMaxPercent()) : "";
-      parts.add((min.isEmpty() ? "" : min + "%") + ".." + (max.isEmpty() ? "" : max + "%")
-          + " of weight");
+    List<String> parts = new ArrayList<>(List.of("adaptive"));
+    String min = percentOrEmpty(adaptive.getMinPercent());
+    String max = percentOrEmpty(adaptive.getMaxPercent());
+    if (!min.isEmpty() && !max.isEmpty()) {
+      parts.add(min + ".." + max + " of the configured weight");
+    } else if (!min.isEmpty()) {
+      parts.add("at least " + min + " of the configured weight");
+    } else if (!max.isEmpty()) {
+      parts.add("at most " + max + " of the configured weight");
     }
     if (isSet(adaptive.getInterval())) {
       parts.add("every " + duration(adaptive.getInterval()));
@@ -196,5 +200,9 @@ final class SettingsSummary {
 
   private static String durationOrEmpty(Duration duration) {
     return isSet(duration) ? duration(duration) : "";
+  }
+
+  private static String percentOrEmpty(int percent) {
+    return percent != 0 ? Counts.format(percent) + "%" : "";
   }
 }

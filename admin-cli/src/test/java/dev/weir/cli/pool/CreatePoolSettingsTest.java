@@ -3,6 +3,7 @@ package dev.weir.cli.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Duration;
+import dev.weir.api.v1.AdaptiveWeights;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
@@ -68,7 +69,12 @@ class CreatePoolSettingsTest {
             "--socket-buffer", "64k",
             "--write-buffer-low", "1048576",
             "--write-buffer-high", "2m",
-            "--maglev-table-size", "65537");
+            "--maglev-table-size", "65537",
+            "--health-quorum", "60%",
+            "--adaptive-weights",
+            "--adaptive-min-percent", "50",
+            "--adaptive-max-percent", "150%",
+            "--adaptive-interval", "30s");
 
     assertThat(result.exitCode()).isZero();
     assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
@@ -105,6 +111,13 @@ class CreatePoolSettingsTest {
                         .setWriteBufferLowBytes(1_048_576)
                         .setWriteBufferHighBytes(2_097_152))
                 .setMaglevTableSize(65_537)
+                .setHealthQuorumPercent(60)
+                .setAdaptiveWeights(
+                    AdaptiveWeights.newBuilder()
+                        .setEnabled(true)
+                        .setMinPercent(50)
+                        .setMaxPercent(150)
+                        .setInterval(seconds(30)))
                 .build());
   }
 
@@ -157,15 +170,19 @@ class CreatePoolSettingsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "--health-interval | 5     | '5' is not a duration",
-        "--idle-timeout    | 1.5m  | '1.5m' is not a duration",
-        "--health-rise     | two   | 'two' is not a whole number",
-        "--max-connections | -1    | '-1' is not a whole number",
-        "--health-status   | 2e2   | '2e2' is not a whole number",
-        "--health-jitter   | 10.5% | '10.5%' is not a percentage",
-        "--socket-buffer   | 64kb  | '64kb' is not a size",
-        "--socket-buffer   | 8g    | '8g' is too large",
-        "--health-check    | udp   | 'udp' is not one of tcp, http, none"
+        "--health-interval      | 5     | '5' is not a duration",
+        "--idle-timeout         | 1.5m  | '1.5m' is not a duration",
+        "--health-rise          | two   | 'two' is not a whole number",
+        "--max-connections      | -1    | '-1' is not a whole number",
+        "--health-status        | 2e2   | '2e2' is not a whole number",
+        "--health-jitter        | 10.5% | '10.5%' is not a percentage",
+        "--socket-buffer        | 64kb  | '64kb' is not a size",
+        "--socket-buffer        | 8g    | '8g' is too large",
+        "--health-check         | udp   | 'udp' is not one of tcp, http, none",
+        "--health-quorum        | half  | 'half' is not a percentage",
+        "--adaptive-min-percent | -10   | '-10' is not a percentage",
+        "--adaptive-max-percent | 1.5   | '1.5' is not a percentage",
+        "--adaptive-interval    | 30    | '30' is not a duration"
       })
   void malformedValuesAreUsageErrorsNamingTheFlagAndNothingIsSent(
       String flag, String value, String problem) {

@@ -101,7 +101,11 @@ class SetPoolCommandTest {
     "--socket-buffer, 256k, settings.tuning.socket_buffer_bytes",
     "--write-buffer-low, 32k, settings.tuning.write_buffer_low_bytes",
     "--write-buffer-high, 1m, settings.tuning.write_buffer_high_bytes",
-    "--maglev-table-size, 65537, settings.maglev_table_size"
+    "--maglev-table-size, 65537, settings.maglev_table_size",
+    "--health-quorum, 60%, settings.health_quorum_percent",
+    "--adaptive-min-percent, 50, settings.adaptive_weights.min_percent",
+    "--adaptive-max-percent, 150, settings.adaptive_weights.max_percent",
+    "--adaptive-interval, 30s, settings.adaptive_weights.interval"
   })
   void eachFlagPutsOneRealPoolFieldInTheMask(String flag, String value, String path) {
     controlPlane.cli().run("pool", "set", "web", flag, value);
@@ -123,6 +127,21 @@ class SetPoolCommandTest {
                 assertThat(request.getUpdateMask().getPathsList())
                     .containsExactly("settings.outlier_detection.disabled"))
         .extracting(request -> request.getPool().getSettings().getOutlierDetection().getDisabled())
+        .containsExactly(true, false);
+  }
+
+  @Test
+  void adaptiveWeightsCanBeTurnedOnAndBackOff() {
+    controlPlane.cli().run("pool", "set", "web", "--adaptive-weights");
+    controlPlane.cli().run("pool", "set", "web", "--no-adaptive-weights");
+
+    assertThat(controlPlane.service().requests())
+        .extracting(request -> (UpdatePoolRequest) request)
+        .allSatisfy(
+            request ->
+                assertThat(request.getUpdateMask().getPathsList())
+                    .containsExactly("settings.adaptive_weights.enabled"))
+        .extracting(request -> request.getPool().getSettings().getAdaptiveWeights().getEnabled())
         .containsExactly(true, false);
   }
 
@@ -171,6 +190,7 @@ class SetPoolCommandTest {
         .asString()
         .startsWith("error: nothing to change: give one or more of --listen, --algorithm, ")
         .contains("--health-check", "--outlier-failures", "--idle-timeout", "--maglev-table-size")
+        .contains("--health-quorum", "--adaptive-weights", "--adaptive-interval")
         .doesNotContain("--version", "--output", "--timeout", "--control-plane")
         .endsWith("see 'weirctl pool set --help'");
     assertThat(controlPlane.service().requests()).isEmpty();

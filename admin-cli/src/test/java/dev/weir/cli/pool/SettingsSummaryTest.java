@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import com.google.protobuf.Duration;
+import dev.weir.api.v1.AdaptiveWeights;
 import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
@@ -103,6 +104,42 @@ class SettingsSummaryTest {
     assertThat(SettingsSummary.of(settings))
         .containsEntry("Buffers", "socket 1m, write low 32k, write high 100000")
         .containsEntry("Maglev table", "65537");
+  }
+
+  @Test
+  void theQuorumSaysWhatItIsAShareOf() {
+    assertThat(SettingsSummary.of(PoolSettings.newBuilder().setHealthQuorumPercent(60).build()))
+        .containsEntry("Health quorum", "60% of proxies");
+  }
+
+  @Test
+  void adaptiveWeightsNameTheBoundsThatAreSet() {
+    assertThat(SettingsSummary.of(adaptive(AdaptiveWeights.newBuilder().setEnabled(true))))
+        .containsEntry("Weights", "adaptive");
+    assertThat(
+            SettingsSummary.of(
+                adaptive(AdaptiveWeights.newBuilder().setEnabled(true).setMinPercent(50))))
+        .containsEntry("Weights", "adaptive, at least 50% of the configured weight");
+    assertThat(
+            SettingsSummary.of(
+                adaptive(
+                    AdaptiveWeights.newBuilder()
+                        .setEnabled(true)
+                        .setMaxPercent(150)
+                        .setInterval(seconds(30)))))
+        .containsEntry("Weights", "adaptive, at most 150% of the configured weight, every 30s");
+  }
+
+  @Test
+  void adaptiveWeightsTurnedOffSayTheConfiguredWeightsApply() {
+    assertThat(
+            SettingsSummary.of(
+                adaptive(AdaptiveWeights.newBuilder().setEnabled(false).setMinPercent(50))))
+        .containsEntry("Weights", "as configured (adaptive off)");
+  }
+
+  private static PoolSettings adaptive(AdaptiveWeights.Builder adaptive) {
+    return PoolSettings.newBuilder().setAdaptiveWeights(adaptive).build();
   }
 
   private static Duration seconds(long seconds) {

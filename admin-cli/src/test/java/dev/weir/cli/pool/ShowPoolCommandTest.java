@@ -101,7 +101,7 @@ class ShowPoolCommandTest {
 
     assertThat(show().outLines()).contains(
         "Health quorum:   60% of proxies",
-        "Adaptive weights:on, 50%..150% of weight, every 30s");
+        "Weights:         adaptive, 50%..150% of the configured weight, every 30s");
   }
 
   @Test

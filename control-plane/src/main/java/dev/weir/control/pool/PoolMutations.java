@@ -124,9 +124,16 @@ public final class PoolMutations {
     };
   }
 
+  /**
+   * A new weight also clears the backend's effective weight, which was derived from the old one:
+   * proxies balance by the new weight at once, and adaptive weights, if on, recompute from it at
+   * their next interval. Setting the weight the backend already has changes nothing.
+   */
   public static Mutation setWeight(String poolName, String backendAddress, int weight) {
     int checked = ConfigRules.weight(weight);
-    return editBackend(poolName, backendAddress, b -> b.toBuilder().setWeight(checked).build());
+    return editBackend(poolName, backendAddress, b -> b.getWeight() == checked
+        ? b
+        : b.toBuilder().setWeight(checked).clearEffectiveWeight().build());
   }
 
   /**
