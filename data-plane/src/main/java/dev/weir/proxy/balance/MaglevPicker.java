@@ -1,5 +1,7 @@
 package dev.weir.proxy.balance;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +33,23 @@ final class MaglevPicker implements Picker {
     if (upstreams.length == 0) {
       return null;
     }
-    long hash = client == null || client.getAddress() == null
-        ? 0
-        : MaglevTable.hash(client.getAddress().getAddress(), 0);
-    return upstreams[table.lookup(hash)];
+    return upstreams[table.lookup(hashOf(client))];
+  }
+
+  /**
+   * The client's IP hashed the same way on every proxy. For IPv4, {@link Inet4Address#hashCode}
+   * is the address itself, which spares the byte array {@code getAddress()} would allocate on
+   * every connection.
+   */
+  static long hashOf(InetSocketAddress client) {
+    InetAddress ip = client == null ? null : client.getAddress();
+    if (ip == null) {
+      return 0;
+    }
+    if (ip instanceof Inet4Address) {
+      return MaglevTable.mix(ip.hashCode() & 0xFFFFFFFFL);
+    }
+    return MaglevTable.hash(ip.getAddress(), 0);
   }
 
   @Override

@@ -80,6 +80,11 @@ final class MaglevTable {
       h ^= b & 0xff;
       h *= 0x100000001B3L;
     }
+    return mix(h);
+  }
+
+  /** SplitMix64's finalizer: spreads every input bit over the whole result. */
+  static long mix(long h) {
     h ^= h >>> 30;
     h *= 0xBF58476D1CE4E5B9L;
     h ^= h >>> 27;

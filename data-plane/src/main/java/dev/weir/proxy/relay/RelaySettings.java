@@ -42,8 +42,8 @@ public final class RelaySettings {
     this.template =
         new Bootstrap()
             .channel(channelClass)
-            // Nothing is read from the backend until the client side is ready to relay it.
-            .option(ChannelOption.AUTO_READ, false)
+            // The client is connected already, so what the backend sends can be relayed at once.
+            .option(ChannelOption.AUTO_READ, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())))
             .option(ChannelOption.TCP_NODELAY, true)
@@ -71,6 +71,11 @@ public final class RelaySettings {
 
   Bootstrap bootstrapFor(Channel client) {
     return template.clone(client.eventLoop());
+  }
+
+  /** How much a client may send before its backend connection is up. */
+  int earlyBufferLimit() {
+    return waterMark.high();
   }
 
   int maxConnectAttempts() {

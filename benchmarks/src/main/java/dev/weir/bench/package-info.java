@@ -1,0 +1,2 @@
+/** JMH microbenchmarks: the cost of a pick, per algorithm, in time and allocation. */
+package dev.weir.bench;
