@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -103,6 +104,12 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
   private ListenerSet listeners;
   private ManagedChannel channel;
   private ScheduledExecutorService scheduler;
+  // Saves each applied config to --state-dir, in order, off the control stream's thread.
+  private final ExecutorService saver = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "weir-state-save");
+    t.setDaemon(true);
+    return t;
+  });
   // Volatile: metrics scrapes read it, through controlPlaneConnected(), from their own thread.
   private volatile ControlPlaneClient client;
   private MetricsServer metrics;
@@ -157,7 +164,7 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
       metrics = startMetrics(listeners);
     }
     DataPlane dataPlane =
-        new DataPlane(listeners, new LastConfigFile(stateDir.resolve(id + ".snapshot")));
+        new DataPlane(listeners, new LastConfigFile(stateDir.resolve(id + ".snapshot")), saver);
     dataPlane.restore();
 
     channel = NettyChannelBuilder.forTarget(controlPlane)
@@ -264,6 +271,13 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     client.close();
     listeners.close();
     scheduler.shutdownNow();
+    saver.shutdown();
+    try {
+      // Let a save in progress finish, so the next start serves what this one last applied.
+      saver.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     channel.shutdownNow();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     stopped.countDown();

@@ -39,7 +39,7 @@ class DataPlaneTest {
     owner.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
     ListenerSet listeners =
         owner.add(new ListenerSet(group, transport, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), null));
-    return new DataPlane(listeners, new LastConfigFile(file));
+    return new DataPlane(listeners, new LastConfigFile(file), Runnable::run);
   }
 
   @Test

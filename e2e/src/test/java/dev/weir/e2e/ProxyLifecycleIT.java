@@ -51,7 +51,9 @@ class ProxyLifecycleIT {
   @Test
   void proxyRestartedWhileTheControlPlaneIsDownServesItsSavedConfig() throws Exception {
     Path saved = fleet.proxyStateFile("edge");
-    assertThat(saved).exists();
+    // Saved right after the apply, off the control stream's thread.
+    await("the proxy to save its config").atMost(Duration.ofSeconds(10))
+        .until(() -> Files.exists(saved));
     fleet.control().kill9();
 
     // Still routing with the control plane gone.

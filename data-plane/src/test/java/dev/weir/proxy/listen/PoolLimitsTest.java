@@ -61,9 +61,7 @@ class PoolLimitsTest {
     assertThat(first.readLine()).isEqualTo("echo");
     assertThat(second.readLine()).isEqualTo("echo");
 
-    try (TestClient third = TestClient.connect(port)) {
-      assertThat(endsWithoutData(third)).as("the third connection is closed at once").isTrue();
-    }
+    assertThat(endsWithoutData(port)).as("the third connection is closed at once").isTrue();
     ListenerStats stats = proxy.listeners().listenerStats().get(0);
     assertThat(stats.getRefusedConnections()).isEqualTo(1);
     assertThat(stats.getActiveConnections()).isEqualTo(2);
@@ -94,9 +92,7 @@ class PoolLimitsTest {
     assertThat(java.util.Set.of(first.readLine(), second.readLine()))
         .as("one connection on each backend").containsExactlyInAnyOrder("a", "b");
 
-    try (TestClient third = TestClient.connect(port)) {
-      assertThat(endsWithoutData(third)).isTrue();
-    }
+    assertThat(endsWithoutData(port)).isTrue();
     assertThat(a.accepted() + b.accepted()).isEqualTo(2);
     assertThat(proxy.stats("web", a.address()).getRefusedConnections()
         + proxy.stats("web", b.address()).getRefusedConnections()).isPositive();
@@ -184,9 +180,12 @@ class PoolLimitsTest {
     assertThat(proxy.stats("web", a.address()).getDrainClosedConnections()).isZero();
   }
 
-  /** Whether the proxy ended the connection before any byte arrived (FIN or reset). */
-  private static boolean endsWithoutData(TestClient client) throws IOException {
-    try {
+  /**
+   * Whether the proxy ends a new connection before any byte arrives, with FIN or with a reset; a
+   * refusal can be so fast that the reset arrives while connect() is still returning.
+   */
+  private static boolean endsWithoutData(int port) throws IOException {
+    try (TestClient client = TestClient.connect(port)) {
       return client.in().read() == -1;
     } catch (SocketException reset) {
       return true;
