@@ -126,7 +126,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (clientFinishedEarly) {
       Relays.forwardFin(client, backend);
     }
-    if (!client.config().isAutoRead() && backend.isWritable()) {
+    if (!clientFinishedEarly && client.isActive() && !client.config().isAutoRead()
+        && backend.isWritable()) {
       client.config().setAutoRead(true); // it paused on a full early buffer
     }
   }
