@@ -76,13 +76,12 @@ final class Listener {
     }
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
-        .channel(transport.serverChannelClass())
+        .channelFactory(() -> transport.newServerChannel(address.getAddress()))
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         // Read at once: FrontendHandler holds (a bounded amount of) what arrives before the
         // backend connection is up.
         .childOption(ChannelOption.AUTO_READ, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         .childHandler(new Acceptor());

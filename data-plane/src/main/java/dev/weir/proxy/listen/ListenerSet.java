@@ -90,7 +90,7 @@ public final class ListenerSet implements AutoCloseable {
     Map<String, RelaySettings> relays = new HashMap<>();
     for (PoolConfig pool : next.pools()) {
       wanted.put(bindAddressOf(pool), pool);
-      relays.put(pool.name(), new RelaySettings(transport.channelClass(), pool.options(),
+      relays.put(pool.name(), new RelaySettings(transport, pool.options(),
           defaultConnectTimeout, MAX_CONNECT_ATTEMPTS));
     }
     // Pools new to this proxy get a runtime up front, so a listener never accepts without one;

@@ -29,9 +29,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       counters.toClient(buf.readableBytes());
     }
     client.write(msg, client.voidPromise());
-    if (!client.isWritable()) {
-      ctx.channel().config().setAutoRead(false);
-    }
+    Relays.pauseIfBackedUp(ctx.channel(), client);
   }
 
   @Override

@@ -81,11 +81,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void connect(Channel client, Upstream target) {
     upstream = target;
     long started = System.nanoTime();
-    ChannelFuture connecting =
-        settings
-            .bootstrapFor(client)
-            .handler(new BackendHandler(client, target.counters()))
-            .connect(target.config().socketAddress());
+    ChannelFuture connecting = settings.connect(
+        client, target.config().socketAddress(), new BackendHandler(client, target.counters()));
     backend = connecting.channel();
     connecting.addListener(
         future -> {
@@ -194,9 +191,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       upstream.counters().toBackend(buf.readableBytes());
     }
     backend.write(msg, backend.voidPromise());
-    if (!backend.isWritable()) {
-      client.config().setAutoRead(false);
-    }
+    Relays.pauseIfBackedUp(client, backend);
   }
 
   @Override

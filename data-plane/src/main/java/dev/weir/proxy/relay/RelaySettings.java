@@ -1,25 +1,39 @@
 package dev.weir.proxy.relay;
 
+import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.PoolOptions;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketChannelConfig;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
  * How one pool's connections are relayed, fixed per config version.
  *
- * <p>Holds a configured {@link Bootstrap} that each connection clones with its own event loop and
- * handler, so backend socket options are set up once rather than per connection.
+ * <p>Backend connections to an IP address are made without a {@link Bootstrap}: a bootstrap per
+ * connection would copy its option map, set every option again through it, and take the
+ * resolver group's lock, none of which a connection to a known address needs. Netty already
+ * turns TCP_NODELAY on for every socket it makes or accepts, so neither side sets it again (each
+ * would be a setsockopt per connection).
  */
 public final class RelaySettings {
 
+  private final Transport transport;
+  // For backends named by host name, which need the bootstrap's resolver.
   private final Bootstrap template;
   private final PoolOptions options;
   private final WriteBufferWaterMark waterMark;
   private final int maxConnectAttempts;
+  private final int connectTimeoutMillis;
 
   /**
    * @param defaultConnectTimeout used when the pool sets none
@@ -27,26 +41,27 @@ public final class RelaySettings {
    *     it is given up on
    */
   public RelaySettings(
-      Class<? extends Channel> channelClass,
+      Transport transport,
       PoolOptions options,
       Duration defaultConnectTimeout,
       int maxConnectAttempts) {
     if (maxConnectAttempts < 1) {
       throw new IllegalArgumentException("maxConnectAttempts must be >= 1");
     }
+    this.transport = transport;
     this.options = options;
     this.waterMark = options.waterMark();
     this.maxConnectAttempts = maxConnectAttempts;
     Duration connectTimeout =
         options.connectTimeout() != null ? options.connectTimeout() : defaultConnectTimeout;
+    this.connectTimeoutMillis =
+        (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
     this.template =
         new Bootstrap()
-            .channel(channelClass)
+            .channel(transport.channelClass())
             // The client is connected already, so what the backend sends can be relayed at once.
             .option(ChannelOption.AUTO_READ, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())))
-            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
@@ -69,8 +84,45 @@ public final class RelaySettings {
     return options;
   }
 
-  Bootstrap bootstrapFor(Channel client) {
-    return template.clone(client.eventLoop());
+  /**
+   * Starts connecting to {@code target} on {@code client}'s event loop, so both halves of the
+   * relay run on one thread. Must be called on that loop.
+   *
+   * @return the connect future; its channel is the backend connection
+   */
+  ChannelFuture connect(Channel client, InetSocketAddress target, ChannelHandler handler) {
+    if (target.isUnresolved()) {
+      return template.clone(client.eventLoop()).handler(handler).connect(target);
+    }
+    SocketChannel backend = transport.newSocketChannel(target.getAddress());
+    SocketChannelConfig config = backend.config();
+    config.setConnectTimeoutMillis(connectTimeoutMillis);
+    config.setAllowHalfClosure(true);
+    config.setAllocator(PooledByteBufAllocator.DEFAULT);
+    config.setWriteBufferWaterMark(waterMark);
+    if (options.socketBufferBytes() > 0) {
+      config.setReceiveBufferSize(options.socketBufferBytes());
+      config.setSendBufferSize(options.socketBufferBytes());
+    }
+    backend.pipeline().addLast(handler);
+    // On the loop's own thread registration completes before register() returns.
+    ChannelFuture registered = client.eventLoop().register(backend);
+    if (registered.isDone()) {
+      // Closed at once when it fails, as a bootstrap would: a socket left open after a failed
+      // connect could still report a hang-up later, and leaks a descriptor.
+      return registered.isSuccess()
+          ? backend.connect(target).addListener(ChannelFutureListener.CLOSE_ON_FAILURE)
+          : registered;
+    }
+    ChannelPromise connected = backend.newPromise();
+    registered.addListener(r -> {
+      if (r.isSuccess()) {
+        backend.connect(target, connected).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+      } else {
+        connected.setFailure(r.cause());
+      }
+    });
+    return connected;
   }
 
   /** How much a client may send before its backend connection is up. */

@@ -8,6 +8,8 @@ import dev.weir.api.v1.BackendStats;
 import dev.weir.proxy.stats.BackendCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -21,6 +23,8 @@ class BackendHandlerTest {
   // Each queued write also counts a fixed overhead of about a hundred bytes.
   private static final WriteBufferWaterMark SMALL = new WriteBufferWaterMark(512, 1024);
   private static final String MORE_THAN_THE_HIGH_MARK = "x".repeat(2048);
+
+  private static final String FULL_SOCKET = "full-socket";
 
   private final BackendCounters counters = new BackendCounters("web", "10.0.0.1:80");
   private EmbeddedChannel client;
@@ -61,14 +65,28 @@ class BackendHandlerTest {
   }
 
   @Test
-  void stopsReadingTheBackendWhenTheClientCannotTakeMore() {
+  void handsABackedUpClientToTheKernelAtOnceInsteadOfPausing() {
     client.config().setWriteBufferWaterMark(SMALL);
 
-    // One read, not yet followed by read-complete: relayed but still queued on the client.
+    // One read, not yet followed by read-complete, past the client's high mark: flushed at once,
+    // and since the socket took it all, the backend keeps being read.
+    backend.pipeline().fireChannelRead(ascii(MORE_THAN_THE_HIGH_MARK));
+
+    assertThat(Embedded.drainOutbound(client)).isEqualTo(MORE_THAN_THE_HIGH_MARK);
+    assertThat(client.isWritable()).isTrue();
+    assertThat(backend.config().isAutoRead()).isTrue();
+  }
+
+  @Test
+  void stopsReadingTheBackendWhenTheClientCannotTakeMore() {
+    client.config().setWriteBufferWaterMark(SMALL);
+    client.pipeline().addFirst(FULL_SOCKET, new FullSocket());
+
     backend.pipeline().fireChannelRead(ascii(MORE_THAN_THE_HIGH_MARK));
 
     assertThat(client.isWritable()).isFalse();
     assertThat(backend.config().isAutoRead()).isFalse();
+    client.pipeline().remove(FULL_SOCKET);
     backend.pipeline().fireChannelReadComplete();
     assertThat(Embedded.drainOutbound(client)).isEqualTo(MORE_THAN_THE_HIGH_MARK);
   }
@@ -149,5 +167,11 @@ class BackendHandlerTest {
 
   private static ByteBuf ascii(String s) {
     return Unpooled.copiedBuffer(s, US_ASCII);
+  }
+
+  /** Stands for a socket whose send buffer is full: flushes go nowhere, writes stay queued. */
+  private static final class FullSocket extends ChannelOutboundHandlerAdapter {
+    @Override
+    public void flush(ChannelHandlerContext ctx) {}
   }
 }

@@ -1,0 +1,63 @@
+package dev.weir.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TransportTest {
+
+  // RelaySettings and Listener rely on this instead of setting TCP_NODELAY themselves.
+  @ParameterizedTest(name = "over {0}")
+  @MethodSource("dev.weir.proxy.testing.Transports#available")
+  void socketsItMakesHaveNagleOff(Transport transport) throws Exception {
+    SocketChannel channel = transport.newSocketChannel(InetAddress.getByName("127.0.0.1"));
+    try {
+      assertThat(channel.config().isTcpNoDelay()).isTrue();
+    } finally {
+      channel.unsafe().closeForcibly();
+    }
+  }
+
+  @ParameterizedTest(name = "over {0}")
+  @MethodSource("dev.weir.proxy.testing.Transports#available")
+  void anIpv4ListenerAcceptsWithNagleOff(Transport transport) throws Exception {
+    EventLoopGroup group = transport.newEventLoopGroup(1, "transport-test");
+    try {
+      InetAddress loopback = InetAddress.getByName("127.0.0.1");
+      ServerChannel server = transport.newServerChannel(loopback);
+      SocketChannel[] accepted = new SocketChannel[1];
+      CountDownLatch latch = new CountDownLatch(1);
+      server.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+          accepted[0] = (SocketChannel) msg;
+          latch.countDown();
+        }
+      });
+      group.register(server).sync();
+      server.bind(new InetSocketAddress(loopback, 0)).sync();
+      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      try (Socket client = new Socket(loopback, port)) {
+        assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(accepted[0].config().isTcpNoDelay()).isTrue();
+        assertThat(accepted[0].remoteAddress().getAddress()).isEqualTo(loopback);
+        accepted[0].unsafe().closeForcibly();
+      } finally {
+        server.close().sync();
+      }
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+}
