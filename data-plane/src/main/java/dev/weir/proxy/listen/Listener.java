@@ -17,12 +17,10 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,10 +141,6 @@ final class Listener {
       }
       connections.add(ch);
       relay.configureClient(ch);
-      if (!options.idleTimeout().isZero()) {
-        ch.pipeline().addLast(
-            new IdleStateHandler(0, 0, options.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
-      }
       ch.pipeline().addLast(new FrontendHandler(runtime.picker(), relay, counters));
     }
   }

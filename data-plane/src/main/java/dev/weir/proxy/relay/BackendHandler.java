@@ -17,10 +17,13 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   private final Channel client;
   private final BackendCounters counters;
+  private final IdleTimeout idle;
 
-  BackendHandler(Channel client, BackendCounters counters) {
+  /** @param idle the connection's idle timeout, or null if it has none */
+  BackendHandler(Channel client, BackendCounters counters, IdleTimeout idle) {
     this.client = client;
     this.counters = counters;
+    this.idle = idle;
   }
 
   @Override
@@ -34,6 +37,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (idle != null) {
+      idle.touch();
+    }
     client.flush();
   }
 

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -44,6 +43,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private ArrayDeque<Object> early;
   private int earlyBytes;
   private boolean clientFinishedEarly;
+  private IdleTimeout idle;
 
   /**
    * @param picker the pool's picker when the connection was accepted
@@ -58,6 +58,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     client = ctx.channel();
+    long idleNanos = settings.options().idleTimeout().toNanos();
+    if (idleNanos > 0) {
+      idle = new IdleTimeout(client, idleNanos, this::closeIdle);
+      idle.start();
+    }
     Upstream first = picker.pick((InetSocketAddress) client.remoteAddress());
     if (first == null) {
       giveUp(client, "no backend takes new connections");
@@ -82,7 +87,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     upstream = target;
     long started = System.nanoTime();
     ChannelFuture connecting = settings.connect(
-        client, target.config().socketAddress(), new BackendHandler(client, target.counters()));
+        client, target.config().socketAddress(), new BackendHandler(client, target.counters(), idle));
     backend = connecting.channel();
     connecting.addListener(
         future -> {
@@ -196,6 +201,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (idle != null) {
+      idle.touch();
+    }
     if (relaying) {
       backend.flush();
     }
@@ -216,10 +224,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       } else {
         clientFinishedEarly = true;
       }
-    } else if (evt instanceof IdleStateEvent) {
-      log.debug("closing idle connection from {}", ctx.channel().remoteAddress());
-      closeGracefully(ctx.channel());
     }
+  }
+
+  private void closeIdle() {
+    log.debug("closing idle connection from {}", client.remoteAddress());
+    closeGracefully(client);
   }
 
   /**
@@ -248,6 +258,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     listener.closed();
+    if (idle != null) {
+      idle.cancel();
+    }
     if (early != null) {
       early.forEach(ReferenceCountUtil::release);
       early = null;
