@@ -44,6 +44,9 @@ final class PoolSettingsOptions {
   @ArgGroup(exclusive = false, order = 7, heading = "%nAdaptive weights (off by default):%n")
   private AdaptiveWeightsOptions adaptiveWeights;
 
+  @ArgGroup(exclusive = false, order = 8, heading = "%nPROXY protocol (off by default):%n")
+  private ProxyProtocolOptions proxyProtocol;
+
   /** The settings the flags gave, with their mask paths; empty when no settings flag was given. */
   SettingsEdit edit() {
     if (healthCheck != null && healthCheck.contradicts()) {
@@ -72,6 +75,9 @@ final class PoolSettingsOptions {
     }
     if (adaptiveWeights != null) {
       all.include(adaptiveWeights.edit());
+    }
+    if (proxyProtocol != null) {
+      all.include(proxyProtocol.edit());
     }
     return all;
   }

@@ -7,6 +7,7 @@ import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.ProxyProtocol;
 import dev.weir.api.v1.Tuning;
 import dev.weir.cli.args.ByteSizes;
 import dev.weir.cli.args.Counts;
@@ -57,6 +58,11 @@ final class SettingsSummary {
     }
     if (settings.getHealthQuorumPercent() != 0) {
       lines.put("Health quorum", Counts.format(settings.getHealthQuorumPercent()) + "% of proxies");
+    }
+    if (settings.hasProxyProtocol()) {
+      ProxyProtocol pp = settings.getProxyProtocol();
+      lines.put("PROXY protocol", "send " + ProxyProtocolOptions.name(pp.getSend())
+          + (pp.getAccept() ? ", accept from clients" : ""));
     }
     if (settings.hasAdaptiveWeights()) {
       // Not "Adaptive weights": pool show pads labels to 16 characters plus the colon.

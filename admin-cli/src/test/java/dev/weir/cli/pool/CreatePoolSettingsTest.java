@@ -11,6 +11,8 @@ import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolResponse;
 import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.ProxyProtocol;
+import dev.weir.api.v1.ProxyProtocolVersion;
 import dev.weir.api.v1.Tuning;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
@@ -74,7 +76,9 @@ class CreatePoolSettingsTest {
             "--adaptive-weights",
             "--adaptive-min-percent", "50",
             "--adaptive-max-percent", "150%",
-            "--adaptive-interval", "30s");
+            "--adaptive-interval", "30s",
+            "--send-proxy-protocol", "v1",
+            "--accept-proxy-protocol");
 
     assertThat(result.exitCode()).isZero();
     assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
@@ -118,7 +122,21 @@ class CreatePoolSettingsTest {
                         .setMinPercent(50)
                         .setMaxPercent(150)
                         .setInterval(seconds(30)))
+                .setProxyProtocol(
+                    ProxyProtocol.newBuilder()
+                        .setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V1)
+                        .setAccept(true))
                 .build());
+  }
+
+  @Test
+  void anUnknownProxyProtocolVersionNamesTheChoices() {
+    Result result = create("--send-proxy-protocol", "v3");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("--send-proxy-protocol").contains("'v3' is not one of off, v1, v2");
+    assertThat(controlPlane.service().requests()).isEmpty();
   }
 
   @Test

@@ -105,7 +105,9 @@ class SetPoolCommandTest {
     "--health-quorum, 60%, settings.health_quorum_percent",
     "--adaptive-min-percent, 50, settings.adaptive_weights.min_percent",
     "--adaptive-max-percent, 150, settings.adaptive_weights.max_percent",
-    "--adaptive-interval, 30s, settings.adaptive_weights.interval"
+    "--adaptive-interval, 30s, settings.adaptive_weights.interval",
+    "--send-proxy-protocol, v2, settings.proxy_protocol.send",
+    "--accept-proxy-protocol, true, settings.proxy_protocol.accept"
   })
   void eachFlagPutsOneRealPoolFieldInTheMask(String flag, String value, String path) {
     controlPlane.cli().run("pool", "set", "web", flag, value);

@@ -7,6 +7,8 @@ import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.ProxyProtocol;
+import dev.weir.api.v1.ProxyProtocolVersion;
 import dev.weir.api.v1.Tuning;
 
 /**
@@ -60,7 +62,17 @@ public final class SettingsRules {
     if (settings.hasAdaptiveWeights()) {
       adaptiveWeights(settings.getAdaptiveWeights());
     }
+    if (settings.hasProxyProtocol()) {
+      proxyProtocol(settings.getProxyProtocol());
+    }
     return MessageForm.prune(settings);
+  }
+
+  private static void proxyProtocol(ProxyProtocol proxyProtocol) {
+    if (ProxyProtocolVersion.forNumber(proxyProtocol.getSendValue()) == null) {
+      throw ConfigRules.invalid("settings.proxy_protocol.send must be PROXY_PROTOCOL_OFF,"
+          + " PROXY_PROTOCOL_V1 or PROXY_PROTOCOL_V2, got " + proxyProtocol.getSendValue());
+    }
   }
 
   private static void healthCheck(HealthCheck check) {

@@ -6,6 +6,8 @@ import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.ProxyProtocol;
+import dev.weir.api.v1.ProxyProtocolVersion;
 import dev.weir.api.v1.Tuning;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -56,7 +58,12 @@ public final class SettingsCases {
             tuning(Tuning.newBuilder().setWriteBufferHighBytes(64 << 20))),
         ok("marks one byte apart",
             tuning(Tuning.newBuilder()
-                .setWriteBufferLowBytes(2047).setWriteBufferHighBytes(2048))));
+                .setWriteBufferLowBytes(2047).setWriteBufferHighBytes(2048))),
+        ok("PROXY protocol v2 sent and accepted", PoolSettings.newBuilder().setProxyProtocol(
+            ProxyProtocol.newBuilder().setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V2)
+                .setAccept(true))),
+        ok("PROXY protocol v1 sent", PoolSettings.newBuilder().setProxyProtocol(
+            ProxyProtocol.newBuilder().setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V1))));
   }
 
   /** Settings that must be refused with INVALID_ARGUMENT and a description containing the text. */
@@ -153,6 +160,9 @@ public final class SettingsCases {
         bad("settings.tuning.write_buffer_low_bytes (32768, the default) must be below "
             + "write_buffer_high_bytes (16384)",
             tuning(Tuning.newBuilder().setWriteBufferHighBytes(16384))),
+        bad("settings.proxy_protocol.send must be PROXY_PROTOCOL_OFF, PROXY_PROTOCOL_V1 or "
+            + "PROXY_PROTOCOL_V2, got 3", PoolSettings.newBuilder().setProxyProtocol(
+                ProxyProtocol.newBuilder().setSendValue(3))),
         bad("settings has fields this weir-control does not know (numbers [99])",
             PoolSettings.newBuilder().setUnknownFields(unknownField(99))),
         bad("settings.limits has fields this weir-control does not know (numbers [42])",

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param idleTimeout zero when connections may idle forever
  * @param drainTimeout zero when draining connections may stay until they close
  * @param socketBufferBytes SO_RCVBUF/SO_SNDBUF; 0 for the OS default
+ * @param sendProxyHeader the PROXY protocol version sent to backends: 0 none, 1 or 2
+ * @param acceptProxyHeader whether client connections must start with a PROXY header
  */
 public record PoolOptions(
     HealthCheckOptions healthCheck,
@@ -28,7 +30,9 @@ public record PoolOptions(
     int socketBufferBytes,
     int writeBufferLowBytes,
     int writeBufferHighBytes,
-    int maglevTableSize) {
+    int maglevTableSize,
+    int sendProxyHeader,
+    boolean acceptProxyHeader) {
 
   public static final int DEFAULT_WRITE_BUFFER_LOW_BYTES = 32 * 1024;
   public static final int DEFAULT_WRITE_BUFFER_HIGH_BYTES = 64 * 1024;
@@ -37,14 +41,19 @@ public record PoolOptions(
   public static final PoolOptions DEFAULTS =
       new PoolOptions(null, OutlierOptions.DEFAULTS, Duration.ZERO, 0, 0, null, Duration.ZERO,
           Duration.ZERO, 0, DEFAULT_WRITE_BUFFER_LOW_BYTES, DEFAULT_WRITE_BUFFER_HIGH_BYTES,
-          DEFAULT_MAGLEV_TABLE_SIZE);
+          DEFAULT_MAGLEV_TABLE_SIZE, 0, false);
 
   /** Past the high mark a side stops reading until the other side is back under the low one. */
   public WriteBufferWaterMark waterMark() {
     return new WriteBufferWaterMark(writeBufferLowBytes, writeBufferHighBytes);
   }
 
-  /** Active health checking of each backend. */
+  /**
+   * Active health checking of each backend.
+   *
+   * @param proxyHeader the PROXY protocol version the pool's backends expect (0: none); HTTP
+   *     checks start with a header naming no client
+   */
   public record HealthCheckOptions(
       boolean http,
       Duration interval,
@@ -54,7 +63,8 @@ public record PoolOptions(
       int jitterPercent,
       String httpPath,
       int httpExpectedStatus,
-      String httpHost) {}
+      String httpHost,
+      int proxyHeader) {}
 
   /** Passive ejection after consecutive connect failures. */
   public record OutlierOptions(

@@ -5,6 +5,7 @@ import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.ProxyProtocolVersion;
 import dev.weir.api.v1.Tuning;
 import dev.weir.proxy.config.PoolOptions.HealthCheckOptions;
 import dev.weir.proxy.config.PoolOptions.OutlierOptions;
@@ -46,8 +47,9 @@ final class SettingsParser {
     }
     java.time.Duration connectTimeout = duration("settings.limits.connect_timeout",
         limits.getConnectTimeout());
+    int proxyHeader = proxyHeaderVersion(s.getProxyProtocol().getSend());
     return new PoolOptions(
-        s.hasHealthCheck() ? healthCheck(s.getHealthCheck()) : null,
+        s.hasHealthCheck() ? healthCheck(s.getHealthCheck(), proxyHeader) : null,
         s.hasOutlierDetection() ? outlier(s.getOutlierDetection()) : OutlierOptions.DEFAULTS,
         duration("settings.slow_start", s.getSlowStart()),
         limits.getMaxConnections(),
@@ -58,10 +60,23 @@ final class SettingsParser {
         tuning.getSocketBufferBytes(),
         low,
         high,
-        tableSize);
+        tableSize,
+        proxyHeader,
+        s.getProxyProtocol().getAccept());
   }
 
-  private HealthCheckOptions healthCheck(HealthCheck h) throws InvalidConfigException {
+  private int proxyHeaderVersion(ProxyProtocolVersion version) throws InvalidConfigException {
+    return switch (version) {
+      case PROXY_PROTOCOL_OFF -> 0;
+      case PROXY_PROTOCOL_V1 -> 1;
+      case PROXY_PROTOCOL_V2 -> 2;
+      default -> throw invalid("settings.proxy_protocol.send must be PROXY_PROTOCOL_OFF,"
+          + " PROXY_PROTOCOL_V1 or PROXY_PROTOCOL_V2, got " + version);
+    };
+  }
+
+  private HealthCheckOptions healthCheck(HealthCheck h, int proxyHeader)
+      throws InvalidConfigException {
     boolean http = switch (h.getKind()) {
       case TCP -> false;
       case HTTP -> true;
@@ -87,7 +102,7 @@ final class SettingsParser {
     return new HealthCheckOptions(http, interval, timeout, orDefault(h.getRise(), 2),
         orDefault(h.getFall(), 3), h.getJitterPercent() == 0 ? 10 : Math.min(50,
             h.getJitterPercent()), path, orDefault(h.getHttpExpectedStatus(), 200),
-        h.getHttpHost());
+        h.getHttpHost(), proxyHeader);
   }
 
   private OutlierOptions outlier(OutlierDetection o) throws InvalidConfigException {

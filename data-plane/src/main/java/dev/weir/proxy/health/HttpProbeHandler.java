@@ -4,11 +4,13 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import dev.weir.proxy.config.BackendConfig;
 import dev.weir.proxy.config.PoolOptions.HealthCheckOptions;
+import dev.weir.proxy.relay.ProxyHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Promise;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,11 +39,19 @@ final class HttpProbeHandler extends ChannelInboundHandlerAdapter {
   /** The probe request; Connection: close, so the backend need not keep anything open for us. */
   static byte[] request(BackendConfig backend, HealthCheckOptions options) {
     String host = options.httpHost().isEmpty() ? backend.address() : options.httpHost();
-    return ("GET " + options.httpPath() + " HTTP/1.1\r\n"
+    byte[] http = ("GET " + options.httpPath() + " HTTP/1.1\r\n"
         + "Host: " + host + "\r\n"
         + "User-Agent: weir-health\r\n"
         + "Connection: close\r\n"
         + "\r\n").getBytes(US_ASCII);
+    if (options.proxyHeader() == 0) {
+      return http;
+    }
+    // The pool's backends expect a PROXY header first; this one names no client.
+    byte[] header = ProxyHeaders.local(options.proxyHeader());
+    byte[] request = Arrays.copyOf(header, header.length + http.length);
+    System.arraycopy(http, 0, request, header.length, http.length);
+    return request;
   }
 
   @Override

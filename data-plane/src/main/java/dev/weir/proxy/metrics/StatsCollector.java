@@ -78,6 +78,10 @@ final class StatsCollector implements MultiCollector {
         .metricSnapshot(counter("weir_listener_no_backend_connections",
             "Client connections closed because no backend could take them.",
             null, listeners, StatsCollector::labels, ListenerStats::getNoBackendConnections))
+        .metricSnapshot(counter("weir_listener_proxy_header_rejections",
+            "Client connections closed for a malformed or missing PROXY protocol header "
+                + "(pools with settings.proxy_protocol.accept).",
+            null, listeners, StatsCollector::labels, ListenerStats::getProxyHeaderRejections))
         .metricSnapshot(gauge("weir_listener_active_connections",
             "Client connections the listener admitted that are still open.",
             listeners, StatsCollector::labels, ListenerStats::getActiveConnections))

@@ -9,11 +9,16 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+  // How long a connection to a listener that accepts PROXY headers may take to send one.
+  static final long PROXY_HEADER_TIMEOUT_SECONDS = 5;
 
   private final Picker picker;
   private final RelaySettings settings;
@@ -44,6 +51,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private int earlyBytes;
   private boolean clientFinishedEarly;
   private IdleTimeout idle;
+  // Who the client is and what it connected to: the socket's own addresses, or a PROXY header's.
+  private InetSocketAddress clientAddress;
+  private InetSocketAddress destinationAddress;
+  // Set while a PROXY header is awaited.
+  private ScheduledFuture<?> headerDeadline;
 
   /**
    * @param picker the pool's picker when the connection was accepted
@@ -56,6 +68,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (settings.options().acceptProxyHeader()) {
+      // Strict: v1 or v2 by the first bytes; anything else fails the decoder, which closes.
+      ctx.pipeline().addBefore(ctx.name(), null, new HAProxyMessageDecoder());
+    }
+  }
+
+  @Override
   public void channelActive(ChannelHandlerContext ctx) {
     client = ctx.channel();
     long idleNanos = settings.options().idleTimeout().toNanos();
@@ -63,7 +83,51 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       idle = new IdleTimeout(client, idleNanos, this::closeIdle);
       idle.start();
     }
-    Upstream first = picker.pick((InetSocketAddress) client.remoteAddress());
+    if (settings.options().acceptProxyHeader()) {
+      headerDeadline = client.eventLoop().schedule(
+          () -> rejectHeader("no PROXY header within " + PROXY_HEADER_TIMEOUT_SECONDS + " s"),
+          PROXY_HEADER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return;
+    }
+    start((InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress());
+  }
+
+  /** The PROXY header a balancer in front sent; what follows it is the client's own bytes. */
+  private void headerReceived(HAProxyMessage header) {
+    InetSocketAddress[] claimed;
+    try {
+      claimed = ProxyHeaders.claimed(header);
+    } catch (IllegalArgumentException e) {
+      rejectHeader(e.getMessage());
+      return;
+    } finally {
+      header.release();
+    }
+    headerDeadline.cancel(false);
+    headerDeadline = null;
+    if (claimed == null) {
+      start((InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress());
+    } else {
+      start(claimed[0], claimed[1]);
+    }
+  }
+
+  /** Counts and closes a connection whose PROXY header is bad or late (the decoder may have). */
+  private void rejectHeader(String why) {
+    if (headerDeadline == null) {
+      return; // counted already, or the header was fine
+    }
+    headerDeadline.cancel(false);
+    headerDeadline = null;
+    listener.proxyHeaderRejected();
+    log.debug("closing {}: {}", client.remoteAddress(), why);
+    client.close();
+  }
+
+  private void start(InetSocketAddress clientAddress, InetSocketAddress destinationAddress) {
+    this.clientAddress = clientAddress;
+    this.destinationAddress = destinationAddress;
+    Upstream first = picker.pick(clientAddress);
     if (first == null) {
       giveUp(client, "no backend takes new connections");
       return;
@@ -86,8 +150,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void connect(Channel client, Upstream target) {
     upstream = target;
     long started = System.nanoTime();
-    ChannelFuture connecting = settings.connect(
-        client, target.config().socketAddress(), new BackendHandler(client, target.counters(), idle));
+    BackendHandler handler = new BackendHandler(client, target.counters(), idle);
+    ChannelFuture connecting = settings.connect(client, target.config().socketAddress(), handler);
     backend = connecting.channel();
     connecting.addListener(
         future -> {
@@ -98,10 +162,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
           }
           target.counters().release();
           if (!client.isActive()) {
-            return; // The client left and channelInactive closed this attempt; not the backend's fault.
+            // The client left and channelInactive closed this attempt: not the backend's fault.
+            return;
           }
           target.counters().connectFailed();
-          log.debug("connect to {} failed: {}", target.config().address(), future.cause().toString());
+          if (log.isDebugEnabled()) {
+            log.debug("connect to {} failed: {}", target.config().address(),
+                future.cause().toString());
+          }
           tryConnect(client, nextUntried(target));
         });
   }
@@ -118,6 +186,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     relaying = true;
+    int proxyHeader = settings.options().sendProxyHeader();
+    if (proxyHeader != 0) {
+      ProxyHeaders.write(backend, proxyHeader, clientAddress, destinationAddress);
+      if (early == null) {
+        backend.flush();
+      }
+    }
     if (early != null) {
       for (Object msg : early) {
         forward(client, msg);
@@ -175,6 +250,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HAProxyMessage header) {
+      headerReceived(header);
+      return;
+    }
     if (!relaying) {
       if (early == null) {
         early = new ArrayDeque<>(2);
@@ -258,6 +337,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     listener.closed();
+    if (headerDeadline != null) {
+      headerDeadline.cancel(false);
+    }
     if (idle != null) {
       idle.cancel();
     }
@@ -272,6 +354,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof HAProxyProtocolException) {
+      rejectHeader("malformed PROXY header: " + cause.getMessage());
+      return;
+    }
     if (cause instanceof IOException) {
       log.debug("client {} connection failed: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {

@@ -13,6 +13,7 @@ public final class ListenerCounters {
   private final LongAdder accepted = new LongAdder();
   private final LongAdder refused = new LongAdder();
   private final LongAdder noBackend = new LongAdder();
+  private final LongAdder proxyHeaderRejections = new LongAdder();
 
   public ListenerCounters(String pool, String address) {
     this.pool = pool;
@@ -55,6 +56,11 @@ public final class ListenerCounters {
     noBackend.increment();
   }
 
+  /** A connection was closed for a malformed or missing PROXY protocol header. */
+  public void proxyHeaderRejected() {
+    proxyHeaderRejections.increment();
+  }
+
   public long active() {
     return active.get();
   }
@@ -67,6 +73,7 @@ public final class ListenerCounters {
         .setRefusedConnections(refused.sum())
         .setNoBackendConnections(noBackend.sum())
         .setActiveConnections(active.get())
+        .setProxyHeaderRejections(proxyHeaderRejections.sum())
         .build();
   }
 }

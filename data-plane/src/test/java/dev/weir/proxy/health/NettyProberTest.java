@@ -109,11 +109,11 @@ class NettyProberTest {
 
   private static HealthCheckOptions tcp() {
     return new HealthCheckOptions(false, Duration.ofSeconds(1), Duration.ofMillis(500), 1, 1, 0,
-        "/", 200, "");
+        "/", 200, "", 0);
   }
 
   private static HealthCheckOptions http(int expectedStatus, String host) {
     return new HealthCheckOptions(true, Duration.ofSeconds(1), Duration.ofMillis(500), 1, 1, 0,
-        "/healthz", expectedStatus, host);
+        "/healthz", expectedStatus, host, 0);
   }
 }

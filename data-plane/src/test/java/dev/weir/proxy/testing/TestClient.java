@@ -46,6 +46,16 @@ public final class TestClient implements AutoCloseable {
     }
   }
 
+  /** The client side's port, which a PROXY header names. */
+  public int localPort() {
+    return socket.getLocalPort();
+  }
+
+  public void send(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
   /** One line, without its "\n"; reads byte by byte so nothing after it is consumed. */
   public String readLine() throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
