@@ -48,6 +48,7 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     }
     return switch (status.getCode()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED -> ExitCodes.UNREACHABLE;
+      case UNAUTHENTICATED, PERMISSION_DENIED -> ExitCodes.NOT_ALLOWED;
       default -> ExitCodes.REFUSED;
     };
   }
@@ -65,11 +66,21 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
               + options.controlPlane()
               + " did not answer within "
               + options.timeoutText();
+      case UNAUTHENTICATED ->
+          "control plane at " + options.controlPlane() + " did not accept the credentials: "
+              + describe(status)
+              + " (see --tls-cert/--tls-key, --token-file, $WEIR_TOKEN)";
+      case PERMISSION_DENIED ->
+          "not allowed: " + describe(status);
       default ->
           status.getDescription() != null
               ? status.getDescription()
               : "control plane answered " + status.getCode();
     };
+  }
+
+  private static String describe(Status status) {
+    return status.getDescription() != null ? status.getDescription() : status.getCode().toString();
   }
 
   // For a failed connection grpc's description is just "io exception"; the reason is in the

@@ -47,7 +47,6 @@ class FailureReportingTest {
         "NOT_FOUND",
         "ALREADY_EXISTS",
         "FAILED_PRECONDITION",
-        "PERMISSION_DENIED",
         "INTERNAL"
       })
   void everyRefusalExitsOne(Status.Code code) {
