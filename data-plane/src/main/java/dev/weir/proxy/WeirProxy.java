@@ -259,7 +259,8 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
         token = BearerToken.fromFile(readable(tokenFile, "--token-file"), "--token-file");
       } else {
         String fromEnvironment = environment.apply(TOKEN_VARIABLE);
-        token = fromEnvironment == null ? null : BearerToken.of(fromEnvironment, "$" + TOKEN_VARIABLE);
+        token = fromEnvironment == null || fromEnvironment.isEmpty()
+            ? null : BearerToken.of(fromEnvironment, "$" + TOKEN_VARIABLE);
       }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine(), e.getMessage());
