@@ -86,6 +86,8 @@ public final class WeirControl implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
+  // Set by open(), read by announce() on the same thread.
+  private ServerSecurity security;
 
   WeirControl(PrintStream out, PrintStream err) {
     this.out = out;
@@ -139,15 +141,12 @@ public final class WeirControl implements Callable<Integer> {
   }
 
   private ControlPlane open() throws IOException {
-    ServerSecurity security = ServerSecurity.from(securityOptions);
+    security = ServerSecurity.from(securityOptions);
     InetSocketAddress address = resolve(listen);
     ControlPlane plane =
         new ControlPlane(dataDir, serverBuilder(address, security), Clock.systemUTC());
-    security.report(proxyListen == null ? "admin and proxy API" : "admin API", address);
     if (proxyListen != null) {
-      InetSocketAddress proxyAddress = resolve(proxyListen);
-      plane.proxyServer(serverBuilder(proxyAddress, security));
-      security.report("proxy API", proxyAddress);
+      plane.proxyServer(serverBuilder(resolve(proxyListen), security));
     }
     if (metrics != null) {
       InetSocketAddress metricsAddress = new InetSocketAddress(metrics.host(), metrics.port());
@@ -188,6 +187,11 @@ public final class WeirControl implements Callable<Integer> {
   }
 
   private void announce(ControlPlane plane) {
+    security.report(proxyListen == null ? "admin and proxy API" : "admin API",
+        new InetSocketAddress(listen.host(), plane.port()));
+    if (proxyListen != null) {
+      security.report("proxy API", new InetSocketAddress(proxyListen.host(), plane.proxyPort()));
+    }
     out.println("weir-control listening on " + new HostPort(listen.host(), plane.port()));
     if (proxyListen != null) {
       out.println(

@@ -20,7 +20,7 @@ import javax.naming.ldap.Rdn;
 
 /**
  * Who may call, read from {@code --auth-file}: one caller per line, {@code ROLE NAME CREDENTIAL},
- * blank lines and {@code #} comments ignored.
+ * blank lines and {@code #} comments (whole lines or after an entry) ignored.
  *
  * <ul>
  *   <li>{@code token-sha256:HEX}: a bearer token, stored only as the SHA-256 of its text (64 hex
@@ -64,8 +64,11 @@ public final class AuthFile {
     List<CertEntry> certs = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>();
     for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
-      if (line.isEmpty() || line.startsWith("#")) {
+      String line = lines.get(i);
+      // No credential contains '#', so it always starts a comment.
+      int comment = line.indexOf('#');
+      line = (comment >= 0 ? line.substring(0, comment) : line).strip();
+      if (line.isEmpty()) {
         continue;
       }
       String where = "auth file " + source + " line " + (i + 1) + ": ";

@@ -30,7 +30,7 @@ class AuthFileTest {
         "# comment", "",
         "viewer grafana token-sha256:" + hex("t-grafana"),
         "admin  robot   token-sha256:" + hex("t-robot").toUpperCase(),
-        "admin  alice   cert:ops-alice",
+        "admin  alice   cert:ops-alice   # the on-call laptop",
         "proxy  edges   cert:edge-*"), "test");
 
     assertThat(file.byToken("t-grafana")).isEqualTo(new Caller("grafana", Role.VIEWER, "token"));
