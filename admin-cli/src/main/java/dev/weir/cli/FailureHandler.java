@@ -60,7 +60,8 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     }
     return switch (status.getCode()) {
       case UNAVAILABLE ->
-          "cannot reach control plane at " + options.controlPlane() + ": " + cause(status);
+          "cannot reach control plane at " + options.controlPlane() + ": " + cause(status)
+              + tlsHint(status);
       case DEADLINE_EXCEEDED ->
           "control plane at "
               + options.controlPlane()
@@ -77,6 +78,20 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
               ? status.getDescription()
               : "control plane answered " + status.getCode();
     };
+  }
+
+  // Something listens but dropped a plaintext connection: most likely a port that serves TLS.
+  // Only for the transport's own failures (they carry a cause), not a server's UNAVAILABLE.
+  private String tlsHint(Status status) {
+    String cause = cause(status).toLowerCase(java.util.Locale.ROOT);
+    if (status.getCause() == null || cause.contains("refused") || cause.contains("unresolved") || cause.contains("unknown host")) {
+      return "";
+    }
+    try {
+      return options.tls().enabled() ? "" : " (if it serves TLS, add --tls-ca)";
+    } catch (RuntimeException e) {
+      return "";
+    }
   }
 
   private static String describe(Status status) {
