@@ -22,6 +22,9 @@ final class ExitCodes {
   /** --wait: the change was made, but did not take effect everywhere within --wait-timeout. */
   static final int NOT_DONE_IN_TIME = WaitIncompleteException.EXIT_CODE;
 
+  /** The control plane did not accept the credentials, or their role may not do this. */
+  static final int NOT_ALLOWED = 5;
+
   private static final Map<String, String> DESCRIPTIONS = descriptions();
 
   private ExitCodes() {}
@@ -41,6 +44,10 @@ final class ExitCodes {
         " " + NOT_DONE_IN_TIME,
         "--wait: the change was made, but not every connected proxy applied it (or the backend "
             + "did not finish draining) within --wait-timeout; the message names what is left.");
+    codes.put(
+        " " + NOT_ALLOWED,
+        "Not allowed: the control plane did not accept the credentials (certificate or token), "
+            + "or their role may not do this (a viewer changing a pool).");
     return Collections.unmodifiableMap(codes);
   }
 

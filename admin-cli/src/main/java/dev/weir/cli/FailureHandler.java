@@ -48,6 +48,7 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     }
     return switch (status.getCode()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED -> ExitCodes.UNREACHABLE;
+      case UNAUTHENTICATED, PERMISSION_DENIED -> ExitCodes.NOT_ALLOWED;
       default -> ExitCodes.REFUSED;
     };
   }
@@ -59,17 +60,42 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     }
     return switch (status.getCode()) {
       case UNAVAILABLE ->
-          "cannot reach control plane at " + options.controlPlane() + ": " + cause(status);
+          "cannot reach control plane at " + options.controlPlane() + ": " + cause(status)
+              + tlsHint(status);
       case DEADLINE_EXCEEDED ->
           "control plane at "
               + options.controlPlane()
               + " did not answer within "
               + options.timeoutText();
+      case UNAUTHENTICATED ->
+          "control plane at " + options.controlPlane() + " did not accept the credentials: "
+              + describe(status)
+              + " (see --tls-cert/--tls-key, --token-file, $WEIR_TOKEN)";
+      case PERMISSION_DENIED ->
+          "not allowed: " + describe(status);
       default ->
           status.getDescription() != null
               ? status.getDescription()
               : "control plane answered " + status.getCode();
     };
+  }
+
+  // Something listens but dropped a plaintext connection: most likely a port that serves TLS.
+  // Only for the transport's own failures (they carry a cause), not a server's UNAVAILABLE.
+  private String tlsHint(Status status) {
+    String cause = cause(status).toLowerCase(java.util.Locale.ROOT);
+    if (status.getCause() == null || cause.contains("refused") || cause.contains("unresolved") || cause.contains("unknown host")) {
+      return "";
+    }
+    try {
+      return options.tls().enabled() ? "" : " (if it serves TLS, add --tls-ca)";
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  private static String describe(Status status) {
+    return status.getDescription() != null ? status.getDescription() : status.getCode().toString();
   }
 
   // For a failed connection grpc's description is just "io exception"; the reason is in the

@@ -57,7 +57,12 @@ import picocli.CommandLine.Model.CommandSpec;
       "  weirctl backend drain web 10.0.0.5:80 --deadline 30s --wait",
       "  weirctl backend remove web 10.0.0.5:80 --dry-run",
       "  weirctl history --limit 10",
-      "  weirctl --control-plane cp.internal:9900 -o json pool show web"
+      "  weirctl --control-plane cp.internal:9900 -o json pool show web",
+      "  WEIR_TOKEN_FILE=~/.weir/token weirctl --tls-ca ca.pem --control-plane cp:9900 pool list",
+      "%nSecurity:",
+      "  --tls-ca, --tls-cert and --tls-key connect with TLS (and a client",
+      "  certificate). A bearer token comes from --token-file or $WEIR_TOKEN_FILE, else",
+      "  $WEIR_TOKEN, never from the command line, and is only sent over TLS."
     })
 public final class Weirctl {
 
@@ -97,9 +102,9 @@ public final class Weirctl {
     GrpcLogging.silence();
     PrintWriter out = new PrintWriter(System.out);
     PrintWriter err = new PrintWriter(System.err);
-    Connector plaintext = ControlPlaneChannels.plaintext("weirctl/" + WeirctlVersion.current());
+    Connector connector = ControlPlaneChannels.secured("weirctl/" + WeirctlVersion.current());
     int exitCode =
-        new Weirctl(System::getenv, plaintext, Clock.systemUTC(), Console.system(), out, err)
+        new Weirctl(System::getenv, connector, Clock.systemUTC(), Console.system(), out, err)
             .execute(args);
     System.exit(exitCode);
   }

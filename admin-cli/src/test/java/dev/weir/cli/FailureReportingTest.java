@@ -47,7 +47,6 @@ class FailureReportingTest {
         "NOT_FOUND",
         "ALREADY_EXISTS",
         "FAILED_PRECONDITION",
-        "PERMISSION_DENIED",
         "INTERNAL"
       })
   void everyRefusalExitsOne(Status.Code code) {
@@ -120,7 +119,39 @@ class FailureReportingTest {
         .singleElement()
         .asString()
         .startsWith("error: cannot reach control plane at " + address + ": ")
-        .containsIgnoringCase("connection refused");
+        .containsIgnoringCase("connection refused")
+        .doesNotContain("TLS");
+  }
+
+  @Test
+  void aPortThatDropsPlaintextConnectionsSuggestsTls() throws Exception {
+    try (ServerSocket tlsLike = new ServerSocket(0)) {
+      Thread dropper = new Thread(() -> {
+        while (!tlsLike.isClosed()) {
+          try (java.net.Socket s = tlsLike.accept()) {
+            s.setSoLinger(true, 0); // reset, as a TLS server does on a plaintext hello
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      dropper.setDaemon(true);
+      dropper.start();
+      String address = "127.0.0.1:" + tlsLike.getLocalPort();
+
+      Result result =
+          controlPlane
+              .cli()
+              .withConnector(ControlPlaneChannels.secured("weirctl/test"))
+              .run("--control-plane", address, "--timeout", "5s", "pool", "list");
+
+      assertThat(result.exitCode()).isEqualTo(3);
+      assertThat(result.errLines())
+          .singleElement()
+          .asString()
+          .startsWith("error: cannot reach control plane at " + address + ": ")
+          .endsWith(" (if it serves TLS, add --tls-ca)");
+    }
   }
 
   @Test

@@ -51,12 +51,15 @@ public final class ControlPlane implements AutoCloseable {
   private boolean closing;
   // Guarded by this.
   private InetSocketAddress metricsAddress;
+  // Guarded by this. Null: ProxyService is served by the admin server.
+  private ServerBuilder<?> proxyServerBuilder;
   // Set by start() while holding this; close() reads them after taking this.
   private FileConfigStore store;
   private FleetEventBus events;
   private ProxyFleet fleet;
   private FleetView view;
   private Server server;
+  private Server proxyServer;
   private MetricsServer metrics;
 
   public ControlPlane(Path dataDir, ServerBuilder<?> serverBuilder, Clock clock) {
@@ -71,6 +74,18 @@ public final class ControlPlane implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     this.metricsAddress = address;
+    return this;
+  }
+
+  /**
+   * Serves ProxyService from a server of its own, built by {@code builder}, instead of next to
+   * AdminService; before start. Both servers also serve grpc.health.v1.
+   */
+  public synchronized ControlPlane proxyServer(ServerBuilder<?> builder) {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    this.proxyServerBuilder = builder;
     return this;
   }
 
@@ -111,12 +126,21 @@ public final class ControlPlane implements AutoCloseable {
         log.info("serving metrics on http://{}:{}/metrics",
             metricsAddress.getHostString(), metrics.port());
       }
+      if (proxyServerBuilder != null) {
+        // First, so proxies can reconnect before operators are told the plane is up.
+        proxyServer = proxyServerBuilder
+            .addService(fleet.service())
+            .addService(health.getHealthService())
+            .build()
+            .start();
+      } else {
+        serverBuilder.addService(fleet.service());
+      }
       server = serverBuilder
           .addService(ServerInterceptors.intercept(
               new AdminServiceImpl(pools, fleet, events, new RevisionHistory(store, pools),
                   view, clock),
               new ActorInterceptor()))
-          .addService(fleet.service())
           .addService(health.getHealthService())
           .addService(ProtoReflectionServiceV1.newInstance())
           .build()
@@ -144,6 +168,14 @@ public final class ControlPlane implements AutoCloseable {
     return server.getPort();
   }
 
+  /** The port ProxyService is served on: {@link #port()} unless it has a server of its own. */
+  public synchronized int proxyPort() {
+    if (server == null) {
+      throw new IllegalStateException("not started");
+    }
+    return proxyServer != null ? proxyServer.getPort() : server.getPort();
+  }
+
   /**
    * Ends proxy streams, lets admin calls in progress finish (for up to 5 seconds), stops the
    * server and releases the data dir. Idempotent.
@@ -169,7 +201,10 @@ public final class ControlPlane implements AutoCloseable {
         view.close();
       }
       if (server != null) {
-        stopServer();
+        stop(server);
+      }
+      if (proxyServer != null) {
+        stop(proxyServer);
       }
       if (metrics != null) {
         metrics.close();
@@ -192,7 +227,7 @@ public final class ControlPlane implements AutoCloseable {
     closed.await();
   }
 
-  private void stopServer() {
+  private static void stop(Server server) {
     server.shutdown();
     try {
       if (!server.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)) {

@@ -1,6 +1,8 @@
 package dev.weir.control;
 
 import dev.weir.control.pool.HostPort;
+import dev.weir.control.security.SecurityOptions;
+import dev.weir.control.security.ServerSecurity;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,13 +15,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The {@code weir-control} command.
  *
- * <p>Once serving it prints exactly one line to stdout, {@code weir-control listening on
- * HOST:PORT} with the bound port, for scripts to read. Exit codes: 0 after a clean shutdown (or
+ * <p>Once serving it prints one line to stdout, {@code weir-control listening on HOST:PORT} with
+ * the admin API's bound port, for scripts to read, and with {@code --proxy-listen} a second,
+ * {@code weir-control serving proxies on HOST:PORT}. Exit codes: 0 after a clean shutdown (or
  * {@code --help}, {@code --version}), 1 if it cannot start, 2 for bad arguments.
  */
 @Command(
@@ -46,13 +50,23 @@ public final class WeirControl implements Callable<Integer> {
   private static final long KEEPALIVE_TIMEOUT_SECONDS = 10;
 
   @Option(
-      names = "--listen",
+      names = {"--admin-listen", "--listen"},
       paramLabel = "HOST:PORT",
       defaultValue = "127.0.0.1:9900",
       converter = ListenConverter.class,
-      description = "Address for the admin and proxy APIs; port 0 picks a free one "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Address for the admin API (and the proxy API unless --proxy-listen); "
+          + "port 0 picks a free one (default: ${DEFAULT-VALUE}: loopback only).")
   private HostPort listen;
+
+  @Option(
+      names = "--proxy-listen",
+      paramLabel = "HOST:PORT",
+      converter = ListenConverter.class,
+      description = "A separate address for the proxy API, e.g. 0.0.0.0:9901 while the admin "
+          + "API stays on loopback (default: the admin address).")
+  private HostPort proxyListen;
+
+  @Mixin private SecurityOptions securityOptions = new SecurityOptions();
 
   @Option(
       names = "--data-dir",
@@ -72,6 +86,8 @@ public final class WeirControl implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
+  // Set by open(), read by announce() on the same thread.
+  private ServerSecurity security;
 
   WeirControl(PrintStream out, PrintStream err) {
     this.out = out;
@@ -102,7 +118,7 @@ public final class WeirControl implements Callable<Integer> {
     ControlPlane plane;
     try {
       plane = open();
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
       err.println("weir-control: cannot start: " + e.getMessage());
       return EXIT_CANNOT_START;
     }
@@ -125,16 +141,13 @@ public final class WeirControl implements Callable<Integer> {
   }
 
   private ControlPlane open() throws IOException {
-    InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
-    if (address.isUnresolved()) {
-      throw new IOException("cannot listen on " + listen + ": unknown host " + listen.host());
+    security = ServerSecurity.from(securityOptions);
+    InetSocketAddress address = resolve(listen);
+    ControlPlane plane =
+        new ControlPlane(dataDir, serverBuilder(address, security), Clock.systemUTC());
+    if (proxyListen != null) {
+      plane.proxyServer(serverBuilder(resolve(proxyListen), security));
     }
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
-        .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true)
-        .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
-        .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    ControlPlane plane = new ControlPlane(dataDir, builder, Clock.systemUTC());
     if (metrics != null) {
       InetSocketAddress metricsAddress = new InetSocketAddress(metrics.host(), metrics.port());
       if (metricsAddress.isUnresolved()) {
@@ -147,14 +160,43 @@ public final class WeirControl implements Callable<Integer> {
       return plane.start();
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("Failed to bind")) {
-        throw new IOException("cannot listen on " + listen + ": " + rootMessage(e), e);
+        // Which of the two servers: grpc's message names the address it could not bind.
+        HostPort failed = proxyListen != null && !e.getMessage().contains(":" + listen.port())
+            ? proxyListen : listen;
+        throw new IOException("cannot listen on " + failed + ": " + rootMessage(e), e);
       }
       throw e;
     }
   }
 
+  private static InetSocketAddress resolve(HostPort listen) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
+    if (address.isUnresolved()) {
+      throw new IOException("cannot listen on " + listen + ": unknown host " + listen.host());
+    }
+    return address;
+  }
+
+  private static NettyServerBuilder serverBuilder(
+      InetSocketAddress address, ServerSecurity security) {
+    return security.secure(NettyServerBuilder.forAddress(address, security.credentials())
+        .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+        .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+  }
+
   private void announce(ControlPlane plane) {
+    security.report(proxyListen == null ? "admin and proxy API" : "admin API",
+        new InetSocketAddress(listen.host(), plane.port()));
+    if (proxyListen != null) {
+      security.report("proxy API", new InetSocketAddress(proxyListen.host(), plane.proxyPort()));
+    }
     out.println("weir-control listening on " + new HostPort(listen.host(), plane.port()));
+    if (proxyListen != null) {
+      out.println(
+          "weir-control serving proxies on " + new HostPort(proxyListen.host(), plane.proxyPort()));
+    }
     out.flush();
   }
 

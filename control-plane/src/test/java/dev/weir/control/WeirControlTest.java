@@ -112,7 +112,32 @@ class WeirControlTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("weir-control ");
 
     assertThat(execute("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--listen=HOST:PORT", "--data-dir");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--admin-listen=HOST:PORT", "--proxy-listen", "--data-dir");
+  }
+
+  @Test
+  void aSeparateProxyListenerGetsASecondLine() throws Exception {
+    WeirControl command = new WeirControl(print(out), print(err));
+    WeirControl.commandLine(command).parseArgs("--admin-listen", "127.0.0.1:0",
+        "--proxy-listen", "127.0.0.1:0", "--data-dir", dataDir.toString());
+    plane = command.start();
+
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+        "weir-control listening on 127.0.0.1:" + plane.port() + System.lineSeparator()
+            + "weir-control serving proxies on 127.0.0.1:" + plane.proxyPort()
+            + System.lineSeparator());
+    assertThat(plane.proxyPort()).isNotEqualTo(plane.port());
+  }
+
+  @Test
+  void securityFlagsThatCannotWorkStopTheStartWithOneLine() {
+    int code = execute("--listen", "127.0.0.1:0", "--data-dir", dataDir.toString(),
+        "--tls-ca", dataDir.resolve("ca.pem").toString());
+
+    assertThat(code).isEqualTo(WeirControl.EXIT_CANNOT_START);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("weir-control: cannot start: "
+        + "--tls-ca verifies client certificates, which needs TLS: add --tls-cert and --tls-key"
+        + System.lineSeparator());
   }
 
   /** Starts on an ephemeral port and returns the port from the printed line. */

@@ -8,12 +8,19 @@ import dev.weir.proxy.listen.ListenerSet;
 import dev.weir.proxy.metrics.MetricsAddressConverter;
 import dev.weir.proxy.metrics.MetricsServer;
 import dev.weir.proxy.metrics.MetricsSource;
+import dev.weir.api.auth.BearerToken;
+import dev.weir.proxy.control.ControlPlaneAddresses;
+import io.grpc.ChannelCredentials;
+import io.grpc.CompositeChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +52,9 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "", "Example:",
-      "  weir-proxy --control-plane 10.0.0.1:9900 --id edge-1 --bind-address 0.0.0.0"
+      "  weir-proxy --control-plane 10.0.0.1:9900 --id edge-1 --bind-address 0.0.0.0",
+      "  weir-proxy --control-plane cp-1:9901,cp-2:9901 --tls-ca ca.pem \\",
+      "      --tls-cert edge-1.pem --tls-key edge-1.key"
     })
 public final class WeirProxy implements Callable<Integer>, AutoCloseable {
 
@@ -52,12 +62,36 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
   @Spec CommandSpec spec;
 
   private static final Pattern PROXY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-  private static final Pattern CONTROL_PLANE =
-      Pattern.compile("([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):([1-9][0-9]{0,4})");
+  static final String TOKEN_VARIABLE = "WEIR_PROXY_TOKEN";
 
-  @Option(names = "--control-plane", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9900",
-      description = "Control plane to connect to (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--control-plane", paramLabel = "HOST:PORT[,HOST:PORT...]",
+      defaultValue = "127.0.0.1:9900",
+      description = "Control plane to connect to; several replicas separated by commas, of which "
+          + "the proxy uses one and moves to another when it goes away "
+          + "(default: ${DEFAULT-VALUE}).")
   String controlPlane;
+
+  @Option(names = "--tls-ca", paramLabel = "FILE",
+      description = "Connect with TLS, trusting the control plane's certificate if these PEM CA "
+          + "certificates vouch for it.")
+  Path tlsCa;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "Connect with TLS, presenting this PEM client certificate chain (with "
+          + "--tls-key) to a control plane that verifies proxies (mutual TLS).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The PEM (PKCS#8) private key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "Authenticate with the bearer token in this file (else $" + TOKEN_VARIABLE
+          + ", if set), instead of or as well as a client certificate; sent only over TLS.")
+  Path tokenFile;
+
+  // Where $WEIR_PROXY_TOKEN comes from; tests replace it.
+  UnaryOperator<String> environment = System::getenv;
 
   @Option(names = "--id", paramLabel = "NAME",
       description = "Proxy id, unique in the fleet: [A-Za-z0-9._-]{1,128} (default: host name).")
@@ -145,12 +179,14 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
       throw new CommandLine.ParameterException(commandLine(),
           "--event-loops must be at least 1, got " + eventLoops);
     }
-    java.util.regex.Matcher target = CONTROL_PLANE.matcher(controlPlane);
-    if (!target.matches() || Integer.parseInt(target.group(2)) > 65535) {
+    ControlPlaneAddresses replicas;
+    try {
+      replicas = ControlPlaneAddresses.parse(controlPlane);
+    } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine(),
-          "--control-plane must be HOST:PORT (an IPv6 host in brackets), got '" + controlPlane
-              + "'");
+          "--control-plane must be HOST:PORT[,HOST:PORT...]: " + e.getMessage());
     }
+    ChannelCredentials credentials = channelCredentials();
     if (bindAddress != null && !isIpLiteral(bindAddress)) {
       throw new CommandLine.ParameterException(commandLine(),
           "--bind-address must be an IP address such as 127.0.0.2 or ::, got '" + bindAddress
@@ -167,8 +203,9 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
         new DataPlane(listeners, new LastConfigFile(stateDir.resolve(id + ".snapshot")), saver);
     dataPlane.restore();
 
-    channel = NettyChannelBuilder.forTarget(controlPlane)
-        .usePlaintext()
+    channel = NettyChannelBuilder.forTarget(replicas.target(), credentials)
+        .nameResolverFactory(replicas)
+        .defaultServiceConfig(replicas.serviceConfig())
         .keepAliveTime(20, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         // A snapshot of the largest fleet the API allows is tens of MiB; gRPC's default is 4.
@@ -184,7 +221,7 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
         .setHostname(InetAddress.getLocalHost().getHostName())
         .setVersion(Version.weirVersion())
         .build();
-    client = new ControlPlaneClient(channel, controlPlane, hello, dataPlane, scheduler,
+    client = new ControlPlaneClient(channel, replicas.toString(), hello, dataPlane, scheduler,
         statsInterval,
         new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(5),
             () -> ThreadLocalRandom.current().nextDouble()),
@@ -192,6 +229,58 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     client.start();
     log.info("weir-proxy {} started: transport {}, {} event loops, control plane {}", id,
         transport.name(), eventLoops, controlPlane);
+  }
+
+  /**
+   * TLS if a --tls-* flag asks for it, and a bearer token from --token-file or the environment.
+   * Checked before anything starts: a token without TLS would never be sent.
+   */
+  private ChannelCredentials channelCredentials() throws IOException {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CommandLine.ParameterException(commandLine(),
+          "--tls-cert and --tls-key go together; give both");
+    }
+    boolean tls = tlsCa != null || tlsCert != null;
+    ChannelCredentials transport = InsecureChannelCredentials.create();
+    if (tls) {
+      TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
+      if (tlsCa != null) {
+        builder.trustManager(readable(tlsCa, "--tls-ca").toFile());
+      }
+      if (tlsCert != null) {
+        builder.keyManager(readable(tlsCert, "--tls-cert").toFile(),
+            readable(tlsKey, "--tls-key").toFile());
+      }
+      transport = builder.build();
+    }
+    BearerToken token;
+    try {
+      if (tokenFile != null) {
+        token = BearerToken.fromFile(readable(tokenFile, "--token-file"), "--token-file");
+      } else {
+        String fromEnvironment = environment.apply(TOKEN_VARIABLE);
+        token = fromEnvironment == null || fromEnvironment.isEmpty()
+            ? null : BearerToken.of(fromEnvironment, "$" + TOKEN_VARIABLE);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(commandLine(), e.getMessage());
+    }
+    if (token == null) {
+      return transport;
+    }
+    if (!tls) {
+      throw new CommandLine.ParameterException(commandLine(), "a token (--token-file or $"
+          + TOKEN_VARIABLE + ") is only sent over TLS: add --tls-ca");
+    }
+    return CompositeChannelCredentials.create(transport, token);
+  }
+
+  private Path readable(Path file, String option) {
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new CommandLine.ParameterException(commandLine(),
+          option + " " + file + ": no such readable file");
+    }
+    return file;
   }
 
   /**

@@ -3,7 +3,11 @@ package dev.weir.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -16,6 +20,9 @@ class WeirProxyOptionsTest {
     "--control-plane, nohostport, --control-plane must be HOST:PORT",
     "--control-plane, host:99999, --control-plane must be HOST:PORT",
     "--control-plane, ::1:9900, --control-plane must be HOST:PORT",
+    "--control-plane, '127.0.0.1:9900,', --control-plane must be HOST:PORT[,HOST:PORT...]: '' is not",
+    "--tls-cert, cert.pem, --tls-cert and --tls-key go together",
+    "--tls-ca, /no/such/ca.pem, --tls-ca /no/such/ca.pem: no such readable file",
     "--bind-address, not-an-ip, --bind-address must be an IP address",
     "--id, bad id!, --id must be 1..128 of [A-Za-z0-9._-]",
     "--event-loops, 0, --event-loops must be at least 1",
@@ -32,5 +39,32 @@ class WeirProxyOptionsTest {
 
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains(message);
+  }
+
+  @Test
+  void aTokenIsOnlyTakenWithTls(@TempDir Path dir) throws Exception {
+    Path token = Files.writeString(dir.resolve("token"), "proxy-secret-1\n");
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new WeirProxy()).setErr(new PrintWriter(err));
+
+    int exit = cli.execute("--id", "test", "--token-file", token.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("a token (--token-file or $WEIR_PROXY_TOKEN) is only sent "
+        + "over TLS: add --tls-ca").doesNotContain("proxy-secret-1");
+  }
+
+  @Test
+  void aMalformedTokenInTheEnvironmentIsNamedButNotShown() {
+    StringWriter err = new StringWriter();
+    WeirProxy proxy = new WeirProxy();
+    proxy.environment = name -> name.equals("WEIR_PROXY_TOKEN") ? "two words" : null;
+    CommandLine cli = new CommandLine(proxy).setErr(new PrintWriter(err));
+
+    int exit = cli.execute("--id", "test");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("$WEIR_PROXY_TOKEN must hold one token of printable ASCII")
+        .doesNotContain("two words");
   }
 }

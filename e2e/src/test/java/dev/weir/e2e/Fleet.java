@@ -128,15 +128,39 @@ final class Fleet implements AutoCloseable {
     return command;
   }
 
+  /**
+   * Starts {@code bin/LAUNCHER} with exactly {@code args}, for tests that configure a program
+   * themselves (TLS, several control planes); it is stopped by {@link #close()}.
+   */
+  RunningProgram launch(String name, String launcher, List<String> args) {
+    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/" + launcher).toString()));
+    command.addAll(args);
+    return start(name, command);
+  }
+
+  /** Where a program's files go: a directory of this fleet's. */
+  Path dir() {
+    return dir;
+  }
+
   /** Runs bin/weirctl against this fleet's control plane and waits for it to exit. */
   CliResult weirctl(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/weirctl").toString(),
-        "--control-plane", "127.0.0.1:" + controlPort));
+    List<String> command = new ArrayList<>(List.of("--control-plane", "127.0.0.1:" + controlPort));
     command.addAll(Arrays.asList(args));
+    return weirctlExactly(Map.of(), command);
+  }
+
+  /** Runs bin/weirctl with exactly {@code args} and {@code environment} added to this one's. */
+  CliResult weirctlExactly(Map<String, String> environment, List<String> args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/weirctl").toString()));
+    command.addAll(args);
     Path out = Files.createTempFile(dir, "weirctl", ".out");
     Path err = Files.createTempFile(dir, "weirctl", ".err");
-    Process p = new ProcessBuilder(command)
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     try {
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         throw new AssertionError("weirctl " + String.join(" ", args) + " did not exit in 60s");

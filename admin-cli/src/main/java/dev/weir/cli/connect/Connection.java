@@ -2,6 +2,7 @@ package dev.weir.cli.connect;
 
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -17,9 +18,16 @@ public final class Connection implements AutoCloseable {
   private final Channel channel;
   private final ManagedChannel owned;
 
+  private final CallCredentials credentials;
+
   private Connection(Channel channel, ManagedChannel owned) {
+    this(channel, owned, null);
+  }
+
+  private Connection(Channel channel, ManagedChannel owned, CallCredentials credentials) {
     this.channel = channel;
     this.owned = owned;
+    this.credentials = credentials;
   }
 
   /** Wraps a channel this connection closes. */
@@ -34,13 +42,19 @@ public final class Connection implements AutoCloseable {
 
   /** This connection with {@code caller}'s identity on every call made through it. */
   public Connection identifiedAs(CallerIdentity caller) {
-    return new Connection(ClientInterceptors.intercept(channel, caller), owned);
+    return new Connection(ClientInterceptors.intercept(channel, caller), owned, credentials);
+  }
+
+  /** This connection with {@code credentials} (a bearer token) on every call; null: none. */
+  public Connection authenticatedWith(CallCredentials credentials) {
+    return credentials == null ? this : new Connection(channel, owned, credentials);
   }
 
   /** A stub whose every call fails with DEADLINE_EXCEEDED once {@code deadline} has passed. */
   public AdminServiceBlockingStub admin(Duration deadline) {
-    return AdminServiceGrpc.newBlockingStub(channel)
+    AdminServiceBlockingStub stub = AdminServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return credentials != null ? stub.withCallCredentials(credentials) : stub;
   }
 
   /** Shuts the channel down and waits for it, so no grpc thread outlives the command. */

@@ -7,4 +7,9 @@ import dev.weir.cli.args.HostPort;
 public interface Connector {
 
   Connection connect(HostPort address);
+
+  /** The same, securing the channel as {@code tls} says; connectors without a network ignore it. */
+  default Connection connect(HostPort address, ClientTls tls) {
+    return connect(address);
+  }
 }

@@ -1,11 +1,16 @@
 package dev.weir.cli.session;
 
+import dev.weir.api.auth.BearerToken;
 import dev.weir.cli.args.ControlPlaneAddressConverter;
 import dev.weir.cli.connect.CallerIdentity;
+import dev.weir.cli.connect.ClientTls;
 import dev.weir.cli.args.DurationConverter;
 import dev.weir.cli.args.Durations;
 import dev.weir.cli.args.HostPort;
 import dev.weir.cli.output.OutputFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +30,11 @@ public final class GlobalOptions {
   public static final String ADDRESS_VARIABLE = "WEIR_CONTROL_PLANE";
   public static final String DEFAULT_ADDRESS = "127.0.0.1:9900";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  public static final String CA_VARIABLE = "WEIR_TLS_CA";
+  public static final String CERT_VARIABLE = "WEIR_TLS_CERT";
+  public static final String KEY_VARIABLE = "WEIR_TLS_KEY";
+  public static final String TOKEN_FILE_VARIABLE = "WEIR_TOKEN_FILE";
+  public static final String TOKEN_VARIABLE = "WEIR_TOKEN";
 
   // Where these options appear in the help of commands that list options in a set order rather
   // than alphabetically: after the command's own options.
@@ -66,6 +76,41 @@ public final class GlobalOptions {
           "Deadline for each call to the control plane, e.g. 500ms, 10s, 1m (default: 10s).")
   private Duration timeout;
 
+  @Option(
+      names = "--tls-ca",
+      order = GlobalOptions.HELP_ORDER + 3,
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "Connect with TLS, trusting the control plane's certificate if these PEM CA "
+          + "certificates vouch for it (default: $WEIR_TLS_CA).")
+  private Path tlsCa;
+
+  @Option(
+      names = "--tls-cert",
+      order = GlobalOptions.HELP_ORDER + 4,
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "Connect with TLS, presenting this PEM client certificate (with --tls-key) "
+          + "(default: $WEIR_TLS_CERT).")
+  private Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      order = GlobalOptions.HELP_ORDER + 5,
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "The PEM (PKCS#8) private key of --tls-cert (default: $WEIR_TLS_KEY).")
+  private Path tlsKey;
+
+  @Option(
+      names = "--token-file",
+      order = GlobalOptions.HELP_ORDER + 6,
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "Authenticate with the bearer token in this file (default: $WEIR_TOKEN_FILE, "
+          + "else the token in $WEIR_TOKEN); sent only over TLS.")
+  private Path tokenFile;
+
   /** {@code environment} looks up environment variables, returning null for unset ones. */
   public GlobalOptions(UnaryOperator<String> environment) {
     this.environment = environment;
@@ -94,6 +139,71 @@ public final class GlobalOptions {
 
   public Duration timeout() {
     return timeout == null ? DEFAULT_TIMEOUT : timeout;
+  }
+
+  /**
+   * TLS as the flags, else the environment, say.
+   *
+   * @throws ParameterException naming the flag (or variable) whose file is missing
+   */
+  public ClientTls tls() {
+    Path ca = file(tlsCa, "--tls-ca", CA_VARIABLE);
+    Path cert = file(tlsCert, "--tls-cert", CERT_VARIABLE);
+    Path key = file(tlsKey, "--tls-key", KEY_VARIABLE);
+    if ((cert == null) != (key == null)) {
+      throw new ParameterException(mixee.commandLine(),
+          "--tls-cert and --tls-key go together; give both (or $" + CERT_VARIABLE + " and $"
+              + KEY_VARIABLE + ")");
+    }
+    return new ClientTls(ca, cert, key);
+  }
+
+  /**
+   * The bearer token from --token-file, $WEIR_TOKEN_FILE or $WEIR_TOKEN; null for none. Never
+   * a flag's value: the command line is visible to every user of the machine.
+   *
+   * @throws ParameterException if the token is malformed, or there is one but no TLS to send it
+   */
+  public BearerToken token() {
+    BearerToken token;
+    try {
+      Path file = file(tokenFile, "--token-file", TOKEN_FILE_VARIABLE);
+      String fromEnvironment = environment.apply(TOKEN_VARIABLE);
+      if (file != null) {
+        token = BearerToken.fromFile(file, tokenFile != null ? "--token-file" : "$" + TOKEN_FILE_VARIABLE);
+      } else if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
+        token = BearerToken.of(fromEnvironment, "$" + TOKEN_VARIABLE);
+      } else {
+        return null;
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(mixee.commandLine(), e.getMessage());
+    } catch (IOException e) {
+      throw new ParameterException(mixee.commandLine(), "cannot read the token: " + e.getMessage());
+    }
+    if (!tls().enabled()) {
+      throw new ParameterException(mixee.commandLine(), "a bearer token is only sent over TLS: "
+          + "add --tls-ca (or $" + CA_VARIABLE + ") for the control plane's CA");
+    }
+    return token;
+  }
+
+  private Path file(Path flag, String option, String variable) {
+    Path file = flag;
+    String source = option;
+    if (file == null) {
+      String fromEnvironment = environment.apply(variable);
+      if (fromEnvironment == null || fromEnvironment.isBlank()) {
+        return null;
+      }
+      file = Path.of(fromEnvironment.strip());
+      source = "$" + variable;
+    }
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new ParameterException(mixee.commandLine(),
+          source + " " + file + ": no such readable file");
+    }
+    return file;
   }
 
   /** Who this operator claims to be, {@code $USER@hostname}, for the control plane's audit. */

@@ -45,8 +45,9 @@ public final class Session implements AutoCloseable {
     if (connection == null) {
       connection =
           connector
-              .connect(options.controlPlane())
-              .identifiedAs(new CallerIdentity(options.caller()));
+              .connect(options.controlPlane(), options.tls())
+              .identifiedAs(new CallerIdentity(options.caller()))
+              .authenticatedWith(options.token());
     }
     return connection.admin(deadline);
   }

@@ -1,5 +1,6 @@
 package dev.weir.control.history;
 
+import dev.weir.control.security.Caller;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -13,11 +14,12 @@ import java.net.SocketAddress;
 /**
  * Names the caller of each admin call, for the revisions it makes.
  *
- * <p>There is no authentication yet, so the name is what the caller claims in the
- * {@code weir-actor} header (weirctl sends {@code $USER@hostname}) followed by the address the
- * call came from, e.g. {@code alice@laptop (127.0.0.1:53211)}; without the header, only the
- * address. The claim is taken on trust: it records intent, it proves nothing. Once callers
- * authenticate, the authenticated principal belongs here instead.
+ * <p>With authentication ({@code --auth-file}) the name is the authenticated caller's, with the
+ * address and whatever the {@code weir-actor} header claims after it, e.g. {@code alice (admin,
+ * cert) (127.0.0.1:53211, claims alice@laptop)}: the claim can say which person used a shared
+ * credential, but it proves nothing. Without authentication only the claim is known (weirctl
+ * sends {@code $USER@hostname}), followed by the address, e.g. {@code alice@laptop
+ * (127.0.0.1:53211)}; without the header, only the address.
  */
 public final class ActorInterceptor implements ServerInterceptor {
   public static final Metadata.Key<String> ACTOR_HEADER =
@@ -36,7 +38,13 @@ public final class ActorInterceptor implements ServerInterceptor {
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     String peer = format(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
     String claim = clean(headers.get(ACTOR_HEADER));
-    String actor = claim.isEmpty() ? peer : claim + " (" + peer + ")";
+    Caller caller = Caller.current();
+    String actor;
+    if (caller != null) {
+      actor = caller + " (" + peer + (claim.isEmpty() ? "" : ", claims " + claim) + ")";
+    } else {
+      actor = claim.isEmpty() ? peer : claim + " (" + peer + ")";
+    }
     return Contexts.interceptCall(Context.current().withValue(ACTOR, actor), call, headers, next);
   }
 
@@ -53,7 +61,8 @@ public final class ActorInterceptor implements ServerInterceptor {
     return cleaned.toString().strip();
   }
 
-  static String format(SocketAddress address) {
+  /** An address as {@code host:port}, IPv6 hosts in brackets. */
+  public static String format(SocketAddress address) {
     if (address instanceof InetSocketAddress inet) {
       String host = inet.getAddress() != null
           ? inet.getAddress().getHostAddress()

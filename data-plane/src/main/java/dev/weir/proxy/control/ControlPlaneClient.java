@@ -12,11 +12,22 @@ import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.api.v1.StatsReport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.ProxyConfig;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
+import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +55,8 @@ public final class ControlPlaneClient implements AutoCloseable {
   private final ReconnectBackoff backoff;
   private final Clock clock;
   private final String target;
+  // The replica the latest stream reached, for logs; written from the stream's callbacks.
+  private volatile String replica;
 
   // Guarded by this.
   private Stream stream;
@@ -59,7 +72,7 @@ public final class ControlPlaneClient implements AutoCloseable {
       Duration statsInterval,
       ReconnectBackoff backoff,
       Clock clock) {
-    this.stub = ProxyServiceGrpc.newStub(channel);
+    this.stub = ProxyServiceGrpc.newStub(ClientInterceptors.intercept(channel, new PeerRecorder()));
     this.target = target;
     this.hello = hello;
     this.applier = applier;
@@ -105,8 +118,8 @@ public final class ControlPlaneClient implements AutoCloseable {
     Duration delay = backoff.nextDelay();
     String why = error == null ? "closed by the control plane" : describe(error);
     if (s.established) {
-      log.warn("lost control plane {} ({}); serving config version {}; reconnecting in {} ms",
-          target, why, applier.version(), delay.toMillis());
+      log.warn("lost control plane {} ({}); serving config version {}; reconnecting to one of {} "
+          + "in {} ms", replica, why, applier.version(), target, delay.toMillis());
     } else {
       log.info("control plane {} unavailable ({}); retrying in {} ms", target, why,
           delay.toMillis());
@@ -160,7 +173,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     if (!s.established) {
       s.established = true;
       backoff.reset();
-      log.info("connected to control plane {}", target);
+      log.info("connected to control plane {}", replica != null ? replica : target);
     }
   }
 
@@ -213,6 +226,29 @@ public final class ControlPlaneClient implements AutoCloseable {
     return status.getDescription() == null
         ? status.getCode().toString()
         : status.getCode() + ": " + status.getDescription();
+  }
+
+  /** Notes which replica answered each call, since the channel may move between them. */
+  private final class PeerRecorder implements ClientInterceptor {
+    @Override
+    public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+        MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
+      return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void start(Listener<RespT> listener, Metadata headers) {
+          ClientCall<ReqT, RespT> call = delegate();
+          super.start(new SimpleForwardingClientCallListener<>(listener) {
+            @Override
+            public void onHeaders(Metadata received) {
+              SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+              replica = peer instanceof InetSocketAddress inet
+                  ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(peer);
+              super.onHeaders(received);
+            }
+          }, headers);
+        }
+      };
+    }
   }
 
   /** One stream's two halves; sends are serialized because the stats timer sends too. */
