@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,6 +70,9 @@ public final class WeirControl implements Callable<Integer> {
       description = "Serve Prometheus metrics at http://HOST:PORT/metrics, e.g. 127.0.0.1:9465 "
           + "(default: off).")
   private HostPort metrics;
+
+  @Mixin
+  private StoreOptions store = new StoreOptions();
 
   private final PrintStream out;
   private final PrintStream err;
@@ -134,7 +138,8 @@ public final class WeirControl implements Callable<Integer> {
         .permitKeepAliveWithoutCalls(true)
         .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
         .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    ControlPlane plane = new ControlPlane(dataDir, builder, Clock.systemUTC());
+    ControlPlane plane = new ControlPlane(dataDir, builder, Clock.systemUTC())
+        .storage(store.storeSpec());
     if (metrics != null) {
       InetSocketAddress metricsAddress = new InetSocketAddress(metrics.host(), metrics.port());
       if (metricsAddress.isUnresolved()) {
