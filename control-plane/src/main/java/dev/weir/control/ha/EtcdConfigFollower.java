@@ -121,6 +121,8 @@ public final class EtcdConfigFollower implements AutoCloseable {
       EtcdConfigStore.Loaded loaded = store.loadAt();
       adopt(loaded.snapshot());
       watchFrom(loaded.etcdRevision() + 1);
+      log.info("following {} again from config version {}", store.location(),
+          loaded.snapshot().getVersion());
     } catch (IOException e) {
       log.warn("cannot follow the config in {} ({}); proxies keep the config they have; "
           + "retrying in {} s", store.location(), e.getMessage(), RESYNC.toSeconds());

@@ -168,6 +168,9 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
   }
 
   private static String describe(Throwable e) {
+    if (e instanceof TimeoutException) {
+      return "etcd did not answer in time";
+    }
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
   }
