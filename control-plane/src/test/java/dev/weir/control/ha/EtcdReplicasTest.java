@@ -16,9 +16,12 @@ import dev.weir.control.store.EtcdConfigStore;
 import dev.weir.control.testing.EtcdServer;
 import dev.weir.control.testing.InProcessControlPlane;
 import dev.weir.control.testing.TestProxy;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,6 +209,34 @@ class EtcdReplicasTest {
     assertThat(plane.listPools().getConfigVersion()).isEqualTo(version);
     assertThat(proxy.closedWith()).isNull();
     assertThat(proxy.latest().getVersion()).isEqualTo(version);
+  }
+
+  @Test
+  void theLeaderCompactsTheSharedHistory() throws Exception {
+    String prefix = newPrefix();
+    StoreSpec store = EtcdStoreBackend.spec(new EtcdStoreBackend.Settings(
+        List.of(etcd.endpoint()), prefix, Duration.ofSeconds(5), LEASE, Duration.ofMillis(200),
+        3));
+    InProcessControlPlane plane = replica(store, "only");
+    await().atMost(WITHIN).until(() -> plane.plane().isLeader());
+    for (int i = 0; i < 6; i++) {
+      plane.admin().createPool(CreatePoolRequest.newBuilder()
+          .setName("pool-" + i).setListen(":" + (8000 + i)).build());
+    }
+    Client client = client();
+
+    await().atMost(WITHIN).untilAsserted(() -> {
+      assertThat(keysUnder(client, prefix + "revisions/")).isEqualTo(3);
+      assertThat(keysUnder(client, prefix + "configs/")).isEqualTo(3);
+    });
+    assertThat(plane.admin().listRevisions(ListRevisionsRequest.newBuilder().setLimit(10).build())
+        .getRevisionsList()).extracting(Revision::getVersion).containsExactly(6L, 5L, 4L);
+  }
+
+  private static long keysUnder(Client client, String prefix) throws Exception {
+    ByteSequence key = ByteSequence.from(prefix, StandardCharsets.UTF_8);
+    return client.getKVClient().get(key, GetOption.builder().isPrefix(true).withCountOnly(true)
+        .build()).get(5, TimeUnit.SECONDS).getCount();
   }
 
   private Status create(InProcessControlPlane plane, CountDownLatch go, String pool,
