@@ -27,8 +27,8 @@ final class StoreOptions {
       paramLabel = "KIND",
       defaultValue = "embedded",
       description = "Where the configuration lives: ${COMPLETION-CANDIDATES}. embedded keeps it "
-          + "in --data-dir for one control plane; etcd shares it among several "
-          + "(default: ${DEFAULT-VALUE}).")
+          + "in --data-dir for one control plane; etcd shares it among several, and "
+          + "--data-dir is unused (default: ${DEFAULT-VALUE}).")
   private Kind kind;
 
   @Option(

@@ -239,6 +239,40 @@ class EtcdReplicasTest {
         .build()).get(5, TimeUnit.SECONDS).getCount();
   }
 
+  @Test
+  void afterAnEtcdOutageReplicasFollowEachOtherAgain() throws Exception {
+    EtcdServer own = EtcdServer.start();
+    opened.add(own);
+    StoreSpec shared = EtcdStoreBackend.spec(new EtcdStoreBackend.Settings(
+        List.of(own.endpoint()), "/weir/", Duration.ofSeconds(2), LEASE, Duration.ofMinutes(1),
+        10_000));
+    InProcessControlPlane first = replica(shared, "first");
+    InProcessControlPlane second = replica(shared, "second");
+    TestProxy proxy = second.connectProxy().hello("proxy-on-second").applyEverything();
+
+    own.kill();
+    own.restart();
+    // The first replica's client reconnects on its own; the change may need a few tries, and a
+    // try whose answer timed out may have been applied all the same.
+    await().atMost(WITHIN).until(() -> createdOrExists(first, "web", ":8080"));
+
+    await().atMost(WITHIN).untilAsserted(() -> assertThat(proxy.latest().getPoolsList())
+        .extracting(Pool::getName).containsExactly("web"));
+    assertThat(second.listPools().getPoolsList()).extracting(Pool::getName)
+        .containsExactly("web");
+  }
+
+  private static boolean createdOrExists(InProcessControlPlane plane, String pool,
+      String listen) {
+    try {
+      plane.admin().createPool(CreatePoolRequest.newBuilder().setName(pool).setListen(listen)
+          .build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode() == Status.Code.ALREADY_EXISTS;
+    }
+  }
+
   private Status create(InProcessControlPlane plane, CountDownLatch go, String pool,
       String listen) throws InterruptedException {
     go.await();

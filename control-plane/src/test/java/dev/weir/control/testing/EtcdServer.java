@@ -26,12 +26,13 @@ import java.util.stream.Stream;
 public final class EtcdServer implements AutoCloseable {
   private static final long START_TIMEOUT_MS = 30_000;
 
-  private final Process process;
+  private final List<String> command;
   private final Path dataDir;
   private final int clientPort;
+  private Process process;
 
-  private EtcdServer(Process process, Path dataDir, int clientPort) {
-    this.process = process;
+  private EtcdServer(List<String> command, Path dataDir, int clientPort) {
+    this.command = command;
     this.dataDir = dataDir;
     this.clientPort = clientPort;
   }
@@ -51,8 +52,7 @@ public final class EtcdServer implements AutoCloseable {
     int peerPort = freePort();
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    Path log = dataDir.resolve("etcd.log");
-    Process process = new ProcessBuilder(List.of(binary.toString(),
+    List<String> command = List.of(binary.toString(),
         "--name", "weir-test",
         "--data-dir", dataDir.resolve("data").toString(),
         "--listen-client-urls", client,
@@ -60,18 +60,38 @@ public final class EtcdServer implements AutoCloseable {
         "--listen-peer-urls", peer,
         "--initial-advertise-peer-urls", peer,
         "--initial-cluster", "weir-test=" + peer,
-        "--initial-cluster-state", "new"))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-    EtcdServer server = new EtcdServer(process, dataDir, clientPort);
+        "--initial-cluster-state", "new");
+    EtcdServer server = new EtcdServer(command, dataDir, clientPort);
     try {
-      server.awaitListening(log);
+      server.launch();
     } catch (IOException | RuntimeException | InterruptedException e) {
       server.close();
       throw e;
     }
     return server;
+  }
+
+  /** Kills etcd (SIGKILL), keeping its data: {@link #restart} brings it back. */
+  public void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Starts etcd again on the same ports and data, after {@link #kill}. */
+  public void restart() throws IOException, InterruptedException {
+    kill();
+    launch();
+  }
+
+  private void launch() throws IOException, InterruptedException {
+    Path log = dataDir.resolve("etcd-" + System.nanoTime() + ".log");
+    process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    awaitListening(log);
   }
 
   /** The client URL, e.g. {@code http://127.0.0.1:40123}. */
@@ -81,13 +101,12 @@ public final class EtcdServer implements AutoCloseable {
 
   /** Whether the process still runs. */
   public boolean isAlive() {
-    return process.isAlive();
+    return process != null && process.isAlive();
   }
 
   @Override
   public void close() throws IOException, InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+    kill();
     if (Files.exists(dataDir)) {
       try (Stream<Path> paths = Files.walk(dataDir)) {
         paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
