@@ -105,8 +105,12 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
-    kill();
+  public void close() throws IOException {
+    try {
+      kill();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (Files.exists(dataDir)) {
       try (Stream<Path> paths = Files.walk(dataDir)) {
         paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
