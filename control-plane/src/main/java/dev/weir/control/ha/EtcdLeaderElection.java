@@ -44,7 +44,7 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
 
   /**
    * @param electionName the etcd key prefix the election runs under
-   * @param candidate who this replica is, as {@code weirctl}-readers and logs see it
+   * @param candidate who this replica is, as the election key and the logs show it
    * @param ttl how long a dead leader keeps leading; whole seconds, at least 2
    */
   public EtcdLeaderElection(Client client, String electionName, String candidate, Duration ttl) {
