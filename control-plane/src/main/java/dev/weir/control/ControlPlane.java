@@ -6,12 +6,13 @@ import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.control.admin.AdminServiceImpl;
 import dev.weir.control.events.FleetEventBus;
 import dev.weir.control.fleet.ProxyFleet;
+import dev.weir.control.ha.StoreBackend;
+import dev.weir.control.ha.StoreSpec;
 import dev.weir.control.history.ActorInterceptor;
 import dev.weir.control.history.RevisionHistory;
 import dev.weir.control.metrics.ControlPlaneMetrics;
 import dev.weir.control.metrics.MetricsServer;
 import dev.weir.control.pool.PoolRegistry;
-import dev.weir.control.store.FileConfigStore;
 import dev.weir.control.view.FleetView;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -29,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running control plane: the store in a data dir, the pools, the fleet, and the gRPC server
- * serving {@code AdminService} and {@code ProxyService}.
+ * A running control plane: the store (a data dir, or etcd shared with other replicas), the pools,
+ * the fleet, and the gRPC server serving {@code AdminService} and {@code ProxyService}.
  *
  * <p>The server builder comes from the caller, so tests can pass an in-process one.
  */
@@ -53,8 +54,10 @@ public final class ControlPlane implements AutoCloseable {
   private InetSocketAddress metricsAddress;
   // Guarded by this. Null: ProxyService is served by the admin server.
   private ServerBuilder<?> proxyServerBuilder;
+  // Guarded by this.
+  private StoreSpec storeSpec = StoreSpec.embedded();
   // Set by start() while holding this; close() reads them after taking this.
-  private FileConfigStore store;
+  private StoreBackend store;
   private FleetEventBus events;
   private ProxyFleet fleet;
   private FleetView view;
@@ -74,6 +77,15 @@ public final class ControlPlane implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     this.metricsAddress = address;
+    return this;
+  }
+
+  /** Keep the configuration in {@code spec}'s store (default: the data dir); before start. */
+  public synchronized ControlPlane storage(StoreSpec spec) {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    this.storeSpec = spec;
     return this;
   }
 
@@ -104,21 +116,22 @@ public final class ControlPlane implements AutoCloseable {
     try {
       // First, so every part built below can publish into it.
       events = new FleetEventBus(clock);
-      store = FileConfigStore.open(dataDir);
-      PoolRegistry pools = PoolRegistry.load(store, clock, events);
+      store = storeSpec.open(dataDir);
+      PoolRegistry pools = PoolRegistry.load(store.store(), clock, events);
       ConfigSnapshot loaded = pools.current();
       log.info("loaded config version {} ({} pools) from {}",
-          loaded.getVersion(), loaded.getPoolsCount(), store.stateFile());
+          loaded.getVersion(), loaded.getPoolsCount(), store.location());
       events.configChanged(loaded);
       pools.addListener(events);
       fleet = ProxyFleet.builder(pools, clock).events(events).build();
-      view = new FleetView(pools, fleet, clock, events).start();
+      view = new FleetView(pools, fleet, clock, events, store.leadership()).start();
+      store.start(pools);
       if (metricsAddress != null) {
         // Before the server: counting starts with the first proxy, and a port that cannot be
         // bound fails the start.
         try {
           metrics = MetricsServer.start(
-              metricsAddress, ControlPlaneMetrics.attach(fleet, pools, events));
+              metricsAddress, ControlPlaneMetrics.attach(fleet, pools, events, store.leadership()));
         } catch (IOException e) {
           throw new IOException("cannot serve metrics on " + metricsAddress.getHostString() + ":"
               + metricsAddress.getPort() + ": " + e.getMessage(), e);
@@ -138,7 +151,7 @@ public final class ControlPlane implements AutoCloseable {
       }
       server = serverBuilder
           .addService(ServerInterceptors.intercept(
-              new AdminServiceImpl(pools, fleet, events, new RevisionHistory(store, pools),
+              new AdminServiceImpl(pools, fleet, events, new RevisionHistory(store.store(), pools),
                   view, clock),
               new ActorInterceptor()))
           .addService(health.getHealthService())
@@ -153,6 +166,17 @@ public final class ControlPlane implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /**
+   * Whether this control plane runs the single-writer duties (adaptive weights, history
+   * compaction) among the replicas sharing its store; always, with the embedded store.
+   */
+  public synchronized boolean isLeader() {
+    if (store == null) {
+      throw new IllegalStateException("not started");
+    }
+    return store.leadership().isLeader();
   }
 
   /** The port /metrics is served on; -1 without {@link #metricsAddress}. */

@@ -84,6 +84,9 @@ public final class WeirControl implements Callable<Integer> {
           + "(default: off).")
   private HostPort metrics;
 
+  @Mixin
+  private StoreOptions store = new StoreOptions();
+
   private final PrintStream out;
   private final PrintStream err;
   // Set by open(), read by announce() on the same thread.
@@ -144,7 +147,8 @@ public final class WeirControl implements Callable<Integer> {
     security = ServerSecurity.from(securityOptions);
     InetSocketAddress address = resolve(listen);
     ControlPlane plane =
-        new ControlPlane(dataDir, serverBuilder(address, security), Clock.systemUTC());
+        new ControlPlane(dataDir, serverBuilder(address, security), Clock.systemUTC())
+            .storage(store.storeSpec());
     if (proxyListen != null) {
       plane.proxyServer(serverBuilder(resolve(proxyListen), security));
     }

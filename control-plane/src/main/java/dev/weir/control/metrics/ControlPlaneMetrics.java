@@ -5,6 +5,7 @@ import dev.weir.api.v1.StatsReport;
 import dev.weir.control.events.FleetEventBus;
 import dev.weir.control.fleet.FleetListener;
 import dev.weir.control.fleet.ProxyFleet;
+import dev.weir.control.ha.Leadership;
 import dev.weir.control.pool.ConfigListener;
 import dev.weir.control.pool.PoolRegistry;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -28,13 +29,16 @@ public final class ControlPlaneMetrics implements MultiCollector {
   private final ProxyFleet fleet;
   private final PoolRegistry pools;
   private final FleetEventBus events;
+  private final Leadership leadership;
   private final LongAdder revisions = new LongAdder();
   private final LongAdder reports = new LongAdder();
   private final LongAdder nacks = new LongAdder();
   private final LatencyHistogram fleetPushLatency = new LatencyHistogram();
   private final LatencyHistogram proxyPushLatency = new LatencyHistogram();
 
-  private ControlPlaneMetrics(ProxyFleet fleet, PoolRegistry pools, FleetEventBus events) {
+  private ControlPlaneMetrics(ProxyFleet fleet, PoolRegistry pools, FleetEventBus events,
+      Leadership leadership) {
+    this.leadership = leadership;
     this.fleet = fleet;
     this.pools = pools;
     this.events = events;
@@ -43,7 +47,13 @@ public final class ControlPlaneMetrics implements MultiCollector {
   /** Starts counting what {@code fleet} and {@code pools} report from now on. */
   public static ControlPlaneMetrics attach(
       ProxyFleet fleet, PoolRegistry pools, FleetEventBus events) {
-    ControlPlaneMetrics metrics = new ControlPlaneMetrics(fleet, pools, events);
+    return attach(fleet, pools, events, Leadership.ALWAYS);
+  }
+
+  /** As above, also exporting whether this control plane leads its replicas. */
+  public static ControlPlaneMetrics attach(
+      ProxyFleet fleet, PoolRegistry pools, FleetEventBus events, Leadership leadership) {
+    ControlPlaneMetrics metrics = new ControlPlaneMetrics(fleet, pools, events, leadership);
     fleet.addListener(metrics.new Recorder());
     pools.addListener(metrics.new Recorder());
     return metrics;
@@ -61,6 +71,9 @@ public final class ControlPlaneMetrics implements MultiCollector {
             "Proxies with a stream to this control plane open.", fleet.connectedCount()))
         .metricSnapshot(gauge("weir_control_config_version",
             "The newest configuration version.", pools.current().getVersion()))
+        .metricSnapshot(gauge("weir_control_leader",
+            "1 while this control plane is the leader of its replicas (always, with the embedded "
+                + "store), else 0.", leadership.isLeader() ? 1 : 0))
         .metricSnapshot(counter("weir_control_revisions_accepted",
             "Configuration changes committed since the control plane started.", revisions))
         .metricSnapshot(counter("weir_control_stats_reports_ingested",

@@ -101,6 +101,7 @@ public final class PoolRegistry {
     ConfigSnapshot next;
     String diff;
     FleetEvent event;
+    VersionConflictException conflict;
     synchronized (lock) {
       ConfigSnapshot before = current;
       List<Pool> pools = mutation.apply(before.getPoolsList()).stream()
@@ -137,12 +138,54 @@ public final class PoolRegistry {
           .setOperation(intent.operation())
           .setDiff(diff)
           .build();
-      commit(before, next, revision);
-      current = next;
+      conflict = commit(before, next, revision);
+      if (conflict == null) {
+        current = next;
+      }
       event = FleetEvent.newBuilder().setTime(now).setRevision(revision).build();
+    }
+    if (conflict != null) {
+      throw lostRace(conflict);
     }
     log.info("config version {} committed: {} by {}", next.getVersion(), intent.operation(),
         intent.actor());
+    notifyListeners(next);
+    // After the listeners, so a follower that tracks configs has this version when it comes.
+    events.publish(event);
+    return new ChangeOutcome(next, diff, false);
+  }
+
+  /**
+   * Makes {@code committed}, a snapshot another control plane already stored in the shared
+   * store, current here, and tells the listeners (which push it to this control plane's
+   * proxies) and the event watchers ({@code revision}, if known). Does nothing unless it is
+   * newer than the current one.
+   *
+   * @param revision the revision that made it, without its config; null if it could not be read
+   * @return whether it became current
+   */
+  public boolean adopt(ConfigSnapshot committed, Revision revision) {
+    ConfigSnapshot next = committed.toBuilder().clearNonce().build();
+    synchronized (lock) {
+      if (next.getVersion() <= current.getVersion()) {
+        return false;
+      }
+      current = next;
+    }
+    log.info("config version {} adopted: committed through another control plane{}",
+        next.getVersion(), revision != null
+            ? " (" + revision.getOperation() + " by " + revision.getActor() + ")" : "");
+    notifyListeners(next);
+    if (revision != null) {
+      events.publish(FleetEvent.newBuilder()
+          .setTime(revision.hasTime() ? revision.getTime() : Timestamps.fromMillis(clock.millis()))
+          .setRevision(revision)
+          .build());
+    }
+    return true;
+  }
+
+  private void notifyListeners(ConfigSnapshot next) {
     for (ConfigListener listener : listeners) {
       try {
         listener.configChanged(next);
@@ -150,20 +193,16 @@ public final class PoolRegistry {
         log.error("config listener {} failed on version {}", listener, next.getVersion(), e);
       }
     }
-    // After the listeners, so a follower that tracks configs has this version when it comes.
-    events.publish(event);
-    return new ChangeOutcome(next, diff, false);
   }
 
-  private void commit(ConfigSnapshot before, ConfigSnapshot next, Revision revision) {
+  /** Stores the change; returns the conflict if another writer committed first. */
+  private VersionConflictException commit(ConfigSnapshot before, ConfigSnapshot next,
+      Revision revision) {
     try {
       store.commit(before.getVersion(), next, revision);
+      return null;
     } catch (VersionConflictException e) {
-      throw Status.ABORTED
-          .withDescription("the configuration was changed elsewhere (" + e.getMessage()
-              + "); retry")
-          .withCause(e)
-          .asRuntimeException();
+      return e;
     } catch (IOException e) {
       log.error("could not store config version {}", next.getVersion(), e);
       throw Status.UNAVAILABLE
@@ -171,5 +210,24 @@ public final class PoolRegistry {
           .withCause(e)
           .asRuntimeException();
     }
+  }
+
+  /**
+   * The answer to a change that lost the race to the store: it is not retried, so of two
+   * conflicting changes exactly one wins. Catches up with the winner first, so the caller's
+   * retry builds on it.
+   */
+  private RuntimeException lostRace(VersionConflictException conflict) {
+    try {
+      adopt(store.load(), null);
+    } catch (IOException e) {
+      log.warn("could not read the configuration that won: {}", e.getMessage());
+    }
+    return Status.ABORTED
+        .withDescription("the configuration changed to version " + conflict.storedVersion()
+            + " through another control plane while this change was being made; nothing was "
+            + "applied; retry")
+        .withCause(conflict)
+        .asRuntimeException();
   }
 }

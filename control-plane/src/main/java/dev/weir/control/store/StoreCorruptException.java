@@ -20,6 +20,13 @@ public final class StoreCorruptException extends IOException {
     this.path = path;
   }
 
+  /** For stored state that is not a file: {@code location} names the etcd key. */
+  public StoreCorruptException(String location, String problem, Throwable cause) {
+    super(location + " is corrupt: " + problem, cause);
+    this.path = null;
+  }
+
+  /** The corrupt file; null when the state is in etcd. */
   public Path path() {
     return path;
   }

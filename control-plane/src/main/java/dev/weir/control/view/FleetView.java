@@ -4,6 +4,7 @@ import dev.weir.control.adaptive.AdaptiveWeightsLoop;
 import dev.weir.control.drain.DrainTracker;
 import dev.weir.control.events.FleetEventSink;
 import dev.weir.control.fleet.ProxyFleet;
+import dev.weir.control.ha.Leadership;
 import dev.weir.control.health.FleetHealthTracker;
 import dev.weir.control.pool.PoolRegistry;
 import dev.weir.control.reports.ReportHistory;
@@ -34,6 +35,7 @@ public final class FleetView implements AutoCloseable {
   private final FleetHealthTracker health;
   private final DrainTracker drains;
   private final AdaptiveWeightsLoop adaptive;
+  private final Leadership leadership;
   private final ScheduledExecutorService scheduler;
   // Guarded by this.
   private ScheduledFuture<?> ticking;
@@ -42,6 +44,17 @@ public final class FleetView implements AutoCloseable {
 
   /** Builds the view and subscribes it to {@code fleet} and {@code pools}; {@link #start} ticks. */
   public FleetView(PoolRegistry pools, ProxyFleet fleet, Clock clock, FleetEventSink events) {
+    this(pools, fleet, clock, events, Leadership.ALWAYS);
+  }
+
+  /**
+   * As above, with adaptive weights (which commit revisions) run only while {@code leadership}
+   * says this control plane leads; the rest only observes this control plane's proxies and runs
+   * everywhere.
+   */
+  public FleetView(PoolRegistry pools, ProxyFleet fleet, Clock clock, FleetEventSink events,
+      Leadership leadership) {
+    this.leadership = leadership;
     this.reports = new ReportHistory(clock);
     this.health = new FleetHealthTracker(clock, events);
     this.drains = new DrainTracker(clock, events);
@@ -86,7 +99,9 @@ public final class FleetView implements AutoCloseable {
   public void tick() {
     run("health", health::tick);
     run("drains", drains::tick);
-    run("adaptive weights", adaptive::tick);
+    if (leadership.isLeader()) {
+      run("adaptive weights", adaptive::tick);
+    }
   }
 
   /** Stops ticking. Idempotent. */

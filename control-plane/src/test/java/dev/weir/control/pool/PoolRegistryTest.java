@@ -92,15 +92,20 @@ class PoolRegistryTest {
   }
 
   @Test
-  void aCommitRacedByAnotherWriterIsAbortedAndChangesNothing() {
+  void aCommitRacedByAnotherWriterIsAbortedAndCatchesUpWithTheWinner() throws IOException {
     ConfigSnapshot v1 = registry.apply(PoolMutations.createPool(pool("web", ":8080")));
-    store.overwrite(v1.toBuilder().setVersion(2).build());
+    ConfigSnapshot winner = v1.toBuilder().setVersion(2).build();
+    store.overwrite(winner);
 
     assertThatThrownBy(() -> registry.apply(PoolMutations.createPool(pool("api", ":8081"))))
         .satisfies(e -> assertThat(Status.fromThrowable(e).getCode())
-            .isEqualTo(Status.Code.ABORTED));
+            .isEqualTo(Status.Code.ABORTED))
+        .hasMessageContaining("the configuration changed to version 2 through another control "
+            + "plane while this change was being made; nothing was applied; retry");
 
-    assertThat(registry.current()).isEqualTo(v1);
+    assertThat(store.load()).isEqualTo(winner);
+    assertThat(registry.current()).isEqualTo(winner);
+    assertThat(announced).containsExactly(v1, winner);
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListPoolsResponse;
 import dev.weir.control.ControlPlane;
+import dev.weir.control.ha.StoreSpec;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -19,10 +20,22 @@ public final class InProcessControlPlane implements AutoCloseable {
   private final ManagedChannel channel;
 
   public InProcessControlPlane(Path dataDir) throws IOException {
+    this(dataDir, StoreSpec.embedded());
+  }
+
+  /** A control plane keeping its configuration in {@code store}. */
+  public InProcessControlPlane(Path dataDir, StoreSpec store) throws IOException {
     String name = InProcessServerBuilder.generateName();
     plane = new ControlPlane(
-        dataDir, InProcessServerBuilder.forName(name).directExecutor(), clock).start();
+        dataDir, InProcessServerBuilder.forName(name).directExecutor(), clock)
+        .storage(store)
+        .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+  }
+
+  /** The control plane itself. */
+  public ControlPlane plane() {
+    return plane;
   }
 
   public MutableClock clock() {

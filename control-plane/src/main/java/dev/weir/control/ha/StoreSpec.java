@@ -1,0 +1,28 @@
+package dev.weir.control.ha;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Which store a control plane uses, as its flags say; {@link #open} opens it. */
+public interface StoreSpec {
+
+  /**
+   * Opens the store.
+   *
+   * @param dataDir the embedded store's dir (unused by etcd)
+   * @throws IOException if the store cannot be opened or reached
+   */
+  StoreBackend open(Path dataDir) throws IOException;
+
+  /** The data dir: nothing to install, one control plane. */
+  static StoreSpec embedded() {
+    return EmbeddedStoreBackend::open;
+  }
+
+  /** etcd at {@code endpoints}, keys under {@code prefix}: several control planes may share it. */
+  static StoreSpec etcd(List<URI> endpoints, String prefix) {
+    return dataDir -> EtcdStoreBackend.open(EtcdStoreBackend.settings(endpoints, prefix));
+  }
+}

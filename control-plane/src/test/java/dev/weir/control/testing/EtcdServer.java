@@ -1,0 +1,161 @@
+package dev.weir.control.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real etcd ({@code etcd} from the PATH; Debian package {@code etcd-server}) for one test: a
+ * single member on 127.0.0.1 with free client and peer ports and a temp data dir. {@link #close}
+ * kills it and deletes the dir.
+ *
+ * <p>Without {@code etcd} on the PATH the test is skipped, except in CI ({@code CI=true}), where
+ * it fails: CI installs etcd, so a missing one is a broken build, not a reason to skip.
+ */
+public final class EtcdServer implements AutoCloseable {
+  private static final long START_TIMEOUT_MS = 30_000;
+
+  private final List<String> command;
+  private final Path dataDir;
+  private final int clientPort;
+  private Process process;
+
+  private EtcdServer(List<String> command, Path dataDir, int clientPort) {
+    this.command = command;
+    this.dataDir = dataDir;
+    this.clientPort = clientPort;
+  }
+
+  /** Starts etcd and waits until it accepts connections on its client port. */
+  public static EtcdServer start() throws IOException, InterruptedException {
+    Path binary = findOnPath("etcd");
+    if (binary == null) {
+      String message = "etcd is not on the PATH; install it with: apt-get install -y etcd-server";
+      if ("true".equals(System.getenv("CI"))) {
+        throw new IllegalStateException(message);
+      }
+      assumeTrue(false, message);
+    }
+    Path dataDir = Files.createTempDirectory("weir-etcd-");
+    int clientPort = freePort();
+    int peerPort = freePort();
+    String client = "http://127.0.0.1:" + clientPort;
+    String peer = "http://127.0.0.1:" + peerPort;
+    List<String> command = List.of(binary.toString(),
+        "--name", "weir-test",
+        "--data-dir", dataDir.resolve("data").toString(),
+        "--listen-client-urls", client,
+        "--advertise-client-urls", client,
+        "--listen-peer-urls", peer,
+        "--initial-advertise-peer-urls", peer,
+        "--initial-cluster", "weir-test=" + peer,
+        "--initial-cluster-state", "new");
+    EtcdServer server = new EtcdServer(command, dataDir, clientPort);
+    try {
+      server.launch();
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  /** Kills etcd (SIGKILL), keeping its data: {@link #restart} brings it back. */
+  public void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Starts etcd again on the same ports and data, after {@link #kill}. */
+  public void restart() throws IOException, InterruptedException {
+    kill();
+    launch();
+  }
+
+  private void launch() throws IOException, InterruptedException {
+    Path log = dataDir.resolve("etcd-" + System.nanoTime() + ".log");
+    process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    awaitListening(log);
+  }
+
+  /** The client URL, e.g. {@code http://127.0.0.1:40123}. */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + clientPort);
+  }
+
+  /** Whether the process still runs. */
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      kill();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (Files.exists(dataDir)) {
+      try (Stream<Path> paths = Files.walk(dataDir)) {
+        paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      }
+    }
+  }
+
+  private void awaitListening(Path log) throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+    while (System.currentTimeMillis() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("etcd exited with " + process.exitValue() + ":\n"
+            + Files.readString(log));
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", clientPort), 200);
+        if (Files.readString(log).contains("ready to serve client requests")) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(50);
+    }
+    throw new IOException("etcd did not start within " + START_TIMEOUT_MS + " ms:\n"
+        + Files.readString(log));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static Path findOnPath(String name) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+}
