@@ -29,13 +29,16 @@ import java.util.concurrent.TimeUnit;
  * figures to stdout.
  *
  * <pre>
- * push   --control H:P --metrics H:P --proxies N --edits E [--warmup W] [--real]
+ * push   --control H:P --metrics H:P --pid PID --proxies N --edits E [--warmup W] [--real]
+ *        [--clk-tck T]
  *        N simulated proxies (or, with --real, N weir-proxy processes already started), E edits
  *        one at a time, each waited for on every proxy.
- *        stdout: push,KIND,N,E,client p50,p99,max,control p50,p99,max,hist<=50ms,hist total
+ *        stdout: push,KIND,N,E,client p50,p99,max,control p50,p99,max,hist<=50ms,hist total,
+ *                control-plane CPU ms per edit
  * ingest --control H:P --metrics H:P --pid PID --proxies N --seconds S --edits E
- *        [--warmup-seconds W] [--clk-tck T]
- *        N simulated proxies each reporting every second; over S seconds, E edits.
+ *        [--warmup-seconds W] [--warmup-edits WE] [--clk-tck T]
+ *        N simulated proxies each reporting every second; WE unmeasured edits while warming up,
+ *        then over S seconds, E edits.
  *        stdout: ingest,N,S,cpu %,live heap MiB,rss MiB,reports/s,client p50,p99,max,
  *                control p50,p99,E
  * </pre>
@@ -91,7 +94,8 @@ public final class ControlPlaneBench {
     int edits = Integer.parseInt(required("edits"));
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "20"));
     boolean real = options.containsKey("real");
-    ControlPlaneProbe probe = new ControlPlaneProbe(required("metrics"), 0, 100);
+    ControlPlaneProbe probe = new ControlPlaneProbe(required("metrics"),
+        Long.parseLong(required("pid")), Long.parseLong(options.getOrDefault("clk-tck", "100")));
     ReportShape shape = new ReportShape(1, BACKENDS_PER_POOL, freePort());
     long version = createPools(shape);
     SimulatedFleet fleet = null;
@@ -108,6 +112,7 @@ public final class ControlPlaneBench {
         edit(fleet, shape);
       }
       String before = probe.scrape();
+      double cpuBefore = probe.cpuSeconds();
       List<Double> client = new ArrayList<>();
       List<Double> control = new ArrayList<>();
       progress("%d measured edits to %d %s proxies", edits, proxies,
@@ -117,14 +122,15 @@ public final class ControlPlaneBench {
         client.add(latency[0]);
         control.add(latency[1]);
       }
+      double cpuPerEdit = (probe.cpuSeconds() - cpuBefore) * 1e3 / edits;
       String after = probe.scrape();
       long within = ControlPlaneProbe.pushesAtMost(after, "0.05")
           - ControlPlaneProbe.pushesAtMost(before, "0.05");
       long total = ControlPlaneProbe.pushesAtMost(after, "+Inf")
           - ControlPlaneProbe.pushesAtMost(before, "+Inf");
-      return String.format(Locale.ROOT, "push,%s,%d,%d,%s,%s,%d,%d",
+      return String.format(Locale.ROOT, "push,%s,%d,%d,%s,%s,%d,%d,%.2f",
           real ? "real" : "simulated", proxies, edits, triple(client), triple(control),
-          within, total);
+          within, total, cpuPerEdit);
     } finally {
       if (fleet != null) {
         fleet.close();
@@ -149,7 +155,15 @@ public final class ControlPlaneBench {
       progress("all on version %d after %.1f s; reports every second from each, %d s warm-up",
           version, (System.nanoTime() - connectStart) / 1e9, warmupSeconds);
       fleet.startReporting(Duration.ofSeconds(1));
-      Thread.sleep(warmupSeconds * 1000L); // pacing: the load runs, nothing is awaited
+      long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+      int warmupEdits = Integer.parseInt(options.getOrDefault("warmup-edits", "0"));
+      for (int i = 0; i < warmupEdits; i++) {
+        edit(fleet, shape);
+      }
+      long rest = warmupEnd - System.nanoTime();
+      if (rest > 0) {
+        TimeUnit.NANOSECONDS.sleep(rest); // pacing: the load runs, nothing is awaited
+      }
 
       long reportsBefore = ControlPlaneProbe.reportsIngested(probe.scrape());
       double cpuBefore = probe.cpuSeconds();
