@@ -82,7 +82,8 @@ public final class ImportCommand implements Runnable {
           + response.getConfigVersion() + "); nothing changed";
     }
     int pools = config.getPoolsCount();
-    return "imported " + pools + (pools == 1 ? " pool" : " pools") + " from " + file + " (config version " + response.getConfigVersion() + ")";
+    return "imported " + pools + (pools == 1 ? " pool" : " pools") + " from " + file
+        + " (config version " + response.getConfigVersion() + ")";
   }
 
   /** A config version, 0 included: an empty control plane that never changed is at 0. */

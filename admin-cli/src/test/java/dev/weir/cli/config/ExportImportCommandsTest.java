@@ -22,6 +22,7 @@ import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -210,13 +211,15 @@ class ExportImportCommandsTest {
   @Test
   void anUnknownFieldIsNamedAndNothingIsSent() throws Exception {
     Path file =
-        write("typo.json", "{\"pools\": [{\"name\": \"web\", \"listen\": \":8080\", \"wieght\": 3}]}");
+        write(
+            "typo.json",
+            "{\"pools\": [{\"name\": \"web\", \"listen\": \":8080\", \"wieght\": 3}]}");
 
     Result result = controlPlane.cli().run("import", "-f", file.toString());
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.errLines())
-        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .singleElement(InstanceOfAssertFactories.STRING)
         .startsWith("error: " + file + " is not a Weir configuration: ")
         .contains("wieght");
     assertThat(controlPlane.service().requests()).isEmpty();
@@ -224,7 +227,8 @@ class ExportImportCommandsTest {
 
   @Test
   void aWrongTypeIsNamedAndNothingIsSent() throws Exception {
-    Path file = write("type.json", "{\"pools\": [{\"name\": \"web\", \"algorithm\": \"FASTEST\"}]}");
+    Path file =
+        write("type.json", "{\"pools\": [{\"name\": \"web\", \"algorithm\": \"FASTEST\"}]}");
 
     Result result = controlPlane.cli().run("import", "-f", file.toString());
 

@@ -1,5 +1,6 @@
 package dev.weir.bench.control;
 
+import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ConfigAck;
@@ -11,7 +12,6 @@ import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.api.v1.StatsReport;
-import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -87,7 +87,8 @@ final class SimulatedProxy implements ClientResponseObserver<ProxyMessage, Contr
     }
     long now = System.currentTimeMillis();
     StatsReport.Builder report = StatsReport.newBuilder()
-        .setTime(Timestamp.newBuilder().setSeconds(now / 1000).setNanos((int) (now % 1000) * 1_000_000))
+        .setTime(Timestamp.newBuilder()
+            .setSeconds(now / 1000).setNanos((int) (now % 1000) * 1_000_000))
         .setConfigVersion(applied);
     for (int p = 0; p < shape.pools(); p++) {
       String pool = shape.poolName(p);
