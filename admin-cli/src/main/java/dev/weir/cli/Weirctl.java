@@ -1,6 +1,8 @@
 package dev.weir.cli;
 
 import dev.weir.cli.backend.BackendCommand;
+import dev.weir.cli.config.ExportCommand;
+import dev.weir.cli.config.ImportCommand;
 import dev.weir.cli.connect.Connection;
 import dev.weir.cli.history.DiffCommand;
 import dev.weir.cli.history.HistoryCommand;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
       HistoryCommand.class,
       DiffCommand.class,
       RollbackCommand.class,
+      ExportCommand.class,
+      ImportCommand.class,
       VersionCommand.class
     },
     footer = {

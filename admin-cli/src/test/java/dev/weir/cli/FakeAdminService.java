@@ -7,6 +7,10 @@ import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.DeletePoolRequest;
 import dev.weir.api.v1.DeletePoolResponse;
 import dev.weir.api.v1.DrainBackendRequest;
+import dev.weir.api.v1.ExportConfigRequest;
+import dev.weir.api.v1.ExportConfigResponse;
+import dev.weir.api.v1.ImportConfigRequest;
+import dev.weir.api.v1.ImportConfigResponse;
 import dev.weir.api.v1.GetPoolRequest;
 import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.ListPoolsRequest;
@@ -181,6 +185,18 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void exportConfig(
+      ExportConfigRequest request, StreamObserver<ExportConfigResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void importConfig(
+      ImportConfigRequest request, StreamObserver<ImportConfigResponse> observer) {
     answer(request, observer);
   }
 

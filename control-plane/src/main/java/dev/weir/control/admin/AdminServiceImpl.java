@@ -9,10 +9,14 @@ import dev.weir.api.v1.DeletePoolResponse;
 import dev.weir.api.v1.DiffRevisionsRequest;
 import dev.weir.api.v1.DiffRevisionsResponse;
 import dev.weir.api.v1.DrainBackendRequest;
+import dev.weir.api.v1.ExportConfigRequest;
+import dev.weir.api.v1.ExportConfigResponse;
 import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.GetPoolRequest;
 import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.GetRevisionRequest;
+import dev.weir.api.v1.ImportConfigRequest;
+import dev.weir.api.v1.ImportConfigResponse;
 import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListPoolsResponse;
 import dev.weir.api.v1.ListProxiesRequest;
@@ -214,6 +218,40 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
   @Override
   public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> response) {
     respond(response, () -> revisions.rollback(request, ActorInterceptor.currentActor()));
+  }
+
+  @Override
+  public void exportConfig(
+      ExportConfigRequest request, StreamObserver<ExportConfigResponse> response) {
+    respond(response, () -> {
+      ConfigSnapshot current = pools.current();
+      return ExportConfigResponse.newBuilder()
+          .setConfigVersion(current.getVersion())
+          .addAllPools(current.getPoolsList())
+          .build();
+    });
+  }
+
+  /**
+   * One revision replacing every pool. Importing what is already current changes nothing, so a
+   * second import of the same file makes no new version.
+   */
+  @Override
+  public void importConfig(
+      ImportConfigRequest request, StreamObserver<ImportConfigResponse> response) {
+    respond(response, () -> {
+      Mutation mutation = PoolMutations.replaceAll(request.getPoolsList());
+      if (request.hasExpectedVersion()) {
+        mutation = PoolMutations.ifVersion(
+            request.getExpectedVersion(), () -> pools.current().getVersion(), mutation);
+      }
+      ChangeOutcome outcome = pools.apply(mutation, intent("ImportConfig", request.getOptions()));
+      return ImportConfigResponse.newBuilder()
+          .setConfigVersion(outcome.config().getVersion())
+          .setDiff(outcome.diff())
+          .setDryRun(outcome.dryRun())
+          .build();
+    });
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -187,6 +188,49 @@ public final class PoolMutations {
     }
     List<Pool> restored = List.copyOf(pools);
     return current -> restored;
+  }
+
+  /**
+   * {@code ImportConfig}: the pools become exactly {@code pools}. Each pool is checked as a
+   * restore checks it (the error names the pool), then the whole set (unique names and ports, at
+   * most {@link ConfigRules#MAX_POOLS}); nothing is normalised, so an export imports unchanged.
+   */
+  public static Mutation replaceAll(List<Pool> pools) {
+    for (int i = 0; i < pools.size(); i++) {
+      Pool pool = pools.get(i);
+      try {
+        RestoreRules.check(List.of(pool));
+      } catch (StatusRuntimeException e) {
+        String label = pool.getName().isEmpty() ? "pools[" + i + "]" : "pool \"" + pool.getName()
+            + "\"";
+        throw e.getStatus()
+            .withDescription(label + ": " + e.getStatus().getDescription())
+            .asRuntimeException();
+      }
+    }
+    RestoreRules.check(pools);
+    List<Pool> imported = List.copyOf(pools);
+    return current -> imported;
+  }
+
+  /**
+   * {@code then}, only if {@code currentVersion} still reads {@code expected} when the registry
+   * applies it; otherwise ABORTED naming both versions. {@link PoolRegistry} runs mutations
+   * under its lock, and only there changes its current version, so the check and the change
+   * cannot be split by another writer.
+   */
+  public static Mutation ifVersion(long expected, LongSupplier currentVersion, Mutation then) {
+    return current -> {
+      long actual = currentVersion.getAsLong();
+      if (actual != expected) {
+        throw Status.ABORTED
+            .withDescription("expected_version is " + Long.toUnsignedString(expected)
+                + " but the current config version is " + Long.toUnsignedString(actual)
+                + "; export again, or import without an expected version")
+            .asRuntimeException();
+      }
+      return then.apply(current);
+    };
   }
 
   private static Mutation editBackend(
