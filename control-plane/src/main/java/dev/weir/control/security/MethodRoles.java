@@ -21,7 +21,9 @@ final class MethodRoles {
       AdminServiceGrpc.getListRevisionsMethod().getFullMethodName(),
       AdminServiceGrpc.getGetRevisionMethod().getFullMethodName(),
       AdminServiceGrpc.getDiffRevisionsMethod().getFullMethodName(),
-      AdminServiceGrpc.getWatchMethod().getFullMethodName());
+      AdminServiceGrpc.getWatchMethod().getFullMethodName(),
+      // The same pools ListPools shows a viewer, in the form import takes.
+      AdminServiceGrpc.getExportConfigMethod().getFullMethodName());
   private static final String HEALTH_SERVICE = "grpc.health.v1.Health";
   private static final Set<String> REFLECTION_SERVICES = Set.of(
       "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");

@@ -8,7 +8,9 @@ import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.CreatePoolRequest;
+import dev.weir.api.v1.ExportConfigRequest;
 import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.ImportConfigRequest;
 import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListRevisionsRequest;
 import dev.weir.api.v1.ProxyMessage;
@@ -172,6 +174,12 @@ class SecureControlPlaneTest {
     AdminServiceBlockingStub robot =
         admin(channel(port, tls(null))).withCallCredentials(token(ADMIN_TOKEN));
     robot.createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    assertThat(viewer.listPools(ListPoolsRequest.getDefaultInstance()).getPoolsCount()).isOne();
+    assertThat(viewer.exportConfig(ExportConfigRequest.getDefaultInstance()).getPoolsCount())
+        .isOne();
+    assertThatThrownBy(() -> viewer.importConfig(ImportConfigRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
     assertThat(viewer.listPools(ListPoolsRequest.getDefaultInstance()).getPoolsCount()).isOne();
   }
 
