@@ -26,12 +26,16 @@ import dev.weir.control.store.FileConfigStore;
 import dev.weir.control.testing.InProcessControlPlane;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterAll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 /**
@@ -52,6 +56,13 @@ class AdminServiceFuzzTest {
       Status.Code.FAILED_PRECONDITION);
   private static final String[] POOLS = {"web", "api", "db"};
   private static final int MAX_CALLS = 24;
+  // What the inputs led to, printed at the end: shows the seeds reach past validation.
+  private static final Map<String, LongAdder> OUTCOMES = new ConcurrentSkipListMap<>();
+
+  @AfterAll
+  static void printOutcomes() {
+    System.out.println("AdminServiceFuzzTest outcomes: " + OUTCOMES);
+  }
 
   @FuzzTest(maxDuration = "5m")
   void everyCallLeavesAValidConfigOrNoChangeAtAll(FuzzedDataProvider data) throws Exception {
@@ -79,6 +90,7 @@ class AdminServiceFuzzTest {
     try {
       call(control.admin(), data);
     } catch (StatusRuntimeException e) {
+      count(e.getStatus().getCode().name());
       assertThat(REFUSALS).as("status of a refused call: %s", e.getStatus())
           .contains(e.getStatus().getCode());
       assertThat(e.getStatus().getDescription()).as("a refusal says why").isNotBlank();
@@ -88,6 +100,7 @@ class AdminServiceFuzzTest {
       return after;
     }
     ListPoolsResponse after = control.listPools();
+    count(after.getConfigVersion() > before.getConfigVersion() ? "OK, changed" : "OK, no change");
     assertThat(after.getConfigVersion()).isBetween(before.getConfigVersion(),
         before.getConfigVersion() + 1);
     // Throws, naming the field, if any pool breaks a rule.
@@ -138,8 +151,7 @@ class AdminServiceFuzzTest {
     }
     CreatePoolRequest.Builder request = CreatePoolRequest.newBuilder()
         .setName(pool(data))
-        .setListen(data.consumeBoolean() ? ":" + data.consumeInt(-1, 70_000)
-            : data.consumeString(40))
+        .setListen(listen(data))
         .setAlgorithmValue(data.consumeInt(-1, 7))
         .setOptions(options(data));
     int backends = data.consumeInt(0, 4);
@@ -167,19 +179,35 @@ class AdminServiceFuzzTest {
     }
   }
 
+  // Mostly plausible values, so calls get past the field checks to the ones that compare pools;
+  // the rest anything at all.
   private static String pool(FuzzedDataProvider data) {
-    return data.consumeBoolean() ? data.pickValue(POOLS) : data.consumeString(70);
+    return data.consumeInt(0, 7) == 0 ? data.consumeString(70) : data.pickValue(POOLS);
+  }
+
+  private static String listen(FuzzedDataProvider data) {
+    return switch (data.consumeInt(0, 7)) {
+      case 0 -> data.consumeString(40);
+      case 1 -> ":" + data.consumeInt(-1, 70_000);
+      default -> ":" + data.consumeInt(8080, 8083);
+    };
   }
 
   private static String address(FuzzedDataProvider data) {
-    return data.consumeBoolean()
-        ? "10.0.0." + data.consumeInt(0, 3) + ":" + data.consumeInt(-1, 70_000)
-        : data.consumeString(300);
+    return switch (data.consumeInt(0, 7)) {
+      case 0 -> data.consumeString(300);
+      case 1 -> "10.0.0." + data.consumeInt(0, 3) + ":" + data.consumeInt(-1, 70_000);
+      default -> "10.0.0." + data.consumeInt(0, 3) + ":" + data.consumeInt(80, 81);
+    };
   }
 
   private static MutationOptions options(FuzzedDataProvider data) {
     return MutationOptions.newBuilder()
         .setDryRun(data.consumeBoolean()).setForce(data.consumeBoolean()).build();
+  }
+
+  private static void count(String outcome) {
+    OUTCOMES.computeIfAbsent(outcome, k -> new LongAdder()).increment();
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
