@@ -21,7 +21,7 @@ public final class ConfigLimits {
   /** The serialized configuration, leaving room under 4 MiB for the message around it. */
   public static final int MAX_CONFIG_BYTES = 3 * 1024 * 1024;
   /**
-   * Maglev table entries of all pools together (64 MiB of ints on every proxy): 256 pools at the
+   * Maglev table entries of all pools together (64 MiB of ints on every proxy): 255 pools at the
    * default size. Without it, 1,000 maglev pools at the largest size would ask each proxy for 4 GB.
    */
   public static final long MAX_MAGLEV_ENTRIES_TOTAL = 16L << 20;
