@@ -1,5 +1,6 @@
 package dev.weir.control.pool;
 
+import com.google.protobuf.CodedOutputStream;
 import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.Pool;
@@ -29,38 +30,73 @@ public final class ConfigLimits {
   private ConfigLimits() {}
 
   /**
+   * Checks a whole configuration against every limit.
+   *
    * @throws io.grpc.StatusRuntimeException FAILED_PRECONDITION saying which limit {@code pools}
-   *     would break; the change is refused as a whole
+   *     breaks
    */
   public static void check(List<Pool> pools) {
-    long backends = 0;
-    long maglevEntries = 0;
-    for (Pool pool : pools) {
-      backends += pool.getBackendsCount();
-      if (pool.getAlgorithm() == Algorithm.MAGLEV) {
-        int size = pool.getSettings().getMaglevTableSize();
-        maglevEntries += size == 0 ? MaglevRules.DEFAULT_TABLE_SIZE : size;
-      }
-    }
-    if (backends > MAX_BACKENDS_TOTAL) {
+    checkChange(List.of(), pools);
+  }
+
+  /**
+   * Checks a change: {@code next} may not break a limit that {@code before} kept, nor move
+   * further past one that {@code before} already broke (a configuration stored before the limit
+   * existed can still shrink, one step at a time).
+   *
+   * @throws io.grpc.StatusRuntimeException FAILED_PRECONDITION saying which limit the change
+   *     would break; the change is refused as a whole
+   */
+  public static void checkChange(List<Pool> before, List<Pool> next) {
+    long backends = backends(next);
+    if (backends > MAX_BACKENDS_TOTAL && backends > backends(before)) {
       throw Status.FAILED_PRECONDITION
           .withDescription("the configuration would have " + backends + " backends in all pools "
               + "together, more than the " + MAX_BACKENDS_TOTAL + " allowed; remove some first")
           .asRuntimeException();
     }
-    if (maglevEntries > MAX_MAGLEV_ENTRIES_TOTAL) {
+    long maglevEntries = maglevEntries(next);
+    if (maglevEntries > MAX_MAGLEV_ENTRIES_TOTAL && maglevEntries > maglevEntries(before)) {
       throw Status.FAILED_PRECONDITION
           .withDescription("the maglev tables of all pools would have " + maglevEntries
               + " entries, more than the " + MAX_MAGLEV_ENTRIES_TOTAL + " allowed; use smaller "
               + "settings.maglev_table_size or fewer maglev pools")
           .asRuntimeException();
     }
-    int bytes = ConfigSnapshot.newBuilder().addAllPools(pools).build().getSerializedSize();
-    if (bytes > MAX_CONFIG_BYTES) {
+    long bytes = bytes(next);
+    if (bytes > MAX_CONFIG_BYTES && bytes > bytes(before)) {
       throw Status.FAILED_PRECONDITION
           .withDescription("the configuration would be " + bytes + " bytes, more than the "
               + MAX_CONFIG_BYTES + " allowed; remove pools or backends first")
           .asRuntimeException();
     }
+  }
+
+  private static long backends(List<Pool> pools) {
+    long backends = 0;
+    for (Pool pool : pools) {
+      backends += pool.getBackendsCount();
+    }
+    return backends;
+  }
+
+  private static long maglevEntries(List<Pool> pools) {
+    long entries = 0;
+    for (Pool pool : pools) {
+      if (pool.getAlgorithm() == Algorithm.MAGLEV) {
+        int size = pool.getSettings().getMaglevTableSize();
+        entries += size == 0 ? MaglevRules.DEFAULT_TABLE_SIZE : size;
+      }
+    }
+    return entries;
+  }
+
+  // Messages cache their sizes, so this is a walk over the pools, not a serialization.
+  private static long bytes(List<Pool> pools) {
+    long bytes = 0;
+    for (Pool pool : pools) {
+      bytes += CodedOutputStream.computeMessageSize(ConfigSnapshot.POOLS_FIELD_NUMBER, pool);
+    }
+    return bytes;
   }
 }

@@ -61,6 +61,31 @@ class ConfigLimitsTest {
             + "more than the 16777216 allowed");
   }
 
+  @Test
+  void aConfigAlreadyOverALimitMayShrinkButNotGrow() {
+    List<Pool> over = new ArrayList<>();
+    for (int p = 0; p < 11; p++) {
+      Pool.Builder pool = pool("pool-" + p, 9000 + p);
+      for (int b = 0; b < 1000; b++) {
+        pool.addBackends(Backend.newBuilder().setWeight(1)
+            .setAddress("10.0." + (b / 250) + "." + (b % 250 + 1) + ":80"));
+      }
+      over.add(pool.build());
+    }
+    List<Pool> smaller = new ArrayList<>(over);
+    smaller.set(0, over.get(0).toBuilder().removeBackends(0).build());
+    List<Pool> bigger = new ArrayList<>(smaller);
+    bigger.add(pool("more", 8000).addBackends(Backend.newBuilder().setAddress("10.9.9.9:80"))
+        .build());
+
+    assertThatCode(() -> ConfigLimits.checkChange(over, smaller)).doesNotThrowAnyException();
+    assertThatThrownBy(() -> ConfigLimits.checkChange(over, bigger))
+        .hasMessageContaining("would have 11000 backends in all pools together, more than the "
+            + "10000 allowed");
+    assertThatThrownBy(() -> ConfigLimits.check(smaller))
+        .hasMessageContaining("would have 10999 backends");
+  }
+
   private static Pool.Builder pool(String name, int port) {
     return Pool.newBuilder().setName(name).setListen(":" + port);
   }
