@@ -74,13 +74,13 @@ class ConfigLimitsTest {
     }
     List<Pool> smaller = new ArrayList<>(over);
     smaller.set(0, over.get(0).toBuilder().removeBackends(0).build());
-    List<Pool> bigger = new ArrayList<>(smaller);
+    List<Pool> bigger = new ArrayList<>(over);
     bigger.add(pool("more", 8000).addBackends(Backend.newBuilder().setAddress("10.9.9.9:80"))
         .build());
 
     assertThatCode(() -> ConfigLimits.checkChange(over, smaller)).doesNotThrowAnyException();
     assertThatThrownBy(() -> ConfigLimits.checkChange(over, bigger))
-        .hasMessageContaining("would have 11000 backends in all pools together, more than the "
+        .hasMessageContaining("would have 11001 backends in all pools together, more than the "
             + "10000 allowed");
     assertThatThrownBy(() -> ConfigLimits.check(smaller))
         .hasMessageContaining("would have 10999 backends");
