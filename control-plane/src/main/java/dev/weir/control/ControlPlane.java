@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
   private static final long SHUTDOWN_GRACE_SECONDS = 5;
+  /**
+   * The largest message either API accepts; bigger ones fail with RESOURCE_EXHAUSTED before they
+   * are parsed. Admin requests are far smaller; a stats report from a proxy serving the largest
+   * configuration {@link dev.weir.control.pool.ConfigLimits} allows is under 5 MB.
+   */
+  public static final int MAX_INBOUND_MESSAGE_BYTES = 8 * 1024 * 1024;
 
   private final Path dataDir;
   private final ServerBuilder<?> serverBuilder;
@@ -150,6 +156,7 @@ public final class ControlPlane implements AutoCloseable {
         serverBuilder.addService(fleet.service());
       }
       server = serverBuilder
+          .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
           .addService(ServerInterceptors.intercept(
               new AdminServiceImpl(pools, fleet, events, new RevisionHistory(store.store(), pools),
                   view, clock),

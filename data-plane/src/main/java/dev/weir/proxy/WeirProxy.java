@@ -4,6 +4,7 @@ import dev.weir.api.v1.Hello;
 import dev.weir.proxy.control.ControlPlaneClient;
 import dev.weir.proxy.control.LastConfigFile;
 import dev.weir.proxy.control.ReconnectBackoff;
+import dev.weir.proxy.listen.ConnectionBudget;
 import dev.weir.proxy.listen.ListenerSet;
 import dev.weir.proxy.metrics.MetricsAddressConverter;
 import dev.weir.proxy.metrics.MetricsServer;
@@ -17,7 +18,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
+import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -117,6 +120,12 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
       description = "Event-loop threads relaying traffic (default: number of cores).")
   int eventLoops = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Client connections open at once over all pools; more are reset at accept "
+          + "and counted (default: half the open-file limit, less 256, since each takes two "
+          + "file descriptors).")
+  Long maxConnections;
+
   @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "weir-proxy-state",
       description = "Where the last applied config is kept, as ID.snapshot, so a restart can "
           + "serve it while the control plane is away (default: ${DEFAULT-VALUE}).")
@@ -192,10 +201,17 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
           "--bind-address must be an IP address such as 127.0.0.2 or ::, got '" + bindAddress
               + "'");
     }
+    if (maxConnections != null && maxConnections < 1) {
+      throw new CommandLine.ParameterException(commandLine(),
+          "--max-connections must be at least 1, got " + maxConnections);
+    }
+    ConnectionBudget budget = new ConnectionBudget(maxConnections != null
+        ? maxConnections
+        : ConnectionBudget.defaultLimit(maxFileDescriptors()));
     Transport transport = Transport.best();
     group = transport.newEventLoopGroup(eventLoops, "weir-relay");
     listeners = new ListenerSet(group, transport, eventLoops, connectTimeout, statsInterval,
-        bindAddress);
+        bindAddress, budget);
     if (metricsAddress != null) {
       metrics = startMetrics(listeners);
     }
@@ -208,8 +224,9 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
         .defaultServiceConfig(replicas.serviceConfig())
         .keepAliveTime(20, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
-        // A snapshot of the largest fleet the API allows is tens of MiB; gRPC's default is 4.
-        .maxInboundMessageSize(64 * 1024 * 1024)
+        // The control plane keeps a stored config under 3 MiB (ConfigLimits) and takes messages
+        // up to 8 MiB itself; the same bound here leaves room and nothing more.
+        .maxInboundMessageSize(8 * 1024 * 1024)
         .build();
     scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "weir-control-client");
@@ -227,8 +244,8 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
             () -> ThreadLocalRandom.current().nextDouble()),
         Clock.systemUTC());
     client.start();
-    log.info("weir-proxy {} started: transport {}, {} event loops, control plane {}", id,
-        transport.name(), eventLoops, controlPlane);
+    log.info("weir-proxy {} started: transport {}, {} event loops, at most {} connections, "
+        + "control plane {}", id, transport.name(), eventLoops, budget.limit(), controlPlane);
   }
 
   /**
@@ -291,7 +308,7 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     try {
       MetricsServer server = MetricsServer.start(metricsAddress, new MetricsSource(
           served::backendStats, served::listenerStats, served::version,
-          this::controlPlaneConnected));
+          this::controlPlaneConnected, served.budget()));
       log.info("serving metrics on http://{}:{}/metrics", metricsAddress.getHostString(),
           server.port());
       return server;
@@ -302,6 +319,13 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
           "--metrics " + metricsAddress.getHostString() + ":" + metricsAddress.getPort()
               + ": cannot listen: " + e.getMessage(), e);
     }
+  }
+
+  /** The open-file limit, or -1 where the JVM cannot tell. */
+  private static long maxFileDescriptors() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+        ? unix.getMaxFileDescriptorCount()
+        : -1;
   }
 
   // The instance picocli runs, so usage errors go to its (possibly redirected) stderr.

@@ -26,6 +26,8 @@ class WeirProxyOptionsTest {
     "--bind-address, not-an-ip, --bind-address must be an IP address",
     "--id, bad id!, --id must be 1..128 of [A-Za-z0-9._-]",
     "--event-loops, 0, --event-loops must be at least 1",
+    "--max-connections, 0, --max-connections must be at least 1",
+    "--max-connections, many, many",
     "--stats-interval, soon, is not a positive duration",
   })
   void badFlagIsAUsageErrorNamingIt(String flag, String value, String message) {

@@ -1,13 +1,11 @@
 package dev.weir.control.fleet;
 
-import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ConfigAck;
 import dev.weir.api.v1.ConfigApplied;
 import dev.weir.api.v1.ConfigNack;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.Hello;
-import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.StatsReport;
@@ -218,18 +216,14 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     Set<String> known = fleet.pools().current().getPoolsList().stream()
         .map(Pool::getName)
         .collect(Collectors.toSet());
-    StatsReport.Builder kept = report.toBuilder().clearBackends().clearListeners();
-    for (BackendStats backend : report.getBackendsList()) {
-      if (known.contains(backend.getPool())) {
-        kept.addBackends(backend);
-      }
+    ReportFilter filter = ReportFilter.filter(report, known);
+    if (filter.dropped() > 0) {
+      // Once per report at most, so a lying proxy costs one line per stats interval.
+      log.warn("proxy {} sent {} stats entries that cannot be true; ignored them ({}{})",
+          current.id(), filter.dropped(), filter.firstReason(),
+          filter.dropped() > 1 ? ", ..." : "");
     }
-    for (ListenerStats listener : report.getListenersList()) {
-      if (known.contains(listener.getPool())) {
-        kept.addListeners(listener);
-      }
-    }
-    StatsReport filtered = kept.build();
+    StatsReport filtered = filter.kept();
     current.report(filtered, clock.instant());
     events.statsReported(current.id(), filtered);
   }

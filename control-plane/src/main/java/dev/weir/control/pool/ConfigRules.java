@@ -18,6 +18,10 @@ public final class ConfigRules {
   public static final int MAX_BACKENDS_PER_POOL = 1000;
   public static final int MIN_WEIGHT = 1;
   public static final int MAX_WEIGHT = 1000;
+  /** A 253-character DNS name, ":" and a 5-digit port; bracketed IPv6 is shorter. */
+  public static final int MAX_ADDRESS_LENGTH = 259;
+  // Error descriptions quote what they got, up to this much: they travel back in a header.
+  private static final int MAX_QUOTED_LENGTH = 80;
 
   private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   // "ROUND_ROBIN, ..., P2C or MAGLEV": every value but the unset one, so new ones list themselves.
@@ -29,7 +33,7 @@ public final class ConfigRules {
 
   public static String poolName(String name) {
     if (!POOL_NAME.matcher(name).matches()) {
-      throw invalid("pool name \"" + name + "\" is invalid: use 1..63 of [a-z0-9-], starting and "
+      throw invalid("pool name " + quoted(name) + " is invalid: use 1..63 of [a-z0-9-], starting and "
           + "ending with a letter or digit");
     }
     return name;
@@ -37,6 +41,7 @@ public final class ConfigRules {
 
   /** A pool's listen address, {@code [host]:port} with an optional host. */
   public static HostPort listen(String listen) {
+    requireAddressLength("listen", listen);
     HostPort parsed;
     try {
       parsed = HostPort.parse(listen);
@@ -52,6 +57,7 @@ public final class ConfigRules {
 
   /** A backend's {@code host:port}; the host is required. */
   public static String backendAddress(String address) {
+    requireAddressLength("backend address", address);
     HostPort parsed;
     try {
       parsed = HostPort.parse(address);
@@ -109,6 +115,20 @@ public final class ConfigRules {
         .collect(Collectors.toList());
     return String.join(", ", names.subList(0, names.size() - 1))
         + " or " + names.get(names.size() - 1);
+  }
+
+  private static void requireAddressLength(String field, String value) {
+    if (value.length() > MAX_ADDRESS_LENGTH) {
+      throw invalid(field + " " + quoted(value) + " is invalid: it has " + value.length()
+          + " characters, more than the " + MAX_ADDRESS_LENGTH + " a host:port can have");
+    }
+  }
+
+  /** {@code value} in quotes, cut short if it is long. */
+  static String quoted(String value) {
+    return value.length() <= MAX_QUOTED_LENGTH
+        ? "\"" + value + "\""
+        : "\"" + value.substring(0, MAX_QUOTED_LENGTH) + "\"...";
   }
 
   static StatusRuntimeException invalid(String description) {

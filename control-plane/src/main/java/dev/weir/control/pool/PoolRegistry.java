@@ -110,6 +110,7 @@ public final class PoolRegistry {
       if (pools.equals(before.getPoolsList())) {
         return new ChangeOutcome(before, "", intent.dryRun());
       }
+      ConfigLimits.checkChange(before.getPoolsList(), pools);
       List<String> lines = new ArrayList<>(ConfigDiff.lines(before.getPoolsList(), pools));
       List<GuardCheck.Violation> violations =
           GuardCheck.violations(before.getPoolsList(), pools, health);

@@ -17,6 +17,7 @@ import dev.weir.proxy.config.PoolOptions.OutlierOptions;
 final class SettingsParser {
 
   private static final java.time.Duration MAX_DURATION = java.time.Duration.ofDays(7);
+  private static final int MIN_BUFFER_BYTES = 1024;
 
   private final String where;
 
@@ -36,6 +37,16 @@ final class SettingsParser {
         PoolOptions.DEFAULT_WRITE_BUFFER_LOW_BYTES);
     int high = orDefault(tuning.getWriteBufferHighBytes(),
         PoolOptions.DEFAULT_WRITE_BUFFER_HIGH_BYTES);
+    if (low < MIN_BUFFER_BYTES || high > SnapshotValidator.MAX_BUFFER_BYTES) {
+      throw invalid("settings.tuning.write_buffer_low_bytes and write_buffer_high_bytes must be "
+          + MIN_BUFFER_BYTES + ".." + SnapshotValidator.MAX_BUFFER_BYTES + ", got " + low
+          + " and " + high);
+    }
+    int socketBuffer = tuning.getSocketBufferBytes();
+    if (socketBuffer < 0 || socketBuffer > SnapshotValidator.MAX_BUFFER_BYTES) {
+      throw invalid("settings.tuning.socket_buffer_bytes must be 0.."
+          + SnapshotValidator.MAX_BUFFER_BYTES + ", got " + Integer.toUnsignedString(socketBuffer));
+    }
     if (low >= high) {
       throw invalid("settings.tuning.write_buffer_low_bytes (" + low
           + ") must be below write_buffer_high_bytes (" + high + ")");
@@ -52,12 +63,12 @@ final class SettingsParser {
         s.hasHealthCheck() ? healthCheck(s.getHealthCheck(), proxyHeader) : null,
         s.hasOutlierDetection() ? outlier(s.getOutlierDetection()) : OutlierOptions.DEFAULTS,
         duration("settings.slow_start", s.getSlowStart()),
-        limits.getMaxConnections(),
-        limits.getMaxConnectionsPerBackend(),
+        cap(limits.getMaxConnections()),
+        cap(limits.getMaxConnectionsPerBackend()),
         connectTimeout.isZero() ? null : connectTimeout,
         duration("settings.limits.idle_timeout", limits.getIdleTimeout()),
         duration("settings.drain_timeout", s.getDrainTimeout()),
-        tuning.getSocketBufferBytes(),
+        socketBuffer,
         low,
         high,
         tableSize,
@@ -137,6 +148,11 @@ final class SettingsParser {
 
   private InvalidConfigException invalid(String message) {
     return new InvalidConfigException(where + ": " + message);
+  }
+
+  /** A uint32 cap from the wire: beyond int range it is as good as none. */
+  private static int cap(int value) {
+    return value < 0 ? Integer.MAX_VALUE : value;
   }
 
   private static int orDefault(int value, int fallback) {

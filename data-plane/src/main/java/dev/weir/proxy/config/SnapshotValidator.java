@@ -30,6 +30,15 @@ public final class SnapshotValidator {
       EnumSet.of(Algorithm.ROUND_ROBIN, Algorithm.WEIGHTED_ROUND_ROBIN,
           Algorithm.LEAST_CONNECTIONS, Algorithm.P2C, Algorithm.MAGLEV);
   static final int MAX_WEIGHT = 1000;
+  // The control plane's limits, checked again so that a snapshot from a broken or newer control
+  // plane cannot make this proxy build tables or buffers without bound.
+  static final int MAX_POOLS = 1000;
+  static final int MAX_BACKENDS_PER_POOL = 1000;
+  static final int MAX_BACKENDS_TOTAL = 10_000;
+  static final int MAX_BUFFER_BYTES = 64 << 20;
+  /** Maglev tables of all pools together: 64 MiB of ints. */
+  static final long MAX_MAGLEV_ENTRIES_TOTAL = 16L << 20;
+  private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range of google.protobuf.Timestamp.
   private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
   private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
@@ -41,13 +50,19 @@ public final class SnapshotValidator {
   private SnapshotValidator() {}
 
   public static ProxyConfig validate(ConfigSnapshot snapshot) throws InvalidConfigException {
+    checkCounts(snapshot);
     List<PoolConfig> pools = new ArrayList<>(snapshot.getPoolsCount());
     Set<String> names = new HashSet<>();
     Set<Integer> ports = new HashSet<>();
+    long maglevEntries = 0;
     for (Pool pool : snapshot.getPoolsList()) {
+      if (!POOL_NAME.matcher(pool.getName()).matches()) {
+        throw new InvalidConfigException("pool name \"" + shorten(pool.getName())
+            + "\" is invalid: use 1..63 of [a-z0-9-], starting and ending with a letter or digit");
+      }
       String where = "pool " + pool.getName();
-      if (pool.getName().isEmpty() || !names.add(pool.getName())) {
-        throw new InvalidConfigException("pool name \"" + pool.getName() + "\" is empty or repeated");
+      if (!names.add(pool.getName())) {
+        throw new InvalidConfigException("pool name \"" + pool.getName() + "\" is repeated");
       }
       if (!SUPPORTED_ALGORITHMS.contains(pool.getAlgorithm())) {
         throw new InvalidConfigException(
@@ -58,13 +73,47 @@ public final class SnapshotValidator {
       if (!ports.add(listen.port())) {
         throw new InvalidConfigException(where + ": listen port " + listen.port() + " is used by another pool");
       }
+      PoolOptions options =
+          SettingsParser.parse(where, pool.getSettings(), pool.getBackendsCount());
+      if (pool.getAlgorithm() == Algorithm.MAGLEV) {
+        maglevEntries += options.maglevTableSize();
+        if (maglevEntries > MAX_MAGLEV_ENTRIES_TOTAL) {
+          throw new InvalidConfigException(where + ": the maglev tables of all pools would have "
+              + maglevEntries + " entries, more than the " + MAX_MAGLEV_ENTRIES_TOTAL + " allowed");
+        }
+      }
       pools.add(
           new PoolConfig(
               pool.getName(), listen.host(), listen.port(), pool.getAlgorithm(),
-              backends(where, pool),
-              SettingsParser.parse(where, pool.getSettings(), pool.getBackendsCount())));
+              backends(where, pool), options));
     }
     return new ProxyConfig(snapshot.getVersion(), pools);
+  }
+
+  /** Counts first, so an absurd snapshot costs no work per element. */
+  private static void checkCounts(ConfigSnapshot snapshot) throws InvalidConfigException {
+    if (snapshot.getPoolsCount() > MAX_POOLS) {
+      throw new InvalidConfigException("the snapshot has " + snapshot.getPoolsCount()
+          + " pools, more than the " + MAX_POOLS + " allowed");
+    }
+    long total = 0;
+    for (Pool pool : snapshot.getPoolsList()) {
+      if (pool.getBackendsCount() > MAX_BACKENDS_PER_POOL) {
+        throw new InvalidConfigException("pool " + shorten(pool.getName()) + " has "
+            + pool.getBackendsCount() + " backends, more than the " + MAX_BACKENDS_PER_POOL
+            + " allowed");
+      }
+      total += pool.getBackendsCount();
+    }
+    if (total > MAX_BACKENDS_TOTAL) {
+      throw new InvalidConfigException("the snapshot has " + total + " backends in all pools, "
+          + "more than the " + MAX_BACKENDS_TOTAL + " allowed");
+    }
+  }
+
+  /** Text from the wire, cut to a length fit for a NACK reason and a log line. */
+  private static String shorten(String text) {
+    return text.length() <= 80 ? text : text.substring(0, 80) + "...";
   }
 
   private static List<BackendConfig> backends(String where, Pool pool)

@@ -36,12 +36,14 @@ final class Listener {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final List<Channel> sockets = new ArrayList<>();
   private final ListenerCounters counters;
+  private final ConnectionBudget budget;
   // Written under the ListenerSet's lock, read by the event loops on every accept.
   private volatile PoolRuntime pool;
 
-  Listener(InetSocketAddress address, PoolRuntime pool) {
+  Listener(InetSocketAddress address, PoolRuntime pool, ConnectionBudget budget) {
     this.address = address;
     this.pool = pool;
+    this.budget = budget;
     this.counters = new ListenerCounters(pool.name(), format(address));
   }
 
@@ -133,15 +135,26 @@ final class Listener {
       PoolRuntime runtime = pool;
       RelaySettings relay = runtime.relay();
       PoolOptions options = relay.options();
-      if (!counters.tryAdmit(options.maxConnections())) {
-        // Refused fast: a reset tells the client at once, and costs no TIME_WAIT here.
-        ch.config().setOption(ChannelOption.SO_LINGER, 0);
-        ch.close();
+      if (!budget.tryAcquire()) {
+        counters.refused();
+        refuse(ch);
         return;
       }
+      if (!counters.tryAdmit(options.maxConnections())) {
+        budget.release();
+        refuse(ch);
+        return;
+      }
+      budget.releaseOnClose(ch.closeFuture());
       connections.add(ch);
       relay.configureClient(ch);
       ch.pipeline().addLast(new FrontendHandler(runtime.picker(), relay, counters));
+    }
+
+    /** Refused fast: a reset tells the client at once, and costs no TIME_WAIT here. */
+    private void refuse(Channel ch) {
+      ch.config().setOption(ChannelOption.SO_LINGER, 0);
+      ch.close();
     }
   }
 }

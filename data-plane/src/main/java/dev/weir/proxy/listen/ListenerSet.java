@@ -41,6 +41,7 @@ public final class ListenerSet implements AutoCloseable {
   private final String bindAddress;
   private final DrainDeadlines drainDeadlines;
   private final HealthTracking health;
+  private final ConnectionBudget budget;
 
   // Guarded by this.
   private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
@@ -63,6 +64,20 @@ public final class ListenerSet implements AutoCloseable {
       Duration defaultConnectTimeout,
       Duration statsInterval,
       String bindAddress) {
+    this(group, transport, acceptors, defaultConnectTimeout, statsInterval, bindAddress,
+        ConnectionBudget.unlimited());
+  }
+
+  /** @param budget the proxy-wide cap on open client connections, over every listener */
+  public ListenerSet(
+      EventLoopGroup group,
+      Transport transport,
+      int acceptors,
+      Duration defaultConnectTimeout,
+      Duration statsInterval,
+      String bindAddress,
+      ConnectionBudget budget) {
+    this.budget = budget;
     this.group = group;
     this.transport = transport;
     this.acceptors = transport.reusePort() ? Math.max(1, acceptors) : 1;
@@ -71,6 +86,11 @@ public final class ListenerSet implements AutoCloseable {
     this.bindAddress = bindAddress;
     this.drainDeadlines = new DrainDeadlines(group.next(), this::connectionsOf);
     this.health = HealthTracking.start(group, transport.channelClass());
+  }
+
+  /** The proxy-wide connection cap, for metrics. */
+  public ConnectionBudget budget() {
+    return budget;
   }
 
   /** The config version in force; 0 before the first. */
@@ -109,7 +129,7 @@ public final class ListenerSet implements AutoCloseable {
       if (listeners.containsKey(e.getKey())) {
         continue;
       }
-      Listener listener = new Listener(e.getKey(), nextPools.get(e.getValue().name()));
+      Listener listener = new Listener(e.getKey(), nextPools.get(e.getValue().name()), budget);
       try {
         listener.bind(group, transport, acceptors);
         opened.put(e.getKey(), listener);

@@ -2,6 +2,7 @@ package dev.weir.proxy.metrics;
 
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ListenerStats;
+import dev.weir.proxy.listen.ConnectionBudget;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -15,9 +16,22 @@ import java.util.function.Supplier;
  * @param listenerStats every listener
  * @param configVersion the config version in force; 0 before the first
  * @param controlPlaneConnected whether the control stream is up
+ * @param connections the proxy-wide connection cap ({@code --max-connections})
  */
 public record MetricsSource(
     Supplier<List<BackendStats>> backendStats,
     Supplier<List<ListenerStats>> listenerStats,
     LongSupplier configVersion,
-    BooleanSupplier controlPlaneConnected) {}
+    BooleanSupplier controlPlaneConnected,
+    ConnectionBudget connections) {
+
+  /** Without a proxy-wide cap. */
+  public MetricsSource(
+      Supplier<List<BackendStats>> backendStats,
+      Supplier<List<ListenerStats>> listenerStats,
+      LongSupplier configVersion,
+      BooleanSupplier controlPlaneConnected) {
+    this(backendStats, listenerStats, configVersion, controlPlaneConnected,
+        ConnectionBudget.unlimited());
+  }
+}

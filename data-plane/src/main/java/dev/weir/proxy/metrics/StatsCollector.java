@@ -85,6 +85,19 @@ final class StatsCollector implements MultiCollector {
         .metricSnapshot(gauge("weir_listener_active_connections",
             "Client connections the listener admitted that are still open.",
             listeners, StatsCollector::labels, ListenerStats::getActiveConnections))
+        .metricSnapshot(gauge("weir_proxy_active_connections",
+            "Client connections open over all listeners, counted against --max-connections.",
+            source.connections().active()))
+        .metricSnapshot(gauge("weir_proxy_max_connections",
+            "The proxy-wide connection cap, --max-connections.",
+            source.connections().limit()))
+        .metricSnapshot(CounterSnapshot.builder()
+            .name("weir_proxy_refused_connections")
+            .help("Client connections reset at accept because the proxy was at "
+                + "--max-connections; also counted in the listener's refused connections.")
+            .dataPoint(CounterDataPointSnapshot.builder()
+                .value(source.connections().refused()).build())
+            .build())
         .metricSnapshot(gauge("weir_control_plane_connected",
             "1 while the proxy's stream to the control plane is up, else 0; the proxy serves its "
                 + "last config either way.",

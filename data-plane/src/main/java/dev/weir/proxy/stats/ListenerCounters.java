@@ -46,6 +46,12 @@ public final class ListenerCounters {
     return true;
   }
 
+  /** Counts an accepted connection refused for a reason outside this listener's own limit. */
+  public void refused() {
+    accepted.increment();
+    refused.increment();
+  }
+
   /** An admitted connection closed. */
   public void closed() {
     active.decrementAndGet();

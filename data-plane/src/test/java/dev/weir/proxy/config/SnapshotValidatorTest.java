@@ -167,7 +167,7 @@ class SnapshotValidatorTest {
   void rejectsAPoolWithoutAName() {
     assertThatThrownBy(() -> SnapshotValidator.validate(snapshot(pool(""))))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessageContainingAll("pool name", "empty");
+        .hasMessageContainingAll("pool name", "invalid", "1..63 of [a-z0-9-]");
   }
 
   @Test

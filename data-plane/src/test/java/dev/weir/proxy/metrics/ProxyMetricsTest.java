@@ -11,17 +11,20 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.proxy.Transport;
 import dev.weir.proxy.WeirProxy;
+import dev.weir.proxy.listen.ConnectionBudget;
 import dev.weir.proxy.listen.ListenerSet;
 import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FreePort;
 import dev.weir.proxy.testing.LoopbackProxy;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestClient;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,6 +76,34 @@ class ProxyMetricsTest {
             "weir_listener_active_connections" + listener + " 0.0",
             "weir_config_version 3.0",
             "weir_control_plane_connected 0.0"));
+  }
+
+  @Test
+  void connectionsRefusedAtTheProxyWideCapShowUpWithTheCapAndTheOpenCount() throws Exception {
+    EchoBackend echo = resources.add(new EchoBackend("echo"));
+    EventLoopGroup group = Transport.nio().newEventLoopGroup(1, "test-relay");
+    resources.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly());
+    ConnectionBudget budget = new ConnectionBudget(1);
+    ListenerSet listeners = resources.add(new ListenerSet(group, Transport.nio(), 1,
+        Duration.ofSeconds(2), Duration.ofSeconds(5), null, budget));
+    int port = FreePort.find();
+    listeners.apply(config(1, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
+    MetricsServer server = resources.add(MetricsServer.start(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        new MetricsSource(listeners::backendStats, listeners::listenerStats, listeners::version,
+            () -> true, budget)));
+
+    TestClient admitted = resources.add(TestClient.connect(port));
+    assertThat(admitted.readLine()).isEqualTo("echo");
+    resources.add(TestClient.connect(port));
+
+    String listener = "{listener=\"127.0.0.1:" + port + "\",pool=\"web\"}";
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(server.port()))
+        .contains(
+            "weir_proxy_max_connections 1.0",
+            "weir_proxy_active_connections 1.0",
+            "weir_proxy_refused_connections_total 1.0",
+            "weir_listener_refused_connections_total" + listener + " 1.0"));
   }
 
   @Test
