@@ -3,6 +3,7 @@ package dev.weir.control.fleet;
 import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.ProxyServiceGrpc;
+import dev.weir.control.security.Caller;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -19,6 +20,7 @@ final class ProxyServiceImpl extends ProxyServiceGrpc.ProxyServiceImplBase {
     return new ProxySession(
         (ServerCallStreamObserver<ControlMessage>) responseObserver,
         PeerAddressInterceptor.currentPeer(),
+        Caller.current(),
         context);
   }
 }

@@ -9,6 +9,7 @@ import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.StatsReport;
+import dev.weir.control.security.Caller;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -40,12 +41,18 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   private final FleetListener events;
   private final Clock clock;
   private final SnapshotPusher pusher;
+  private final Caller caller;
   // Set once, by the hello, before the session is registered (and so before any push).
   private volatile ProxyRecord record;
 
-  ProxySession(ServerCallStreamObserver<ControlMessage> stream, String peer,
+  /**
+   * @param caller who opened the stream, or null without authentication; a proxy that proved
+   *     itself with a certificate may only take that certificate's name as its id
+   */
+  ProxySession(ServerCallStreamObserver<ControlMessage> stream, String peer, Caller caller,
       SessionContext fleet) {
     this.peer = peer;
+    this.caller = caller;
     this.fleet = fleet;
     this.events = fleet.events();
     this.clock = fleet.clock();
@@ -115,6 +122,14 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     if (!PROXY_ID.matcher(id).matches()) {
       reject(Status.INVALID_ARGUMENT,
           "proxy_id \"" + id + "\" is invalid: use 1..128 of [A-Za-z0-9._-]");
+      return;
+    }
+    if (caller != null && !caller.certificateNames().isEmpty()
+        && !caller.certificateNames().contains(id)) {
+      // Otherwise one proxy's certificate could report, or take over the stream, as another.
+      reject(Status.PERMISSION_DENIED, "proxy_id \"" + id + "\" is not a name in this "
+          + "proxy's client certificate " + caller.certificateNames()
+          + "; a proxy that presents a certificate must use its name as --id");
       return;
     }
     String problem = describeBadText("hostname", hello.getHostname(), MAX_HOSTNAME_LENGTH);

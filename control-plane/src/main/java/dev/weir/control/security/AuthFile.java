@@ -145,7 +145,7 @@ public final class AuthFile {
     for (CertEntry entry : certs) {
       for (String name : names) {
         if (entry.matches(name)) {
-          return entry.caller;
+          return entry.caller.presenting(names);
         }
       }
     }

@@ -36,8 +36,11 @@ class AuthFileTest {
     assertThat(file.byToken("t-grafana")).isEqualTo(new Caller("grafana", Role.VIEWER, "token"));
     assertThat(file.byToken("t-robot").name()).isEqualTo("robot");
     assertThat(file.byToken("t-nobody")).isNull();
-    assertThat(file.byCertificate(pki.client("ops-alice").certificate()))
-        .isEqualTo(new Caller("alice", Role.ADMIN, "cert"));
+    Caller alice = file.byCertificate(pki.client("ops-alice").certificate());
+    assertThat(alice.name()).isEqualTo("alice");
+    assertThat(alice.role()).isEqualTo(Role.ADMIN);
+    assertThat(alice.credential()).isEqualTo("cert");
+    assertThat(alice.certificateNames()).first().isEqualTo("ops-alice");
     assertThat(file.byCertificate(pki.client("edge-17").certificate()).name()).isEqualTo("edges");
     assertThat(file.byCertificate(pki.client("ops-bob").certificate())).isNull();
     assertThat(file.hasTokens()).isTrue();

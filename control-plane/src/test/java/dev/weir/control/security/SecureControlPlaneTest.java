@@ -124,6 +124,17 @@ class SecureControlPlaneTest {
   }
 
   @Test
+  void aProxyCertificateCannotClaimAnotherProxysId() throws Exception {
+    int port = start(false);
+
+    Status posing = proxyConnect(channel(port, tls(edge)), "edge-2");
+
+    assertThat(posing.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(posing.getDescription()).contains("\"edge-2\"", "edge-1", "--id");
+    assertThat(proxyConnect(channel(port, tls(edge)), "edge-1").isOk()).isTrue();
+  }
+
+  @Test
   void aProxyCertificateCannotCallAdminService() throws Exception {
     int port = start(false);
 
@@ -304,6 +315,10 @@ class SecureControlPlaneTest {
 
   /** Opens ProxyService.Connect: OK once a snapshot arrives, else the status it failed with. */
   private static Status proxyConnect(ManagedChannel channel) throws Exception {
+    return proxyConnect(channel, "edge-1");
+  }
+
+  private static Status proxyConnect(ManagedChannel channel, String id) throws Exception {
     CompletableFuture<Status> outcome = new CompletableFuture<>();
     StreamObserver<ProxyMessage> requests = ProxyServiceGrpc.newStub(channel)
         .withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -324,7 +339,7 @@ class SecureControlPlaneTest {
           }
         });
     requests.onNext(ProxyMessage.newBuilder()
-        .setHello(Hello.newBuilder().setProxyId("edge-1").setHostname("test").setVersion("t"))
+        .setHello(Hello.newBuilder().setProxyId(id).setHostname("test").setVersion("t"))
         .build());
     Status status = outcome.get(15, TimeUnit.SECONDS);
     requests.onError(Status.CANCELLED.asRuntimeException());
