@@ -1,7 +1,9 @@
 package dev.weir.cli;
 
 import dev.weir.cli.backend.BackendCommand;
+import dev.weir.cli.config.ApplyCommand;
 import dev.weir.cli.config.ExportCommand;
+import dev.weir.cli.config.GetCommand;
 import dev.weir.cli.config.ImportCommand;
 import dev.weir.cli.connect.Connection;
 import dev.weir.cli.history.DiffCommand;
@@ -37,6 +39,8 @@ import picocli.CommandLine.Model.CommandSpec;
       HistoryCommand.class,
       DiffCommand.class,
       RollbackCommand.class,
+      GetCommand.class,
+      ApplyCommand.class,
       ExportCommand.class,
       ImportCommand.class,
       VersionCommand.class
@@ -50,7 +54,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  names are the API's, in lowerCamelCase; fields with default values are",
       "  always present; 64-bit numbers are strings; enums are API names such as",
       "  ROUND_ROBIN and DRAINING. Errors go to stderr as one line starting with",
-      "  'error: ', and stdout stays empty.",
+      "  'error: ', and stdout stays empty. -o yaml prints the same as YAML.",
       "%nChanges:",
       "  Every command that changes the configuration takes --dry-run (print what",
       "  would change, change nothing), --force (override the pool's guards) and",

@@ -108,10 +108,10 @@ class GlobalOptionsTest {
 
   @Test
   void anUnknownOutputFormatIsAUsageErrorNamingTheFormats() {
-    Result result = controlPlane.cli().run("-o", "yaml", "pool", "list");
+    Result result = controlPlane.cli().run("-o", "xml", "pool", "list");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("'yaml' is not one of table, json");
+    assertThat(result.err()).contains("'xml' is not one of table, json, yaml");
   }
 
   @Test

@@ -6,7 +6,6 @@ import dev.weir.cli.args.DurationConverter;
 import dev.weir.cli.args.Durations;
 import dev.weir.cli.change.ChangeReport;
 import dev.weir.cli.change.MutationFlags;
-import dev.weir.cli.output.OutputFormat;
 import dev.weir.cli.session.Session;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -67,7 +66,7 @@ final class DrainBackendCommand implements Runnable {
     target.report(
         new ChangeReport(session, mutation), response, "in pool " + target.pool() + " is draining");
     if (mutation.waitRequested() && !response.getDryRun()) {
-      boolean quiet = session.output().format() == OutputFormat.JSON;
+      boolean quiet = session.output().format().forScripts();
       new DrainProgress(session, quiet).await(target.pool(), target.address(), drainLimit());
     }
   }

@@ -1,7 +1,6 @@
 package dev.weir.cli.change;
 
 import com.google.protobuf.MessageOrBuilder;
-import dev.weir.cli.output.OutputFormat;
 import dev.weir.cli.session.Session;
 import java.util.function.Supplier;
 
@@ -36,7 +35,7 @@ public final class ChangeReport {
       Supplier<String> confirmation) {
     session.output().print(response, () -> dryRun ? dryRun(diff) : done(confirmation.get(), diff));
     if (flags.waitRequested() && !dryRun) {
-      new ApplyWait(session, session.output().format() == OutputFormat.JSON)
+      new ApplyWait(session, session.output().format().forScripts())
           .await(configVersion, flags.waitTimeout());
     }
   }

@@ -3,6 +3,7 @@ package dev.weir.cli.config;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.weir.api.v1.ExportConfigResponse;
+import dev.weir.cli.output.Yaml;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.MalformedInputException;
@@ -14,7 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The export file: an {@link ExportConfigResponse} as proto3 JSON, with the API's field names
+ * The export file: an {@link ExportConfigResponse} as proto3 JSON (or the same as YAML, which
+ * {@code apply} and {@code import} also read), with the API's field names
  * (lowerCamelCase) and default values written out, as {@code -o json} prints it. Read strictly:
  * an unknown field is an error rather than silently dropped, since a typo would lose settings.
  */
@@ -57,17 +59,26 @@ final class ConfigFile {
       throw new ConfigFileException("cannot read " + file + ": " + reason(e));
     }
     if (text.isBlank()) {
-      throw new ConfigFileException(file + " is empty; expected the JSON 'weirctl export' "
-          + "writes");
+      throw new ConfigFileException(file + " is empty; expected the JSON or YAML 'weirctl "
+          + "export' and 'weirctl get' write");
     }
     ExportConfigResponse.Builder config = ExportConfigResponse.newBuilder();
     try {
-      PARSER.merge(text, config);
+      PARSER.merge(isYaml(file, text) ? Yaml.toJson(text) : text, config);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       // JsonFormat names the field, or Gson the line and column, in its message.
       throw new ConfigFileException(file + " is not a Weir configuration: " + problem(e));
     }
     return config.build();
+  }
+
+  /** By its name (.yaml, .yml), else by its content: JSON starts with "{". */
+  private static boolean isYaml(Path file, String text) {
+    String name = file.getFileName() == null ? "" : file.getFileName().toString();
+    if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+      return true;
+    }
+    return !text.stripLeading().startsWith("{");
   }
 
   private static String problem(Exception e) {

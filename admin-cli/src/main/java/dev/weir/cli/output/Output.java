@@ -8,8 +8,9 @@ import java.io.UncheckedIOException;
 import java.util.function.Supplier;
 
 /**
- * Prints a command's result. In {@code json} format it is always the response message itself, so
- * scripts get the same fields the API has; the human-readable text is only built for {@code table}.
+ * Prints a command's result. In {@code json} and {@code yaml} format it is always the response
+ * message itself, so scripts get the same fields the API has; the human-readable text is only
+ * built for {@code table}.
  */
 public final class Output {
 
@@ -29,9 +30,13 @@ public final class Output {
     return format;
   }
 
-  /** Prints {@code response} as JSON, or the text {@code humanReadable} builds. */
+  /** Prints {@code response} as JSON or YAML, or the text {@code humanReadable} builds. */
   public void print(MessageOrBuilder response, Supplier<String> humanReadable) {
-    String text = format == OutputFormat.JSON ? json(response) : humanReadable.get();
+    String text = switch (format) {
+      case JSON -> json(response);
+      case YAML -> Yaml.fromJson(json(response));
+      case TABLE -> humanReadable.get();
+    };
     out.print(text.endsWith("\n") ? text : text + "\n");
     out.flush();
   }

@@ -12,7 +12,14 @@ public enum OutputFormat {
   /** Aligned columns or one confirmation line, for people; may change between releases. */
   TABLE,
   /** The response message as proto3 JSON; the stable interface for scripts. */
-  JSON;
+  JSON,
+  /** The same as {@link #JSON}, written as YAML. */
+  YAML;
+
+  /** Whether this prints the response message itself, for scripts, rather than text for people. */
+  public boolean forScripts() {
+    return this != TABLE;
+  }
 
   /** The name typed on the command line. */
   public String cliName() {

@@ -62,8 +62,8 @@ public final class GlobalOptions {
       converter = OutputFormat.Converter.class,
       completionCandidates = OutputFormat.Names.class,
       description =
-          "table (default) or json. json prints the API response message and is the "
-              + "stable interface for scripts.")
+          "table (default), json or yaml. json prints the API response message and is the "
+              + "stable interface for scripts; yaml is the same written as YAML.")
   private OutputFormat output;
 
   @Option(

@@ -259,7 +259,8 @@ class ExportImportCommandsTest {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.errLines())
         .containsExactly(
-            "error: " + file + " is empty; expected the JSON 'weirctl export' writes");
+            "error: " + file + " is empty; expected the JSON or YAML 'weirctl export' and "
+                + "'weirctl get' write");
     assertThat(controlPlane.service().requests()).isEmpty();
   }
 
