@@ -2,6 +2,7 @@ package dev.weir.cli.connect;
 
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import dev.weir.api.v1.AdminServiceGrpc.AdminServiceStub;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -41,6 +42,11 @@ public final class Connection implements AutoCloseable {
   public AdminServiceBlockingStub admin(Duration deadline) {
     return AdminServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** An async stub without a deadline, for streams that run until the caller cancels them. */
+  public AdminServiceStub adminStreams() {
+    return AdminServiceGrpc.newStub(channel);
   }
 
   /** Shuts the channel down and waits for it, so no grpc thread outlives the command. */

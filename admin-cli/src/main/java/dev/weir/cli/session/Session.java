@@ -1,6 +1,7 @@
 package dev.weir.cli.session;
 
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import dev.weir.api.v1.AdminServiceGrpc.AdminServiceStub;
 import dev.weir.cli.connect.CallerIdentity;
 import dev.weir.cli.connect.Connection;
 import dev.weir.cli.connect.Connector;
@@ -42,13 +43,27 @@ public final class Session implements AutoCloseable {
 
   /** The AdminService stub with its own deadline, for calls that wait on purpose. */
   public AdminServiceBlockingStub admin(Duration deadline) {
+    return connection().admin(deadline);
+  }
+
+  /** The async AdminService stub without a deadline, for Watch streams the command cancels. */
+  public AdminServiceStub adminStreams() {
+    return connection().adminStreams();
+  }
+
+  /** The control plane's address, for headers and messages. */
+  public String controlPlane() {
+    return options.controlPlane().toString();
+  }
+
+  private Connection connection() {
     if (connection == null) {
       connection =
           connector
               .connect(options.controlPlane())
               .identifiedAs(new CallerIdentity(options.caller()));
     }
-    return connection.admin(deadline);
+    return connection;
   }
 
   /** The {@code --timeout} every call gets. */
