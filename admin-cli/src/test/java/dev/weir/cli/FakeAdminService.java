@@ -29,6 +29,8 @@ import dev.weir.api.v1.RollbackRequest;
 import dev.weir.api.v1.RollbackResponse;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
+import dev.weir.api.v1.FleetEvent;
+import dev.weir.api.v1.WatchRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
@@ -50,6 +52,7 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   private volatile boolean silent;
   // Per request type: answers to give in turn, the last one repeated; before the shared one.
   private final Map<Class<?>, Deque<Message>> byRequest = new ConcurrentHashMap<>();
+  private final List<StreamObserver<FleetEvent>> watchers = new CopyOnWriteArrayList<>();
 
   /** Answers every call with {@code response}, which must be the call's response type. */
   public FakeAdminService respondWith(Message response) {
@@ -182,6 +185,18 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   @Override
   public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> observer) {
     answer(request, observer);
+  }
+
+  /** Holds the stream open; the test sends on it with {@link #watchers()}. */
+  @Override
+  public void watch(WatchRequest request, StreamObserver<FleetEvent> observer) {
+    requests.add(request);
+    watchers.add(observer);
+  }
+
+  /** The Watch streams opened so far, in order, for the test to send events on and end. */
+  public List<StreamObserver<FleetEvent>> watchers() {
+    return List.copyOf(watchers);
   }
 
   @SuppressWarnings("unchecked")
