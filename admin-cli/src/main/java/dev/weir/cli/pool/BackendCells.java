@@ -1,10 +1,10 @@
 package dev.weir.cli.pool;
 
-import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.BackendStatus;
 import dev.weir.api.v1.DrainStatus;
 import dev.weir.api.v1.FleetHealth;
+import dev.weir.cli.output.ProtoTimes;
 import dev.weir.cli.output.RelativeAge;
 import java.time.Instant;
 
@@ -41,7 +41,7 @@ public final class BackendCells {
   public static String health(BackendStatus backend, Instant now) {
     String verdict = fleetHealth(backend.getFleetHealth());
     if (backend.getFleetHealth() == FleetHealth.FLEET_DAMPED && backend.hasDampedUntil()) {
-      verdict += " " + RelativeAge.between(now, instant(backend.getDampedUntil()));
+      verdict += " " + RelativeAge.between(now, ProtoTimes.instant(backend.getDampedUntil()));
     }
     long reporting = (long) backend.getHealthyProxies() + backend.getUnhealthyProxies();
     String count = reporting == 0 ? "" : backend.getHealthyProxies() + "/" + reporting;
@@ -71,9 +71,5 @@ public final class BackendCells {
           : "drained (" + drain.getCutConnections() + " cut)";
       default -> "";
     };
-  }
-
-  private static Instant instant(Timestamp timestamp) {
-    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
   }
 }

@@ -1,7 +1,7 @@
 package dev.weir.cli.proxy;
 
-import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.ProxyInfo;
+import dev.weir.cli.output.ProtoTimes;
 import dev.weir.cli.output.RelativeAge;
 import java.time.Instant;
 
@@ -24,20 +24,15 @@ public final class ProxyCells {
    */
   public static String since(ProxyInfo proxy, Instant now) {
     if (!proxy.getConnected() && proxy.hasDisconnectedAt()) {
-      return RelativeAge.between(instant(proxy.getDisconnectedAt()), now);
+      return RelativeAge.between(ProtoTimes.instant(proxy.getDisconnectedAt()), now);
     }
     return proxy.hasConnectedSince()
-        ? RelativeAge.between(instant(proxy.getConnectedSince()), now)
+        ? RelativeAge.between(ProtoTimes.instant(proxy.getConnectedSince()), now)
         : "";
   }
 
   /** A config version; version 0 means "none yet", an empty cell that prints as "-". */
   public static String version(long version) {
     return version == 0 ? "" : Long.toString(version);
-  }
-
-  /** A Timestamp as an Instant. */
-  public static Instant instant(Timestamp timestamp) {
-    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
   }
 }

@@ -9,8 +9,8 @@ import dev.weir.api.v1.HealthEvent;
 import dev.weir.api.v1.ProxyEvent;
 import dev.weir.api.v1.Revision;
 import dev.weir.cli.output.Latencies;
+import dev.weir.cli.output.ProtoTimes;
 import dev.weir.cli.pool.BackendCells;
-import dev.weir.cli.proxy.ProxyCells;
 import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -141,6 +141,6 @@ final class EventLine {
     if (!event.hasTime()) {
       return "-";
     }
-    return TIME.format(ProxyCells.instant(event.getTime()));
+    return TIME.format(ProtoTimes.instant(event.getTime()));
   }
 }

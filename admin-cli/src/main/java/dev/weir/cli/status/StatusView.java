@@ -5,6 +5,7 @@ import dev.weir.api.v1.DrainStatus;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.ProxyInfo;
+import dev.weir.cli.output.ProtoTimes;
 import dev.weir.cli.output.RelativeAge;
 import dev.weir.cli.output.Table;
 import dev.weir.cli.pool.BackendCells;
@@ -111,7 +112,7 @@ final class StatusView {
   // when its stream opened or closed.
   private static String lastSeen(ProxyInfo proxy, Instant now) {
     if (proxy.hasLastReportAt()) {
-      return RelativeAge.between(ProxyCells.instant(proxy.getLastReportAt()), now);
+      return RelativeAge.between(ProtoTimes.instant(proxy.getLastReportAt()), now);
     }
     return ProxyCells.since(proxy, now);
   }
