@@ -56,7 +56,7 @@ final class AnsiTerminal implements AutoCloseable {
   /** Replaces the screen's content with {@code frame}, in place, without clearing first. */
   void draw(String frame) {
     StringBuilder screen = new StringBuilder(HOME);
-    frame.lines().forEach(line -> screen.append(line).append(CLEAR_TO_LINE_END).append("\r\n"));
+    frame.lines().forEach(line -> screen.append(line).append(CLEAR_TO_LINE_END).append('\n'));
     screen.append(CLEAR_TO_SCREEN_END);
     out.print(screen);
     out.flush();
