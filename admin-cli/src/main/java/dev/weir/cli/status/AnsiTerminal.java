@@ -40,9 +40,12 @@ final class AnsiTerminal implements AutoCloseable {
     this.savedMode = savedMode;
   }
 
-  /** Switches to the alternate screen and key-at-a-time input. */
-  static AnsiTerminal enter(PrintWriter out) {
-    String saved = stty("-g");
+  /**
+   * Switches to the alternate screen and, if {@code setMode}, to key-at-a-time input; without it
+   * the terminal's mode and size are left alone (a test's output is no terminal to set).
+   */
+  static AnsiTerminal enter(PrintWriter out, boolean setMode) {
+    String saved = setMode ? stty("-g") : null;
     if (saved != null) {
       stty("-icanon", "-echo", "min", "1");
     }
@@ -64,7 +67,7 @@ final class AnsiTerminal implements AutoCloseable {
 
   /** Rows and columns, from {@code stty size}; 24 by 80 when it cannot tell. */
   int[] size() {
-    String size = stty("size");
+    String size = savedMode != null ? stty("size") : null;
     if (size != null) {
       String[] parts = size.trim().split("\\s+");
       try {

@@ -76,7 +76,7 @@ public final class TopCommand implements Runnable {
     BlockingQueue<Object> signals = new LinkedBlockingQueue<>();
     try (EventStream events =
             EventStream.open(session.adminStreams(), WatchRequest.getDefaultInstance());
-        AnsiTerminal terminal = AnsiTerminal.enter(session.out())) {
+        AnsiTerminal terminal = AnsiTerminal.enter(session.out(), System.console() != null)) {
       daemon("weirctl-top-events", () -> relayEvents(events, signals)).start();
       daemon("weirctl-top-keys", () -> readKeys(System.in, signals)).start();
       while (true) {

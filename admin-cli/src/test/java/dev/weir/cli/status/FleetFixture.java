@@ -124,7 +124,8 @@ final class FleetFixture {
           .build();
 
   static final FleetStatus FLEET =
-      new FleetStatus("127.0.0.1:9900", CONFIG_VERSION, List.of(WEB, API), PROXIES.getProxiesList());
+      new FleetStatus(
+          "127.0.0.1:9900", CONFIG_VERSION, List.of(WEB, API), PROXIES.getProxiesList());
 
   private FleetFixture() {}
 

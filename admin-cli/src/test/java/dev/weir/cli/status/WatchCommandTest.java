@@ -173,7 +173,9 @@ class WatchCommandTest {
   }
 
   private StreamObserver<FleetEvent> awaitWatcher() {
-    await().atMost(Duration.ofSeconds(30)).until(() -> controlPlane.service().watchers().size() == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> controlPlane.service().watchers().size() == 1);
     return controlPlane.service().watchers().get(0);
   }
 }
