@@ -33,12 +33,14 @@ import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.WatchRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 
 /**
  * An AdminService that records every request and answers each call with the one canned response,
@@ -192,6 +194,12 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   public void watch(WatchRequest request, StreamObserver<FleetEvent> observer) {
     requests.add(request);
     watchers.add(observer);
+  }
+
+  /** Waits for the first Watch stream to open and returns it, for the test to send events on. */
+  public StreamObserver<FleetEvent> awaitWatcher() {
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !watchers.isEmpty());
+    return watchers.get(0);
   }
 
   /** The Watch streams opened so far, in order, for the test to send events on and end. */

@@ -6,11 +6,15 @@ import dev.weir.api.v1.BackendState;
 import dev.weir.api.v1.BackendStatus;
 import dev.weir.api.v1.DrainStatus;
 import dev.weir.api.v1.FleetHealth;
+import dev.weir.api.v1.GetPoolStatusRequest;
+import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListPoolsResponse;
+import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.ProxyInfo;
+import dev.weir.cli.FakeAdminService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -128,6 +132,14 @@ final class FleetFixture {
           "127.0.0.1:9900", CONFIG_VERSION, List.of(WEB, API), PROXIES.getProxiesList());
 
   private FleetFixture() {}
+
+  /** Has {@code service} answer status's calls with this fleet. */
+  static void serve(FakeAdminService service) {
+    service
+        .respondTo(ListPoolsRequest.class, POOLS)
+        .respondTo(GetPoolStatusRequest.class, WEB, API)
+        .respondTo(ListProxiesRequest.class, PROXIES);
+  }
 
   private static Pool pool(String name, String listen, Algorithm algorithm) {
     return Pool.newBuilder().setName(name).setListen(listen).setAlgorithm(algorithm).build();

@@ -1,7 +1,6 @@
 package dev.weir.cli.status;
 
 import static dev.weir.cli.status.FleetFixture.API;
-import static dev.weir.cli.status.FleetFixture.POOLS;
 import static dev.weir.cli.status.FleetFixture.PROXIES;
 import static dev.weir.cli.status.FleetFixture.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,14 +41,6 @@ class StatusCommandTest {
     controlPlane.close();
   }
 
-  private void serveFixture() {
-    controlPlane
-        .service()
-        .respondTo(ListPoolsRequest.class, POOLS)
-        .respondTo(GetPoolStatusRequest.class, WEB, API)
-        .respondTo(ListProxiesRequest.class, PROXIES);
-  }
-
   private CliRunner cli() {
     TestConsole console = TestConsole.script();
     return controlPlane
@@ -61,7 +52,7 @@ class StatusCommandTest {
 
   @Test
   void tableShowsEveryPoolsBackendsAndEveryProxyUnderOneHeader() {
-    serveFixture();
+    FleetFixture.serve(controlPlane.service());
 
     Result result = cli().run("status");
 
@@ -106,7 +97,7 @@ class StatusCommandTest {
 
   @Test
   void tableFitsA100ColumnTerminal() {
-    serveFixture();
+    FleetFixture.serve(controlPlane.service());
 
     Result result = cli().run("status");
 
@@ -116,7 +107,7 @@ class StatusCommandTest {
 
   @Test
   void jsonIsOneObjectAroundTheApiMessages() throws Exception {
-    serveFixture();
+    FleetFixture.serve(controlPlane.service());
 
     Result result = cli().run("status", "-o", "json");
 

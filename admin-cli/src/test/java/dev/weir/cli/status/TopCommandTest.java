@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1.FleetEvent;
-import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.ListPoolsRequest;
-import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
 import dev.weir.cli.TestConsole;
@@ -46,14 +44,6 @@ class TopCommandTest {
     controlPlane.close();
   }
 
-  private void serveFixture() {
-    controlPlane
-        .service()
-        .respondTo(ListPoolsRequest.class, FleetFixture.POOLS)
-        .respondTo(GetPoolStatusRequest.class, FleetFixture.WEB, FleetFixture.API)
-        .respondTo(ListProxiesRequest.class, FleetFixture.PROXIES);
-  }
-
   // top reads its keys from System.in; the test types them. Closing the pipe ends the key reader.
   private PipedOutputStream typing() throws Exception {
     PipedOutputStream keys = new PipedOutputStream();
@@ -68,13 +58,6 @@ class TopCommandTest {
                 .cli()
                 .withConsole(TestConsole.terminal())
                 .run("top", "--interval", "1h"));
-  }
-
-  private StreamObserver<FleetEvent> awaitWatcher() {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> controlPlane.service().watchers().size() == 1);
-    return controlPlane.service().watchers().get(0);
   }
 
   private long listPoolsCalls() {
@@ -110,10 +93,10 @@ class TopCommandTest {
 
   @Test
   void redrawsOnAFleetEventAndQuitsOnQRestoringTheScreen() throws Exception {
-    serveFixture();
+    FleetFixture.serve(controlPlane.service());
     try (PipedOutputStream keys = typing()) {
       CompletableFuture<Result> top = topInBackground();
-      StreamObserver<FleetEvent> events = awaitWatcher();
+      StreamObserver<FleetEvent> events = controlPlane.service().awaitWatcher();
 
       events.onNext(FleetEvent.newBuilder().setTime(FleetFixture.at(NOW)).build());
       await().atMost(Duration.ofSeconds(30)).until(() -> listPoolsCalls() == 2);
@@ -133,10 +116,10 @@ class TopCommandTest {
 
   @Test
   void aControlPlaneGoingAwayRestoresTheScreenThenExitsWith3() throws Exception {
-    serveFixture();
+    FleetFixture.serve(controlPlane.service());
     try (PipedOutputStream keys = typing()) {
       CompletableFuture<Result> top = topInBackground();
-      StreamObserver<FleetEvent> events = awaitWatcher();
+      StreamObserver<FleetEvent> events = controlPlane.service().awaitWatcher();
 
       events.onError(Status.UNAVAILABLE.withDescription("shutting down").asException());
       Result result = top.get(30, TimeUnit.SECONDS);

@@ -3,7 +3,6 @@ package dev.weir.cli.status;
 import static dev.weir.cli.status.FleetFixture.NOW;
 import static dev.weir.cli.status.FleetFixture.at;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.JsonFormat;
@@ -19,7 +18,6 @@ import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +101,7 @@ class WatchCommandTest {
   @Test
   void printsEachEventAsALineAndSaysWhenEventsWereMissed() throws Exception {
     CompletableFuture<Result> watch = watchInBackground("watch");
-    StreamObserver<FleetEvent> stream = awaitWatcher();
+    StreamObserver<FleetEvent> stream = controlPlane.service().awaitWatcher();
 
     EVENTS.forEach(stream::onNext);
     stream.onCompleted();
@@ -127,7 +125,7 @@ class WatchCommandTest {
   @Test
   void jsonPrintsOneParsableFleetEventPerLine() throws Exception {
     CompletableFuture<Result> watch = watchInBackground("watch", "-o", "json");
-    StreamObserver<FleetEvent> stream = awaitWatcher();
+    StreamObserver<FleetEvent> stream = controlPlane.service().awaitWatcher();
 
     EVENTS.forEach(stream::onNext);
     stream.onCompleted();
@@ -146,7 +144,7 @@ class WatchCommandTest {
   @Test
   void poolsNarrowTheStream() throws Exception {
     CompletableFuture<Result> watch = watchInBackground("watch", "--pool", "web", "--pool", "api");
-    StreamObserver<FleetEvent> stream = awaitWatcher();
+    StreamObserver<FleetEvent> stream = controlPlane.service().awaitWatcher();
     stream.onCompleted();
     watch.get(30, TimeUnit.SECONDS);
 
@@ -157,7 +155,7 @@ class WatchCommandTest {
   @Test
   void aControlPlaneThatGoesAwayIsExitCode3AfterTheEventsSoFar() throws Exception {
     CompletableFuture<Result> watch = watchInBackground("watch");
-    StreamObserver<FleetEvent> stream = awaitWatcher();
+    StreamObserver<FleetEvent> stream = controlPlane.service().awaitWatcher();
 
     stream.onNext(APPLIED);
     stream.onError(Status.UNAVAILABLE.withDescription("control plane shutting down").asException());
@@ -172,10 +170,4 @@ class WatchCommandTest {
     return CompletableFuture.supplyAsync(() -> controlPlane.cli().run(args));
   }
 
-  private StreamObserver<FleetEvent> awaitWatcher() {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> controlPlane.service().watchers().size() == 1);
-    return controlPlane.service().watchers().get(0);
-  }
 }
