@@ -16,6 +16,9 @@ import dev.weir.cli.proxy.ProxiesCommand;
 import dev.weir.cli.session.Console;
 import dev.weir.cli.session.GlobalOptions;
 import dev.weir.cli.session.Session;
+import dev.weir.cli.status.StatusCommand;
+import dev.weir.cli.status.TopCommand;
+import dev.weir.cli.status.WatchCommand;
 import io.grpc.Channel;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -39,6 +42,9 @@ import picocli.CommandLine.Model.CommandSpec;
       HistoryCommand.class,
       DiffCommand.class,
       RollbackCommand.class,
+      StatusCommand.class,
+      WatchCommand.class,
+      TopCommand.class,
       GetCommand.class,
       ApplyCommand.class,
       ExportCommand.class,

@@ -33,14 +33,18 @@ import dev.weir.api.v1.RollbackRequest;
 import dev.weir.api.v1.RollbackResponse;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
+import dev.weir.api.v1.FleetEvent;
+import dev.weir.api.v1.WatchRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 
 /**
  * An AdminService that records every request and answers each call with the one canned response,
@@ -54,6 +58,7 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   private volatile boolean silent;
   // Per request type: answers to give in turn, the last one repeated; before the shared one.
   private final Map<Class<?>, Deque<Message>> byRequest = new ConcurrentHashMap<>();
+  private final List<StreamObserver<FleetEvent>> watchers = new CopyOnWriteArrayList<>();
 
   /** Answers every call with {@code response}, which must be the call's response type. */
   public FakeAdminService respondWith(Message response) {
@@ -198,6 +203,24 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   public void importConfig(
       ImportConfigRequest request, StreamObserver<ImportConfigResponse> observer) {
     answer(request, observer);
+  }
+
+  /** Holds the stream open; the test sends on it with {@link #watchers()}. */
+  @Override
+  public void watch(WatchRequest request, StreamObserver<FleetEvent> observer) {
+    requests.add(request);
+    watchers.add(observer);
+  }
+
+  /** Waits for the first Watch stream to open and returns it, for the test to send events on. */
+  public StreamObserver<FleetEvent> awaitWatcher() {
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !watchers.isEmpty());
+    return watchers.get(0);
+  }
+
+  /** The Watch streams opened so far, in order, for the test to send events on and end. */
+  public List<StreamObserver<FleetEvent>> watchers() {
+    return List.copyOf(watchers);
   }
 
   @SuppressWarnings("unchecked")

@@ -44,6 +44,9 @@ class HelpTest {
         "history",
         "diff",
         "rollback",
+        "status",
+        "watch",
+        "top",
         "version"
       })
   void everyCommandHasHelpWithAnExampleAndTheExitCodes(String command) {

@@ -2,6 +2,7 @@ package dev.weir.cli.connect;
 
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import dev.weir.api.v1.AdminServiceGrpc.AdminServiceStub;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -54,6 +55,12 @@ public final class Connection implements AutoCloseable {
   public AdminServiceBlockingStub admin(Duration deadline) {
     AdminServiceBlockingStub stub = AdminServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return credentials != null ? stub.withCallCredentials(credentials) : stub;
+  }
+
+  /** An async stub without a deadline, for streams that run until the caller cancels them. */
+  public AdminServiceStub adminStreams() {
+    AdminServiceStub stub = AdminServiceGrpc.newStub(channel);
     return credentials != null ? stub.withCallCredentials(credentials) : stub;
   }
 

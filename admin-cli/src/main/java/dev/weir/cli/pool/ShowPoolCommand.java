@@ -1,13 +1,10 @@
 package dev.weir.cli.pool;
 
-import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.BackendStatus;
-import dev.weir.api.v1.DrainStatus;
 import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.cli.output.Latencies;
-import dev.weir.cli.output.RelativeAge;
 import dev.weir.cli.output.Table;
 import dev.weir.cli.session.Session;
 import java.time.Instant;
@@ -79,57 +76,16 @@ final class ShowPoolCommand implements Runnable {
     for (BackendStatus backend : status.getBackendsList()) {
       table.row(
           backend.getAddress(),
-          weight(backend),
+          BackendCells.weight(backend),
           BackendStates.name(backend.getState()),
           backend.getActiveConnections(),
           backend.getTotalConnections(),
           backend.getConnectFailures(),
           backend.getRefusedConnections(),
           Latencies.format(backend.getConnectLatencyP99Us()),
-          health(backend, now),
-          drain(backend.getDrain()));
+          BackendCells.health(backend, now),
+          BackendCells.drain(backend.getDrain()));
     }
     return text.append(table.render()).toString();
-  }
-
-  // "3", or "3 (eff 2)" while adaptive weights have the proxies balance by another weight.
-  private static String weight(BackendStatus backend) {
-    int effective = backend.getEffectiveWeight();
-    return effective == 0 || effective == backend.getWeight()
-        ? Integer.toUnsignedString(backend.getWeight())
-        : backend.getWeight() + " (eff " + Integer.toUnsignedString(effective) + ")";
-  }
-
-  // The fleet's verdict, then "2/3": two of the three proxies that have a view of the backend
-  // see it healthy, as kubectl prints READY. "unknown" alone while none has a view.
-  private static String health(BackendStatus backend, Instant now) {
-    String verdict = switch (backend.getFleetHealth()) {
-      case FLEET_HEALTHY -> "healthy";
-      case FLEET_UNHEALTHY -> "unhealthy";
-      case FLEET_DAMPED -> backend.hasDampedUntil()
-          ? "damped " + RelativeAge.between(now, instant(backend.getDampedUntil()))
-          : "damped";
-      case FLEET_UNKNOWN -> "unknown";
-      // Unset (a control plane older than this CLI) or newer than this CLI: the count says it.
-      default -> "";
-    };
-    long reporting = (long) backend.getHealthyProxies() + backend.getUnhealthyProxies();
-    String count = reporting == 0 ? "" : backend.getHealthyProxies() + "/" + reporting;
-    return (verdict + " " + count).strip();
-  }
-
-  // "draining 12 left", "drained", "drained (3 cut)"; empty when not draining.
-  private static String drain(DrainStatus drain) {
-    return switch (drain.getState()) {
-      case DRAINING -> "draining " + drain.getRemainingConnections() + " left";
-      case DRAINED -> drain.getCutConnections() == 0
-          ? "drained"
-          : "drained (" + drain.getCutConnections() + " cut)";
-      default -> "";
-    };
-  }
-
-  private static Instant instant(Timestamp timestamp) {
-    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
   }
 }

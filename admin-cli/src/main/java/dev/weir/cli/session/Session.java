@@ -1,6 +1,7 @@
 package dev.weir.cli.session;
 
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import dev.weir.api.v1.AdminServiceGrpc.AdminServiceStub;
 import dev.weir.cli.connect.CallerIdentity;
 import dev.weir.cli.connect.Connection;
 import dev.weir.cli.connect.Connector;
@@ -42,6 +43,20 @@ public final class Session implements AutoCloseable {
 
   /** The AdminService stub with its own deadline, for calls that wait on purpose. */
   public AdminServiceBlockingStub admin(Duration deadline) {
+    return connection().admin(deadline);
+  }
+
+  /** The async AdminService stub without a deadline, for Watch streams the command cancels. */
+  public AdminServiceStub adminStreams() {
+    return connection().adminStreams();
+  }
+
+  /** The control plane's address, for headers and messages. */
+  public String controlPlane() {
+    return options.controlPlane().toString();
+  }
+
+  private Connection connection() {
     if (connection == null) {
       connection =
           connector
@@ -49,7 +64,7 @@ public final class Session implements AutoCloseable {
               .identifiedAs(new CallerIdentity(options.caller()))
               .authenticatedWith(options.token());
     }
-    return connection.admin(deadline);
+    return connection;
   }
 
   /** The {@code --timeout} every call gets. */
