@@ -49,6 +49,7 @@ import picocli.CommandLine.Model.CommandSpec;
       ApplyCommand.class,
       ExportCommand.class,
       ImportCommand.class,
+      CompletionCommand.class,
       VersionCommand.class
     },
     footer = {

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 /**
  * The options every command accepts, before or after the command name, as kubectl's do.
  *
- * <p>Defaults are applied when read rather than by picocli, because the control plane's default
- * comes from an environment variable and tests inject the environment instead of changing it.
+ * <p>Defaults are applied when read rather than by picocli, because the connection settings come
+ * from a flag, else an environment variable, else weirctl's settings file ({@link SettingsFile}),
+ * and tests inject the environment instead of changing it.
  */
 public final class GlobalOptions {
 
@@ -41,6 +42,8 @@ public final class GlobalOptions {
   private static final int HELP_ORDER = 1000;
 
   private final UnaryOperator<String> environment;
+  // Read at first use, so a broken settings file is reported as a usage error of the command.
+  private SettingsFile settings;
 
   @Spec(Spec.Target.MIXEE)
   private CommandSpec mixee;
@@ -121,15 +124,15 @@ public final class GlobalOptions {
     if (controlPlane != null) {
       return controlPlane;
     }
-    String fromEnvironment = environment.apply(ADDRESS_VARIABLE);
-    if (fromEnvironment == null || fromEnvironment.isBlank()) {
+    SettingsFile.Setting setting = setting(ADDRESS_VARIABLE);
+    if (setting == null) {
       return HostPort.parse(DEFAULT_ADDRESS);
     }
     try {
-      return HostPort.parse(fromEnvironment.trim());
+      return HostPort.parse(setting.value().trim());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
-          mixee.commandLine(), "Invalid value in $" + ADDRESS_VARIABLE + ": " + e.getMessage());
+          mixee.commandLine(), "Invalid value in " + setting.source() + ": " + e.getMessage());
     }
   }
 
@@ -167,11 +170,16 @@ public final class GlobalOptions {
   public BearerToken token() {
     BearerToken token;
     try {
-      Path file = file(tokenFile, "--token-file", TOKEN_FILE_VARIABLE);
+      SettingsFile.Setting fileSetting = tokenFile != null
+          ? new SettingsFile.Setting(tokenFile.toString(), "--token-file", false)
+          : setting(TOKEN_FILE_VARIABLE);
       String fromEnvironment = environment.apply(TOKEN_VARIABLE);
-      if (file != null) {
-        token = BearerToken.fromFile(file, tokenFile != null ? "--token-file" : "$" + TOKEN_FILE_VARIABLE);
-      } else if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
+      boolean environmentToken = fromEnvironment != null && !fromEnvironment.isEmpty();
+      // The settings file is the last resort: $WEIR_TOKEN wins over its token-file.
+      if (fileSetting != null && !(fileSetting.fromSettingsFile() && environmentToken)) {
+        Path file = file(tokenFile, "--token-file", TOKEN_FILE_VARIABLE);
+        token = BearerToken.fromFile(file, fileSetting.source());
+      } else if (environmentToken) {
         token = BearerToken.of(fromEnvironment, "$" + TOKEN_VARIABLE);
       } else {
         return null;
@@ -192,18 +200,34 @@ public final class GlobalOptions {
     Path file = flag;
     String source = option;
     if (file == null) {
-      String fromEnvironment = environment.apply(variable);
-      if (fromEnvironment == null || fromEnvironment.isBlank()) {
+      SettingsFile.Setting setting = setting(variable);
+      if (setting == null) {
         return null;
       }
-      file = Path.of(fromEnvironment.strip());
-      source = "$" + variable;
+      file = Path.of(setting.value().strip());
+      source = setting.source();
     }
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       throw new ParameterException(mixee.commandLine(),
           source + " " + file + ": no such readable file");
     }
     return file;
+  }
+
+  /** The environment's value for {@code variable}, else the settings file's; null if neither. */
+  private SettingsFile.Setting setting(String variable) {
+    String fromEnvironment = environment.apply(variable);
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return new SettingsFile.Setting(fromEnvironment, "$" + variable, false);
+    }
+    if (settings == null) {
+      try {
+        settings = SettingsFile.load(environment);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(mixee.commandLine(), e.getMessage());
+      }
+    }
+    return settings.get(variable);
   }
 
   /** Who this operator claims to be, {@code $USER@hostname}, for the control plane's audit. */
