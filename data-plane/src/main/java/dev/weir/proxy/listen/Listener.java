@@ -6,21 +6,26 @@ import dev.weir.proxy.config.PoolOptions;
 import dev.weir.proxy.relay.FrontendHandler;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.stats.ListenerCounters;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,26 +79,24 @@ final class Listener {
     if (address.isUnresolved()) {
       throw new InvalidConfigException("host " + address.getHostString() + " does not resolve");
     }
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(group)
-        .channelFactory(() -> transport.newServerChannel(address.getAddress()))
-        .option(ChannelOption.SO_BACKLOG, 4096)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        // Read at once: FrontendHandler holds (a bounded amount of) what arrives before the
-        // backend connection is up.
-        .childOption(ChannelOption.AUTO_READ, true)
-        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-        .childHandler(new Acceptor());
-    if (transport.reusePort()) {
-      bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-    }
+    Acceptor acceptor = new Acceptor();
     for (int i = 0; i < acceptors; i++) {
-      ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+      ServerChannel socket = transport.newServerChannel(address.getAddress());
+      socket.config().setOption(ChannelOption.SO_BACKLOG, 4096);
+      socket.config().setOption(ChannelOption.SO_REUSEADDR, true);
+      if (transport.reusePort()) {
+        socket.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+      }
+      socket.pipeline().addLast(acceptor);
+      ChannelFuture registered = group.next().register(socket).awaitUninterruptibly();
+      ChannelFuture bound = registered.isSuccess()
+          ? socket.bind(address).awaitUninterruptibly()
+          : registered;
       if (!bound.isSuccess()) {
+        socket.close().awaitUninterruptibly();
         throw new InvalidConfigException(String.valueOf(bound.cause().getMessage()));
       }
-      sockets.add(bound.channel());
+      sockets.add(socket);
     }
     log.info("listening on {} for pool {} ({} socket{})", format(localAddress()), pool.name(),
         acceptors, acceptors == 1 ? "" : "s");
@@ -128,10 +131,21 @@ final class Listener {
     return address.getHostString() + ":" + address.getPort();
   }
 
-  /** Admits each accepted connection (or refuses it at the limit) and sets up its pipeline. */
-  private final class Acceptor extends ChannelInitializer<Channel> {
+  /**
+   * Takes each connection a listening socket accepted: admits it (or refuses it at a limit),
+   * sets it up, and registers it on the event loop that accepted it.
+   *
+   * <p>Netty's ServerBootstrap would set each child option through a map, add and then remove a
+   * ChannelInitializer (with a concurrent map of its own) per connection, and register the
+   * connection on the group's next event loop: a task and a wakeup on another thread for most
+   * connections, though SO_REUSEPORT has already spread them across the loops.
+   */
+  @ChannelHandler.Sharable
+  private final class Acceptor extends ChannelInboundHandlerAdapter {
+
     @Override
-    protected void initChannel(Channel ch) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      Channel ch = (Channel) msg;
       PoolRuntime runtime = pool;
       RelaySettings relay = runtime.relay();
       PoolOptions options = relay.options();
@@ -145,16 +159,44 @@ final class Listener {
         refuse(ch);
         return;
       }
-      budget.releaseOnClose(ch.closeFuture());
-      connections.add(ch);
+      SocketChannelConfig config = (SocketChannelConfig) ch.config();
+      // Auto-read stays on, as it starts: FrontendHandler holds (a bounded amount of) what
+      // arrives before the backend connection is up.
+      config.setAllowHalfClosure(true);
+      config.setAllocator(PooledByteBufAllocator.DEFAULT);
       relay.configureClient(ch);
       ch.pipeline().addLast(new FrontendHandler(runtime.picker(), relay, counters));
+      // On the loop's own thread this registers (and starts FrontendHandler) before returning.
+      ChannelFuture registered = ctx.channel().eventLoop().register(ch);
+      if (registered.isDone() && !registered.isSuccess()) {
+        ch.unsafe().closeForcibly();
+        counters.closed();
+        budget.release();
+        return;
+      }
+      // Either may see the connection closed already; both then let go of it at once.
+      budget.releaseOnClose(ch.closeFuture());
+      connections.add(ch);
+    }
+
+    /**
+     * An accept failed, most likely for want of file descriptors: stop accepting on this
+     * socket for a second rather than spin on the error, as Netty's own acceptor does.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.warn("accepting on {} failed, pausing it for 1 s: {}", format(address), cause.toString());
+      ChannelConfig config = ctx.channel().config();
+      if (config.isAutoRead()) {
+        config.setAutoRead(false);
+        ctx.channel().eventLoop().schedule(() -> config.setAutoRead(true), 1, TimeUnit.SECONDS);
+      }
     }
 
     /** Refused fast: a reset tells the client at once, and costs no TIME_WAIT here. */
     private void refuse(Channel ch) {
       ch.config().setOption(ChannelOption.SO_LINGER, 0);
-      ch.close();
+      ch.unsafe().closeForcibly();
     }
   }
 }
