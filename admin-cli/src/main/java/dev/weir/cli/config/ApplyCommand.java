@@ -2,10 +2,8 @@ package dev.weir.cli.config;
 
 import dev.weir.api.v1.ExportConfigRequest;
 import dev.weir.api.v1.ExportConfigResponse;
-import dev.weir.api.v1.ImportConfigRequest;
 import dev.weir.api.v1.ImportConfigResponse;
 import dev.weir.api.v1.Pool;
-import dev.weir.cli.change.ChangeReport;
 import dev.weir.cli.change.MutationFlags;
 import dev.weir.cli.session.Session;
 import java.nio.file.Path;
@@ -70,18 +68,9 @@ public final class ApplyCommand implements Runnable {
     ExportConfigResponse desired = ConfigFile.read(file);
     ExportConfigResponse current =
         session.admin().exportConfig(ExportConfigRequest.getDefaultInstance());
-    ImportConfigRequest.Builder request = ImportConfigRequest.newBuilder()
-        .addAllPools(merge(current.getPoolsList(), desired.getPoolsList(), prune))
-        .setExpectedVersion(current.getConfigVersion());
-    mutation.applyTo(request::setOptions);
-    ImportConfigResponse response = session.admin().importConfig(request.build());
-    new ChangeReport(session, mutation)
-        .print(
-            response,
-            response.getConfigVersion(),
-            response.getDiff(),
-            response.getDryRun(),
-            () -> confirmation(desired, response));
+    ImportCommand.send(session, mutation,
+        merge(current.getPoolsList(), desired.getPoolsList(), prune),
+        current.getConfigVersion(), response -> confirmation(desired, response));
   }
 
   /**

@@ -3,10 +3,13 @@ package dev.weir.cli.config;
 import dev.weir.api.v1.ExportConfigResponse;
 import dev.weir.api.v1.ImportConfigRequest;
 import dev.weir.api.v1.ImportConfigResponse;
+import dev.weir.api.v1.Pool;
 import dev.weir.cli.change.ChangeReport;
 import dev.weir.cli.change.MutationFlags;
 import dev.weir.cli.session.Session;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -60,8 +63,20 @@ public final class ImportCommand implements Runnable {
   @Override
   public void run() {
     ExportConfigResponse config = ConfigFile.read(file);
-    ImportConfigRequest.Builder request =
-        ImportConfigRequest.newBuilder().addAllPools(config.getPoolsList());
+    send(session, mutation, config.getPoolsList(), expectedVersion,
+        response -> confirmation(config, response));
+  }
+
+  /**
+   * Makes {@code pools} the whole configuration through ImportConfig and reports it as every
+   * change is reported (diff, dry run, --wait).
+   *
+   * @param expectedVersion refuse unless this is still the current version; null: no check
+   * @param confirmation the line for people once it is done
+   */
+  static void send(Session session, MutationFlags mutation, List<Pool> pools,
+      Long expectedVersion, Function<ImportConfigResponse, String> confirmation) {
+    ImportConfigRequest.Builder request = ImportConfigRequest.newBuilder().addAllPools(pools);
     if (expectedVersion != null) {
       request.setExpectedVersion(expectedVersion);
     }
@@ -73,7 +88,7 @@ public final class ImportCommand implements Runnable {
             response.getConfigVersion(),
             response.getDiff(),
             response.getDryRun(),
-            () -> confirmation(config, response));
+            () -> confirmation.apply(response));
   }
 
   private String confirmation(ExportConfigResponse config, ImportConfigResponse response) {
