@@ -158,6 +158,95 @@ class ProtocolsIT {
     assertThat(ws.isAlive()).as("the backend lives on; only the session was cut").isTrue();
   }
 
+  @Test
+  void postgresRowsCopiedThroughThePoolAreTheSameOnTheServer() throws Exception {
+    Path bin = postgresBin();
+    requireInstalled("psql", "postgresql-client");
+    // PostgreSQL will not run as root: as root, run it as the package's postgres user (setpriv
+    // execs, so stopping the process stops PostgreSQL itself).
+    List<String> asOwner = isRoot()
+        ? List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups")
+        : List.of();
+    Path pg = Files.createTempDirectory("weir-pg-");
+    try {
+      Path data = pg.resolve("data");
+      if (isRoot()) {
+        run("chmod", "755", pg.toString());
+        run("chown", "postgres", pg.toString());
+      }
+      run(concat(asOwner, bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust",
+          "-U", "weir", "--no-sync"));
+      int backend = Fleet.freePortOn("127.0.0.1");
+      RunningProgram postgres = server("postgres", concat(asOwner,
+          bin.resolve("postgres").toString(), "-D", data.toString(), "-p", "" + backend,
+          "-k", pg.toString(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"));
+      postgres.awaitLine(Pattern.compile("ready to accept connections"), TIMEOUT);
+      int port = pool("pg", "127.0.0.1:" + backend);
+
+      // 20,000 lines of random text sent through the proxy with COPY.
+      Random random = new Random(5);
+      StringBuilder lines = new StringBuilder();
+      for (int i = 1; i <= 20_000; i++) {
+        lines.append(i).append('\t').append(Long.toHexString(random.nextLong()))
+            .append(Long.toHexString(random.nextLong())).append('\n');
+      }
+      Path rows = Files.writeString(dir.resolve("rows.tsv"), lines);
+      psql(PROXY, port, "CREATE TABLE t (id int PRIMARY KEY, v text)");
+      psql(PROXY, port, "\\copy t FROM '" + rows + "'");
+
+      String expected = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
+          lines.toString().lines().map(l -> l.substring(l.indexOf('\t') + 1))
+              .reduce((a, b) -> a + "\n" + b).orElseThrow().getBytes()));
+      String query = "SELECT md5(string_agg(v, E'\\n' ORDER BY id)) FROM t";
+      assertThat(psql("127.0.0.1", backend, query)).as("read on the server itself")
+          .isEqualTo(expected);
+      assertThat(psql(PROXY, port, query)).as("read back through the proxy").isEqualTo(expected);
+    } finally {
+      for (RunningProgram server : servers) {
+        server.close();
+      }
+      servers.clear();
+      run("rm", "-rf", pg.toString());
+    }
+  }
+
+  private String psql(String host, int port, String command) throws Exception {
+    return run("psql", "-h", host, "-p", "" + port, "-U", "weir", "-d", "postgres",
+        "-v", "ON_ERROR_STOP=1", "-tA", "-c", command);
+  }
+
+  private static Path postgresBin() throws IOException {
+    Path versions = Path.of("/usr/lib/postgresql");
+    Path found = null;
+    if (Files.isDirectory(versions)) {
+      try (var dirs = Files.list(versions)) {
+        found = dirs.map(d -> d.resolve("bin"))
+            .filter(d -> Files.isExecutable(d.resolve("initdb")))
+            .max(Path::compareTo).orElse(null);
+      }
+    }
+    String message = "no PostgreSQL server (initdb) in /usr/lib/postgresql/*/bin; install it "
+        + "with: apt-get install -y postgresql";
+    if (found == null && "true".equals(System.getenv("CI"))) {
+      throw new IllegalStateException(message);
+    }
+    assumeTrue(found != null, message);
+    return found;
+  }
+
+  private static boolean isRoot() throws IOException, InterruptedException {
+    Process id = new ProcessBuilder("id", "-u").start();
+    String uid = new String(id.getInputStream().readAllBytes()).strip();
+    id.waitFor();
+    return uid.equals("0");
+  }
+
+  private static String[] concat(List<String> prefix, String... command) {
+    List<String> all = new ArrayList<>(prefix);
+    all.addAll(Arrays.asList(command));
+    return all.toArray(String[]::new);
+  }
+
   /** Collects what the WebSocket server sends back. */
   private static final class Echoes implements WebSocket.Listener {
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
