@@ -1,10 +1,12 @@
 package dev.weir.cli;
 
+import dev.weir.api.status.AnsweredBy;
 import dev.weir.cli.session.GlobalOptions;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -58,6 +60,12 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     if (status == null) {
       return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
+    if (status.getCode() == Status.Code.UNAVAILABLE
+        && AnsweredBy.controlPlane(Status.trailersFromThrowable(e))) {
+      // It answered: the control plane is up but cannot serve this now (its store is down).
+      return "control plane at " + options.controlPlane() + " is unavailable: "
+          + describe(status);
+    }
     return switch (status.getCode()) {
       case UNAVAILABLE ->
           "cannot reach control plane at " + options.controlPlane() + ": " + cause(status)
@@ -81,10 +89,14 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
   }
 
   // Something listens but dropped a plaintext connection: most likely a port that serves TLS.
-  // Only for the transport's own failures (they carry a cause), not a server's UNAVAILABLE.
+  // Only for the transport's own failures, which carry a cause, or which grpc words as a
+  // connection closed "while performing protocol negotiation" (it reports that one without a
+  // cause when the drop comes early); a server's own UNAVAILABLE has neither.
   private String tlsHint(Status status) {
-    String cause = cause(status).toLowerCase(java.util.Locale.ROOT);
-    if (status.getCause() == null || cause.contains("refused") || cause.contains("unresolved") || cause.contains("unknown host")) {
+    String cause = cause(status).toLowerCase(Locale.ROOT);
+    boolean transport = status.getCause() != null || cause.contains("protocol negotiation");
+    if (!transport || cause.contains("refused") || cause.contains("unresolved")
+        || cause.contains("unknown host")) {
       return "";
     }
     try {

@@ -2,8 +2,10 @@ package dev.weir.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.api.status.AnsweredBy;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.connect.ControlPlaneChannels;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -87,6 +89,22 @@ class FailureReportingTest {
     assertThat(result.exitCode()).isEqualTo(3);
     assertThat(result.errLines())
         .containsExactly("error: cannot reach control plane at cp.example:9900: shutting down");
+  }
+
+  @Test
+  void anUnavailableTheControlPlaneItselfSentSaysItAnsweredNotThatItIsUnreachable() {
+    Metadata trailers = new Metadata();
+    trailers.put(AnsweredBy.KEY, AnsweredBy.CONTROL_PLANE);
+    controlPlane.service().failWith(Status.UNAVAILABLE.withDescription(
+        "could not store the configuration: etcd at http://10.0.0.5:2379 did not answer"),
+        trailers);
+
+    Result result = controlPlane.cli().run("--control-plane", "cp.example:9900", "pool", "list");
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.errLines()).containsExactly("error: control plane at cp.example:9900 is "
+        + "unavailable: could not store the configuration: etcd at http://10.0.0.5:2379 did "
+        + "not answer");
   }
 
   @Test

@@ -35,6 +35,7 @@ import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
 import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.WatchRequest;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -55,6 +56,7 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   private final List<Message> requests = new CopyOnWriteArrayList<>();
   private volatile Message response;
   private volatile Status error;
+  private volatile Metadata errorTrailers = new Metadata();
   private volatile boolean silent;
   // Per request type: answers to give in turn, the last one repeated; before the shared one.
   private final Map<Class<?>, Deque<Message>> byRequest = new ConcurrentHashMap<>();
@@ -81,7 +83,13 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   }
 
   public FakeAdminService failWith(Status error) {
+    return failWith(error, new Metadata());
+  }
+
+  /** Fails every call with {@code error} and these trailers, as a real server could send them. */
+  public FakeAdminService failWith(Status error, Metadata trailers) {
     this.error = error;
+    this.errorTrailers = trailers;
     return this;
   }
 
@@ -230,7 +238,7 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
       return;
     }
     if (error != null) {
-      observer.onError(error.asRuntimeException());
+      observer.onError(error.asRuntimeException(errorTrailers));
       return;
     }
     Deque<Message> queued = byRequest.get(request.getClass());

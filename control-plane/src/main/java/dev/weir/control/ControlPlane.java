@@ -4,6 +4,7 @@ import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.control.admin.AdminServiceImpl;
+import dev.weir.control.admin.AnsweredByInterceptor;
 import dev.weir.control.events.FleetEventBus;
 import dev.weir.control.fleet.ProxyFleet;
 import dev.weir.control.ha.StoreBackend;
@@ -148,6 +149,7 @@ public final class ControlPlane implements AutoCloseable {
       if (proxyServerBuilder != null) {
         // First, so proxies can reconnect before operators are told the plane is up.
         proxyServer = proxyServerBuilder
+            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
             .addService(fleet.service())
             .addService(health.getHealthService())
             .build()
@@ -160,7 +162,7 @@ public final class ControlPlane implements AutoCloseable {
           .addService(ServerInterceptors.intercept(
               new AdminServiceImpl(pools, fleet, events, new RevisionHistory(store.store(), pools),
                   view, clock),
-              new ActorInterceptor()))
+              new ActorInterceptor(), new AnsweredByInterceptor()))
           .addService(health.getHealthService())
           .addService(ProtoReflectionServiceV1.newInstance())
           .build()

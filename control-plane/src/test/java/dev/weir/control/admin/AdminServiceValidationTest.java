@@ -3,6 +3,7 @@ package dev.weir.control.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.api.status.AnsweredBy;
 import dev.weir.api.v1.AddBackendRequest;
 import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.CreatePoolRequest;
@@ -173,6 +174,8 @@ class AdminServiceValidationTest {
       Status status = Status.fromThrowable(e);
       assertThat(status.getCode()).isEqualTo(code);
       assertThat(status.getDescription()).contains(fragments);
+      assertThat(AnsweredBy.controlPlane(Status.trailersFromThrowable(e)))
+          .as("marked as the control plane's own answer").isTrue();
     });
 
     assertThat(control.listPools()).isEqualTo(before);
