@@ -4,6 +4,7 @@ import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.PoolOptions;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -26,6 +27,13 @@ import java.time.Duration;
  * would be a setsockopt per connection).
  */
 public final class RelaySettings {
+
+  /** The most one read takes from a socket; a side holds at most the high mark plus this. */
+  public static final int MAX_READ_BYTES = 256 * 1024;
+  // Reads grow to 256 KiB when a side sends that fast (Netty's default stops at 64 KiB), so a
+  // bulk stream costs a quarter of the read and write syscalls; small exchanges stay small.
+  private static final AdaptiveRecvByteBufAllocator READS =
+      new AdaptiveRecvByteBufAllocator(64, 2048, RelaySettings.MAX_READ_BYTES);
 
   private final Transport transport;
   // For backends named by host name, which need the bootstrap's resolver.
@@ -74,6 +82,7 @@ public final class RelaySettings {
   /** Applies this pool's per-connection options to an accepted client connection. */
   public void configureClient(Channel client) {
     client.config().setWriteBufferWaterMark(waterMark);
+    client.config().setRecvByteBufAllocator(READS);
     if (options.socketBufferBytes() > 0) {
       client.config().setOption(ChannelOption.SO_RCVBUF, options.socketBufferBytes());
       client.config().setOption(ChannelOption.SO_SNDBUF, options.socketBufferBytes());
@@ -100,6 +109,7 @@ public final class RelaySettings {
     config.setAllowHalfClosure(true);
     config.setAllocator(PooledByteBufAllocator.DEFAULT);
     config.setWriteBufferWaterMark(waterMark);
+    config.setRecvByteBufAllocator(READS);
     if (options.socketBufferBytes() > 0) {
       config.setReceiveBufferSize(options.socketBufferBytes());
       config.setSendBufferSize(options.socketBufferBytes());

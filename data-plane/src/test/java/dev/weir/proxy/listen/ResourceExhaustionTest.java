@@ -14,6 +14,7 @@ import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.PoolOptions;
+import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.testing.FreePort;
 import dev.weir.proxy.testing.ManyConnectionsBackend;
 import dev.weir.proxy.testing.Resources;
@@ -53,8 +54,8 @@ class ResourceExhaustionTest {
   private static final int TRICKLERS = 20;
   /** Sockets in this JVM per admitted connection: client, proxy's two, backend's. */
   private static final int FDS_PER_CONNECTION = 4;
-  /** The largest read the proxy's channels make (Netty's adaptive receive buffer at most). */
-  private static final int MAX_READ_BYTES = 64 * 1024;
+  /** The largest read the proxy's channels make. */
+  private static final int MAX_READ_BYTES = RelaySettings.MAX_READ_BYTES;
 
   private final Resources resources = new Resources();
   private final List<SocketChannel> clients = new ArrayList<>();
