@@ -1,5 +1,6 @@
 package dev.weir.control.testing;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
@@ -10,10 +11,13 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A real etcd ({@code etcd} from the PATH; Debian package {@code etcd-server}) for one test: a
@@ -118,25 +122,29 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
-  private void awaitListening(Path log) throws IOException, InterruptedException {
-    long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-    while (System.currentTimeMillis() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("etcd exited with " + process.exitValue() + ":\n"
-            + Files.readString(log));
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", clientPort), 200);
-        if (Files.readString(log).contains("ready to serve client requests")) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(50);
+  private void awaitListening(Path log) throws IOException {
+    try {
+      await("etcd to serve clients")
+          .atMost(Duration.ofMillis(START_TIMEOUT_MS))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast("etcd exited", () -> !process.isAlive())
+          .until(() -> accepts()
+              && Files.readString(log).contains("ready to serve client requests"));
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      String how = process.isAlive()
+          ? "did not start within " + START_TIMEOUT_MS + " ms"
+          : "exited with " + process.exitValue();
+      throw new IOException("etcd " + how + ":\n" + Files.readString(log), e);
     }
-    throw new IOException("etcd did not start within " + START_TIMEOUT_MS + " ms:\n"
-        + Files.readString(log));
+  }
+
+  private boolean accepts() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", clientPort), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static int freePort() throws IOException {
