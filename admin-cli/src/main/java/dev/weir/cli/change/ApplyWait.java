@@ -12,10 +12,14 @@ import java.util.stream.Collectors;
 
 /**
  * {@code --wait}: blocks in WaitForApplied until every connected proxy has applied a config
- * version, then says how long that took. A person sees a waiting line while it lasts; a script
- * sees only the outcome.
+ * version, then says how long that took. A person sees how many proxies have it, brought up to
+ * date every second, and stops waiting as soon as one rejects it; a script sees only the
+ * outcome.
  */
 public final class ApplyWait {
+
+  /** How often a terminal's progress line is brought up to date. */
+  static final Duration SLICE = Duration.ofSeconds(1);
 
   private final Session session;
   private final ProgressLine progress;
@@ -29,28 +33,75 @@ public final class ApplyWait {
   /**
    * Returns once {@code version} is applied everywhere.
    *
-   * @throws WaitIncompleteException if it is not within {@code timeout}, naming the proxies
+   * @throws WaitIncompleteException if it is not within {@code timeout}, naming the proxies, or
+   *     as soon as a proxy on a terminal is seen to have rejected it
    */
   public void await(long version, Duration timeout) {
     progress.update("waiting for the proxies to apply config version " + version + " ...");
     WaitForAppliedResponse response;
     try {
-      // The server answers at its timeout; ours is later, so that answer is what we see.
-      response =
-          session
-              .admin(timeout.plus(session.timeout()))
-              .waitForApplied(
-                  WaitForAppliedRequest.newBuilder()
-                      .setConfigVersion(version)
-                      .setTimeout(Durations.toProto(timeout))
-                      .build());
+      response = progress.interactive() ? awaitInSlices(version, timeout) : call(version, timeout);
     } finally {
       progress.clear();
     }
     if (!response.getComplete()) {
-      throw new WaitIncompleteException(incomplete(version, timeout, response));
+      // On a terminal a rejection ends the wait before its timeout.
+      String outcome =
+          progress.interactive() && rejected(version, response)
+              ? "cannot be applied everywhere"
+              : "was not applied within " + Durations.format(timeout);
+      throw new WaitIncompleteException(incomplete(version, outcome, response));
     }
     progress.finish(applied(version, response));
+  }
+
+  /**
+   * A person watching sees how many proxies have it so far: the wait is cut into slices of at
+   * most {@link #SLICE}, each one WaitForApplied that answers early once the version is in
+   * force everywhere. The number of slices bounds the loop whatever the clock says.
+   */
+  private WaitForAppliedResponse awaitInSlices(long version, Duration timeout) {
+    long slices = Math.max(1, ceilDiv(timeout.toNanos(), SLICE.toNanos()));
+    Duration left = timeout;
+    WaitForAppliedResponse response = null;
+    for (long i = 0; i < slices && !left.isNegative() && !left.isZero(); i++) {
+      Duration slice = left.compareTo(SLICE) < 0 ? left : SLICE;
+      response = call(version, slice);
+      if (response.getComplete() || rejected(version, response)) {
+        return response;
+      }
+      left = left.minus(slice);
+      progress.update(waiting(version, response, timeout.minus(left)));
+    }
+    return response;
+  }
+
+  private WaitForAppliedResponse call(long version, Duration timeout) {
+    // The server answers at its timeout; ours is later, so that answer is what we see.
+    return session
+        .admin(timeout.plus(session.timeout()))
+        .waitForApplied(
+            WaitForAppliedRequest.newBuilder()
+                .setConfigVersion(version)
+                .setTimeout(Durations.toProto(timeout))
+                .build());
+  }
+
+  // A proxy that NACKed the version keeps serving the one before: waiting longer cannot help.
+  private static boolean rejected(long version, WaitForAppliedResponse response) {
+    return response.getProxiesList().stream()
+        .anyMatch(p -> p.getAppliedVersion() < version && !p.getNackReason().isEmpty());
+  }
+
+  private static String waiting(long version, WaitForAppliedResponse response, Duration waited) {
+    long done =
+        response.getProxiesList().stream().filter(p -> p.getAppliedVersion() >= version).count();
+    return "waiting for config version " + version + ": applied on " + done + " of "
+        + response.getProxiesCount() + " proxies (" + waited.toSeconds() + "s) ...";
+  }
+
+  private static long ceilDiv(long x, long y) {
+    return -Math.floorDiv(-x, y);
   }
 
   private static String applied(long version, WaitForAppliedResponse response) {
@@ -63,7 +114,7 @@ public final class ApplyWait {
   }
 
   private static String incomplete(
-      long version, Duration timeout, WaitForAppliedResponse response) {
+      long version, String outcome, WaitForAppliedResponse response) {
     List<ProxyApplyStatus> behind =
         response.getProxiesList().stream()
             .filter(p -> p.getAppliedVersion() < version || !p.getNackReason().isEmpty())
@@ -73,8 +124,7 @@ public final class ApplyWait {
             ? "every proxy"
             : behind.size() + " of " + response.getProxiesCount() + " proxies: "
                 + behind.stream().map(ApplyWait::describe).collect(Collectors.joining(", "));
-    return "config version " + version + " was not applied within " + Durations.format(timeout)
-        + " by " + who;
+    return "config version " + version + " " + outcome + " by " + who;
   }
 
   private static String describe(ProxyApplyStatus proxy) {

@@ -31,6 +31,11 @@ public final class ProgressLine {
     return new ProgressLine(session.out(), session.console().interactive(), quiet);
   }
 
+  /** Whether passing states are shown: a terminal, and not {@code -o json}. */
+  public boolean interactive() {
+    return interactive && !quiet;
+  }
+
   /** A passing state: shown on a terminal only, in place of the previous one. */
   public void update(String text) {
     if (interactive && !quiet) {

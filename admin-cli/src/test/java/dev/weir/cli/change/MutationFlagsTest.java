@@ -226,6 +226,90 @@ class MutationFlagsTest {
   }
 
   @Test
+  void waitOnATerminalCountsTheProxiesThatHaveItEverySecond() {
+    WaitForAppliedResponse oneOfThree =
+        WaitForAppliedResponse.newBuilder()
+            .addProxies(applied("edge-1", 8))
+            .addProxies(applied("edge-2", 7))
+            .addProxies(applied("edge-3", 7))
+            .build();
+    WaitForAppliedResponse twoOfThree =
+        oneOfThree.toBuilder().setProxies(2, applied("edge-3", 8)).build();
+    controlPlane
+        .service()
+        .respondTo(WaitForAppliedRequest.class, oneOfThree, twoOfThree, APPLIED);
+
+    Result result =
+        controlPlane
+            .cli()
+            .withConsole(TestConsole.terminal())
+            .run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out())
+        .endsWith(
+            "\r\033[Kwaiting for the proxies to apply config version 8 ..."
+                + "\r\033[Kwaiting for config version 8: applied on 1 of 3 proxies (1s) ..."
+                + "\r\033[Kwaiting for config version 8: applied on 2 of 3 proxies (2s) ..."
+                + "\r\033[Kapplied on 3 proxies in 12ms\n");
+    assertThat(controlPlane.service().requests(WaitForAppliedRequest.class))
+        .extracting(WaitForAppliedRequest::getTimeout)
+        .containsExactly(
+            Durations.fromSeconds(1), Durations.fromSeconds(1), Durations.fromSeconds(1));
+  }
+
+  @Test
+  void waitOnATerminalEndsWithTheLastSliceAtItsTimeout() {
+    controlPlane
+        .service()
+        .respondTo(
+            WaitForAppliedRequest.class,
+            WaitForAppliedResponse.newBuilder().addProxies(applied("edge-1", 7)).build());
+
+    Result result =
+        controlPlane
+            .cli()
+            .withConsole(TestConsole.terminal())
+            .run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait",
+                "--wait-timeout", "2500ms");
+
+    assertThat(result.exitCode()).isEqualTo(WaitIncompleteException.EXIT_CODE);
+    assertThat(controlPlane.service().requests(WaitForAppliedRequest.class))
+        .extracting(WaitForAppliedRequest::getTimeout)
+        .containsExactly(
+            Durations.fromSeconds(1), Durations.fromSeconds(1), Durations.fromMillis(500));
+    assertThat(result.errLines())
+        .containsExactly(
+            "error: config version 8 was not applied within 2500ms by 1 of 1 proxies: edge-1 "
+                + "(still at config version 7)");
+  }
+
+  @Test
+  void waitOnATerminalStopsAsSoonAsAProxyRejectsTheVersion() {
+    controlPlane
+        .service()
+        .respondTo(
+            WaitForAppliedRequest.class,
+            WaitForAppliedResponse.newBuilder()
+                .addProxies(applied("edge-1", 8))
+                .addProxies(applied("edge-2", 7).toBuilder().setNackReason("port 8080 is in use"))
+                .build());
+
+    Result result =
+        controlPlane
+            .cli()
+            .withConsole(TestConsole.terminal())
+            .run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait");
+
+    assertThat(result.exitCode()).isEqualTo(WaitIncompleteException.EXIT_CODE);
+    assertThat(controlPlane.service().requests(WaitForAppliedRequest.class)).hasSize(1);
+    assertThat(result.errLines())
+        .containsExactly(
+            "error: config version 8 cannot be applied everywhere by 1 of 2 proxies: edge-2 "
+                + "(rejected it: port 8080 is in use)");
+  }
+
+  @Test
   void aWaitThatTimesOutExitsWithFourNamingTheProxiesBehind() {
     controlPlane
         .service()
