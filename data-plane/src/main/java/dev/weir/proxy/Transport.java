@@ -1,15 +1,22 @@
 package dev.weir.proxy;
 
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -20,7 +27,8 @@ import java.nio.channels.spi.SelectorProvider;
 import java.util.function.Function;
 
 /**
- * Native epoll on Linux, NIO elsewhere.
+ * How the proxy does its socket I/O: native epoll on Linux by default, io_uring on request
+ * ({@code --transport io_uring}), NIO elsewhere.
  *
  * <p>Sockets are made in the family of the address they serve: an IPv4 listener or backend gets
  * an AF_INET socket rather than Netty's default dual-stack AF_INET6 one, which costs a
@@ -35,24 +43,74 @@ public record Transport(
     IoHandlerFactory ioHandlerFactory,
     Class<? extends ServerChannel> serverChannelClass,
     Class<? extends SocketChannel> channelClass,
-    boolean reusePort,
+    ChannelOption<Boolean> reusePortOption,
     Function<SocketProtocolFamily, ServerChannel> serverChannels,
     Function<SocketProtocolFamily, SocketChannel> socketChannels) {
 
+  /** The transport {@code --transport auto} picks: epoll where it loads, else NIO. */
   public static Transport best() {
-    if (Epoll.isAvailable()) {
-      return new Transport(
-          "epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
-          EpollSocketChannel.class, true, EpollServerSocketChannel::new, EpollSocketChannel::new);
+    return Epoll.isAvailable() ? epoll() : nio();
+  }
+
+  /**
+   * The transport named by {@code --transport}: auto, epoll, io_uring or nio.
+   *
+   * @throws IllegalArgumentException naming the allowed values, or why the native one the name
+   *     asks for cannot load here
+   */
+  public static Transport named(String name) {
+    switch (name) {
+      case "auto":
+        return best();
+      case "nio":
+        return nio();
+      case "epoll":
+        if (!Epoll.isAvailable()) {
+          throw new IllegalArgumentException(
+              "epoll is not available here: " + Epoll.unavailabilityCause());
+        }
+        return epoll();
+      case "io_uring":
+        if (!IoUring.isAvailable()) {
+          throw new IllegalArgumentException(
+              "io_uring is not available here: " + IoUring.unavailabilityCause());
+        }
+        return ioUring();
+      default:
+        throw new IllegalArgumentException(
+            "must be one of auto, epoll, io_uring, nio, got '" + name + "'");
     }
-    return nio();
+  }
+
+  public static Transport epoll() {
+    return new Transport(
+        "epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+        EpollSocketChannel.class, EpollChannelOption.SO_REUSEPORT,
+        EpollServerSocketChannel::new, EpollSocketChannel::new);
+  }
+
+  /**
+   * Linux's io_uring: reads, writes, accepts and connects are submitted to a ring and reaped in
+   * batches instead of one system call each. Its sockets are dual-stack (Netty makes them with
+   * no family), so IPv4 traffic takes the mapped-address path.
+   */
+  public static Transport ioUring() {
+    return new Transport(
+        "io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
+        IoUringSocketChannel.class, IoUringChannelOption.SO_REUSEPORT,
+        family -> new IoUringServerSocketChannel(), family -> new IoUringSocketChannel());
+  }
+
+  /** Whether several listening sockets can share a port (SO_REUSEPORT). */
+  public boolean reusePort() {
+    return reusePortOption != null;
   }
 
   public static Transport nio() {
     SelectorProvider provider = SelectorProvider.provider();
     return new Transport(
         "nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
-        false,
+        null,
         family -> new NioServerSocketChannel(provider, family),
         family -> new NioSocketChannel(provider, family));
   }

@@ -120,6 +120,11 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
       description = "Event-loop threads relaying traffic (default: number of cores).")
   int eventLoops = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
+      description = "Socket I/O: auto (epoll on Linux, else nio), epoll, io_uring or nio "
+          + "(default: ${DEFAULT-VALUE}).")
+  String transportName;
+
   @Option(names = "--max-connections", paramLabel = "N",
       description = "Client connections open at once over all pools; more are reset at accept "
           + "and counted (default: half the open-file limit, less 256, since each takes two "
@@ -208,7 +213,12 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     ConnectionBudget budget = new ConnectionBudget(maxConnections != null
         ? maxConnections
         : ConnectionBudget.defaultLimit(maxFileDescriptors()));
-    Transport transport = Transport.best();
+    Transport transport;
+    try {
+      transport = Transport.named(transportName);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(commandLine(), "--transport " + e.getMessage());
+    }
     group = transport.newEventLoopGroup(eventLoops, "weir-relay");
     listeners = new ListenerSet(group, transport, eventLoops, connectTimeout, statsInterval,
         bindAddress, budget);

@@ -29,6 +29,7 @@ class WeirProxyOptionsTest {
     "--max-connections, 0, --max-connections must be at least 1",
     "--max-connections, many, many",
     "--stats-interval, soon, is not a positive duration",
+    "--transport, kqueue, '--transport must be one of auto, epoll, io_uring, nio'",
   })
   void badFlagIsAUsageErrorNamingIt(String flag, String value, String message) {
     StringWriter err = new StringWriter();

@@ -16,7 +16,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -85,7 +84,7 @@ final class Listener {
       socket.config().setOption(ChannelOption.SO_BACKLOG, 4096);
       socket.config().setOption(ChannelOption.SO_REUSEADDR, true);
       if (transport.reusePort()) {
-        socket.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+        socket.config().setOption(transport.reusePortOption(), true);
       }
       socket.pipeline().addLast(acceptor);
       ChannelFuture registered = group.next().register(socket).awaitUninterruptibly();
