@@ -358,9 +358,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * event loop, which alone writes what it reads.
    */
   public ConnectionInfo.Builder describe() {
-    InetSocketAddress from = clientAddress != null
+    // Before channelActive (or a PROXY header) nothing is known of the client yet.
+    InetSocketAddress from = clientAddress != null || client == null
         ? clientAddress : (InetSocketAddress) client.remoteAddress();
-    InetSocketAddress to = destinationAddress != null
+    InetSocketAddress to = destinationAddress != null || client == null
         ? destinationAddress : (InetSocketAddress) client.localAddress();
     ConnectionInfo.Builder info = ConnectionInfo.newBuilder()
         .setSequence(sequence)
