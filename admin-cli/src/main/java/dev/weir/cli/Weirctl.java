@@ -6,6 +6,7 @@ import dev.weir.cli.config.ExportCommand;
 import dev.weir.cli.config.GetCommand;
 import dev.weir.cli.config.ImportCommand;
 import dev.weir.cli.connect.Connection;
+import dev.weir.cli.connection.ConnectionsCommand;
 import dev.weir.cli.history.DiffCommand;
 import dev.weir.cli.history.HistoryCommand;
 import dev.weir.cli.history.RollbackCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
       PoolCommand.class,
       BackendCommand.class,
       ProxiesCommand.class,
+      ConnectionsCommand.class,
       HistoryCommand.class,
       DiffCommand.class,
       RollbackCommand.class,
@@ -72,6 +74,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  weirctl backend drain web 10.0.0.5:80 --deadline 30s --wait",
       "  weirctl backend remove web 10.0.0.5:80 --dry-run",
       "  weirctl history --limit 10",
+      "  weirctl connections --pool web",
       "  weirctl --control-plane cp.internal:9900 -o json pool show web",
       "  WEIR_TOKEN_FILE=~/.weir/token weirctl --tls-ca ca.pem --control-plane cp:9900 pool list",
       "%nSecurity:",

@@ -3,7 +3,11 @@ package dev.weir.cli;
 import com.google.protobuf.Message;
 import dev.weir.api.v1.AddBackendRequest;
 import dev.weir.api.v1.AdminServiceGrpc;
+import dev.weir.api.v1.CloseConnectionRequest;
+import dev.weir.api.v1.CloseConnectionResponse;
 import dev.weir.api.v1.CreatePoolRequest;
+import dev.weir.api.v1.ListConnectionsRequest;
+import dev.weir.api.v1.ListConnectionsResponse;
 import dev.weir.api.v1.DeletePoolRequest;
 import dev.weir.api.v1.DeletePoolResponse;
 import dev.weir.api.v1.DrainBackendRequest;
@@ -165,6 +169,18 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   @Override
   public void listProxies(
       ListProxiesRequest request, StreamObserver<ListProxiesResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void listConnections(
+      ListConnectionsRequest request, StreamObserver<ListConnectionsResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void closeConnection(
+      CloseConnectionRequest request, StreamObserver<CloseConnectionResponse> observer) {
     answer(request, observer);
   }
 

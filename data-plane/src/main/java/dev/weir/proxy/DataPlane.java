@@ -1,7 +1,11 @@
 package dev.weir.proxy;
 
 import dev.weir.api.v1.BackendStats;
+import dev.weir.api.v1.CloseConnectionCommand;
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ConnectionCloseResult;
+import dev.weir.api.v1.ConnectionList;
+import dev.weir.api.v1.ListConnectionsCommand;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.ProxyConfig;
@@ -10,6 +14,7 @@ import dev.weir.proxy.control.ConfigApplier;
 import dev.weir.proxy.control.LastConfigFile;
 import dev.weir.proxy.listen.ListenerSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,5 +79,15 @@ final class DataPlane implements ConfigApplier {
   @Override
   public List<ListenerStats> listenerStats() {
     return listeners.listenerStats();
+  }
+
+  @Override
+  public CompletableFuture<ConnectionList> listConnections(ListConnectionsCommand command) {
+    return listeners.listConnections(command.getPool(), command.getBackend(), command.getLimit());
+  }
+
+  @Override
+  public CompletableFuture<ConnectionCloseResult> closeConnection(CloseConnectionCommand command) {
+    return listeners.closeConnection(command.getSequence());
   }
 }

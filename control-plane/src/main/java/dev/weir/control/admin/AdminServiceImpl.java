@@ -2,6 +2,8 @@ package dev.weir.control.admin;
 
 import dev.weir.api.v1.AddBackendRequest;
 import dev.weir.api.v1.AdminServiceGrpc;
+import dev.weir.api.v1.CloseConnectionRequest;
+import dev.weir.api.v1.CloseConnectionResponse;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.DeletePoolRequest;
@@ -17,6 +19,8 @@ import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.GetRevisionRequest;
 import dev.weir.api.v1.ImportConfigRequest;
 import dev.weir.api.v1.ImportConfigResponse;
+import dev.weir.api.v1.ListConnectionsRequest;
+import dev.weir.api.v1.ListConnectionsResponse;
 import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListPoolsResponse;
 import dev.weir.api.v1.ListProxiesRequest;
@@ -53,6 +57,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,6 +193,41 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
   }
 
   @Override
+  public void listConnections(
+      ListConnectionsRequest request, StreamObserver<ListConnectionsResponse> response) {
+    CompletableFuture<ListConnectionsResponse> answer;
+    try {
+      ConnectionRequests.Filters filters =
+          ConnectionRequests.filters(request, pools.current().getPoolsList());
+      answer = fleet.listConnections(
+          filters.pool(), filters.backend(), filters.proxy(), filters.limit());
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
+    respondLater(response, answer);
+  }
+
+  @Override
+  public void closeConnection(
+      CloseConnectionRequest request, StreamObserver<CloseConnectionResponse> response) {
+    ConnectionRequests.ConnectionId id;
+    try {
+      id = ConnectionRequests.id(request.getId());
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
+    String actor = ActorInterceptor.currentActor();
+    respondLater(response, fleet.closeConnection(id.proxyId(), id.sequence()).thenApply(closed -> {
+      log.info("connection {} closed by {} (pool {}, client {}, backend {})", closed.getId(),
+          actor, closed.getPool(), closed.getClientAddress(),
+          closed.getBackendAddress().isEmpty() ? "none yet" : closed.getBackendAddress());
+      return CloseConnectionResponse.newBuilder().setConnection(closed).build();
+    }));
+  }
+
+  @Override
   public void waitForApplied(
       WaitForAppliedRequest request, StreamObserver<WaitForAppliedResponse> response) {
     fleet.waitForApplied(request, response);
@@ -276,6 +316,24 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
         .setPool(Pools.require(snapshot.getPoolsList(), poolName))
         .setConfigVersion(snapshot.getVersion())
         .build();
+  }
+
+  /** Answers once {@code answer} completes; it holds no thread meanwhile. */
+  private static <T> void respondLater(StreamObserver<T> observer, CompletableFuture<T> answer) {
+    answer.whenComplete((result, error) -> {
+      if (error == null) {
+        observer.onNext(result);
+        observer.onCompleted();
+        return;
+      }
+      Throwable cause = ProxyFleet.cause(error);
+      if (cause instanceof StatusRuntimeException e) {
+        observer.onError(e);
+      } else {
+        log.error("admin call failed", cause);
+        observer.onError(Status.INTERNAL.withDescription(cause.toString()).asRuntimeException());
+      }
+    });
   }
 
   private static <T> void respond(StreamObserver<T> observer, Supplier<T> call) {

@@ -114,6 +114,21 @@ final class ProxyDirectory {
     return statuses;
   }
 
+  /** The record of proxy {@code id}, connected or recently disconnected, or null. */
+  ProxyRecord find(String id) {
+    synchronized (lock) {
+      pruneLocked(clock.instant());
+      return records.get(id);
+    }
+  }
+
+  /** The streams open now, by proxy id. */
+  List<ProxySession> connected() {
+    List<ProxySession> sessions = connectedSessions();
+    sessions.sort(Comparator.comparing(ProxySession::proxyId));
+    return sessions;
+  }
+
   /** Refuses new proxies and returns the streams still open, for the caller to end. */
   List<ProxySession> close() {
     synchronized (lock) {

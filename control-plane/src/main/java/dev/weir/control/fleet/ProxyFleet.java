@@ -1,6 +1,8 @@
 package dev.weir.control.fleet;
 
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ConnectionInfo;
+import dev.weir.api.v1.ListConnectionsResponse;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.api.v1.StatsReport;
 import dev.weir.api.v1.WaitForAppliedRequest;
@@ -15,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -32,6 +35,8 @@ public final class ProxyFleet implements AutoCloseable {
    * delays a proxy's next config by at most this.
    */
   public static final Duration DEFAULT_ANSWER_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a proxy has to answer an operator's request about its connections. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
   private final PoolRegistry pools;
   private final Clock clock;
@@ -41,6 +46,7 @@ public final class ProxyFleet implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final ServerServiceDefinition service;
+  private final ConnectionQueries connections;
 
   public ProxyFleet(PoolRegistry pools, Clock clock) {
     this(builder(pools, clock));
@@ -62,6 +68,7 @@ public final class ProxyFleet implements AutoCloseable {
         new ProxyServiceImpl(new SessionContext(directory, progress, pools, listeners, clock,
             scheduler, builder.answerTimeout)),
         new PeerAddressInterceptor());
+    this.connections = new ConnectionQueries(directory, builder.requestTimeout);
     pools.addListener(this::configChanged);
   }
 
@@ -104,6 +111,32 @@ public final class ProxyFleet implements AutoCloseable {
   }
 
   /**
+   * The open client connections of every connected proxy (or of {@code proxy} alone), matching
+   * the filters (empty: any), sorted by proxy and sequence, at most {@code limit}. Proxies that do
+   * not answer within the request timeout are named in the answer. Fails (StatusRuntimeException,
+   * possibly inside a CompletionException) with NOT_FOUND or UNAVAILABLE when {@code proxy} is
+   * unknown or not connected. The caller validates the filters.
+   */
+  public CompletableFuture<ListConnectionsResponse> listConnections(
+      String pool, String backend, String proxy, int limit) {
+    return connections.list(pool, backend, proxy, limit);
+  }
+
+  /**
+   * Closes connection {@code sequence} on proxy {@code proxyId}: the connection as it was, or a
+   * failure with NOT_FOUND (unknown proxy or connection) or UNAVAILABLE (not connected, or no
+   * answer within the request timeout).
+   */
+  public CompletableFuture<ConnectionInfo> closeConnection(String proxyId, long sequence) {
+    return connections.close(proxyId, sequence);
+  }
+
+  /** The gRPC error a failed {@link #listConnections} or {@link #closeConnection} carries. */
+  public static Throwable cause(Throwable error) {
+    return ConnectionQueries.unwrap(error);
+  }
+
+  /**
    * Ends every proxy stream with UNAVAILABLE, so proxies reconnect (here or elsewhere) rather
    * than hold a stream that would keep the server from shutting down. Idempotent.
    */
@@ -141,6 +174,7 @@ public final class ProxyFleet implements AutoCloseable {
     private final Clock clock;
     private Duration retention = DEFAULT_RETENTION;
     private Duration answerTimeout = DEFAULT_ANSWER_TIMEOUT;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private FleetEventSink events = FleetEventSink.NONE;
     private ScheduledExecutorService scheduler;
 
@@ -161,6 +195,16 @@ public final class ProxyFleet implements AutoCloseable {
         throw new IllegalArgumentException("answerTimeout must be positive, got " + answerTimeout);
       }
       this.answerTimeout = answerTimeout;
+      return this;
+    }
+
+    /** How long a proxy has to answer a request about its connections. */
+    public Builder requestTimeout(Duration requestTimeout) {
+      if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "requestTimeout must be positive, got " + requestTimeout);
+      }
+      this.requestTimeout = requestTimeout;
       return this;
     }
 

@@ -1,11 +1,15 @@
 package dev.weir.control.fleet;
 
+import dev.weir.api.v1.CloseConnectionCommand;
 import dev.weir.api.v1.ConfigAck;
 import dev.weir.api.v1.ConfigApplied;
 import dev.weir.api.v1.ConfigNack;
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ConnectionCloseResult;
+import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.ListConnectionsCommand;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.StatsReport;
@@ -20,6 +24,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -42,6 +47,7 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   private final Clock clock;
   private final SnapshotPusher pusher;
   private final Caller caller;
+  private final ProxyRequests requests;
   // Set once, by the hello, before the session is registered (and so before any push).
   private volatile ProxyRecord record;
 
@@ -57,6 +63,34 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     this.events = fleet.events();
     this.clock = fleet.clock();
     this.pusher = new SnapshotPusher(stream, this::stamp, fleet.scheduler(), fleet.answerTimeout());
+    this.requests = new ProxyRequests(fleet.scheduler());
+  }
+
+  /**
+   * Asks the proxy for its open connections; the answer's entries are as the proxy sent them.
+   * Fails with DEADLINE_EXCEEDED after {@code timeout}, or UNAVAILABLE if the stream ends first.
+   * Only for registered sessions (after hello).
+   */
+  CompletableFuture<ConnectionList> listConnections(
+      ListConnectionsCommand command, Duration timeout) {
+    return requests.ask(record.id(), timeout, ProxyMessage::hasConnections,
+        id -> pusher.send(ControlMessage.newBuilder()
+            .setListConnections(command.toBuilder().setRequestId(id)).build()))
+        .thenApply(ProxyMessage::getConnections);
+  }
+
+  /** Asks the proxy to close connection {@code sequence}; fails as {@link #listConnections}. */
+  CompletableFuture<ConnectionCloseResult> closeConnection(long sequence, Duration timeout) {
+    return requests.ask(record.id(), timeout, ProxyMessage::hasConnectionClosed,
+        id -> pusher.send(ControlMessage.newBuilder()
+            .setCloseConnection(CloseConnectionCommand.newBuilder()
+                .setRequestId(id).setSequence(sequence))
+            .build()))
+        .thenApply(ProxyMessage::getConnectionClosed);
+  }
+
+  String proxyId() {
+    return record.id();
   }
 
   /** Sends {@code snapshot} if it is newer than anything this stream was offered. */
@@ -88,6 +122,10 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
       nack(current, message.getNack());
     } else if (message.hasStats()) {
       stats(current, message.getStats());
+    } else if (message.hasConnections()) {
+      answer(current, message.getConnections().getRequestId(), message);
+    } else if (message.hasConnectionClosed()) {
+      answer(current, message.getConnectionClosed().getRequestId(), message);
     } else {
       log.debug("proxy {} sent a message kind this control plane does not know; ignored",
           current.id());
@@ -227,6 +265,13 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     events.snapshotNacked(current.id(), nack.getVersion(), reason);
   }
 
+  private void answer(ProxyRecord current, long requestId, ProxyMessage message) {
+    if (!requests.answer(requestId, message)) {
+      log.debug("proxy {} answered request {}, which is not outstanding (late?); ignored",
+          current.id(), requestId);
+    }
+  }
+
   private void stats(ProxyRecord current, StatsReport report) {
     Set<String> known = fleet.pools().current().getPoolsList().stream()
         .map(Pool::getName)
@@ -272,6 +317,7 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   }
 
   private void detach() {
+    requests.end("is not connected");
     ProxyRecord current = record;
     if (current != null && current.disconnect(clock.instant())) {
       fleet.progress().disconnected(current);

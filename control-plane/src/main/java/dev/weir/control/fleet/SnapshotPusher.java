@@ -5,6 +5,7 @@ import dev.weir.api.v1.ControlMessage;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * the stream is not ready (the proxy or the network is slow): the snapshot left waiting is sent
  * when gRPC calls the ready handler.
  *
+ * <p>Operators' requests to the proxy (list or close connections) go down the same stream, so
+ * they are queued here and sent by the same loop, ahead of any waiting snapshot; the session
+ * bounds how many may be outstanding.
+ *
  * <p>Whichever thread finds the stream idle does the sending, so calls on the stream are
  * serialized without holding a lock across them.
  */
@@ -39,6 +44,7 @@ final class SnapshotPusher {
   // All fields below are guarded by lock.
   private long newestVersion = -1;
   private ConfigSnapshot pending;
+  private final ArrayDeque<ControlMessage> requests = new ArrayDeque<>();
   // The nonce of the snapshot sent and not answered yet, and the timer that stops waiting for it.
   private String inFlight;
   private ScheduledFuture<?> inFlightTimeout;
@@ -82,6 +88,22 @@ final class SnapshotPusher {
     drain();
   }
 
+  /**
+   * Sends a request (not a snapshot) as soon as the stream is ready.
+   *
+   * @return false if the stream is ending or ended, so the request will never go
+   */
+  boolean send(ControlMessage request) {
+    synchronized (lock) {
+      if (ended || ending != null) {
+        return false;
+      }
+      requests.add(request);
+    }
+    drain();
+    return true;
+  }
+
   /** Ends the stream with {@code status} (OK completes it) once any send in progress is done. */
   void end(Status status) {
     synchronized (lock) {
@@ -90,6 +112,7 @@ final class SnapshotPusher {
       }
       ending = status;
       pending = null;
+      requests.clear();
     }
     drain();
   }
@@ -120,6 +143,7 @@ final class SnapshotPusher {
     synchronized (lock) {
       ended = true;
       pending = null;
+      requests.clear();
       inFlight = null;
       timeout = inFlightTimeout;
       inFlightTimeout = null;
@@ -147,6 +171,7 @@ final class SnapshotPusher {
   private void drain() {
     while (true) {
       ConfigSnapshot next = null;
+      ControlMessage request = null;
       Status end;
       synchronized (lock) {
         if (busy || ended) {
@@ -155,6 +180,8 @@ final class SnapshotPusher {
         end = ending;
         if (end != null) {
           ended = true;
+        } else if (!requests.isEmpty() && stream.isReady()) {
+          request = requests.poll();
         } else if (pending != null && inFlight == null && stream.isReady()) {
           next = pending;
           pending = null;
@@ -164,7 +191,9 @@ final class SnapshotPusher {
         busy = true;
       }
       try {
-        if (end == null) {
+        if (request != null) {
+          stream.onNext(request);
+        } else if (end == null) {
           ConfigSnapshot stamped = stamp.apply(next);
           // Before the send: the answer may arrive before onNext returns.
           awaitAnswer(stamped.getNonce());

@@ -17,6 +17,8 @@ final class MethodRoles {
       AdminServiceGrpc.getGetPoolMethod().getFullMethodName(),
       AdminServiceGrpc.getListProxiesMethod().getFullMethodName(),
       AdminServiceGrpc.getGetPoolStatusMethod().getFullMethodName(),
+      // Clients' addresses and byte counts; closing one (CloseConnection) stays admin-only.
+      AdminServiceGrpc.getListConnectionsMethod().getFullMethodName(),
       AdminServiceGrpc.getWaitForAppliedMethod().getFullMethodName(),
       AdminServiceGrpc.getListRevisionsMethod().getFullMethodName(),
       AdminServiceGrpc.getGetRevisionMethod().getFullMethodName(),

@@ -7,7 +7,9 @@ import dev.weir.api.auth.BearerToken;
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import dev.weir.api.v1.ControlMessage;
+import dev.weir.api.v1.CloseConnectionRequest;
 import dev.weir.api.v1.CreatePoolRequest;
+import dev.weir.api.v1.ListConnectionsRequest;
 import dev.weir.api.v1.ExportConfigRequest;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.ImportConfigRequest;
@@ -192,6 +194,29 @@ class SecureControlPlaneTest {
         .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
     assertThat(viewer.listPools(ListPoolsRequest.getDefaultInstance()).getPoolsCount()).isOne();
+  }
+
+  @Test
+  void aViewerListsConnectionsButOnlyAnAdminClosesOne() throws Exception {
+    int port = start(true);
+    AdminServiceBlockingStub viewer =
+        admin(channel(port, tls(null))).withCallCredentials(token(VIEWER_TOKEN));
+    AdminServiceBlockingStub robot =
+        admin(channel(port, tls(null))).withCallCredentials(token(ADMIN_TOKEN));
+    CloseConnectionRequest close =
+        CloseConnectionRequest.newBuilder().setId("edge-1/1000").build();
+
+    assertThat(viewer.listConnections(ListConnectionsRequest.getDefaultInstance())
+        .getConnectionsCount()).isZero();
+    assertThatThrownBy(() -> viewer.closeConnection(close))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getDescription())
+                .isEqualTo("caller grafana has role viewer; weir.v1.AdminService/CloseConnection "
+                    + "needs admin"));
+    // The admin gets past the role check, to the fact that no such proxy is connected.
+    assertThatThrownBy(() -> robot.closeConnection(close))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
   @Test

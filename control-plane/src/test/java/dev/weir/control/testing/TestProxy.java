@@ -15,6 +15,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /** A proxy's side of one {@code Connect} stream, driven by the test. */
 public final class TestProxy implements ClientResponseObserver<ProxyMessage, ControlMessage> {
@@ -22,6 +23,9 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
   private volatile ClientCallStreamObserver<ProxyMessage> requests;
   private volatile Status closedWith;
   private volatile boolean applyEverything;
+  private final List<ControlMessage> received = new CopyOnWriteArrayList<>();
+  // Answers requests other than snapshots as they arrive; null: stay silent, as an old proxy does.
+  private volatile Function<ControlMessage, ProxyMessage> answers;
 
   public TestProxy(Channel channel) {
     ProxyServiceGrpc.newStub(channel).connect(this);
@@ -87,6 +91,20 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
     requests.cancel("test proxy went away", null);
   }
 
+  /**
+   * Answers each request that is not a snapshot (list or close connections) with what
+   * {@code answerer} returns (null: no answer); until this is called the proxy ignores them, as an older one does.
+   */
+  public TestProxy answerRequests(Function<ControlMessage, ProxyMessage> answerer) {
+    answers = answerer;
+    return this;
+  }
+
+  /** Messages other than snapshots received, in order. */
+  public List<ControlMessage> requests() {
+    return List.copyOf(received);
+  }
+
   public List<ConfigSnapshot> snapshots() {
     return List.copyOf(snapshots);
   }
@@ -109,6 +127,15 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
 
   @Override
   public void onNext(ControlMessage message) {
+    if (!message.hasSnapshot()) {
+      received.add(message);
+      Function<ControlMessage, ProxyMessage> answerer = answers;
+      ProxyMessage reply = answerer != null ? answerer.apply(message) : null;
+      if (reply != null) {
+        send(reply);
+      }
+      return;
+    }
     snapshots.add(message.getSnapshot());
     if (applyEverything) {
       ack(message.getSnapshot()).applied(message.getSnapshot());

@@ -1,11 +1,16 @@
 package dev.weir.proxy.control;
 
 import dev.weir.api.v1.BackendStats;
+import dev.weir.api.v1.CloseConnectionCommand;
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ConnectionCloseResult;
+import dev.weir.api.v1.ConnectionList;
+import dev.weir.api.v1.ListConnectionsCommand;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.ProxyConfig;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the control stream drives: the proxy's listeners and pools. A snapshot is validated
@@ -34,4 +39,10 @@ public interface ConfigApplier {
   List<BackendStats> backendStats();
 
   List<ListenerStats> listenerStats();
+
+  /** The open client connections the command asks for; request_id is left to the caller. */
+  CompletableFuture<ConnectionList> listConnections(ListConnectionsCommand command);
+
+  /** Closes the connection the command names, if open; request_id is left to the caller. */
+  CompletableFuture<ConnectionCloseResult> closeConnection(CloseConnectionCommand command);
 }

@@ -1,12 +1,16 @@
 package dev.weir.proxy.control;
 
 import com.google.protobuf.Timestamp;
+import dev.weir.api.v1.CloseConnectionCommand;
 import dev.weir.api.v1.ConfigAck;
 import dev.weir.api.v1.ConfigApplied;
 import dev.weir.api.v1.ConfigNack;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ControlMessage;
+import dev.weir.api.v1.ConnectionCloseResult;
+import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.ListConnectionsCommand;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.api.v1.StatsReport;
@@ -157,6 +161,32 @@ public final class ControlPlaneClient implements AutoCloseable {
         .build());
   }
 
+  // Answered from the event loops once each has listed its own connections; a failure is
+  // logged and left unanswered, which the control plane reports as this proxy not answering.
+  private void onListConnections(Stream s, ListConnectionsCommand command) {
+    applier.listConnections(command).whenComplete((list, error) -> {
+      if (error != null) {
+        log.warn("could not list connections", error);
+        return;
+      }
+      s.send(ProxyMessage.newBuilder()
+          .setConnections(list.toBuilder().setRequestId(command.getRequestId()))
+          .build());
+    });
+  }
+
+  private void onCloseConnection(Stream s, CloseConnectionCommand command) {
+    applier.closeConnection(command).whenComplete((result, error) -> {
+      if (error != null) {
+        log.warn("could not close connection {}", command.getSequence(), error);
+        return;
+      }
+      s.send(ProxyMessage.newBuilder()
+          .setConnectionClosed(result.toBuilder().setRequestId(command.getRequestId()))
+          .build());
+    });
+  }
+
   private void nack(Stream s, ConfigSnapshot snapshot, Exception e) {
     log.warn("rejected config version {}: {}; still serving version {}",
         snapshot.getVersion(), e.getMessage(), applier.version());
@@ -280,6 +310,10 @@ public final class ControlPlaneClient implements AutoCloseable {
     public void onNext(ControlMessage message) {
       if (message.hasSnapshot()) {
         onSnapshot(this, message.getSnapshot());
+      } else if (message.hasListConnections()) {
+        onListConnections(this, message.getListConnections());
+      } else if (message.hasCloseConnection()) {
+        onCloseConnection(this, message.getCloseConnection());
       }
       // Other kinds are from a newer control plane; ignoring them keeps this proxy compatible.
     }

@@ -41,11 +41,14 @@ final class Listener {
   private final List<Channel> sockets = new ArrayList<>();
   private final ListenerCounters counters;
   private final ConnectionBudget budget;
+  private final ConnectionIds ids;
   // Written under the ListenerSet's lock, read by the event loops on every accept.
   private volatile PoolRuntime pool;
 
-  Listener(InetSocketAddress address, PoolRuntime pool, ConnectionBudget budget) {
+  Listener(InetSocketAddress address, PoolRuntime pool, ConnectionBudget budget,
+      ConnectionIds ids) {
     this.address = address;
+    this.ids = ids;
     this.pool = pool;
     this.budget = budget;
     this.counters = new ListenerCounters(pool.name(), format(address));
@@ -164,7 +167,7 @@ final class Listener {
       config.setAllowHalfClosure(true);
       config.setAllocator(PooledByteBufAllocator.DEFAULT);
       relay.configureClient(ch);
-      ch.pipeline().addLast(new FrontendHandler(runtime.picker(), relay, counters));
+      ch.pipeline().addLast(new FrontendHandler(runtime.picker(), relay, counters, ids.next()));
       // On the loop's own thread this registers (and starts FrontendHandler) before returning.
       ChannelFuture registered = ctx.channel().eventLoop().register(ch);
       if (registered.isDone() && !registered.isSuccess()) {

@@ -1,6 +1,8 @@
 package dev.weir.proxy.listen;
 
 import dev.weir.api.v1.BackendStats;
+import dev.weir.api.v1.ConnectionCloseResult;
+import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
@@ -11,12 +13,14 @@ import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.stats.BackendCounters;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +46,7 @@ public final class ListenerSet implements AutoCloseable {
   private final DrainDeadlines drainDeadlines;
   private final HealthTracking health;
   private final ConnectionBudget budget;
+  private final ConnectionIds ids = new ConnectionIds(Clock.systemUTC());
 
   // Guarded by this.
   private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
@@ -129,7 +134,8 @@ public final class ListenerSet implements AutoCloseable {
       if (listeners.containsKey(e.getKey())) {
         continue;
       }
-      Listener listener = new Listener(e.getKey(), nextPools.get(e.getValue().name()), budget);
+      Listener listener = new Listener(e.getKey(), nextPools.get(e.getValue().name()), budget,
+          ids);
       try {
         listener.bind(group, transport, acceptors);
         opened.put(e.getKey(), listener);
@@ -202,6 +208,24 @@ public final class ListenerSet implements AutoCloseable {
       }
     }
     return stats;
+  }
+
+  /**
+   * The open client connections matching the filters (empty: any), oldest first, at most
+   * {@code limit} (0: all); each read on its own event loop.
+   */
+  public CompletableFuture<ConnectionList> listConnections(String pool, String backend,
+      int limit) {
+    return OpenConnections.list(currentListeners(), pool, backend, limit);
+  }
+
+  /** Closes the connection with that sequence number (FIN both sides), if one is open. */
+  public CompletableFuture<ConnectionCloseResult> closeConnection(long sequence) {
+    return OpenConnections.close(currentListeners(), sequence);
+  }
+
+  private synchronized List<Listener> currentListeners() {
+    return new ArrayList<>(listeners.values());
   }
 
   /** Cumulative counters for every listener. */

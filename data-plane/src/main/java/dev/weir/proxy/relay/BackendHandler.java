@@ -18,18 +18,26 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private final Channel client;
   private final BackendCounters counters;
   private final IdleTimeout idle;
+  private final ConnectionBytes bytes;
 
-  /** @param idle the connection's idle timeout, or null if it has none */
-  BackendHandler(Channel client, BackendCounters counters, IdleTimeout idle) {
+  /**
+   * @param idle the connection's idle timeout, or null if it has none
+   * @param bytes this connection's own byte counts
+   */
+  BackendHandler(Channel client, BackendCounters counters, IdleTimeout idle,
+      ConnectionBytes bytes) {
     this.client = client;
     this.counters = counters;
     this.idle = idle;
+    this.bytes = bytes;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf buf) {
-      counters.toClient(buf.readableBytes());
+      int n = buf.readableBytes();
+      counters.toClient(n);
+      bytes.toClient += n;
     }
     client.write(msg, client.voidPromise());
     Relays.pauseIfBackedUp(ctx.channel(), client);

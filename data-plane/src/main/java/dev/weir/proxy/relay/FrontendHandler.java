@@ -1,5 +1,8 @@
 package dev.weir.proxy.relay;
 
+import com.google.protobuf.Timestamp;
+import dev.weir.api.v1.ConnectionInfo;
+import dev.weir.api.v1.ConnectionState;
 import dev.weir.proxy.balance.Picker;
 import dev.weir.proxy.balance.Upstream;
 import dev.weir.proxy.stats.ListenerCounters;
@@ -9,6 +12,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
@@ -39,6 +43,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final Picker picker;
   private final RelaySettings settings;
   private final ListenerCounters listener;
+  // This connection's number on this proxy, when it was accepted, and what it carried.
+  private final long sequence;
+  private final long openedAtMillis;
+  private final ConnectionBytes bytes = new ConnectionBytes();
   private Channel client;
   private Upstream upstream;
   private Channel backend;
@@ -62,9 +70,17 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * @param listener counts this connection; it was admitted before this handler was added
    */
   public FrontendHandler(Picker picker, RelaySettings settings, ListenerCounters listener) {
+    this(picker, settings, listener, 0);
+  }
+
+  /** @param sequence the connection's number on this proxy, for operators to name it by */
+  public FrontendHandler(
+      Picker picker, RelaySettings settings, ListenerCounters listener, long sequence) {
     this.picker = picker;
     this.settings = settings;
     this.listener = listener;
+    this.sequence = sequence;
+    this.openedAtMillis = System.currentTimeMillis();
   }
 
   @Override
@@ -150,7 +166,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void connect(Channel client, Upstream target) {
     upstream = target;
     long started = System.nanoTime();
-    BackendHandler handler = new BackendHandler(client, target.counters(), idle);
+    BackendHandler handler = new BackendHandler(client, target.counters(), idle, bytes);
     ChannelFuture connecting = settings.connect(client, target.config().socketAddress(), handler);
     backend = connecting.channel();
     connecting.addListener(
@@ -272,7 +288,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void forward(Channel client, Object msg) {
     if (msg instanceof ByteBuf buf) {
-      upstream.counters().toBackend(buf.readableBytes());
+      int n = buf.readableBytes();
+      upstream.counters().toBackend(n);
+      bytes.fromClient += n;
     }
     backend.write(msg, backend.voidPromise());
     Relays.pauseIfBackedUp(client, backend);
@@ -324,6 +342,65 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     upstream.counters().drainClosed();
     closeGracefully(client);
     return true;
+  }
+
+  public long sequence() {
+    return sequence;
+  }
+
+  /** The backend this connection is relayed (or being connected) to, or null before a pick. */
+  public String backendAddress() {
+    return upstream == null ? null : upstream.config().address();
+  }
+
+  /**
+   * This connection as operators see it, without pool, id and proxy; must run on the channel's
+   * event loop, which alone writes what it reads.
+   */
+  public ConnectionInfo.Builder describe() {
+    // Before channelActive (or a PROXY header) nothing is known of the client yet.
+    InetSocketAddress from = clientAddress != null || client == null
+        ? clientAddress : (InetSocketAddress) client.remoteAddress();
+    InetSocketAddress to = destinationAddress != null || client == null
+        ? destinationAddress : (InetSocketAddress) client.localAddress();
+    ConnectionInfo.Builder info = ConnectionInfo.newBuilder()
+        .setSequence(sequence)
+        .setOpenedAt(Timestamp.newBuilder()
+            .setSeconds(Math.floorDiv(openedAtMillis, 1000))
+            .setNanos((int) Math.floorMod(openedAtMillis, 1000) * 1_000_000))
+        .setBytesFromClient(bytes.fromClient)
+        .setBytesToClient(bytes.toClient)
+        .setState(state());
+    if (from != null) {
+      info.setClientAddress(from.getHostString() + ":" + from.getPort());
+    }
+    if (to != null) {
+      info.setListenAddress(to.getHostString() + ":" + to.getPort());
+    }
+    if (relaying) {
+      info.setBackendAddress(upstream.config().address());
+    }
+    return info;
+  }
+
+  private ConnectionState state() {
+    if (!relaying) {
+      return ConnectionState.CONNECTING;
+    }
+    boolean clientDone = client instanceof DuplexChannel c && c.isInputShutdown();
+    boolean backendDone = backend instanceof DuplexChannel b && b.isInputShutdown();
+    return clientDone || backendDone ? ConnectionState.HALF_CLOSED : ConnectionState.OPEN;
+  }
+
+  /**
+   * Closes this connection with FIN on both sides for an operator, and counts it; must run on
+   * the channel's event loop.
+   */
+  public void closeByOperator() {
+    listener.operatorClosed();
+    if (client != null) {
+      closeGracefully(client);
+    }
   }
 
   /** Flushes what is queued and closes both sides; a plain close sends FIN, not RST. */

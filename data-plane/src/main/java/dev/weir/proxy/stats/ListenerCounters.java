@@ -14,6 +14,7 @@ public final class ListenerCounters {
   private final LongAdder refused = new LongAdder();
   private final LongAdder noBackend = new LongAdder();
   private final LongAdder proxyHeaderRejections = new LongAdder();
+  private final LongAdder operatorClosed = new LongAdder();
 
   public ListenerCounters(String pool, String address) {
     this.pool = pool;
@@ -67,6 +68,11 @@ public final class ListenerCounters {
     proxyHeaderRejections.increment();
   }
 
+  /** An operator closed a connection (AdminService.CloseConnection). */
+  public void operatorClosed() {
+    operatorClosed.increment();
+  }
+
   public long active() {
     return active.get();
   }
@@ -80,6 +86,7 @@ public final class ListenerCounters {
         .setNoBackendConnections(noBackend.sum())
         .setActiveConnections(active.get())
         .setProxyHeaderRejections(proxyHeaderRejections.sum())
+        .setOperatorClosedConnections(operatorClosed.sum())
         .build();
   }
 }

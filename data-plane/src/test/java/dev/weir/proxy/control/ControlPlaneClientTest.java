@@ -2,6 +2,8 @@ package dev.weir.proxy.control;
 
 import static dev.weir.api.v1.ProxyMessage.KindCase.ACK;
 import static dev.weir.api.v1.ProxyMessage.KindCase.APPLIED;
+import static dev.weir.api.v1.ProxyMessage.KindCase.CONNECTIONS;
+import static dev.weir.api.v1.ProxyMessage.KindCase.CONNECTION_CLOSED;
 import static dev.weir.api.v1.ProxyMessage.KindCase.HELLO;
 import static dev.weir.api.v1.ProxyMessage.KindCase.NACK;
 import static dev.weir.api.v1.ProxyMessage.KindCase.STATS;
@@ -10,9 +12,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStats;
+import dev.weir.api.v1.CloseConnectionCommand;
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ConnectionInfo;
+import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.ListConnectionsCommand;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.StatsReport;
 import dev.weir.proxy.config.InvalidConfigException;
@@ -94,6 +100,34 @@ class ControlPlaneClientTest {
     assertThat(first.getHello().getHostname()).isEqualTo("host-a");
     assertThat(first.getHello().getConfigVersion()).isEqualTo(42);
     assertThat(client.isConnected()).as("no snapshot yet").isFalse();
+  }
+
+  @Test
+  void answersConnectionRequestsWithTheirRequestIds() {
+    applier.connections.add(ConnectionInfo.newBuilder().setSequence(5).setPool("web").build());
+    applier.connections.add(ConnectionInfo.newBuilder().setSequence(6).setPool("web").build());
+    start(NO_STATS_YET, quickBackoff());
+    FakeProxyService.Stream stream = awaitStream(0);
+
+    stream.send(ControlMessage.newBuilder().setListConnections(ListConnectionsCommand.newBuilder()
+        .setRequestId(31).setPool("web").setLimit(10)).build());
+    stream.send(ControlMessage.newBuilder().setCloseConnection(CloseConnectionCommand.newBuilder()
+        .setRequestId(32).setSequence(6)).build());
+    stream.send(ControlMessage.newBuilder().setCloseConnection(CloseConnectionCommand.newBuilder()
+        .setRequestId(33).setSequence(6)).build());
+
+    await().until(() -> stream.received(CONNECTION_CLOSED).size() == 2);
+    ConnectionList listed = stream.received(CONNECTIONS).get(0).getConnections();
+    assertThat(listed.getRequestId()).isEqualTo(31);
+    assertThat(listed.getConnectionsList()).extracting(ConnectionInfo::getSequence)
+        .containsExactly(5L, 6L);
+    assertThat(applier.listCommands.get(0).getPool()).isEqualTo("web");
+    assertThat(applier.listCommands.get(0).getLimit()).isEqualTo(10);
+    List<ProxyMessage> closes = stream.received(CONNECTION_CLOSED);
+    assertThat(closes.get(0).getConnectionClosed().getRequestId()).isEqualTo(32);
+    assertThat(closes.get(0).getConnectionClosed().getFound()).isTrue();
+    assertThat(closes.get(1).getConnectionClosed().getRequestId()).isEqualTo(33);
+    assertThat(closes.get(1).getConnectionClosed().getFound()).as("closed already").isFalse();
   }
 
   @Test

@@ -1,11 +1,17 @@
 package dev.weir.proxy.control;
 
 import dev.weir.api.v1.BackendStats;
+import dev.weir.api.v1.CloseConnectionCommand;
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.ConnectionCloseResult;
+import dev.weir.api.v1.ConnectionInfo;
+import dev.weir.api.v1.ConnectionList;
+import dev.weir.api.v1.ListConnectionsCommand;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.ProxyConfig;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -23,6 +29,9 @@ final class FakeConfigApplier implements ConfigApplier {
   volatile Runnable duringApply = () -> {};
   volatile long version;
   volatile List<BackendStats> stats = List.of();
+  /** The connections it reports; closing one removes it. */
+  final List<ConnectionInfo> connections = new CopyOnWriteArrayList<>();
+  final List<ListConnectionsCommand> listCommands = new CopyOnWriteArrayList<>();
 
   FakeConfigApplier(long version) {
     this.version = version;
@@ -64,5 +73,23 @@ final class FakeConfigApplier implements ConfigApplier {
   @Override
   public List<ListenerStats> listenerStats() {
     return List.of();
+  }
+
+  @Override
+  public CompletableFuture<ConnectionList> listConnections(ListConnectionsCommand command) {
+    listCommands.add(command);
+    return CompletableFuture.completedFuture(
+        ConnectionList.newBuilder().addAllConnections(connections).build());
+  }
+
+  @Override
+  public CompletableFuture<ConnectionCloseResult> closeConnection(CloseConnectionCommand command) {
+    for (ConnectionInfo c : connections) {
+      if (c.getSequence() == command.getSequence() && connections.remove(c)) {
+        return CompletableFuture.completedFuture(
+            ConnectionCloseResult.newBuilder().setFound(true).setConnection(c).build());
+      }
+    }
+    return CompletableFuture.completedFuture(ConnectionCloseResult.getDefaultInstance());
   }
 }

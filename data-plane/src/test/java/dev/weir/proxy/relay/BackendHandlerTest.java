@@ -36,7 +36,7 @@ class BackendHandlerTest {
     // What FrontendHandler does around a successful connect: take a slot, then count it.
     counters.tryAcquire(0);
     counters.connected(1_000);
-    backend = new EmbeddedChannel(new BackendHandler(client, counters, null));
+    backend = new EmbeddedChannel(new BackendHandler(client, counters, null, new ConnectionBytes()));
   }
 
   @AfterEach
