@@ -167,7 +167,9 @@ final class Listener {
       config.setAllowHalfClosure(true);
       config.setAllocator(PooledByteBufAllocator.DEFAULT);
       relay.configureClient(ch);
-      ch.pipeline().addLast(new FrontendHandler(runtime.picker(), relay, counters, ids.next()));
+      // Named, so the pipeline need not make up (and check) a name per connection.
+      ch.pipeline().addLast(FrontendHandler.NAME,
+          new FrontendHandler(runtime.picker(), relay, counters, ids.next()));
       // On the loop's own thread this registers (and starts FrontendHandler) before returning.
       ChannelFuture registered = ctx.channel().eventLoop().register(ch);
       if (registered.isDone() && !registered.isSuccess()) {

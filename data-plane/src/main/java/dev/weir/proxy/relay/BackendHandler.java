@@ -32,6 +32,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     this.bytes = bytes;
   }
 
+  /**
+   * One per connection. Netty's default answer looks the class up in a per-thread WeakHashMap
+   * every time the handler is added to a pipeline, i.e. on every connection.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf buf) {

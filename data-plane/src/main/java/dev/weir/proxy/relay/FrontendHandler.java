@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
+  /** Its name in the client connection's pipeline. */
+  public static final String NAME = "weir-frontend";
+
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
   // How long a connection to a listener that accepts PROXY headers may take to send one.
   static final long PROXY_HEADER_TIMEOUT_SECONDS = 5;
@@ -81,6 +84,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     this.listener = listener;
     this.sequence = sequence;
     this.openedAtMillis = System.currentTimeMillis();
+  }
+
+  /**
+   * One per connection. Netty's default answer looks the class up in a per-thread WeakHashMap
+   * every time the handler is added to a pipeline, i.e. on every connection.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
   }
 
   @Override

@@ -4,7 +4,6 @@ import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.PoolOptions;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -32,8 +31,9 @@ public final class RelaySettings {
   public static final int MAX_READ_BYTES = 256 * 1024;
   // Reads grow to 256 KiB when a side sends that fast (Netty's default stops at 64 KiB), so a
   // bulk stream costs a quarter of the read and write syscalls; small exchanges stay small.
-  private static final AdaptiveRecvByteBufAllocator READS =
-      new AdaptiveRecvByteBufAllocator(64, 2048, RelaySettings.MAX_READ_BYTES);
+  private static final RelayReads READS = new RelayReads(MAX_READ_BYTES);
+  // Named, so the pipeline need not make up (and check) a name per connection.
+  private static final String BACKEND_HANDLER = "weir-backend";
 
   private final Transport transport;
   // For backends named by host name, which need the bootstrap's resolver.
@@ -114,7 +114,7 @@ public final class RelaySettings {
       config.setReceiveBufferSize(options.socketBufferBytes());
       config.setSendBufferSize(options.socketBufferBytes());
     }
-    backend.pipeline().addLast(handler);
+    backend.pipeline().addLast(BACKEND_HANDLER, handler);
     // On the loop's own thread registration completes before register() returns.
     ChannelFuture registered = client.eventLoop().register(backend);
     if (registered.isDone()) {

@@ -3,6 +3,7 @@ package dev.weir.proxy.relay;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 
 /** The close paths both handlers share. */
@@ -69,7 +70,13 @@ final class Relays {
                         if (!shut.isSuccess() || duplexFrom.isOutputShutdown()) {
                           from.close();
                           to.close();
+                          return;
                         }
+                        // When `to` sends its FIN in turn, the connection is over: have Netty
+                        // close it rather than shutdown(2) its input, which fails with ENOTCONN
+                        // (an exception per connection), and whose event would close both
+                        // anyway. Its handler's channelInactive closes the other side.
+                        to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
                       });
             });
   }
