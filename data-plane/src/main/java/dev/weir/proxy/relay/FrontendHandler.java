@@ -39,6 +39,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final Picker picker;
   private final RelaySettings settings;
   private final ListenerCounters listener;
+  // Behind an HTTP CONNECT request: answer it once the backend connection is up, or with why not.
+  private final boolean tunnel;
+  private boolean connectFailed;
   private Channel client;
   private Upstream upstream;
   private Channel backend;
@@ -62,9 +65,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * @param listener counts this connection; it was admitted before this handler was added
    */
   public FrontendHandler(Picker picker, RelaySettings settings, ListenerCounters listener) {
+    this(picker, settings, listener, false);
+  }
+
+  /**
+   * @param tunnel whether the client asked for this connection with an HTTP CONNECT request
+   *     ({@link ConnectRequestHandler}), which then gets its answer from here
+   */
+  public FrontendHandler(
+      Picker picker, RelaySettings settings, ListenerCounters listener, boolean tunnel) {
     this.picker = picker;
     this.settings = settings;
     this.listener = listener;
+    this.tunnel = tunnel;
   }
 
   @Override
@@ -166,6 +179,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
           }
           target.counters().connectFailed();
+          connectFailed = true;
           if (log.isDebugEnabled()) {
             log.debug("connect to {} failed: {}", target.config().address(),
                 future.cause().toString());
@@ -177,6 +191,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void giveUp(Channel client, String why) {
     log.debug("closing {}: {}", client.remoteAddress(), why);
     listener.noBackend();
+    if (tunnel) {
+      // 502: backends were tried and none could be reached; 503: none would take it.
+      ConnectRequestHandler.ConnectResponses.sendAndClose(client, connectFailed ? 502 : 503);
+      return;
+    }
     client.close();
   }
 
@@ -186,6 +205,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     relaying = true;
+    if (tunnel) {
+      client.writeAndFlush(ConnectRequestHandler.ConnectResponses.established(),
+          client.voidPromise());
+    }
     int proxyHeader = settings.options().sendProxyHeader();
     if (proxyHeader != 0) {
       ProxyHeaders.write(backend, proxyHeader, clientAddress, destinationAddress);
@@ -312,13 +335,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Closes this connection with FIN on both sides if it is relayed to {@code address}; for drain
+   * Closes this connection with FIN on both sides if it is relayed to {@code address} of
+   * {@code pool} (pools sharing a CONNECT listener may have a backend in common); for drain
    * deadlines. Must run on the channel's event loop.
    *
    * @return whether it was
    */
-  public boolean closeIfRelayingTo(String address) {
-    if (upstream == null || !upstream.config().address().equals(address) || backend == null) {
+  public boolean closeIfRelayingTo(String pool, String address) {
+    if (upstream == null || !upstream.config().address().equals(address) || backend == null
+        || !upstream.counters().pool().equals(pool)) {
       return false;
     }
     upstream.counters().drainClosed();
