@@ -47,6 +47,9 @@ final class PoolSettingsOptions {
   @ArgGroup(exclusive = false, order = 8, heading = "%nPROXY protocol (off by default):%n")
   private ProxyProtocolOptions proxyProtocol;
 
+  @ArgGroup(exclusive = false, order = 9, heading = "%nHTTP CONNECT (off by default):%n")
+  private HttpConnectOptions httpConnect;
+
   /** The settings the flags gave, with their mask paths; empty when no settings flag was given. */
   SettingsEdit edit() {
     if (healthCheck != null && healthCheck.contradicts()) {
@@ -78,6 +81,9 @@ final class PoolSettingsOptions {
     }
     if (proxyProtocol != null) {
       all.include(proxyProtocol.edit());
+    }
+    if (httpConnect != null) {
+      all.include(httpConnect.edit());
     }
     return all;
   }

@@ -64,6 +64,11 @@ final class SettingsSummary {
       lines.put("PROXY protocol", "send " + ProxyProtocolOptions.name(pp.getSend())
           + (pp.getAccept() ? ", accept from clients" : ""));
     }
+    if (settings.getHttpConnect().getEnabled()) {
+      List<String> targets = settings.getHttpConnect().getAuthoritiesList();
+      lines.put("HTTP CONNECT", targets.isEmpty() ? "on, for the pool's name and port"
+          : "on, for " + String.join(", ", targets));
+    }
     if (settings.hasAdaptiveWeights()) {
       // Not "Adaptive weights": pool show pads labels to 16 characters plus the colon.
       lines.put("Weights", adaptiveWeights(settings.getAdaptiveWeights()));

@@ -8,6 +8,7 @@ import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
 import dev.weir.api.v1.ExportConfigRequest;
 import dev.weir.api.v1.ExportConfigResponse;
+import dev.weir.api.v1.HttpConnect;
 import dev.weir.api.v1.ImportConfigRequest;
 import dev.weir.api.v1.ImportConfigResponse;
 import dev.weir.api.v1.ListPoolsRequest;
@@ -100,6 +101,10 @@ class ApplyGetCommandsTest {
             algorithm: LEAST_CONNECTIONS
             backends:
               - address: 10.0.1.9:5432
+            settings:
+              http_connect:
+                enabled: true
+                authorities: ["db.internal:5432"]
         """);
     controlPlane.service().respondTo(ImportConfigRequest.class, ImportConfigResponse.newBuilder()
         .setConfigVersion(43).setDiff("~ pool web\n+ pool db").build());
@@ -116,6 +121,8 @@ class ApplyGetCommandsTest {
     assertThat(sent.getPools(1).getBackendsList()).extracting(Backend::getAddress)
         .containsExactly("10.0.0.5:80", "10.0.0.6:80");
     assertThat(sent.getPools(2).getAlgorithm()).isEqualTo(Algorithm.LEAST_CONNECTIONS);
+    assertThat(sent.getPools(2).getSettings().getHttpConnect()).isEqualTo(HttpConnect.newBuilder()
+        .setEnabled(true).addAuthorities("db.internal:5432").build());
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.google.protobuf.Duration;
 import dev.weir.api.v1.AdaptiveWeights;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.HealthCheck;
+import dev.weir.api.v1.HttpConnect;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.Pool;
@@ -127,6 +128,27 @@ class CreatePoolSettingsTest {
                         .setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V1)
                         .setAccept(true))
                 .build());
+  }
+
+  @Test
+  void httpConnectWithAuthoritiesLandsInItsField() {
+    Result result = create("--http-connect", "--connect-authority", "db.internal:5432",
+        "--connect-authority", "[::1]:5432");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
+        .isEqualTo(PoolSettings.newBuilder().setHttpConnect(HttpConnect.newBuilder()
+            .setEnabled(true).addAuthorities("db.internal:5432").addAuthorities("[::1]:5432"))
+            .build());
+  }
+
+  @Test
+  void aConnectAuthorityWithoutAPortIsABadUsageAndSendsNothing() {
+    Result result = create("--http-connect", "--connect-authority", "db.internal");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--connect-authority");
+    assertThat(controlPlane.service().requests()).isEmpty();
   }
 
   @Test

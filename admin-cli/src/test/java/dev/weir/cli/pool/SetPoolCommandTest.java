@@ -107,7 +107,9 @@ class SetPoolCommandTest {
     "--adaptive-max-percent, 150, settings.adaptive_weights.max_percent",
     "--adaptive-interval, 30s, settings.adaptive_weights.interval",
     "--send-proxy-protocol, v2, settings.proxy_protocol.send",
-    "--accept-proxy-protocol, true, settings.proxy_protocol.accept"
+    "--accept-proxy-protocol, true, settings.proxy_protocol.accept",
+    "--http-connect, true, settings.http_connect.enabled",
+    "--connect-authority, db:5432, settings.http_connect.authorities"
   })
   void eachFlagPutsOneRealPoolFieldInTheMask(String flag, String value, String path) {
     controlPlane.cli().run("pool", "set", "web", flag, value);

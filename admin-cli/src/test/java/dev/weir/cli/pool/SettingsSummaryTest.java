@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import com.google.protobuf.Duration;
 import dev.weir.api.v1.AdaptiveWeights;
 import dev.weir.api.v1.HealthCheck;
+import dev.weir.api.v1.HttpConnect;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.PoolSettings;
@@ -34,6 +35,21 @@ class SettingsSummaryTest {
 
     assertThat(SettingsSummary.of(settings))
         .containsEntry("Health check", "http, jitter 20%, expect 204, Host api.internal");
+  }
+
+  @Test
+  void httpConnectNamesItsTargetsOrTheDefault() {
+    PoolSettings defaults = PoolSettings.newBuilder()
+        .setHttpConnect(HttpConnect.newBuilder().setEnabled(true)).build();
+    PoolSettings listed = PoolSettings.newBuilder().setHttpConnect(HttpConnect.newBuilder()
+        .setEnabled(true).addAuthorities("db:5432").addAuthorities("db.internal:5432")).build();
+
+    assertThat(SettingsSummary.of(defaults))
+        .containsEntry("HTTP CONNECT", "on, for the pool's name and port");
+    assertThat(SettingsSummary.of(listed))
+        .containsEntry("HTTP CONNECT", "on, for db:5432, db.internal:5432");
+    assertThat(SettingsSummary.of(PoolSettings.getDefaultInstance()))
+        .doesNotContainKey("HTTP CONNECT");
   }
 
   @Test

@@ -61,7 +61,6 @@ public final class PoolMutations {
       if (Pools.find(current, name).isPresent()) {
         throw alreadyExists("pool \"" + name + "\" already exists");
       }
-      requireFreePort(current, name, listen);
       if (current.size() >= ConfigRules.MAX_POOLS) {
         throw Status.FAILED_PRECONDITION
             .withDescription("there are already " + ConfigRules.MAX_POOLS
@@ -70,6 +69,7 @@ public final class PoolMutations {
       }
       List<Pool> next = new ArrayList<>(current);
       next.add(created);
+      ListenerSharing.check(next, name);
       return next;
     };
   }
@@ -243,17 +243,6 @@ public final class PoolMutations {
       Backend edited = edit.apply(pool.getBackends(index));
       return Pools.replace(current, pool.toBuilder().setBackends(index, edited).build());
     };
-  }
-
-  /** Listen ports are unique across pools; {@code self} is the pool being changed, if any. */
-  static void requireFreePort(List<Pool> current, String self, HostPort listen) {
-    for (Pool other : current) {
-      if (!other.getName().equals(self)
-          && HostPort.parse(other.getListen()).port() == listen.port()) {
-        throw alreadyExists("listen port " + listen.port() + " is already used by pool \""
-            + other.getName() + "\"");
-      }
-    }
   }
 
   private static StatusRuntimeException alreadyExists(String description) {

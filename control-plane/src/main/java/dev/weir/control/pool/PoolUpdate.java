@@ -47,8 +47,9 @@ final class PoolUpdate {
       }
       Pool after = merged.build();
       MaglevRules.check(after, sizeInRequest);
-      PoolMutations.requireFreePort(current, name, listen);
-      return Pools.replace(current, after);
+      List<Pool> next = Pools.replace(current, after);
+      ListenerSharing.check(next, name);
+      return next;
     };
   }
 

@@ -4,10 +4,8 @@ import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.Pool;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,24 +22,19 @@ final class RestoreRules {
           + ConfigRules.MAX_POOLS + " allowed");
     }
     Set<String> names = new HashSet<>();
-    Map<Integer, String> ports = new HashMap<>();
     for (Pool pool : pools) {
       String name = ConfigRules.poolName(pool.getName());
       if (!names.add(name)) {
         throw alreadyExists("pool \"" + name + "\" is listed twice");
       }
       MessageForm.rejectUnknownFields("pool \"" + name + "\"", pool);
-      HostPort listen = ConfigRules.listen(pool.getListen());
-      String other = ports.putIfAbsent(listen.port(), name);
-      if (other != null) {
-        throw alreadyExists("listen port " + listen.port() + " is used by pools \"" + other
-            + "\" and \"" + name + "\"");
-      }
+      ConfigRules.listen(pool.getListen());
       ConfigRules.algorithm(pool.getAlgorithmValue());
       backends(pool);
       SettingsRules.settings(pool.getSettings());
       MaglevRules.check(pool, true);
     }
+    ListenerSharing.check(pools, null);
   }
 
   private static void backends(Pool pool) {

@@ -7,9 +7,12 @@ import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.HttpConnect;
 import dev.weir.api.v1.ProxyProtocol;
 import dev.weir.api.v1.ProxyProtocolVersion;
 import dev.weir.api.v1.Tuning;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The ranges config.proto documents for {@link PoolSettings}. Zero or unset always means "the
@@ -30,6 +33,10 @@ public final class SettingsRules {
   private static final String LIMITS = "settings.limits.";
   private static final String TUNING = "settings.tuning.";
   private static final String GUARDS = "settings.guards.";
+  private static final String HTTP_CONNECT = "settings.http_connect.";
+  static final int MAX_CONNECT_AUTHORITIES = 100;
+  /** A 253-character host name, ":" and a 5-digit port. */
+  static final int MAX_AUTHORITY_LENGTH = 261;
 
   private SettingsRules() {}
 
@@ -65,6 +72,9 @@ public final class SettingsRules {
     if (settings.hasProxyProtocol()) {
       proxyProtocol(settings.getProxyProtocol());
     }
+    if (settings.hasHttpConnect()) {
+      settings = settings.toBuilder().setHttpConnect(httpConnect(settings)).build();
+    }
     return MessageForm.prune(settings);
   }
 
@@ -73,6 +83,53 @@ public final class SettingsRules {
       throw ConfigRules.invalid("settings.proxy_protocol.send must be PROXY_PROTOCOL_OFF,"
           + " PROXY_PROTOCOL_V1 or PROXY_PROTOCOL_V2, got " + proxyProtocol.getSendValue());
     }
+  }
+
+  /** Authorities in normal form (host names in lower case), each checked. */
+  private static HttpConnect httpConnect(PoolSettings settings) {
+    HttpConnect connect = settings.getHttpConnect();
+    if (!connect.getEnabled()) {
+      if (connect.getAuthoritiesCount() > 0) {
+        throw ConfigRules.invalid(HTTP_CONNECT + "authorities needs " + HTTP_CONNECT
+            + "enabled: a pool answers CONNECT requests only in HTTP CONNECT mode");
+      }
+      return connect;
+    }
+    if (settings.getProxyProtocol().getAccept()) {
+      throw ConfigRules.invalid("settings.proxy_protocol.accept cannot be combined with "
+          + HTTP_CONNECT + "enabled; turn one of them off");
+    }
+    if (connect.getAuthoritiesCount() > MAX_CONNECT_AUTHORITIES) {
+      throw ConfigRules.invalid(HTTP_CONNECT + "authorities: at most " + MAX_CONNECT_AUTHORITIES
+          + " allowed, got " + connect.getAuthoritiesCount());
+    }
+    HttpConnect.Builder normal = connect.toBuilder().clearAuthorities();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < connect.getAuthoritiesCount(); i++) {
+      String field = HTTP_CONNECT + "authorities[" + i + "]";
+      String authority = connect.getAuthorities(i);
+      if (authority.length() > MAX_AUTHORITY_LENGTH) {
+        throw ConfigRules.invalid(field + " " + ConfigRules.quoted(authority) + " is invalid: it"
+            + " has " + authority.length() + " characters, more than the " + MAX_AUTHORITY_LENGTH
+            + " a host:port can have");
+      }
+      HostPort parsed;
+      try {
+        parsed = HostPort.parse(authority);
+      } catch (IllegalArgumentException e) {
+        throw ConfigRules.invalid(field + " \"" + authority + "\" is invalid: " + e.getMessage()
+            + "; use host:port, the target clients name in CONNECT, e.g. \"db.internal:5432\"");
+      }
+      if (parsed.host().isEmpty() || parsed.port() == 0) {
+        throw ConfigRules.invalid(field + " \"" + authority + "\" is invalid: use host:port"
+            + " with a host and a port 1..65535, e.g. \"db.internal:5432\"");
+      }
+      if (!seen.add(parsed.toString())) {
+        throw ConfigRules.invalid(field + " \"" + authority + "\" is listed twice");
+      }
+      normal.addAuthorities(parsed.toString());
+    }
+    return normal.build();
   }
 
   private static void healthCheck(HealthCheck check) {

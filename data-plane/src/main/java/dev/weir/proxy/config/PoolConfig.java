@@ -7,12 +7,27 @@ import java.util.List;
  * One pool as the proxy uses it.
  *
  * @param listenHost the host part of the pool's listen address; empty means all interfaces
+ * @param connectAuthorities the HTTP CONNECT targets ("host:port", lower case) this pool answers
+ *     to; empty for a plain TCP pool
  */
 public record PoolConfig(
     String name, String listenHost, int listenPort, Algorithm algorithm,
-    List<BackendConfig> backends, PoolOptions options) {
+    List<BackendConfig> backends, PoolOptions options, List<String> connectAuthorities) {
 
   public PoolConfig {
     backends = List.copyOf(backends);
+    connectAuthorities = List.copyOf(connectAuthorities);
+  }
+
+  /** A plain TCP pool: no CONNECT targets. */
+  public PoolConfig(
+      String name, String listenHost, int listenPort, Algorithm algorithm,
+      List<BackendConfig> backends, PoolOptions options) {
+    this(name, listenHost, listenPort, algorithm, backends, options, List.of());
+  }
+
+  /** Whether clients reach this pool through an HTTP CONNECT request. */
+  public boolean httpConnect() {
+    return !connectAuthorities.isEmpty();
   }
 }

@@ -5,6 +5,7 @@ import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.HttpConnect;
 import dev.weir.api.v1.Pool;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -38,6 +40,9 @@ public final class SnapshotValidator {
   static final int MAX_BUFFER_BYTES = 64 << 20;
   /** Maglev tables of all pools together: 64 MiB of ints. */
   static final long MAX_MAGLEV_ENTRIES_TOTAL = 16L << 20;
+  static final int MAX_CONNECT_AUTHORITIES = 100;
+  /** A 253-character host name, ":" and a 5-digit port; the control plane's limit too. */
+  static final int MAX_AUTHORITY_LENGTH = 261;
   private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range of google.protobuf.Timestamp.
   private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
@@ -53,7 +58,6 @@ public final class SnapshotValidator {
     checkCounts(snapshot);
     List<PoolConfig> pools = new ArrayList<>(snapshot.getPoolsCount());
     Set<String> names = new HashSet<>();
-    Set<Integer> ports = new HashSet<>();
     long maglevEntries = 0;
     for (Pool pool : snapshot.getPoolsList()) {
       if (!POOL_NAME.matcher(pool.getName()).matches()) {
@@ -70,9 +74,6 @@ public final class SnapshotValidator {
                 + ") is not supported by this proxy; supported: " + SUPPORTED_ALGORITHMS);
       }
       HostPort listen = parseHostPort(where + ": listen", pool.getListen(), true);
-      if (!ports.add(listen.port())) {
-        throw new InvalidConfigException(where + ": listen port " + listen.port() + " is used by another pool");
-      }
       PoolOptions options =
           SettingsParser.parse(where, pool.getSettings(), pool.getBackendsCount());
       if (pool.getAlgorithm() == Algorithm.MAGLEV) {
@@ -85,9 +86,51 @@ public final class SnapshotValidator {
       pools.add(
           new PoolConfig(
               pool.getName(), listen.host(), listen.port(), pool.getAlgorithm(),
-              backends(where, pool), options));
+              backends(where, pool), options, connectAuthorities(where, pool, listen.port())));
     }
+    SharedListeners.check(pools);
     return new ProxyConfig(snapshot.getVersion(), pools);
+  }
+
+  /**
+   * The CONNECT targets of a pool with settings.http_connect on, in lower case; empty for a
+   * plain pool. With none listed the pool answers to its name and listen port.
+   */
+  private static List<String> connectAuthorities(String where, Pool pool, int listenPort)
+      throws InvalidConfigException {
+    HttpConnect connect = pool.getSettings().getHttpConnect();
+    String field = where + ": settings.http_connect.authorities";
+    if (!connect.getEnabled()) {
+      if (connect.getAuthoritiesCount() > 0) {
+        throw new InvalidConfigException(field + " needs settings.http_connect.enabled");
+      }
+      return List.of();
+    }
+    if (pool.getSettings().getProxyProtocol().getAccept()) {
+      throw new InvalidConfigException(where + ": settings.proxy_protocol.accept cannot be"
+          + " combined with settings.http_connect.enabled");
+    }
+    if (connect.getAuthoritiesCount() == 0) {
+      return List.of(pool.getName() + ":" + listenPort);
+    }
+    if (connect.getAuthoritiesCount() > MAX_CONNECT_AUTHORITIES) {
+      throw new InvalidConfigException(field + ": at most " + MAX_CONNECT_AUTHORITIES
+          + " allowed, got " + connect.getAuthoritiesCount());
+    }
+    List<String> authorities = new ArrayList<>(connect.getAuthoritiesCount());
+    for (String authority : connect.getAuthoritiesList()) {
+      if (authority.length() > MAX_AUTHORITY_LENGTH) {
+        throw new InvalidConfigException(field + ": \"" + shorten(authority) + "\" is longer"
+            + " than " + MAX_AUTHORITY_LENGTH + " characters");
+      }
+      parseHostPort(field + ": \"" + authority + "\"", authority, false);
+      String normal = authority.toLowerCase(Locale.ROOT);
+      if (authorities.contains(normal)) {
+        throw new InvalidConfigException(field + ": \"" + authority + "\" is listed twice");
+      }
+      authorities.add(normal);
+    }
+    return authorities;
   }
 
   /** Counts first, so an absurd snapshot costs no work per element. */

@@ -98,7 +98,7 @@ final class DrainDeadlines {
       ch.eventLoop().execute(() -> {
         FrontendHandler relay = ch.pipeline().get(FrontendHandler.class);
         if (relay != null) {
-          relay.closeIfRelayingTo(address);
+          relay.closeIfRelayingTo(pool, address);
         }
       });
     }

@@ -3,6 +3,7 @@ package dev.weir.proxy.listen;
 import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.PoolOptions;
+import dev.weir.proxy.relay.ConnectRequestHandler;
 import dev.weir.proxy.relay.FrontendHandler;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.stats.ListenerCounters;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bound socket(s) of one listen address, the connections they accepted, and the pool they
- * currently serve.
+ * currently serve: one pool, or for an HTTP CONNECT listener the pools its clients name.
  */
 final class Listener {
 
@@ -44,6 +45,8 @@ final class Listener {
   private final ConnectionIds ids;
   // Written under the ListenerSet's lock, read by the event loops on every accept.
   private volatile PoolRuntime pool;
+  // Null for a plain TCP listener. Written like pool; read on every accept.
+  private volatile ConnectRoutes routes;
 
   Listener(InetSocketAddress address, PoolRuntime pool, ConnectionBudget budget,
       ConnectionIds ids) {
@@ -55,12 +58,22 @@ final class Listener {
   }
 
   void serve(PoolRuntime runtime) {
+    routes = null;
     pool = runtime;
     counters.pool(runtime.name());
   }
 
-  PoolRuntime pool() {
-    return pool;
+  /** Serves HTTP CONNECT requests for the pools of {@code next}. */
+  void serveConnect(ConnectRoutes next) {
+    pool = next.pools().get(0);
+    routes = next;
+    counters.pool(String.join(",", next.pools().stream().map(PoolRuntime::name).toList()));
+  }
+
+  /** The pools this listener serves. */
+  List<PoolRuntime> pools() {
+    ConnectRoutes current = routes;
+    return current != null ? current.pools() : List.of(pool);
   }
 
   ListenerCounters counters() {
@@ -148,6 +161,11 @@ final class Listener {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       Channel ch = (Channel) msg;
+      ConnectRoutes connect = routes;
+      if (connect != null) {
+        acceptConnect(ctx, ch, connect);
+        return;
+      }
       PoolRuntime runtime = pool;
       RelaySettings relay = runtime.relay();
       PoolOptions options = relay.options();
@@ -169,8 +187,34 @@ final class Listener {
       relay.configureClient(ch);
       // Named, so the pipeline need not make up (and check) a name per connection.
       ch.pipeline().addLast(FrontendHandler.NAME,
-          new FrontendHandler(runtime.picker(), relay, counters, ids.next()));
-      // On the loop's own thread this registers (and starts FrontendHandler) before returning.
+          new FrontendHandler(runtime.picker(), relay, counters, ids.next(), false));
+      register(ctx, ch);
+    }
+
+    /**
+     * As for a plain pool, except that the pool is known only once the client's CONNECT request
+     * is read: {@link ConnectRequestHandler} reads it, then sets the connection up for that pool.
+     */
+    private void acceptConnect(ChannelHandlerContext ctx, Channel ch, ConnectRoutes connect) {
+      if (!budget.tryAcquire()) {
+        counters.refused();
+        refuse(ch);
+        return;
+      }
+      if (!counters.tryAdmit(connect.maxConnections())) {
+        budget.release();
+        refuse(ch);
+        return;
+      }
+      SocketChannelConfig config = (SocketChannelConfig) ch.config();
+      config.setAllowHalfClosure(true);
+      config.setAllocator(PooledByteBufAllocator.DEFAULT);
+      ch.pipeline().addLast(new ConnectRequestHandler(connect, counters, ids.next()));
+      register(ctx, ch);
+    }
+
+    private void register(ChannelHandlerContext ctx, Channel ch) {
+      // On the loop's own thread this registers (and starts the handler) before returning.
       ChannelFuture registered = ctx.channel().eventLoop().register(ch);
       if (registered.isDone() && !registered.isSuccess()) {
         ch.unsafe().closeForcibly();

@@ -111,11 +111,12 @@ public final class ListenerSet implements AutoCloseable {
     if (closed) {
       throw new InvalidConfigException("proxy is shutting down");
     }
-    Map<InetSocketAddress, PoolConfig> wanted = new LinkedHashMap<>();
+    // Several pools share an address only in HTTP CONNECT mode (SnapshotValidator sees to it).
+    Map<InetSocketAddress, List<PoolConfig>> wanted = new LinkedHashMap<>();
     Map<String, RelaySettings> relays = new HashMap<>();
     for (PoolConfig pool : next.pools()) {
-      wanted.put(bindAddressOf(pool), pool);
-      relays.put(pool.name(), new RelaySettings(transport, pool.options(),
+      wanted.computeIfAbsent(bindAddressOf(pool), a -> new ArrayList<>()).add(pool);
+      relays.put(pool.name(), new RelaySettings(pool.name(), transport, pool.options(),
           defaultConnectTimeout, MAX_CONNECT_ATTEMPTS));
     }
     // Pools new to this proxy get a runtime up front, so a listener never accepts without one;
@@ -130,12 +131,12 @@ public final class ListenerSet implements AutoCloseable {
       nextPools.put(config.name(), runtime);
     }
     Map<InetSocketAddress, Listener> opened = new HashMap<>();
-    for (Map.Entry<InetSocketAddress, PoolConfig> e : wanted.entrySet()) {
+    for (Map.Entry<InetSocketAddress, List<PoolConfig>> e : wanted.entrySet()) {
       if (listeners.containsKey(e.getKey())) {
         continue;
       }
-      Listener listener = new Listener(e.getKey(), nextPools.get(e.getValue().name()), budget,
-          ids);
+      PoolConfig first = e.getValue().get(0);
+      Listener listener = new Listener(e.getKey(), nextPools.get(first.name()), budget, ids);
       try {
         listener.bind(group, transport, acceptors);
         opened.put(e.getKey(), listener);
@@ -144,19 +145,36 @@ public final class ListenerSet implements AutoCloseable {
         opened.values().forEach(Listener::close);
         closeRuntimesNotIn(pools, nextPools);
         throw new InvalidConfigException(
-            "pool " + e.getValue().name() + ": cannot listen on " + Listener.format(e.getKey())
+"pool " + first.name() + ": cannot listen on " + Listener.format(e.getKey())
                 + ": " + ex.getMessage(), ex);
       }
     }
 
     // Nothing below can fail: the switch is all or nothing.
     listeners.putAll(opened);
-    for (Map.Entry<InetSocketAddress, PoolConfig> e : wanted.entrySet()) {
-      PoolRuntime runtime = nextPools.get(e.getValue().name());
-      if (pools.containsKey(runtime.name())) {
-        runtime.update(e.getValue(), relays.get(runtime.name()));
+    for (Map.Entry<InetSocketAddress, List<PoolConfig>> e : wanted.entrySet()) {
+      List<PoolRuntime> served = new ArrayList<>(e.getValue().size());
+      for (PoolConfig config : e.getValue()) {
+        PoolRuntime runtime = nextPools.get(config.name());
+        if (pools.containsKey(runtime.name())) {
+          runtime.update(config, relays.get(runtime.name()));
+        }
+        served.add(runtime);
       }
-      listeners.get(e.getKey()).serve(runtime);
+      Listener listener = listeners.get(e.getKey());
+      PoolConfig first = e.getValue().get(0);
+      if (first.httpConnect()) {
+        Map<String, PoolRuntime> byAuthority = new HashMap<>();
+        for (int i = 0; i < served.size(); i++) {
+          for (String authority : e.getValue().get(i).connectAuthorities()) {
+            byAuthority.put(authority, served.get(i));
+          }
+        }
+        listener.serveConnect(new ConnectRoutes(byAuthority, served,
+            first.options().maxConnections(), listener.counters()));
+      } else {
+        listener.serve(served.get(0));
+      }
     }
     closeRuntimesNotIn(nextPools, pools);
     pools.clear();
@@ -192,8 +210,10 @@ public final class ListenerSet implements AutoCloseable {
 
   private synchronized Listener connectionsOf(String pool) {
     for (Listener l : listeners.values()) {
-      if (l.pool().name().equals(pool)) {
-        return l;
+      for (PoolRuntime served : l.pools()) {
+        if (served.name().equals(pool)) {
+          return l;
+        }
       }
     }
     return null;
@@ -241,7 +261,9 @@ public final class ListenerSet implements AutoCloseable {
   public synchronized Map<String, InetSocketAddress> boundAddresses() {
     Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     for (Listener l : listeners.values()) {
-      bound.put(l.pool().name(), l.localAddress());
+      for (PoolRuntime served : l.pools()) {
+        bound.put(served.name(), l.localAddress());
+      }
     }
     return bound;
   }

@@ -44,7 +44,9 @@ final class OpenConnections {
         if (relay == null || (!backend.isEmpty() && !backend.equals(relay.backendAddress()))) {
           return null;
         }
-        return relay.describe().setPool(entry.pool()).build();
+        ConnectionInfo info = relay.describe().build();
+        // A listener shared by HTTP CONNECT pools holds connections of each.
+        return pool.isEmpty() || pool.equals(info.getPool()) ? info : null;
       }));
     }
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
@@ -69,7 +71,7 @@ final class OpenConnections {
         if (relay == null || relay.sequence() != sequence || !entry.channel().isActive()) {
           return null;
         }
-        ConnectionInfo info = relay.describe().setPool(entry.pool()).build();
+        ConnectionInfo info = relay.describe().build();
         relay.closeByOperator();
         log.info("closed connection {} from {} to {} in pool {} for an operator", sequence,
             info.getClientAddress(), info.getBackendAddress(), info.getPool());
@@ -87,7 +89,7 @@ final class OpenConnections {
     });
   }
 
-  private record Entry(Channel channel, String pool) {
+  private record Entry(Channel channel) {
     FrontendHandler relay() {
       return channel.pipeline().get(FrontendHandler.class);
     }
@@ -101,12 +103,12 @@ final class OpenConnections {
   private static Map<EventLoop, List<Entry>> byLoop(List<Listener> listeners, String pool) {
     Map<EventLoop, List<Entry>> byLoop = new HashMap<>();
     for (Listener listener : listeners) {
-      String name = listener.pool().name();
-      if (!pool.isEmpty() && !pool.equals(name)) {
+      if (!pool.isEmpty()
+          && listener.pools().stream().noneMatch(p -> p.name().equals(pool))) {
         continue;
       }
       for (Channel ch : listener.connections()) {
-        byLoop.computeIfAbsent(ch.eventLoop(), l -> new ArrayList<>()).add(new Entry(ch, name));
+        byLoop.computeIfAbsent(ch.eventLoop(), l -> new ArrayList<>()).add(new Entry(ch));
       }
     }
     return byLoop;

@@ -82,6 +82,13 @@ final class StatsCollector implements MultiCollector {
             "Client connections closed for a malformed or missing PROXY protocol header "
                 + "(pools with settings.proxy_protocol.accept).",
             null, listeners, StatsCollector::labels, ListenerStats::getProxyHeaderRejections))
+        .metricSnapshot(counter("weir_listener_connect_forbidden",
+            "HTTP CONNECT requests refused with 403: no pool of the listener answers to the target.",
+            null, listeners, StatsCollector::labels, ListenerStats::getConnectForbidden))
+        .metricSnapshot(counter("weir_listener_connect_rejected",
+            "HTTP CONNECT listener connections closed for a malformed, oversized, late or "
+                + "non-CONNECT request head.",
+            null, listeners, StatsCollector::labels, ListenerStats::getConnectRejected))
         .metricSnapshot(gauge("weir_listener_active_connections",
             "Client connections the listener admitted that are still open.",
             listeners, StatsCollector::labels, ListenerStats::getActiveConnections))

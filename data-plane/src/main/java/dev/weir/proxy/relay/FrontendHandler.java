@@ -50,6 +50,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final long sequence;
   private final long openedAtMillis;
   private final ConnectionBytes bytes = new ConnectionBytes();
+  // Behind an HTTP CONNECT request: answer it once the backend connection is up, or with why not.
+  private final boolean tunnel;
+  private boolean connectFailed;
   private Channel client;
   private Upstream upstream;
   private Channel backend;
@@ -73,16 +76,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * @param listener counts this connection; it was admitted before this handler was added
    */
   public FrontendHandler(Picker picker, RelaySettings settings, ListenerCounters listener) {
-    this(picker, settings, listener, 0);
+    this(picker, settings, listener, 0, false);
   }
 
-  /** @param sequence the connection's number on this proxy, for operators to name it by */
-  public FrontendHandler(
-      Picker picker, RelaySettings settings, ListenerCounters listener, long sequence) {
+  /**
+   * @param sequence the connection's number on this proxy, for operators to name it by
+   * @param tunnel whether the client asked for this connection with an HTTP CONNECT request
+   *     ({@link ConnectRequestHandler}), which then gets its answer from here
+   */
+  public FrontendHandler(Picker picker, RelaySettings settings, ListenerCounters listener,
+      long sequence, boolean tunnel) {
     this.picker = picker;
     this.settings = settings;
     this.listener = listener;
     this.sequence = sequence;
+    this.tunnel = tunnel;
     this.openedAtMillis = System.currentTimeMillis();
   }
 
@@ -194,6 +202,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
           }
           target.counters().connectFailed();
+          connectFailed = true;
           if (log.isDebugEnabled()) {
             log.debug("connect to {} failed: {}", target.config().address(),
                 future.cause().toString());
@@ -205,6 +214,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void giveUp(Channel client, String why) {
     log.debug("closing {}: {}", client.remoteAddress(), why);
     listener.noBackend();
+    if (tunnel) {
+      // 502: backends were tried and none could be reached; 503: none would take it.
+      ConnectRequestHandler.ConnectResponses.sendAndClose(client, connectFailed ? 502 : 503);
+      return;
+    }
     client.close();
   }
 
@@ -214,6 +228,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     relaying = true;
+    if (tunnel) {
+      client.writeAndFlush(ConnectRequestHandler.ConnectResponses.established(),
+          client.voidPromise());
+    }
     int proxyHeader = settings.options().sendProxyHeader();
     if (proxyHeader != 0) {
       ProxyHeaders.write(backend, proxyHeader, clientAddress, destinationAddress);
@@ -342,13 +360,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Closes this connection with FIN on both sides if it is relayed to {@code address}; for drain
+   * Closes this connection with FIN on both sides if it is relayed to {@code address} of
+   * {@code pool} (pools sharing a CONNECT listener may have a backend in common); for drain
    * deadlines. Must run on the channel's event loop.
    *
    * @return whether it was
    */
-  public boolean closeIfRelayingTo(String address) {
-    if (upstream == null || !upstream.config().address().equals(address) || backend == null) {
+  public boolean closeIfRelayingTo(String pool, String address) {
+    if (upstream == null || !upstream.config().address().equals(address) || backend == null
+        || !upstream.counters().pool().equals(pool)) {
       return false;
     }
     upstream.counters().drainClosed();
@@ -366,7 +386,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * This connection as operators see it, without pool, id and proxy; must run on the channel's
+   * This connection as operators see it, without id and proxy; must run on the channel's
    * event loop, which alone writes what it reads.
    */
   public ConnectionInfo.Builder describe() {
@@ -376,6 +396,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     InetSocketAddress to = destinationAddress != null || client == null
         ? destinationAddress : (InetSocketAddress) client.localAddress();
     ConnectionInfo.Builder info = ConnectionInfo.newBuilder()
+        .setPool(settings.pool())
         .setSequence(sequence)
         .setOpenedAt(Timestamp.newBuilder()
             .setSeconds(Math.floorDiv(openedAtMillis, 1000))

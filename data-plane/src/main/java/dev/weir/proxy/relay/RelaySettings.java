@@ -35,6 +35,7 @@ public final class RelaySettings {
   // Named, so the pipeline need not make up (and check) a name per connection.
   private static final String BACKEND_HANDLER = "weir-backend";
 
+  private final String pool;
   private final Transport transport;
   // For backends named by host name, which need the bootstrap's resolver.
   private final Bootstrap template;
@@ -49,6 +50,7 @@ public final class RelaySettings {
    *     it is given up on
    */
   public RelaySettings(
+      String pool,
       Transport transport,
       PoolOptions options,
       Duration defaultConnectTimeout,
@@ -56,6 +58,7 @@ public final class RelaySettings {
     if (maxConnectAttempts < 1) {
       throw new IllegalArgumentException("maxConnectAttempts must be >= 1");
     }
+    this.pool = pool;
     this.transport = transport;
     this.options = options;
     this.waterMark = options.waterMark();
@@ -87,6 +90,11 @@ public final class RelaySettings {
       client.config().setOption(ChannelOption.SO_RCVBUF, options.socketBufferBytes());
       client.config().setOption(ChannelOption.SO_SNDBUF, options.socketBufferBytes());
     }
+  }
+
+  /** The pool these settings are for. */
+  public String pool() {
+    return pool;
   }
 
   public PoolOptions options() {

@@ -60,6 +60,10 @@ public final class BackendCounters {
     return address;
   }
 
+  public String pool() {
+    return pool;
+  }
+
   /**
    * Takes a connection slot before connecting, or refuses (and counts the refusal) when
    * {@code limit} slots are taken. A limit of 0 means unlimited.

@@ -15,13 +15,18 @@ public final class ListenerCounters {
   private final LongAdder noBackend = new LongAdder();
   private final LongAdder proxyHeaderRejections = new LongAdder();
   private final LongAdder operatorClosed = new LongAdder();
+  private final LongAdder connectForbidden = new LongAdder();
+  private final LongAdder connectRejected = new LongAdder();
 
   public ListenerCounters(String pool, String address) {
     this.pool = pool;
     this.address = address;
   }
 
-  /** The listener now serves another pool (a pool was renamed or a port moved). */
+  /**
+   * The listener now serves another pool (a pool was renamed or a port moved), or other pools
+   * (an HTTP CONNECT listener's, joined by ",").
+   */
   public void pool(String name) {
     this.pool = name;
   }
@@ -73,6 +78,16 @@ public final class ListenerCounters {
     operatorClosed.increment();
   }
 
+  /** An HTTP CONNECT request named a target no pool of this listener answers to. */
+  public void connectForbidden() {
+    connectForbidden.increment();
+  }
+
+  /** A connection was closed for a malformed, oversized, late or non-CONNECT request head. */
+  public void connectRejected() {
+    connectRejected.increment();
+  }
+
   public long active() {
     return active.get();
   }
@@ -87,6 +102,8 @@ public final class ListenerCounters {
         .setActiveConnections(active.get())
         .setProxyHeaderRejections(proxyHeaderRejections.sum())
         .setOperatorClosedConnections(operatorClosed.sum())
+        .setConnectForbidden(connectForbidden.sum())
+        .setConnectRejected(connectRejected.sum())
         .build();
   }
 }

@@ -180,7 +180,8 @@ class SnapshotValidatorTest {
 
     assertThatThrownBy(() -> SnapshotValidator.validate(snapshot))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessageContainingAll("pool api", "listen port 8080", "another pool");
+        .hasMessageContainingAll("pools web and api", "port 8080",
+            "only pools with settings.http_connect.enabled may share");
   }
 
   private static Arguments rejected(String what, Pool.Builder pool, String... expected) {

@@ -1,0 +1,37 @@
+package dev.weir.proxy.listen;
+
+import dev.weir.proxy.relay.ConnectTargets;
+import dev.weir.proxy.relay.FrontendHandler;
+import dev.weir.proxy.relay.RelaySettings;
+import dev.weir.proxy.stats.ListenerCounters;
+import io.netty.channel.Channel;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pools of one HTTP CONNECT listener by the targets they answer to. Immutable, built per
+ * config version and read by the event loops without locks; each lookup takes the pool's picker
+ * and relay settings of that moment, as a plain listener does at accept.
+ *
+ * @param maxConnections the listener's cap, which its pools agree on
+ */
+record ConnectRoutes(
+    Map<String, PoolRuntime> byAuthority, List<PoolRuntime> pools, int maxConnections,
+    ListenerCounters counters) implements ConnectTargets {
+
+  ConnectRoutes {
+    byAuthority = Map.copyOf(byAuthority);
+    pools = List.copyOf(pools);
+  }
+
+  @Override
+  public FrontendHandler frontendFor(String authority, Channel client, long sequence) {
+    PoolRuntime pool = byAuthority.get(authority);
+    if (pool == null) {
+      return null;
+    }
+    RelaySettings relay = pool.relay();
+    relay.configureClient(client);
+    return new FrontendHandler(pool.picker(), relay, counters, sequence, true);
+  }
+}
