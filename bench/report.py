@@ -3,7 +3,7 @@
 
   report.py wrk FILE          prints "REQUESTS_PER_S<TAB>NOTE" from wrk's output
   report.py iperf3 FILE       prints "GBIT_PER_S<TAB>NOTE" from iperf3 -J's output
-  report.py hey FILE          prints "P50_MS<TAB>P99_MS<TAB>NOTE" from hey's summary
+  report.py wrklat FILE       prints "P50_MS<TAB>P99_MS<TAB>NOTE" from wrk --latency's output
   report.py report --csv RAW --meta META [--notes NOTES.md] --md OUT.md [--png OUT.png]
 
 The raw CSV has one row per measured run: workload,target,run,value,unit,note.
@@ -38,8 +38,8 @@ ROWS = [
      "bulk\\n1 stream"),
     ("bulk4", "Bulk transfer, 4 streams", "Gbit/s", "{:.2f}", "higher", 1.0,
      "bulk\\n4 streams"),
-    ("latency-p50", "Latency p50 at 2,000 req/s", "ms", "{:.2f}", "lower", None, None),
-    ("latency-p99", "Latency p99 at 2,000 req/s", "ms", "{:.2f}", "lower", 1.1,
+    ("latency-p50", "Latency p50 at ~2,000 req/s", "ms", "{:.2f}", "lower", None, None),
+    ("latency-p99", "Latency p99 at ~2,000 req/s", "ms", "{:.2f}", "lower", 1.1,
      "p99 latency\\n(lower is better)"),
     ("idle-rest", "RSS at rest, before the idle connections", "MiB", "{:.1f}", "lower", None,
      None),
@@ -76,21 +76,22 @@ def parse_iperf3(text):
     return [received / 1e9], note
 
 
-def parse_hey(text):
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def parse_wrklat(text):
+    """wrk --latency: "Latency Distribution" lines such as "     99%    1.05ms"."""
     percentiles = dict(
-        (int(p), float(s) * 1000.0)
-        for p, s in re.findall(r"^\s+(\d+)% in ([\d.]+) secs", text, re.MULTILINE))
+        (int(p), float(v) * UNIT_MS[unit])
+        for p, v, unit in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s|m)\s*$", text,
+                                     re.MULTILINE))
     if 50 not in percentiles or 99 not in percentiles:
-        raise SystemExit("hey: no latency distribution in its output")
-    notes = []
+        raise SystemExit("wrk: no latency distribution in its output")
+    _, note = parse_wrk(text)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", text)
-    if rate:
-        notes.append("achieved %s req/s" % rate.group(1))
-    codes = re.findall(r"\[(\d+)\]\s+(\d+) responses", text)
-    notes.append("status " + ",".join("%s:%s" % c for c in codes))
-    if "Error distribution" in text:
-        errors = text.split("Error distribution:", 1)[1].strip().splitlines()
-        notes.append("errors: %d kinds, first: %s" % (len(errors), errors[0].strip()[:120]))
+    notes = ["achieved %s req/s" % rate.group(1)] if rate else []
+    if note:
+        notes.append(note)
     return [percentiles[50], percentiles[99]], "; ".join(notes)
 
 
@@ -120,7 +121,7 @@ def report(args):
         for row in csv.DictReader(f):
             runs.setdefault((row["workload"], row["target"]), []).append(float(row["value"]))
             where = "%s / %s / run %s" % (row["workload"], row["target"], row["run"])
-            # wrk prints socket errors only when there were some; hey an error distribution.
+            # wrk prints socket errors only when there were some.
             if any(word in row["note"] for word in ("socket errors", "non-2xx", "errors:")):
                 notes.append("%s: %s" % (where, row["note"]))
             others = re.search(r"others' CPU (\d+)%", row["note"])
@@ -248,10 +249,10 @@ plot "{data}" using ($1-0.18):3:xtic(2) with boxes lc rgb "#9e9e9e" title "NGINX
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] in ("wrk", "iperf3", "hey"):
+    if len(sys.argv) == 3 and sys.argv[1] in ("wrk", "iperf3", "wrklat"):
         with open(sys.argv[2]) as f:
             text = f.read()
-        values, note = {"wrk": parse_wrk, "iperf3": parse_iperf3, "hey": parse_hey}[
+        values, note = {"wrk": parse_wrk, "iperf3": parse_iperf3, "wrklat": parse_wrklat}[
             sys.argv[1]](text)
         print("\t".join(["%.4f" % v for v in values] + [note.replace(",", ";")]))
         return 0
