@@ -121,8 +121,8 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
   int eventLoops = Runtime.getRuntime().availableProcessors();
 
   @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
-      description = "Socket I/O: auto (epoll on Linux, else nio), epoll, io_uring or nio "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Socket I/O: auto (io_uring where the kernel allows it, else epoll, else "
+          + "nio), io_uring, epoll or nio (default: ${DEFAULT-VALUE}).")
   String transportName;
 
   @Option(names = "--max-connections", paramLabel = "N",

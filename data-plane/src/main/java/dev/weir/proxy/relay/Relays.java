@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
 
 /** The close paths both handlers share. */
@@ -13,11 +14,21 @@ final class Relays {
 
   /** Closes {@code channel} once everything already written to it has been sent. */
   static void closeOnFlush(Channel channel) {
-    if (channel.isActive()) {
+    if (channel.isActive() && !sentAll(channel)) {
       channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     } else {
       channel.close();
     }
+  }
+
+  /**
+   * Whether the socket has taken everything written to {@code channel}. Nearly always so when a
+   * side finishes (each read is flushed at once), and then the close paths below act at once
+   * rather than send an empty write down the pipeline to learn it from its promise.
+   */
+  private static boolean sentAll(Channel channel) {
+    ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
+    return queued == null || (queued.isEmpty() && queued.totalPendingWriteBytes() == 0);
   }
 
   /**
@@ -54,34 +65,46 @@ final class Relays {
       closeBothAfterFlush(from, to);
       return;
     }
+    if (sentAll(to)) {
+      shutDownOutput(duplexFrom, duplexTo);
+      return;
+    }
     // Shutting the output down fails any write still queued, so wait for the queue to drain.
     to.writeAndFlush(Unpooled.EMPTY_BUFFER)
         .addListener(
             written -> {
-              if (!written.isSuccess()) {
+              if (written.isSuccess()) {
+                shutDownOutput(duplexFrom, duplexTo);
+              } else {
+                from.close();
+                to.close();
+              }
+            });
+  }
+
+  private static void shutDownOutput(DuplexChannel from, DuplexChannel to) {
+    to.shutdownOutput()
+        .addListener(
+            shut -> {
+              if (!shut.isSuccess() || from.isOutputShutdown()) {
                 from.close();
                 to.close();
                 return;
               }
-              duplexTo
-                  .shutdownOutput()
-                  .addListener(
-                      shut -> {
-                        if (!shut.isSuccess() || duplexFrom.isOutputShutdown()) {
-                          from.close();
-                          to.close();
-                          return;
-                        }
-                        // When `to` sends its FIN in turn, the connection is over: have Netty
-                        // close it rather than shutdown(2) its input, which fails with ENOTCONN
-                        // (an exception per connection), and whose event would close both
-                        // anyway. Its handler's channelInactive closes the other side.
-                        to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-                      });
+              // When `to` sends its FIN in turn, the connection is over: have Netty close it
+              // rather than shutdown(2) its input, which fails with ENOTCONN (an exception per
+              // connection), and whose event would close both anyway. Its handler's
+              // channelInactive closes the other side.
+              to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
             });
   }
 
   private static void closeBothAfterFlush(Channel from, Channel to) {
+    if (sentAll(to)) {
+      from.close();
+      to.close();
+      return;
+    }
     to.writeAndFlush(Unpooled.EMPTY_BUFFER)
         .addListener(
             written -> {
