@@ -2,7 +2,6 @@ package dev.weir.proxy.listen;
 
 import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
-import dev.weir.proxy.config.PoolOptions;
 import dev.weir.proxy.relay.ConnectRequestHandler;
 import dev.weir.proxy.relay.FrontendHandler;
 import dev.weir.proxy.relay.RelaySettings;
@@ -168,22 +167,11 @@ final class Listener {
       }
       PoolRuntime runtime = pool;
       RelaySettings relay = runtime.relay();
-      PoolOptions options = relay.options();
-      if (!budget.tryAcquire()) {
-        counters.refused();
-        refuse(ch);
-        return;
-      }
-      if (!counters.tryAdmit(options.maxConnections())) {
-        budget.release();
-        refuse(ch);
-        return;
-      }
-      SocketChannelConfig config = (SocketChannelConfig) ch.config();
       // Auto-read stays on, as it starts: FrontendHandler holds (a bounded amount of) what
       // arrives before the backend connection is up.
-      config.setAllowHalfClosure(true);
-      config.setAllocator(PooledByteBufAllocator.DEFAULT);
+      if (!admit(ch, relay.options().maxConnections())) {
+        return;
+      }
       relay.configureClient(ch);
       // Named, so the pipeline need not make up (and check) a name per connection.
       ch.pipeline().addLast(FrontendHandler.NAME,
@@ -196,21 +184,32 @@ final class Listener {
      * is read: {@link ConnectRequestHandler} reads it, then sets the connection up for that pool.
      */
     private void acceptConnect(ChannelHandlerContext ctx, Channel ch, ConnectRoutes connect) {
+      if (!admit(ch, connect.maxConnections())) {
+        return;
+      }
+      ch.pipeline().addLast(new ConnectRequestHandler(connect, counters, ids.next()));
+      register(ctx, ch);
+    }
+
+    /**
+     * Takes {@code ch} within the proxy-wide and this listener's connection caps and sets up
+     * what every client connection has; or refuses (resets) it and returns false.
+     */
+    private boolean admit(Channel ch, int maxConnections) {
       if (!budget.tryAcquire()) {
         counters.refused();
         refuse(ch);
-        return;
+        return false;
       }
-      if (!counters.tryAdmit(connect.maxConnections())) {
+      if (!counters.tryAdmit(maxConnections)) {
         budget.release();
         refuse(ch);
-        return;
+        return false;
       }
       SocketChannelConfig config = (SocketChannelConfig) ch.config();
       config.setAllowHalfClosure(true);
       config.setAllocator(PooledByteBufAllocator.DEFAULT);
-      ch.pipeline().addLast(new ConnectRequestHandler(connect, counters, ids.next()));
-      register(ctx, ch);
+      return true;
     }
 
     private void register(ChannelHandlerContext ctx, Channel ch) {
