@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,7 +62,14 @@ public final class EchoBackend implements AutoCloseable {
         Socket socket = server.accept();
         accepted.incrementAndGet();
         open.add(socket);
-        threads.execute(() -> serve(socket));
+        try {
+          threads.execute(() -> serve(socket));
+        } catch (RejectedExecutionException closing) {
+          // Accepted as close() ran: close() may have passed `open` already.
+          open.remove(socket);
+          socket.close();
+          return;
+        }
       } catch (IOException e) {
         return; // closed
       }

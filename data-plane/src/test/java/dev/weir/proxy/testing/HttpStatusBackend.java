@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,7 +56,12 @@ public final class HttpStatusBackend implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket socket = server.accept();
-        threads.execute(() -> serve(socket));
+        try {
+          threads.execute(() -> serve(socket));
+        } catch (RejectedExecutionException closing) {
+          socket.close(); // accepted as close() ran
+          return;
+        }
       } catch (IOException e) {
         return; // closed
       }
