@@ -1,17 +1,21 @@
 package dev.weir.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.uring.IoUring;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -59,5 +63,27 @@ class TransportTest {
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
+  }
+
+  @Test
+  void autoTakesIoUringWhereTheKernelAllowsItThenEpollThenNio() {
+    String expected = IoUring.isAvailable() ? "io_uring" : Epoll.isAvailable() ? "epoll" : "nio";
+
+    assertThat(Transport.named("auto").name()).isEqualTo(expected);
+    assertThat(Transport.best().name()).isEqualTo(expected);
+  }
+
+  @Test
+  void eachTransportCanBeNamedAndAnUnknownNameListsTheAllowedOnes() {
+    assertThat(Transport.named("nio").name()).isEqualTo("nio");
+    if (Epoll.isAvailable()) {
+      assertThat(Transport.named("epoll").name()).isEqualTo("epoll");
+    }
+    if (IoUring.isAvailable()) {
+      assertThat(Transport.named("io_uring").name()).isEqualTo("io_uring");
+    }
+    assertThatThrownBy(() -> Transport.named("kqueue"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("must be one of auto, epoll, io_uring, nio, got 'kqueue'");
   }
 }
