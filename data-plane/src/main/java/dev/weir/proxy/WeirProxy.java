@@ -128,7 +128,7 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
   @Option(names = "--max-connections", paramLabel = "N",
       description = "Client connections open at once over all pools; more are reset at accept "
           + "and counted (default: half the open-file limit, less 256, since each takes two "
-          + "file descriptors).")
+          + "file descriptors; at most one per 4 KiB of heap beyond 64 MiB).")
   Long maxConnections;
 
   @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "weir-proxy-state",
@@ -212,7 +212,8 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     }
     ConnectionBudget budget = new ConnectionBudget(maxConnections != null
         ? maxConnections
-        : ConnectionBudget.defaultLimit(maxFileDescriptors()));
+        : ConnectionBudget.defaultLimit(
+            maxFileDescriptors(), Runtime.getRuntime().maxMemory()));
     Transport transport;
     try {
       transport = Transport.named(transportName);

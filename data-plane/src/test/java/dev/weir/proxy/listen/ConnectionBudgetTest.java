@@ -37,10 +37,22 @@ class ConnectionBudgetTest {
 
   @Test
   void theDefaultLeavesTwoFileDescriptorsPerConnectionAfterAReserve() {
-    assertThat(ConnectionBudget.defaultLimit(1_048_576)).isEqualTo((1_048_576 - 256) / 2);
-    assertThat(ConnectionBudget.defaultLimit(1024)).isEqualTo(384);
-    assertThat(ConnectionBudget.defaultLimit(100)).isEqualTo(1);
-    assertThat(ConnectionBudget.defaultLimit(-1)).isEqualTo(ConnectionBudget.FALLBACK_LIMIT);
+    long ampleHeap = 64L << 30;
+    assertThat(ConnectionBudget.defaultLimit(1_048_576, ampleHeap))
+        .isEqualTo((1_048_576 - 256) / 2);
+    assertThat(ConnectionBudget.defaultLimit(1024, ampleHeap)).isEqualTo(384);
+    assertThat(ConnectionBudget.defaultLimit(100, ampleHeap)).isEqualTo(1);
+    assertThat(ConnectionBudget.defaultLimit(-1, ampleHeap))
+        .isEqualTo(ConnectionBudget.FALLBACK_LIMIT);
+  }
+
+  @Test
+  void theDefaultIsNoMoreThanTheHeapCanHold() {
+    // The packaged service: -Xmx256m and 1,048,576 descriptors. 192 MiB at 4 KiB each.
+    assertThat(ConnectionBudget.defaultLimit(1_048_576, 256L << 20)).isEqualTo(49_152);
+    assertThat(ConnectionBudget.defaultLimit(-1, 256L << 20)).isEqualTo(49_152);
+    // A heap no larger than the reserve still admits one connection rather than none.
+    assertThat(ConnectionBudget.defaultLimit(1_048_576, 32L << 20)).isEqualTo(1);
   }
 
   @Test
