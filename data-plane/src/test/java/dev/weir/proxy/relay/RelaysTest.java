@@ -1,0 +1,107 @@
+package dev.weir.proxy.relay;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.weir.proxy.Transport;
+import dev.weir.proxy.testing.Resources;
+import dev.weir.proxy.testing.Transports;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.ChannelOutputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Passing a FIN on, on the native transports, where Relays shuts the socket down itself. */
+class RelaysTest {
+
+  private final Resources resources = new Resources();
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    resources.close();
+  }
+
+  static Stream<Named<Transport>> nativeTransports() {
+    return Transports.available().stream().filter(t -> !t.getPayload().name().equals("nio"));
+  }
+
+  @ParameterizedTest(name = "over {0}")
+  @MethodSource("nativeTransports")
+  void aForwardedFinHalfClosesWithoutNettysShutdownPath(Transport transport) throws Exception {
+    EventLoopGroup loop = transport.newEventLoopGroup(1, "relays-test");
+    resources.add(() -> loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync());
+    ServerSocket peers = resources.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+    Recorder seenByTo = new Recorder();
+    SocketChannel from = connect(transport, loop, peers, new Recorder());
+    Socket fromPeer = resources.add(peers.accept());
+    SocketChannel to = connect(transport, loop, peers, seenByTo);
+    Socket toPeer = resources.add(peers.accept());
+    toPeer.setSoTimeout(10_000);
+
+    loop.submit(() -> Relays.forwardFin(from, to)).sync();
+
+    // The peer of `to` sees the FIN, and can still send: `to` is half-closed, not closed.
+    assertThat(toPeer.getInputStream().read()).isEqualTo(-1);
+    assertThat(((DuplexChannel) to).isOutputShutdown()).isTrue();
+    toPeer.getOutputStream().write("still talking".getBytes(US_ASCII));
+    await().until(() -> seenByTo.text().equals("still talking"));
+    // Netty's own shutdownOutput announces itself with this event (after building an exception
+    // to fail writes that were not there); the direct shutdown does not go through it.
+    assertThat(seenByTo.events).doesNotContain(ChannelOutputShutdownEvent.INSTANCE);
+    assertThat(from.isOpen()).isTrue();
+
+    // The peer's FIN in turn ends `to`, as once both directions are done.
+    toPeer.shutdownOutput();
+    await().until(() -> !to.isOpen());
+    fromPeer.close();
+  }
+
+  private SocketChannel connect(
+      Transport transport, EventLoopGroup loop, ServerSocket server, Recorder recorder)
+      throws Exception {
+    SocketChannel ch = transport.newSocketChannel(InetAddress.getLoopbackAddress());
+    ch.config().setAllowHalfClosure(true);
+    ch.pipeline().addLast(recorder);
+    loop.register(ch).sync();
+    resources.add(() -> ch.close().sync());
+    ch.connect(server.getLocalSocketAddress()).sync();
+    return ch;
+  }
+
+  /** What one channel received: its bytes and its user events. */
+  private static final class Recorder extends ChannelInboundHandlerAdapter {
+    final Queue<Object> events = new ConcurrentLinkedQueue<>();
+    private final StringBuffer received = new StringBuffer();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf bytes = (ByteBuf) msg;
+      received.append(bytes.toString(US_ASCII));
+      bytes.release();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      events.add(evt);
+    }
+
+    String text() {
+      return received.toString();
+    }
+  }
+}
