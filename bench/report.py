@@ -117,6 +117,7 @@ def report(args):
     runs = {}
     notes = []
     busy = []
+    disturbed = {}  # (workload, target) -> runs kept although the machine was busy
     with open(args.csv) as f:
         for row in csv.DictReader(f):
             runs.setdefault((row["workload"], row["target"]), []).append(float(row["value"]))
@@ -130,6 +131,8 @@ def report(args):
             steal = int(steal.group(1)) if steal else 0
             if max(others, steal) > BUSY_PERCENT and row["workload"] != "latency-p50":
                 busy.append("%s: others %d%%, steal %d%%" % (where, others, steal))
+                key = (row["workload"], row["target"])
+                disturbed[key] = disturbed.get(key, 0) + 1
     meta = read_meta(args.meta)
     meta_map = dict(meta)
 
@@ -159,9 +162,16 @@ def report(args):
         ratio = None
         if "weir" in medians and medians.get("haproxy"):
             ratio = medians["weir"] / medians["haproxy"]
+        verdict = ratio_verdict(ratio, better, target)
+        # A ratio is only as good as its runs: say so where Weir's or HAProxy's were disturbed.
+        pair = [(key, t) for t in ("haproxy", "weir") if (key, t) in runs]
+        shaky = sum(disturbed.get(k, 0) for k in pair)
+        if ratio is not None and shaky:
+            verdict = (verdict + " " if verdict else "") + "(⚠ %d of %d runs disturbed)" % (
+                shaky, sum(len(runs[k]) for k in pair))
         lines.append("| %s | %s | %s | %s | %s |" % (
             label, unit, " | ".join(cells), "%.2f" % ratio if ratio is not None else "–",
-            ratio_verdict(ratio, better, target)))
+            verdict))
         if target is not None and ratio is not None:
             nginx_ratio = medians["nginx"] / medians["haproxy"] if "nginx" in medians else 0
             met = ratio >= target if better == "higher" else ratio <= target
