@@ -89,6 +89,10 @@ final class StatsCollector implements MultiCollector {
             "HTTP CONNECT listener connections closed for a malformed, oversized, late or "
                 + "non-CONNECT request head.",
             null, listeners, StatsCollector::labels, ListenerStats::getConnectRejected))
+        .metricSnapshot(counter("weir_listener_operator_closed_connections",
+            "Client connections an operator closed (weirctl connections close).",
+            null, listeners, StatsCollector::labels,
+            ListenerStats::getOperatorClosedConnections))
         .metricSnapshot(gauge("weir_listener_active_connections",
             "Client connections the listener admitted that are still open.",
             listeners, StatsCollector::labels, ListenerStats::getActiveConnections))

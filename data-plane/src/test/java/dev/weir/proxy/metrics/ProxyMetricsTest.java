@@ -80,6 +80,29 @@ class ProxyMetricsTest {
   }
 
   @Test
+  void aConnectionAnOperatorClosedIsCountedForItsListener() throws Exception {
+    EchoBackend echo = resources.add(new EchoBackend("echo"));
+    LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
+    int port = FreePort.find();
+    proxy.apply(config(1, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
+    ListenerSet listeners = proxy.listeners();
+    MetricsServer server = resources.add(MetricsServer.start(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        new MetricsSource(listeners::backendStats, listeners::listenerStats, listeners::version,
+            () -> false)));
+    TestClient client = resources.add(TestClient.connect(port));
+    assertThat(client.readLine()).isEqualTo("echo");
+    long sequence = listeners.listConnections("", "", 10).get(10, TimeUnit.SECONDS)
+        .getConnections(0).getSequence();
+
+    assertThat(listeners.closeConnection(sequence).get(10, TimeUnit.SECONDS).getFound()).isTrue();
+
+    String listener = "{listener=\"127.0.0.1:" + port + "\",pool=\"web\"}";
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(server.port()))
+        .contains("weir_listener_operator_closed_connections_total" + listener + " 1.0"));
+  }
+
+  @Test
   void connectionsRefusedAtTheProxyWideCapShowUpWithTheCapAndTheOpenCount() throws Exception {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
     EventLoopGroup group = Transport.nio().newEventLoopGroup(1, "test-relay");
