@@ -187,7 +187,8 @@ final class Listener {
       if (!admit(ch, connect.maxConnections())) {
         return;
       }
-      ch.pipeline().addLast(new ConnectRequestHandler(connect, counters, ids.next()));
+      ch.pipeline().addLast(ConnectRequestHandler.NAME,
+          new ConnectRequestHandler(connect, counters, ids.next()));
       register(ctx, ch);
     }
 

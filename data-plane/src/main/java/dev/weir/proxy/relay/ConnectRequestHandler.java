@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Plain TCP listeners never see this handler.
  */
 public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
+  /** The name it is added under: fixed, so Netty need not make one up per connection. */
+  public static final String NAME = "weir-connect-request";
 
   private static final Logger log = LoggerFactory.getLogger(ConnectRequestHandler.class);
   static final int MAX_HEAD_BYTES = 8192;
@@ -55,6 +57,12 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
     this.targets = targets;
     this.listener = listener;
     this.sequence = sequence;
+  }
+
+  /** One per connection; saying so spares Netty's per-add sharability lookup. */
+  @Override
+  public boolean isSharable() {
+    return false;
   }
 
   @Override
