@@ -19,6 +19,7 @@ import dev.weir.proxy.testing.LoopbackProxy;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestClient;
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -52,10 +53,7 @@ class ProxyMetricsTest {
     int port = FreePort.find();
     proxy.apply(config(3, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
     ListenerSet listeners = proxy.listeners();
-    MetricsServer server = resources.add(MetricsServer.start(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new MetricsSource(listeners::backendStats, listeners::listenerStats, listeners::version,
-            () -> false)));
+    MetricsServer server = metricsOf(listeners);
 
     for (int i = 0; i < 3; i++) {
       try (TestClient client = TestClient.connect(port)) {
@@ -86,10 +84,7 @@ class ProxyMetricsTest {
     int port = FreePort.find();
     proxy.apply(config(1, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
     ListenerSet listeners = proxy.listeners();
-    MetricsServer server = resources.add(MetricsServer.start(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new MetricsSource(listeners::backendStats, listeners::listenerStats, listeners::version,
-            () -> false)));
+    MetricsServer server = metricsOf(listeners);
     TestClient client = resources.add(TestClient.connect(port));
     assertThat(client.readLine()).isEqualTo("echo");
     long sequence = listeners.listConnections("", "", 10).get(10, TimeUnit.SECONDS)
@@ -100,6 +95,14 @@ class ProxyMetricsTest {
     String listener = "{listener=\"127.0.0.1:" + port + "\",pool=\"web\"}";
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(server.port()))
         .contains("weir_listener_operator_closed_connections_total" + listener + " 1.0"));
+  }
+
+  /** /metrics on an ephemeral loopback port for {@code listeners}, not connected upstream. */
+  private MetricsServer metricsOf(ListenerSet listeners) throws IOException {
+    return resources.add(MetricsServer.start(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        new MetricsSource(listeners::backendStats, listeners::listenerStats, listeners::version,
+            () -> false)));
   }
 
   @Test
