@@ -9,6 +9,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
+import java.nio.channels.NotYetConnectedException;
 
 /** The close paths both handlers share. */
 final class Relays {
@@ -94,7 +95,9 @@ final class Relays {
       // isOutputShutdown() is as after Netty's; a later write would fail with EPIPE and close.
       try {
         socket.shutdown(false, true);
-      } catch (IOException e) {
+      } catch (IOException | NotYetConnectedException e) {
+        // NotYetConnectedException is ENOTCONN: the peer reset the connection before its FIN
+        // could be passed on, so there is nothing left to half-close.
         from.close();
         to.close();
         return;

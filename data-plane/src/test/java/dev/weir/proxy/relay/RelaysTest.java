@@ -14,6 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ChannelOutputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.UnixChannel;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -69,6 +70,39 @@ class RelaysTest {
     toPeer.shutdownOutput();
     await().until(() -> !to.isOpen());
     fromPeer.close();
+  }
+
+  @ParameterizedTest(name = "over {0}")
+  @MethodSource("nativeTransports")
+  void aFinForAPeerThatResetClosesBothSides(Transport transport) throws Exception {
+    EventLoopGroup loop = transport.newEventLoopGroup(1, "relays-test");
+    resources.add(() -> loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync());
+    ServerSocket peers = resources.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+    SocketChannel from = connect(transport, loop, peers, new Recorder());
+    resources.add(peers.accept());
+    SocketChannel to = connect(transport, loop, peers, new Recorder());
+    Socket toPeer = resources.add(peers.accept());
+    io.netty.channel.unix.Socket toSocket = (io.netty.channel.unix.Socket) ((UnixChannel) to).fd();
+
+    // All on the loop, so `to` cannot learn of the reset from its own read before the FIN comes.
+    loop.submit(
+            () -> {
+              toPeer.setSoLinger(true, 0);
+              toPeer.close(); // RST
+              long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+              while (toSocket.getSoError() == 0) { // the reset has reached `to`'s socket
+                if (System.nanoTime() > deadline) {
+                  throw new AssertionError("the reset did not arrive in 10 s");
+                }
+                Thread.onSpinWait();
+              }
+              Relays.forwardFin(from, to);
+              return null;
+            })
+        .sync();
+
+    // shutdown(2) fails with ENOTCONN; both sides are closed rather than left open.
+    await().until(() -> !from.isOpen() && !to.isOpen());
   }
 
   private SocketChannel connect(
