@@ -256,7 +256,7 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
         Clock.systemUTC());
     client.start();
     log.info("weir-proxy {} started: transport {}, {} event loops, at most {} connections, "
-        + "control plane {}", id, transport.name(), eventLoops, budget.limit(), controlPlane);
+        + "control plane {}", id, transport.description(), eventLoops, budget.limit(), controlPlane);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.weir.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
@@ -12,14 +13,22 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.uring.IoUring;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class TransportTest {
+
+  // Transport's initializer must run before Netty's io_uring classes load (see Transport), as
+  // it does in the proxy: this class calls IoUring itself, so it has Transport loaded first.
+  private static final Transport NIO = Transport.nio();
 
   // RelaySettings and Listener rely on this instead of setting TCP_NODELAY themselves.
   @ParameterizedTest(name = "over {0}")
@@ -65,6 +74,51 @@ class TransportTest {
     }
   }
 
+  /** Only io_uring has a ring of read buffers; where it does, reads come out of it. */
+  @ParameterizedTest(name = "over {0}")
+  @MethodSource("dev.weir.proxy.testing.Transports#available")
+  void relayedSocketsReadFromTheSharedRingOnlyOnIoUring(Transport transport) throws Exception {
+    boolean expected =
+        transport.name().equals("io_uring") && IoUring.isRegisterBufferRingIncSupported();
+    assertThat(transport.sharesReadBuffers()).isEqualTo(expected);
+    if (expected) {
+      assertThat(IoUring.isRecvMultishotEnabled()).as("one receive at a time").isFalse();
+    }
+
+    EventLoopGroup group = transport.newEventLoopGroup(1, "transport-test");
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    try (ServerSocket server = new ServerSocket(0, 1, loopback)) {
+      SocketChannel channel = transport.newSocketChannel(loopback);
+      transport.shareReadBuffers(channel);
+      BlockingQueue<Integer> wholeCapacities = new LinkedBlockingQueue<>();
+      channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+          ByteBuf read = (ByteBuf) msg;
+          // A read from the ring is a slice of one of its buffers; others are buffers of their own.
+          wholeCapacities.add(read.unwrap() == null ? -1 : read.unwrap().capacity());
+          read.release();
+        }
+      });
+      group.register(channel).sync();
+      channel.connect(server.getLocalSocketAddress()).sync();
+      try (Socket peer = server.accept()) {
+        peer.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+        Integer capacity = wholeCapacities.poll(10, TimeUnit.SECONDS);
+        assertThat(capacity).isNotNull();
+        if (expected) {
+          assertThat(capacity).isEqualTo(Transport.READ_BUFFER_BYTES);
+        } else {
+          assertThat(capacity).isEqualTo(-1);
+        }
+      } finally {
+        channel.close().sync();
+      }
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
   @Test
   void autoTakesIoUringWhereTheKernelAllowsItThenEpollThenNio() {
     String expected = IoUring.isAvailable() ? "io_uring" : Epoll.isAvailable() ? "epoll" : "nio";
@@ -75,7 +129,7 @@ class TransportTest {
 
   @Test
   void eachTransportCanBeNamedAndAnUnknownNameListsTheAllowedOnes() {
-    assertThat(Transport.named("nio").name()).isEqualTo("nio");
+    assertThat(Transport.named("nio").name()).isEqualTo(NIO.name());
     if (Epoll.isAvailable()) {
       assertThat(Transport.named("epoll").name()).isEqualTo("epoll");
     }

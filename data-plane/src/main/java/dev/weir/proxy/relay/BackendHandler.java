@@ -48,7 +48,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       counters.toClient(n);
       bytes.toClient += n;
     }
-    client.write(msg, client.voidPromise());
+    client.write(Relays.holdable(msg, client), client.voidPromise());
     Relays.pauseIfBackedUp(ctx.channel(), client);
   }
 

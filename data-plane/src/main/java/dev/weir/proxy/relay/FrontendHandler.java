@@ -304,6 +304,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (early == null) {
         early = new ArrayDeque<>(2);
       }
+      // Held until the backend connection is up.
+      msg = Relays.compact(msg);
       early.add(msg);
       if (msg instanceof ByteBuf buf) {
         earlyBytes += buf.readableBytes();
@@ -322,7 +324,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       upstream.counters().toBackend(n);
       bytes.fromClient += n;
     }
-    backend.write(msg, backend.voidPromise());
+    backend.write(Relays.holdable(msg, backend), backend.voidPromise());
     Relays.pauseIfBackedUp(client, backend);
   }
 

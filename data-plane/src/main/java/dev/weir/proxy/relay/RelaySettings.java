@@ -86,6 +86,7 @@ public final class RelaySettings {
   public void configureClient(Channel client) {
     client.config().setWriteBufferWaterMark(waterMark);
     client.config().setRecvByteBufAllocator(READS);
+    transport.shareReadBuffers(client);
     if (options.socketBufferBytes() > 0) {
       client.config().setOption(ChannelOption.SO_RCVBUF, options.socketBufferBytes());
       client.config().setOption(ChannelOption.SO_SNDBUF, options.socketBufferBytes());
@@ -118,6 +119,7 @@ public final class RelaySettings {
     config.setAllocator(PooledByteBufAllocator.DEFAULT);
     config.setWriteBufferWaterMark(waterMark);
     config.setRecvByteBufAllocator(READS);
+    transport.shareReadBuffers(backend);
     if (options.socketBufferBytes() > 0) {
       config.setReceiveBufferSize(options.socketBufferBytes());
       config.setSendBufferSize(options.socketBufferBytes());

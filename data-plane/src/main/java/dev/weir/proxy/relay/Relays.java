@@ -1,5 +1,6 @@
 package dev.weir.proxy.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -33,6 +34,35 @@ final class Relays {
   private static boolean sentAll(Channel channel) {
     ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
     return queued == null || (queued.isEmpty() && queued.totalPendingWriteBytes() == 0);
+  }
+
+  /**
+   * {@code msg}, or a copy of it to write to {@code to} in its place. A read from io_uring's
+   * shared ring ({@code Transport.readBufferRing}) is a slice of a 256 KiB buffer, which stays
+   * allocated while any slice of it lives. Handed straight to the socket, a slice lives for a
+   * moment; queued behind bytes {@code to} has not sent, a few bytes would keep a whole buffer
+   * for as long as {@code to}'s peer does not read. So a small slice that has to wait is copied.
+   */
+  static Object holdable(Object msg, Channel to) {
+    return sentAll(to) ? msg : compact(msg);
+  }
+
+  /**
+   * {@code msg}, or a copy of it when it is a slice of a buffer at least 8 times its size, so
+   * that holding it does not hold that buffer.
+   */
+  static Object compact(Object msg) {
+    if (msg instanceof ByteBuf slice) {
+      ByteBuf whole = slice.unwrap();
+      int n = slice.readableBytes();
+      if (whole != null && n <= whole.capacity() >>> 3) {
+        ByteBuf copy = slice.alloc().directBuffer(n);
+        copy.writeBytes(slice);
+        slice.release();
+        return copy;
+      }
+    }
+    return msg;
   }
 
   /**
