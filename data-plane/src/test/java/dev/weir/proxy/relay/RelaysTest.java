@@ -44,14 +44,12 @@ class RelaysTest {
   @ParameterizedTest(name = "over {0}")
   @MethodSource("nativeTransports")
   void aForwardedFinHalfClosesWithoutNettysShutdownPath(Transport transport) throws Exception {
-    EventLoopGroup loop = transport.newEventLoopGroup(1, "relays-test");
-    resources.add(() -> loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync());
-    ServerSocket peers = resources.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
     Recorder seenByTo = new Recorder();
-    SocketChannel from = connect(transport, loop, peers, new Recorder());
-    Socket fromPeer = resources.add(peers.accept());
-    SocketChannel to = connect(transport, loop, peers, seenByTo);
-    Socket toPeer = resources.add(peers.accept());
+    Sides sides = connectSides(transport, seenByTo);
+    EventLoopGroup loop = sides.loop();
+    SocketChannel from = sides.from();
+    SocketChannel to = sides.to();
+    Socket toPeer = sides.toPeer();
     toPeer.setSoTimeout(10_000);
 
     loop.submit(() -> Relays.forwardFin(from, to)).sync();
@@ -69,19 +67,17 @@ class RelaysTest {
     // The peer's FIN in turn ends `to`, as once both directions are done.
     toPeer.shutdownOutput();
     await().until(() -> !to.isOpen());
-    fromPeer.close();
+    sides.fromPeer().close();
   }
 
   @ParameterizedTest(name = "over {0}")
   @MethodSource("nativeTransports")
   void aFinForAPeerThatResetClosesBothSides(Transport transport) throws Exception {
-    EventLoopGroup loop = transport.newEventLoopGroup(1, "relays-test");
-    resources.add(() -> loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync());
-    ServerSocket peers = resources.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
-    SocketChannel from = connect(transport, loop, peers, new Recorder());
-    resources.add(peers.accept());
-    SocketChannel to = connect(transport, loop, peers, new Recorder());
-    Socket toPeer = resources.add(peers.accept());
+    Sides sides = connectSides(transport, new Recorder());
+    EventLoopGroup loop = sides.loop();
+    SocketChannel from = sides.from();
+    SocketChannel to = sides.to();
+    Socket toPeer = sides.toPeer();
     io.netty.channel.unix.Socket toSocket = (io.netty.channel.unix.Socket) ((UnixChannel) to).fd();
 
     // All on the loop, so `to` cannot learn of the reset from its own read before the FIN comes.
@@ -103,6 +99,21 @@ class RelaysTest {
 
     // shutdown(2) fails with ENOTCONN; both sides are closed rather than left open.
     await().until(() -> !from.isOpen() && !to.isOpen());
+  }
+
+  /** Two channels on one event loop, each connected to a plain socket peer. */
+  private record Sides(
+      EventLoopGroup loop, SocketChannel from, Socket fromPeer, SocketChannel to, Socket toPeer) {}
+
+  private Sides connectSides(Transport transport, Recorder seenByTo) throws Exception {
+    EventLoopGroup loop = transport.newEventLoopGroup(1, "relays-test");
+    resources.add(() -> loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync());
+    ServerSocket peers = resources.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+    SocketChannel from = connect(transport, loop, peers, new Recorder());
+    Socket fromPeer = resources.add(peers.accept());
+    SocketChannel to = connect(transport, loop, peers, seenByTo);
+    Socket toPeer = resources.add(peers.accept());
+    return new Sides(loop, from, fromPeer, to, toPeer);
   }
 
   private SocketChannel connect(
