@@ -54,6 +54,9 @@ public final class EtcdServer implements AutoCloseable {
     Path dataDir = Files.createTempDirectory("weir-etcd-");
     int clientPort = freePort();
     int peerPort = freePort();
+    while (peerPort == clientPort) { // bind(0) picks at random: two probes can meet
+      peerPort = freePort();
+    }
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
     List<String> command = List.of(binary.toString(),
