@@ -48,24 +48,19 @@ class ProxyMetricsTest {
 
   @Test
   void connectionsRelayedByTheListenersShowUpInTheNextScrape() throws Exception {
-    EchoBackend echo = resources.add(new EchoBackend("echo"));
-    LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
-    int port = FreePort.find();
-    proxy.apply(config(3, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
-    ListenerSet listeners = proxy.listeners();
-    MetricsServer server = metricsOf(listeners);
+    WebPool web = webPool(3);
 
     for (int i = 0; i < 3; i++) {
-      try (TestClient client = TestClient.connect(port)) {
+      try (TestClient client = TestClient.connect(web.port())) {
         assertThat(client.readLine()).isEqualTo("echo");
         client.send("hi\n");
         assertThat(client.readLine()).isEqualTo("hi");
       }
     }
 
-    String backend = "{backend=\"" + echo.address() + "\",pool=\"web\"}";
-    String listener = "{listener=\"127.0.0.1:" + port + "\",pool=\"web\"}";
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(server.port()))
+    String backend = "{backend=\"" + web.echo().address() + "\",pool=\"web\"}";
+    String listener = "{listener=\"127.0.0.1:" + web.port() + "\",pool=\"web\"}";
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(web.metrics().port()))
         .contains(
             "weir_backend_connections_total" + backend + " 3.0",
             "weir_backend_active_connections" + backend + " 0.0",
@@ -79,22 +74,30 @@ class ProxyMetricsTest {
 
   @Test
   void aConnectionAnOperatorClosedIsCountedForItsListener() throws Exception {
+    WebPool web = webPool(1);
+    TestClient client = resources.add(TestClient.connect(web.port()));
+    assertThat(client.readLine()).isEqualTo("echo");
+    long sequence = web.listeners().listConnections("", "", 10).get(10, TimeUnit.SECONDS)
+        .getConnections(0).getSequence();
+
+    assertThat(web.listeners().closeConnection(sequence).get(10, TimeUnit.SECONDS).getFound()).isTrue();
+
+    String listener = "{listener=\"127.0.0.1:" + web.port() + "\",pool=\"web\"}";
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(web.metrics().port()))
+        .contains("weir_listener_operator_closed_connections_total" + listener + " 1.0"));
+  }
+
+  /** A proxy on NIO with pool "web" (one echo backend) at {@code version}, and its /metrics. */
+  private record WebPool(EchoBackend echo, int port, ListenerSet listeners, MetricsServer metrics) {}
+
+  private WebPool webPool(long version) throws Exception {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
     int port = FreePort.find();
-    proxy.apply(config(1, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
+    proxy.apply(
+        config(version, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
     ListenerSet listeners = proxy.listeners();
-    MetricsServer server = metricsOf(listeners);
-    TestClient client = resources.add(TestClient.connect(port));
-    assertThat(client.readLine()).isEqualTo("echo");
-    long sequence = listeners.listConnections("", "", 10).get(10, TimeUnit.SECONDS)
-        .getConnections(0).getSequence();
-
-    assertThat(listeners.closeConnection(sequence).get(10, TimeUnit.SECONDS).getFound()).isTrue();
-
-    String listener = "{listener=\"127.0.0.1:" + port + "\",pool=\"web\"}";
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(server.port()))
-        .contains("weir_listener_operator_closed_connections_total" + listener + " 1.0"));
+    return new WebPool(echo, port, listeners, metricsOf(listeners));
   }
 
   /** /metrics on an ephemeral loopback port for {@code listeners}, not connected upstream. */
