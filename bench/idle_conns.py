@@ -4,6 +4,7 @@ that opens N connections through a proxy and keeps them open.
 
   idle_conns.py sink --listen 127.0.0.1:20301 --status 127.0.0.1:20302 --timeout 3600
   idle_conns.py hold --connect 127.0.0.1:20415 -n 10000 --sink-status 127.0.0.1:20302
+  idle_conns.py warm --connect 127.0.0.1:20415 -n 1000 --rounds 10 --sink-status 127.0.0.1:20302
 
 The two roles run as separate processes so that each needs only about N file descriptors
 (the proxy in between needs 2N). `sink` answers every connection to its status address with
@@ -11,7 +12,9 @@ the number of connections it holds, then closes it. `hold` opens its N connectio
 until the sink holds N more than it did before (so every connection really went through the
 proxy and reached the backend), prints READY, and holds them until a line or EOF arrives on
 stdin, SIGTERM, or its timeout; then it closes them all and prints CLOSED. Nothing is ever
-written on the held connections. Everything is bounded by --timeout.
+written on the held connections. `warm` does what `hold` does ROUNDS times without holding:
+each round opens N connections, waits until the sink holds them, closes them, and waits until
+the sink has let them all go. Everything is bounded by --timeout.
 """
 
 import argparse
@@ -71,9 +74,22 @@ async def run_sink(args):
         writer.close()
 
 
-async def run_hold(args):
+async def sink_holds(sink_status, enough, deadline, what):
+    """Waits until enough(the sink's count) is true; raises TimeoutError at the deadline."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + args.timeout
+    while True:
+        held = await read_count(sink_status)
+        if enough(held):
+            return
+        if loop.time() > deadline:
+            raise asyncio.TimeoutError(f"the sink holds {held}, not {what}")
+        await asyncio.sleep(0.05)
+
+
+async def open_all(args, writers, deadline):
+    """Opens args.n connections into writers and waits until the sink holds them; returns 0,
+    or 1 after closing them if that failed by the deadline."""
+    loop = asyncio.get_running_loop()
     target = host_port(args.connect)
     sink_status = host_port(args.sink_status)
     baseline = await read_count(sink_status)
@@ -81,7 +97,6 @@ async def run_hold(args):
     # Bounded concurrency: a burst of 10,000 SYNs would overflow the listen backlogs and the
     # retransmitted SYNs would cost whole seconds.
     gate = asyncio.Semaphore(args.concurrency)
-    writers = []
 
     async def open_one():
         async with gate:
@@ -98,20 +113,44 @@ async def run_hold(args):
     try:
         await asyncio.wait_for(
             asyncio.gather(*(open_one() for _ in range(args.n))), deadline - loop.time())
-        while True:
-            held = await read_count(sink_status) - baseline
-            if held >= args.n:
-                break
-            if loop.time() > deadline:
-                raise asyncio.TimeoutError(f"the sink holds only {held} of {args.n}")
-            await asyncio.sleep(0.1)
+        await sink_holds(sink_status, lambda held: held >= baseline + args.n, deadline,
+                         f"{args.n} more than {baseline}")
     except (OSError, asyncio.TimeoutError) as e:
         print(f"hold: failed after {len(writers)} connections: {e!r}", file=sys.stderr,
               flush=True)
         for writer in writers:
             writer.close()
         return 1
+    return 0
 
+
+async def run_warm(args):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + args.timeout
+    sink_status = host_port(args.sink_status)
+    baseline = await read_count(sink_status)
+    for _ in range(args.rounds):
+        writers = []
+        if await open_all(args, writers, deadline):
+            return 1
+        for writer in writers:
+            writer.close()
+        try:
+            await sink_holds(sink_status, lambda held: held <= baseline, deadline,
+                             f"{baseline} again")
+        except asyncio.TimeoutError as e:
+            print(f"warm: {e}", file=sys.stderr, flush=True)
+            return 1
+    print(f"WARM {args.rounds} x {args.n}", flush=True)
+    return 0
+
+
+async def hold_until_told(args):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + args.timeout
+    writers = []
+    if await open_all(args, writers, deadline):
+        return 1
     print(f"READY {len(writers)}", flush=True)
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
@@ -135,17 +174,22 @@ def main():
     sink.add_argument("--status", required=True, help="HOST:PORT that reports the count")
     sink.add_argument("--timeout", type=float, default=3600, help="seconds before exiting")
     hold = roles.add_parser("hold", help="open N connections through a proxy and hold them")
-    hold.add_argument("--connect", required=True, help="HOST:PORT of the proxy")
-    hold.add_argument("-n", type=int, default=10000, help="connections to open")
-    hold.add_argument("--sink-status", required=True, help="the sink's status HOST:PORT")
-    hold.add_argument("--concurrency", type=int, default=256, help="connects in flight")
-    hold.add_argument("--timeout", type=float, default=300,
-                      help="seconds for the whole run, holding included")
+    warm = roles.add_parser("warm", help="open and close N connections ROUNDS times")
+    warm.add_argument("--rounds", type=int, default=10, help="times to open and close N")
+    for role in (hold, warm):
+        role.add_argument("--connect", required=True, help="HOST:PORT of the proxy")
+        role.add_argument("-n", type=int, default=10000, help="connections to open")
+        role.add_argument("--sink-status", required=True, help="the sink's status HOST:PORT")
+        role.add_argument("--concurrency", type=int, default=256, help="connects in flight")
+        role.add_argument("--timeout", type=float, default=300,
+                          help="seconds for the whole run, holding included")
     args = parser.parse_args()
     if args.role == "sink":
         asyncio.run(run_sink(args))
         return 0
-    return asyncio.run(run_hold(args))
+    if args.role == "warm":
+        return asyncio.run(run_warm(args))
+    return asyncio.run(hold_until_told(args))
 
 
 if __name__ == "__main__":

@@ -46,6 +46,8 @@ ROWS = [
     ("idle-held", "RSS holding the idle connections", "MiB", "{:.1f}", "lower", None, None),
     ("idle-per-conn", "RSS per idle proxied connection", "KiB", "{:.2f}", "lower", 2.0,
      "RSS per idle conn.\\n(lower is better)"),
+    ("idle-live-heap", "Weir's live heap per idle connection, after a full GC", "KiB", "{:.2f}",
+     "lower", None, None),
 ]
 
 
