@@ -2,8 +2,8 @@ package dev.weir.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.weir.control.testing.Installed;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
@@ -225,12 +225,8 @@ class ProtocolsIT {
             .max(Path::compareTo).orElse(null);
       }
     }
-    String message = "no PostgreSQL server (initdb) in /usr/lib/postgresql/*/bin; install it "
-        + "with: apt-get install -y postgresql";
-    if (found == null && "true".equals(System.getenv("CI"))) {
-      throw new IllegalStateException(message);
-    }
-    assumeTrue(found != null, message);
+    Installed.require(found != null, "no PostgreSQL server (initdb) in "
+        + "/usr/lib/postgresql/*/bin; install it with: apt-get install -y postgresql");
     return found;
   }
 
@@ -315,15 +311,8 @@ class ProtocolsIT {
   }
 
   private static void requireInstalled(String program, String packages) {
-    boolean found = System.getenv("PATH") != null && Arrays.stream(
-            System.getenv("PATH").split(":"))
-        .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
-    String message = program + " is not on the PATH; install it with: apt-get install -y "
-        + packages;
-    if (!found && "true".equals(System.getenv("CI"))) {
-      throw new IllegalStateException(message);
-    }
-    assumeTrue(found, message);
+    Installed.require(Installed.onPath(program) != null,
+        program + " is not on the PATH; install it with: apt-get install -y " + packages);
   }
 
   private static String sha256(byte[] bytes) throws Exception {

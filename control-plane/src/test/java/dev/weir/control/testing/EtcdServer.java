@@ -1,7 +1,6 @@
 package dev.weir.control.testing;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -24,8 +23,7 @@ import org.awaitility.core.TerminalFailureException;
  * single member on 127.0.0.1 with free client and peer ports and a temp data dir. {@link #close}
  * kills it and deletes the dir.
  *
- * <p>Without {@code etcd} on the PATH the test is skipped, except in CI ({@code CI=true}), where
- * it fails: CI installs etcd, so a missing one is a broken build, not a reason to skip.
+ * <p>Without {@code etcd} on the PATH the test is skipped, or fails in CI ({@link Installed}).
  */
 public final class EtcdServer implements AutoCloseable {
   private static final long START_TIMEOUT_MS = 30_000;
@@ -43,14 +41,9 @@ public final class EtcdServer implements AutoCloseable {
 
   /** Starts etcd and waits until it accepts connections on its client port. */
   public static EtcdServer start() throws IOException, InterruptedException {
-    Path binary = findOnPath("etcd");
-    if (binary == null) {
-      String message = "etcd is not on the PATH; install it with: apt-get install -y etcd-server";
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException(message);
-      }
-      assumeTrue(false, message);
-    }
+    Path binary = Installed.onPath("etcd");
+    Installed.require(binary != null,
+        "etcd is not on the PATH; install it with: apt-get install -y etcd-server");
     Path dataDir = Files.createTempDirectory("weir-etcd-");
     int clientPort = freePort();
     int peerPort = freePort();
@@ -154,19 +147,5 @@ public final class EtcdServer implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
-  }
-
-  private static Path findOnPath(String name) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, name);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
   }
 }
