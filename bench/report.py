@@ -34,6 +34,8 @@ ROWS = [
      "keep-alive\\nreq/s"),
     ("close", "New connection per request, 64 conns", "req/s", "{:,.0f}", "higher", 0.9,
      "new conn.\\nreq/s"),
+    ("keepalive-cpu", "Proxy CPU per keep-alive request", "µs", "{:.1f}", "lower", None, None),
+    ("close-cpu", "Proxy CPU per new-connection request", "µs", "{:.1f}", "lower", None, None),
     ("bulk1", "Bulk transfer, 1 stream", "Gbit/s", "{:.2f}", "higher", 1.0,
      "bulk\\n1 stream"),
     ("bulk4", "Bulk transfer, 4 streams", "Gbit/s", "{:.2f}", "higher", 1.0,
@@ -145,7 +147,7 @@ def report(args):
               if k not in ("run", "machine")]
     lines += ["",
               "Medians of %s run(s) each. Ratio = Weir ÷ HAProxy, measured in the same run; "
-              "for latency and memory lower is better, so the target is a ceiling."
+              "for latency, CPU and memory lower is better, so the target is a ceiling."
               % meta_map.get("runs per figure", "?"), ""]
     header = ["Workload", "unit"] + [TARGET_NAMES[t] for t in TARGETS] + [
         "Weir ÷ HAProxy", "target"]
