@@ -1,8 +1,10 @@
 package dev.weir.control;
 
+import dev.weir.control.ha.EtcdTls;
 import dev.weir.control.ha.StoreSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -37,8 +39,29 @@ final class StoreOptions {
       split = ",",
       converter = EndpointConverter.class,
       description = "etcd's client URLs, comma-separated, e.g. "
-          + "http://10.0.0.1:2379,http://10.0.0.2:2379; required with --store etcd.")
+          + "http://10.0.0.1:2379,http://10.0.0.2:2379; required with --store etcd. "
+          + "https:// URLs connect with TLS (all of them, then); see --etcd-ca.")
   private List<URI> endpoints = new ArrayList<>();
+
+  @Option(
+      names = "--etcd-ca",
+      paramLabel = "FILE",
+      description = "PEM CA certificate(s) that etcd's certificate must be signed by, for "
+          + "https:// endpoints (default: the JDK's trusted CAs).")
+  private Path ca;
+
+  @Option(
+      names = "--etcd-cert",
+      paramLabel = "FILE",
+      description = "PEM client certificate chain shown to an etcd that checks them "
+          + "(--client-cert-auth); with --etcd-key, for https:// endpoints.")
+  private Path certificate;
+
+  @Option(
+      names = "--etcd-key",
+      paramLabel = "FILE",
+      description = "PKCS#8 PEM private key of --etcd-cert.")
+  private Path key;
 
   @Option(
       names = "--etcd-prefix",
@@ -59,6 +82,11 @@ final class StoreOptions {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--etcd-endpoints is only used with --store etcd (the store is embedded)");
       }
+      if (ca != null || certificate != null || key != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--etcd-ca, --etcd-cert and --etcd-key are only used with --store etcd "
+                + "(the store is embedded)");
+      }
       return StoreSpec.embedded();
     }
     if (endpoints.isEmpty()) {
@@ -70,10 +98,35 @@ final class StoreOptions {
           "--etcd-prefix must start and end with '/' and name something between, e.g. /weir/; "
               + "got \"" + prefix + "\"");
     }
-    return StoreSpec.etcd(endpoints, prefix);
+    return StoreSpec.etcd(endpoints, prefix, tls());
   }
 
-  /** Reads one etcd endpoint: an http URL with a host and a port, and nothing else. */
+  /** TLS for https:// endpoints, null for http:// ones; the flags must agree with the scheme. */
+  private EtcdTls tls() {
+    boolean https = "https".equals(endpoints.get(0).getScheme());
+    for (URI endpoint : endpoints) {
+      if (!endpoint.getScheme().equals(endpoints.get(0).getScheme())) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--etcd-endpoints mixes http:// and https://; use one scheme for all, got "
+                + endpoints.get(0) + " and " + endpoint);
+      }
+    }
+    if (!https) {
+      if (ca != null || certificate != null || key != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--etcd-ca, --etcd-cert and --etcd-key are for TLS to etcd, which needs https:// "
+                + "endpoints; got " + endpoints.get(0));
+      }
+      return null;
+    }
+    try {
+      return EtcdTls.read(ca, certificate, key);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** Reads one etcd endpoint: an http or https URL with a host and a port, and nothing else. */
   static final class EndpointConverter implements CommandLine.ITypeConverter<URI> {
     @Override
     public URI convert(String value) {
@@ -83,8 +136,8 @@ final class StoreOptions {
       } catch (URISyntaxException e) {
         throw invalid(value, "not a URL");
       }
-      if (!"http".equals(uri.getScheme())) {
-        throw invalid(value, "the scheme must be http (TLS to etcd is not supported yet)");
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+        throw invalid(value, "the scheme must be http or https");
       }
       if (uri.getHost() == null || uri.getPort() < 1) {
         throw invalid(value, "it needs a host and a port");
@@ -98,7 +151,7 @@ final class StoreOptions {
 
     private static CommandLine.TypeConversionException invalid(String value, String problem) {
       return new CommandLine.TypeConversionException("\"" + value + "\" is invalid: " + problem
-          + "; use http://HOST:PORT, e.g. http://127.0.0.1:2379");
+          + "; use http://HOST:PORT or https://HOST:PORT, e.g. http://127.0.0.1:2379");
     }
   }
 }

@@ -7,11 +7,12 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --store}, {@code --etcd-endpoints} and {@code --etcd-prefix}. */
+/** {@code --store}, {@code --etcd-endpoints}, {@code --etcd-prefix} and TLS to etcd. */
 class StoreFlagsTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -52,9 +53,67 @@ class StoreFlagsTest {
     assertThat(err()).contains("\"http://h\" is invalid: it needs a host and a port");
     err.reset();
 
-    assertThat(run("--store", "etcd", "--etcd-endpoints", "https://127.0.0.1:2379"))
+    assertThat(run("--store", "etcd", "--etcd-endpoints", "ftp://127.0.0.1:2379"))
         .isEqualTo(2);
-    assertThat(err()).contains("the scheme must be http");
+    assertThat(err()).contains("the scheme must be http or https");
+  }
+
+  @Test
+  void endpointsUseOneScheme() {
+    int code = run("--store", "etcd",
+        "--etcd-endpoints", "https://127.0.0.1:2379,http://127.0.0.1:2380");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err()).contains("--etcd-endpoints mixes http:// and https://",
+        "http://127.0.0.1:2380");
+  }
+
+  @Test
+  void tlsFilesNeedHttpsEndpoints() throws Exception {
+    Path ca = Files.writeString(dataDir.resolve("ca.pem"), "x");
+
+    int code = run("--store", "etcd", "--etcd-endpoints", "http://127.0.0.1:2379",
+        "--etcd-ca", ca.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err()).contains("--etcd-ca, --etcd-cert and --etcd-key are for TLS to etcd, "
+        + "which needs https:// endpoints");
+  }
+
+  @Test
+  void tlsFilesAreOnlyForEtcd() throws Exception {
+    Path ca = Files.writeString(dataDir.resolve("ca.pem"), "x");
+
+    int code = run("--etcd-ca", ca.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err()).contains("--etcd-ca, --etcd-cert and --etcd-key are only used with "
+        + "--store etcd");
+  }
+
+  @Test
+  void aClientCertificateNeedsItsKey() throws Exception {
+    Path cert = Files.writeString(dataDir.resolve("cert.pem"), "x");
+
+    int code = run("--store", "etcd", "--etcd-endpoints", "https://127.0.0.1:2379",
+        "--etcd-cert", cert.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err()).contains("--etcd-cert and --etcd-key go together");
+  }
+
+  @Test
+  void aMissingOrBrokenCaFileIsNamedWithItsFlag() throws Exception {
+    Path missing = dataDir.resolve("nowhere.pem");
+    assertThat(run("--store", "etcd", "--etcd-endpoints", "https://127.0.0.1:2379",
+        "--etcd-ca", missing.toString())).isEqualTo(2);
+    assertThat(err()).contains("--etcd-ca " + missing + ": no such file");
+    err.reset();
+
+    Path broken = Files.writeString(dataDir.resolve("broken.pem"), "not a certificate");
+    assertThat(run("--store", "etcd", "--etcd-endpoints", "https://127.0.0.1:2379",
+        "--etcd-ca", broken.toString())).isEqualTo(2);
+    assertThat(err()).contains("--etcd-ca " + broken + ": not a PEM certificate");
   }
 
   @Test
@@ -84,7 +143,8 @@ class StoreFlagsTest {
   void helpListsTheStoreFlags() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("--store=KIND", "embedded, etcd", "--etcd-endpoints=URL", "--etcd-prefix");
+        .contains("--store=KIND", "embedded, etcd", "--etcd-endpoints=URL", "--etcd-prefix",
+            "--etcd-ca=FILE", "--etcd-cert=FILE", "--etcd-key=FILE");
   }
 
   private int run(String... args) {

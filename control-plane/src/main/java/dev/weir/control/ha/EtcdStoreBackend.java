@@ -5,6 +5,7 @@ import dev.weir.control.store.ConfigStore;
 import dev.weir.control.store.EtcdConfigStore;
 import dev.weir.control.store.FileConfigStore;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -56,9 +57,9 @@ final class EtcdStoreBackend implements StoreBackend {
   }
 
   /** The defaults for a control plane: 5 s per call, a 5 s lease, compaction every minute. */
-  static Settings settings(List<URI> endpoints, String prefix) {
+  static Settings settings(List<URI> endpoints, String prefix, EtcdTls tls) {
     return new Settings(endpoints, prefix, Duration.ofSeconds(5), Duration.ofSeconds(5),
-        Duration.ofMinutes(1), FileConfigStore.DEFAULT_MAX_REVISIONS);
+        Duration.ofMinutes(1), FileConfigStore.DEFAULT_MAX_REVISIONS, tls);
   }
 
   /** Opens the store with non-default settings; for tests. */
@@ -67,19 +68,38 @@ final class EtcdStoreBackend implements StoreBackend {
   }
 
   static StoreBackend open(Settings settings) throws IOException {
-    Client client = Client.builder()
+    ClientBuilder builder = Client.builder()
         .endpoints(settings.endpoints().toArray(URI[]::new))
-        .connectTimeout(settings.timeout())
-        .build();
+        .connectTimeout(settings.timeout());
+    if (settings.tls() != null) {
+      builder.sslContext(settings.tls().context());
+    }
+    Client client = builder.build();
     try {
       EtcdConfigStore store = new EtcdConfigStore(client, settings.describeEndpoints(),
           settings.prefix(), settings.maxRevisions(), settings.timeout());
-      EtcdConfigStore.Loaded loaded = store.loadAt();
+      EtcdConfigStore.Loaded loaded;
+      try {
+        loaded = store.loadAt();
+      } catch (IOException e) {
+        throw withTlsReason(e, settings);
+      }
       return new EtcdStoreBackend(client, store, loaded, settings);
     } catch (IOException | RuntimeException e) {
       client.close();
       throw e;
     }
+  }
+
+  /** {@code e}, or when TLS to etcd is what failed, {@code e} saying why. */
+  private static IOException withTlsReason(IOException e, Settings settings) {
+    if (settings.tls() == null) {
+      return e;
+    }
+    URI endpoint = settings.endpoints().get(0);
+    String why = settings.tls().whyNoSession(endpoint, settings.timeout());
+    return why == null ? e : new IOException(e.getMessage() + "; TLS with " + endpoint
+        + " fails: " + why, e);
   }
 
   @Override
@@ -155,13 +175,20 @@ final class EtcdStoreBackend implements StoreBackend {
    * @param compactEvery how often the leader compacts the history
    * @param maxRevisions how many revisions the history keeps
    */
+  /** @param tls for {@code https://} endpoints; null for plaintext */
   record Settings(List<URI> endpoints, String prefix, Duration timeout, Duration leaseTtl,
-      Duration compactEvery, int maxRevisions) {
+      Duration compactEvery, int maxRevisions, EtcdTls tls) {
     Settings {
       endpoints = List.copyOf(endpoints);
       if (endpoints.isEmpty()) {
         throw new IllegalArgumentException("at least one etcd endpoint is needed");
       }
+    }
+
+    /** Plaintext. */
+    Settings(List<URI> endpoints, String prefix, Duration timeout, Duration leaseTtl,
+        Duration compactEvery, int maxRevisions) {
+      this(endpoints, prefix, timeout, leaseTtl, compactEvery, maxRevisions, null);
     }
 
     String describeEndpoints() {

@@ -21,8 +21,12 @@ public interface StoreSpec {
     return EmbeddedStoreBackend::open;
   }
 
-  /** etcd at {@code endpoints}, keys under {@code prefix}: several control planes may share it. */
-  static StoreSpec etcd(List<URI> endpoints, String prefix) {
-    return dataDir -> EtcdStoreBackend.open(EtcdStoreBackend.settings(endpoints, prefix));
+  /**
+   * etcd at {@code endpoints}, keys under {@code prefix}: several control planes may share it.
+   *
+   * @param tls for {@code https://} endpoints; null for {@code http://}
+   */
+  static StoreSpec etcd(List<URI> endpoints, String prefix, EtcdTls tls) {
+    return dataDir -> EtcdStoreBackend.open(EtcdStoreBackend.settings(endpoints, prefix, tls));
   }
 }

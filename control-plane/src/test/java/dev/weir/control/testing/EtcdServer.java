@@ -2,6 +2,7 @@ package dev.weir.control.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.weir.control.security.TestPki;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,17 +32,40 @@ public final class EtcdServer implements AutoCloseable {
 
   private final List<String> command;
   private final Path dataDir;
+  private final TestPki pki;
+  private final String scheme;
   private final int clientPort;
   private Process process;
 
-  private EtcdServer(List<String> command, Path dataDir, int clientPort) {
+  private EtcdServer(List<String> command, Path dataDir, TestPki pki, String scheme,
+      int clientPort) {
     this.command = command;
     this.dataDir = dataDir;
+    this.pki = pki;
+    this.scheme = scheme;
     this.clientPort = clientPort;
   }
 
   /** Starts etcd and waits until it accepts connections on its client port. */
   public static EtcdServer start() throws IOException, InterruptedException {
+    return start(null);
+  }
+
+  /**
+   * Starts etcd serving clients over TLS only, with a certificate from a new CA whose files go
+   * in {@code pkiDir}, and admitting only clients that show a certificate that CA issued
+   * ({@code --client-cert-auth}); {@link #pki} issues them.
+   */
+  public static EtcdServer startTls(Path pkiDir) throws IOException, InterruptedException {
+    return start(TestPki.create(pkiDir, "etcd-ca"));
+  }
+
+  /** The CA etcd trusts and whose certificate it shows; null without TLS. */
+  public TestPki pki() {
+    return pki;
+  }
+
+  private static EtcdServer start(TestPki pki) throws IOException, InterruptedException {
     Path binary = Installed.onPath("etcd");
     Installed.require(binary != null,
         "etcd is not on the PATH; install it with: apt-get install -y etcd-server");
@@ -50,9 +75,10 @@ public final class EtcdServer implements AutoCloseable {
     while (peerPort == clientPort) { // bind(0) picks at random: two probes can meet
       peerPort = freePort();
     }
-    String client = "http://127.0.0.1:" + clientPort;
+    String scheme = pki == null ? "http" : "https";
+    String client = scheme + "://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = List.of(binary.toString(),
+    List<String> command = new ArrayList<>(List.of(binary.toString(),
         "--name", "weir-test",
         "--data-dir", dataDir.resolve("data").toString(),
         "--listen-client-urls", client,
@@ -60,8 +86,16 @@ public final class EtcdServer implements AutoCloseable {
         "--listen-peer-urls", peer,
         "--initial-advertise-peer-urls", peer,
         "--initial-cluster", "weir-test=" + peer,
-        "--initial-cluster-state", "new");
-    EtcdServer server = new EtcdServer(command, dataDir, clientPort);
+        "--initial-cluster-state", "new"));
+    if (pki != null) {
+      TestPki.Issued certificate = pki.server("etcd");
+      command.addAll(List.of(
+          "--cert-file", certificate.certFile().toString(),
+          "--key-file", certificate.keyFile().toString(),
+          "--trusted-ca-file", pki.caFile().toString(),
+          "--client-cert-auth"));
+    }
+    EtcdServer server = new EtcdServer(command, dataDir, pki, scheme, clientPort);
     try {
       server.launch();
     } catch (IOException | RuntimeException | InterruptedException e) {
@@ -94,9 +128,9 @@ public final class EtcdServer implements AutoCloseable {
     awaitListening(log);
   }
 
-  /** The client URL, e.g. {@code http://127.0.0.1:40123}. */
+  /** The client URL, e.g. {@code http://127.0.0.1:40123} ({@code https} after startTls). */
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + clientPort);
+    return URI.create(scheme + "://127.0.0.1:" + clientPort);
   }
 
   /** Whether the process still runs. */
