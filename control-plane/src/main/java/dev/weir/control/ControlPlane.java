@@ -150,19 +150,19 @@ public final class ControlPlane implements AutoCloseable {
         // First, so proxies can reconnect before operators are told the plane is up.
         proxyServer = proxyServerBuilder
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-            .addService(fleet.service())
+            .addService(WellFormedRequests.guard(fleet.service()))
             .addService(health.getHealthService())
             .build()
             .start();
       } else {
-        serverBuilder.addService(fleet.service());
+        serverBuilder.addService(WellFormedRequests.guard(fleet.service()));
       }
       server = serverBuilder
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-          .addService(ServerInterceptors.intercept(
+          .addService(WellFormedRequests.guard(ServerInterceptors.intercept(
               new AdminServiceImpl(pools, fleet, events, new RevisionHistory(store.store(), pools),
                   view, clock),
-              new ActorInterceptor(), new AnsweredByInterceptor()))
+              new ActorInterceptor(), new AnsweredByInterceptor())))
           .addService(health.getHealthService())
           .addService(ProtoReflectionServiceV1.newInstance())
           .build()

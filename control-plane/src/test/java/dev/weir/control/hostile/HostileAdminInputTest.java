@@ -15,6 +15,7 @@ import dev.weir.api.v1.PoolResponse;
 import dev.weir.control.ControlPlane;
 import dev.weir.control.pool.ConfigLimits;
 import dev.weir.control.pool.ConfigRules;
+import dev.weir.control.testing.RawBytes;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -23,10 +24,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -154,14 +153,24 @@ class HostileAdminInputTest {
 
   /**
    * Proto3 string fields must be UTF-8; protobuf-java refuses to parse a message that breaks
-   * this, so the request never reaches our code. grpc-java then cancels the call as an
-   * application error: UNKNOWN, with a log line on the server.
+   * this, so the request never reaches the service, and grpc-java alone would answer UNKNOWN
+   * without a word.
    */
   @Test
-  void aNameThatIsNotUtf8IsRefusedByTheTransport() {
+  void aNameThatIsNotUtf8IsInvalidArgumentNamingTheMessage() {
     byte[] request = createPoolBytes(new byte[] {'w', (byte) 0xff, 'b'}, ":9000");
 
-    assertRejectedLeavingConfigAlone(() -> sendRaw(request), Status.Code.UNKNOWN);
+    assertRejectedLeavingConfigAlone(() -> sendRaw(request), Status.Code.INVALID_ARGUMENT,
+        "the request is not a well-formed weir.v1.CreatePoolRequest", "UTF-8");
+  }
+
+  @Test
+  void bytesThatAreNotAMessageAtAllAreInvalidArgumentToo() {
+    // Field 1, length-delimited, claiming 100 bytes where 2 follow.
+    byte[] truncated = {0x0a, 100, 'w', 'e'};
+
+    assertRejectedLeavingConfigAlone(() -> sendRaw(truncated), Status.Code.INVALID_ARGUMENT,
+        "the request is not a well-formed weir.v1.CreatePoolRequest");
   }
 
   @Test
@@ -225,26 +234,7 @@ class HostileAdminInputTest {
 
   private byte[] sendRaw(byte[] request) {
     MethodDescriptor<byte[], byte[]> method = AdminServiceGrpc.getCreatePoolMethod().toBuilder(
-        RawMarshaller.INSTANCE, RawMarshaller.INSTANCE).build();
+        RawBytes.INSTANCE, RawBytes.INSTANCE).build();
     return ClientCalls.blockingUnaryCall(channel, method,
         CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request);
-  }
-
-  private enum RawMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-}
+  }}

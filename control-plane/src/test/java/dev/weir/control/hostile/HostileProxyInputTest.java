@@ -19,17 +19,24 @@ import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.api.v1.ProxyMessage;
+import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.api.v1.StatsReport;
 import dev.weir.control.ControlPlane;
+import dev.weir.control.testing.RawBytes;
 import dev.weir.control.testing.TestProxy;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -184,6 +191,42 @@ class HostileProxyInputTest {
     assertThat(proxy.closedWith().getDescription()).contains("the first message must be hello");
     assertThat(proxies()).isEmpty();
     assertThat(totalActive(status())).isZero();
+  }
+
+  @Test
+  void aHelloWhoseIdIsNotUtf8EndsTheStreamAsInvalidArgumentAndLeavesNoProxy() throws Exception {
+    // ProxyMessage{hello{proxy_id: "p\xffx"}}: field 1 holding field 1, 3 bytes.
+    byte[] hello = {0x0a, 5, 0x0a, 3, 'p', (byte) 0xff, 'x'};
+    MethodDescriptor<byte[], byte[]> connect = ProxyServiceGrpc.getConnectMethod()
+        .toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
+    CompletableFuture<Status> ended = new CompletableFuture<>();
+    StreamObserver<byte[]> requests = ClientCalls.asyncBidiStreamingCall(
+        channel.newCall(connect, CallOptions.DEFAULT), new StreamObserver<>() {
+          @Override
+          public void onNext(byte[] message) {}
+
+          @Override
+          public void onError(Throwable t) {
+            ended.complete(Status.fromThrowable(t));
+          }
+
+          @Override
+          public void onCompleted() {
+            ended.complete(Status.OK);
+          }
+        });
+
+    requests.onNext(hello);
+
+    Status status = ended.get(30, TimeUnit.SECONDS);
+    assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getDescription())
+        .contains("the request is not a well-formed weir.v1.ProxyMessage", "UTF-8");
+    assertThat(proxies()).isEmpty();
+    // The service is still there for an honest proxy.
+    TestProxy honest = new TestProxy(channel).hello("honest");
+    await().until(() -> honest.latest() != null);
+    assertThat(proxies()).extracting(ProxyInfo::getId).containsExactly("honest");
   }
 
   private static ProxyMessage applied(long version, String nonce) {
