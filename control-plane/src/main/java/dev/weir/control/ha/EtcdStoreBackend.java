@@ -109,7 +109,8 @@ final class EtcdStoreBackend implements StoreBackend {
 
   @Override
   public String location() {
-    return store.location();
+    return settings.tls() == null ? store.location()
+        : store.location() + " over TLS (" + settings.tls() + ")";
   }
 
   @Override

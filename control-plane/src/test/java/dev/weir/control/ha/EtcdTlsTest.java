@@ -59,6 +59,18 @@ class EtcdTlsTest {
   }
 
   @Test
+  void theStoreSaysItIsReachedOverTlsAndWithWhichFiles() throws Exception {
+    TestPki.Issued client = pki.client("weir-control");
+    StoreSpec store = spec(EtcdTls.read(pki.caFile(), client.certFile(), client.keyFile()));
+
+    try (StoreBackend backend = store.open(dir)) {
+      assertThat(backend.location()).isEqualTo("etcd " + etcd.endpoint() + " under /tls/"
+          + " over TLS (etcd's certificate checked against " + pki.caFile()
+          + ", client certificate " + client.certFile() + ")");
+    }
+  }
+
+  @Test
   void withoutAClientCertificateEtcdRefusesAndOpeningSaysWhyAndWhere() {
     StoreSpec store = spec(EtcdTls.read(pki.caFile(), null, null));
 
