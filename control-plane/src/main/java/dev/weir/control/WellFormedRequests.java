@@ -57,7 +57,8 @@ final class WellFormedRequests {
       return method;
     }
     Status refusal = Status.INVALID_ARGUMENT.withDescription("the request is not a well-formed "
-        + prototype.getDescriptorForType().getFullName() + " (string fields must be UTF-8)");
+        + prototype.getDescriptorForType().getFullName()
+        + ": its bytes do not parse (a string field that is not UTF-8, or a cut-off message)");
     ServerCallHandler<Q, R> next = method.getServerCallHandler();
     ServerCallHandler<Q, R> handler = (call, headers) ->
         new Refusing<>(next.startCall(call, headers), call, unparsable, refusal);

@@ -175,8 +175,8 @@ final class EtcdStoreBackend implements StoreBackend {
    * @param leaseTtl how long a dead leader's leadership lasts
    * @param compactEvery how often the leader compacts the history
    * @param maxRevisions how many revisions the history keeps
+   * @param tls for {@code https://} endpoints; null for plaintext
    */
-  /** @param tls for {@code https://} endpoints; null for plaintext */
   record Settings(List<URI> endpoints, String prefix, Duration timeout, Duration leaseTtl,
       Duration compactEvery, int maxRevisions, EtcdTls tls) {
     Settings {

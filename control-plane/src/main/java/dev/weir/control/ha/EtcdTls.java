@@ -77,10 +77,10 @@ public final class EtcdTls {
             + ": not a PEM certificate chain and PKCS#8 key: " + e.getMessage(), e);
       }
     }
+    String trust = "etcd's certificate checked against " + (ca != null ? ca : "the JDK's CAs");
+    String summary = certificate != null ? trust + ", client certificate " + certificate : trust;
     try {
-      return new EtcdTls(builder.build(), (ca != null ? "etcd's certificate checked against "
-          + ca : "etcd's certificate checked against the JDK's CAs")
-          + (certificate != null ? ", client certificate " + certificate : ""));
+      return new EtcdTls(builder.build(), summary);
     } catch (SSLException e) {
       throw new IllegalArgumentException("TLS to etcd cannot be set up from --etcd-ca, "
           + "--etcd-cert and --etcd-key: " + e.getMessage(), e);
