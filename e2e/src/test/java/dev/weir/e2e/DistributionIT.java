@@ -54,9 +54,12 @@ class DistributionIT {
       RunningProgram control = start(programs, "weir-control", root.resolve("bin/weir-control"),
           "--listen", "127.0.0.1:0", "--data-dir", dir.resolve("control").toString());
       String port = control.awaitLine(Pattern.compile("listening on \\S+:(\\d+)"), TIMEOUT);
-      start(programs, "weir-proxy", root.resolve("bin/weir-proxy"),
+      RunningProgram proxy = start(programs, "weir-proxy", root.resolve("bin/weir-proxy"),
           "--control-plane", "127.0.0.1:" + port, "--id", "from-the-archive",
           "--state-dir", dir.resolve("proxy").toString(), "--shutdown-timeout", "2s");
+      // Connected, and so counted by --wait below: else the pool could be created before the
+      // proxy's stream is up, and --wait would have no proxy to wait for.
+      proxy.awaitLine(Pattern.compile("applied config version \\d+"), TIMEOUT);
 
       RunningProgram created = start(programs, "weirctl", root.resolve("bin/weirctl"),
           "--control-plane", "127.0.0.1:" + port,

@@ -33,16 +33,13 @@ public final class EtcdServer implements AutoCloseable {
   private final List<String> command;
   private final Path dataDir;
   private final TestPki pki;
-  private final String scheme;
   private final int clientPort;
   private Process process;
 
-  private EtcdServer(List<String> command, Path dataDir, TestPki pki, String scheme,
-      int clientPort) {
+  private EtcdServer(List<String> command, Path dataDir, TestPki pki, int clientPort) {
     this.command = command;
     this.dataDir = dataDir;
     this.pki = pki;
-    this.scheme = scheme;
     this.clientPort = clientPort;
   }
 
@@ -75,8 +72,7 @@ public final class EtcdServer implements AutoCloseable {
     while (peerPort == clientPort) { // bind(0) picks at random: two probes can meet
       peerPort = freePort();
     }
-    String scheme = pki == null ? "http" : "https";
-    String client = scheme + "://127.0.0.1:" + clientPort;
+    String client = scheme(pki) + "://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
     List<String> command = new ArrayList<>(List.of(binary.toString(),
         "--name", "weir-test",
@@ -95,7 +91,7 @@ public final class EtcdServer implements AutoCloseable {
           "--trusted-ca-file", pki.caFile().toString(),
           "--client-cert-auth"));
     }
-    EtcdServer server = new EtcdServer(command, dataDir, pki, scheme, clientPort);
+    EtcdServer server = new EtcdServer(command, dataDir, pki, clientPort);
     try {
       server.launch();
     } catch (IOException | RuntimeException | InterruptedException e) {
@@ -130,7 +126,11 @@ public final class EtcdServer implements AutoCloseable {
 
   /** The client URL, e.g. {@code http://127.0.0.1:40123} ({@code https} after startTls). */
   public URI endpoint() {
-    return URI.create(scheme + "://127.0.0.1:" + clientPort);
+    return URI.create(scheme(pki) + "://127.0.0.1:" + clientPort);
+  }
+
+  private static String scheme(TestPki pki) {
+    return pki == null ? "http" : "https";
   }
 
   /** Whether the process still runs. */
