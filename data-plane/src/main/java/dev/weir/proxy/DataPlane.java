@@ -7,6 +7,8 @@ import dev.weir.api.v1.ConnectionCloseResult;
 import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ListConnectionsCommand;
 import dev.weir.api.v1.ListenerStats;
+import dev.weir.api.v1.PoolApplyFailure;
+import dev.weir.api.v1.PoolApplyStatus;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.ProxyConfig;
 import dev.weir.proxy.config.SnapshotValidator;
@@ -16,6 +18,7 @@ import dev.weir.proxy.listen.ListenerSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +48,10 @@ final class DataPlane implements ConfigApplier {
   void restore() {
     lastConfig.load().ifPresent(snapshot -> {
       try {
-        listeners.apply(SnapshotValidator.validate(snapshot));
-        log.info("serving saved config version {} from {} until the control plane answers",
-            snapshot.getVersion(), lastConfig.path());
+        List<PoolApplyFailure> failed = listeners.apply(SnapshotValidator.validate(snapshot));
+        log.info("serving saved config version {} from {} until the control plane answers{}",
+            snapshot.getVersion(), lastConfig.path(),
+            failed.isEmpty() ? "" : " (" + failed.size() + " of its pools could not listen)");
       } catch (InvalidConfigException e) {
         log.error("ignoring saved config version {} from {}: {}", snapshot.getVersion(),
             lastConfig.path(), e.getMessage());
@@ -61,9 +65,16 @@ final class DataPlane implements ConfigApplier {
   }
 
   @Override
-  public void apply(ConfigSnapshot snapshot, ProxyConfig config) throws InvalidConfigException {
-    listeners.apply(config);
+  public List<PoolApplyFailure> apply(ConfigSnapshot snapshot, ProxyConfig config)
+      throws InvalidConfigException {
+    List<PoolApplyFailure> failed = listeners.apply(config);
     saver.execute(() -> lastConfig.save(snapshot));
+    return failed;
+  }
+
+  @Override
+  public void onPoolStatusChange(Consumer<PoolApplyStatus> listener) {
+    listeners.onRetryOutcome(listener);
   }
 
   @Override

@@ -152,6 +152,7 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
   private ListenerSet listeners;
   private ManagedChannel channel;
   private ScheduledExecutorService scheduler;
+  private ScheduledExecutorService bindRetries;
   // Saves each applied config to --state-dir, in order, off the control stream's thread.
   private final ExecutorService saver = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "weir-state-save");
@@ -221,8 +222,16 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
       throw new CommandLine.ParameterException(commandLine(), "--transport " + e.getMessage());
     }
     group = transport.newEventLoopGroup(eventLoops, "weir-relay");
+    bindRetries = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "weir-bind-retry");
+      t.setDaemon(true);
+      return t;
+    });
+    // A pool whose port is taken is retried by itself: 1 s doubling to 30 s, with jitter.
     listeners = new ListenerSet(group, transport, eventLoops, connectTimeout, statsInterval,
-        bindAddress, budget);
+        bindAddress, budget, bindRetries,
+        new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30),
+            () -> ThreadLocalRandom.current().nextDouble()));
     if (metricsAddress != null) {
       metrics = startMetrics(listeners);
     }
@@ -395,6 +404,7 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     client.close();
     listeners.close();
     scheduler.shutdownNow();
+    bindRetries.shutdownNow();
     saver.shutdown();
     try {
       // Let a save in progress finish, so the next start serves what this one last applied.

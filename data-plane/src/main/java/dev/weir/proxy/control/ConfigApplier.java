@@ -7,10 +7,13 @@ import dev.weir.api.v1.ConnectionCloseResult;
 import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ListConnectionsCommand;
 import dev.weir.api.v1.ListenerStats;
+import dev.weir.api.v1.PoolApplyFailure;
+import dev.weir.api.v1.PoolApplyStatus;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.ProxyConfig;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * What the control stream drives: the proxy's listeners and pools. A snapshot is validated
@@ -28,10 +31,21 @@ public interface ConfigApplier {
   ProxyConfig validate(ConfigSnapshot snapshot) throws InvalidConfigException;
 
   /**
-   * Puts {@code config}, validated from {@code snapshot}, in force whole, or throws and leaves
-   * the previous config serving (say, a port that cannot be bound).
+   * Puts {@code config}, validated from {@code snapshot}, in force pool by pool: a pool that
+   * cannot be (say, its port is taken) keeps its previous config, or stays absent, and is
+   * retried by the proxy itself.
+   *
+   * @return the pools not in force; empty when all are
+   * @throws InvalidConfigException if nothing could be applied (the proxy is shutting down)
    */
-  void apply(ConfigSnapshot snapshot, ProxyConfig config) throws InvalidConfigException;
+  List<PoolApplyFailure> apply(ConfigSnapshot snapshot, ProxyConfig config)
+      throws InvalidConfigException;
+
+  /**
+   * Calls {@code listener} whenever the failed pools of the version in force change without a
+   * new config: a retried bind succeeded, or fails differently.
+   */
+  default void onPoolStatusChange(Consumer<PoolApplyStatus> listener) {}
 
   /** The config version in force; 0 before the first. */
   long version();

@@ -11,6 +11,8 @@ import dev.weir.api.v1.ConnectionCloseResult;
 import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.ListConnectionsCommand;
+import dev.weir.api.v1.PoolApplyFailure;
+import dev.weir.api.v1.PoolApplyStatus;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.api.v1.StatsReport;
@@ -35,6 +37,7 @@ import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +45,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one {@code ProxyService.Connect} stream open: says hello, answers each snapshot (ACK once
- * it is validated, then ConfigApplied once it is in force, or a NACK with the reason if either
- * step fails), and reports stats on a timer. When the stream ends it reconnects with backoff; the
+ * Keeps one {@code ProxyService.Connect} stream open: says hello, answers each snapshot (a NACK
+ * with the reason if it is invalid, else an ACK, then ConfigApplied with the pools that could not
+ * be put in force), reports those pools again when the proxy's own retries change them, and
+ * reports stats on a timer. When the stream ends it reconnects with backoff; the
  * proxy keeps serving whatever it last applied in the meantime.
  */
 public final class ControlPlaneClient implements AutoCloseable {
@@ -87,6 +91,7 @@ public final class ControlPlaneClient implements AutoCloseable {
   }
 
   public synchronized void start() {
+    applier.onPoolStatusChange(this::onPoolStatusChange);
     statsTask =
         scheduler.scheduleAtFixedRate(
             this::reportStats, statsInterval.toMillis(), statsInterval.toMillis(),
@@ -147,18 +152,39 @@ public final class ControlPlaneClient implements AutoCloseable {
         .setAck(ConfigAck.newBuilder()
             .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce()))
         .build());
+    List<PoolApplyFailure> failed;
     try {
-      applier.apply(snapshot, config);
+      failed = applier.apply(snapshot, config);
     } catch (InvalidConfigException | RuntimeException e) {
       nack(s, snapshot, e);
       return;
     }
-    log.info("applied config version {} ({} pools)", snapshot.getVersion(),
-        snapshot.getPoolsCount());
+    if (failed.isEmpty()) {
+      log.info("applied config version {} ({} pools)", snapshot.getVersion(),
+          snapshot.getPoolsCount());
+    } else {
+      log.warn("applied config version {} except {} of its {} pools: {}", snapshot.getVersion(),
+          failed.size(), snapshot.getPoolsCount(),
+          failed.stream().map(f -> f.getPool() + " (" + f.getReason() + ")").toList());
+    }
+    // A version with failed pools is still applied: the rest of it is in force, and the failed
+    // pools are reported with it and again whenever the proxy's own retries change them.
     s.send(ProxyMessage.newBuilder()
         .setApplied(ConfigApplied.newBuilder()
-            .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce()))
+            .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())
+            .addAllFailedPools(failed))
         .build());
+  }
+
+  // On the retry's thread; a report for a version the stream has moved past is ignored there.
+  private void onPoolStatusChange(PoolApplyStatus status) {
+    Stream s;
+    synchronized (this) {
+      s = stream;
+    }
+    if (s != null && s.established) {
+      s.send(ProxyMessage.newBuilder().setPoolStatus(status).build());
+    }
   }
 
   // Answered from the event loops once each has listed its own connections; a failure is

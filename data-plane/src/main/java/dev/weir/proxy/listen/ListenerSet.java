@@ -4,14 +4,18 @@ import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ConnectionCloseResult;
 import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ListenerStats;
+import dev.weir.api.v1.PoolApplyFailure;
+import dev.weir.api.v1.PoolApplyStatus;
 import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.PoolConfig;
 import dev.weir.proxy.config.ProxyConfig;
+import dev.weir.proxy.control.ReconnectBackoff;
 import dev.weir.proxy.health.HealthTracking;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.stats.BackendCounters;
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,13 +24,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proxy's listeners and pools, switched from one config to the next all at once or not at all.
+ * The proxy's listeners and pools, switched from one config to the next pool by pool: one pool's
+ * port that cannot be bound holds back that pool only.
  *
  * <p>A listener is keyed by the socket address it binds, not by pool name, so a pool renamed or a
  * port handed from one pool to another keeps its socket and never races itself for the port.
@@ -53,6 +61,11 @@ public final class ListenerSet implements AutoCloseable {
   private final Map<String, PoolRuntime> pools = new LinkedHashMap<>();
   private volatile long version;
   private boolean closed;
+  // The config last given to apply, and its pools not in force (retried by bindRetry).
+  private ProxyConfig desired;
+  private List<PoolApplyFailure> failures = List.of();
+  private final BindRetry retry;
+  private volatile Consumer<PoolApplyStatus> retryListener = status -> {};
 
   /**
    * @param acceptors listening sockets per address where the transport can share a port (one per
@@ -82,6 +95,26 @@ public final class ListenerSet implements AutoCloseable {
       Duration statsInterval,
       String bindAddress,
       ConnectionBudget budget) {
+    this(group, transport, acceptors, defaultConnectTimeout, statsInterval, bindAddress, budget,
+        null, null);
+  }
+
+  /**
+   * @param retryScheduler where failed binds are retried (not an event loop: binding waits on
+   *     them); null to retry only when a config is applied
+   * @param retryBackoff the delays between retries
+   */
+  public ListenerSet(
+      EventLoopGroup group,
+      Transport transport,
+      int acceptors,
+      Duration defaultConnectTimeout,
+      Duration statsInterval,
+      String bindAddress,
+      ConnectionBudget budget,
+      ScheduledExecutorService retryScheduler,
+      ReconnectBackoff retryBackoff) {
+    this.retry = new BindRetry(retryScheduler, retryBackoff, this::retryFailedBinds);
     this.budget = budget;
     this.group = group;
     this.transport = transport;
@@ -104,62 +137,126 @@ public final class ListenerSet implements AutoCloseable {
   }
 
   /**
-   * Switches to {@code next}: binds new listeners first and gives up, closing only what it opened,
-   * if any bind fails; then swaps every pool's picker and closes listeners no pool uses any more.
+   * Switches to {@code next} pool by pool: binds each new listen address first, then swaps every
+   * pool whose listener is up (or was already) to its new config and closes listeners no pool
+   * uses any more. A pool whose address cannot be bound keeps its previous config and listener
+   * (unless the new config gives that address to another pool), or stays absent if it is new; it
+   * is returned as failed, and the bind is retried with backoff until it succeeds or a later
+   * config no longer asks for it.
+   *
+   * @return the pools of {@code next} not in force, in config order; empty when all are
+   * @throws InvalidConfigException only once the proxy is shutting down
    */
-  public synchronized void apply(ProxyConfig next) throws InvalidConfigException {
+  public synchronized List<PoolApplyFailure> apply(ProxyConfig next)
+      throws InvalidConfigException {
     if (closed) {
       throw new InvalidConfigException("proxy is shutting down");
     }
-    // Several pools share an address only in HTTP CONNECT mode (SnapshotValidator sees to it).
-    Map<InetSocketAddress, List<PoolConfig>> wanted = new LinkedHashMap<>();
-    Map<String, RelaySettings> relays = new HashMap<>();
-    for (PoolConfig pool : next.pools()) {
-      wanted.computeIfAbsent(bindAddressOf(pool), a -> new ArrayList<>()).add(pool);
-      relays.put(pool.name(), new RelaySettings(pool.name(), transport, pool.options(),
-          defaultConnectTimeout, MAX_CONNECT_ATTEMPTS));
+    desired = next;
+    return switchTo(next, true);
+  }
+
+  /** The version in force and its pools that are not, as the control plane is told. */
+  public synchronized PoolApplyStatus poolStatus() {
+    return PoolApplyStatus.newBuilder()
+        .setConfigVersion(version).addAllFailedPools(failures).build();
+  }
+
+  /** Told of every change in the failed pools that a retry (not an apply) brings. */
+  public void onRetryOutcome(Consumer<PoolApplyStatus> listener) {
+    retryListener = listener;
+  }
+
+  private void retryFailedBinds() {
+    PoolApplyStatus changed;
+    synchronized (this) {
+      if (closed || failures.isEmpty()) {
+        return;
+      }
+      List<PoolApplyFailure> before = failures;
+      switchTo(desired, false);
+      if (failures.equals(before)) {
+        return;
+      }
+      changed = poolStatus();
     }
+    retryListener.accept(changed);
+  }
+
+  // Guarded by this.
+  private List<PoolApplyFailure> switchTo(ProxyConfig next, boolean newConfig) {
+    // Several pools share an address only in HTTP CONNECT mode (SnapshotValidator sees to it).
+    Map<InetSocketAddress, List<PoolConfig>> wanted = byAddress(next.pools());
     // Pools new to this proxy get a runtime up front, so a listener never accepts without one;
     // until the switch below nothing outside this method can see them.
-    Map<String, PoolRuntime> nextPools = new LinkedHashMap<>();
+    Map<String, PoolRuntime> candidates = new LinkedHashMap<>();
     for (PoolConfig config : next.pools()) {
       PoolRuntime runtime = pools.get(config.name());
       if (runtime == null) {
         runtime = new PoolRuntime(config.name(), health, statsInterval);
-        runtime.update(config, relays.get(config.name()));
+        runtime.update(config, relaySettings(config));
       }
-      nextPools.put(config.name(), runtime);
+      candidates.put(config.name(), runtime);
     }
     Map<InetSocketAddress, Listener> opened = new HashMap<>();
+    Map<InetSocketAddress, String> unbound = new HashMap<>();
     for (Map.Entry<InetSocketAddress, List<PoolConfig>> e : wanted.entrySet()) {
       if (listeners.containsKey(e.getKey())) {
         continue;
       }
       PoolConfig first = e.getValue().get(0);
-      Listener listener = new Listener(e.getKey(), nextPools.get(first.name()), budget, ids);
+      Listener listener = new Listener(e.getKey(), candidates.get(first.name()), budget, ids);
       try {
+        String foreign = sharesPortWithOwnListener(e.getKey()) || !transport.reusePort()
+            ? null
+            : PortProbe.foreignListener(e.getKey());
+        if (foreign != null) {
+          throw new InvalidConfigException(foreign);
+        }
         listener.bind(group, transport, acceptors);
         opened.put(e.getKey(), listener);
-      } catch (InvalidConfigException | RuntimeException ex) {
+      } catch (InvalidConfigException | IOException | RuntimeException ex) {
         listener.close();
-        opened.values().forEach(Listener::close);
-        closeRuntimesNotIn(pools, nextPools);
-        throw new InvalidConfigException(
-"pool " + first.name() + ": cannot listen on " + Listener.format(e.getKey())
-                + ": " + ex.getMessage(), ex);
+        unbound.put(e.getKey(), "cannot listen on " + Listener.format(e.getKey()) + ": "
+            + ex.getMessage());
       }
     }
 
-    // Nothing below can fail: the switch is all or nothing.
+    // What goes in force: each pool's new config where its address is bound, else its previous
+    // one where that still can be (its old listener is not the new config's for another pool).
+    List<PoolConfig> effective = new ArrayList<>();
+    List<PoolApplyFailure> failed = new ArrayList<>();
+    for (PoolConfig config : next.pools()) {
+      InetSocketAddress address = bindAddressOf(config);
+      String reason = unbound.get(address);
+      if (reason == null) {
+        effective.add(config);
+        continue;
+      }
+      PoolRuntime previous = pools.get(config.name());
+      boolean keep = previous != null && previous.config() != null
+          && !wanted.containsKey(bindAddressOf(previous.config()));
+      if (keep) {
+        effective.add(previous.config());
+      }
+      failed.add(PoolApplyFailure.newBuilder()
+          .setPool(config.name())
+          .setListen(Listener.format(address))
+          .setReason(reason)
+          .setServingPrevious(keep)
+          .build());
+    }
+
+    // Nothing below can fail.
     listeners.putAll(opened);
-    for (Map.Entry<InetSocketAddress, List<PoolConfig>> e : wanted.entrySet()) {
+    Map<String, PoolRuntime> nextPools = new LinkedHashMap<>();
+    for (Map.Entry<InetSocketAddress, List<PoolConfig>> e : byAddress(effective).entrySet()) {
       List<PoolRuntime> served = new ArrayList<>(e.getValue().size());
       for (PoolConfig config : e.getValue()) {
-        PoolRuntime runtime = nextPools.get(config.name());
-        if (pools.containsKey(runtime.name())) {
-          runtime.update(config, relays.get(runtime.name()));
-        }
+        PoolRuntime runtime = candidates.get(config.name());
+        runtime.update(config, relaySettings(config));
         served.add(runtime);
+        nextPools.put(config.name(), runtime);
       }
       Listener listener = listeners.get(e.getKey());
       PoolConfig first = e.getValue().get(0);
@@ -176,19 +273,74 @@ public final class ListenerSet implements AutoCloseable {
         listener.serve(served.get(0));
       }
     }
+    closeRuntimesNotIn(nextPools, candidates);
     closeRuntimesNotIn(nextPools, pools);
     pools.clear();
     pools.putAll(nextPools);
+    Set<InetSocketAddress> inUse = byAddress(effective).keySet();
     listeners.entrySet().removeIf(e -> {
-      if (wanted.containsKey(e.getKey())) {
+      if (inUse.contains(e.getKey())) {
         return false;
       }
       log.info("closing listener {}", Listener.format(e.getKey()));
       e.getValue().close();
       return true;
     });
-    drainDeadlines.update(next.pools());
+    drainDeadlines.update(effective);
     version = next.version();
+    logChanges(failures, failed, next.version());
+    failures = List.copyOf(failed);
+    if (failed.isEmpty()) {
+      retry.succeeded();
+    } else {
+      retry.failed(newConfig);
+    }
+    return failures;
+  }
+
+  // Once per change of a pool's state, never per retry, so a port taken for days costs a line.
+  private static void logChanges(
+      List<PoolApplyFailure> before, List<PoolApplyFailure> after, long version) {
+    Map<String, PoolApplyFailure> was = new HashMap<>();
+    before.forEach(f -> was.put(f.getPool(), f));
+    for (PoolApplyFailure f : after) {
+      if (!f.equals(was.remove(f.getPool()))) {
+        log.warn("pool {} of config version {} is not in force: {}; {}; retrying by itself",
+            f.getPool(), version, f.getReason(),
+            f.getServingPrevious() ? "serving its previous config" : "not serving it");
+      }
+    }
+    for (PoolApplyFailure f : was.values()) {
+      log.info("pool {} is in force again on {} (config version {})", f.getPool(), f.getListen(),
+          version);
+    }
+  }
+
+  private Map<InetSocketAddress, List<PoolConfig>> byAddress(List<PoolConfig> configs) {
+    Map<InetSocketAddress, List<PoolConfig>> grouped = new LinkedHashMap<>();
+    for (PoolConfig pool : configs) {
+      grouped.computeIfAbsent(bindAddressOf(pool), a -> new ArrayList<>()).add(pool);
+    }
+    return grouped;
+  }
+
+  private RelaySettings relaySettings(PoolConfig pool) {
+    return new RelaySettings(pool.name(), transport, pool.options(), defaultConnectTimeout,
+        MAX_CONNECT_ATTEMPTS);
+  }
+
+  /**
+   * Whether one of this proxy's own listeners holds the port on an overlapping address (a pool
+   * moving from 127.0.0.1:80 to 0.0.0.0:80): the probe would take that for another program.
+   */
+  private boolean sharesPortWithOwnListener(InetSocketAddress address) {
+    for (InetSocketAddress own : listeners.keySet()) {
+      if (own.getPort() == address.getPort()
+          && (own.getAddress().isAnyLocalAddress() || address.getAddress().isAnyLocalAddress())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Stops the health checks of runtimes in {@code from} that {@code kept} does not hold. */
@@ -280,6 +432,7 @@ public final class ListenerSet implements AutoCloseable {
       closed = true;
       all = new ArrayList<>(listeners.values());
     }
+    retry.close();
     drainDeadlines.close();
     all.forEach(Listener::stopAccepting);
     long until = System.nanoTime() + deadline.toNanos();
@@ -304,6 +457,7 @@ public final class ListenerSet implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    retry.close();
     drainDeadlines.close();
     listeners.values().forEach(Listener::close);
     listeners.clear();

@@ -6,6 +6,7 @@ import static dev.weir.api.v1.ProxyMessage.KindCase.CONNECTIONS;
 import static dev.weir.api.v1.ProxyMessage.KindCase.CONNECTION_CLOSED;
 import static dev.weir.api.v1.ProxyMessage.KindCase.HELLO;
 import static dev.weir.api.v1.ProxyMessage.KindCase.NACK;
+import static dev.weir.api.v1.ProxyMessage.KindCase.POOL_STATUS;
 import static dev.weir.api.v1.ProxyMessage.KindCase.STATS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,6 +20,8 @@ import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.ListConnectionsCommand;
+import dev.weir.api.v1.PoolApplyFailure;
+import dev.weir.api.v1.PoolApplyStatus;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.StatsReport;
 import dev.weir.proxy.config.InvalidConfigException;
@@ -184,6 +187,40 @@ class ControlPlaneClientTest {
         .isEqualTo("pool web: cannot listen on 0.0.0.0:80: Permission denied");
     assertThat(stream.received(APPLIED)).isEmpty();
     assertThat(applier.version()).isEqualTo(42);
+  }
+
+  @Test
+  void reportsPoolsThatCouldNotBeAppliedWithTheAppliedVersionNotAsANack() {
+    start(NO_STATS_YET, quickBackoff());
+    FakeProxyService.Stream stream = awaitStream(0);
+    PoolApplyFailure busy = PoolApplyFailure.newBuilder().setPool("busy")
+        .setListen("0.0.0.0:8080").setReason("cannot listen on 0.0.0.0:8080: in use").build();
+    applier.failPools = List.of(busy);
+
+    stream.send(snapshot(8, "nonce-8"));
+
+    await().until(() -> stream.received(APPLIED).size() == 1);
+    assertThat(stream.received).extracting(ProxyMessage::getKindCase)
+        .containsExactly(HELLO, ACK, APPLIED);
+    assertThat(stream.received(APPLIED).get(0).getApplied().getFailedPoolsList())
+        .containsExactly(busy);
+    assertThat(applier.version()).isEqualTo(8);
+  }
+
+  @Test
+  void sendsThePoolStatusWhenTheProxysOwnRetryChangesIt() {
+    start(NO_STATS_YET, quickBackoff());
+    FakeProxyService.Stream stream = awaitStream(0);
+    stream.send(snapshot(8, "nonce-8"));
+    await().until(() -> stream.received(APPLIED).size() == 1);
+
+    applier.poolStatusListener.accept(PoolApplyStatus.newBuilder().setConfigVersion(8).build());
+
+    await().until(() -> stream.received(POOL_STATUS).size() == 1);
+    assertThat(stream.received(POOL_STATUS).get(0).getPoolStatus().getConfigVersion())
+        .isEqualTo(8);
+    assertThat(stream.received(POOL_STATUS).get(0).getPoolStatus().getFailedPoolsList())
+        .isEmpty();
   }
 
   @Test

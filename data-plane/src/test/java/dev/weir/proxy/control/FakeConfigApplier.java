@@ -8,11 +8,14 @@ import dev.weir.api.v1.ConnectionInfo;
 import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ListConnectionsCommand;
 import dev.weir.api.v1.ListenerStats;
+import dev.weir.api.v1.PoolApplyFailure;
+import dev.weir.api.v1.PoolApplyStatus;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.ProxyConfig;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Accepts and applies whatever it is sent unless told to refuse it (validation fails) or to fail
@@ -28,6 +31,10 @@ final class FakeConfigApplier implements ConfigApplier {
   /** Called inside apply, before it takes effect: lets a test watch what was sent meanwhile. */
   volatile Runnable duringApply = () -> {};
   volatile long version;
+  /** The pools apply reports as not in force. */
+  volatile List<PoolApplyFailure> failPools = List.of();
+  /** What the client registered for reports of the proxy's own retries. */
+  volatile Consumer<PoolApplyStatus> poolStatusListener;
   volatile List<BackendStats> stats = List.of();
   /** The connections it reports; closing one removes it. */
   final List<ConnectionInfo> connections = new CopyOnWriteArrayList<>();
@@ -47,7 +54,8 @@ final class FakeConfigApplier implements ConfigApplier {
   }
 
   @Override
-  public void apply(ConfigSnapshot snapshot, ProxyConfig config) throws InvalidConfigException {
+  public List<PoolApplyFailure> apply(ConfigSnapshot snapshot, ProxyConfig config)
+      throws InvalidConfigException {
     duringApply.run();
     Exception failure = failApplyWith;
     if (failure instanceof InvalidConfigException invalid) {
@@ -58,6 +66,12 @@ final class FakeConfigApplier implements ConfigApplier {
     }
     applied.add(snapshot);
     version = config.version();
+    return failPools;
+  }
+
+  @Override
+  public void onPoolStatusChange(Consumer<PoolApplyStatus> listener) {
+    poolStatusListener = listener;
   }
 
   @Override

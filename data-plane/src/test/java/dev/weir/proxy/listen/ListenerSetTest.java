@@ -153,39 +153,6 @@ class ListenerSetTest {
 
   @ParameterizedTest(name = "over {0}")
   @MethodSource("dev.weir.proxy.testing.Transports#available")
-  void aPortAlreadyInUseRejectsTheWholeConfigAndTheOldOneKeepsServing(Transport transport)
-      throws Exception {
-    EchoBackend echo = resources.add(new EchoBackend("echo"));
-    LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
-    int webPort = FreePort.find();
-    proxy.apply(config(1, pool("web", webPort, ROUND_ROBIN).addBackends(active(echo.address()))));
-    ServerSocket squatter =
-        resources.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-    int freePort = FreePort.find();
-
-    assertThatThrownBy(
-            () ->
-                proxy.apply(
-                    config(
-                        2,
-                        pool("web", webPort, ROUND_ROBIN).addBackends(active(echo.address())),
-                        pool("api", freePort, ROUND_ROBIN).addBackends(active(echo.address())),
-                        pool("busy", squatter.getLocalPort(), ROUND_ROBIN)
-                            .addBackends(active(echo.address())))))
-        .isInstanceOf(InvalidConfigException.class)
-        .hasMessageContainingAll(
-            "pool busy", "cannot listen", "127.0.0.1:" + squatter.getLocalPort());
-
-    assertThat(proxy.listeners().version()).isEqualTo(1);
-    assertThat(proxy.listeners().boundAddresses()).containsOnlyKeys("web");
-    assertThat(proxy.listeners().backendStats()).extracting("pool").containsOnly("web");
-    assertEchoes(webPort, "echo");
-    // The pool that did bind before the failure was let go again.
-    awaitFree(freePort);
-  }
-
-  @ParameterizedTest(name = "over {0}")
-  @MethodSource("dev.weir.proxy.testing.Transports#available")
   void removingAPoolClosesItsListenerAndItsConnections(Transport transport) throws Exception {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
