@@ -1,5 +1,6 @@
 package dev.weir.control.fleet;
 
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.StatsReport;
 import java.time.Duration;
 
@@ -27,6 +28,15 @@ public interface FleetListener {
    *     rather than a push
    */
   default void snapshotApplied(String proxyId, long version, Duration pushLatency) {}
+
+  /**
+   * A pool of {@code version}, the version in force on the proxy, could not be put in force
+   * there (or now fails for another reason).
+   */
+  default void poolFailed(String proxyId, long version, PoolApplyFailure failure) {}
+
+  /** A pool that had failed on the proxy is in force now; {@code pool} names it. */
+  default void poolRecovered(String proxyId, long version, PoolApplyFailure pool) {}
 
   /** The proxy refused a version (or failed to apply it, after an ACK). */
   default void snapshotNacked(String proxyId, long version, String reason) {}

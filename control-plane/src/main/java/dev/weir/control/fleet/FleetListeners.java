@@ -1,5 +1,6 @@
 package dev.weir.control.fleet;
 
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.StatsReport;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +47,16 @@ final class FleetListeners implements FleetListener {
   @Override
   public void snapshotNacked(String proxyId, long version, String reason) {
     each(l -> l.snapshotNacked(proxyId, version, reason));
+  }
+
+  @Override
+  public void poolFailed(String proxyId, long version, PoolApplyFailure failure) {
+    each(l -> l.poolFailed(proxyId, version, failure));
+  }
+
+  @Override
+  public void poolRecovered(String proxyId, long version, PoolApplyFailure pool) {
+    each(l -> l.poolRecovered(proxyId, version, pool));
   }
 
   @Override

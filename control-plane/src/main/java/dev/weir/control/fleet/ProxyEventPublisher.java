@@ -3,6 +3,7 @@ package dev.weir.control.fleet;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.weir.api.v1.FleetEvent;
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyEvent;
 import dev.weir.control.events.FleetEventSink;
 import java.time.Clock;
@@ -45,6 +46,17 @@ final class ProxyEventPublisher implements FleetListener {
   @Override
   public void snapshotNacked(String proxyId, long version, String reason) {
     publish(event(ProxyEvent.Kind.NACKED, proxyId, version).setDetail(reason));
+  }
+
+  @Override
+  public void poolFailed(String proxyId, long version, PoolApplyFailure failure) {
+    publish(event(ProxyEvent.Kind.POOL_FAILED, proxyId, version)
+        .setDetail(failure.getReason()).setPoolFailure(failure));
+  }
+
+  @Override
+  public void poolRecovered(String proxyId, long version, PoolApplyFailure pool) {
+    publish(event(ProxyEvent.Kind.POOL_RECOVERED, proxyId, version).setPoolFailure(pool));
   }
 
   private static ProxyEvent.Builder event(ProxyEvent.Kind kind, String proxyId, long version) {

@@ -3,6 +3,7 @@ package dev.weir.control.fleet;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
 import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyApplyStatus;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.api.v1.StatsReport;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,7 +22,9 @@ import java.util.Optional;
  * directory keeps only the newest record per proxy id.
  *
  * <p>A send is answered by an ACK (the proxy validated it) and then by ConfigApplied (it is in
- * force), or by a NACK, which may also follow an ACK when applying fails.
+ * force, perhaps with some pools that could not be), or by a NACK, which may also follow an ACK
+ * when applying fails. The failed pools of the version in force may change later, by the proxy's
+ * own retries (PoolApplyStatus).
  */
 final class ProxyRecord {
   // Sends a proxy has not answered yet; more than this means it stopped answering, and the oldest
@@ -54,6 +58,8 @@ final class ProxyRecord {
   private final ArrayDeque<Applied> applies = new ArrayDeque<>();
   private long lastNackVersion;
   private String lastNackReason = "";
+  // The pools of lastAppliedVersion that the proxy could not put in force.
+  private List<PoolApplyFailure> failedPools = List.of();
   private StatsReport latestReport;
   private Instant lastReportAt;
 
@@ -128,18 +134,35 @@ final class ProxyRecord {
    *
    * @param acceptedAt when the control plane accepted the version; null if not known
    */
-  synchronized Optional<Apply> applied(
-      long configVersion, String nonce, Instant now, Instant acceptedAt) {
+  synchronized Optional<Apply> applied(long configVersion, String nonce, Instant now,
+      Instant acceptedAt, List<PoolApplyFailure> failed) {
     if (!answer(configVersion, nonce)) {
       return Optional.empty();
     }
     lastAppliedVersion = configVersion;
+    failedPools = List.copyOf(failed);
     applies.addLast(new Applied(configVersion, now));
     if (applies.size() > KEPT_APPLIES) {
       applies.pollFirst();
     }
     lastPushLatency = isPush(configVersion, acceptedAt) ? Duration.between(acceptedAt, now) : null;
     return Optional.of(new Apply(lastPushLatency));
+  }
+
+  /**
+   * Records the failed pools of the version in force, as the proxy's own retries changed them.
+   *
+   * @return the failures before, or empty if the report is not about the version in force (it
+   *     crossed a newer ConfigApplied) and was ignored
+   */
+  synchronized Optional<List<PoolApplyFailure>> poolStatus(
+      long configVersion, List<PoolApplyFailure> failed) {
+    if (configVersion != lastAppliedVersion) {
+      return Optional.empty();
+    }
+    List<PoolApplyFailure> before = failedPools;
+    failedPools = List.copyOf(failed);
+    return Optional.of(before);
   }
 
   /** Records a NACK; false if it answers nothing we sent. */
@@ -198,6 +221,9 @@ final class ProxyRecord {
     if (lastAppliedVersion < configVersion && lastNackVersion >= configVersion) {
       status.setNackReason(lastNackReason);
     }
+    if (lastAppliedVersion >= configVersion) {
+      status.addAllFailedPools(failedPools);
+    }
     if (isPush(configVersion, acceptedAt)) {
       for (Applied applied : applies) {
         if (applied.version() >= configVersion) {
@@ -222,7 +248,8 @@ final class ProxyRecord {
         .setLastAckedVersion(lastAckedVersion)
         .setLastAppliedVersion(lastAppliedVersion)
         .setLastNackVersion(lastNackVersion)
-        .setLastNackReason(lastNackReason);
+        .setLastNackReason(lastNackReason)
+        .addAllFailedPools(failedPools);
     if (lastPushLatency != null) {
       info.setLastPushLatency(Durations.fromNanos(lastPushLatency.toNanos()));
     }

@@ -11,6 +11,8 @@ import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.ListConnectionsCommand;
 import dev.weir.api.v1.Pool;
+import dev.weir.api.v1.PoolApplyFailure;
+import dev.weir.api.v1.PoolApplyStatus;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.StatsReport;
 import dev.weir.control.security.Caller;
@@ -20,7 +22,11 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -40,6 +46,8 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   static final int MAX_HOSTNAME_LENGTH = 255;
   static final int MAX_VERSION_LENGTH = 64;
   static final int MAX_NACK_REASON_LENGTH = 1024;
+  // More than any config holds (ConfigLimits); the rest of a longer list is dropped.
+  static final int MAX_FAILED_POOLS = 10_000;
 
   private final String peer;
   private final SessionContext fleet;
@@ -120,6 +128,8 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
       applied(current, message.getApplied());
     } else if (message.hasNack()) {
       nack(current, message.getNack());
+    } else if (message.hasPoolStatus()) {
+      poolStatus(current, message.getPoolStatus());
     } else if (message.hasStats()) {
       stats(current, message.getStats());
     } else if (message.hasConnections()) {
@@ -227,8 +237,9 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   private void applied(ProxyRecord current, ConfigApplied applied) {
     Instant now = clock.instant();
     long version = applied.getVersion();
+    List<PoolApplyFailure> failed = bounded(applied.getFailedPoolsList());
     Optional<ProxyRecord.Apply> apply = current.applied(
-        version, applied.getNonce(), now, fleet.progress().acceptedAt(version));
+        version, applied.getNonce(), now, fleet.progress().acceptedAt(version), failed);
     if (apply.isEmpty()) {
       log.debug("proxy {} applied version {} with nonce {}, which matches no send; ignored",
           current.id(), version, applied.getNonce());
@@ -243,18 +254,57 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     pusher.answered(applied.getNonce());
     fleet.progress().applied(current, version);
     events.snapshotApplied(current.id(), version, pushLatency);
+    for (PoolApplyFailure failure : failed) {
+      log.warn("proxy {} applied config version {} without pool {}: {}", current.id(), version,
+          failure.getPool(), failure.getReason());
+      events.poolFailed(current.id(), version, failure);
+    }
+  }
+
+  // The proxy's own retry bound a failed pool's listener (or it fails for another reason now).
+  private void poolStatus(ProxyRecord current, PoolApplyStatus status) {
+    long version = status.getConfigVersion();
+    List<PoolApplyFailure> failed = bounded(status.getFailedPoolsList());
+    Optional<List<PoolApplyFailure>> before = current.poolStatus(version, failed);
+    if (before.isEmpty()) {
+      log.debug("proxy {} reported pools of version {}, not the one in force; ignored",
+          current.id(), version);
+      return;
+    }
+    Map<String, PoolApplyFailure> was = new HashMap<>();
+    before.get().forEach(f -> was.put(f.getPool(), f));
+    for (PoolApplyFailure failure : failed) {
+      if (!failure.equals(was.remove(failure.getPool()))) {
+        log.warn("proxy {}: pool {} of config version {} is not in force: {}", current.id(),
+            failure.getPool(), version, failure.getReason());
+        events.poolFailed(current.id(), version, failure);
+      }
+    }
+    for (PoolApplyFailure recovered : was.values()) {
+      log.info("proxy {}: pool {} of config version {} is in force now", current.id(),
+          recovered.getPool(), version);
+      events.poolRecovered(current.id(), version,
+          recovered.toBuilder().clearReason().clearServingPrevious().build());
+    }
+  }
+
+  // Shown to operators and kept per proxy: bounded like a NACK's reason, whatever a proxy sends.
+  private static List<PoolApplyFailure> bounded(List<PoolApplyFailure> failed) {
+    List<PoolApplyFailure> kept = new ArrayList<>(Math.min(failed.size(), MAX_FAILED_POOLS));
+    for (PoolApplyFailure f : failed.subList(0, Math.min(failed.size(), MAX_FAILED_POOLS))) {
+      kept.add(f.toBuilder()
+          .setPool(truncate(f.getPool(), MAX_HOSTNAME_LENGTH))
+          .setListen(truncate(f.getListen(), MAX_HOSTNAME_LENGTH))
+          .setReason(truncate(f.getReason(), MAX_NACK_REASON_LENGTH))
+          .build());
+    }
+    return kept;
   }
 
   private void nack(ProxyRecord current, ConfigNack nack) {
     // Kept until the next NACK and shown to operators: long enough for any real reason, but
     // not whatever a broken proxy sends.
-    String reason = nack.getReason();
-    if (reason.length() > MAX_NACK_REASON_LENGTH) {
-      int end = Character.isHighSurrogate(reason.charAt(MAX_NACK_REASON_LENGTH - 1))
-          ? MAX_NACK_REASON_LENGTH - 1
-          : MAX_NACK_REASON_LENGTH;
-      reason = reason.substring(0, end) + "…";
-    }
+    String reason = truncate(nack.getReason(), MAX_NACK_REASON_LENGTH);
     if (!current.nack(nack.getVersion(), nack.getNonce(), reason)) {
       log.debug("proxy {} NACKed version {} with nonce {}, which matches no send; ignored",
           current.id(), nack.getVersion(), nack.getNonce());
@@ -263,6 +313,14 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     log.warn("proxy {} rejected config version {}: {}", current.id(), nack.getVersion(), reason);
     pusher.answered(nack.getNonce());
     events.snapshotNacked(current.id(), nack.getVersion(), reason);
+  }
+
+  private static String truncate(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, end) + "…";
   }
 
   private void answer(ProxyRecord current, long requestId, ProxyMessage message) {

@@ -9,6 +9,7 @@ import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.ListProxiesRequest;
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.control.testing.InProcessControlPlane;
 import dev.weir.control.testing.TestProxy;
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the control plane records per proxy as it answers: sent, ACKed, applied, NACKed. */
 class ApplyBookkeepingTest {
+  private static final PoolApplyFailure BUSY = PoolApplyFailure.newBuilder()
+      .setPool("web").setListen("0.0.0.0:8080")
+      .setReason("cannot listen on 0.0.0.0:8080: address already in use").build();
   @TempDir Path dataDir;
   private InProcessControlPlane control;
 
@@ -84,6 +88,44 @@ class ApplyBookkeepingTest {
     assertThat(info.getLastAckedVersion()).as("it did validate").isEqualTo(2);
     assertThat(info.getLastAppliedVersion()).as("still the old one").isEqualTo(1);
     assertThat(info.hasLastPushLatency()).isFalse();
+  }
+
+  @Test
+  void anApplyWithAFailedPoolRecordsTheVersionInForceAndThePool() {
+    TestProxy proxy = connected("edge-1");
+    addBackend("10.0.0.1:80");
+    await().until(() -> latestVersion(proxy) == 2);
+
+    proxy.ack(proxy.latest()).applied(proxy.latest(), BUSY);
+
+    await().until(() -> info("edge-1").getLastAppliedVersion() == 2);
+    assertThat(info("edge-1").getFailedPoolsList()).containsExactly(BUSY);
+    assertThat(info("edge-1").getLastNackVersion()).as("not a rejection").isZero();
+  }
+
+  @Test
+  void aPoolStatusForTheVersionInForceReplacesItsFailedPools() {
+    TestProxy proxy = connected("edge-1");
+    addBackend("10.0.0.1:80");
+    await().until(() -> latestVersion(proxy) == 2);
+    proxy.ack(proxy.latest()).applied(proxy.latest(), BUSY);
+    await().until(() -> info("edge-1").getFailedPoolsCount() == 1);
+
+    proxy.poolStatus(1, BUSY.toBuilder().setReason("stale").build()).poolStatus(2);
+
+    await().until(() -> info("edge-1").getFailedPoolsCount() == 0);
+    assertThat(proxy.closedWith()).isNull();
+  }
+
+  @Test
+  void aPoolStatusForAnotherVersionIsIgnored() {
+    TestProxy proxy = connected("edge-1");
+
+    proxy.poolStatus(7, BUSY);
+    proxy.poolStatus(1, BUSY.toBuilder().setReason("now").build());
+
+    await().until(() -> info("edge-1").getFailedPoolsCount() == 1);
+    assertThat(info("edge-1").getFailedPools(0).getReason()).isEqualTo("now");
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.weir.api.v1.AddBackendRequest;
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.FleetEvent;
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyEvent;
 import dev.weir.api.v1.WatchRequest;
 import dev.weir.control.testing.InProcessControlPlane;
@@ -82,6 +83,26 @@ class ProxyEventsTest {
     assertThat(seen.get(2).hasPushLatency()).as("catching up after connecting").isFalse();
     assertThat(Durations.toMillis(seen.get(4).getPushLatency())).isEqualTo(75);
     assertThat(seen.get(5).getDetail()).isEqualTo("pool web: no");
+  }
+
+  @Test
+  void aWatcherSeesAPoolFailOnAProxyAndRecoverWhenItsRetryBindsIt() {
+    TestProxy proxy = control.connectProxy().hello("edge-1");
+    await().until(() -> proxy.latest() != null);
+    PoolApplyFailure busy = PoolApplyFailure.newBuilder().setPool("web")
+        .setListen("0.0.0.0:8080").setReason("cannot listen on 0.0.0.0:8080: in use").build();
+
+    proxy.ack(proxy.latest()).applied(proxy.latest(), busy);
+    proxy.poolStatus(1, busy).poolStatus(1);
+
+    await().until(() -> proxyEvents().size() == 5);
+    List<ProxyEvent> seen = proxyEvents();
+    assertThat(seen).extracting(e -> e.getKind() + " v" + e.getConfigVersion())
+        .containsExactly("CONNECTED v0", "ACKED v1", "APPLIED v1", "POOL_FAILED v1",
+            "POOL_RECOVERED v1");
+    assertThat(seen.get(3).getPoolFailure()).isEqualTo(busy);
+    assertThat(seen.get(3).getDetail()).isEqualTo(busy.getReason());
+    assertThat(seen.get(4).getPoolFailure().getPool()).isEqualTo("web");
   }
 
   private List<ProxyEvent> proxyEvents() {

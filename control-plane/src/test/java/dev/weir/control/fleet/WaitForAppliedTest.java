@@ -11,6 +11,7 @@ import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.ListProxiesRequest;
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyApplyStatus;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
@@ -106,6 +107,22 @@ class WaitForAppliedTest {
     assertThat(response.getComplete()).isFalse();
     assertThat(status(response, "edge-c").getNackReason())
         .isEqualTo("pool web: cannot listen on :8080: address already in use");
+  }
+
+  @Test
+  void aProxyWithAFailedPoolCompletesTheWaitAtOnceAndIsShownWithThePool() throws Exception {
+    ListenableFuture<WaitForAppliedResponse> wait = waitFor(2, Duration.ofSeconds(30));
+    apply(a);
+    apply(b);
+    PoolApplyFailure busy = PoolApplyFailure.newBuilder().setPool("web")
+        .setListen("0.0.0.0:8080").setReason("cannot listen on 0.0.0.0:8080: in use").build();
+
+    c.ack(c.latest()).applied(c.latest(), busy);
+
+    WaitForAppliedResponse response = wait.get(5, TimeUnit.SECONDS);
+    assertThat(response.getComplete()).isTrue();
+    assertThat(status(response, "edge-c").getFailedPoolsList()).containsExactly(busy);
+    assertThat(status(response, "edge-a").getFailedPoolsList()).isEmpty();
   }
 
   @Test

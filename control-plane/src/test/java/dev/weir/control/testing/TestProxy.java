@@ -6,6 +6,8 @@ import dev.weir.api.v1.ConfigNack;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.PoolApplyFailure;
+import dev.weir.api.v1.PoolApplyStatus;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.api.v1.StatsReport;
@@ -54,6 +56,20 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
     return send(ProxyMessage.newBuilder().setApplied(ConfigApplied.newBuilder()
         .setVersion(snapshot.getVersion())
         .setNonce(snapshot.getNonce())).build());
+  }
+
+  /** Says the snapshot is in force except for the {@code failed} pools. */
+  public TestProxy applied(ConfigSnapshot snapshot, PoolApplyFailure... failed) {
+    return send(ProxyMessage.newBuilder().setApplied(ConfigApplied.newBuilder()
+        .setVersion(snapshot.getVersion())
+        .setNonce(snapshot.getNonce())
+        .addAllFailedPools(List.of(failed))).build());
+  }
+
+  /** Reports that the pools of {@code version} not in force are now {@code failed}. */
+  public TestProxy poolStatus(long version, PoolApplyFailure... failed) {
+    return send(ProxyMessage.newBuilder().setPoolStatus(PoolApplyStatus.newBuilder()
+        .setConfigVersion(version).addAllFailedPools(List.of(failed))).build());
   }
 
   /**
