@@ -43,7 +43,8 @@ final class ExitCodes {
     codes.put(
         " " + NOT_DONE_IN_TIME,
         "--wait: the change was made, but not every connected proxy applied it (or the backend "
-            + "did not finish draining) within --wait-timeout; the message names what is left.");
+            + "did not finish draining) within --wait-timeout, or a proxy applied it without some "
+            + "pool (its port is taken there); the message names what is left.");
     codes.put(
         " " + NOT_ALLOWED,
         "Not allowed: the control plane did not accept the credentials (certificate or token), "

@@ -1,10 +1,12 @@
 package dev.weir.cli.change;
 
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyApplyStatus;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
 import dev.weir.cli.args.Durations;
 import dev.weir.cli.output.Latencies;
+import dev.weir.cli.proxy.ProxyCells;
 import dev.weir.cli.session.Session;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.stream.Collectors;
  * {@code --wait}: blocks in WaitForApplied until every connected proxy has applied a config
  * version, then says how long that took. A person sees how many proxies have it, brought up to
  * date every second, and stops waiting as soon as one rejects it; a script sees only the
- * outcome.
+ * outcome. A version applied everywhere but with pools some proxy could not put in force (a
+ * port taken there) is not a success: those pools are named, and the wait ends at once.
  */
 public final class ApplyWait {
 
@@ -52,7 +55,25 @@ public final class ApplyWait {
               : "was not applied within " + Durations.format(timeout);
       throw new WaitIncompleteException(incomplete(version, outcome, response));
     }
+    // Applied everywhere, but a proxy could not put some pools in force: no retry of ours helps
+    // sooner than the proxy's own, so say so at once rather than wait out the timeout.
+    if (response.getProxiesList().stream().anyMatch(p -> p.getFailedPoolsCount() > 0)) {
+      throw new WaitIncompleteException(failedPools(version, response));
+    }
     progress.finish(applied(version, response));
+  }
+
+  private static String failedPools(long version, WaitForAppliedResponse response) {
+    long whole = response.getProxiesList().stream()
+        .filter(p -> p.getFailedPoolsCount() == 0).count();
+    StringBuilder message = new StringBuilder("config version " + version + " applied on "
+        + whole + " of " + response.getProxiesCount() + " proxies");
+    for (ProxyApplyStatus proxy : response.getProxiesList()) {
+      for (PoolApplyFailure failure : proxy.getFailedPoolsList()) {
+        message.append("; ").append(ProxyCells.failure(failure, proxy.getProxyId()));
+      }
+    }
+    return message.toString();
   }
 
   /**

@@ -6,6 +6,8 @@ import dev.weir.api.v1.ProxyInfo;
 import dev.weir.cli.output.Latencies;
 import dev.weir.cli.output.Table;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The table {@code weirctl proxies} prints. */
 final class ProxyTable {
@@ -16,10 +18,16 @@ final class ProxyTable {
     if (response.getProxiesCount() == 0) {
       return "No proxies.";
     }
-    Table table = new Table("ID", "ADDRESS", "STATUS", "SINCE", "SENT", "ACKED", "APPLIED",
-        "LATEST", "PUSH", "LAST NACK");
+    // Shown only when a pool failed somewhere, so the usual table stays as narrow as it was.
+    boolean failures = ProxyCells.anyFailedPools(response.getProxiesList());
+    List<String> headers = new ArrayList<>(List.of("ID", "ADDRESS", "STATUS", "SINCE", "SENT",
+        "ACKED", "APPLIED", "LATEST", "PUSH", "LAST NACK"));
+    if (failures) {
+      headers.add("FAILED POOLS");
+    }
+    Table table = new Table(headers.toArray(String[]::new));
     for (ProxyInfo proxy : response.getProxiesList()) {
-      table.row(
+      List<Object> cells = new ArrayList<>(List.of(
           proxy.getId(),
           proxy.getAddress(),
           ProxyCells.connection(proxy),
@@ -29,9 +37,13 @@ final class ProxyTable {
           ProxyCells.version(proxy.getLastAppliedVersion()),
           ProxyCells.version(response.getConfigVersion()),
           pushLatency(proxy),
-          lastNack(proxy));
+          lastNack(proxy)));
+      if (failures) {
+        cells.add(ProxyCells.failedPools(proxy));
+      }
+      table.row(cells.toArray());
     }
-    return table.render();
+    return table.render() + ProxyCells.failureLines(response.getProxiesList());
   }
 
   private static String pushLatency(ProxyInfo proxy) {

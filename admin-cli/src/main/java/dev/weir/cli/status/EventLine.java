@@ -90,6 +90,11 @@ final class EventLine {
       case ACKED -> "acked " + version;
       case APPLIED -> "applied " + version + pushLatency(event);
       case NACKED -> "nacked " + version + ": " + event.getDetail();
+      case POOL_FAILED -> "pool " + event.getPoolFailure().getPool() + " failed " + version + ": "
+          + event.getPoolFailure().getReason();
+      case POOL_RECOVERED -> "pool " + event.getPoolFailure().getPool() + " in force " + version
+          + (event.getPoolFailure().getListen().isEmpty()
+              ? "" : " on " + event.getPoolFailure().getListen());
       default -> event.getKind().name().toLowerCase(Locale.ROOT) + " " + version;
     };
     return kind("proxy") + event.getProxyId() + "  " + details;

@@ -11,6 +11,8 @@ import dev.weir.cli.output.Table;
 import dev.weir.cli.pool.BackendCells;
 import dev.weir.cli.proxy.ProxyCells;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -95,17 +97,28 @@ final class StatusView {
     if (fleet.proxies().isEmpty()) {
       return "No proxies.\n";
     }
-    Table table = new Table("PROXY", "STATUS", "SINCE", "APPLIED", "BEHIND", "LAST SEEN");
+    // As in 'weirctl proxies': the column is there only when a pool failed somewhere.
+    boolean failures = ProxyCells.anyFailedPools(fleet.proxies());
+    List<String> headers = new ArrayList<>(
+        List.of("PROXY", "STATUS", "SINCE", "APPLIED", "BEHIND", "LAST SEEN"));
+    if (failures) {
+      headers.add("FAILED POOLS");
+    }
+    Table table = new Table(headers.toArray(String[]::new));
     for (ProxyInfo proxy : fleet.proxies()) {
-      table.row(
+      List<Object> cells = new ArrayList<>(List.of(
           proxy.getId(),
           ProxyCells.connection(proxy),
           ProxyCells.since(proxy, now),
           ProxyCells.version(proxy.getLastAppliedVersion()),
           Long.toString(fleet.versionsBehind(proxy)),
-          lastSeen(proxy, now));
+          lastSeen(proxy, now)));
+      if (failures) {
+        cells.add(ProxyCells.failedPools(proxy));
+      }
+      table.row(cells.toArray());
     }
-    return table.render();
+    return table.render() + ProxyCells.failureLines(fleet.proxies());
   }
 
   // The last stats report is the last sign of life; a proxy that never reported was last seen

@@ -13,6 +13,7 @@ import dev.weir.api.v1.DrainStatus;
 import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.MutationOptions;
 import dev.weir.api.v1.Pool;
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.PoolResponse;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.ProxyApplyStatus;
@@ -307,6 +308,36 @@ class MutationFlagsTest {
         .containsExactly(
             "error: config version 8 cannot be applied everywhere by 1 of 2 proxies: edge-2 "
                 + "(rejected it: port 8080 is in use)");
+  }
+
+  @Test
+  void aWaitForAVersionAppliedWithoutAPoolOnAProxyExitsWithFourAtOnceNamingIt() {
+    controlPlane
+        .service()
+        .respondTo(
+            WaitForAppliedRequest.class,
+            WaitForAppliedResponse.newBuilder()
+                .setComplete(true)
+                .addProxies(applied("edge-1", 8))
+                .addProxies(applied("edge-2", 8).toBuilder().addFailedPools(
+                    PoolApplyFailure.newBuilder().setPool("web").setListen("0.0.0.0:8080")
+                        .setReason("cannot listen on 0.0.0.0:8080: another program already "
+                            + "listens on this port (SO_REUSEPORT would share it)")))
+                .build());
+
+    Result result =
+        controlPlane
+            .cli()
+            .withConsole(TestConsole.terminal())
+            .run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait");
+
+    assertThat(result.exitCode()).isEqualTo(WaitIncompleteException.EXIT_CODE);
+    assertThat(controlPlane.service().requests(WaitForAppliedRequest.class)).hasSize(1);
+    assertThat(result.errLines())
+        .containsExactly(
+            "error: config version 8 applied on 1 of 2 proxies; pool web failed on proxy edge-2: "
+                + "cannot listen on 0.0.0.0:8080: another program already listens on this port "
+                + "(SO_REUSEPORT would share it) (not served there; retrying)");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.JsonFormat;
 import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
@@ -98,6 +99,32 @@ class ProxiesCommandTest {
                 + "850us   v6: pool web: cannot listen on 0.0.0.0:8080: address already in use",
             "proxy-c   10.0.0.7:40001   connected      5s      -      -       -         7        "
                 + "-       -");
+  }
+
+  @Test
+  void aProxyWithFailedPoolsGetsAColumnAndALinePerPoolWithItsReason() {
+    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
+        .setConfigVersion(7)
+        .addProxies(CURRENT.toBuilder().addFailedPools(PoolApplyFailure.newBuilder()
+            .setPool("busy").setListen("0.0.0.0:8080")
+            .setReason("cannot listen on 0.0.0.0:8080: Address already in use")
+            .setServingPrevious(true)))
+        .addProxies(JUST_CONNECTED)
+        .build());
+
+    Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.outLines())
+        .containsExactly(
+            "ID        ADDRESS          STATUS      SINCE   SENT   ACKED   APPLIED   LATEST   PUSH"
+                + "   LAST NACK   FAILED POOLS",
+            "proxy-a   10.0.0.9:51234   connected   3m      7      7       7         7        42ms"
+                + "   -           busy",
+            "proxy-c   10.0.0.7:40001   connected   5s      -      -       -         7        -   "
+                + "   -           -",
+            "pool busy failed on proxy proxy-a: cannot listen on 0.0.0.0:8080: Address already in "
+                + "use (serving its previous config; retrying)");
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.weir.api.v1.DrainStatus;
 import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.FleetHealth;
 import dev.weir.api.v1.HealthEvent;
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyEvent;
 import dev.weir.api.v1.Revision;
 import dev.weir.api.v1.WatchRequest;
@@ -60,6 +61,31 @@ class WatchCommandTest {
                   .setDetail("pool web: cannot listen on :8080: address already in use"))
           .build();
 
+  private static final FleetEvent POOL_FAILED =
+      FleetEvent.newBuilder()
+          .setTime(at(NOW.plusSeconds(31)))
+          .setProxy(
+              ProxyEvent.newBuilder()
+                  .setKind(ProxyEvent.Kind.POOL_FAILED)
+                  .setProxyId("proxy-b")
+                  .setConfigVersion(43)
+                  .setPoolFailure(PoolApplyFailure.newBuilder().setPool("api")
+                      .setListen("0.0.0.0:9090")
+                      .setReason("cannot listen on 0.0.0.0:9090: address already in use")))
+          .build();
+
+  private static final FleetEvent POOL_RECOVERED =
+      FleetEvent.newBuilder()
+          .setTime(at(NOW.plusSeconds(32)))
+          .setProxy(
+              ProxyEvent.newBuilder()
+                  .setKind(ProxyEvent.Kind.POOL_RECOVERED)
+                  .setProxyId("proxy-b")
+                  .setConfigVersion(43)
+                  .setPoolFailure(PoolApplyFailure.newBuilder().setPool("api")
+                      .setListen("0.0.0.0:9090")))
+          .build();
+
   // After the watcher fell behind: the control plane skipped 5 events before this one.
   private static final FleetEvent HEALTH_AFTER_MISSED =
       FleetEvent.newBuilder()
@@ -84,7 +110,8 @@ class WatchCommandTest {
           .build();
 
   private static final List<FleetEvent> EVENTS =
-      List.of(DRAIN_REVISION, APPLIED, NACKED, HEALTH_AFTER_MISSED, DRAINED);
+      List.of(DRAIN_REVISION, APPLIED, NACKED, HEALTH_AFTER_MISSED, DRAINED, POOL_FAILED,
+          POOL_RECOVERED);
 
   private FakeControlPlane controlPlane;
 
@@ -116,7 +143,10 @@ class WatchCommandTest {
                 + ":8080: address already in use",
             "2030-01-01T00:00:02.000Z  missed    5 events skipped: this watcher read too slowly",
             "2030-01-01T00:00:02.000Z  health    web 10.0.0.7:80  healthy -> unhealthy",
-            "2030-01-01T00:00:30.000Z  drain     web 10.0.0.6:80  drained");
+            "2030-01-01T00:00:30.000Z  drain     web 10.0.0.6:80  drained",
+            "2030-01-01T00:00:31.000Z  proxy     proxy-b  pool api failed v43: cannot listen on "
+                + "0.0.0.0:9090: address already in use",
+            "2030-01-01T00:00:32.000Z  proxy     proxy-b  pool api in force v43 on 0.0.0.0:9090");
     // The control plane ending the stream means it went away: the watcher is told, exit 3.
     assertThat(result.exitCode()).isEqualTo(3);
     assertThat(result.err()).contains("the control plane ended the watch stream");
