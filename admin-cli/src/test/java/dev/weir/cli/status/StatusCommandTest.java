@@ -14,6 +14,7 @@ import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListPoolsResponse;
 import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.cli.CliRunner;
@@ -93,6 +94,26 @@ class StatusCommandTest {
     assertThat(controlPlane.service().requests(GetPoolStatusRequest.class))
         .extracting(GetPoolStatusRequest::getName)
         .containsExactly("web", "api");
+  }
+
+  @Test
+  void aProxyWithAFailedPoolIsShownWithThePoolAndItsReason() {
+    FleetFixture.serve(controlPlane.service());
+    controlPlane.service().respondTo(ListProxiesRequest.class, FleetFixture.PROXIES.toBuilder()
+        .setProxies(0, FleetFixture.CURRENT.toBuilder().addFailedPools(PoolApplyFailure
+            .newBuilder().setPool("api").setListen("127.0.0.1:9000")
+            .setReason("cannot listen on 127.0.0.1:9000: Address already in use")))
+        .build());
+
+    Result result = cli().run("status");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(cells(result, "PROXY")).containsExactly(
+        "PROXY", "STATUS", "SINCE", "APPLIED", "BEHIND", "LAST SEEN", "FAILED POOLS");
+    assertThat(cells(result, "proxy-a"))
+        .containsExactly("proxy-a", "connected", "3m", "42", "0", "4s", "api");
+    assertThat(result.outLines()).endsWith("pool api failed on proxy proxy-a: cannot listen on "
+        + "127.0.0.1:9000: Address already in use (not served there; retrying)");
   }
 
   @Test

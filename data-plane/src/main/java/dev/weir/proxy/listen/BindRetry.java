@@ -22,7 +22,7 @@ final class BindRetry implements AutoCloseable {
 
   /**
    * @param scheduler runs {@code attempt}; not an event loop, since binding waits on them; null to
-   *     never retry
+   *     never retry (then {@code backoff} may be null too)
    */
   BindRetry(ScheduledExecutorService scheduler, ReconnectBackoff backoff, Runnable attempt) {
     this.scheduler = scheduler;
@@ -49,7 +49,9 @@ final class BindRetry implements AutoCloseable {
   /** Nothing is left to bind. */
   synchronized void succeeded() {
     cancelPending();
-    backoff.reset();
+    if (backoff != null) {
+      backoff.reset();
+    }
   }
 
   // Guarded by this.

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -288,7 +289,7 @@ public final class ListenerSet implements AutoCloseable {
     });
     drainDeadlines.update(effective);
     version = next.version();
-    logChanges(failures, failed, next.version());
+    logChanges(failures, failed, next);
     failures = List.copyOf(failed);
     if (failed.isEmpty()) {
       retry.succeeded();
@@ -299,8 +300,11 @@ public final class ListenerSet implements AutoCloseable {
   }
 
   // Once per change of a pool's state, never per retry, so a port taken for days costs a line.
-  private static void logChanges(
-      List<PoolApplyFailure> before, List<PoolApplyFailure> after, long version) {
+  private static void logChanges(List<PoolApplyFailure> before, List<PoolApplyFailure> after,
+      ProxyConfig config) {
+    long version = config.version();
+    Set<String> inConfig = new HashSet<>();
+    config.pools().forEach(p -> inConfig.add(p.name()));
     Map<String, PoolApplyFailure> was = new HashMap<>();
     before.forEach(f -> was.put(f.getPool(), f));
     for (PoolApplyFailure f : after) {
@@ -311,8 +315,10 @@ public final class ListenerSet implements AutoCloseable {
       }
     }
     for (PoolApplyFailure f : was.values()) {
-      log.info("pool {} is in force again on {} (config version {})", f.getPool(), f.getListen(),
-          version);
+      if (inConfig.contains(f.getPool())) {
+        log.info("pool {} of config version {} is in force now on {}", f.getPool(), version,
+            f.getListen());
+      }
     }
   }
 
