@@ -62,7 +62,7 @@ public final class ListenerSet implements AutoCloseable {
   private final Map<String, PoolRuntime> pools = new LinkedHashMap<>();
   private volatile long version;
   private boolean closed;
-  // The config last given to apply, and its pools not in force (retried by bindRetry).
+  // The config last given to apply, and its pools not in force (retried by retry).
   private ProxyConfig desired;
   private List<PoolApplyFailure> failures = List.of();
   private final BindRetry retry;
