@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * @param literal whether {@code host} is an IP address rather than a name
  */
 public record Address(String host, int port, boolean literal) {
-  private static final Pattern HOSTNAME = Pattern.compile(
-      "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+  private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+  private static final Pattern HOSTNAME = Pattern.compile(LABEL + "(\\." + LABEL + ")*\\.?");
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   /**
