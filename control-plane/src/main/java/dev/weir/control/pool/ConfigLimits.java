@@ -1,6 +1,7 @@
 package dev.weir.control.pool;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.weir.api.rules.SnapshotRules;
 import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.Pool;
@@ -18,14 +19,14 @@ import java.util.List;
  */
 public final class ConfigLimits {
   /** Backends in all pools together. */
-  public static final int MAX_BACKENDS_TOTAL = 10_000;
+  public static final int MAX_BACKENDS_TOTAL = SnapshotRules.MAX_BACKENDS_TOTAL;
   /** The serialized configuration, leaving room under 4 MiB for the message around it. */
   public static final int MAX_CONFIG_BYTES = 3 * 1024 * 1024;
   /**
    * Maglev table entries of all pools together (64 MiB of ints on every proxy): 255 pools at the
    * default size. Without it, 1,000 maglev pools at the largest size would ask each proxy for 4 GB.
    */
-  public static final long MAX_MAGLEV_ENTRIES_TOTAL = 16L << 20;
+  public static final long MAX_MAGLEV_ENTRIES_TOTAL = SnapshotRules.MAX_MAGLEV_ENTRIES_TOTAL;
 
   private ConfigLimits() {}
 

@@ -1,5 +1,7 @@
 package dev.weir.control.pool;
 
+import dev.weir.api.rules.ConfigDefaults;
+import dev.weir.api.rules.SnapshotRules;
 import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.BackendState;
 import io.grpc.Status;
@@ -14,10 +16,10 @@ import java.util.stream.Collectors;
  * INVALID_ARGUMENT naming the field, the allowed values and what it got.
  */
 public final class ConfigRules {
-  public static final int MAX_POOLS = 1000;
-  public static final int MAX_BACKENDS_PER_POOL = 1000;
-  public static final int MIN_WEIGHT = 1;
-  public static final int MAX_WEIGHT = 1000;
+  public static final int MAX_POOLS = SnapshotRules.MAX_POOLS;
+  public static final int MAX_BACKENDS_PER_POOL = SnapshotRules.MAX_BACKENDS_PER_POOL;
+  public static final int MIN_WEIGHT = SnapshotRules.MIN_WEIGHT;
+  public static final int MAX_WEIGHT = SnapshotRules.MAX_WEIGHT;
   /** A 253-character DNS name, ":" and a 5-digit port; bracketed IPv6 is shorter. */
   public static final int MAX_ADDRESS_LENGTH = 259;
   // Error descriptions quote what they got, up to this much: they travel back in a header.
@@ -79,7 +81,7 @@ public final class ConfigRules {
   public static Algorithm algorithm(int value) {
     Algorithm algorithm = Algorithm.forNumber(value);
     if (algorithm == Algorithm.ALGORITHM_UNSPECIFIED) {
-      return Algorithm.ROUND_ROBIN;
+      return ConfigDefaults.ALGORITHM;
     }
     if (algorithm == null) {
       throw invalid("algorithm must be " + KNOWN_ALGORITHMS + ", got " + value);
@@ -100,7 +102,7 @@ public final class ConfigRules {
   public static BackendState backendState(int value) {
     BackendState state = BackendState.forNumber(value);
     if (state == BackendState.BACKEND_STATE_UNSPECIFIED) {
-      return BackendState.ACTIVE;
+      return ConfigDefaults.STATE;
     }
     if (state == null) {
       throw invalid("backend state must be ACTIVE or DRAINING, got " + value);

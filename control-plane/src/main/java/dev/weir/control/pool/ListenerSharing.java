@@ -11,7 +11,7 @@ import java.util.Map;
  * Listen ports are unique across pools, except that pools in HTTP CONNECT mode may share one:
  * on the same listen address, agreeing on the listener's connection cap (one socket has one),
  * and each CONNECT target ("host:port") claimed by one pool of the address only. The proxies
- * check the same rules (SnapshotValidator), since they never trust the wire.
+ * check the same rules (SnapshotRules, also the final gate before every commit).
  */
 final class ListenerSharing {
 

@@ -1,5 +1,6 @@
 package dev.weir.control.pool;
 
+import dev.weir.api.rules.SnapshotRules;
 import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.Pool;
 import io.grpc.Status;
@@ -30,7 +31,7 @@ public final class MaglevRules {
     int backends = pool.getBackendsCount();
     long needed = (long) ENTRIES_PER_BACKEND * Math.max(1, backends);
     if (size != 0) {
-      boolean wellFormed = isPrime(size) && size <= MAX_TABLE_SIZE;
+      boolean wellFormed = SnapshotRules.isPrime(size) && size <= MAX_TABLE_SIZE;
       if (!wellFormed || (sizeInRequest && size < needed)) {
         throw ConfigRules.invalid("settings.maglev_table_size must be a prime >= "
             + ENTRIES_PER_BACKEND + " x backends (" + needed + ") and <= " + MAX_TABLE_SIZE
@@ -55,25 +56,10 @@ public final class MaglevRules {
     }
   }
 
-  static boolean isPrime(long n) {
-    if (n < 2) {
-      return false;
-    }
-    if (n % 2 == 0) {
-      return n == 2;
-    }
-    for (long d = 3; d * d <= n; d += 2) {
-      if (n % d == 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** The smallest prime >= n. */
   static long nextPrime(long n) {
     long candidate = Math.max(2, n);
-    while (!isPrime(candidate)) {
+    while (!SnapshotRules.isPrime(candidate)) {
       candidate++;
     }
     return candidate;

@@ -1,6 +1,7 @@
 package dev.weir.control.pool;
 
 import com.google.protobuf.Timestamp;
+import dev.weir.api.rules.ConfigDefaults;
 import dev.weir.api.v1.AddBackendRequest;
 import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
@@ -43,7 +44,9 @@ public final class PoolMutations {
         throw alreadyExists("backend \"" + address + "\" is listed twice");
       }
       // On the wire an unset weight is 0, which here means the default rather than an error.
-      int weight = backend.getWeight() == 0 ? 1 : ConfigRules.weight(backend.getWeight());
+      int weight = backend.getWeight() == 0
+          ? ConfigDefaults.WEIGHT
+          : ConfigRules.weight(backend.getWeight());
       pool.addBackends(Backend.newBuilder()
           .setAddress(address)
           .setWeight(weight)
@@ -87,11 +90,12 @@ public final class PoolMutations {
   public static Mutation addBackend(AddBackendRequest request) {
     String name = ConfigRules.poolName(request.getPool());
     String address = ConfigRules.backendAddress(request.getAddress());
-    int weight = request.hasWeight() ? ConfigRules.weight(request.getWeight()) : 1;
+    int weight =
+        request.hasWeight() ? ConfigRules.weight(request.getWeight()) : ConfigDefaults.WEIGHT;
     Backend backend = Backend.newBuilder()
         .setAddress(address)
         .setWeight(weight)
-        .setState(BackendState.ACTIVE)
+        .setState(ConfigDefaults.STATE)
         .build();
     return current -> {
       Pool pool = Pools.require(current, name);
@@ -175,9 +179,11 @@ public final class PoolMutations {
   /**
    * {@code Rollback}: makes {@code pools}, the configuration of revision {@code version}, current
    * again, exactly. The rules may have changed since it was stored, so every pool is checked as a
-   * create would check it; what fails is FAILED_PRECONDITION naming the revision.
+   * create would check it; what fails is FAILED_PRECONDITION naming the revision. Fields stored
+   * unset get the defaults a create gives them (see {@link ConfigDefaults}).
    */
-  public static Mutation restore(long version, List<Pool> pools) {
+  public static Mutation restore(long version, List<Pool> stored) {
+    List<Pool> pools = ConfigDefaults.fill(stored);
     try {
       RestoreRules.check(pools);
     } catch (StatusRuntimeException e) {
@@ -193,9 +199,11 @@ public final class PoolMutations {
   /**
    * {@code ImportConfig}: the pools become exactly {@code pools}. Each pool is checked as a
    * restore checks it (the error names the pool), then the whole set (unique names and ports, at
-   * most {@link ConfigRules#MAX_POOLS}); nothing is normalised, so an export imports unchanged.
+   * most {@link ConfigRules#MAX_POOLS}). Nothing is normalised, so an export imports unchanged,
+   * but fields left unset get the defaults a create gives them: round robin, ACTIVE, weight 1.
    */
-  public static Mutation replaceAll(List<Pool> pools) {
+  public static Mutation replaceAll(List<Pool> requested) {
+    List<Pool> pools = ConfigDefaults.fill(requested);
     for (int i = 0; i < pools.size(); i++) {
       Pool pool = pools.get(i);
       try {

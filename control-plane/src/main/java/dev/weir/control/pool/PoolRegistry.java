@@ -2,6 +2,9 @@ package dev.weir.control.pool;
 
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
+import dev.weir.api.rules.ConfigDefaults;
+import dev.weir.api.rules.RuleViolation;
+import dev.weir.api.rules.SnapshotRules;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.Pool;
@@ -48,7 +51,7 @@ public final class PoolRegistry {
     this.store = store;
     this.clock = clock;
     this.events = events;
-    this.current = initial.toBuilder().clearNonce().build();
+    this.current = withDefaults(initial);
   }
 
   /** A registry starting from the store's last committed snapshot, on the system clock. */
@@ -104,13 +107,14 @@ public final class PoolRegistry {
     VersionConflictException conflict;
     synchronized (lock) {
       ConfigSnapshot before = current;
-      List<Pool> pools = mutation.apply(before.getPoolsList()).stream()
+      List<Pool> pools = ConfigDefaults.fill(mutation.apply(before.getPoolsList())).stream()
           .sorted(BY_NAME)
           .collect(Collectors.toList());
       if (pools.equals(before.getPoolsList())) {
         return new ChangeOutcome(before, "", intent.dryRun());
       }
       ConfigLimits.checkChange(before.getPoolsList(), pools);
+      checkProxiesAccept(pools);
       List<String> lines = new ArrayList<>(ConfigDiff.lines(before.getPoolsList(), pools));
       List<GuardCheck.Violation> violations =
           GuardCheck.violations(before.getPoolsList(), pools, health);
@@ -166,7 +170,7 @@ public final class PoolRegistry {
    * @return whether it became current
    */
   public boolean adopt(ConfigSnapshot committed, Revision revision) {
-    ConfigSnapshot next = committed.toBuilder().clearNonce().build();
+    ConfigSnapshot next = withDefaults(committed);
     synchronized (lock) {
       if (next.getVersion() <= current.getVersion()) {
         return false;
@@ -184,6 +188,35 @@ public final class PoolRegistry {
           .build());
     }
     return true;
+  }
+
+  /**
+   * The final gate: the rules every proxy checks a snapshot against. The mutations' own checks
+   * give better messages for what a request got wrong; this one makes sure that nothing they
+   * let through is committed only to be refused by every proxy.
+   */
+  private static void checkProxiesAccept(List<Pool> pools) {
+    try {
+      SnapshotRules.check(ConfigSnapshot.newBuilder().addAllPools(pools).build());
+    } catch (RuleViolation e) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription(e.getMessage() + "; the proxies would refuse this configuration, so "
+              + "nothing was changed")
+          .asRuntimeException();
+    }
+  }
+
+  /**
+   * {@code snapshot} without its nonce and with the API's defaults filled in, so a configuration
+   * stored before they were filled on every change reaches the proxies in a form they accept.
+   * Filling them in changes no behaviour: the control plane always read unset as the default.
+   */
+  private static ConfigSnapshot withDefaults(ConfigSnapshot snapshot) {
+    return snapshot.toBuilder()
+        .clearNonce()
+        .clearPools()
+        .addAllPools(ConfigDefaults.fill(snapshot.getPoolsList()))
+        .build();
   }
 
   private void notifyListeners(ConfigSnapshot next) {

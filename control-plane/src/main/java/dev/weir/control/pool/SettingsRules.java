@@ -1,6 +1,7 @@
 package dev.weir.control.pool;
 
 import com.google.protobuf.Duration;
+import dev.weir.api.rules.SnapshotRules;
 import dev.weir.api.v1.AdaptiveWeights;
 import dev.weir.api.v1.Guards;
 import dev.weir.api.v1.HealthCheck;
@@ -34,9 +35,8 @@ public final class SettingsRules {
   private static final String TUNING = "settings.tuning.";
   private static final String GUARDS = "settings.guards.";
   private static final String HTTP_CONNECT = "settings.http_connect.";
-  static final int MAX_CONNECT_AUTHORITIES = 100;
-  /** A 253-character host name, ":" and a 5-digit port. */
-  static final int MAX_AUTHORITY_LENGTH = 261;
+  static final int MAX_CONNECT_AUTHORITIES = SnapshotRules.MAX_CONNECT_AUTHORITIES;
+  static final int MAX_AUTHORITY_LENGTH = SnapshotRules.MAX_AUTHORITY_LENGTH;
 
   private SettingsRules() {}
 

@@ -109,6 +109,7 @@ class ImportExportTest {
   @Test
   void importReplacesEveryPoolAndDeletesTheOnesNotListed() {
     Pool only = Pool.newBuilder().setName("db").setListen(":5432")
+        .setAlgorithm(Algorithm.ROUND_ROBIN)
         .addBackends(Backend.newBuilder().setAddress("10.0.2.1:5432").setWeight(1)
             .setState(BackendState.ACTIVE))
         .build();
@@ -140,12 +141,12 @@ class ImportExportTest {
   @Test
   void anInvalidPoolIsRefusedNamingItAndNothingChanges() {
     Pool badWeight = Pool.newBuilder().setName("web").setListen(":8080")
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80").setWeight(0))
+        .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80").setWeight(1001))
         .build();
 
     assertRejected(source, () -> source.admin().importConfig(
             ImportConfigRequest.newBuilder().addPools(badWeight).build()),
-        Status.Code.INVALID_ARGUMENT, "pool \"web\"", "weight must be 1..1000, got 0");
+        Status.Code.INVALID_ARGUMENT, "pool \"web\"", "weight must be 1..1000, got 1001");
   }
 
   @Test
@@ -178,6 +179,7 @@ class ImportExportTest {
   @Test
   void guardsApplyUnlessForced() {
     Pool guarded = Pool.newBuilder().setName("web").setListen(":8080")
+        .setAlgorithm(Algorithm.ROUND_ROBIN)
         .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80").setWeight(1)
             .setState(BackendState.ACTIVE))
         .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80").setWeight(1)

@@ -1,6 +1,7 @@
 package dev.weir.control.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -13,8 +14,11 @@ import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.DeletePoolRequest;
 import dev.weir.api.v1.DrainBackendRequest;
+import dev.weir.api.v1.ImportConfigRequest;
 import dev.weir.api.v1.ListPoolsResponse;
 import dev.weir.api.v1.MutationOptions;
+import dev.weir.api.v1.Pool;
+import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.RemoveBackendRequest;
 import dev.weir.api.v1.RollbackRequest;
 import dev.weir.api.v1.SetBackendWeightRequest;
@@ -24,6 +28,7 @@ import dev.weir.control.pool.ConfigLimits;
 import dev.weir.control.pool.PoolMutations;
 import dev.weir.control.store.FileConfigStore;
 import dev.weir.control.testing.InProcessControlPlane;
+import dev.weir.proxy.config.SnapshotValidator;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterAll;
@@ -40,10 +45,11 @@ import java.util.stream.Stream;
 
 /**
  * Drives AdminService with generated requests against a real control plane on a fresh data dir
- * per input. After every call: either it succeeded and the whole configuration still passes
- * every rule (as a rollback to it would check it), or it failed with one of the statuses the API
- * documents for bad input and the configuration is byte for byte what it was. After the last
- * call the store, opened again, holds exactly the configuration the API last showed.
+ * per input. After every call: either it succeeded, the whole configuration still passes every
+ * rule (as a rollback to it would check it) and the proxy's own validator accepts the snapshot
+ * the control plane committed, or it failed with one of the statuses the API documents for bad
+ * input and the configuration is byte for byte what it was. After the last call the store,
+ * opened again, holds exactly the configuration the API last showed.
  *
  * <p>{@code mvn verify} runs the seeds in {@code AdminServiceFuzzTestInputs} only. To fuzz:
  * {@code JAZZER_FUZZ=1 mvn -o -pl control-plane -am test -Dtest=AdminServiceFuzzTest
@@ -56,6 +62,10 @@ class AdminServiceFuzzTest {
       Status.Code.FAILED_PRECONDITION);
   private static final String[] POOLS = {"web", "api", "db"};
   private static final int MAX_CALLS = 24;
+  // How PoolRegistry ends a refusal by the proxies' rules, the final gate: counted apart, since
+  // each one is a rule the control plane's own checks missed.
+  private static final String PROXIES_REFUSE =
+      "the proxies would refuse this configuration, so nothing was changed";
   // What the inputs led to, printed at the end: shows the seeds reach past validation.
   private static final Map<String, LongAdder> OUTCOMES = new ConcurrentSkipListMap<>();
 
@@ -90,7 +100,9 @@ class AdminServiceFuzzTest {
     try {
       call(control.admin(), data);
     } catch (StatusRuntimeException e) {
-      count(e.getStatus().getCode().name());
+      count(e.getStatus().getCode().name()
+          + (String.valueOf(e.getStatus().getDescription()).endsWith(PROXIES_REFUSE)
+              ? " (proxies' rules)" : ""));
       assertThat(REFUSALS).as("status of a refused call: %s", e.getStatus())
           .contains(e.getStatus().getCode());
       assertThat(e.getStatus().getDescription()).as("a refusal says why").isNotBlank();
@@ -106,11 +118,16 @@ class AdminServiceFuzzTest {
     // Throws, naming the field, if any pool breaks a rule.
     PoolMutations.restore(after.getConfigVersion(), after.getPoolsList());
     ConfigLimits.check(after.getPoolsList());
+    ConfigSnapshot committed = ConfigSnapshot.newBuilder()
+        .setVersion(after.getConfigVersion()).addAllPools(after.getPoolsList()).build();
+    assertThatCode(() -> SnapshotValidator.validate(committed))
+        .as("the proxies' verdict on committed version %d", committed.getVersion())
+        .doesNotThrowAnyException();
     return after;
   }
 
   private static void call(AdminServiceBlockingStub admin, FuzzedDataProvider data) {
-    switch (data.consumeInt(0, 9)) {
+    switch (data.consumeInt(0, 10)) {
       case 0 -> admin.createPool(createPool(data));
       case 1 -> admin.deletePool(DeletePoolRequest.newBuilder()
           .setName(pool(data)).setOptions(options(data)).build());
@@ -136,8 +153,41 @@ class AdminServiceFuzzTest {
           .setPool(pool(data)).setAddress(address(data)).setOptions(options(data)).build());
       case 7 -> admin.rollback(RollbackRequest.newBuilder()
           .setVersion(data.consumeLong(0, 12)).setOptions(options(data)).build());
+      case 8 -> admin.importConfig(importConfig(data));
       default -> admin.updatePool(updatePool(data));
     }
+  }
+
+  /**
+   * Pools as a file given to {@code weirctl import} may hold them: fields left unset, or any
+   * value at all, and settings from whatever the bytes say.
+   */
+  private static ImportConfigRequest importConfig(FuzzedDataProvider data) {
+    ImportConfigRequest.Builder request = ImportConfigRequest.newBuilder()
+        .setOptions(options(data));
+    int pools = data.consumeInt(0, 3);
+    for (int p = 0; p < pools; p++) {
+      Pool.Builder pool = Pool.newBuilder()
+          .setName(pool(data))
+          .setListen(listen(data))
+          .setAlgorithmValue(data.consumeInt(-1, 7));
+      int backends = data.consumeInt(0, 4);
+      for (int i = 0; i < backends; i++) {
+        pool.addBackends(Backend.newBuilder()
+            .setAddress(address(data)).setWeight(data.consumeInt(-1, 1001))
+            .setStateValue(data.consumeInt(0, 3))
+            .setEffectiveWeight(data.consumeBoolean() ? 0 : data.consumeInt()));
+      }
+      if (data.consumeBoolean()) {
+        try {
+          pool.setSettings(PoolSettings.parseFrom(data.consumeBytes(data.consumeInt(0, 200))));
+        } catch (InvalidProtocolBufferException e) {
+          pool.clearSettings();
+        }
+      }
+      request.addPools(pool);
+    }
+    return request.build();
   }
 
   private static CreatePoolRequest createPool(FuzzedDataProvider data) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.api.rules.SnapshotRules;
 import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.Pool;
@@ -15,14 +16,14 @@ class MaglevRulesTest {
 
   @Test
   void primesAreRecognisedUpToTheLargestTableSize() {
-    assertThat(MaglevRules.isPrime(2)).isTrue();
-    assertThat(MaglevRules.isPrime(101)).isTrue();
-    assertThat(MaglevRules.isPrime(65_537)).isTrue();
-    assertThat(MaglevRules.isPrime(1_000_003)).isTrue();
-    assertThat(MaglevRules.isPrime(0)).isFalse();
-    assertThat(MaglevRules.isPrime(1)).isFalse();
-    assertThat(MaglevRules.isPrime(1000)).isFalse();
-    assertThat(MaglevRules.isPrime(1_000_001)).isFalse();
+    assertThat(SnapshotRules.isPrime(2)).isTrue();
+    assertThat(SnapshotRules.isPrime(101)).isTrue();
+    assertThat(SnapshotRules.isPrime(65_537)).isTrue();
+    assertThat(SnapshotRules.isPrime(1_000_003)).isTrue();
+    assertThat(SnapshotRules.isPrime(0)).isFalse();
+    assertThat(SnapshotRules.isPrime(1)).isFalse();
+    assertThat(SnapshotRules.isPrime(1000)).isFalse();
+    assertThat(SnapshotRules.isPrime(1_000_001)).isFalse();
     assertThat(MaglevRules.nextPrime(400)).isEqualTo(401);
     assertThat(MaglevRules.nextPrime(65_600)).isEqualTo(65_609);
   }

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Duration;
+import dev.weir.api.v1.Algorithm;
+import dev.weir.api.v1.Backend;
+import dev.weir.api.v1.BackendState;
+import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
+import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.Tuning;
 import org.junit.jupiter.api.Test;
@@ -14,7 +19,15 @@ import org.junit.jupiter.api.Test;
 class SettingsParserTest {
 
   private static PoolOptions parse(PoolSettings.Builder settings) throws InvalidConfigException {
-    return SettingsParser.parse("pool web", settings.build(), 3);
+    Pool.Builder pool = Pool.newBuilder().setName("web").setListen(":8080")
+        .setAlgorithm(Algorithm.ROUND_ROBIN).setSettings(settings);
+    for (int i = 1; i <= 3; i++) {
+      pool.addBackends(Backend.newBuilder().setAddress("10.0.0." + i + ":80").setWeight(1)
+          .setState(BackendState.ACTIVE));
+    }
+    ProxyConfig config =
+        SnapshotValidator.validate(ConfigSnapshot.newBuilder().addPools(pool).build());
+    return config.pools().get(0).options();
   }
 
   private static Duration seconds(long s) {

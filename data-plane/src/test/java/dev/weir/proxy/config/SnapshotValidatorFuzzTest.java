@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
+import dev.weir.api.rules.SnapshotRules;
 import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.Pool;
@@ -95,25 +96,25 @@ class SnapshotValidatorFuzzTest {
       assertThat(names.add(pool.name())).isTrue();
       assertThat(pool.listenPort()).isBetween(1, 65535);
       assertThat(ports.add(pool.listenPort())).isTrue();
-      assertThat(pool.backends()).hasSizeLessThanOrEqualTo(SnapshotValidator.MAX_BACKENDS_PER_POOL);
+      assertThat(pool.backends()).hasSizeLessThanOrEqualTo(SnapshotRules.MAX_BACKENDS_PER_POOL);
       backends += pool.backends().size();
       Set<String> addresses = new HashSet<>();
       for (BackendConfig backend : pool.backends()) {
         assertThat(addresses.add(backend.address())).isTrue();
-        assertThat(backend.balanceWeight()).isBetween(1, SnapshotValidator.MAX_WEIGHT);
+        assertThat(backend.balanceWeight()).isBetween(1, SnapshotRules.MAX_WEIGHT);
         assertThat(backend.socketAddress().getPort()).isBetween(1, 65535);
       }
       PoolOptions options = pool.options();
       assertThat(options.maxConnections()).isNotNegative();
       assertThat(options.maxConnectionsPerBackend()).isNotNegative();
-      assertThat(options.socketBufferBytes()).isBetween(0, SnapshotValidator.MAX_BUFFER_BYTES);
+      assertThat(options.socketBufferBytes()).isBetween(0, SnapshotRules.MAX_BUFFER_BYTES);
       assertThat(options.writeBufferHighBytes())
-          .isLessThanOrEqualTo(SnapshotValidator.MAX_BUFFER_BYTES);
+          .isLessThanOrEqualTo(SnapshotRules.MAX_BUFFER_BYTES);
       // What the listener builds from them; throws on a pair it cannot use.
       new WriteBufferWaterMark(options.writeBufferLowBytes(), options.writeBufferHighBytes());
       assertThat(options.maglevTableSize()).isGreaterThanOrEqualTo(pool.backends().size());
     }
-    assertThat(config.pools()).hasSizeLessThanOrEqualTo(SnapshotValidator.MAX_POOLS);
-    assertThat(backends).isLessThanOrEqualTo(SnapshotValidator.MAX_BACKENDS_TOTAL);
+    assertThat(config.pools()).hasSizeLessThanOrEqualTo(SnapshotRules.MAX_POOLS);
+    assertThat(backends).isLessThanOrEqualTo(SnapshotRules.MAX_BACKENDS_TOTAL);
   }
 }
