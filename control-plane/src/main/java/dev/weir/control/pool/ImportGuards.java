@@ -55,7 +55,9 @@ public final class ImportGuards {
       if (now < baseVersion) {
         throw Status.ABORTED
             .withDescription("the pools were read at config version " + baseVersion
-                + ", newer than this control plane's " + now + "; retry once it has caught up")
+                + ", newer than this control plane's " + now + ": from a control plane that "
+                + "is ahead of this one (retry once it has caught up) or from another fleet "
+                + "(set overwrite_newer, weirctl apply --force, to apply them as they are)")
             .asRuntimeException();
       }
       if (basePools == null) {

@@ -264,6 +264,16 @@ class ImportExportTest {
     assertThat(source.listPools().getPoolsList()).isEqualTo(stale.getPoolsList());
   }
 
+  @Test
+  void poolsReadAtAVersionNewerThanThisControlPlanesAreAborted() {
+    assertRejected(source, () -> source.admin().importConfig(ImportConfigRequest.newBuilder()
+            .addAllPools(withApiBackendWeight(source.listPools().getPoolsList(), 3))
+            .setBaseVersion(99)
+            .build()),
+        Status.Code.ABORTED, "read at config version 99, newer than this control plane's 4",
+        "another fleet");
+  }
+
   private static List<Pool> withApiBackendWeight(List<Pool> pools, int weight) {
     return pools.stream()
         .map(p -> p.getName().equals("api")
