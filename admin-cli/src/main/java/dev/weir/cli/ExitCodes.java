@@ -25,6 +25,12 @@ final class ExitCodes {
   /** The control plane did not accept the credentials, or their role may not do this. */
   static final int NOT_ALLOWED = 5;
 
+  /**
+   * The control plane could not find out whether its store took the change (etcd did not
+   * answer): it may have been applied. Not 1 or 3, which say it was not.
+   */
+  static final int MAYBE_APPLIED = 6;
+
   private static final Map<String, String> DESCRIPTIONS = descriptions();
 
   private ExitCodes() {}
@@ -49,6 +55,10 @@ final class ExitCodes {
         " " + NOT_ALLOWED,
         "Not allowed: the control plane did not accept the credentials (certificate or token), "
             + "or their role may not do this (a viewer changing a pool).");
+    codes.put(
+        " " + MAYBE_APPLIED,
+        "The change may have been applied: the control plane's store did not answer whether it "
+            + "took it; check 'weirctl history' before retrying.");
     return Collections.unmodifiableMap(codes);
   }
 

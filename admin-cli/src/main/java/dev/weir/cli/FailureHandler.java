@@ -48,6 +48,11 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     if (status == null) {
       return ExitCodes.REFUSED;
     }
+    if (status.getCode() == Status.Code.UNKNOWN
+        && AnsweredBy.controlPlane(Status.trailersFromThrowable(e))) {
+      // Said by the control plane itself, not made up by gRPC for a broken call.
+      return ExitCodes.MAYBE_APPLIED;
+    }
     return switch (status.getCode()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED -> ExitCodes.UNREACHABLE;
       case UNAUTHENTICATED, PERMISSION_DENIED -> ExitCodes.NOT_ALLOWED;

@@ -108,6 +108,32 @@ class FailureReportingTest {
   }
 
   @Test
+  void aChangeTheControlPlaneCannotSayWasAppliedExitsSixAndSaysItMayHaveBeen() {
+    Metadata trailers = new Metadata();
+    trailers.put(AnsweredBy.KEY, AnsweredBy.CONTROL_PLANE);
+    controlPlane.service().failWith(Status.UNKNOWN.withDescription("config version 2 may have "
+        + "been applied: cannot commit config version 2: etcd at http://10.0.0.5:2379 did not "
+        + "answer within 5 s, nor when asked afterwards whether it applied the commit; check "
+        + "`weirctl history` before retrying"), trailers);
+
+    Result result = controlPlane.cli().run("backend", "add", "web", "10.0.0.9:80");
+
+    assertThat(result.exitCode()).isEqualTo(6);
+    assertThat(result.errLines()).singleElement().asString()
+        .startsWith("error: config version 2 may have been applied: ")
+        .endsWith("check `weirctl history` before retrying");
+  }
+
+  @Test
+  void anUnknownErrorNotFromTheControlPlaneIsARefusal() {
+    controlPlane.service().failWith(Status.UNKNOWN.withDescription("broken"));
+
+    Result result = controlPlane.cli().run("pool", "list");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+  }
+
+  @Test
   void aControlPlaneThatNeverAnswersExitsThreeNamingTheTimeout() {
     controlPlane.service().neverAnswer();
 

@@ -45,6 +45,10 @@ class DistributionIT {
           .contains("EnvironmentFile=/etc/weir/" + program + ".env");
       assertThat(root.resolve("etc").resolve(program + ".env")).isRegularFile();
     }
+    // Every host installed from the archive would otherwise share one proxy id.
+    assertThat(Files.readAllLines(root.resolve("etc/weir-proxy.env")))
+        .filteredOn(line -> line.startsWith("WEIR_PROXY_ARGS="))
+        .singleElement().asString().doesNotContain("--id");
     assertThat(Files.readString(root.resolve("prometheus/weir-scrape.yml")))
         .contains("job_name: weir-control", "job_name: weir-proxy");
     assertThat(root.resolve("examples/web-pool.sh")).isExecutable();

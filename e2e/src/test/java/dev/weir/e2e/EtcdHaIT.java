@@ -9,6 +9,7 @@ import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.DrainStatus;
 import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.ListPoolsRequest;
+import dev.weir.api.v1.ListRevisionsRequest;
 import dev.weir.api.v1.Pool;
 import dev.weir.control.testing.EtcdServer;
 import dev.weir.e2e.Fleet.Backend;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -153,6 +155,41 @@ class EtcdHaIT {
         .isPositive();
   }
 
+  @Test
+  void aChangeEtcdDoesNotAnswerSaysItMayHaveBeenAppliedAndNeverThatItFailed() throws Exception {
+    weirctl(first, "pool", "create", "web", "--listen", ":" + Fleet.freePortOn("127.0.0.1"));
+
+    etcd.pause();
+    Fleet.CliResult added;
+    try {
+      added = weirctlResult(first, "backend", "add", "web", "127.0.0.1:9");
+    } finally {
+      etcd.resume();
+    }
+
+    assertThat(added.exitCode()).as(added.stderr()).isEqualTo(6);
+    assertThat(added.stderr()).contains("config version 2 may have been applied",
+        "did not answer within 5 s", "check `weirctl history`");
+    // Whatever etcd made of it once it ran again, both replicas and the history agree on it.
+    await("both replicas and the history to agree on the change").atMost(WITHIN)
+        .ignoreExceptions().untilAsserted(() -> {
+          boolean inHistory = first.admin()
+              .listRevisions(ListRevisionsRequest.getDefaultInstance()).getRevisionsList()
+              .stream().anyMatch(r -> r.getOperation().equals("AddBackend"));
+          assertThat(backendsOf(first)).isEqualTo(inHistory ? List.of("127.0.0.1:9") : List.of());
+          assertThat(backendsOf(second)).isEqualTo(backendsOf(first));
+        });
+  }
+
+  private static List<String> backendsOf(Replica replica) {
+    return replica.admin().listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList()
+        .stream()
+        .filter(p -> p.getName().equals("web"))
+        .flatMap(p -> p.getBackendsList().stream())
+        .map(b -> b.getAddress())
+        .toList();
+  }
+
   private Replica startReplica(String name) {
     RunningProgram program = start(name, List.of(
         Fleet.HOME.resolve("bin/weir-control").toString(),
@@ -173,6 +210,13 @@ class EtcdHaIT {
     RunningProgram program = RunningProgram.start(name, dir, withEnv);
     started.add(program);
     return program;
+  }
+
+  private Fleet.CliResult weirctlResult(Replica replica, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("--control-plane",
+        "127.0.0.1:" + replica.port()));
+    command.addAll(List.of(args));
+    return fleet.weirctlExactly(Map.of(), command);
   }
 
   private void weirctl(Replica replica, String... args) throws Exception {

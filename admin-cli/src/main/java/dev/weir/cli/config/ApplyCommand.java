@@ -2,6 +2,7 @@ package dev.weir.cli.config;
 
 import dev.weir.api.v1.ExportConfigRequest;
 import dev.weir.api.v1.ExportConfigResponse;
+import dev.weir.api.v1.ImportConfigRequest;
 import dev.weir.api.v1.ImportConfigResponse;
 import dev.weir.api.v1.Pool;
 import dev.weir.cli.change.MutationFlags;
@@ -30,7 +31,13 @@ import picocli.CommandLine.Option;
           + "change: if any of it is refused, nothing changes. Applying a file again changes "
           + "nothing.",
       "If the configuration changes between reading it and applying, apply is refused "
-          + "(ABORTED) and nothing changes: run it again to apply over the new state."
+          + "(ABORTED) and nothing changes: run it again to apply over the new state.",
+      "If FILE says which config version it was read at (configVersion, as 'weirctl get' and "
+          + "'weirctl export' write it) and a pool apply would change was changed since then, "
+          + "apply is refused (ABORTED, naming both versions and the pools), since it would undo "
+          + "that change: get the file again, or give --force to overwrite it. FILE must have a "
+          + "\"pools\" key; deleting every pool (--prune with \"pools\": []) needs "
+          + "--delete-all."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -57,6 +64,11 @@ public final class ApplyCommand implements Runnable {
       description = "Also delete the pools FILE does not name.")
   private boolean prune;
 
+  @Option(
+      names = "--delete-all",
+      description = "With --prune, allow deleting every pool (a FILE with \"pools\": []).")
+  private boolean deleteAll;
+
   @Mixin private MutationFlags mutation;
 
   ApplyCommand(Session session) {
@@ -65,12 +77,20 @@ public final class ApplyCommand implements Runnable {
 
   @Override
   public void run() {
-    ExportConfigResponse desired = ConfigFile.read(file);
+    ConfigFile.Contents read = ConfigFile.read(file);
+    ExportConfigResponse desired = read.config();
     ExportConfigResponse current =
         session.admin().exportConfig(ExportConfigRequest.getDefaultInstance());
-    ImportCommand.send(session, mutation,
-        merge(current.getPoolsList(), desired.getPoolsList(), prune),
-        current.getConfigVersion(), response -> confirmation(desired, response));
+    ImportConfigRequest.Builder request = ImportConfigRequest.newBuilder()
+        .addAllPools(merge(current.getPoolsList(), desired.getPoolsList(), prune))
+        .setExpectedVersion(current.getConfigVersion())
+        .setAllowDeleteAll(deleteAll);
+    if (read.versioned()) {
+      // The control plane refuses to undo, unseen, what changed since FILE was read.
+      request.setBaseVersion(desired.getConfigVersion())
+          .setOverwriteNewer(mutation.options().getForce());
+    }
+    ImportCommand.send(session, mutation, request, response -> confirmation(desired, response));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.weir.cli.config;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import dev.weir.api.v1.ExportConfigResponse;
 import dev.weir.cli.output.Yaml;
@@ -50,8 +51,20 @@ final class ConfigFile {
     }
   }
 
-  /** @throws ConfigFileException naming the file and what is wrong with it */
-  static ExportConfigResponse read(Path file) {
+  /**
+   * A configuration as read from a file.
+   *
+   * @param versioned whether the file says which config version it was read at
+   *     ({@code configVersion}); a hand-written one may not
+   */
+  record Contents(ExportConfigResponse config, boolean versioned) {}
+
+  /**
+   * @throws ConfigFileException naming the file and what is wrong with it, also when it has no
+   *     {@code pools} key: proto3 would read that as no pools, and importing it would delete
+   *     every pool
+   */
+  static Contents read(Path file) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -63,13 +76,25 @@ final class ConfigFile {
           + "export' and 'weirctl get' write");
     }
     ExportConfigResponse.Builder config = ExportConfigResponse.newBuilder();
+    Struct keys;
     try {
-      PARSER.merge(isYaml(file, text) ? Yaml.toJson(text) : text, config);
+      String json = isYaml(file, text) ? Yaml.toJson(text) : text;
+      PARSER.merge(json, config);
+      Struct.Builder top = Struct.newBuilder();
+      PARSER.merge(json, top);
+      keys = top.build();
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       // JsonFormat names the field, or Gson the line and column, in its message.
       throw new ConfigFileException(file + " is not a Weir configuration: " + problem(e));
     }
-    return config.build();
+    if (!keys.containsFields("pools")) {
+      throw new ConfigFileException(file + " has no \"pools\" key, so it does not say which "
+          + "pools to keep; expected what 'weirctl export' and 'weirctl get -o yaml' write: "
+          + "{\"configVersion\": N, \"pools\": [{\"name\": ..., \"listen\": ..., "
+          + "\"backends\": [...]}, ...]} (to delete every pool: \"pools\": [] and "
+          + "--delete-all)");
+    }
+    return new Contents(config.build(), keys.containsFields("configVersion"));
   }
 
   /** By its name (.yaml, .yml), else by its content: JSON starts with "{". */

@@ -3,12 +3,10 @@ package dev.weir.cli.config;
 import dev.weir.api.v1.ExportConfigResponse;
 import dev.weir.api.v1.ImportConfigRequest;
 import dev.weir.api.v1.ImportConfigResponse;
-import dev.weir.api.v1.Pool;
 import dev.weir.cli.change.ChangeReport;
 import dev.weir.cli.change.MutationFlags;
 import dev.weir.cli.session.Session;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -25,7 +23,9 @@ import picocli.CommandLine.TypeConversionException;
           + "and guarded like any change; if any of it is refused, nothing changes. Importing "
           + "what is already current changes nothing and makes no new revision.",
       "The config version in FILE is not used: the control plane numbers its own versions. "
-          + "Try it with --dry-run first to see what would change."
+          + "Try it with --dry-run first to see what would change.",
+      "FILE must have a \"pools\" key. An import that would delete every pool (\"pools\": "
+          + "[]) is refused unless --delete-all is given."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -54,6 +54,12 @@ public final class ImportCommand implements Runnable {
           + "is not overwritten unseen.")
   private Long expectedVersion;
 
+  @Option(
+      names = "--delete-all",
+      description = "Allow the import to delete every pool (a FILE with \"pools\": []); "
+          + "refused without it.")
+  private boolean deleteAll;
+
   @Mixin private MutationFlags mutation;
 
   ImportCommand(Session session) {
@@ -62,24 +68,24 @@ public final class ImportCommand implements Runnable {
 
   @Override
   public void run() {
-    ExportConfigResponse config = ConfigFile.read(file);
-    send(session, mutation, config.getPoolsList(), expectedVersion,
-        response -> confirmation(config, response));
-  }
-
-  /**
-   * Makes {@code pools} the whole configuration through ImportConfig and reports it as every
-   * change is reported (diff, dry run, --wait).
-   *
-   * @param expectedVersion refuse unless this is still the current version; null: no check
-   * @param confirmation the line for people once it is done
-   */
-  static void send(Session session, MutationFlags mutation, List<Pool> pools,
-      Long expectedVersion, Function<ImportConfigResponse, String> confirmation) {
-    ImportConfigRequest.Builder request = ImportConfigRequest.newBuilder().addAllPools(pools);
+    ExportConfigResponse config = ConfigFile.read(file).config();
+    ImportConfigRequest.Builder request = ImportConfigRequest.newBuilder()
+        .addAllPools(config.getPoolsList())
+        .setAllowDeleteAll(deleteAll);
     if (expectedVersion != null) {
       request.setExpectedVersion(expectedVersion);
     }
+    send(session, mutation, request, response -> confirmation(config, response));
+  }
+
+  /**
+   * Sends {@code request} (its options from {@code mutation}) and reports it as every change is
+   * reported (diff, dry run, --wait).
+   *
+   * @param confirmation the line for people once it is done
+   */
+  static void send(Session session, MutationFlags mutation, ImportConfigRequest.Builder request,
+      Function<ImportConfigResponse, String> confirmation) {
     mutation.applyTo(request::setOptions);
     ImportConfigResponse response = session.admin().importConfig(request.build());
     new ChangeReport(session, mutation)

@@ -63,7 +63,7 @@ class ApplyGetCommandsTest {
         .startsWith("configVersion: '42'\npools:\n  - name: api\n    listen: :9090\n")
         .contains("    algorithm: MAGLEV\n", "drainTimeout: 30s");
     Path file = Files.writeString(dir.resolve("fleet.yaml"), result.out());
-    assertThat(ConfigFile.read(file)).isEqualTo(CONFIG);
+    assertThat(ConfigFile.read(file)).isEqualTo(new ConfigFile.Contents(CONFIG, true));
   }
 
   @Test
@@ -116,6 +116,7 @@ class ApplyGetCommandsTest {
         .isEqualTo("applied 2 pools from " + file + " (config version 43)");
     ImportConfigRequest sent = onlyImport();
     assertThat(sent.getExpectedVersion()).isEqualTo(42);
+    assertThat(sent.hasBaseVersion()).as("the file does not say what it was read at").isFalse();
     assertThat(sent.getPoolsList()).extracting(Pool::getName).containsExactly("api", "web", "db");
     assertThat(sent.getPools(0)).isEqualTo(API);
     assertThat(sent.getPools(1).getBackendsList()).extracting(Backend::getAddress)
@@ -137,6 +138,55 @@ class ApplyGetCommandsTest {
     assertThat(result.exitCode()).as(result.err()).isZero();
     ImportConfigRequest sent = onlyImport();
     assertThat(sent.getPoolsList()).containsExactly(WEB);
+  }
+
+  @Test
+  void applySendsTheVersionTheFileWasReadAtSoTheControlPlaneCanRefuseAStaleFile()
+      throws Exception {
+    Path file = Files.writeString(dir.resolve("web.yaml"), "configVersion: 40\n"
+        + "pools:\n  - name: web\n    listen: \":8080\"\n");
+    controlPlane.service().respondTo(ImportConfigRequest.class,
+        ImportConfigResponse.newBuilder().setConfigVersion(43).setDiff("~ pool web").build());
+
+    Result result = controlPlane.cli().run("apply", "-f", file.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    ImportConfigRequest sent = onlyImport();
+    assertThat(sent.getBaseVersion()).isEqualTo(40);
+    assertThat(sent.getExpectedVersion()).isEqualTo(42);
+    assertThat(sent.getOverwriteNewer()).isFalse();
+  }
+
+  @Test
+  void applyWithForceOverwritesNewerChanges() throws Exception {
+    Path file = Files.writeString(dir.resolve("web.yaml"), "configVersion: 40\n"
+        + "pools:\n  - name: web\n    listen: \":8080\"\n");
+    controlPlane.service().respondTo(ImportConfigRequest.class,
+        ImportConfigResponse.newBuilder().setConfigVersion(43).setDiff("~ pool web").build());
+
+    Result result = controlPlane.cli().run("apply", "-f", file.toString(), "--force");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    ImportConfigRequest sent = onlyImport();
+    assertThat(sent.getBaseVersion()).isEqualTo(40);
+    assertThat(sent.getOverwriteNewer()).isTrue();
+    assertThat(sent.getOptions().getForce()).isTrue();
+  }
+
+  @Test
+  void aFileWithoutPoolsIsRefusedShowingTheExpectedShapeAndNothingIsSent() throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty.json"), "{}");
+    Path versionOnly = Files.writeString(dir.resolve("v.yaml"), "configVersion: 3\n");
+
+    Result braces = controlPlane.cli().run("apply", "-f", empty.toString(), "--prune");
+    Result noPools = controlPlane.cli().run("apply", "-f", versionOnly.toString());
+
+    assertThat(braces.exitCode()).isEqualTo(1);
+    assertThat(braces.err()).startsWith("error: " + empty + " has no \"pools\" key")
+        .contains("{\"configVersion\": N, \"pools\": [");
+    assertThat(noPools.exitCode()).isEqualTo(1);
+    assertThat(noPools.err()).startsWith("error: " + versionOnly + " has no \"pools\" key");
+    assertThat(controlPlane.service().requests()).isEmpty();
   }
 
   @Test

@@ -168,6 +168,7 @@ class ExportImportCommandsTest {
         .isEqualTo(MutationOptions.newBuilder().setDryRun(true).setForce(true).build());
     assertThat(sent.hasExpectedVersion()).isTrue();
     assertThat(sent.getExpectedVersion()).isZero();
+    assertThat(sent.getAllowDeleteAll()).isFalse();
   }
 
   @Test
@@ -262,6 +263,35 @@ class ExportImportCommandsTest {
             "error: " + file + " is empty; expected the JSON or YAML 'weirctl export' and "
                 + "'weirctl get' write");
     assertThat(controlPlane.service().requests()).isEmpty();
+  }
+
+  @Test
+  void aFileOfEmptyBracesIsRefusedLikeAnEmptyOneAndNothingIsSent() throws Exception {
+    Path file = write("braces.json", "{}\n");
+
+    Result result = controlPlane.cli().run("import", "-f", file.toString(), "--dry-run");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.errLines()).singleElement().asString()
+        .startsWith("error: " + file + " has no \"pools\" key, so it does not say which pools "
+            + "to keep; expected what 'weirctl export' and 'weirctl get -o yaml' write: ")
+        .contains("--delete-all");
+    assertThat(controlPlane.service().requests()).isEmpty();
+  }
+
+  @Test
+  void deleteAllIsSentOnlyWhenGiven() throws Exception {
+    Path file = write("none.json", "{\"pools\": []}\n");
+    controlPlane.service().respondWith(ImportConfigResponse.newBuilder()
+        .setConfigVersion(8).setDiff("- pool web").build());
+
+    Result result = controlPlane.cli().run("import", "-f", file.toString(), "--delete-all");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    ImportConfigRequest sent = controlPlane.service().onlyRequest(ImportConfigRequest.class);
+    assertThat(sent.getAllowDeleteAll()).isTrue();
+    assertThat(sent.getPoolsList()).isEmpty();
+    assertThat(sent.hasBaseVersion()).as("import numbers its own versions").isFalse();
   }
 
   @Test

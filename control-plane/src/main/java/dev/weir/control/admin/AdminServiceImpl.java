@@ -28,6 +28,7 @@ import dev.weir.api.v1.ListProxiesResponse;
 import dev.weir.api.v1.ListRevisionsRequest;
 import dev.weir.api.v1.ListRevisionsResponse;
 import dev.weir.api.v1.MutationOptions;
+import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolResponse;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.RemoveBackendRequest;
@@ -48,6 +49,7 @@ import dev.weir.control.history.RevisionHistory;
 import dev.weir.control.pool.ChangeIntent;
 import dev.weir.control.pool.ChangeOutcome;
 import dev.weir.control.pool.ConfigRules;
+import dev.weir.control.pool.ImportGuards;
 import dev.weir.control.pool.Mutation;
 import dev.weir.control.pool.PoolMutations;
 import dev.weir.control.pool.PoolRegistry;
@@ -57,6 +59,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -274,13 +277,23 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
 
   /**
    * One revision replacing every pool. Importing what is already current changes nothing, so a
-   * second import of the same file makes no new version.
+   * second import of the same file makes no new version. Emptying the fleet needs
+   * {@code allow_delete_all}, and pools read at {@code base_version} may not undo a change made
+   * since (see {@link ImportGuards}).
    */
   @Override
   public void importConfig(
       ImportConfigRequest request, StreamObserver<ImportConfigResponse> response) {
     respond(response, () -> {
-      Mutation mutation = PoolMutations.replaceAll(request.getPoolsList());
+      Mutation mutation = ImportGuards.keepsSomePool(request.getAllowDeleteAll(),
+          PoolMutations.replaceAll(request.getPoolsList()));
+      if (request.hasBaseVersion() && !request.getOverwriteNewer()) {
+        long base = request.getBaseVersion();
+        // Read outside the registry's lock: a revision never changes once stored.
+        List<Pool> basePools = revisions.poolsAt(base).orElse(null);
+        mutation = ImportGuards.unchangedSince(base, basePools,
+            () -> pools.current().getVersion(), mutation);
+      }
       if (request.hasExpectedVersion()) {
         mutation = PoolMutations.ifVersion(
             request.getExpectedVersion(), () -> pools.current().getVersion(), mutation);

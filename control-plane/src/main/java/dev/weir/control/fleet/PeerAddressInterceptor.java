@@ -20,6 +20,21 @@ final class PeerAddressInterceptor implements ServerInterceptor {
     return peer != null ? peer : "unknown";
   }
 
+  /**
+   * Whether two peers, as {@link #currentPeer} gives them, are the same host: the same IP,
+   * whatever the port, since a proxy that reconnects does so from a new ephemeral port. Unknown
+   * peers (in-process calls) count as one host.
+   */
+  static boolean sameHost(String a, String b) {
+    return host(a).equals(host(b));
+  }
+
+  private static String host(String peer) {
+    int colon = peer.lastIndexOf(':');
+    int bracket = peer.lastIndexOf(']');
+    return colon > bracket && colon > 0 ? peer.substring(0, colon) : peer;
+  }
+
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {

@@ -34,26 +34,34 @@ final class ProxyDirectory {
    * The outcome of registering a stream.
    *
    * @param replaced the same proxy's stream that is still open and must now be closed, or null
+   * @param heldBy when refused because another host holds the id: that stream's address
    */
-  record Registration(boolean accepted, ProxySession replaced) {}
+  record Registration(boolean accepted, ProxySession replaced, String heldBy) {}
 
   /**
-   * Makes {@code record} its proxy's current one. A previous stream of the proxy is marked ended
-   * here, so it neither gets pushes nor reports a disconnect when it closes. Refused once closed.
+   * Makes {@code record} its proxy's current one. A previous stream of the proxy from the same
+   * host (a proxy reconnecting before its old stream was seen to end) is marked ended here, so it
+   * neither gets pushes nor reports a disconnect when it closes. Refused once closed, and while
+   * the id has a stream open from another host: two proxies given one id would otherwise replace
+   * each other's stream in turn, and the fleet would show one of them at a time.
    */
   Registration register(ProxyRecord record) {
     Instant now = clock.instant();
     synchronized (lock) {
       if (closed) {
-        return new Registration(false, null);
+        return new Registration(false, null, null);
       }
       pruneLocked(now);
-      ProxyRecord previous = records.put(record.id(), record);
+      ProxyRecord previous = records.get(record.id());
       ProxySession open = previous != null ? previous.session() : null;
+      if (open != null && !PeerAddressInterceptor.sameHost(previous.address(), record.address())) {
+        return new Registration(false, null, previous.address());
+      }
+      records.put(record.id(), record);
       if (open != null) {
         previous.disconnect(now);
       }
-      return new Registration(true, open);
+      return new Registration(true, open, null);
     }
   }
 

@@ -84,6 +84,11 @@ final class ProxyRecord {
     return id;
   }
 
+  /** Where the stream comes from, "ip:port". */
+  String address() {
+    return address;
+  }
+
   /** The stream, or null once it has ended or been replaced. */
   synchronized ProxySession session() {
     return connected ? session : null;

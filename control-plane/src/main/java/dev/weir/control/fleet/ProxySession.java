@@ -195,6 +195,13 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     record = current;
     ProxyDirectory.Registration registration = fleet.directory().register(current);
     if (!registration.accepted()) {
+      record = null;
+      if (registration.heldBy() != null) {
+        reject(Status.ALREADY_EXISTS, "proxy id " + id + " is already connected from "
+            + registration.heldBy() + "; this stream comes from " + peer
+            + "; give each proxy its own --id");
+        return;
+      }
       pusher.end(Status.UNAVAILABLE.withDescription("control plane is shutting down"));
       return;
     }

@@ -6,6 +6,7 @@ import dev.weir.api.v1.DiffRevisionsResponse;
 import dev.weir.api.v1.GetRevisionRequest;
 import dev.weir.api.v1.ListRevisionsRequest;
 import dev.weir.api.v1.ListRevisionsResponse;
+import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.Revision;
 import dev.weir.api.v1.RollbackRequest;
 import dev.weir.api.v1.RollbackResponse;
@@ -19,6 +20,7 @@ import dev.weir.control.store.StoreCorruptException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -80,6 +82,21 @@ public final class RevisionHistory {
         .setDiff(outcome.diff())
         .setDryRun(outcome.dryRun())
         .build();
+  }
+
+  /**
+   * The pools as they were at {@code version}: none at version 0, else the current ones or those
+   * the history still holds; empty if the history no longer has them.
+   */
+  public Optional<List<Pool>> poolsAt(long version) {
+    if (version == 0) {
+      return Optional.of(List.of());
+    }
+    ConfigSnapshot current = pools.current();
+    if (version == current.getVersion()) {
+      return Optional.of(current.getPoolsList());
+    }
+    return find(version).map(r -> r.getConfig().getPoolsList());
   }
 
   /** The config {@code version} made: the current one, or one the history still holds. */

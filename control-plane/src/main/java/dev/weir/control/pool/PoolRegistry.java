@@ -10,6 +10,7 @@ import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.Revision;
 import dev.weir.control.events.FleetEventSink;
+import dev.weir.control.store.CommitOutcomeUnknownException;
 import dev.weir.control.store.ConfigStore;
 import dev.weir.control.store.VersionConflictException;
 import io.grpc.Status;
@@ -97,8 +98,9 @@ public final class PoolRegistry {
    *
    * @throws io.grpc.StatusRuntimeException the mutation's own error; FAILED_PRECONDITION if it
    *     breaks a pool's guards and is not forced; ABORTED if another writer committed first;
-   *     UNAVAILABLE if the change could not be stored. A dry run fails exactly as the real change
-   *     would, short of storing it.
+   *     UNAVAILABLE if the change could not be stored (nothing was); UNKNOWN if the store's
+   *     answer was lost and whether it stored the change is not known. A dry run fails exactly
+   *     as the real change would, short of storing it.
    */
   public ChangeOutcome apply(Mutation mutation, ChangeIntent intent) {
     ConfigSnapshot next;
@@ -237,6 +239,14 @@ public final class PoolRegistry {
       return null;
     } catch (VersionConflictException e) {
       return e;
+    } catch (CommitOutcomeUnknownException e) {
+      // Not current here: if it was committed, the store's follower (etcd) brings it in.
+      log.error("config version {} may or may not have been committed", next.getVersion(), e);
+      throw Status.UNKNOWN
+          .withDescription("config version " + next.getVersion() + " may have been applied: "
+              + e.getMessage() + "; check `weirctl history` before retrying")
+          .withCause(e)
+          .asRuntimeException();
     } catch (IOException e) {
       log.error("could not store config version {}", next.getVersion(), e);
       throw Status.UNAVAILABLE

@@ -17,9 +17,11 @@ import io.etcd.jetcd.options.PutOption;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,12 +52,16 @@ import org.slf4j.LoggerFactory;
 public final class EtcdConfigStore implements ConfigStore {
   private static final Logger log = LoggerFactory.getLogger(EtcdConfigStore.class);
   private static final String VERSION_FORMAT = "%020d";
+  // Short, so that a commit and its resolution together stay within weirctl's default 10 s.
+  private static final Duration MAX_RESOLVE_TIMEOUT = Duration.ofSeconds(2);
 
   private final Client client;
   private final String endpoints;
   private final String prefix;
   private final int maxRevisions;
   private final Duration timeout;
+  // How long a commit whose answer was lost may take to be resolved, on top of its timeout.
+  private final Duration resolveTimeout;
   private final ByteSequence versionKey;
   private final ByteSequence configKey;
 
@@ -75,6 +81,8 @@ public final class EtcdConfigStore implements ConfigStore {
     this.prefix = prefix;
     this.maxRevisions = maxRevisions;
     this.timeout = timeout;
+    this.resolveTimeout = timeout.compareTo(MAX_RESOLVE_TIMEOUT) < 0
+        ? timeout : MAX_RESOLVE_TIMEOUT;
     this.versionKey = key("version");
     this.configKey = key("config");
   }
@@ -127,27 +135,87 @@ public final class EtcdConfigStore implements ConfigStore {
           + " does not describe config version " + next.getVersion());
     }
     ByteSequence stored = ByteSequence.from(next.toBuilder().clearNonce().build().toByteArray());
-    Cmp unchanged = expectedVersion == 0
-        // A key that does not exist has version 0.
-        ? new Cmp(versionKey, Cmp.Op.EQUAL, CmpTarget.version(0))
-        : new Cmp(versionKey, Cmp.Op.EQUAL, CmpTarget.value(text(Long.toString(expectedVersion))));
-    TxnResponse response = call("commit config version " + next.getVersion(),
-        client.getKVClient().txn()
-            .If(unchanged)
-            .Then(
-                Op.put(versionKey, text(Long.toString(next.getVersion())), PutOption.DEFAULT),
-                Op.put(configKey, stored, PutOption.DEFAULT),
-                Op.put(revisionKey(next.getVersion()),
-                    ByteSequence.from(revision.toBuilder().clearConfig().build().toByteArray()),
-                    PutOption.DEFAULT),
-                Op.put(key("configs/" + pad(next.getVersion())), stored, PutOption.DEFAULT))
-            .Else(Op.get(versionKey, GetOption.DEFAULT))
-            .commit());
+    ByteSequence record =
+        ByteSequence.from(revision.toBuilder().clearConfig().build().toByteArray());
+    Cmp unchanged = unchanged(expectedVersion);
+    // Lets this attempt be called off if its answer is lost: see resolveLostCommit.
+    ByteSequence abandoned = key("abandoned/" + UUID.randomUUID());
+    String what = "commit config version " + next.getVersion();
+    CompletableFuture<TxnResponse> commit = client.getKVClient().txn()
+        .If(unchanged, new Cmp(abandoned, Cmp.Op.EQUAL, CmpTarget.version(0)))
+        .Then(
+            Op.put(versionKey, text(Long.toString(next.getVersion())), PutOption.DEFAULT),
+            Op.put(configKey, stored, PutOption.DEFAULT),
+            Op.put(revisionKey(next.getVersion()), record, PutOption.DEFAULT),
+            Op.put(key("configs/" + pad(next.getVersion())), stored, PutOption.DEFAULT))
+        .Else(Op.get(versionKey, GetOption.DEFAULT))
+        .commit();
+    TxnResponse response;
+    try {
+      response = call(what, commit);
+    } catch (IOException lost) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw lost;
+      }
+      resolveLostCommit(expectedVersion, next.getVersion(), record, abandoned, lost);
+      return;
+    }
     if (!response.isSucceeded()) {
       throw new VersionConflictException(expectedVersion,
           versionIn(response.getGetResponses().isEmpty()
               ? List.of() : response.getGetResponses().get(0).getKvs()));
     }
+  }
+
+  /**
+   * A commit that timed out or failed may still have reached etcd, and may even be applied
+   * later, once etcd (paused, partitioned, electing a leader) gets to it. So before answering,
+   * call the attempt off: one transaction that, if the version is still the expected one, puts
+   * the attempt's {@code abandoned} key, which the commit requires to be absent. If that works,
+   * the commit can never apply and nothing was; if the version moved on, the revision key tells
+   * whether it was this commit; if etcd does not answer this either, the outcome is unknown.
+   *
+   * @throws IOException nothing was committed
+   * @throws VersionConflictException another commit won; nothing of this one was committed
+   * @throws CommitOutcomeUnknownException etcd did not answer; it may have been committed
+   */
+  private void resolveLostCommit(long expectedVersion, long version, ByteSequence record,
+      ByteSequence abandoned, IOException lost)
+      throws IOException, VersionConflictException {
+    TxnResponse fence;
+    try {
+      fence = call("find out whether config version " + version + " was committed",
+          client.getKVClient().txn()
+              .If(unchanged(expectedVersion))
+              .Then(Op.put(abandoned, text(Instant.now().toString()), PutOption.DEFAULT))
+              .Else(Op.get(versionKey, GetOption.DEFAULT),
+                  Op.get(revisionKey(version), GetOption.DEFAULT))
+              .commit(),
+          resolveTimeout);
+    } catch (IOException unresolved) {
+      unresolved.addSuppressed(lost);
+      throw new CommitOutcomeUnknownException(version, lost.getMessage() + ", nor when asked "
+          + "afterwards whether it applied the commit", unresolved);
+    }
+    if (fence.isSucceeded()) {
+      log.warn("{}; called the commit off, so nothing was applied", lost.getMessage());
+      throw new IOException(lost.getMessage() + "; nothing was applied", lost);
+    }
+    List<KeyValue> ours = fence.getGetResponses().get(1).getKvs();
+    if (!ours.isEmpty() && ours.get(0).getValue().equals(record)) {
+      log.warn("{}, but etcd has it: config version {} was committed", lost.getMessage(),
+          version);
+      return;
+    }
+    throw new VersionConflictException(expectedVersion,
+        versionIn(fence.getGetResponses().get(0).getKvs()));
+  }
+
+  private Cmp unchanged(long expectedVersion) {
+    return expectedVersion == 0
+        // A key that does not exist has version 0.
+        ? new Cmp(versionKey, Cmp.Op.EQUAL, CmpTarget.version(0))
+        : new Cmp(versionKey, Cmp.Op.EQUAL, CmpTarget.value(text(Long.toString(expectedVersion))));
   }
 
   @Override
@@ -250,12 +318,17 @@ public final class EtcdConfigStore implements ConfigStore {
   }
 
   private <T> T call(String what, CompletableFuture<T> future) throws IOException {
+    return call(what, future, timeout);
+  }
+
+  private <T> T call(String what, CompletableFuture<T> future, Duration timeout)
+      throws IOException {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
       throw new IOException("cannot " + what + ": etcd at " + endpoints + " did not answer within "
-          + timeout.toSeconds() + " s", e);
+          + seconds(timeout), e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IOException("cannot " + what + ": etcd at " + endpoints + " failed: "
@@ -265,6 +338,11 @@ public final class EtcdConfigStore implements ConfigStore {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting to " + what + " in etcd", e);
     }
+  }
+
+  private static String seconds(Duration duration) {
+    return duration.toMillis() % 1000 == 0
+        ? duration.toSeconds() + " s" : duration.toMillis() / 1000.0 + " s";
   }
 
   private ByteSequence revisionKey(long version) {

@@ -129,12 +129,33 @@ public final class FileConfigStore implements ConfigStore {
       try {
         SnapshotFile.write(stateFile, stored);
       } catch (IOException | RuntimeException e) {
-        dropUncommitted(revisions, next.getVersion());
-        throw new IOException("cannot write " + stateFile + ": " + describe(e), e);
+        if (!tookEffect(stored, e)) {
+          dropUncommitted(revisions, next.getVersion());
+          throw new IOException("cannot write " + stateFile + ": " + describe(e), e);
+        }
       }
       storedVersion = next.getVersion();
       compact(revisions);
     }
+  }
+
+  /**
+   * Whether a write of the state file that failed replaced it all the same: the rename can
+   * succeed and the directory's fsync after it fail. The state file is the truth (a restart loads
+   * it), so then the commit stands, and saying it failed would be wrong. A state file that cannot
+   * be read back does not hold it (and would not load at a restart either).
+   */
+  private boolean tookEffect(ConfigSnapshot stored, Exception failure) {
+    try {
+      if (!SnapshotFile.read(stateFile).equals(stored)) {
+        return false;
+      }
+    } catch (IOException | SnapshotFileException | RuntimeException e) {
+      return false;
+    }
+    log.warn("{} holds config version {}, though writing it failed: {}; it is committed, but "
+        + "may not survive a power loss", stateFile, stored.getVersion(), describe(failure));
+    return true;
   }
 
   @Override

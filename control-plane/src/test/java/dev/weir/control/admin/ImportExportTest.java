@@ -177,6 +177,113 @@ class ImportExportTest {
   }
 
   @Test
+  void anImportOfNoPoolsIsRefusedNamingEveryPoolItWouldDelete() {
+    assertRejected(source, () -> source.admin().importConfig(
+            ImportConfigRequest.getDefaultInstance()),
+        Status.Code.FAILED_PRECONDITION, "would delete every pool (api, web)",
+        "allow_delete_all");
+  }
+
+  @Test
+  void aDryRunOfAnImportOfNoPoolsIsRefusedToo() {
+    assertRejected(source, () -> source.admin().importConfig(ImportConfigRequest.newBuilder()
+            .setOptions(MutationOptions.newBuilder().setDryRun(true)).build()),
+        Status.Code.FAILED_PRECONDITION, "would delete every pool (api, web)");
+  }
+
+  @Test
+  void anImportOfNoPoolsDeletesEveryPoolWhenAllowed() {
+    ImportConfigResponse emptied = source.admin().importConfig(ImportConfigRequest.newBuilder()
+        .setAllowDeleteAll(true).build());
+
+    assertThat(emptied.getConfigVersion()).isEqualTo(5);
+    assertThat(source.listPools().getPoolsList()).isEmpty();
+  }
+
+  @Test
+  void poolsReadBeforeAChangeToThemAreAbortedNamingBothVersionsAndThePools() {
+    ExportConfigResponse stale = source.admin().exportConfig(
+        ExportConfigRequest.getDefaultInstance());
+    source.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
+        .setPool("web").setAddress("10.0.0.1:80").setWeight(9).build());
+    List<Pool> edited = withApiBackendWeight(stale.getPoolsList(), 3);
+
+    assertRejected(source, () -> source.admin().importConfig(ImportConfigRequest.newBuilder()
+            .addAllPools(edited)
+            .setBaseVersion(stale.getConfigVersion())
+            .build()),
+        Status.Code.ABORTED, "read at config version 4", "at version 5", "pool web was changed",
+        "overwrite_newer");
+  }
+
+  @Test
+  void aDryRunOfStalePoolsIsAbortedToo() {
+    ExportConfigResponse stale = source.admin().exportConfig(
+        ExportConfigRequest.getDefaultInstance());
+    source.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
+        .setPool("web").setAddress("10.0.0.1:80").setWeight(9).build());
+
+    assertRejected(source, () -> source.admin().importConfig(ImportConfigRequest.newBuilder()
+            .addAllPools(withApiBackendWeight(stale.getPoolsList(), 3))
+            .setBaseVersion(stale.getConfigVersion())
+            .setOptions(MutationOptions.newBuilder().setDryRun(true))
+            .build()),
+        Status.Code.ABORTED, "pool web was changed");
+  }
+
+  @Test
+  void poolsReadBeforeAChangeToOtherPoolsImport() {
+    ExportConfigResponse read = source.admin().exportConfig(
+        ExportConfigRequest.getDefaultInstance());
+    source.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
+        .setPool("web").setAddress("10.0.0.1:80").setWeight(9).build());
+    List<Pool> apiEdited = withApiBackendWeight(source.listPools().getPoolsList(), 3);
+
+    ImportConfigResponse imported = source.admin().importConfig(ImportConfigRequest.newBuilder()
+        .addAllPools(apiEdited)
+        .setBaseVersion(read.getConfigVersion())
+        .build());
+
+    assertThat(imported.getConfigVersion()).isEqualTo(6);
+    assertThat(imported.getDiff()).contains("api").doesNotContain("web");
+  }
+
+  @Test
+  void stalePoolsOverwriteNewerChangesWhenAskedTo() {
+    ExportConfigResponse stale = source.admin().exportConfig(
+        ExportConfigRequest.getDefaultInstance());
+    source.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
+        .setPool("web").setAddress("10.0.0.1:80").setWeight(9).build());
+
+    ImportConfigResponse imported = source.admin().importConfig(ImportConfigRequest.newBuilder()
+        .addAllPools(stale.getPoolsList())
+        .setBaseVersion(stale.getConfigVersion())
+        .setOverwriteNewer(true)
+        .build());
+
+    assertThat(imported.getConfigVersion()).isEqualTo(6);
+    assertThat(source.listPools().getPoolsList()).isEqualTo(stale.getPoolsList());
+  }
+
+  @Test
+  void poolsReadAtAVersionNewerThanThisControlPlanesAreAborted() {
+    assertRejected(source, () -> source.admin().importConfig(ImportConfigRequest.newBuilder()
+            .addAllPools(withApiBackendWeight(source.listPools().getPoolsList(), 3))
+            .setBaseVersion(99)
+            .build()),
+        Status.Code.ABORTED, "read at config version 99, newer than this control plane's 4",
+        "another fleet");
+  }
+
+  private static List<Pool> withApiBackendWeight(List<Pool> pools, int weight) {
+    return pools.stream()
+        .map(p -> p.getName().equals("api")
+            ? p.toBuilder().setBackends(0, p.getBackends(0).toBuilder().setWeight(weight)).build()
+            : p)
+        .toList();
+  }
+
+  @Test
   void guardsApplyUnlessForced() {
     Pool guarded = Pool.newBuilder().setName("web").setListen(":8080")
         .setAlgorithm(Algorithm.ROUND_ROBIN)

@@ -143,6 +143,57 @@ class ProxyServiceTest {
   }
 
   @Test
+  void aSecondStreamWithTheSameIdFromAnotherHostIsRefusedAndTheFirstKeepsItsStream() {
+    TestProxy first = control.connectProxyFrom("10.0.0.1", 4242).hello("web-1")
+        .applyEverything();
+    await().until(() -> latestVersion(first) == 2);
+
+    TestProxy second = control.connectProxyFrom("10.0.0.2", 5151).hello("web-1");
+
+    await().until(() -> second.closedWith() != null);
+    assertThat(second.closedWith().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(second.closedWith().getDescription()).isEqualTo("proxy id web-1 is already "
+        + "connected from 10.0.0.1:4242; this stream comes from 10.0.0.2:5151; give each proxy "
+        + "its own --id");
+    assertThat(first.closedWith()).isNull();
+    addBackend("10.0.0.2:80");
+    await().until(() -> latestVersion(first) == 3);
+    assertThat(second.snapshots()).isEmpty();
+    assertThat(proxies()).extracting(ProxyInfo::getAddress).containsExactly("10.0.0.1:4242");
+    assertThat(proxyInfo("web-1").getConnected()).isTrue();
+  }
+
+  @Test
+  void aSecondStreamWithTheSameIdFromTheSameHostReplacesTheFirst() {
+    TestProxy first = control.connectProxyFrom("10.0.0.1", 4242).hello("web-1")
+        .applyEverything();
+    await().until(() -> latestVersion(first) == 2);
+
+    TestProxy second = control.connectProxyFrom("10.0.0.1", 4343).hello("web-1")
+        .applyEverything();
+
+    await().until(() -> first.closedWith() != null);
+    assertThat(first.closedWith().getCode()).isEqualTo(Status.Code.ABORTED);
+    await().until(() -> latestVersion(second) == 2);
+    assertThat(proxies()).extracting(ProxyInfo::getAddress).containsExactly("10.0.0.1:4343");
+  }
+
+  @Test
+  void anIdWhoseStreamEndedMayConnectFromAnotherHost() {
+    TestProxy first = control.connectProxyFrom("10.0.0.1", 4242).hello("web-1");
+    await().until(() -> first.latest() != null);
+    first.cancel();
+    await().until(() -> !proxyInfo("web-1").getConnected());
+
+    TestProxy second = control.connectProxyFrom("10.0.0.2", 5151).hello("web-1")
+        .applyEverything();
+
+    await().until(() -> latestVersion(second) == 2);
+    assertThat(second.closedWith()).isNull();
+    assertThat(proxyInfo("web-1").getAddress()).isEqualTo("10.0.0.2:5151");
+  }
+
+  @Test
   void aStreamThatDoesNotStartWithHelloIsRejected() {
     TestProxy proxy = control.connectProxy();
 

@@ -184,7 +184,8 @@ class EtcdReplicasTest {
   }
 
   @Test
-  void withEtcdGoneProxiesKeepTheirConfigAndChangesFailNamingEtcd() throws Exception {
+  void withEtcdGoneProxiesKeepTheirConfigAndChangesSayTheyMayHaveBeenAppliedNamingEtcd()
+      throws Exception {
     EtcdServer own = EtcdServer.start();
     opened.add(own);
     StoreSpec store = EtcdStoreBackend.spec(new EtcdStoreBackend.Settings(
@@ -201,10 +202,11 @@ class EtcdReplicasTest {
     assertThatThrownBy(() -> plane.admin().createPool(CreatePoolRequest.newBuilder()
         .setName("api").setListen(":8081").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+          // Whether etcd got the commit before it went is not known, so neither is the outcome.
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
           assertThat(e.getStatus().getDescription())
-              .startsWith("could not store the configuration: ")
-              .contains("etcd at " + own.endpoint());
+              .startsWith("config version 2 may have been applied: ")
+              .contains("etcd at " + own.endpoint(), "check `weirctl history`");
         });
     assertThat(plane.listPools().getConfigVersion()).isEqualTo(version);
     assertThat(proxy.closedWith()).isNull();

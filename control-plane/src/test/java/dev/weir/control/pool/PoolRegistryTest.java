@@ -8,6 +8,7 @@ import dev.weir.api.v1.BackendState;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.Pool;
+import dev.weir.control.store.CommitOutcomeUnknownException;
 import dev.weir.control.testing.InMemoryConfigStore;
 import io.grpc.Status;
 import java.io.IOException;
@@ -89,6 +90,26 @@ class PoolRegistryTest {
 
     assertThat(registry.current()).isEqualTo(v1);
     assertThat(announced).containsExactly(v1);
+  }
+
+  @Test
+  void aChangeTheStoreCannotSayItTookIsUnknownSayingItMayHaveBeenApplied() {
+    ConfigSnapshot v1 = registry.apply(PoolMutations.createPool(pool("web", ":8080")));
+    store.failNextCommit(new CommitOutcomeUnknownException(2, "cannot commit config version 2: "
+        + "etcd at http://10.0.0.5:2379 did not answer within 5 s, nor when asked afterwards "
+        + "whether it applied the commit", null));
+
+    assertThatThrownBy(() -> registry.apply(PoolMutations.createPool(pool("api", ":8081"))))
+        .satisfies(e -> {
+          Status status = Status.fromThrowable(e);
+          assertThat(status.getCode()).isEqualTo(Status.Code.UNKNOWN);
+          assertThat(status.getDescription()).isEqualTo("config version 2 may have been "
+              + "applied: cannot commit config version 2: etcd at http://10.0.0.5:2379 did not "
+              + "answer within 5 s, nor when asked afterwards whether it applied the commit; "
+              + "check `weirctl history` before retrying");
+        });
+    // If it was committed, the store's follower brings it in; it is not assumed here.
+    assertThat(registry.current()).isEqualTo(v1);
   }
 
   @Test

@@ -109,6 +109,27 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops etcd in its tracks (SIGSTOP): it keeps its connections but answers nothing, and what
+   * clients send meanwhile waits in its sockets until {@link #resume}.
+   */
+  public void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** Lets a paused etcd run again (SIGCONT). */
+  public void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String which) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid()))
+        .inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill " + which + " " + process.pid() + " failed");
+    }
+  }
+
   /** Starts etcd again on the same ports and data, after {@link #kill}. */
   public void restart() throws IOException, InterruptedException {
     kill();

@@ -63,6 +63,7 @@ public final class ControlPlaneClient implements AutoCloseable {
   private final ReconnectBackoff backoff;
   private final Clock clock;
   private final String target;
+  private final RepeatedRefusals refusals = new RepeatedRefusals();
   // The replica the latest stream reached, for logs; written from the stream's callbacks.
   private volatile String replica;
 
@@ -126,7 +127,17 @@ public final class ControlPlaneClient implements AutoCloseable {
     }
     Duration delay = backoff.nextDelay();
     String why = error == null ? "closed by the control plane" : describe(error);
-    if (s.established) {
+    Status status = error == null ? null : Status.fromThrowable(error);
+    if (!s.established && status != null && RepeatedRefusals.isRefusal(status)) {
+      // Retried with the same backoff, in case the cause goes away (the other stream ends).
+      if (refusals.isNew(status)) {
+        log.error("control plane {} refused this proxy ({}); retrying with backoff, logged "
+            + "again only if the reason changes", target, why);
+      } else {
+        log.debug("control plane {} refused this proxy again ({}); retrying in {} ms", target,
+            why, delay.toMillis());
+      }
+    } else if (s.established) {
       log.warn("lost control plane {} ({}); serving config version {}; reconnecting to one of {} "
           + "in {} ms", replica, why, applier.version(), target, delay.toMillis());
     } else {
@@ -229,6 +240,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     if (!s.established) {
       s.established = true;
       backoff.reset();
+      refusals.reset();
       log.info("connected to control plane {}", replica != null ? replica : target);
     }
   }
