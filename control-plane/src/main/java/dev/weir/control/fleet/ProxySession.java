@@ -39,6 +39,7 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   private static final Pattern PROXY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   static final int MAX_HOSTNAME_LENGTH = 255;
   static final int MAX_VERSION_LENGTH = 64;
+  static final int MAX_FLEET_ID_LENGTH = 64;
   static final int MAX_NACK_REASON_LENGTH = 1024;
 
   private final String peer;
@@ -174,6 +175,9 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     if (problem == null) {
       problem = describeBadText("version", hello.getVersion(), MAX_VERSION_LENGTH);
     }
+    if (problem == null) {
+      problem = describeBadText("fleet_id", hello.getFleetId(), MAX_FLEET_ID_LENGTH);
+    }
     if (problem != null) {
       reject(Status.INVALID_ARGUMENT, problem);
       return;
@@ -197,8 +201,9 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
           "replaced by a newer stream from proxy " + id));
     }
     fleet.progress().connected(current, hello.getConfigVersion());
-    log.info("proxy {} connected from {} (host {}, weir {}, running config version {})",
-        id, peer, hello.getHostname(), hello.getVersion(), hello.getConfigVersion());
+    log.info("proxy {} connected from {} (host {}, weir {}, running config version {} of fleet {})",
+        id, peer, hello.getHostname(), hello.getVersion(), hello.getConfigVersion(),
+        hello.getFleetId().isEmpty() ? "(none)" : hello.getFleetId());
     events.proxyConnected(id);
     if (hello.getConfigVersion() > newest) {
       // Usually a control plane started on a fresh or restored data dir: the proxy may refuse
@@ -255,7 +260,7 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
           : MAX_NACK_REASON_LENGTH;
       reason = reason.substring(0, end) + "…";
     }
-    if (!current.nack(nack.getVersion(), nack.getNonce(), reason)) {
+    if (!current.nack(nack.getVersion(), nack.getNonce(), reason, nack.getKind())) {
       log.debug("proxy {} NACKed version {} with nonce {}, which matches no send; ignored",
           current.id(), nack.getVersion(), nack.getNonce());
       return;
@@ -307,7 +312,7 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
 
   private ConfigSnapshot stamp(ConfigSnapshot snapshot) {
     String nonce = UUID.randomUUID().toString();
-    record.sent(snapshot.getVersion(), nonce, clock.instant());
+    record.sent(snapshot.getVersion(), snapshot.getFleetId(), nonce, clock.instant());
     return snapshot.toBuilder().setNonce(nonce).build();
   }
 
