@@ -30,6 +30,9 @@ final class DataPlane implements ConfigApplier {
   private final ListenerSet listeners;
   private final LastConfigFile lastConfig;
   private final Executor saver;
+  // The fleet id of the config in force; written by restore and apply, read by the control
+  // stream's thread.
+  private volatile String fleetId = "";
 
   /**
    * @param saver runs the saves, in order; off the control stream's thread so the fsync does not
@@ -46,6 +49,7 @@ final class DataPlane implements ConfigApplier {
     lastConfig.load().ifPresent(snapshot -> {
       try {
         listeners.apply(SnapshotValidator.validate(snapshot));
+        fleetId = snapshot.getFleetId();
         log.info("serving saved config version {} from {} until the control plane answers",
             snapshot.getVersion(), lastConfig.path());
       } catch (InvalidConfigException e) {
@@ -63,12 +67,18 @@ final class DataPlane implements ConfigApplier {
   @Override
   public void apply(ConfigSnapshot snapshot, ProxyConfig config) throws InvalidConfigException {
     listeners.apply(config);
+    fleetId = snapshot.getFleetId();
     saver.execute(() -> lastConfig.save(snapshot));
   }
 
   @Override
   public long version() {
     return listeners.version();
+  }
+
+  @Override
+  public String fleetId() {
+    return fleetId;
   }
 
   @Override

@@ -28,6 +28,7 @@ final class FakeConfigApplier implements ConfigApplier {
   /** Called inside apply, before it takes effect: lets a test watch what was sent meanwhile. */
   volatile Runnable duringApply = () -> {};
   volatile long version;
+  volatile String fleetId = "";
   volatile List<BackendStats> stats = List.of();
   /** The connections it reports; closing one removes it. */
   final List<ConnectionInfo> connections = new CopyOnWriteArrayList<>();
@@ -58,11 +59,17 @@ final class FakeConfigApplier implements ConfigApplier {
     }
     applied.add(snapshot);
     version = config.version();
+    fleetId = snapshot.getFleetId();
   }
 
   @Override
   public long version() {
     return version;
+  }
+
+  @Override
+  public String fleetId() {
+    return fleetId;
   }
 
   @Override
