@@ -7,6 +7,7 @@ import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.JsonFormat;
 import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
+import dev.weir.api.v1.NackKind;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
@@ -98,6 +99,30 @@ class ProxiesCommandTest {
                 + "850us   v6: pool web: cannot listen on 0.0.0.0:8080: address already in use",
             "proxy-c   10.0.0.7:40001   connected      5s      -      -       -         7        "
                 + "-       -");
+  }
+
+  @Test
+  void aRefusingProxyIsFlaggedInItsStatusAndTheWayOutIsPrintedUnderTheTable() {
+    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
+        .addProxies(CURRENT.toBuilder()
+            .setRefusing(NackKind.OTHER_FLEET)
+            .setServingFleetId("1a2b")
+            .setServingVersion(10)
+            .setLastNackVersion(1)
+            .setLastNackReason("refused config version 1 of fleet 8f3c"))
+        .setConfigVersion(1)
+        .build());
+
+    Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
+
+    assertThat(result.outLines().get(1))
+        .startsWith("proxy-a   10.0.0.9:51234   connected, REFUSING (other fleet)   3m");
+    assertThat(result.outLines()).endsWith(
+        "",
+        "proxy proxy-a refuses this control plane's config (other fleet) and keeps serving "
+            + "version 10 of fleet 1a2b",
+        "to make the proxies take this control plane's pools: weirctl fleet adopt (try "
+            + "--dry-run first)");
   }
 
   @Test

@@ -54,6 +54,7 @@ final class FleetAdoption {
         .setFleetId(fleetId)
         .setPreviousFleetId(previous)
         .setDryRun(outcome.dryRun())
+        .setDiff(outcome.diff())
         .build();
   }
 
