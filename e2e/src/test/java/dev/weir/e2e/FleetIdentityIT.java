@@ -44,11 +44,13 @@ class FleetIdentityIT {
   void startFleet() throws Exception {
     fleet = new Fleet(dir);
     fleet.startControl(0);
+    metricsPort = Fleet.freePortOn("127.0.0.1");
     RunningProgram proxy = fleet.launch("edge", "weir-proxy", List.of(
         "--control-plane", "127.0.0.1:" + fleet.controlPort(), "--id", "edge",
         "--bind-address", PROXY, "--stats-interval", "200ms", "--event-loops", "1",
-        "--state-dir", dir.resolve("proxy-state").toString(), "--metrics", "127.0.0.1:0"));
-    metricsPort = Integer.parseInt(proxy.awaitLine(METRICS, START_TIMEOUT));
+        "--state-dir", dir.resolve("proxy-state").toString(),
+        "--metrics", "127.0.0.1:" + metricsPort));
+    proxy.awaitLine(METRICS, START_TIMEOUT);
     b1 = fleet.startBackend("b1");
     b2 = fleet.startBackend("b2");
     poolPort = Fleet.freePortOn(PROXY);
