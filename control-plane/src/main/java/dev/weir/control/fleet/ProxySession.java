@@ -205,7 +205,15 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
         id, peer, hello.getHostname(), hello.getVersion(), hello.getConfigVersion(),
         hello.getFleetId().isEmpty() ? "(none)" : hello.getFleetId());
     events.proxyConnected(id);
-    if (hello.getConfigVersion() > newest) {
+    String fleetId = fleet.pools().current().getFleetId();
+    if (!hello.getFleetId().isEmpty() && !fleetId.isEmpty()
+        && !hello.getFleetId().equals(fleetId)) {
+      // The proxy will refuse this store's config; only an operator can decide to take it over.
+      log.warn("proxy {} serves config version {} of fleet {}, but this control plane's store is "
+          + "fleet {}: the proxy will refuse its config and keep serving its own until an "
+          + "operator adopts the fleet (weirctl fleet adopt)",
+          id, hello.getConfigVersion(), hello.getFleetId(), fleetId);
+    } else if (hello.getConfigVersion() > newest) {
       // Usually a control plane started on a fresh or restored data dir: the proxy may refuse
       // versions older than the one it runs.
       log.warn("proxy {} runs config version {}, newer than this control plane's {}",
