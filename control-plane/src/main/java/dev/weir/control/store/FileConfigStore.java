@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The store has a fleet id from the moment it is created (see {@link ConfigSnapshot}'s
  * fleet_id), so a store that lost its state is not mistaken for a new one: a history without a
- * state file refuses to open ({@link MissingStateException}).
+ * state file refuses to load ({@link MissingStateException}).
  */
 public final class FileConfigStore implements ConfigStore {
   public static final String STATE_FILE = "config.snapshot";
