@@ -7,6 +7,7 @@ import dev.weir.cli.config.GetCommand;
 import dev.weir.cli.config.ImportCommand;
 import dev.weir.cli.connect.Connection;
 import dev.weir.cli.connection.ConnectionsCommand;
+import dev.weir.cli.fleet.FleetCommand;
 import dev.weir.cli.history.DiffCommand;
 import dev.weir.cli.history.HistoryCommand;
 import dev.weir.cli.history.RollbackCommand;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Model.CommandSpec;
       HistoryCommand.class,
       DiffCommand.class,
       RollbackCommand.class,
+      FleetCommand.class,
       StatusCommand.class,
       WatchCommand.class,
       TopCommand.class,

@@ -33,6 +33,8 @@ import dev.weir.api.v1.GetRevisionRequest;
 import dev.weir.api.v1.ListRevisionsRequest;
 import dev.weir.api.v1.ListRevisionsResponse;
 import dev.weir.api.v1.Revision;
+import dev.weir.api.v1.AdoptFleetRequest;
+import dev.weir.api.v1.AdoptFleetResponse;
 import dev.weir.api.v1.RollbackRequest;
 import dev.weir.api.v1.RollbackResponse;
 import dev.weir.api.v1.WaitForAppliedRequest;
@@ -214,6 +216,11 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> observer) {
+    answer(request, observer);
+  }
+
+  @Override
+  public void adoptFleet(AdoptFleetRequest request, StreamObserver<AdoptFleetResponse> observer) {
     answer(request, observer);
   }
 

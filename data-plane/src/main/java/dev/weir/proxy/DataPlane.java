@@ -33,6 +33,9 @@ final class DataPlane implements ConfigApplier {
   private final ListenerSet listeners;
   private final LastConfigFile lastConfig;
   private final Executor saver;
+  // The fleet id of the config in force; written by restore and apply, read by the control
+  // stream's thread.
+  private volatile String fleetId = "";
 
   /**
    * @param saver runs the saves, in order; off the control stream's thread so the fsync does not
@@ -49,6 +52,7 @@ final class DataPlane implements ConfigApplier {
     lastConfig.load().ifPresent(snapshot -> {
       try {
         List<PoolApplyFailure> failed = listeners.apply(SnapshotValidator.validate(snapshot));
+        fleetId = snapshot.getFleetId();
         log.info("serving saved config version {} from {} until the control plane answers{}",
             snapshot.getVersion(), lastConfig.path(),
             failed.isEmpty() ? "" : " (" + failed.size() + " of its pools could not listen)");
@@ -68,6 +72,7 @@ final class DataPlane implements ConfigApplier {
   public List<PoolApplyFailure> apply(ConfigSnapshot snapshot, ProxyConfig config)
       throws InvalidConfigException {
     List<PoolApplyFailure> failed = listeners.apply(config);
+    fleetId = snapshot.getFleetId();
     saver.execute(() -> lastConfig.save(snapshot));
     return failed;
   }
@@ -80,6 +85,11 @@ final class DataPlane implements ConfigApplier {
   @Override
   public long version() {
     return listeners.version();
+  }
+
+  @Override
+  public String fleetId() {
+    return fleetId;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.weir.proxy;
 
 import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.NackKind;
 import dev.weir.proxy.control.ControlPlaneClient;
 import dev.weir.proxy.control.LastConfigFile;
 import dev.weir.proxy.control.ReconnectBackoff;
@@ -328,7 +329,7 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
     try {
       MetricsServer server = MetricsServer.start(metricsAddress, new MetricsSource(
           served::backendStats, served::listenerStats, served::version,
-          this::controlPlaneConnected, served.budget()));
+          this::controlPlaneConnected, served.budget(), this::configRefusal));
       log.info("serving metrics on http://{}:{}/metrics", metricsAddress.getHostString(),
           server.port());
       return server;
@@ -362,6 +363,12 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
   /** Whether the control stream is up; the proxy serves its last config either way. */
   public boolean controlPlaneConnected() {
     return client != null && client.isConnected();
+  }
+
+  /** Why the proxy refuses the control plane's config; NACK_KIND_UNSPECIFIED while it does not. */
+  public NackKind configRefusal() {
+    ControlPlaneClient current = client;
+    return current != null ? current.refusing() : NackKind.NACK_KIND_UNSPECIFIED;
   }
 
   /**

@@ -70,6 +70,26 @@ class DataPlaneTest {
   }
 
   @Test
+  void theFleetIdOfTheSavedConfigIsTheOneARestartedProxyServes() throws Exception {
+    Path file = dir.resolve("edge.snapshot");
+    ConfigSnapshot snapshot =
+        ConfigSnapshot.newBuilder().setVersion(10).setFleetId("1a2b3c4d").build();
+    Resources firstRun = new Resources();
+    try (firstRun) {
+      DataPlane first = dataPlane(file, firstRun);
+      first.apply(snapshot, first.validate(snapshot));
+      assertThat(first.fleetId()).isEqualTo("1a2b3c4d");
+    }
+
+    DataPlane restarted = dataPlane(file, resources);
+    restarted.restore();
+
+    assertThat(restarted.fleetId()).as("what it says in its hello and refuses others by")
+        .isEqualTo("1a2b3c4d");
+    assertThat(restarted.version()).isEqualTo(10);
+  }
+
+  @Test
   void aDamagedSavedConfigIsIgnored() throws Exception {
     Path file = dir.resolve("edge.snapshot");
     Files.write(file, new byte[] {'W', 'E', 'I', 'R', 0, 0, 0, 1, 0, 0, 0, 9, 1, 2, 3, 4, 5});

@@ -30,7 +30,7 @@ final class ProxyTable {
       List<Object> cells = new ArrayList<>(List.of(
           proxy.getId(),
           proxy.getAddress(),
-          ProxyCells.connection(proxy),
+          status(proxy),
           ProxyCells.since(proxy, now),
           ProxyCells.version(proxy.getLastSentVersion()),
           ProxyCells.version(proxy.getLastAckedVersion()),
@@ -43,7 +43,43 @@ final class ProxyTable {
       }
       table.row(cells.toArray());
     }
-    return table.render() + ProxyCells.failureLines(response.getProxiesList());
+    return table.render() + ProxyCells.failureLines(response.getProxiesList())
+        + refusals(response);
+  }
+
+  // A refusing proxy still counts as connected; the cell says both, so it cannot be missed.
+  private static String status(ProxyInfo proxy) {
+    String refusing = refusal(proxy);
+    return refusing.isEmpty()
+        ? ProxyCells.connection(proxy)
+        : ProxyCells.connection(proxy) + ", REFUSING (" + refusing + ")";
+  }
+
+  private static String refusal(ProxyInfo proxy) {
+    return switch (proxy.getRefusing()) {
+      case OTHER_FLEET -> "other fleet";
+      case OLDER_VERSION -> "older version";
+      default -> "";
+    };
+  }
+
+  // Under the table: what each refusing proxy serves, and the way out.
+  private static String refusals(ListProxiesResponse response) {
+    StringBuilder text = new StringBuilder();
+    for (ProxyInfo proxy : response.getProxiesList()) {
+      if (!refusal(proxy).isEmpty()) {
+        text.append("\nproxy ").append(proxy.getId())
+            .append(" refuses this control plane's config (").append(refusal(proxy))
+            .append(") and keeps serving version ").append(proxy.getServingVersion())
+            .append(" of fleet ").append(proxy.getServingFleetId().isEmpty()
+                ? "(none)" : proxy.getServingFleetId());
+      }
+    }
+    if (text.length() > 0) {
+      text.append("\nto make the proxies take this control plane's pools: weirctl fleet adopt "
+          + "(try --dry-run first)");
+    }
+    return text.toString();
   }
 
   private static String pushLatency(ProxyInfo proxy) {

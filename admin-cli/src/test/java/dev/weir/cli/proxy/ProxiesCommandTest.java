@@ -8,6 +8,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
 import dev.weir.api.v1.PoolApplyFailure;
+import dev.weir.api.v1.NackKind;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
@@ -125,6 +126,30 @@ class ProxiesCommandTest {
                 + "   -           -",
             "pool busy failed on proxy proxy-a: cannot listen on 0.0.0.0:8080: Address already in "
                 + "use (serving its previous config; retrying)");
+  }
+
+  @Test
+  void aRefusingProxyIsFlaggedInItsStatusAndTheWayOutIsPrintedUnderTheTable() {
+    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
+        .addProxies(CURRENT.toBuilder()
+            .setRefusing(NackKind.OTHER_FLEET)
+            .setServingFleetId("1a2b")
+            .setServingVersion(10)
+            .setLastNackVersion(1)
+            .setLastNackReason("refused config version 1 of fleet 8f3c"))
+        .setConfigVersion(1)
+        .build());
+
+    Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
+
+    assertThat(result.outLines().get(1))
+        .startsWith("proxy-a   10.0.0.9:51234   connected, REFUSING (other fleet)   3m");
+    assertThat(result.outLines()).endsWith(
+        "",
+        "proxy proxy-a refuses this control plane's config (other fleet) and keeps serving "
+            + "version 10 of fleet 1a2b",
+        "to make the proxies take this control plane's pools: weirctl fleet adopt (try "
+            + "--dry-run first)");
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.weir.control.admin;
 
 import dev.weir.api.v1.AddBackendRequest;
 import dev.weir.api.v1.AdminServiceGrpc;
+import dev.weir.api.v1.AdoptFleetRequest;
+import dev.weir.api.v1.AdoptFleetResponse;
 import dev.weir.api.v1.CloseConnectionRequest;
 import dev.weir.api.v1.CloseConnectionResponse;
 import dev.weir.api.v1.ConfigSnapshot;
@@ -318,6 +320,12 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
         .setDiff(outcome.diff())
         .setDryRun(outcome.dryRun())
         .build();
+  }
+
+  @Override
+  public void adoptFleet(AdoptFleetRequest request, StreamObserver<AdoptFleetResponse> response) {
+    respond(response, () -> FleetAdoption.adopt(pools, fleet.proxies(), request,
+        intent("AdoptFleet", request.getOptions())));
   }
 
   private static ChangeIntent intent(String operation, MutationOptions options) {

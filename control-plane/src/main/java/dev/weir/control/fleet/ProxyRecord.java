@@ -3,6 +3,7 @@ package dev.weir.control.fleet;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
 import dev.weir.api.v1.Hello;
+import dev.weir.api.v1.NackKind;
 import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyApplyStatus;
 import dev.weir.api.v1.ProxyInfo;
@@ -60,10 +61,16 @@ final class ProxyRecord {
   private String lastNackReason = "";
   // The pools of lastAppliedVersion that the proxy could not put in force.
   private List<PoolApplyFailure> failedPools = List.of();
+  // What the proxy serves: from its hello, then from each apply.
+  private String servingFleetId;
+  private long servingVersion;
+  // The kind of the last NACK while it refuses this control plane's fleet or version; cleared
+  // by the next apply.
+  private NackKind refusing = NackKind.NACK_KIND_UNSPECIFIED;
   private StatsReport latestReport;
   private Instant lastReportAt;
 
-  private record Sent(long version, Instant at) {}
+  private record Sent(long version, String fleetId, Instant at) {}
 
   private record Applied(long version, Instant at) {}
 
@@ -78,6 +85,8 @@ final class ProxyRecord {
     // What the proxy says it still runs is the best we know until it answers something new.
     this.lastAckedVersion = hello.getConfigVersion();
     this.lastAppliedVersion = hello.getConfigVersion();
+    this.servingFleetId = hello.getFleetId();
+    this.servingVersion = hello.getConfigVersion();
   }
 
   String id() {
@@ -108,9 +117,9 @@ final class ProxyRecord {
     return true;
   }
 
-  synchronized void sent(long configVersion, String nonce, Instant now) {
+  synchronized void sent(long configVersion, String fleetId, String nonce, Instant now) {
     lastSentVersion = configVersion;
-    unanswered.put(nonce, new Sent(configVersion, now));
+    unanswered.put(nonce, new Sent(configVersion, fleetId, now));
   }
 
   /**
@@ -141,11 +150,15 @@ final class ProxyRecord {
    */
   synchronized Optional<Apply> applied(long configVersion, String nonce, Instant now,
       Instant acceptedAt, List<PoolApplyFailure> failed) {
+    Sent sent = unanswered.get(nonce);
     if (!answer(configVersion, nonce)) {
       return Optional.empty();
     }
     lastAppliedVersion = configVersion;
     failedPools = List.copyOf(failed);
+    servingVersion = configVersion;
+    servingFleetId = sent.fleetId();
+    refusing = NackKind.NACK_KIND_UNSPECIFIED;
     applies.addLast(new Applied(configVersion, now));
     if (applies.size() > KEPT_APPLIES) {
       applies.pollFirst();
@@ -171,12 +184,14 @@ final class ProxyRecord {
   }
 
   /** Records a NACK; false if it answers nothing we sent. */
-  synchronized boolean nack(long configVersion, String nonce, String reason) {
+  synchronized boolean nack(long configVersion, String nonce, String reason, NackKind kind) {
     if (!answer(configVersion, nonce)) {
       return false;
     }
     lastNackVersion = configVersion;
     lastNackReason = reason;
+    refusing = kind == NackKind.OTHER_FLEET || kind == NackKind.OLDER_VERSION
+        ? kind : NackKind.NACK_KIND_UNSPECIFIED;
     return true;
   }
 
@@ -254,7 +269,10 @@ final class ProxyRecord {
         .setLastAppliedVersion(lastAppliedVersion)
         .setLastNackVersion(lastNackVersion)
         .setLastNackReason(lastNackReason)
-        .addAllFailedPools(failedPools);
+        .addAllFailedPools(failedPools)
+        .setServingFleetId(servingFleetId)
+        .setServingVersion(servingVersion)
+        .setRefusing(refusing);
     if (lastPushLatency != null) {
       info.setLastPushLatency(Durations.fromNanos(lastPushLatency.toNanos()));
     }

@@ -45,6 +45,7 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   private static final Pattern PROXY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   static final int MAX_HOSTNAME_LENGTH = 255;
   static final int MAX_VERSION_LENGTH = 64;
+  static final int MAX_FLEET_ID_LENGTH = 64;
   static final int MAX_NACK_REASON_LENGTH = 1024;
   // More than any config holds (ConfigLimits); the rest of a longer list is dropped.
   static final int MAX_FAILED_POOLS = 10_000;
@@ -184,6 +185,9 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     if (problem == null) {
       problem = describeBadText("version", hello.getVersion(), MAX_VERSION_LENGTH);
     }
+    if (problem == null) {
+      problem = describeBadText("fleet_id", hello.getFleetId(), MAX_FLEET_ID_LENGTH);
+    }
     if (problem != null) {
       reject(Status.INVALID_ARGUMENT, problem);
       return;
@@ -214,10 +218,19 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
           "replaced by a newer stream from proxy " + id));
     }
     fleet.progress().connected(current, hello.getConfigVersion());
-    log.info("proxy {} connected from {} (host {}, weir {}, running config version {})",
-        id, peer, hello.getHostname(), hello.getVersion(), hello.getConfigVersion());
+    log.info("proxy {} connected from {} (host {}, weir {}, running config version {} of fleet {})",
+        id, peer, hello.getHostname(), hello.getVersion(), hello.getConfigVersion(),
+        hello.getFleetId().isEmpty() ? "(none)" : hello.getFleetId());
     events.proxyConnected(id);
-    if (hello.getConfigVersion() > newest) {
+    String fleetId = fleet.pools().current().getFleetId();
+    if (!hello.getFleetId().isEmpty() && !fleetId.isEmpty()
+        && !hello.getFleetId().equals(fleetId)) {
+      // The proxy will refuse this store's config; only an operator can decide to take it over.
+      log.warn("proxy {} serves config version {} of fleet {}, but this control plane's store is "
+          + "fleet {}: the proxy will refuse its config and keep serving its own until an "
+          + "operator adopts the fleet (weirctl fleet adopt)",
+          id, hello.getConfigVersion(), hello.getFleetId(), fleetId);
+    } else if (hello.getConfigVersion() > newest) {
       // Usually a control plane started on a fresh or restored data dir: the proxy may refuse
       // versions older than the one it runs.
       log.warn("proxy {} runs config version {}, newer than this control plane's {}",
@@ -312,7 +325,7 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     // Kept until the next NACK and shown to operators: long enough for any real reason, but
     // not whatever a broken proxy sends.
     String reason = truncate(nack.getReason(), MAX_NACK_REASON_LENGTH);
-    if (!current.nack(nack.getVersion(), nack.getNonce(), reason)) {
+    if (!current.nack(nack.getVersion(), nack.getNonce(), reason, nack.getKind())) {
       log.debug("proxy {} NACKed version {} with nonce {}, which matches no send; ignored",
           current.id(), nack.getVersion(), nack.getNonce());
       return;
@@ -372,7 +385,7 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
 
   private ConfigSnapshot stamp(ConfigSnapshot snapshot) {
     String nonce = UUID.randomUUID().toString();
-    record.sent(snapshot.getVersion(), nonce, clock.instant());
+    record.sent(snapshot.getVersion(), snapshot.getFleetId(), nonce, clock.instant());
     return snapshot.toBuilder().setNonce(nonce).build();
   }
 

@@ -135,6 +135,7 @@ public final class PoolRegistry {
       }
       next = ConfigSnapshot.newBuilder()
           .setVersion(before.getVersion() + 1)
+          .setFleetId(before.getFleetId())
           .addAllPools(pools)
           .build();
       Timestamp now = Timestamps.fromMillis(clock.millis());
@@ -160,6 +161,60 @@ public final class PoolRegistry {
     // After the listeners, so a follower that tracks configs has this version when it comes.
     events.publish(event);
     return new ChangeOutcome(next, diff, false);
+  }
+
+  /**
+   * Makes the current pools the configuration of fleet {@code fleetId}, as one revision whose
+   * version is above both {@code servedVersion} (the newest any of the fleet's proxies serves)
+   * and the current one, so proxies that refused this control plane's config as another fleet's
+   * or as older accept it. How an operator hands a fleet to a control plane whose store was
+   * lost, replaced or restored from an older backup. Not guarded: the pools do not change.
+   *
+   * @throws io.grpc.StatusRuntimeException ABORTED if another writer committed first;
+   *     UNAVAILABLE if the change could not be stored
+   */
+  public ChangeOutcome adoptFleet(String fleetId, long servedVersion, ChangeIntent intent) {
+    ConfigSnapshot next;
+    String diff;
+    FleetEvent event;
+    VersionConflictException conflict;
+    synchronized (lock) {
+      ConfigSnapshot before = current;
+      next = before.toBuilder()
+          .setVersion(Math.max(servedVersion, before.getVersion()) + 1)
+          .setFleetId(fleetId)
+          .build();
+      diff = "fleet " + describeFleet(before.getFleetId()) + " -> " + fleetId + ", version "
+          + before.getVersion() + " -> " + next.getVersion() + ", pools unchanged";
+      if (intent.dryRun()) {
+        return new ChangeOutcome(next, diff, true);
+      }
+      Timestamp now = Timestamps.fromMillis(clock.millis());
+      Revision revision = Revision.newBuilder()
+          .setVersion(next.getVersion())
+          .setTime(now)
+          .setActor(intent.actor())
+          .setOperation(intent.operation())
+          .setDiff(diff)
+          .build();
+      conflict = commit(before, next, revision);
+      if (conflict == null) {
+        current = next;
+      }
+      event = FleetEvent.newBuilder().setTime(now).setRevision(revision).build();
+    }
+    if (conflict != null) {
+      throw lostRace(conflict);
+    }
+    log.warn("config version {} committed: this control plane adopted fleet {} ({} by {})",
+        next.getVersion(), fleetId, intent.operation(), intent.actor());
+    notifyListeners(next);
+    events.publish(event);
+    return new ChangeOutcome(next, diff, false);
+  }
+
+  private static String describeFleet(String fleetId) {
+    return fleetId.isEmpty() ? "(none)" : fleetId;
   }
 
   /**

@@ -107,10 +107,59 @@ public final class EtcdConfigStore implements ConfigStore {
     GetResponse response = call("read the configuration", client.getKVClient().get(configKey));
     long etcdRevision = response.getHeader().getRevision();
     if (response.getKvs().isEmpty()) {
-      return new Loaded(ConfigSnapshot.getDefaultInstance(), etcdRevision);
+      return createFleet();
     }
-    return new Loaded(parseSnapshot(response.getKvs().get(0).getValue(), "config"),
-        etcdRevision);
+    KeyValue stored = response.getKvs().get(0);
+    ConfigSnapshot snapshot = parseSnapshot(stored.getValue(), "config");
+    if (snapshot.getFleetId().isEmpty()) {
+      return nameFleet(snapshot, stored.getModRevision());
+    }
+    return new Loaded(snapshot, etcdRevision);
+  }
+
+  /**
+   * Gives a new prefix its fleet id: a version-0 config carrying a random one, put only if no
+   * config exists, so replicas starting together agree on whichever was put first. A prefix with
+   * revisions but no config lost its config, and is not a new store.
+   */
+  private Loaded createFleet() throws IOException {
+    GetResponse revisions = call("look for revisions", client.getKVClient().get(
+        key("revisions/"), GetOption.builder().isPrefix(true).withCountOnly(true).build()));
+    if (revisions.getCount() > 0) {
+      throw new MissingStateException(prefix + "config", prefix + "revisions/",
+          revisions.getCount());
+    }
+    ConfigSnapshot fresh =
+        ConfigSnapshot.newBuilder().setFleetId(UUID.randomUUID().toString()).build();
+    return putIf(new Cmp(configKey, Cmp.Op.EQUAL, CmpTarget.version(0)), fresh,
+        "create the fleet id");
+  }
+
+  /** A config from a Weir without fleet ids gets one, once, at its version. */
+  private Loaded nameFleet(ConfigSnapshot snapshot, long modRevision) throws IOException {
+    ConfigSnapshot named = snapshot.toBuilder().setFleetId(UUID.randomUUID().toString()).build();
+    return putIf(new Cmp(configKey, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)), named,
+        "give the config a fleet id");
+  }
+
+  // Puts the config if the comparison holds; else reads whatever another replica put.
+  private Loaded putIf(Cmp unchanged, ConfigSnapshot config, String what) throws IOException {
+    TxnResponse response = call(what, client.getKVClient().txn()
+        .If(unchanged)
+        .Then(Op.put(configKey, ByteSequence.from(config.toByteArray()), PutOption.DEFAULT))
+        .Else(Op.get(configKey, GetOption.DEFAULT))
+        .commit());
+    long etcdRevision = response.getHeader().getRevision();
+    if (response.isSucceeded()) {
+      log.info("{}: fleet id {} (config version {})", location(), config.getFleetId(),
+          config.getVersion());
+      return new Loaded(config, etcdRevision);
+    }
+    List<KeyValue> kvs = response.getGetResponses().get(0).getKvs();
+    if (kvs.isEmpty()) {
+      throw new IOException("cannot " + what + ": " + prefix + "config changed meanwhile; retry");
+    }
+    return new Loaded(parseSnapshot(kvs.get(0).getValue(), "config"), etcdRevision);
   }
 
   /** Parses the value of the config key, as a watch delivers it. */

@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * truth: a history record newer than it (the crash came between the two steps) is dropped when
  * the history is opened. Temp files a crash leaves behind are deleted on open. The dir is locked
  * while the store is open.
+ *
+ * <p>The store has a fleet id from the moment it is created (see {@link ConfigSnapshot}'s
+ * fleet_id), so a store that lost its state is not mistaken for a new one: a history without a
+ * state file refuses to load ({@link MissingStateException}).
  */
 public final class FileConfigStore implements ConfigStore {
   public static final String STATE_FILE = "config.snapshot";
@@ -44,6 +49,8 @@ public final class FileConfigStore implements ConfigStore {
 
   // Guarded by writeLock: the version in the state file, or -1 until read.
   private long storedVersion = -1;
+  // Guarded by writeLock: the fleet id in the state file, once read.
+  private String storedFleetId = "";
   // Guarded by writeLock: opened with the first use that needs it, once the state file is read.
   private RevisionLog history;
   // Guarded by writeLock.
@@ -84,6 +91,46 @@ public final class FileConfigStore implements ConfigStore {
     }
   }
 
+  /**
+   * Reads the state file, giving a new store its fleet id first, durably, so every reader sees
+   * the same one: an empty dir gets a version-0 state file carrying a random id, and a state
+   * file written by a Weir without fleet ids gets one at its version. A history without its
+   * state file is a lost configuration, not a new store. Call holding writeLock.
+   */
+  private ConfigSnapshot readWithFleetId() throws IOException {
+    if (!Files.exists(stateFile)) {
+      long historyBytes = Files.exists(historyFile) ? Files.size(historyFile) : 0;
+      if (historyBytes > 0) {
+        throw new MissingStateException(stateFile, historyFile, historyBytes);
+      }
+      ConfigSnapshot fresh = ConfigSnapshot.newBuilder().setFleetId(newFleetId()).build();
+      writeState(fresh);
+      log.info("created a new store in {} for fleet {}", dir, fresh.getFleetId());
+      return fresh;
+    }
+    ConfigSnapshot stored = read();
+    if (!stored.getFleetId().isEmpty()) {
+      return stored;
+    }
+    ConfigSnapshot named = stored.toBuilder().setFleetId(newFleetId()).build();
+    writeState(named);
+    log.info("gave the store in {} (config version {}) the fleet id {}", dir,
+        named.getVersion(), named.getFleetId());
+    return named;
+  }
+
+  private void writeState(ConfigSnapshot snapshot) throws IOException {
+    try {
+      SnapshotFile.write(stateFile, snapshot);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("cannot write " + stateFile + ": " + describe(e), e);
+    }
+  }
+
+  private static String newFleetId() {
+    return UUID.randomUUID().toString();
+  }
+
   /** The file holding the committed snapshot. */
   public Path stateFile() {
     return stateFile;
@@ -93,8 +140,9 @@ public final class FileConfigStore implements ConfigStore {
   public ConfigSnapshot load() throws IOException {
     synchronized (writeLock) {
       checkOpen();
-      ConfigSnapshot snapshot = read();
+      ConfigSnapshot snapshot = readWithFleetId();
       storedVersion = snapshot.getVersion();
+      storedFleetId = snapshot.getFleetId();
       return snapshot;
     }
   }
@@ -115,12 +163,15 @@ public final class FileConfigStore implements ConfigStore {
       throw new IllegalArgumentException("revision " + revision.getVersion()
           + " does not describe config version " + next.getVersion());
     }
-    ConfigSnapshot stored = next.toBuilder().clearNonce().build();
     synchronized (writeLock) {
       RevisionLog revisions = history();
       if (storedVersion != expectedVersion) {
         throw new VersionConflictException(expectedVersion, storedVersion);
       }
+      // The fleet id belongs to the store: a snapshot that names none keeps it.
+      ConfigSnapshot stored = next.getFleetId().isEmpty()
+          ? next.toBuilder().clearNonce().setFleetId(storedFleetId).build()
+          : next.toBuilder().clearNonce().build();
       try {
         revisions.append(revision, stored);
       } catch (IOException | RuntimeException e) {
@@ -135,6 +186,7 @@ public final class FileConfigStore implements ConfigStore {
         }
       }
       storedVersion = next.getVersion();
+      storedFleetId = stored.getFleetId();
       compact(revisions);
     }
   }
@@ -195,7 +247,9 @@ public final class FileConfigStore implements ConfigStore {
   private RevisionLog history() throws IOException {
     checkOpen();
     if (storedVersion < 0) {
-      storedVersion = read().getVersion();
+      ConfigSnapshot snapshot = readWithFleetId();
+      storedVersion = snapshot.getVersion();
+      storedFleetId = snapshot.getFleetId();
     }
     if (history == null) {
       try {

@@ -39,7 +39,35 @@ class EtcdConfigStoreTest {
 
   @Test
   void anEmptyPrefixLoadsAsVersionZero() throws IOException {
-    assertThat(store(10).load()).isEqualTo(ConfigSnapshot.getDefaultInstance());
+    ConfigSnapshot loaded = store(10).load();
+
+    assertThat(loaded.getVersion()).isZero();
+    assertThat(loaded.getPoolsList()).isEmpty();
+  }
+
+  @Test
+  void aNewPrefixGetsOneFleetIdThatEveryReplicaReads() throws IOException {
+    String prefix = newPrefix();
+
+    String first = store(prefix, 10).load().getFleetId();
+
+    assertThat(first).isNotEmpty();
+    assertThat(store(prefix, 10).load().getFleetId()).isEqualTo(first);
+    assertThat(store(newPrefix(), 10).load().getFleetId()).isNotEqualTo(first);
+  }
+
+  @Test
+  void aPrefixWithRevisionsButNoConfigRefusesToLoadNamingTheKey() throws Exception {
+    String prefix = newPrefix();
+    EtcdConfigStore store = store(prefix, 10);
+    store.commit(0, snapshot(1, "web"), revision(1, "CreatePool"));
+    client.getKVClient().delete(io.etcd.jetcd.ByteSequence.from(prefix + "config",
+        java.nio.charset.StandardCharsets.UTF_8)).get();
+
+    assertThatThrownBy(store::load)
+        .isInstanceOf(MissingStateException.class)
+        .hasMessageContaining(prefix + "config is missing")
+        .hasMessageContaining(prefix + "revisions/ holds 1 revisions");
   }
 
   @Test
@@ -142,7 +170,8 @@ class EtcdConfigStoreTest {
   }
 
   private static ConfigSnapshot snapshot(long version, String... pools) {
-    ConfigSnapshot.Builder snapshot = ConfigSnapshot.newBuilder().setVersion(version);
+    ConfigSnapshot.Builder snapshot =
+        ConfigSnapshot.newBuilder().setVersion(version).setFleetId("test-fleet");
     for (String pool : pools) {
       snapshot.addPools(Pool.newBuilder().setName(pool).setListen(":8080"));
     }

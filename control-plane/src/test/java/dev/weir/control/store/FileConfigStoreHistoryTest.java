@@ -198,9 +198,11 @@ class FileConfigStoreHistoryTest {
         + config(1).getSerializedSize();
   }
 
+  // Named, as every snapshot the control plane commits is: one that names none gets the store's.
   private static ConfigSnapshot config(int version) {
     return ConfigSnapshot.newBuilder()
         .setVersion(version)
+        .setFleetId("test-fleet")
         .addPools(Pool.newBuilder()
             .setName("web")
             .setListen(":8080")

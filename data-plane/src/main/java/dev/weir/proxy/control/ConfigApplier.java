@@ -50,6 +50,11 @@ public interface ConfigApplier {
   /** The config version in force; 0 before the first. */
   long version();
 
+  /** The fleet id of the config in force; empty before the first, or if it has none. */
+  default String fleetId() {
+    return "";
+  }
+
   List<BackendStats> backendStats();
 
   List<ListenerStats> listenerStats();

@@ -11,6 +11,7 @@ import dev.weir.api.v1.ConnectionCloseResult;
 import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.ListConnectionsCommand;
+import dev.weir.api.v1.NackKind;
 import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.PoolApplyStatus;
 import dev.weir.api.v1.ProxyMessage;
@@ -38,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +68,11 @@ public final class ControlPlaneClient implements AutoCloseable {
   private final RepeatedRefusals refusals = new RepeatedRefusals();
   // The replica the latest stream reached, for logs; written from the stream's callbacks.
   private volatile String replica;
+  // The kind of refusal while this proxy refuses the control plane's config as another fleet's or
+  // as older (FleetGuard); read by metrics scrapes. Written from the stream's callbacks.
+  private volatile NackKind refusing = NackKind.NACK_KIND_UNSPECIFIED;
+  // The last refusal logged, so a control plane resending the same snapshot costs no log line.
+  private volatile String lastRefusal;
 
   // Guarded by this.
   private Stream stream;
@@ -113,7 +120,9 @@ public final class ControlPlaneClient implements AutoCloseable {
     stream = s;
     stub.connect(s);
     s.send(ProxyMessage.newBuilder()
-        .setHello(hello.toBuilder().setConfigVersion(applier.version()))
+        .setHello(hello.toBuilder()
+            .setConfigVersion(applier.version())
+            .setFleetId(applier.fleetId()))
         .build());
   }
 
@@ -149,6 +158,12 @@ public final class ControlPlaneClient implements AutoCloseable {
 
   // Runs on the stream's callback thread, one snapshot at a time, so answers go out in order.
   private void onSnapshot(Stream s, ConfigSnapshot snapshot) {
+    Optional<FleetGuard.Refusal> refusal =
+        FleetGuard.check(snapshot, applier.version(), applier.fleetId());
+    if (refusal.isPresent()) {
+      refuse(s, snapshot, refusal.get());
+      return;
+    }
     ProxyConfig config;
     try {
       config = applier.validate(snapshot);
@@ -180,6 +195,12 @@ public final class ControlPlaneClient implements AutoCloseable {
     }
     // A version with failed pools is still applied: the rest of it is in force, and the failed
     // pools are reported with it and again whenever the proxy's own retries change them.
+    if (refusing != NackKind.NACK_KIND_UNSPECIFIED) {
+      log.warn("no longer refusing the control plane's config: version {} of fleet {} is in force",
+          snapshot.getVersion(), snapshot.getFleetId());
+      refusing = NackKind.NACK_KIND_UNSPECIFIED;
+      lastRefusal = null;
+    }
     s.send(ProxyMessage.newBuilder()
         .setApplied(ConfigApplied.newBuilder()
             .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())
@@ -233,6 +254,32 @@ public final class ControlPlaneClient implements AutoCloseable {
             .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())
             .setReason(String.valueOf(e.getMessage())))
         .build());
+  }
+
+  // Another fleet's config, or an older one: keep serving, and say so loudly but once per distinct
+  // refusal, since the control plane offers the same snapshot again on every reconnect.
+  private void refuse(Stream s, ConfigSnapshot snapshot, FleetGuard.Refusal refusal) {
+    refusing = refusal.kind();
+    if (!refusal.reason().equals(lastRefusal)) {
+      lastRefusal = refusal.reason();
+      log.error("{}; still serving version {} and its listeners", refusal.reason(),
+          applier.version());
+    }
+    established(s);
+    s.send(ProxyMessage.newBuilder()
+        .setNack(ConfigNack.newBuilder()
+            .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())
+            .setReason(refusal.reason())
+            .setKind(refusal.kind()))
+        .build());
+  }
+
+  /**
+   * Whether this proxy refuses the control plane's config, and why: OTHER_FLEET or OLDER_VERSION
+   * while it does, NACK_KIND_UNSPECIFIED otherwise.
+   */
+  public NackKind refusing() {
+    return refusing;
   }
 
   // The control plane has answered the hello with a snapshot: the stream is up.

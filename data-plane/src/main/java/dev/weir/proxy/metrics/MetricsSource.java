@@ -2,6 +2,7 @@ package dev.weir.proxy.metrics;
 
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ListenerStats;
+import dev.weir.api.v1.NackKind;
 import dev.weir.proxy.listen.ConnectionBudget;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -17,13 +18,27 @@ import java.util.function.Supplier;
  * @param configVersion the config version in force; 0 before the first
  * @param controlPlaneConnected whether the control stream is up
  * @param connections the proxy-wide connection cap ({@code --max-connections})
+ * @param configRefusal why the proxy refuses the control plane's config (another fleet's, or
+ *     older than its own); NACK_KIND_UNSPECIFIED while it does not
  */
 public record MetricsSource(
     Supplier<List<BackendStats>> backendStats,
     Supplier<List<ListenerStats>> listenerStats,
     LongSupplier configVersion,
     BooleanSupplier controlPlaneConnected,
-    ConnectionBudget connections) {
+    ConnectionBudget connections,
+    Supplier<NackKind> configRefusal) {
+
+  /** Never refusing. */
+  public MetricsSource(
+      Supplier<List<BackendStats>> backendStats,
+      Supplier<List<ListenerStats>> listenerStats,
+      LongSupplier configVersion,
+      BooleanSupplier controlPlaneConnected,
+      ConnectionBudget connections) {
+    this(backendStats, listenerStats, configVersion, controlPlaneConnected, connections,
+        () -> NackKind.NACK_KIND_UNSPECIFIED);
+  }
 
   /** Without a proxy-wide cap. */
   public MetricsSource(

@@ -3,6 +3,7 @@ package dev.weir.proxy.metrics;
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ListenerStats;
+import dev.weir.api.v1.NackKind;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -116,7 +117,24 @@ final class StatsCollector implements MultiCollector {
         .metricSnapshot(gauge("weir_config_version",
             "Version of the config in force; 0 before the first.",
             source.configVersion().getAsLong()))
+        .metricSnapshot(configRefused(source.configRefusal().get()))
         .build();
+  }
+
+  // Both reasons always, so an alert can watch for 1 without waiting for the series to appear.
+  private static GaugeSnapshot configRefused(NackKind refusing) {
+    GaugeSnapshot.Builder gauge = GaugeSnapshot.builder()
+        .name("weir_proxy_config_refused")
+        .help("1 while the proxy refuses the control plane's config and keeps serving its own: "
+            + "reason other_fleet (the control plane has another store) or older_version (an "
+            + "older backup); ends when an operator adopts the fleet (weirctl fleet adopt).");
+    for (NackKind kind : List.of(NackKind.OTHER_FLEET, NackKind.OLDER_VERSION)) {
+      gauge.dataPoint(GaugeDataPointSnapshot.builder()
+          .labels(Labels.of("reason", kind.name().toLowerCase(Locale.ROOT)))
+          .value(refusing == kind ? 1 : 0)
+          .build());
+    }
+    return gauge.build();
   }
 
   private static SummarySnapshot connectLatency(List<BackendStats> backends) {

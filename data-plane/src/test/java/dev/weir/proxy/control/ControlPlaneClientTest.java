@@ -60,7 +60,7 @@ class ControlPlaneClientTest {
               .build());
 
   private final FakeProxyService controlPlane = new FakeProxyService();
-  private final FakeConfigApplier applier = new FakeConfigApplier(42);
+  private final FakeConfigApplier applier = new FakeConfigApplier(2);
   private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
   private String serverName;
   private Server server;
@@ -101,7 +101,7 @@ class ControlPlaneClientTest {
     assertThat(first.getKindCase()).isEqualTo(HELLO);
     assertThat(first.getHello().getProxyId()).isEqualTo("edge-1");
     assertThat(first.getHello().getHostname()).isEqualTo("host-a");
-    assertThat(first.getHello().getConfigVersion()).isEqualTo(42);
+    assertThat(first.getHello().getConfigVersion()).isEqualTo(2);
     assertThat(client.isConnected()).as("no snapshot yet").isFalse();
   }
 
@@ -186,7 +186,7 @@ class ControlPlaneClientTest {
     assertThat(nack.getNack().getReason())
         .isEqualTo("pool web: cannot listen on 0.0.0.0:80: Permission denied");
     assertThat(stream.received(APPLIED)).isEmpty();
-    assertThat(applier.version()).isEqualTo(42);
+    assertThat(applier.version()).isEqualTo(2);
   }
 
   @Test
@@ -239,7 +239,7 @@ class ControlPlaneClientTest {
         .isEqualTo("pool web: cannot listen on 127.0.0.1:80: Address already in use");
     assertThat(stream.received(ACK)).as("refused at validation: never ACKed").isEmpty();
     assertThat(stream.received(APPLIED)).isEmpty();
-    assertThat(applier.version()).isEqualTo(42);
+    assertThat(applier.version()).isEqualTo(2);
   }
 
   @Test

@@ -35,6 +35,7 @@ final class FakeConfigApplier implements ConfigApplier {
   volatile List<PoolApplyFailure> failPools = List.of();
   /** What the client registered for reports of the proxy's own retries. */
   volatile Consumer<PoolApplyStatus> poolStatusListener;
+  volatile String fleetId = "";
   volatile List<BackendStats> stats = List.of();
   /** The connections it reports; closing one removes it. */
   final List<ConnectionInfo> connections = new CopyOnWriteArrayList<>();
@@ -66,6 +67,7 @@ final class FakeConfigApplier implements ConfigApplier {
     }
     applied.add(snapshot);
     version = config.version();
+    fleetId = snapshot.getFleetId();
     return failPools;
   }
 
@@ -77,6 +79,11 @@ final class FakeConfigApplier implements ConfigApplier {
   @Override
   public long version() {
     return version;
+  }
+
+  @Override
+  public String fleetId() {
+    return fleetId;
   }
 
   @Override

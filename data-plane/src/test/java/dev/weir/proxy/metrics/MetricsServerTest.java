@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ListenerStats;
+import dev.weir.api.v1.NackKind;
+import dev.weir.proxy.listen.ConnectionBudget;
 import dev.weir.proxy.testing.Resources;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -152,6 +154,24 @@ class MetricsServerTest {
   }
 
   @Test
+  void aRefusedConfigShowsAsOneForItsReasonUntilTheRefusalEnds() throws Exception {
+    AtomicReference<NackKind> refusing = new AtomicReference<>(NackKind.NACK_KIND_UNSPECIFIED);
+    MetricsServer server = resources.add(MetricsServer.start(ANY_LOOPBACK_PORT, new MetricsSource(
+        backends::get, listeners::get, version::get, connected::get,
+        ConnectionBudget.unlimited(), refusing::get)));
+
+    assertThat(scrape(server.port())).contains(
+        "weir_proxy_config_refused{reason=\"other_fleet\"} 0.0",
+        "weir_proxy_config_refused{reason=\"older_version\"} 0.0");
+
+    refusing.set(NackKind.OTHER_FLEET);
+
+    assertThat(scrape(server.port())).contains(
+        "weir_proxy_config_refused{reason=\"other_fleet\"} 1.0",
+        "weir_proxy_config_refused{reason=\"older_version\"} 0.0");
+  }
+
+  @Test
   void everyMetricHasHelpText() throws Exception {
     backends.set(List.of(backend("10.0.0.1:80").build()));
     listeners.set(List.of(ListenerStats.newBuilder().setPool("web").setAddress(":80").build()));
@@ -160,7 +180,7 @@ class MetricsServerTest {
     List<String> lines = scrape(server.port());
 
     List<String> types = lines.stream().filter(l -> l.startsWith("# TYPE ")).toList();
-    assertThat(types).hasSize(23);
+    assertThat(types).hasSize(24);
     for (String type : types) {
       String name = type.split(" ")[2];
       assertThat(lines).anyMatch(l -> l.startsWith("# HELP " + name + " ") && l.length() > 20);
