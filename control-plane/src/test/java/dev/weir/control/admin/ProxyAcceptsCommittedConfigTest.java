@@ -81,7 +81,8 @@ class ProxyAcceptsCommittedConfigTest {
   void aRollbackToARevisionWithoutAlgorithmRestoresItWithTheDefaults() throws Exception {
     try (InProcessControlPlane control = new InProcessControlPlane(dataDir)) {
       control.admin().importConfig(ImportConfigRequest.newBuilder().addPools(BARE_POOL).build());
-      control.admin().importConfig(ImportConfigRequest.getDefaultInstance());
+      control.admin().importConfig(
+          ImportConfigRequest.newBuilder().setAllowDeleteAll(true).build());
 
       control.admin().rollback(RollbackRequest.newBuilder().setVersion(1).build());
 
