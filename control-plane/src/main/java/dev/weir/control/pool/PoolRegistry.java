@@ -106,61 +106,47 @@ public final class PoolRegistry {
     ConfigSnapshot next;
     String diff;
     FleetEvent event;
-    VersionConflictException conflict;
-    synchronized (lock) {
-      ConfigSnapshot before = current;
-      List<Pool> pools = ConfigDefaults.fill(mutation.apply(before.getPoolsList())).stream()
-          .sorted(BY_NAME)
-          .collect(Collectors.toList());
-      if (pools.equals(before.getPoolsList())) {
-        return new ChangeOutcome(before, "", intent.dryRun());
-      }
-      ConfigLimits.checkChange(before.getPoolsList(), pools);
-      checkProxiesAccept(pools);
-      List<String> lines = new ArrayList<>(ConfigDiff.lines(before.getPoolsList(), pools));
-      List<GuardCheck.Violation> violations =
-          GuardCheck.violations(before.getPoolsList(), pools, health);
-      if (!violations.isEmpty()) {
-        if (!intent.force()) {
-          throw Status.FAILED_PRECONDITION
-              .withDescription(GuardCheck.refusal(violations))
-              .asRuntimeException();
+    try {
+      synchronized (lock) {
+        ConfigSnapshot before = current;
+        List<Pool> pools = ConfigDefaults.fill(mutation.apply(before.getPoolsList())).stream()
+            .sorted(BY_NAME)
+            .collect(Collectors.toList());
+        if (pools.equals(before.getPoolsList())) {
+          return new ChangeOutcome(before, "", intent.dryRun());
         }
-        violations.forEach(v -> lines.add(v.note()));
+        ConfigLimits.checkChange(before.getPoolsList(), pools);
+        checkProxiesAccept(pools);
+        List<String> lines = new ArrayList<>(ConfigDiff.lines(before.getPoolsList(), pools));
+        List<GuardCheck.Violation> violations =
+            GuardCheck.violations(before.getPoolsList(), pools, health);
+        if (!violations.isEmpty()) {
+          if (!intent.force()) {
+            throw Status.FAILED_PRECONDITION
+                .withDescription(GuardCheck.refusal(violations))
+                .asRuntimeException();
+          }
+          violations.forEach(v -> lines.add(v.note()));
+        }
+        diff = String.join("\n", lines);
+        if (intent.dryRun()) {
+          ConfigSnapshot wouldBe = before.toBuilder().clearPools().addAllPools(pools).build();
+          return new ChangeOutcome(wouldBe, diff, true);
+        }
+        next = ConfigSnapshot.newBuilder()
+            .setVersion(before.getVersion() + 1)
+            .setFleetId(before.getFleetId())
+            .addAllPools(pools)
+            .build();
+        event = commitCurrent(before, next, diff, intent);
       }
-      diff = String.join("\n", lines);
-      if (intent.dryRun()) {
-        ConfigSnapshot wouldBe = before.toBuilder().clearPools().addAllPools(pools).build();
-        return new ChangeOutcome(wouldBe, diff, true);
-      }
-      next = ConfigSnapshot.newBuilder()
-          .setVersion(before.getVersion() + 1)
-          .setFleetId(before.getFleetId())
-          .addAllPools(pools)
-          .build();
-      Timestamp now = Timestamps.fromMillis(clock.millis());
-      Revision revision = Revision.newBuilder()
-          .setVersion(next.getVersion())
-          .setTime(now)
-          .setActor(intent.actor())
-          .setOperation(intent.operation())
-          .setDiff(diff)
-          .build();
-      conflict = commit(before, next, revision);
-      if (conflict == null) {
-        current = next;
-      }
-      event = FleetEvent.newBuilder().setTime(now).setRevision(revision).build();
-    }
-    if (conflict != null) {
+    } catch (VersionConflictException conflict) {
+      // Outside the lock: catching up reads the store and tells the listeners.
       throw lostRace(conflict);
     }
     log.info("config version {} committed: {} by {}", next.getVersion(), intent.operation(),
         intent.actor());
-    notifyListeners(next);
-    // After the listeners, so a follower that tracks configs has this version when it comes.
-    events.publish(event);
-    return new ChangeOutcome(next, diff, false);
+    return published(next, diff, event);
   }
 
   /**
@@ -177,38 +163,55 @@ public final class PoolRegistry {
     ConfigSnapshot next;
     String diff;
     FleetEvent event;
-    VersionConflictException conflict;
-    synchronized (lock) {
-      ConfigSnapshot before = current;
-      next = before.toBuilder()
-          .setVersion(Math.max(servedVersion, before.getVersion()) + 1)
-          .setFleetId(fleetId)
-          .build();
-      diff = "fleet " + describeFleet(before.getFleetId()) + " -> " + fleetId + ", version "
-          + before.getVersion() + " -> " + next.getVersion() + ", pools unchanged";
-      if (intent.dryRun()) {
-        return new ChangeOutcome(next, diff, true);
+    try {
+      synchronized (lock) {
+        ConfigSnapshot before = current;
+        next = before.toBuilder()
+            .setVersion(Math.max(servedVersion, before.getVersion()) + 1)
+            .setFleetId(fleetId)
+            .build();
+        diff = "fleet " + describeFleet(before.getFleetId()) + " -> " + fleetId + ", version "
+            + before.getVersion() + " -> " + next.getVersion() + ", pools unchanged";
+        if (intent.dryRun()) {
+          return new ChangeOutcome(next, diff, true);
+        }
+        event = commitCurrent(before, next, diff, intent);
       }
-      Timestamp now = Timestamps.fromMillis(clock.millis());
-      Revision revision = Revision.newBuilder()
-          .setVersion(next.getVersion())
-          .setTime(now)
-          .setActor(intent.actor())
-          .setOperation(intent.operation())
-          .setDiff(diff)
-          .build();
-      conflict = commit(before, next, revision);
-      if (conflict == null) {
-        current = next;
-      }
-      event = FleetEvent.newBuilder().setTime(now).setRevision(revision).build();
-    }
-    if (conflict != null) {
+    } catch (VersionConflictException conflict) {
+      // Outside the lock: catching up reads the store and tells the listeners.
       throw lostRace(conflict);
     }
     log.warn("config version {} committed: this control plane adopted fleet {} ({} by {})",
         next.getVersion(), fleetId, intent.operation(), intent.actor());
+    return published(next, diff, event);
+  }
+
+  /**
+   * Stores {@code next} with its revision and makes it current. Call holding lock.
+   *
+   * @return the event that announces the revision
+   * @throws VersionConflictException if another writer committed first; nothing changed here
+   * @throws io.grpc.StatusRuntimeException as {@link #commit} for a store that failed
+   */
+  private FleetEvent commitCurrent(ConfigSnapshot before, ConfigSnapshot next, String diff,
+      ChangeIntent intent) throws VersionConflictException {
+    Timestamp now = Timestamps.fromMillis(clock.millis());
+    Revision revision = Revision.newBuilder()
+        .setVersion(next.getVersion())
+        .setTime(now)
+        .setActor(intent.actor())
+        .setOperation(intent.operation())
+        .setDiff(diff)
+        .build();
+    commit(before, next, revision);
+    current = next;
+    return FleetEvent.newBuilder().setTime(now).setRevision(revision).build();
+  }
+
+  /** Tells the listeners and then the watchers about a committed change; outside the lock. */
+  private ChangeOutcome published(ConfigSnapshot next, String diff, FleetEvent event) {
     notifyListeners(next);
+    // After the listeners, so a follower that tracks configs has this version when it comes.
     events.publish(event);
     return new ChangeOutcome(next, diff, false);
   }
@@ -286,14 +289,11 @@ public final class PoolRegistry {
     }
   }
 
-  /** Stores the change; returns the conflict if another writer committed first. */
-  private VersionConflictException commit(ConfigSnapshot before, ConfigSnapshot next,
-      Revision revision) {
+  /** Stores the change; throws the conflict if another writer committed first. */
+  private void commit(ConfigSnapshot before, ConfigSnapshot next, Revision revision)
+      throws VersionConflictException {
     try {
       store.commit(before.getVersion(), next, revision);
-      return null;
-    } catch (VersionConflictException e) {
-      return e;
     } catch (CommitOutcomeUnknownException e) {
       // Not current here: if it was committed, the store's follower (etcd) brings it in.
       log.error("config version {} may or may not have been committed", next.getVersion(), e);
