@@ -111,7 +111,9 @@ class HelpTest {
       List<String> lines = helpLines(command);
       for (int i = 0; i < lines.size(); i++) {
         String line = lines.get(i);
-        assertThat(line.strip()).as("weirctl %s --help, line %d", command, i + 1).isNotEqualTo("\\");
+        assertThat(line.strip())
+            .as("weirctl %s --help, line %d", command, i + 1)
+            .isNotEqualTo("\\");
         if (line.endsWith(" \\")) {
           // A paste runs the whole command only if the next line carries it on.
           assertThat(i + 1 < lines.size() ? lines.get(i + 1) : "")
@@ -147,11 +149,13 @@ class HelpTest {
       return true;
     }
     return (last.matches(".*[0-9/].*[:./]") || last.matches("[A-Z]+:"))
-        && (Character.isDigit(first.charAt(0)) || first.startsWith("/") || first.startsWith("PORT"));
+        && (Character.isDigit(first.charAt(0)) || first.startsWith("/")
+            || first.startsWith("PORT"));
   }
 
   private List<String> helpLines(String command) {
-    List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+    List<String> args =
+        new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
     args.add("--help");
     Result result = controlPlane.cli().run(args.toArray(String[]::new));
     assertThat(result.exitCode()).as("weirctl %s --help", command).isZero();

@@ -25,7 +25,8 @@ record CompletionContext(Kind kind, String pool, String prefix, String lead) {
     BACKEND
   }
 
-  // Positional parameters by command, index 0 first; null where nothing is offered.
+  // What each positional parameter of a command is, index 0 first; those past the end of the
+  // list (a new pool name, a new backend, a weight) are not completed.
   private static final Map<String, List<Kind>> POSITIONALS = Map.of(
       "pool show", List.of(Kind.POOL),
       "pool set", List.of(Kind.POOL),
