@@ -1,6 +1,8 @@
 package dev.weir.cli;
 
 import dev.weir.cli.backend.BackendCommand;
+import dev.weir.cli.completion.CandidatesCommand;
+import dev.weir.cli.completion.CompletionCommand;
 import dev.weir.cli.config.ApplyCommand;
 import dev.weir.cli.config.ExportCommand;
 import dev.weir.cli.config.GetCommand;
@@ -54,6 +56,7 @@ import picocli.CommandLine.Model.CommandSpec;
       ExportCommand.class,
       ImportCommand.class,
       CompletionCommand.class,
+      CandidatesCommand.class,
       VersionCommand.class
     },
     footer = {

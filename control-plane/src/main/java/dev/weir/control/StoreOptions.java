@@ -38,9 +38,9 @@ final class StoreOptions {
       paramLabel = "URL",
       split = ",",
       converter = EndpointConverter.class,
-      description = "etcd's client URLs, comma-separated, e.g. "
-          + "http://10.0.0.1:2379,http://10.0.0.2:2379; required with --store etcd. "
-          + "https:// URLs connect with TLS (all of them, then); see --etcd-ca.")
+      description = "etcd's client URLs, comma-separated (see the examples below); required "
+          + "with --store etcd. URLs with the https scheme connect with TLS (all of them, then); "
+          + "see --etcd-ca.")
   private List<URI> endpoints = new ArrayList<>();
 
   @Option(

@@ -1,5 +1,6 @@
 package dev.weir.control;
 
+import dev.weir.api.logging.LogFormat;
 import dev.weir.control.pool.HostPort;
 import dev.weir.control.security.SecurityOptions;
 import dev.weir.control.security.ServerSecurity;
@@ -30,16 +31,20 @@ import picocli.CommandLine.Option;
     name = "weir-control",
     mixinStandardHelpOptions = true,
     versionProvider = WeirControl.Version.class,
-    description = "Runs the Weir control plane: stores the pools and pushes them to the proxies.")
+    description = "Runs the Weir control plane: stores the pools and pushes them to the proxies.",
+    footer = {
+      "%nExamples:",
+      "  weir-control --listen 127.0.0.1:9900 --data-dir /var/lib/weir-control",
+      "  weir-control --listen 127.0.0.1:9900 --proxy-listen 0.0.0.0:9901 \\",
+      "      --metrics 127.0.0.1:9465             # Prometheus scrapes /metrics there",
+      "  weir-control --listen 10.0.0.1:9900 --store etcd \\",
+      "      --etcd-endpoints http://10.0.0.5:2379,http://10.0.0.6:2379"
+    })
 public final class WeirControl implements Callable<Integer> {
   static final int EXIT_CANNOT_START = 1;
 
   static {
-    // Before any logger exists, since slf4j-simple reads these once; -D flags still win.
-    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
-    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    setDefault("org.slf4j.simpleLogger.showThreadName", "false");
-    setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+    LogFormat.useDefaults();
   }
 
   // Proxies ping every ~20 s; allowing half that leaves room for timer jitter before gRPC would
@@ -62,8 +67,8 @@ public final class WeirControl implements Callable<Integer> {
       names = "--proxy-listen",
       paramLabel = "HOST:PORT",
       converter = ListenConverter.class,
-      description = "A separate address for the proxy API, e.g. 0.0.0.0:9901 while the admin "
-          + "API stays on loopback (default: the admin address).")
+      description = "A separate address for the proxy API, so that the admin API can stay "
+          + "on loopback (default: the admin address).")
   private HostPort proxyListen;
 
   @Mixin private SecurityOptions securityOptions = new SecurityOptions();
@@ -80,8 +85,7 @@ public final class WeirControl implements Callable<Integer> {
       names = "--metrics",
       paramLabel = "HOST:PORT",
       converter = ListenConverter.class,
-      description = "Serve Prometheus metrics at http://HOST:PORT/metrics, e.g. 127.0.0.1:9465 "
-          + "(default: off).")
+      description = "Serve Prometheus metrics on this address, path /metrics (default: off).")
   private HostPort metrics;
 
   @Mixin
@@ -212,16 +216,15 @@ public final class WeirControl implements Callable<Integer> {
     return root.getMessage() != null ? root.getMessage() : root.toString();
   }
 
-  private static void setDefault(String property, String value) {
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, value);
-    }
-  }
-
   /** Reads --listen: like a pool's listen address, but the host is required and port 0 allowed. */
   static final class ListenConverter implements CommandLine.ITypeConverter<HostPort> {
     @Override
     public HostPort convert(String value) {
+      if (value.matches("[0-9]{1,5}")) {
+        throw new CommandLine.TypeConversionException("\"" + value + "\" has no colon; use "
+            + "HOST:PORT, e.g. 127.0.0.1:" + value + ", or 0.0.0.0:" + value
+            + " for every interface");
+      }
       HostPort parsed;
       try {
         parsed = HostPort.parse(value);

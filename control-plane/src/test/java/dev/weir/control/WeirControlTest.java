@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,6 +104,16 @@ class WeirControlTest {
     int code = execute("--listen", "9900", "--data-dir", dataDir.toString());
 
     assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--listen", "\"9900\" has no colon; use HOST:PORT, e.g. 127.0.0.1:9900")
+        .doesNotContain("missing \":port\"");
+  }
+
+  @Test
+  void aListenAddressWithoutItsPortSaysThePortIsMissing() {
+    int code = execute("--listen", "localhost", "--data-dir", dataDir.toString());
+
+    assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--listen", "missing \":port\"");
   }
 
@@ -113,6 +124,22 @@ class WeirControlTest {
 
     assertThat(execute("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--admin-listen=HOST:PORT", "--proxy-listen", "--data-dir");
+  }
+
+  @Test
+  void theHelpNeverBreaksAnAddressOrUrlAcrossLines() {
+    assertThat(execute("--help")).isZero();
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+
+    // It wraps at ':' and '/' too, printing "http:" and "//10.0.0.1:2379" on two lines.
+    for (int i = 0; i + 1 < lines.size(); i++) {
+      String last = lines.get(i).strip().replaceAll(".* ", "");
+      String next = lines.get(i + 1).strip();
+      boolean broken = last.matches(".*https?:")
+          || last.matches(".*[0-9/].*[:./]") && next.matches("[0-9/].*");
+      assertThat(broken).as("%s%n%s", lines.get(i), lines.get(i + 1)).isFalse();
+    }
+    assertThat(lines).anyMatch(l -> l.contains("http://10.0.0.5:2379,http://10.0.0.6:2379"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.weir.proxy;
 
+import dev.weir.api.logging.LogFormat;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.NackKind;
 import dev.weir.proxy.control.ControlPlaneClient;
@@ -61,6 +62,11 @@ import picocli.CommandLine.Spec;
       "      --tls-cert edge-1.pem --tls-key edge-1.key"
     })
 public final class WeirProxy implements Callable<Integer>, AutoCloseable {
+
+  static {
+    // Before the logger below: setting the format in main() came after it, so no timestamps.
+    LogFormat.useDefaults();
+  }
 
   private static final Logger log = LoggerFactory.getLogger(WeirProxy.class);
   @Spec CommandSpec spec;
@@ -144,8 +150,8 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
   Duration shutdownTimeout;
 
   @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = MetricsAddressConverter.class,
-      description = "Serve Prometheus metrics at http://HOST:PORT/metrics, e.g. 0.0.0.0:9100 "
-          + "(default: not served).")
+      description = "Serve Prometheus metrics on this address, path /metrics, such as "
+          + "0.0.0.0:9100 (default: not served).")
   InetSocketAddress metricsAddress;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -166,8 +172,6 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
   private boolean closed;
 
   public static void main(String[] args) {
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
     System.exit(new CommandLine(new WeirProxy()).execute(args));
   }
 

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +43,21 @@ class WeirProxyOptionsTest {
 
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains(message);
+  }
+
+  @Test
+  void theHelpNeverBreaksAnAddressOrUrlAcrossLines() {
+    List<String> lines = new CommandLine(new WeirProxy()).getUsageMessage().lines().toList();
+
+    // It wraps at ':' and '/' too, printing "http://HOST:" and "PORT/metrics" on two lines.
+    for (int i = 0; i + 1 < lines.size(); i++) {
+      String last = lines.get(i).strip().replaceAll(".* ", "");
+      String next = lines.get(i + 1).strip();
+      boolean broken = last.matches(".*https?:.*") && last.endsWith(":")
+          || last.matches(".*[0-9/].*[:./]") && next.matches("[0-9/].*")
+          || last.matches("[A-Z]+:") && next.startsWith("PORT");
+      assertThat(broken).as("%s%n%s", lines.get(i), lines.get(i + 1)).isFalse();
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,25 @@ class DistributionIT {
         program.close();
       }
     }
+  }
+
+  @Test
+  void theArchivesReadmeIsForPeopleWhoInstallItAndNamesOnlyWhatItHolds() throws Exception {
+    Path root = unpack();
+    String readme = Files.readString(root.resolve("README.md"));
+
+    // Not the repository's README: no checkout, no Maven, no demo script here.
+    assertThat(readme).doesNotContain("mvn ", "weir-demo", "mvn verify")
+        .contains("systemctl enable", "docs/architecture.md");
+    assertThat(root.resolve("docs/architecture.md")).isRegularFile();
+    Matcher path = Pattern.compile(
+        "(?<![\\w/.~-])(bin|lib|etc|systemd|prometheus|examples|docs)/[\\w.-]*").matcher(readme);
+    List<String> named = new ArrayList<>();
+    while (path.find()) {
+      named.add(path.group());
+    }
+    assertThat(named).contains("bin/weirctl", "systemd/weir-proxy.service")
+        .allSatisfy(p -> assertThat(root.resolve(p)).as("%s, named in README.md", p).exists());
   }
 
   private static int freePort() throws IOException {

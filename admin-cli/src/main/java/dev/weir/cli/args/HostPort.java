@@ -33,7 +33,7 @@ public record HostPort(String host, int port, String text) {
     } else {
       int colon = text.lastIndexOf(':');
       if (colon < 0) {
-        throw invalid(text, form, "missing port");
+        throw invalid(text, form, noColon(text, hostRequired));
       }
       host = text.substring(0, colon);
       portText = text.substring(colon + 1);
@@ -45,6 +45,16 @@ public record HostPort(String host, int port, String text) {
       throw invalid(text, form, "missing host");
     }
     return new HostPort(host, parsePort(text, form, portText), text);
+  }
+
+  // "8085" is a port without its colon, not an address without a port.
+  private static String noColon(String text, boolean hostRequired) {
+    if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return "missing port";
+    }
+    return hostRequired
+        ? "it has no colon; give the host too, e.g. 127.0.0.1:" + text
+        : "it has no colon; give HOST:PORT or :PORT, e.g. :" + text + " for every address";
   }
 
   private static int parsePort(String text, String form, String portText) {

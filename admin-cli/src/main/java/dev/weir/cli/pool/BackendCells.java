@@ -7,6 +7,7 @@ import dev.weir.api.v1.FleetHealth;
 import dev.weir.cli.output.ProtoTimes;
 import dev.weir.cli.output.RelativeAge;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * How a backend's figures read in a table cell, shared by {@code pool show}, {@code status} and
@@ -35,17 +36,35 @@ public final class BackendCells {
   }
 
   /**
+   * Under a table with a damped backend: what "damped 24s left" means, which no one can guess
+   * (the control plane's flap damping, docs/architecture.md).
+   */
+  public static final String DAMPED_LEGEND =
+      "damped: its health flipped 3 times within 2m, so it counts as unhealthy (also for guards)\n"
+          + "        for the time left, even if it recovers; each further flip doubles that, up "
+          + "to 10m.";
+
+  /**
    * The fleet's verdict, then "2/3": two of the three proxies that have a view of the backend see
-   * it healthy, as kubectl prints READY. "unknown" alone while none has a view.
+   * it healthy, as kubectl prints READY. "unknown" alone while none has a view; a damped one says
+   * for how long more, "damped 24s left 1/3".
    */
   public static String health(BackendStatus backend, Instant now) {
     String verdict = fleetHealth(backend.getFleetHealth());
     if (backend.getFleetHealth() == FleetHealth.FLEET_DAMPED && backend.hasDampedUntil()) {
-      verdict += " " + RelativeAge.between(now, ProtoTimes.instant(backend.getDampedUntil()));
+      verdict += " " + RelativeAge.between(now, ProtoTimes.instant(backend.getDampedUntil()))
+          + " left";
     }
     long reporting = (long) backend.getHealthyProxies() + backend.getUnhealthyProxies();
     String count = reporting == 0 ? "" : backend.getHealthyProxies() + "/" + reporting;
     return (verdict + " " + count).strip();
+  }
+
+  /** The legend line for a table of {@code backends}: empty unless one of them is damped. */
+  public static String legend(List<BackendStatus> backends) {
+    return backends.stream().anyMatch(b -> b.getFleetHealth() == FleetHealth.FLEET_DAMPED)
+        ? DAMPED_LEGEND + "\n"
+        : "";
   }
 
   /**

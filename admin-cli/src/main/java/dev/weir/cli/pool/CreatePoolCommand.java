@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
       "      --health-check http --health-path /healthz --health-interval 5s \\",
       "      --max-connections-per-backend 100 --idle-timeout 5m --slow-start 30s \\",
       "      --backend 10.0.2.7:8443 --backend 10.0.2.8:8443",
-      "  weirctl pool create web --listen :8080 --min-healthy 2 --max-drain-percent 25 \\",
+      "  weirctl pool create web --listen :8080 \\",
+      "      --min-healthy 2 --max-drain-percent 25 \\",
       "      --backend 10.0.0.5:80 --backend 10.0.0.6:80 --backend 10.0.0.7:80 --wait"
     })
 final class CreatePoolCommand implements Runnable {

@@ -31,7 +31,7 @@ final class HttpConnectOptions {
       paramLabel = "HOST:PORT",
       converter = AddressConverter.class,
       description = "A CONNECT target this pool answers to; repeat for more (pool set replaces "
-          + "the list). Default: POOL:PORT, the pool's name and listen port.")
+          + "the list). By default the pool answers to its name with its listen port.")
   private void authorities(List<String> authorities) {
     // picocli passes the values given so far, so each call sets the whole list.
     edit.set("http_connect.authorities").getHttpConnectBuilder().clearAuthorities()

@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
           + "(open and total connections, failed connection attempts, connections refused because "
           + "the backend was full, the worst proxy's 99th percentile connect time), its health "
           + "fleet-wide (by quorum of the proxies with a view of it, how many of which see it "
-          + "healthy; 'damped' while held down for flapping, with the time left) and the progress "
-          + "of a drain. Rates per second are in the JSON output."
+          + "healthy; 'damped 24s left' while held down for flapping, as a line under the table "
+          + "explains) and the progress of a drain. Rates per second are in the JSON output."
     },
     mixinStandardHelpOptions = true,
     footer = {"%nExamples:", "  weirctl pool show web", "  weirctl pool show web -o json"})
@@ -86,6 +86,7 @@ final class ShowPoolCommand implements Runnable {
           BackendCells.health(backend, now),
           BackendCells.drain(backend.getDrain()));
     }
-    return text.append(table.render()).toString();
+    return text.append(table.render()).append(BackendCells.legend(status.getBackendsList()))
+        .toString();
   }
 }

@@ -10,12 +10,16 @@ import picocli.CommandLine.Command;
     name = "proxies",
     description = {
       "Lists the proxies the control plane knows: connected ones and recently disconnected ones.",
-      "SINCE is how long each has been in its status. SENT, ACKED and APPLIED are the last "
-          + "config versions sent to the proxy, validated by it (ACK) and in force on it; LATEST "
-          + "is the control plane's newest. PUSH is how long the last applied version took from "
-          + "the control plane accepting it to the proxy applying it (empty for the version a "
-          + "proxy caught up on when it connected). LAST NACK is the last version the proxy "
-          + "rejected or could not apply, and why."
+      "SINCE is how long each has been in its status. SENT is the last config version sent to "
+          + "the proxy, APPLIED the one in force on it (empty while it refuses this control "
+          + "plane's config: what it serves instead is printed under the table), LATEST the "
+          + "control plane's newest. PUSH is how long the last applied version took from the "
+          + "control plane accepting it to the proxy applying it (empty for the version a proxy "
+          + "caught up on when it connected). LAST NACK is the last version the proxy rejected "
+          + "or could not apply, and why: 'v8 rejected' while the proxy still serves an older "
+          + "version instead, 'v8 rejected, 9 applied since' once a later one is in force.",
+      "A proxy ACKs a version it finds valid, before applying it; -o json shows that too "
+          + "(lastAckedVersion)."
     },
     mixinStandardHelpOptions = true,
     footer = {"%nExamples:", "  weirctl proxies", "  weirctl proxies -o json"})

@@ -20,8 +20,10 @@ final class ProxyTable {
     }
     // Shown only when a pool failed somewhere, so the usual table stays as narrow as it was.
     boolean failures = ProxyCells.anyFailedPools(response.getProxiesList());
+    // No ACKED column: an ACK only says the proxy found a version valid, before applying it, and
+    // "ACKED 31" beside "LAST NACK v31" (valid, then not applied) read as a contradiction.
     List<String> headers = new ArrayList<>(List.of("ID", "ADDRESS", "STATUS", "SINCE", "SENT",
-        "ACKED", "APPLIED", "LATEST", "PUSH", "LAST NACK"));
+        "APPLIED", "LATEST", "PUSH", "LAST NACK"));
     if (failures) {
       headers.add("FAILED POOLS");
     }
@@ -33,8 +35,7 @@ final class ProxyTable {
           status(proxy),
           ProxyCells.since(proxy, now),
           ProxyCells.version(proxy.getLastSentVersion()),
-          ProxyCells.version(proxy.getLastAckedVersion()),
-          ProxyCells.version(proxy.getLastAppliedVersion()),
+          applied(proxy),
           ProxyCells.version(response.getConfigVersion()),
           pushLatency(proxy),
           lastNack(proxy)));
@@ -88,10 +89,22 @@ final class ProxyTable {
         : "";
   }
 
+  // A refusing proxy applied none of this control plane's versions; the version it reported
+  // serving is another fleet's (or an older store's), named under the table.
+  private static String applied(ProxyInfo proxy) {
+    return refusal(proxy).isEmpty() ? ProxyCells.version(proxy.getLastAppliedVersion()) : "";
+  }
+
+  // "v31 rejected: why" while the proxy serves an older version instead; once a later version is
+  // in force, the cell says so, so an old NACK is not read as the state of things.
   private static String lastNack(ProxyInfo proxy) {
     if (proxy.getLastNackVersion() == 0 && proxy.getLastNackReason().isEmpty()) {
       return "";
     }
-    return "v" + proxy.getLastNackVersion() + ": " + proxy.getLastNackReason();
+    String applied = applied(proxy);
+    boolean superseded = !applied.isEmpty()
+        && Long.compareUnsigned(proxy.getLastAppliedVersion(), proxy.getLastNackVersion()) > 0;
+    return "v" + proxy.getLastNackVersion() + " rejected"
+        + (superseded ? ", " + applied + " applied since" : "") + ": " + proxy.getLastNackReason();
   }
 }

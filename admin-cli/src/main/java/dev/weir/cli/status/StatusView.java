@@ -73,7 +73,7 @@ final class StatusView {
           rate(backend.getFailureRate()),
           Long.toUnsignedString(backend.getConnectFailures()));
     }
-    return heading + table.render();
+    return heading + table.render() + BackendCells.legend(status.getBackendsList());
   }
 
   // A drain's progress says more than "draining" and fits the same column.

@@ -118,6 +118,20 @@ class BackendCommandsTest {
   }
 
   @Test
+  void removeHelpSaysOpenConnectionsStayOpenAndHowToCloseThem() {
+    Result result = controlPlane.cli().run("backend", "remove", "--help");
+
+    // Help text wraps; compare it as one line.
+    String help = result.out().replaceAll("\\s+", " ");
+    assertThat(help)
+        .doesNotContain("connections are closed")
+        .contains("Its open connections are not closed",
+            "until the client or the backend closes them", "--idle-timeout",
+            "drain the backend first", "weirctl connections --backend HOST:PORT",
+            "weirctl connections close ID");
+  }
+
+  @Test
   void weightSendsTheNewWeightAndConfirms() {
     Result result = controlPlane.cli().run("backend", "weight", "web", "10.0.0.5:80", "4");
 

@@ -201,6 +201,17 @@ class PoolCommandsTest {
   }
 
   @Test
+  void aListenPortWithoutItsColonIsAUsageErrorThatShowsTheColon() {
+    Result result = controlPlane.cli().run("pool", "create", "web", "--listen", "8085");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("--listen", "'8085' is not [HOST]:PORT: it has no colon", "e.g. :8085")
+        .doesNotContain("missing port");
+    assertThat(controlPlane.service().requests()).isEmpty();
+  }
+
+  @Test
   void backendWeightThatIsNotANumberIsAUsageError() {
     Result result =
         controlPlane

@@ -67,10 +67,15 @@ class ShowPoolCommandTest {
     List<String> rows = rows(show());
 
     assertThat(rows.get(0)).contains("HEALTH", "DRAIN");
-    assertThat(rows.get(1)).endsWith("unhealthy 1/3    -");
-    assertThat(rows.get(2)).endsWith("damped 45s 3/3   -");
-    assertThat(rows.get(3)).endsWith("healthy 3/3      drained (3 cut)");
-    assertThat(rows.get(4)).endsWith("healthy 3/3      drained");
+    assertThat(rows.get(1)).endsWith("unhealthy 1/3         -");
+    assertThat(rows.get(2)).endsWith("damped 45s left 3/3   -");
+    assertThat(rows.get(3)).endsWith("healthy 3/3           drained (3 cut)");
+    assertThat(rows.get(4)).endsWith("healthy 3/3           drained");
+    // "damped 45s left" is the control plane's flap damping, which the table alone cannot say.
+    assertThat(rows.subList(5, rows.size())).containsExactly(
+        "damped: its health flipped 3 times within 2m, so it counts as unhealthy (also for guards)",
+        "        for the time left, even if it recovers; each further flip doubles that, up to "
+            + "10m.");
   }
 
   @Test

@@ -92,14 +92,37 @@ class ProxiesCommandTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.outLines())
         .containsExactly(
-            "ID        ADDRESS          STATUS         SINCE   SENT   ACKED   APPLIED   LATEST   "
+            "ID        ADDRESS          STATUS         SINCE   SENT   APPLIED   LATEST   "
                 + "PUSH    LAST NACK",
-            "proxy-a   10.0.0.9:51234   connected      3m      7      7       7         7        "
+            "proxy-a   10.0.0.9:51234   connected      3m      7      7         7        "
                 + "42ms    -",
-            "proxy-b   10.0.0.8:40000   disconnected   2h      6      6       5         7        "
-                + "850us   v6: pool web: cannot listen on 0.0.0.0:8080: address already in use",
-            "proxy-c   10.0.0.7:40001   connected      5s      -      -       -         7        "
+            "proxy-b   10.0.0.8:40000   disconnected   2h      6      5         7        "
+                + "850us   v6 rejected: pool web: cannot listen on 0.0.0.0:8080: address already "
+                + "in use",
+            "proxy-c   10.0.0.7:40001   connected      5s      -      -         7        "
                 + "-       -");
+  }
+
+  @Test
+  void aVersionAckedThenRejectedReadsAsRejectedOnlyAndAnOldNackSaysWhatCameSince() {
+    // The proxy found version 31 valid (ACK) but could not put it in force (NACK).
+    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
+        .setConfigVersion(32)
+        .addProxies(CURRENT.toBuilder().setLastSentVersion(31).setLastAckedVersion(31)
+            .setLastAppliedVersion(30).setLastNackVersion(31).setLastNackReason("boom"))
+        .addProxies(JUST_CONNECTED.toBuilder().setLastSentVersion(32).setLastAckedVersion(32)
+            .setLastAppliedVersion(32).setLastNackVersion(31).setLastNackReason("boom"))
+        .build());
+
+    Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
+
+    assertThat(result.outLines().get(0)).doesNotContain("ACKED");
+    assertThat(result.outLines().get(1).split(" {2,}"))
+        .containsExactly("proxy-a", "10.0.0.9:51234", "connected", "3m", "31", "30", "32", "42ms",
+            "v31 rejected: boom");
+    assertThat(result.outLines().get(2).split(" {2,}"))
+        .containsExactly("proxy-c", "10.0.0.7:40001", "connected", "5s", "32", "32", "32", "-",
+            "v31 rejected, 32 applied since: boom");
   }
 
   @Test
@@ -118,11 +141,11 @@ class ProxiesCommandTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.outLines())
         .containsExactly(
-            "ID        ADDRESS          STATUS      SINCE   SENT   ACKED   APPLIED   LATEST   PUSH"
+            "ID        ADDRESS          STATUS      SINCE   SENT   APPLIED   LATEST   PUSH"
                 + "   LAST NACK   FAILED POOLS",
-            "proxy-a   10.0.0.9:51234   connected   3m      7      7       7         7        42ms"
+            "proxy-a   10.0.0.9:51234   connected   3m      7      7         7        42ms"
                 + "   -           busy",
-            "proxy-c   10.0.0.7:40001   connected   5s      -      -       -         7        -   "
+            "proxy-c   10.0.0.7:40001   connected   5s      -      -         7        -   "
                 + "   -           -",
             "pool busy failed on proxy proxy-a: cannot listen on 0.0.0.0:8080: Address already in "
                 + "use (serving its previous config; retrying)");
@@ -144,6 +167,10 @@ class ProxiesCommandTest {
 
     assertThat(result.outLines().get(1))
         .startsWith("proxy-a   10.0.0.9:51234   connected, REFUSING (other fleet)   3m");
+    // What it serves is another fleet's version 10, not this control plane's: no APPLIED.
+    assertThat(result.outLines().get(1).split(" {2,}"))
+        .containsSubsequence("3m", "7", "-", "1", "42ms",
+            "v1 rejected: refused config version 1 of fleet 8f3c");
     assertThat(result.outLines()).endsWith(
         "",
         "proxy proxy-a refuses this control plane's config (other fleet) and keeps serving "

@@ -80,7 +80,7 @@ class StatusCommandTest {
         .containsExactly("10.0.0.7:80", "1", "active", "unhealthy 0/2", "0", "12", "310");
     assertThat(cells(result, "10.0.1.1:9000"))
         .containsExactly(
-            "10.0.1.1:9000", "1", "drained (2 cut)", "damped 1m 1/2", "0", "0", "0");
+            "10.0.1.1:9000", "1", "drained (2 cut)", "damped 1m left 1/2", "0", "0", "0");
     assertThat(cells(result, "PROXY"))
         .containsExactly("PROXY", "STATUS", "SINCE", "APPLIED", "BEHIND", "LAST SEEN");
     assertThat(cells(result, "proxy-a"))
@@ -89,8 +89,9 @@ class StatusCommandTest {
         .containsExactly("proxy-b", "disconnected", "2h", "40", "2", "2h");
     assertThat(cells(result, "proxy-c"))
         .containsExactly("proxy-c", "connected", "5s", "-", "42", "5s");
-    // Pools in the order ListPools gave them, then the proxies.
-    assertThat(result.out()).containsSubsequence("Pool web", "Pool api", "PROXY");
+    // Pools in the order ListPools gave them, then the proxies; the damped backend explained.
+    assertThat(result.out()).containsSubsequence("Pool web", "Pool api", "damped: its health "
+        + "flipped 3 times within 2m", "PROXY");
     assertThat(controlPlane.service().requests(GetPoolStatusRequest.class))
         .extracting(GetPoolStatusRequest::getName)
         .containsExactly("web", "api");

@@ -48,8 +48,11 @@ public final class ConfigRules {
     try {
       parsed = HostPort.parse(listen);
     } catch (IllegalArgumentException e) {
+      String example = listen.matches("[0-9]{1,5}")
+          ? "\":" + listen + "\" for every address"
+          : "\":8080\" or \"10.0.0.1:8080\"";
       throw invalid("listen \"" + listen + "\" is invalid: " + e.getMessage()
-          + "; use [host]:port, e.g. \":8080\" or \"10.0.0.1:8080\"");
+          + "; use [host]:port, e.g. " + example);
     }
     if (parsed.port() == 0) {
       throw invalid("listen \"" + listen + "\" is invalid: port must be 1..65535, got 0");

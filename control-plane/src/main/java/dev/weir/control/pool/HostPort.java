@@ -40,7 +40,9 @@ public record HostPort(String host, int port) {
     } else {
       int colon = text.lastIndexOf(':');
       if (colon < 0) {
-        throw new IllegalArgumentException("missing \":port\"");
+        // "8085" is a port that lost its colon, not a host that lacks a port.
+        throw new IllegalArgumentException(PORT.matcher(text).matches()
+            ? "no \":\" before the port" : "missing \":port\"");
       }
       if (text.lastIndexOf(':', colon - 1) >= 0) {
         throw new IllegalArgumentException("an IPv6 address must be in brackets");

@@ -77,7 +77,10 @@ class ConfigRulesTest {
     assertThatThrownBy(() -> ConfigRules.listen(":0"))
         .hasMessageContaining("listen \":0\" is invalid: port must be 1..65535, got 0");
     assertThatThrownBy(() -> ConfigRules.listen("8080"))
-        .hasMessageContaining("listen \"8080\" is invalid: missing \":port\"");
+        .hasMessageContaining("listen \"8080\" is invalid: no \":\" before the port; use "
+            + "[host]:port, e.g. \":8080\" for every address");
+    assertThatThrownBy(() -> ConfigRules.listen("web"))
+        .hasMessageContaining("listen \"web\" is invalid: missing \":port\"");
   }
 
   @Test

@@ -96,6 +96,31 @@ class ListenerSetTest {
 
   @ParameterizedTest(name = "over {0}")
   @MethodSource("dev.weir.proxy.testing.Transports#available")
+  void removedBackendKeepsItsOpenConnectionsButGetsNoNewOnes(Transport transport)
+      throws Exception {
+    EchoBackend a = resources.add(new EchoBackend("a"));
+    EchoBackend b = resources.add(new EchoBackend("b"));
+    LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
+    int port = FreePort.find();
+    proxy.apply(config(1, pool("web", port, ROUND_ROBIN)
+        .addBackends(active(a.address())).addBackends(active(b.address()))));
+    TestClient open = resources.add(TestClient.connect(port));
+    EchoBackend removed = open.readLine().equals("a") ? a : b;
+    EchoBackend kept = removed == a ? b : a;
+
+    // What 'weirctl backend remove --help' promises: removal closes nothing.
+    proxy.apply(config(2, pool("web", port, ROUND_ROBIN).addBackends(active(kept.address()))));
+
+    open.send("still there?");
+    assertThat(new String(open.readExactly(12), US_ASCII)).isEqualTo("still there?");
+    for (int i = 0; i < 4; i++) {
+      assertEchoes(port, kept.name());
+    }
+    assertThat(removed.accepted()).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "over {0}")
+  @MethodSource("dev.weir.proxy.testing.Transports#available")
   void weightsThreeToOneSplitFortyConnectionsExactlyThirtyToTen(Transport transport)
       throws Exception {
     EchoBackend heavy = resources.add(new EchoBackend("heavy"));

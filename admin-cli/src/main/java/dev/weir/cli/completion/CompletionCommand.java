@@ -1,4 +1,4 @@
-package dev.weir.cli;
+package dev.weir.cli.completion;
 
 import java.io.PrintWriter;
 import java.util.Iterator;
@@ -9,21 +9,26 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code weirctl completion bash|zsh}: the shell completion script, from picocli's model. */
+/**
+ * {@code weirctl completion bash|zsh}: the shell completion script, picocli's from the command
+ * model plus {@link ShellScript}'s completion of pools and backends from the control plane.
+ */
 @Command(
     name = "completion",
     description = {
       "Prints a script that completes weirctl's commands, options and their values in bash or "
-          + "zsh. Load it in your shell's startup file."
+          + "zsh, and pool names and backend addresses from the control plane (the one weirctl "
+          + "would use; at most 2s per TAB). It completes weirctl, bin/weirctl and any path to "
+          + "weirctl. Load it in your shell's startup file."
     },
     mixinStandardHelpOptions = true,
     footer = {
       "%nExamples:",
-      "  source <(weirctl completion bash)                 # bash, this shell",
-      "  weirctl completion bash > /etc/bash_completion.d/weirctl",
-      "  echo 'source <(weirctl completion zsh)' >> ~/.zshrc"
+      "  source <(bin/weirctl completion bash)            # bash, this shell",
+      "  bin/weirctl completion bash > /etc/bash_completion.d/weirctl",
+      "  echo \"source <($PWD/bin/weirctl completion zsh)\" >> ~/.zshrc"
     })
-final class CompletionCommand implements Runnable {
+public final class CompletionCommand implements Runnable {
 
   private static final List<String> SHELLS = List.of("bash", "zsh");
 
@@ -49,6 +54,7 @@ final class CompletionCommand implements Runnable {
           + "autoload -U +X bashcompinit && bashcompinit\n");
     }
     out.print(script);
+    out.print(ShellScript.dynamic());
     out.flush();
   }
 
