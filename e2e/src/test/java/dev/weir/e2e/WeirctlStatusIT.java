@@ -80,10 +80,10 @@ class WeirctlStatusIT {
     fleet.weirctl("backend", "drain", "web", drained.address()).assertOk();
 
     String version =
-        watch.awaitLine(Pattern.compile("\"version\":\"(\\d+)\",[^}]*DrainBackend"), EVENT_TIMEOUT);
+        watch.awaitLine(Pattern.compile("\"version\":(\\d+),[^}]*DrainBackend"), EVENT_TIMEOUT);
     watch.awaitLine(
-        Pattern.compile("\"kind\":\"APPLIED\",\"proxyId\":\"proxy-a\",\"configVersion\":\""
-            + version + "\""),
+        Pattern.compile("\"kind\":\"APPLIED\",\"proxyId\":\"proxy-a\",\"configVersion\":"
+            + version + "\\b"),
         EVENT_TIMEOUT);
 
     for (String line : watch.output()) {
