@@ -1,6 +1,7 @@
 package dev.weir.cli;
 
 import dev.weir.api.status.AnsweredBy;
+import dev.weir.cli.output.TerminalText;
 import dev.weir.cli.session.GlobalOptions;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -34,7 +35,8 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
 
   @Override
   public int handleExecutionException(Exception e, CommandLine command, ParseResult parsed) {
-    err.println("error: " + oneLine(message(e)));
+    // The message may quote what a hostile file or server said: no raw control characters.
+    err.println("error: " + TerminalText.escape(oneLine(message(e))));
     err.flush();
     return getExitCode(e);
   }

@@ -1,5 +1,6 @@
 package dev.weir.cli;
 
+import dev.weir.cli.output.TerminalText;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.Set;
@@ -34,7 +35,7 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
           .append("?)");
     }
     line.append("; see '").append(command.getCommandSpec().qualifiedName()).append(" --help'");
-    err.println(line);
+    err.println(TerminalText.escape(line.toString()));
     err.flush();
     return ExitCodes.USAGE;
   }

@@ -87,10 +87,21 @@ class FleetIdentityIT {
       // The operator rebuilds the pool on the new control plane; still refused until adopted.
       fleet.weirctl("pool", "create", "web", "--listen", ":" + poolPort,
           "--backend", b2.address()).assertOk();
+      // weirctl runs here as in a script (stdout is not a terminal): --wait still ends at the
+      // proxy's refusal, not at its timeout.
+      long start = System.nanoTime();
+      CliResult waited = fleet.weirctl("backend", "weight", "web", b2.address(), "2",
+          "--wait", "--wait-timeout", "50s");
+      assertThat(waited.exitCode()).as(waited.stderr()).isEqualTo(4);
+      assertThat(waited.stderr())
+          .startsWith("error: config version 2 cannot be applied everywhere by 1 of 1 proxies: "
+              + "edge (rejected it: ");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("said at once")
+          .isLessThan(Duration.ofSeconds(20));
       CliResult adopted = fleet.weirctl("fleet", "adopt").assertOk();
 
-      assertThat(adopted.stdout()).startsWith("adopted fleet ").contains("(config version 2)");
-      assertThat(fleet.awaitAllAcked("edge")).isEqualTo(2);
+      assertThat(adopted.stdout()).startsWith("adopted fleet ").contains("(config version 3)");
+      assertThat(fleet.awaitAllAcked("edge")).isEqualTo(3);
       await("new connections to reach the adopted config's backend")
           .atMost(Duration.ofSeconds(10)).ignoreExceptions()
           .until(() -> backendOf(PROXY, poolPort).equals("b2"));

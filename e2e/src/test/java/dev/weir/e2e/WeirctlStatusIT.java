@@ -59,8 +59,8 @@ class WeirctlStatusIT {
         .containsPattern("(?m)^" + Pattern.quote(kept.address()) + " +1 +active ")
         .containsPattern("(?m)^proxy-a +connected +\\S+ +1 +0 ");
     assertThat(json)
-        .contains("\"configVersion\": \"1\"", "\"proxiesConnected\": 1", "\"name\": \"web\"")
-        .containsPattern("\"versionsBehind\": \"0\"");
+        .contains("\"configVersion\": 1,", "\"proxiesConnected\": 1", "\"name\": \"web\"")
+        .containsPattern("\"versionsBehind\": 0");
   }
 
   @Test
@@ -80,10 +80,10 @@ class WeirctlStatusIT {
     fleet.weirctl("backend", "drain", "web", drained.address()).assertOk();
 
     String version =
-        watch.awaitLine(Pattern.compile("\"version\":\"(\\d+)\",[^}]*DrainBackend"), EVENT_TIMEOUT);
+        watch.awaitLine(Pattern.compile("\"version\":(\\d+),[^}]*DrainBackend"), EVENT_TIMEOUT);
     watch.awaitLine(
-        Pattern.compile("\"kind\":\"APPLIED\",\"proxyId\":\"proxy-a\",\"configVersion\":\""
-            + version + "\""),
+        Pattern.compile("\"kind\":\"APPLIED\",\"proxyId\":\"proxy-a\",\"configVersion\":"
+            + version + "\\b"),
         EVENT_TIMEOUT);
 
     for (String line : watch.output()) {

@@ -14,14 +14,19 @@ import java.util.stream.Collectors;
 
 /**
  * {@code --wait}: blocks in WaitForApplied until every connected proxy has applied a config
- * version, then says how long that took. A person sees how many proxies have it, brought up to
- * date every second, and stops waiting as soon as one rejects it; a script sees only the
- * outcome. A version applied everywhere but with pools some proxy could not put in force (a
- * port taken there) is not a success: those pools are named, and the wait ends at once.
+ * version, then says how long that took. The wait ends as soon as a proxy rejects the version,
+ * on a terminal or in a script alike: waiting longer cannot help. A person sees how many proxies
+ * have it, brought up to date every second; a script sees only the outcome. A version applied
+ * everywhere but with pools some proxy could not put in force (a port taken there) is not a
+ * success: those pools are named, and the wait ends at once.
  */
 public final class ApplyWait {
 
-  /** How often a terminal's progress line is brought up to date. */
+  /**
+   * How long one WaitForApplied call waits at most: how soon a rejection is seen (the control
+   * plane answers a call early only when the version is in force everywhere), and how often a
+   * terminal's progress line is brought up to date.
+   */
   static final Duration SLICE = Duration.ofSeconds(1);
 
   private final Session session;
@@ -37,20 +42,20 @@ public final class ApplyWait {
    * Returns once {@code version} is applied everywhere.
    *
    * @throws WaitIncompleteException if it is not within {@code timeout}, naming the proxies, or
-   *     as soon as a proxy on a terminal is seen to have rejected it
+   *     as soon as a proxy is seen to have rejected it
    */
   public void await(long version, Duration timeout) {
     progress.update("waiting for the proxies to apply config version " + version + " ...");
     WaitForAppliedResponse response;
     try {
-      response = progress.interactive() ? awaitInSlices(version, timeout) : call(version, timeout);
+      response = awaitInSlices(version, timeout);
     } finally {
       progress.clear();
     }
     if (!response.getComplete()) {
-      // On a terminal a rejection ends the wait before its timeout.
+      // A rejection ends the wait before its timeout.
       String outcome =
-          progress.interactive() && rejected(version, response)
+          rejected(version, response)
               ? "cannot be applied everywhere"
               : "was not applied within " + Durations.format(timeout);
       throw new WaitIncompleteException(incomplete(version, outcome, response));
@@ -77,9 +82,10 @@ public final class ApplyWait {
   }
 
   /**
-   * A person watching sees how many proxies have it so far: the wait is cut into slices of at
-   * most {@link #SLICE}, each one WaitForApplied that answers early once the version is in
-   * force everywhere. The number of slices bounds the loop whatever the clock says.
+   * The wait cut into slices of at most {@link #SLICE}, each one WaitForApplied that answers
+   * early once the version is in force everywhere; after each, a rejection ends the wait and a
+   * person watching sees how many proxies have it so far. The number of slices bounds the loop
+   * whatever the clock says.
    */
   private WaitForAppliedResponse awaitInSlices(long version, Duration timeout) {
     long slices = Math.max(1, ceilDiv(timeout.toNanos(), SLICE.toNanos()));

@@ -1,5 +1,6 @@
 package dev.weir.cli.change;
 
+import dev.weir.cli.output.TerminalText;
 import dev.weir.cli.session.Session;
 import java.io.PrintWriter;
 
@@ -39,7 +40,7 @@ public final class ProgressLine {
   /** A passing state: shown on a terminal only, in place of the previous one. */
   public void update(String text) {
     if (interactive && !quiet) {
-      out.print(REWRITE + text);
+      out.print(REWRITE + TerminalText.escape(text));
       out.flush();
       showing = true;
     }
@@ -53,7 +54,7 @@ public final class ProgressLine {
     if (interactive) {
       update(text);
     } else {
-      out.println(text);
+      out.println(TerminalText.escape(text));
       out.flush();
     }
   }
@@ -64,7 +65,7 @@ public final class ProgressLine {
     if (quiet) {
       return;
     }
-    out.println(text);
+    out.println(TerminalText.escape(text));
     out.flush();
   }
 

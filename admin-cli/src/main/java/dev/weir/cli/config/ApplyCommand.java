@@ -35,9 +35,13 @@ import picocli.CommandLine.Option;
       "If FILE says which config version it was read at (configVersion, as 'weirctl get' and "
           + "'weirctl export' write it) and a pool apply would change was changed since then, "
           + "apply is refused (ABORTED, naming both versions and the pools), since it would undo "
-          + "that change: get the file again, or give --force to overwrite it. FILE must have a "
-          + "\"pools\" key; deleting every pool (--prune with \"pools\": []) needs "
-          + "--delete-all."
+          + "that change: get the file again, or give --force to overwrite it.",
+      "FILE has the pools under a \"pools\" key, or is one pool (\"name\", \"listen\", "
+          + "... at the top level). Fields left out take "
+          + "their defaults, as the flags of 'weirctl pool create' do (round-robin, weight 1, "
+          + "active). Enum values may be written as the flags spell them (round-robin, tcp, "
+          + "draining, v2) or as the API names (ROUND_ROBIN). Deleting every pool (--prune "
+          + "with \"pools\": []) needs --delete-all."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -56,7 +60,7 @@ public final class ApplyCommand implements Runnable {
       paramLabel = "FILE",
       required = true,
       description = "The pools to apply: YAML (.yaml, .yml, or anything not starting with "
-          + "'{') or JSON.")
+          + "'{') or JSON, at most 8 MiB; - reads stdin.")
   private Path file;
 
   @Option(
@@ -77,7 +81,7 @@ public final class ApplyCommand implements Runnable {
 
   @Override
   public void run() {
-    ConfigFile.Contents read = ConfigFile.read(file);
+    ConfigFile.Contents read = ConfigFile.readPools(file);
     ExportConfigResponse desired = read.config();
     ExportConfigResponse current =
         session.admin().exportConfig(ExportConfigRequest.getDefaultInstance());

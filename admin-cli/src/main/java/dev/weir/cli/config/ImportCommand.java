@@ -24,8 +24,10 @@ import picocli.CommandLine.TypeConversionException;
           + "what is already current changes nothing and makes no new revision.",
       "The config version in FILE is not used: the control plane numbers its own versions. "
           + "Try it with --dry-run first to see what would change.",
-      "FILE must have a \"pools\" key. An import that would delete every pool (\"pools\": "
-          + "[]) is refused unless --delete-all is given."
+      "FILE must have a \"pools\" key: a file with one pool at the top is refused, since "
+          + "importing it would delete every other pool ('weirctl apply -f' takes it). An import "
+          + "that would delete every pool (\"pools\": []) is refused unless --delete-all is "
+          + "given."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -42,7 +44,8 @@ public final class ImportCommand implements Runnable {
       names = {"-f", "--file"},
       paramLabel = "FILE",
       required = true,
-      description = "The JSON file to import.")
+      description = "The file to import, as 'weirctl export' writes it (JSON, or the same as "
+          + "YAML), at most 8 MiB; - reads stdin.")
   private Path file;
 
   @Option(

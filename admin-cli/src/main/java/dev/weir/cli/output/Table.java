@@ -30,7 +30,7 @@ public final class Table {
     }
     String[] row = new String[columns];
     for (int i = 0; i < columns; i++) {
-      String text = cells[i] == null ? "" : cells[i].toString();
+      String text = cells[i] == null ? "" : TerminalText.escape(cells[i].toString());
       row[i] = text.isEmpty() ? EMPTY : text;
     }
     rows.add(row);

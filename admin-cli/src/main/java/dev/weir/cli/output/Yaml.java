@@ -24,6 +24,8 @@ public final class Yaml {
   // At most a few MiB of configuration; the limits stop a hostile file (alias bombs, huge
   // documents) from costing more than that.
   private static final int MAX_CODE_POINTS = 8 << 20;
+  private static final int MAX_NESTING = 50;
+  private static final int MAX_LINE_LENGTH = 64 << 10;
   private static final Gson GSON = new Gson();
 
   private Yaml() {}
@@ -47,16 +49,41 @@ public final class Yaml {
    *     column included) when it is not one YAML document of plain data
    */
   public static String toJson(String text) {
+    checkLineLengths(text);
     LoaderOptions options = new LoaderOptions();
     options.setCodePointLimit(MAX_CODE_POINTS);
     options.setMaxAliasesForCollections(10);
+    // A configuration is a few levels deep; thousands of nested brackets are an attack.
+    options.setNestingDepthLimit(MAX_NESTING);
+    options.setAllowRecursiveKeys(false);
     options.setAllowDuplicateKeys(false);
     org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml(new SafeConstructor(options));
     try {
       Object document = yaml.load(text);
       return GSON.toJson(document);
     } catch (YAMLException e) {
-      throw new IllegalArgumentException(e.getMessage().strip(), e);
+      throw new IllegalArgumentException(String.valueOf(e.getMessage()).strip(), e);
+    }
+  }
+
+  /**
+   * SnakeYAML keeps a whole token (a scalar, a comment) in its buffer and copies that buffer as
+   * it grows, so one token of megabytes costs time in the square of its length (tens of seconds
+   * for 8 MB). No configuration has a line anywhere near this long.
+   */
+  private static void checkLineLengths(String text) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > MAX_LINE_LENGTH) {
+          throw new IllegalArgumentException("line " + line + " is " + (i - start)
+              + " characters long, more than the " + MAX_LINE_LENGTH + " a YAML configuration "
+              + "may have (JSON, in a file not named .yaml, may have longer lines)");
+        }
+        line++;
+        start = i + 1;
+      }
     }
   }
 

@@ -1,17 +1,16 @@
 package dev.weir.cli.status;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Durations;
-import com.google.protobuf.util.JsonFormat;
 import dev.weir.api.v1.DrainEvent;
 import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.HealthEvent;
 import dev.weir.api.v1.ProxyEvent;
 import dev.weir.api.v1.Revision;
+import dev.weir.cli.output.ApiJson;
 import dev.weir.cli.output.Latencies;
 import dev.weir.cli.output.ProtoTimes;
+import dev.weir.cli.output.TerminalText;
 import dev.weir.cli.pool.BackendCells;
-import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -24,10 +23,6 @@ import java.util.Locale;
  */
 final class EventLine {
 
-  // One line per event: JSON Lines.
-  private static final JsonFormat.Printer JSON =
-      JsonFormat.printer().includingDefaultValueFields().omittingInsignificantWhitespace();
-
   // Fixed width, unlike ISO_INSTANT, which drops a zero fraction.
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
@@ -35,13 +30,9 @@ final class EventLine {
 
   private EventLine() {}
 
+  /** The event as one line of JSON: JSON Lines. */
   static String json(FleetEvent event) {
-    try {
-      return JSON.print(event);
-    } catch (InvalidProtocolBufferException e) {
-      // Only Any fields with unknown types fail, and the v1 API has none.
-      throw new UncheckedIOException(e);
-    }
+    return ApiJson.compact(event);
   }
 
   /**
@@ -50,7 +41,8 @@ final class EventLine {
    */
   static List<String> human(FleetEvent event) {
     String time = time(event);
-    String line = time + "  " + describe(event);
+    // Names and reasons come from the control plane and the proxies: escaped for the terminal.
+    String line = time + "  " + TerminalText.escape(describe(event));
     if (event.getMissed() == 0) {
       return List.of(line);
     }

@@ -1,20 +1,18 @@
 package dev.weir.cli.status;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.ProxyInfo;
-import java.io.UncheckedIOException;
+import dev.weir.cli.output.ApiJson;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code status -o json}: one object around the API's own messages, printed as every other
- * command prints them (proto3 JSON, default values included, 64-bit numbers as strings):
+ * command prints them ({@link ApiJson}: 64-bit numbers as numbers):
  *
  * <pre>
- * {"controlPlane": "...", "configVersion": "42", "proxiesConnected": 2, "proxiesTotal": 3,
+ * {"controlPlane": "...", "configVersion": 42, "proxiesConnected": 2, "proxiesTotal": 3,
  *  "pools": [PoolStatus...], "proxies": [ProxyInfo plus "versionsBehind"...]}
  * </pre>
  *
@@ -22,8 +20,6 @@ import java.util.List;
  * the API for one command.
  */
 final class StatusJson {
-
-  private static final JsonFormat.Printer API = JsonFormat.printer().includingDefaultValueFields();
 
   private StatusJson() {}
 
@@ -34,13 +30,13 @@ final class StatusJson {
     }
     List<String> proxies = new ArrayList<>();
     for (ProxyInfo proxy : fleet.proxies()) {
-      String behind = quoted(Long.toString(fleet.versionsBehind(proxy)));
+      String behind = Long.toString(fleet.versionsBehind(proxy));
       proxies.add(withFirstField("versionsBehind", behind, message(proxy)));
     }
     return "{\n"
         + field("controlPlane", quoted(fleet.controlPlane()))
         + ",\n"
-        + field("configVersion", quoted(Long.toUnsignedString(fleet.configVersion())))
+        + field("configVersion", Long.toUnsignedString(fleet.configVersion()))
         + ",\n"
         + field("proxiesConnected", Long.toString(fleet.connectedProxies()))
         + ",\n"
@@ -81,12 +77,7 @@ final class StatusJson {
   }
 
   private static String message(MessageOrBuilder message) {
-    try {
-      return API.print(message);
-    } catch (InvalidProtocolBufferException e) {
-      // Only Any fields with unknown types fail, and the v1 API has none.
-      throw new UncheckedIOException(e);
-    }
+    return ApiJson.pretty(message);
   }
 
   static String quoted(String text) {

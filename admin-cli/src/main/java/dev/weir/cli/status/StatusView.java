@@ -8,6 +8,7 @@ import dev.weir.api.v1.ProxyInfo;
 import dev.weir.cli.output.ProtoTimes;
 import dev.weir.cli.output.RelativeAge;
 import dev.weir.cli.output.Table;
+import dev.weir.cli.output.TerminalText;
 import dev.weir.cli.pool.BackendCells;
 import dev.weir.cli.proxy.ProxyCells;
 import java.time.Instant;
@@ -33,7 +34,8 @@ final class StatusView {
       text.append(pool(pool, now)).append('\n');
     }
     text.append(proxies(fleet, now));
-    return text.toString();
+    // Pool names and proxy ids come from the control plane: escaped for the terminal.
+    return TerminalText.escapeKeepingLines(text.toString());
   }
 
   static String header(FleetStatus fleet) {

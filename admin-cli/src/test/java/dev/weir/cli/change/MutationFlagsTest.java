@@ -127,7 +127,7 @@ class MutationFlagsTest {
         .containsExactly(
             WaitForAppliedRequest.newBuilder()
                 .setConfigVersion(8)
-                .setTimeout(Durations.fromSeconds(5))
+                .setTimeout(Durations.fromSeconds(1))
                 .build());
     assertThat(run(command, "--help").out())
         .contains("--dry-run", "--force", "--wait", "--wait-timeout=DURATION", " 4 ");
@@ -207,8 +207,50 @@ class MutationFlagsTest {
             "backend 10.0.0.5:80 in pool web now has weight 3 (config version 8)",
             "  ~ pool web backend 10.0.0.5:80 weight 1 -> 3",
             "applied on 3 proxies in 12ms");
-    assertThat(controlPlane.service().requests(WaitForAppliedRequest.class).get(0).getTimeout())
-        .isEqualTo(Durations.fromSeconds(30));
+  }
+
+  @Test
+  void waitInAScriptAsksInOneSecondSlicesUpToItsTimeout() {
+    controlPlane
+        .service()
+        .respondTo(
+            WaitForAppliedRequest.class,
+            WaitForAppliedResponse.newBuilder().addProxies(applied("edge-1", 7)).build());
+
+    Result result = run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait",
+        "--wait-timeout", "2500ms");
+
+    assertThat(result.exitCode()).isEqualTo(WaitIncompleteException.EXIT_CODE);
+    assertThat(controlPlane.service().requests(WaitForAppliedRequest.class))
+        .extracting(WaitForAppliedRequest::getTimeout)
+        .containsExactly(
+            Durations.fromSeconds(1), Durations.fromSeconds(1), Durations.fromMillis(500));
+    assertThat(result.outLines()).hasSize(2).noneMatch(line -> line.contains("waiting"));
+  }
+
+  @Test
+  void waitInAScriptStopsAsSoonAsAProxyRejectsTheVersion() {
+    // The control plane answers a wait early only once the version is everywhere: a NACK must be
+    // seen by weirctl after one slice, not after the whole --wait-timeout.
+    controlPlane
+        .service()
+        .respondTo(
+            WaitForAppliedRequest.class,
+            WaitForAppliedResponse.newBuilder()
+                .addProxies(applied("edge-1", 8))
+                .addProxies(applied("edge-2", 7).toBuilder().setNackReason("port 8080 is in use"))
+                .build());
+
+    Result result = run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait");
+
+    assertThat(result.exitCode()).isEqualTo(WaitIncompleteException.EXIT_CODE);
+    assertThat(controlPlane.service().requests(WaitForAppliedRequest.class))
+        .extracting(WaitForAppliedRequest::getTimeout)
+        .containsExactly(Durations.fromSeconds(1));
+    assertThat(result.errLines())
+        .containsExactly(
+            "error: config version 8 cannot be applied everywhere by 1 of 2 proxies: edge-2 "
+                + "(rejected it: port 8080 is in use)");
   }
 
   @Test
@@ -347,20 +389,21 @@ class MutationFlagsTest {
         .respondTo(
             WaitForAppliedRequest.class,
             WaitForAppliedResponse.newBuilder()
-                .setElapsed(Durations.fromSeconds(30))
+                .setElapsed(Durations.fromSeconds(3))
                 .addProxies(applied("edge-1", 8))
-                .addProxies(applied("edge-2", 7).toBuilder().setNackReason("port 8080 is in use"))
+                .addProxies(applied("edge-2", 0))
                 .addProxies(applied("edge-3", 7))
                 .build());
 
-    Result result = run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait");
+    Result result = run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait",
+        "--wait-timeout", "3s");
 
     assertThat(result.exitCode()).isEqualTo(WaitIncompleteException.EXIT_CODE).isEqualTo(4);
     assertThat(result.outLines()).hasSize(2);
     assertThat(result.errLines())
         .containsExactly(
-            "error: config version 8 was not applied within 30s by 2 of 3 proxies: edge-2 "
-                + "(rejected it: port 8080 is in use), edge-3 (still at config version 7)");
+            "error: config version 8 was not applied within 3s by 2 of 3 proxies: edge-2 "
+                + "(has applied none), edge-3 (still at config version 7)");
   }
 
   @Test

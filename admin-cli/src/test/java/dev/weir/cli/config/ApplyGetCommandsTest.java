@@ -8,6 +8,7 @@ import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
 import dev.weir.api.v1.ExportConfigRequest;
 import dev.weir.api.v1.ExportConfigResponse;
+import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.HttpConnect;
 import dev.weir.api.v1.ImportConfigRequest;
 import dev.weir.api.v1.ImportConfigResponse;
@@ -60,7 +61,7 @@ class ApplyGetCommandsTest {
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out())
-        .startsWith("configVersion: '42'\npools:\n  - name: api\n    listen: :9090\n")
+        .startsWith("configVersion: 42\npools:\n  - name: api\n    listen: :9090\n")
         .contains("    algorithm: MAGLEV\n", "drainTimeout: 30s");
     Path file = Files.writeString(dir.resolve("fleet.yaml"), result.out());
     assertThat(ConfigFile.read(file)).isEqualTo(new ConfigFile.Contents(CONFIG, true));
@@ -71,9 +72,41 @@ class ApplyGetCommandsTest {
     Result result = controlPlane.cli().run("-o", "json", "get", "web");
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).startsWith("{\n  \"configVersion\": \"42\",\n  \"pools\": [{\n"
+    assertThat(result.out()).startsWith("{\n  \"configVersion\": 42,\n  \"pools\": [{\n"
         + "    \"name\": \"web\"");
     assertThat(result.out()).doesNotContain("\"api\"");
+  }
+
+  @Test
+  void getPrintsOnlyTheSettingsThatAreSetAndVersionsAsNumbers() throws Exception {
+    Pool checked = WEB.toBuilder()
+        .setSettings(PoolSettings.newBuilder()
+            .setHealthCheck(HealthCheck.newBuilder().setKind(HealthCheck.Kind.TCP)))
+        .build();
+    ExportConfigResponse config =
+        ExportConfigResponse.newBuilder().setConfigVersion(42).addPools(checked).build();
+    controlPlane.service().respondTo(ExportConfigRequest.class, config);
+
+    Result yaml = controlPlane.cli().run("get", "-o", "yaml");
+    Result json = controlPlane.cli().run("get", "-o", "json");
+
+    assertThat(yaml.out()).isEqualTo("""
+        configVersion: 42
+        pools:
+          - name: web
+            listen: :8080
+            backends:
+              - address: 10.0.0.5:80
+                weight: 1
+                state: ACTIVE
+            settings:
+              healthCheck:
+                kind: TCP
+        """);
+    assertThat(json.out()).contains("\"configVersion\": 42,")
+        .doesNotContain("\"rise\"", "effectiveWeight", "\"algorithm\"", ": 0");
+    Path file = Files.writeString(dir.resolve("web.yaml"), yaml.out());
+    assertThat(ConfigFile.read(file)).isEqualTo(new ConfigFile.Contents(config, true));
   }
 
   @Test

@@ -79,7 +79,7 @@ class ExportImportCommandsTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.err()).isEmpty();
     assertThat(result.out())
-        .startsWith("{\n  \"configVersion\": \"42\",\n  \"pools\": [{\n    \"name\": \"api\"")
+        .startsWith("{\n  \"configVersion\": 42,\n  \"pools\": [{\n    \"name\": \"api\"")
         .contains("\"algorithm\": \"MAGLEV\"", "\"state\": \"DRAINING\"",
             "\"drainTimeout\": \"30s\"");
     assertThat(controlPlane.service().onlyRequest(ExportConfigRequest.class))

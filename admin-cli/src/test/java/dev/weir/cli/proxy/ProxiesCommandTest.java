@@ -189,7 +189,7 @@ class ProxiesCommandTest {
   }
 
   @Test
-  void jsonParsesBackIntoTheResponseWithTimestampsAndDefaultValuedKeys() throws Exception {
+  void jsonParsesBackIntoTheResponseWithTimestampsDefaultValuedKeysAndNumbers() throws Exception {
     controlPlane.service().respondWith(RESPONSE);
 
     Result result = controlPlane.cli().run("proxies", "-o", "json");
@@ -202,8 +202,8 @@ class ProxiesCommandTest {
             "\"connectedSince\": \"2025-06-01T11:56:40Z\"",
             "\"connected\": false",
             "\"lastNackReason\": \"\"",
-            "\"lastAckedVersion\": \"0\"",
-            "\"lastAppliedVersion\": \"7\"",
+            "\"lastAckedVersion\": 0",
+            "\"lastAppliedVersion\": 7",
             "\"lastPushLatency\": \"0.042s\"");
   }
 
