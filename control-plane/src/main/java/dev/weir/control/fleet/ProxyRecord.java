@@ -74,7 +74,12 @@ final class ProxyRecord {
 
   private record Applied(long version, Instant at) {}
 
-  ProxyRecord(ProxySession session, Hello hello, String peer, Instant now, long newestAtConnect) {
+  /**
+   * @param inForce the version of this control plane's the proxy serves, from its hello; 0 when
+   *     what it serves is not one of this control plane's versions (another fleet's, or newer)
+   */
+  ProxyRecord(ProxySession session, Hello hello, String peer, Instant now, long newestAtConnect,
+      long inForce) {
     this.session = session;
     this.id = hello.getProxyId();
     this.address = peer;
@@ -83,8 +88,8 @@ final class ProxyRecord {
     this.connectedSince = now;
     this.newestAtConnect = newestAtConnect;
     // What the proxy says it still runs is the best we know until it answers something new.
-    this.lastAckedVersion = hello.getConfigVersion();
-    this.lastAppliedVersion = hello.getConfigVersion();
+    this.lastAckedVersion = inForce;
+    this.lastAppliedVersion = inForce;
     this.servingFleetId = hello.getFleetId();
     this.servingVersion = hello.getConfigVersion();
   }

@@ -195,7 +195,14 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     // Read before registering: a version committed from here on may be broadcast to this stream,
     // so applying it counts as a push.
     long newest = fleet.pools().current().getVersion();
-    ProxyRecord current = new ProxyRecord(this, hello, peer, clock.instant(), newest);
+    String fleetId = fleet.pools().current().getFleetId();
+    boolean otherFleet = !hello.getFleetId().isEmpty() && !fleetId.isEmpty()
+        && !hello.getFleetId().equals(fleetId);
+    // Another fleet's version, or one newer than any this control plane knows, is none of this
+    // control plane's versions in force: counting it would end a --wait for a version the proxy
+    // is about to refuse.
+    long inForce = otherFleet || hello.getConfigVersion() > newest ? 0 : hello.getConfigVersion();
+    ProxyRecord current = new ProxyRecord(this, hello, peer, clock.instant(), newest, inForce);
     record = current;
     ProxyDirectory.Registration registration = fleet.directory().register(current);
     if (!registration.accepted()) {
@@ -217,14 +224,12 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
       replaced.close(Status.ABORTED.withDescription(
           "replaced by a newer stream from proxy " + id));
     }
-    fleet.progress().connected(current, hello.getConfigVersion());
+    fleet.progress().connected(current, inForce);
     log.info("proxy {} connected from {} (host {}, weir {}, running config version {} of fleet {})",
         id, peer, hello.getHostname(), hello.getVersion(), hello.getConfigVersion(),
         hello.getFleetId().isEmpty() ? "(none)" : hello.getFleetId());
     events.proxyConnected(id);
-    String fleetId = fleet.pools().current().getFleetId();
-    if (!hello.getFleetId().isEmpty() && !fleetId.isEmpty()
-        && !hello.getFleetId().equals(fleetId)) {
+    if (otherFleet) {
       // The proxy will refuse this store's config; only an operator can decide to take it over.
       log.warn("proxy {} serves config version {} of fleet {}, but this control plane's store is "
           + "fleet {}: the proxy will refuse its config and keep serving its own until an "

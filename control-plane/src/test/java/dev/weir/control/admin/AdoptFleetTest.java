@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.util.Durations;
 import dev.weir.api.v1.AdoptFleetRequest;
 import dev.weir.api.v1.AdoptFleetResponse;
 import dev.weir.api.v1.ConfigNack;
@@ -17,6 +18,8 @@ import dev.weir.api.v1.NackKind;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.Revision;
+import dev.weir.api.v1.WaitForAppliedRequest;
+import dev.weir.api.v1.WaitForAppliedResponse;
 import dev.weir.control.testing.InProcessControlPlane;
 import dev.weir.control.testing.TestProxy;
 import io.grpc.Status;
@@ -67,6 +70,22 @@ class AdoptFleetTest {
     assertThat(info.getServingVersion()).isEqualTo(10);
     assertThat(info.getLastNackReason()).startsWith("refused config version 0");
     assertThat(proxy.closedWith()).isNull();
+  }
+
+  @Test
+  void aProxyServingAnotherFleetsNewerVersionDoesNotCountAsHavingAppliedThisOne() {
+    TestProxy proxy = refusingProxy("edge-1", 10);
+    await().until(() -> info("edge-1").getRefusing() == NackKind.OTHER_FLEET);
+    control.admin().createPool(
+        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    await().until(() -> proxy.latest().getVersion() == 1);
+
+    WaitForAppliedResponse response = control.admin().waitForApplied(
+        WaitForAppliedRequest.newBuilder().setConfigVersion(1)
+            .setTimeout(Durations.fromMillis(100)).build());
+
+    assertThat(response.getComplete()).isFalse();
+    assertThat(info("edge-1").getLastAppliedVersion()).isZero();
   }
 
   @Test

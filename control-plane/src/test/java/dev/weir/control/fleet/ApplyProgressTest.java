@@ -133,6 +133,6 @@ class ApplyProgressTest {
 
   private ProxyRecord record(String id, long running) {
     return new ProxyRecord(null, Hello.newBuilder().setProxyId(id).setConfigVersion(running)
-        .build(), "127.0.0.1:1", clock.instant(), running);
+        .build(), "127.0.0.1:1", clock.instant(), running, running);
   }
 }
