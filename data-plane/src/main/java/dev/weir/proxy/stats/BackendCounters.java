@@ -32,6 +32,7 @@ public final class BackendCounters {
   private final LongAdder drainClosed = new LongAdder();
   private final LongAdder total = new LongAdder();
   private final LongAdder connectFailures = new LongAdder();
+  private final LongAdder unanswered = new LongAdder();
   private final LongAdder bytesToBackend = new LongAdder();
   private final LongAdder bytesToClient = new LongAdder();
   private final LatencyHistogram connectLatency = new LatencyHistogram();
@@ -124,6 +125,7 @@ public final class BackendCounters {
 
   /** The backend sent nothing within the pool's response timeout after the client's bytes. */
   public void unanswered() {
+    unanswered.increment();
     HealthTracker t = tracker;
     if (t != null) {
       t.unanswered();
@@ -172,6 +174,7 @@ public final class BackendCounters {
         .setDrainClosedConnections(drainClosed.sum())
         .setTotalConnections(total.sum())
         .setConnectFailures(connectFailures.sum())
+        .setUnansweredConnections(unanswered.sum())
         .setBytesToBackend(bytesToBackend.sum())
         .setBytesToClient(bytesToClient.sum())
         .setConnectLatencyP50Us(latency.p50Micros())

@@ -68,6 +68,7 @@ class ResponseTimeoutTest {
     advance(TIMEOUT_SECONDS);
     assertThat(outcomes).as("a late answer changes nothing").containsExactly("unanswered");
     assertThat(client.isOpen()).as("the connection is the client's to close").isTrue();
+    assertThat(counters.snapshot().getUnansweredConnections()).isEqualTo(1);
   }
 
   @Test
