@@ -32,8 +32,7 @@ import picocli.CommandLine.Parameters;
       "%nExamples:",
       "  weirctl pool create web --listen :8080 \\",
       "      --backend 10.0.0.5:80 --backend 10.0.0.6:80",
-      "  weirctl pool create db --listen 0.0.0.0:5432 \\",
-      "      --algorithm weighted-round-robin \\",
+      "  weirctl pool create db --listen 0.0.0.0:5432 --health-check tcp \\",
       "      --backend 10.0.1.7:5432=3 --backend 10.0.1.8:5432=1",
       "  weirctl pool create api --listen :443 --algorithm least-connections \\",
       "      --health-check http --health-path /healthz --health-interval 5s \\",
@@ -65,7 +64,8 @@ final class CreatePoolCommand implements Runnable {
       paramLabel = "NAME",
       converter = Algorithms.Converter.class,
       completionCandidates = Algorithms.Names.class,
-      description = "${COMPLETION-CANDIDATES}; the control plane uses round-robin when omitted.")
+      description = "${COMPLETION-CANDIDATES}; round-robin when omitted. Every one follows the"
+          + " backends' weights; weighted-round-robin is another name for round-robin.")
   private Algorithm algorithm;
 
   @Option(

@@ -8,7 +8,10 @@ import dev.weir.cli.args.SettingDurationConverter;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** The {@code --outlier-*} flags: PoolSettings.outlier_detection, ejection on connect failures. */
+/**
+ * The {@code --outlier-*} flags and {@code --response-timeout}: PoolSettings.outlier_detection,
+ * ejection on connect failures and unanswered connections.
+ */
 final class OutlierDetectionOptions {
 
   private final SettingsEdit edit = new SettingsEdit();
@@ -54,15 +57,27 @@ final class OutlierDetectionOptions {
   }
 
   @Option(
-      names = "--no-outlier-detection",
+      names = "--response-timeout",
       order = 24,
+      paramLabel = "DURATION",
+      converter = SettingDurationConverter.class,
+      description = "Counts a connection as failed when the backend sends nothing this long after"
+          + " the client's first bytes (1s..1h; default 0: off). For protocols that answer"
+          + " every request, not long polls.")
+  private void responseTimeout(Duration timeout) {
+    detection("response_timeout").setResponseTimeout(Durations.toProto(timeout));
+  }
+
+  @Option(
+      names = "--no-outlier-detection",
+      order = 25,
       description = "Turns outlier detection off.")
   private void disable(boolean given) {
     detection("disabled").setDisabled(true);
   }
 
   // Without it, pool set could turn detection off but never back on.
-  @Option(names = "--outlier-detection", order = 25, description = "Turns it back on.")
+  @Option(names = "--outlier-detection", order = 26, description = "Turns it back on.")
   private void enable(boolean given) {
     detection("disabled").setDisabled(false);
   }

@@ -140,15 +140,17 @@ final class SettingsSummary {
     return details.isEmpty() ? text.toString() : text + ", " + String.join(", ", details);
   }
 
-  // "eject after 5 connect failures, for 10s up to 5m, at most 50% of backends"
+  // "eject after 5 connect failures, for 10s up to 5m, at most 50% of backends,
+  // response timeout 5s"
   private static String outlierDetection(OutlierDetection detection) {
     if (detection.getDisabled()) {
       return "off";
     }
     List<String> parts = new ArrayList<>();
+    boolean response = isSet(detection.getResponseTimeout());
     if (detection.getConsecutiveFailures() != 0) {
-      parts.add(
-          "eject after " + Counts.format(detection.getConsecutiveFailures()) + " connect failures");
+      parts.add("eject after " + Counts.format(detection.getConsecutiveFailures())
+          + (response ? " connect failures or unanswered connections" : " connect failures"));
     }
     String base = durationOrEmpty(detection.getBaseEjectionTime());
     String max = durationOrEmpty(detection.getMaxEjectionTime());
@@ -161,6 +163,9 @@ final class SettingsSummary {
     }
     if (detection.getMaxEjectionPercent() != 0) {
       parts.add("at most " + Counts.format(detection.getMaxEjectionPercent()) + "% of backends");
+    }
+    if (response) {
+      parts.add("response timeout " + duration(detection.getResponseTimeout()));
     }
     return parts.isEmpty() ? "on" : String.join(", ", parts);
   }

@@ -63,6 +63,7 @@ class CreatePoolSettingsTest {
             "--outlier-base-ejection", "10s",
             "--outlier-max-ejection", "2m",
             "--outlier-max-percent", "30",
+            "--response-timeout", "5s",
             "--slow-start", "30s",
             "--max-connections", "1000",
             "--max-connections-per-backend", "100",
@@ -101,7 +102,8 @@ class CreatePoolSettingsTest {
                         .setConsecutiveFailures(7)
                         .setBaseEjectionTime(seconds(10))
                         .setMaxEjectionTime(seconds(120))
-                        .setMaxEjectionPercent(30))
+                        .setMaxEjectionPercent(30)
+                        .setResponseTimeout(seconds(5)))
                 .setSlowStart(seconds(30))
                 .setLimits(
                     Limits.newBuilder()

@@ -92,6 +92,7 @@ class SetPoolCommandTest {
     "--outlier-base-ejection, 10s, settings.outlier_detection.base_ejection_time",
     "--outlier-max-ejection, 5m, settings.outlier_detection.max_ejection_time",
     "--outlier-max-percent, 50, settings.outlier_detection.max_ejection_percent",
+    "--response-timeout, 5s, settings.outlier_detection.response_timeout",
     "--slow-start, 30s, settings.slow_start",
     "--max-connections, 1000, settings.limits.max_connections",
     "--max-connections-per-backend, 100, settings.limits.max_connections_per_backend",

@@ -80,6 +80,21 @@ class SettingsSummaryTest {
   }
 
   @Test
+  void aResponseTimeoutIsNamedWithTheOutlierSettings() {
+    PoolSettings settings =
+        PoolSettings.newBuilder()
+            .setOutlierDetection(
+                OutlierDetection.newBuilder()
+                    .setConsecutiveFailures(3)
+                    .setResponseTimeout(seconds(5)))
+            .build();
+
+    assertThat(SettingsSummary.of(settings))
+        .containsEntry("Outliers",
+            "eject after 3 connect failures or unanswered connections, response timeout 5s");
+  }
+
+  @Test
   void aPerBackendLimitOnItsOwnSaysWhatItLimits() {
     PoolSettings settings =
         PoolSettings.newBuilder()

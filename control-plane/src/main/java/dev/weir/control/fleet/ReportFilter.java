@@ -99,7 +99,7 @@ final class ReportFilter {
     return (s.getActiveConnections() | s.getTotalConnections() | s.getConnectFailures()
         | s.getBytesToBackend() | s.getBytesToClient() | s.getRefusedConnections()
         | s.getConnectLatencyP50Us() | s.getConnectLatencyP99Us()
-        | s.getDrainClosedConnections()) < 0;
+        | s.getDrainClosedConnections() | s.getUnansweredConnections()) < 0;
   }
 
   private static boolean absurd(ListenerStats s) {

@@ -200,6 +200,13 @@ public final class SettingsRules {
     DurationRules.check(OD + "max_ejection_time", detection.getMaxEjectionTime(),
         DurationRules.ZERO, null, "a non-negative duration");
     uint(OD + "max_ejection_percent", detection.getMaxEjectionPercent(), 0, 100);
+    DurationRules.check(OD + "response_timeout", detection.getResponseTimeout(),
+        DurationRules.seconds(1), DurationRules.seconds(3600), "0 (off) or 1s..1h");
+    if (detection.getDisabled() && !detection.getResponseTimeout().equals(DurationRules.ZERO)) {
+      // Unanswered connections only count towards ejections, which disabled turns off.
+      throw ConfigRules.invalid(OD + "response_timeout needs outlier detection on, but " + OD
+          + "disabled is true; unset response_timeout too (weirctl: --response-timeout 0)");
+    }
   }
 
   private static void limits(Limits limits) {

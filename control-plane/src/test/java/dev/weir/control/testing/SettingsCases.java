@@ -42,6 +42,10 @@ public final class SettingsCases {
                 .setMaxEjectionPercent(100))),
         ok("outlier detection turned off", PoolSettings.newBuilder().setOutlierDetection(
             OutlierDetection.newBuilder().setDisabled(true))),
+        ok("response timeout at its floor", outlier(
+            OutlierDetection.newBuilder().setResponseTimeout(seconds(1)))),
+        ok("response timeout at its ceiling", outlier(
+            OutlierDetection.newBuilder().setResponseTimeout(seconds(3600)))),
         ok("slow start of an hour", PoolSettings.newBuilder().setSlowStart(seconds(3600))),
         ok("drain timeout of a day", PoolSettings.newBuilder().setDrainTimeout(seconds(86_400))),
         ok("connect timeout at its floor", limits(Limits.newBuilder().setConnectTimeout(ms(1)))),
@@ -127,6 +131,14 @@ public final class SettingsCases {
                 Duration.newBuilder().setNanos(2_000_000_000)))),
         bad("settings.outlier_detection.max_ejection_percent must be 0..100, got 101",
             outlier(OutlierDetection.newBuilder().setMaxEjectionPercent(101))),
+        bad("settings.outlier_detection.response_timeout must be 0 (off) or 1s..1h, got 999ms",
+            outlier(OutlierDetection.newBuilder().setResponseTimeout(ms(999)))),
+        bad("settings.outlier_detection.response_timeout must be 0 (off) or 1s..1h, got 3601s",
+            outlier(OutlierDetection.newBuilder().setResponseTimeout(seconds(3601)))),
+        bad("settings.outlier_detection.response_timeout needs outlier detection on, but "
+            + "settings.outlier_detection.disabled is true",
+            outlier(OutlierDetection.newBuilder().setDisabled(true)
+                .setResponseTimeout(seconds(5)))),
         bad("settings.slow_start must be 0..1h, got 3600001ms",
             PoolSettings.newBuilder().setSlowStart(ms(3_600_001))),
         bad("settings.slow_start must be 0..1h, got -0.000000001s",

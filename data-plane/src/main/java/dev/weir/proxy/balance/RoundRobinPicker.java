@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Each backend in turn, ignoring weights. */
+/**
+ * Each backend in turn: what smooth weighted round robin comes to when every weight is equal,
+ * without its cycle array. {@link Pickers} uses it only then.
+ */
 final class RoundRobinPicker implements Picker {
 
   private final Upstream[] upstreams;

@@ -66,15 +66,27 @@ public record PoolOptions(
       String httpHost,
       int proxyHeader) {}
 
-  /** Passive ejection after consecutive connect failures. */
+  /**
+   * Passive ejection after consecutive connect failures, or consecutive connections the backend
+   * left unanswered.
+   *
+   * @param responseTimeout how long a backend may stay silent after the client's first bytes
+   *     before the connection counts as unanswered; zero when off
+   */
   public record OutlierOptions(
       boolean enabled,
       int consecutiveFailures,
       Duration baseEjection,
       Duration maxEjection,
-      int maxEjectionPercent) {
+      int maxEjectionPercent,
+      Duration responseTimeout) {
 
-    public static final OutlierOptions DEFAULTS =
-        new OutlierOptions(true, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50);
+    public static final OutlierOptions DEFAULTS = new OutlierOptions(
+        true, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50, Duration.ZERO);
+
+    /** The response timeout in force: zero when it or detection as a whole is off. */
+    public long responseTimeoutNanos() {
+      return enabled ? responseTimeout.toNanos() : 0;
+    }
   }
 }

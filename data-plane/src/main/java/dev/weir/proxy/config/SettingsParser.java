@@ -63,7 +63,8 @@ final class SettingsParser {
         orDefault(o.getConsecutiveFailures(), d.consecutiveFailures()),
         base.isZero() ? d.baseEjection() : base,
         max.isZero() ? d.maxEjection() : max,
-        o.getMaxEjectionPercent() == 0 ? d.maxEjectionPercent() : o.getMaxEjectionPercent());
+        o.getMaxEjectionPercent() == 0 ? d.maxEjectionPercent() : o.getMaxEjectionPercent(),
+        duration(o.getResponseTimeout()));
   }
 
   private static java.time.Duration duration(Duration d) {

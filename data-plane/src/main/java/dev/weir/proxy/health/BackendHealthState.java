@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What its pool's health tracking knows of one backend. Fields are guarded by the pool's lock,
- * except the failure streak, which the relay bumps on every event loop without a lock, and the
+ * except the failure streaks, which the relay bumps on every event loop without a lock, and the
  * reported health, which the stats reporter reads.
  */
 final class BackendHealthState implements BackendCounters.HealthTracker {
@@ -18,6 +18,9 @@ final class BackendHealthState implements BackendCounters.HealthTracker {
   private final PoolHealth pool;
   final BackendCounters counters;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  // Apart from connect failures: a stopped backend's connects succeed (the kernel accepts for
+  // it), which must not wipe out its streak of unanswered connections.
+  private final AtomicInteger consecutiveUnanswered = new AtomicInteger();
 
   // Guarded by pool.
   BackendConfig config;
@@ -59,12 +62,29 @@ final class BackendHealthState implements BackendCounters.HealthTracker {
   public void connectFailed() {
     int threshold = pool.failureThreshold();
     if (threshold > 0 && consecutiveFailures.incrementAndGet() >= threshold) {
-      pool.tooManyFailures(this);
+      pool.tooManyFailures(this, PoolHealth.CONNECT_FAILURES);
+    }
+  }
+
+  @Override
+  public void responded() {
+    if (consecutiveUnanswered.get() != 0) {
+      consecutiveUnanswered.set(0);
+    }
+  }
+
+  /** Called on an event loop for every unanswered connection; locks only at the threshold. */
+  @Override
+  public void unanswered() {
+    int threshold = pool.failureThreshold();
+    if (threshold > 0 && consecutiveUnanswered.incrementAndGet() >= threshold) {
+      pool.tooManyFailures(this, PoolHealth.UNANSWERED);
     }
   }
 
   void resetFailures() {
     consecutiveFailures.set(0);
+    consecutiveUnanswered.set(0);
   }
 
   /** Makes the stats report follow the state. Called under the pool's lock after a change. */

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li>With active checks, a backend the checks found UNHEALTHY does not (see {@link RiseFall}:
  *       one of unknown health does, so a new config never black-holes traffic).
  *   <li>With outlier detection (on by default), a backend whose connects failed
- *       {@code consecutiveFailures} times in a row is ejected for a while (see
+ *       {@code consecutiveFailures} times in a row, or (with a response timeout) that left as
+ *       many connections in a row unanswered, is ejected for a while (see
  *       {@link EjectionPolicy}), unless that would take out more than the allowed share of the
  *       pool or leave no other backend eligible.
  *   <li>A backend that becomes eligible after the pool started (added, undrained, recovered or
@@ -49,6 +50,10 @@ import org.slf4j.LoggerFactory;
 public final class PoolHealth implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PoolHealth.class);
+  /** What a failure streak counted, for the ejection's log line. */
+  static final String CONNECT_FAILURES = "consecutive connect failures";
+  static final String UNANSWERED =
+      "consecutive connections unanswered within the response timeout";
 
   private final String pool;
   private final ScheduledExecutorService scheduler;
@@ -57,7 +62,8 @@ public final class PoolHealth implements AutoCloseable {
   private final DoubleSupplier random;
   private final Runnable rebuild;
   private final AtomicBoolean rebuildQueued = new AtomicBoolean();
-  // 0 when outlier detection is off. Read by the relay on every failed connect.
+  // 0 when outlier detection is off. Read by the relay on every failed connect and every
+  // unanswered connection.
   private volatile int failureThreshold;
 
   // Guarded by this.
@@ -211,10 +217,13 @@ public final class PoolHealth implements AutoCloseable {
   }
 
   /**
-   * {@code backend}'s connects failed the threshold number of times in a row: ejects it if the
-   * limits allow. Called on an event loop; the streak starts over either way.
+   * {@code backend}'s connects failed, or its connections went unanswered, the threshold number
+   * of times in a row: ejects it if the limits allow. Called on an event loop; the streaks start
+   * over either way.
+   *
+   * @param what {@link #CONNECT_FAILURES} or {@link #UNANSWERED}
    */
-  void tooManyFailures(BackendHealthState backend) {
+  void tooManyFailures(BackendHealthState backend, String what) {
     synchronized (this) {
       backend.resetFailures();
       if (closed || failureThreshold == 0 || backend.ejected || backend.config.draining()
@@ -231,9 +240,9 @@ public final class PoolHealth implements AutoCloseable {
       backend.ejectionEnd = schedule(() -> ejectionOver(backend), duration);
       backend.ejectedUntil(ticker.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(duration));
       backend.publish();
-      log.info("pool {}: ejecting backend {} for {} ms after {} consecutive connect failures"
-          + " (ejection {})", pool, backend.config.address(),
-          TimeUnit.NANOSECONDS.toMillis(duration), failureThreshold, backend.ejections);
+      log.info("pool {}: ejecting backend {} for {} ms after {} {} (ejection {})", pool,
+          backend.config.address(), TimeUnit.NANOSECONDS.toMillis(duration), failureThreshold,
+          what, backend.ejections);
     }
     requestRebuild();
   }

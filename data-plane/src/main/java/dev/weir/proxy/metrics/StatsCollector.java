@@ -49,6 +49,10 @@ final class StatsCollector implements MultiCollector {
         .metricSnapshot(counter("weir_backend_connect_failures",
             "Connection attempts to the backend that failed: refused, timed out or unreachable.",
             null, backends, StatsCollector::labels, BackendStats::getConnectFailures))
+        .metricSnapshot(counter("weir_backend_unanswered_connections",
+            "Connections on which the client sent bytes and the backend sent none within the"
+                + " pool's response timeout.",
+            null, backends, StatsCollector::labels, BackendStats::getUnansweredConnections))
         .metricSnapshot(counter("weir_backend_refused_connections",
             "Connections not tried on the backend because it was at its connection limit.",
             null, backends, StatsCollector::labels, BackendStats::getRefusedConnections))

@@ -19,17 +19,20 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private final BackendCounters counters;
   private final IdleTimeout idle;
   private final ConnectionBytes bytes;
+  private final ResponseTimeout response;
 
   /**
    * @param idle the connection's idle timeout, or null if it has none
    * @param bytes this connection's own byte counts
+   * @param response watches whether the backend answers, or null when the pool does not
    */
   BackendHandler(Channel client, BackendCounters counters, IdleTimeout idle,
-      ConnectionBytes bytes) {
+      ConnectionBytes bytes, ResponseTimeout response) {
     this.client = client;
     this.counters = counters;
     this.idle = idle;
     this.bytes = bytes;
+    this.response = response;
   }
 
   /**
@@ -47,6 +50,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
       int n = buf.readableBytes();
       counters.toClient(n);
       bytes.toClient += n;
+      if (response != null && n > 0) {
+        response.backendSent();
+      }
     }
     client.write(Relays.holdable(msg, client), client.voidPromise());
     Relays.pauseIfBackedUp(ctx.channel(), client);
@@ -76,6 +82,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (response != null) {
+      response.cancel();
+    }
     counters.release();
     Relays.closeOnFlush(client);
   }

@@ -65,6 +65,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private int earlyBytes;
   private boolean clientFinishedEarly;
   private IdleTimeout idle;
+  // Null unless the pool counts unanswered connections; one per backend connection attempt.
+  private ResponseTimeout response;
   // Who the client is and what it connected to: the socket's own addresses, or a PROXY header's.
   private InetSocketAddress clientAddress;
   private InetSocketAddress destinationAddress;
@@ -186,7 +188,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void connect(Channel client, Upstream target) {
     upstream = target;
     long started = System.nanoTime();
-    BackendHandler handler = new BackendHandler(client, target.counters(), idle, bytes);
+    long responseNanos = settings.options().outlier().responseTimeoutNanos();
+    response = responseNanos > 0
+        ? new ResponseTimeout(client, responseNanos, target.counters()) : null;
+    BackendHandler handler =
+        new BackendHandler(client, target.counters(), idle, bytes, response);
     ChannelFuture connecting = settings.connect(client, target.config().socketAddress(), handler);
     backend = connecting.channel();
     connecting.addListener(
@@ -323,6 +329,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       int n = buf.readableBytes();
       upstream.counters().toBackend(n);
       bytes.fromClient += n;
+      if (response != null && n > 0) {
+        response.clientSent();
+      }
     }
     backend.write(Relays.holdable(msg, backend), backend.voidPromise());
     Relays.pauseIfBackedUp(client, backend);
@@ -454,6 +463,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     if (idle != null) {
       idle.cancel();
+    }
+    if (response != null) {
+      response.cancel();
     }
     if (early != null) {
       early.forEach(ReferenceCountUtil::release);

@@ -32,6 +32,7 @@ public final class BackendCounters {
   private final LongAdder drainClosed = new LongAdder();
   private final LongAdder total = new LongAdder();
   private final LongAdder connectFailures = new LongAdder();
+  private final LongAdder unanswered = new LongAdder();
   private final LongAdder bytesToBackend = new LongAdder();
   private final LongAdder bytesToClient = new LongAdder();
   private final LatencyHistogram connectLatency = new LatencyHistogram();
@@ -111,6 +112,26 @@ public final class BackendCounters {
     }
   }
 
+  /**
+   * The backend sent its first bytes on a connection watched by the pool's response timeout:
+   * once per such connection.
+   */
+  public void responded() {
+    HealthTracker t = tracker;
+    if (t != null) {
+      t.responded();
+    }
+  }
+
+  /** The backend sent nothing within the pool's response timeout after the client's bytes. */
+  public void unanswered() {
+    unanswered.increment();
+    HealthTracker t = tracker;
+    if (t != null) {
+      t.unanswered();
+    }
+  }
+
   /** Hooks the pool's health tracking in, replacing any before it. */
   public void healthTracker(HealthTracker tracker) {
     this.tracker = tracker;
@@ -153,6 +174,7 @@ public final class BackendCounters {
         .setDrainClosedConnections(drainClosed.sum())
         .setTotalConnections(total.sum())
         .setConnectFailures(connectFailures.sum())
+        .setUnansweredConnections(unanswered.sum())
         .setBytesToBackend(bytesToBackend.sum())
         .setBytesToClient(bytesToClient.sum())
         .setConnectLatencyP50Us(latency.p50Micros())
@@ -177,6 +199,15 @@ public final class BackendCounters {
 
     /** On an event loop, for every failed connect: must be cheap and never block. */
     void connectFailed();
+
+    /**
+     * On an event loop, once per connection watched by a response timeout that the backend
+     * answered: must be cheap and never block.
+     */
+    void responded();
+
+    /** On an event loop, for every connection the backend left unanswered: never blocks. */
+    void unanswered();
 
     /** Overrides the health (and sets ejected_until) in a snapshot, or leaves them. */
     void report(BackendStats.Builder stats);

@@ -12,29 +12,39 @@ import org.junit.jupiter.api.Test;
 class PickersTest {
 
   @Test
-  void roundRobinIgnoresWeights() {
-    List<Upstream> upstreams = Upstreams.weighted(9, 1);
+  void roundRobinSplitsByWeightThreeToOneOverFourHundredPicks() {
+    List<Upstream> upstreams = Upstreams.weighted(3, 1);
     Picker picker = Pickers.create(Algorithm.ROUND_ROBIN, upstreams, 65537);
 
-    Map<Upstream, Integer> counts = new HashMap<>();
-    for (int i = 0; i < 10; i++) {
-      counts.merge(picker.pick(null), 1, Integer::sum);
-    }
-
-    assertThat(counts).containsEntry(upstreams.get(0), 5).containsEntry(upstreams.get(1), 5);
+    assertThat(counts(picker, 400))
+        .containsEntry(upstreams.get(0), 300)
+        .containsEntry(upstreams.get(1), 100);
   }
 
   @Test
-  void weightedRoundRobinFollowsWeights() {
+  void roundRobinWithEqualWeightsIsAPlainRotation() {
+    List<Upstream> upstreams = Upstreams.weighted(4, 4, 4);
+
+    assertThat(Pickers.create(Algorithm.ROUND_ROBIN, upstreams, 65537))
+        .isInstanceOf(RoundRobinPicker.class);
+  }
+
+  @Test
+  void weightedRoundRobinIsKeptAsANameForRoundRobin() {
     List<Upstream> upstreams = Upstreams.weighted(9, 1);
     Picker picker = Pickers.create(Algorithm.WEIGHTED_ROUND_ROBIN, upstreams, 65537);
 
+    assertThat(counts(picker, 10))
+        .containsEntry(upstreams.get(0), 9)
+        .containsEntry(upstreams.get(1), 1);
+  }
+
+  private static Map<Upstream, Integer> counts(Picker picker, int picks) {
     Map<Upstream, Integer> counts = new HashMap<>();
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < picks; i++) {
       counts.merge(picker.pick(null), 1, Integer::sum);
     }
-
-    assertThat(counts).containsEntry(upstreams.get(0), 9).containsEntry(upstreams.get(1), 1);
+    return counts;
   }
 
   @Test

@@ -71,7 +71,7 @@ class SettingsParserTest {
         .setTuning(Tuning.newBuilder().setSocketBufferBytes(1 << 20)
             .setWriteBufferLowBytes(1 << 20).setWriteBufferHighBytes(4 << 20))
         .setOutlierDetection(OutlierDetection.newBuilder().setConsecutiveFailures(2)
-            .setMaxEjectionPercent(30)));
+            .setMaxEjectionPercent(30).setResponseTimeout(seconds(5))));
 
     assertThat(options.slowStart()).isEqualTo(java.time.Duration.ofSeconds(30));
     assertThat(options.drainTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
@@ -84,6 +84,7 @@ class SettingsParserTest {
     assertThat(options.outlier().consecutiveFailures()).isEqualTo(2);
     assertThat(options.outlier().maxEjectionPercent()).isEqualTo(30);
     assertThat(options.outlier().baseEjection()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(options.outlier().responseTimeoutNanos()).isEqualTo(5_000_000_000L);
   }
 
   @Test
@@ -104,5 +105,9 @@ class SettingsParserTest {
     assertThatThrownBy(() -> parse(PoolSettings.newBuilder()
         .setLimits(Limits.newBuilder().setIdleTimeout(seconds(8 * 24 * 3600)))))
         .hasMessageContaining("settings.limits.idle_timeout must be at most 7d");
+    assertThatThrownBy(() -> parse(PoolSettings.newBuilder().setOutlierDetection(
+            OutlierDetection.newBuilder().setResponseTimeout(seconds(7200)))))
+        .hasMessageContaining("settings.outlier_detection.response_timeout must be 0 (off) or"
+            + " 1s..1h, got PT2H");
   }
 }

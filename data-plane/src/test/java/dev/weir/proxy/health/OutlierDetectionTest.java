@@ -73,6 +73,44 @@ class OutlierDetectionTest {
   }
 
   @Test
+  void threeUnansweredConnectionsInARowEjectTheBackendThoughItsConnectsSucceed() {
+    applyThreeBackends();
+
+    for (int i = 0; i < 3; i++) {
+      // A stopped backend's kernel still accepts, so every connect succeeds.
+      pool.counters("b:80").connected(1_000);
+      pool.counters("b:80").unanswered();
+    }
+
+    assertThat(pool.reported("b:80")).isEqualTo(BackendHealth.EJECTED);
+    assertThat(pool.weights()).containsOnlyKeys("a:80", "c:80");
+  }
+
+  @Test
+  void anAnswerResetsTheUnansweredStreak() {
+    applyThreeBackends();
+
+    pool.counters("b:80").unanswered();
+    pool.counters("b:80").unanswered();
+    pool.counters("b:80").responded();
+    pool.counters("b:80").unanswered();
+    pool.counters("b:80").unanswered();
+
+    assertThat(pool.weights()).containsKey("b:80");
+  }
+
+  @Test
+  void connectFailuresAndUnansweredConnectionsAreCountedApart() {
+    applyThreeBackends();
+
+    pool.failConnects("b:80", 2);
+    pool.counters("b:80").unanswered();
+    pool.counters("b:80").unanswered();
+
+    assertThat(pool.weights()).containsKey("b:80");
+  }
+
+  @Test
   void theNthEjectionLastsNTimesTheBaseUpToTheMax() {
     applyThreeBackends();
 

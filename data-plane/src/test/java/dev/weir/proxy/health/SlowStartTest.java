@@ -78,6 +78,19 @@ class SlowStartTest {
   }
 
   @Test
+  void aRoundRobinPoolRampsAnAddedWeightOneBackend() {
+    pool.apply(slowStart(), weighted("a:80", 1));
+    pool.apply(slowStart(), weighted("a:80", 1), weighted("b:80", 1));
+
+    assertThat(cycleCounts(Algorithm.ROUND_ROBIN, 110))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("a:80", 100, "b:80", 10));
+
+    pool.advance(WINDOW);
+    assertThat(cycleCounts(Algorithm.ROUND_ROBIN, 20))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("a:80", 10, "b:80", 10));
+  }
+
+  @Test
   void weightOneBackendsRampToo() {
     pool.apply(slowStart(), weighted("a:80", 1));
     pool.apply(slowStart(), weighted("a:80", 1), weighted("b:80", 1));
@@ -112,8 +125,12 @@ class SlowStartTest {
 
   /** How often each backend comes up in {@code picks} of a WRR picker built now. */
   private Map<String, Integer> cycleCounts(int picks) {
+    return cycleCounts(Algorithm.WEIGHTED_ROUND_ROBIN, picks);
+  }
+
+  private Map<String, Integer> cycleCounts(Algorithm algorithm, int picks) {
     List<Upstream> upstreams = pool.health.select().upstreams();
-    Picker picker = Pickers.create(Algorithm.WEIGHTED_ROUND_ROBIN, upstreams, 65537);
+    Picker picker = Pickers.create(algorithm, upstreams, 65537);
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < picks; i++) {
       counts.merge(picker.pick(null).config().address(), 1, Integer::sum);

@@ -50,6 +50,7 @@ class MetricsServerTest {
         .setActiveConnections(2)
         .setTotalConnections(3)
         .setConnectFailures(4)
+        .setUnansweredConnections(9)
         .setRefusedConnections(5)
         .setDrainClosedConnections(6)
         .setBytesToBackend(700)
@@ -70,6 +71,7 @@ class MetricsServerTest {
         "# TYPE weir_backend_connections_total counter",
         "weir_backend_connections_total" + labels + " 3.0",
         "weir_backend_connect_failures_total" + labels + " 4.0",
+        "weir_backend_unanswered_connections_total" + labels + " 9.0",
         "weir_backend_refused_connections_total" + labels + " 5.0",
         "weir_backend_drain_closed_connections_total" + labels + " 6.0",
         "weir_backend_sent_bytes_total" + labels + " 700.0",
@@ -180,7 +182,7 @@ class MetricsServerTest {
     List<String> lines = scrape(server.port());
 
     List<String> types = lines.stream().filter(l -> l.startsWith("# TYPE ")).toList();
-    assertThat(types).hasSize(24);
+    assertThat(types).hasSize(25);
     for (String type : types) {
       String name = type.split(" ")[2];
       assertThat(lines).anyMatch(l -> l.startsWith("# HELP " + name + " ") && l.length() > 20);

@@ -36,7 +36,8 @@ class BackendHandlerTest {
     // What FrontendHandler does around a successful connect: take a slot, then count it.
     counters.tryAcquire(0);
     counters.connected(1_000);
-    backend = new EmbeddedChannel(new BackendHandler(client, counters, null, new ConnectionBytes()));
+    backend = new EmbeddedChannel(
+        new BackendHandler(client, counters, null, new ConnectionBytes(), null));
   }
 
   @AfterEach

@@ -17,6 +17,8 @@ final class SettingsCheck {
   static final int MAX_MAGLEV_TABLE_SIZE = 1_000_003;
   private static final long MAX_DURATION_SECONDS = 7 * 86_400;
   private static final int MIN_BUFFER_BYTES = 1024;
+  private static final long MIN_RESPONSE_TIMEOUT_SECONDS = 1;
+  private static final long MAX_RESPONSE_TIMEOUT_SECONDS = 3600;
 
   private final String where;
 
@@ -102,6 +104,15 @@ final class SettingsCheck {
     if (Integer.compareUnsigned(o.getMaxEjectionPercent(), 100) > 0) {
       throw invalid("settings.outlier_detection.max_ejection_percent must be 0..100, got "
           + Integer.toUnsignedString(o.getMaxEjectionPercent()));
+    }
+    Duration response = o.getResponseTimeout();
+    duration("settings.outlier_detection.response_timeout", response);
+    boolean off = response.getSeconds() == 0 && response.getNanos() == 0;
+    if (!off && (response.getSeconds() < MIN_RESPONSE_TIMEOUT_SECONDS
+        || response.getSeconds() > MAX_RESPONSE_TIMEOUT_SECONDS
+        || response.getSeconds() == MAX_RESPONSE_TIMEOUT_SECONDS && response.getNanos() > 0)) {
+      throw invalid("settings.outlier_detection.response_timeout must be 0 (off) or 1s..1h, got "
+          + java.time.Duration.ofSeconds(response.getSeconds(), response.getNanos()));
     }
   }
 
