@@ -48,10 +48,15 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     if (status == null) {
       return ExitCodes.REFUSED;
     }
-    if (status.getCode() == Status.Code.UNKNOWN
-        && AnsweredBy.controlPlane(Status.trailersFromThrowable(e))) {
-      // Said by the control plane itself, not made up by gRPC for a broken call.
+    // Said by the control plane itself, not made up by gRPC for a broken call.
+    boolean answered = AnsweredBy.controlPlane(Status.trailersFromThrowable(e));
+    if (answered && status.getCode() == Status.Code.UNKNOWN) {
       return ExitCodes.MAYBE_APPLIED;
+    }
+    if (answered && (status.getCode() == Status.Code.UNAVAILABLE
+        || status.getCode() == Status.Code.DATA_LOSS)) {
+      // It is up, but its store failed: not "could not be reached".
+      return ExitCodes.STORE_UNAVAILABLE;
     }
     return switch (status.getCode()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED -> ExitCodes.UNREACHABLE;
