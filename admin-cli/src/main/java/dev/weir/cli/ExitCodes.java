@@ -31,6 +31,12 @@ final class ExitCodes {
    */
   static final int MAYBE_APPLIED = 6;
 
+  /**
+   * The control plane answered, but could not do it now: its store (the data dir or etcd) failed.
+   * Nothing was changed; not 3, which says the control plane itself was out of reach.
+   */
+  static final int STORE_UNAVAILABLE = 7;
+
   private static final Map<String, String> DESCRIPTIONS = descriptions();
 
   private ExitCodes() {}
@@ -59,6 +65,10 @@ final class ExitCodes {
         " " + MAYBE_APPLIED,
         "The change may have been applied: the control plane's store did not answer whether it "
             + "took it; check 'weirctl history' before retrying.");
+    codes.put(
+        " " + STORE_UNAVAILABLE,
+        "The control plane answered but could not do it: its store (data dir or etcd) is "
+            + "unavailable. Nothing was changed; retry once the store is back.");
     return Collections.unmodifiableMap(codes);
   }
 

@@ -1,6 +1,8 @@
 package dev.weir.cli;
 
 import dev.weir.api.status.AnsweredBy;
+import dev.weir.api.tls.TlsFailures;
+import dev.weir.cli.connect.ClientTls;
 import dev.weir.cli.output.TerminalText;
 import dev.weir.cli.session.GlobalOptions;
 import io.grpc.Status;
@@ -8,6 +10,7 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -50,10 +53,15 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     if (status == null) {
       return ExitCodes.REFUSED;
     }
-    if (status.getCode() == Status.Code.UNKNOWN
-        && AnsweredBy.controlPlane(Status.trailersFromThrowable(e))) {
-      // Said by the control plane itself, not made up by gRPC for a broken call.
+    // Said by the control plane itself, not made up by gRPC for a broken call.
+    boolean answered = AnsweredBy.controlPlane(Status.trailersFromThrowable(e));
+    if (answered && status.getCode() == Status.Code.UNKNOWN) {
       return ExitCodes.MAYBE_APPLIED;
+    }
+    if (answered && (status.getCode() == Status.Code.UNAVAILABLE
+        || status.getCode() == Status.Code.DATA_LOSS)) {
+      // It is up, but its store failed: not "could not be reached".
+      return ExitCodes.STORE_UNAVAILABLE;
     }
     return switch (status.getCode()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED -> ExitCodes.UNREACHABLE;
@@ -75,8 +83,8 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     }
     return switch (status.getCode()) {
       case UNAVAILABLE ->
-          "cannot reach control plane at " + options.controlPlane() + ": " + cause(status)
-              + tlsHint(status);
+          "cannot reach control plane at " + options.controlPlane() + ": "
+              + tlsFailure(e).orElseGet(() -> cause(status) + tlsHint(status));
       case DEADLINE_EXCEEDED ->
           "control plane at "
               + options.controlPlane()
@@ -95,13 +103,28 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     };
   }
 
+  // With TLS, grpc says "ssl exception" or "io exception"; the reason is in the cause chain.
+  private Optional<String> tlsFailure(Exception e) {
+    ClientTls tls;
+    try {
+      tls = options.tls();
+    } catch (RuntimeException unreadable) {
+      return Optional.empty();
+    }
+    return tls.enabled()
+        ? TlsFailures.explain(e, tls.ca(), tls.certificate())
+        : Optional.empty();
+  }
+
   // Something listens but dropped a plaintext connection: most likely a port that serves TLS.
   // Only for the transport's own failures, which carry a cause, or which grpc words as a
   // connection closed "while performing protocol negotiation" (it reports that one without a
-  // cause when the drop comes early); a server's own UNAVAILABLE has neither.
+  // cause when the drop comes early) or "Network closed for unknown reason" (a TLS server that
+  // read a plaintext preface); a server's own UNAVAILABLE has none of these.
   private String tlsHint(Status status) {
     String cause = cause(status).toLowerCase(Locale.ROOT);
-    boolean transport = status.getCause() != null || cause.contains("protocol negotiation");
+    boolean transport = status.getCause() != null || cause.contains("protocol negotiation")
+        || cause.contains("network closed for unknown reason");
     if (!transport || cause.contains("refused") || cause.contains("unresolved")
         || cause.contains("unknown host")) {
       return "";
@@ -121,7 +144,9 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
   // deepest cause, after netty's native-call prefix, "finishConnect(..) failed with error(-111): ".
   private static String cause(Status status) {
     String description = status.getDescription();
-    if (description != null && !description.equalsIgnoreCase(GENERIC_IO_DESCRIPTION)) {
+    // "io exception", and since grpc 1.6x also "io exception\nChannel Pipeline: [...]".
+    if (description != null && !description.toLowerCase(Locale.ROOT)
+        .startsWith(GENERIC_IO_DESCRIPTION)) {
       return description;
     }
     Throwable cause = status.getCause();

@@ -92,7 +92,7 @@ class FailureReportingTest {
   }
 
   @Test
-  void anUnavailableTheControlPlaneItselfSentSaysItAnsweredNotThatItIsUnreachable() {
+  void anUnavailableStoreExitsSevenSayingTheControlPlaneAnsweredNotThatItIsUnreachable() {
     Metadata trailers = new Metadata();
     trailers.put(AnsweredBy.KEY, AnsweredBy.CONTROL_PLANE);
     controlPlane.service().failWith(Status.UNAVAILABLE.withDescription(
@@ -101,7 +101,7 @@ class FailureReportingTest {
 
     Result result = controlPlane.cli().run("--control-plane", "cp.example:9900", "pool", "list");
 
-    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.exitCode()).isEqualTo(7);
     assertThat(result.errLines()).containsExactly("error: control plane at cp.example:9900 is "
         + "unavailable: could not store the configuration: etcd at http://10.0.0.5:2379 did "
         + "not answer");

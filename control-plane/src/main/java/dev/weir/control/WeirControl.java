@@ -4,16 +4,23 @@ import dev.weir.api.logging.LogFormat;
 import dev.weir.control.pool.HostPort;
 import dev.weir.control.security.SecurityOptions;
 import dev.weir.control.security.ServerSecurity;
+import dev.weir.control.transport.ConnectionGate;
+import dev.weir.control.transport.ServerConnections;
+import dev.weir.control.transport.TransportFailureLog;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,6 +98,23 @@ public final class WeirControl implements Callable<Integer> {
   @Mixin
   private StoreOptions store = new StoreOptions();
 
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      description = "Connections held at once over the admin and proxy ports; at the cap the "
+          + "oldest one that has not started speaking gRPC is closed for a new one (default: the "
+          + "open-file limit less 256).")
+  private Integer maxConnections;
+
+  @Option(
+      names = "--handshake-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "How long a new connection may take to finish the TLS handshake and start "
+          + "speaking gRPC before it is closed, e.g. 500ms or 10s (default: ${DEFAULT-VALUE}).")
+  private Duration handshakeTimeout;
+
   private final PrintStream out;
   private final PrintStream err;
   // Set by open(), read by announce() on the same thread.
@@ -148,13 +172,23 @@ public final class WeirControl implements Callable<Integer> {
   }
 
   private ControlPlane open() throws IOException {
+    TransportFailureLog.install();
     security = ServerSecurity.from(securityOptions);
+    if (maxConnections != null && maxConnections < 1) {
+      throw new IllegalArgumentException(
+          "--max-connections must be at least 1, got " + maxConnections);
+    }
+    // One gate for both ports: they share the process's file descriptors.
+    ServerConnections connections = new ServerConnections(new ConnectionGate(
+        maxConnections != null ? maxConnections : ConnectionGate.defaultLimit(
+            maxFileDescriptors())), handshakeTimeout);
     InetSocketAddress address = resolve(listen);
     ControlPlane plane =
-        new ControlPlane(dataDir, serverBuilder(address, security), Clock.systemUTC())
+        new ControlPlane(dataDir, serverBuilder(address, security, connections),
+            Clock.systemUTC())
             .storage(store.storeSpec());
     if (proxyListen != null) {
-      plane.proxyServer(serverBuilder(resolve(proxyListen), security));
+      plane.proxyServer(serverBuilder(resolve(proxyListen), security, connections));
     }
     if (metrics != null) {
       InetSocketAddress metricsAddress = new InetSocketAddress(metrics.host(), metrics.port());
@@ -186,8 +220,9 @@ public final class WeirControl implements Callable<Integer> {
   }
 
   private static NettyServerBuilder serverBuilder(
-      InetSocketAddress address, ServerSecurity security) {
-    return security.secure(NettyServerBuilder.forAddress(address, security.credentials())
+      InetSocketAddress address, ServerSecurity security, ServerConnections connections) {
+    return security.secure(connections.apply(
+        NettyServerBuilder.forAddress(address, security.credentials()))
         .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
@@ -206,6 +241,14 @@ public final class WeirControl implements Callable<Integer> {
           "weir-control serving proxies on " + new HostPort(proxyListen.host(), plane.proxyPort()));
     }
     out.flush();
+  }
+
+  private static long maxFileDescriptors() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      return unix.getMaxFileDescriptorCount();
+    }
+    return -1;
   }
 
   private static String rootMessage(Throwable e) {
@@ -238,6 +281,27 @@ public final class WeirControl implements Callable<Integer> {
             "\"" + value + "\" has no host; use HOST:PORT, e.g. 0.0.0.0:9900 for all interfaces");
       }
       return parsed;
+    }
+  }
+
+  /** Reads a duration such as 500ms or 10s. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s)");
+
+    @Override
+    public Duration convert(String value) {
+      Matcher matcher = DURATION.matcher(value.strip());
+      Duration duration = null;
+      if (matcher.matches()) {
+        long amount = Long.parseLong(matcher.group(1));
+        duration = matcher.group(2).equals("ms")
+            ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
+      }
+      if (duration == null || duration.isZero()) {
+        throw new CommandLine.TypeConversionException(
+            "\"" + value + "\" is not a positive duration; use e.g. 500ms or 10s");
+      }
+      return duration;
     }
   }
 

@@ -89,6 +89,32 @@ public record Transport(
   }
 
   /**
+   * Below this open-file limit {@code auto} does not pick io_uring. io_uring accepts what waits in
+   * a listening socket's backlog (up to 4,096) in a burst, a descriptor each, before the proxy can
+   * reset those over {@code --max-connections}, and closes them asynchronously; under a flood at
+   * {@code ulimit -n 512} that ran the proxy out of descriptors, where epoll accepts and resets
+   * one at a time.
+   */
+  public static final long IO_URING_MIN_OPEN_FILES = 65_536;
+
+  /** As {@link #best()}, but epoll rather than io_uring below {@link #IO_URING_MIN_OPEN_FILES}. */
+  public static Transport best(long maxFileDescriptors) {
+    if (maxFileDescriptors >= 0 && maxFileDescriptors < IO_URING_MIN_OPEN_FILES
+        && Epoll.isAvailable()) {
+      return epoll();
+    }
+    return best();
+  }
+
+  /**
+   * As {@link #named(String)}, where {@code auto} also weighs the open-file limit
+   * ({@link #best(long)}).
+   */
+  public static Transport named(String name, long maxFileDescriptors) {
+    return name.equals("auto") ? best(maxFileDescriptors) : named(name);
+  }
+
+  /**
    * The transport named by {@code --transport}: auto, epoll, io_uring or nio.
    *
    * @throws IllegalArgumentException naming the allowed values, or why the native one the name

@@ -128,14 +128,17 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
   int eventLoops = Runtime.getRuntime().availableProcessors();
 
   @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
-      description = "Socket I/O: auto (io_uring where the kernel allows it, else epoll, else "
-          + "nio), io_uring, epoll or nio (default: ${DEFAULT-VALUE}).")
+      description = "Socket I/O: auto (io_uring where the kernel allows it and the open-file "
+          + "limit is at least 65536, else epoll, else nio), io_uring, epoll or nio (default: "
+          + "${DEFAULT-VALUE}).")
   String transportName;
 
   @Option(names = "--max-connections", paramLabel = "N",
       description = "Client connections open at once over all pools; more are reset at accept "
-          + "and counted (default: half the open-file limit, less 256, since each takes two "
-          + "file descriptors; at most one per 4 KiB of heap beyond 64 MiB).")
+          + "and counted (default: half of what the open-file limit leaves after a reserve, "
+          + "since each takes two file descriptors; the reserve, at least 256, counts what is "
+          + "open at start, 6 per core, 16 per event loop and 64 more; at most one per 4 KiB of "
+          + "heap beyond 64 MiB).")
   Long maxConnections;
 
   @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "weir-proxy-state",
@@ -216,17 +219,19 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
       throw new CommandLine.ParameterException(commandLine(),
           "--max-connections must be at least 1, got " + maxConnections);
     }
-    ConnectionBudget budget = new ConnectionBudget(maxConnections != null
-        ? maxConnections
-        : ConnectionBudget.defaultLimit(
-            maxFileDescriptors(), Runtime.getRuntime().maxMemory()));
     Transport transport;
     try {
-      transport = Transport.named(transportName);
+      transport = Transport.named(transportName, maxFileDescriptors());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine(), "--transport " + e.getMessage());
     }
     group = transport.newEventLoopGroup(eventLoops, "weir-relay");
+    // After the event loops, so the descriptors they hold are counted.
+    ConnectionBudget budget = new ConnectionBudget(maxConnections != null
+        ? maxConnections
+        : ConnectionBudget.defaultLimit(maxFileDescriptors(), openFileDescriptors(),
+            Runtime.getRuntime().availableProcessors(), eventLoops,
+            Runtime.getRuntime().maxMemory()));
     bindRetries = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "weir-bind-retry");
       t.setDaemon(true);
@@ -267,7 +272,8 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
         statsInterval,
         new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(5),
             () -> ThreadLocalRandom.current().nextDouble()),
-        Clock.systemUTC());
+        Clock.systemUTC())
+        .tlsFiles(tlsCa, tlsCert);
     client.start();
     log.info("weir-proxy {} started: transport {}, {} event loops, at most {} connections, "
         + "control plane {}", id, transport.description(), eventLoops, budget.limit(), controlPlane);
@@ -347,6 +353,12 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
   }
 
   /** The open-file limit, or -1 where the JVM cannot tell. */
+  private static long openFileDescriptors() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+        ? unix.getOpenFileDescriptorCount()
+        : 0;
+  }
+
   private static long maxFileDescriptors() {
     return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
         ? unix.getMaxFileDescriptorCount()

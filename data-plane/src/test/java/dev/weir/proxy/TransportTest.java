@@ -128,6 +128,21 @@ class TransportTest {
   }
 
   @Test
+  void autoTakesEpollOverIoUringAtALowOpenFileLimit() {
+    String expected = Epoll.isAvailable() ? "epoll" : Transport.best().name();
+
+    assertThat(Transport.named("auto", 512).name()).isEqualTo(expected);
+    assertThat(Transport.named("auto", Transport.IO_URING_MIN_OPEN_FILES).name())
+        .isEqualTo(Transport.best().name());
+    assertThat(Transport.named("auto", -1).name()).isEqualTo(Transport.best().name());
+  }
+
+  @Test
+  void aNamedTransportIsTakenWhateverTheOpenFileLimit() {
+    assertThat(Transport.named("nio", 512).name()).isEqualTo("nio");
+  }
+
+  @Test
   void eachTransportCanBeNamedAndAnUnknownNameListsTheAllowedOnes() {
     assertThat(Transport.named("nio").name()).isEqualTo(NIO.name());
     if (Epoll.isAvailable()) {

@@ -138,6 +138,19 @@ final class Fleet implements AutoCloseable {
     return start(name, command);
   }
 
+  /**
+   * As {@link #launch}, with the open-file limit ({@code ulimit -n}) set to {@code openFiles}, as
+   * on a host whose limit is low.
+   */
+  RunningProgram launchWithOpenFileLimit(String name, String launcher, int openFiles,
+      List<String> args) {
+    List<String> command = new ArrayList<>(List.of("bash", "-c",
+        "ulimit -n " + openFiles + " && exec \"$0\" \"$@\"",
+        HOME.resolve("bin/" + launcher).toString()));
+    command.addAll(args);
+    return start(name, command);
+  }
+
   /** Where a program's files go: a directory of this fleet's. */
   Path dir() {
     return dir;

@@ -56,7 +56,7 @@ public final class TestPki {
   public static TestPki create(Path dir, String name) throws IOException {
     KeyPair keys = newKeyPair();
     X500Name subject = new X500Name("CN=" + name);
-    X509v3CertificateBuilder builder = builder(subject, subject, keys);
+    X509v3CertificateBuilder builder = builder(subject, subject, keys, Instant.now());
     try {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
       builder.addExtension(Extension.keyUsage, true,
@@ -75,22 +75,39 @@ public final class TestPki {
 
   /** A server certificate for 127.0.0.1, ::1 and localhost. */
   public Issued server(String commonName) throws IOException {
-    return issue(commonName, KeyPurposeId.id_kp_serverAuth, new GeneralNames(new GeneralName[] {
-        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-        new GeneralName(GeneralName.iPAddress, "::1"),
-        new GeneralName(GeneralName.dNSName, "localhost")}));
+    return issue(commonName, KeyPurposeId.id_kp_serverAuth, localNames(), Instant.now());
+  }
+
+  /** A server certificate as {@link #server}, that expired at {@code notAfter}. */
+  public Issued expiredServer(String commonName, Instant notAfter) throws IOException {
+    return issue(commonName, KeyPurposeId.id_kp_serverAuth, localNames(),
+        notAfter.minus(Duration.ofDays(1)));
   }
 
   /** A client certificate whose subject is {@code CN=commonName}. */
   public Issued client(String commonName) throws IOException {
-    return issue(commonName, KeyPurposeId.id_kp_clientAuth, null);
+    return issue(commonName, KeyPurposeId.id_kp_clientAuth, null, Instant.now());
   }
 
-  private Issued issue(String commonName, KeyPurposeId purpose, GeneralNames names)
-      throws IOException {
+  /** A client certificate as {@link #client}, that expired at {@code notAfter}. */
+  public Issued expiredClient(String commonName, Instant notAfter) throws IOException {
+    return issue(commonName, KeyPurposeId.id_kp_clientAuth, null,
+        notAfter.minus(Duration.ofDays(1)));
+  }
+
+  private static GeneralNames localNames() {
+    return new GeneralNames(new GeneralName[] {
+        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+        new GeneralName(GeneralName.iPAddress, "::1"),
+        new GeneralName(GeneralName.dNSName, "localhost")});
+  }
+
+  // Valid from an hour before {@code issued} until a day after it.
+  private Issued issue(String commonName, KeyPurposeId purpose, GeneralNames names,
+      Instant issued) throws IOException {
     KeyPair keys = newKeyPair();
     X509v3CertificateBuilder builder =
-        builder(new X500Name("CN=" + name), new X500Name("CN=" + commonName), keys);
+        builder(new X500Name("CN=" + name), new X500Name("CN=" + commonName), keys, issued);
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
     builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
@@ -101,8 +118,8 @@ public final class TestPki {
     return write(dir, name + "-" + commonName, certificate, keys.getPrivate());
   }
 
-  private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
-    Instant now = Instant.now();
+  private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys,
+      Instant now) {
     return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
         Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
         subject, keys.getPublic());

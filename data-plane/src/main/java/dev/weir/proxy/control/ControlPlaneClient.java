@@ -1,14 +1,15 @@
 package dev.weir.proxy.control;
 
 import com.google.protobuf.Timestamp;
+import dev.weir.api.tls.TlsFailures;
 import dev.weir.api.v1.CloseConnectionCommand;
 import dev.weir.api.v1.ConfigAck;
 import dev.weir.api.v1.ConfigApplied;
 import dev.weir.api.v1.ConfigNack;
 import dev.weir.api.v1.ConfigSnapshot;
-import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.ConnectionCloseResult;
 import dev.weir.api.v1.ConnectionList;
+import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.ListConnectionsCommand;
 import dev.weir.api.v1.NackKind;
@@ -35,6 +36,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +75,9 @@ public final class ControlPlaneClient implements AutoCloseable {
   private volatile NackKind refusing = NackKind.NACK_KIND_UNSPECIFIED;
   // The last refusal logged, so a control plane resending the same snapshot costs no log line.
   private volatile String lastRefusal;
+  // The --tls-ca and --tls-cert files, or null: to say which one a TLS failure is about.
+  private volatile Path tlsCa;
+  private volatile Path tlsCert;
 
   // Guarded by this.
   private Stream stream;
@@ -336,8 +341,24 @@ public final class ControlPlaneClient implements AutoCloseable {
     }
   }
 
-  private static String describe(Throwable error) {
+  /**
+   * The --tls-ca and --tls-cert files this proxy connects with (null for one not given), so a
+   * failed connection names the one to fix rather than grpc's "ssl exception".
+   */
+  public ControlPlaneClient tlsFiles(Path ca, Path certificate) {
+    this.tlsCa = ca;
+    this.tlsCert = certificate;
+    return this;
+  }
+
+  private String describe(Throwable error) {
     Status status = Status.fromThrowable(error);
+    if (status.getCode() == Status.Code.UNAVAILABLE && (tlsCa != null || tlsCert != null)) {
+      Optional<String> tls = TlsFailures.explain(error, tlsCa, tlsCert);
+      if (tls.isPresent()) {
+        return tls.get();
+      }
+    }
     return status.getDescription() == null
         ? status.getCode().toString()
         : status.getCode() + ": " + status.getDescription();

@@ -16,6 +16,15 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ConnectionBudget {
   /** Kept for listening sockets, health checks, the control stream and the JVM's own files. */
   static final long RESERVED_FILE_DESCRIPTORS = 256;
+  /**
+   * What grpc's client event loops take per core, opened after the default is worked out: two
+   * loops per core, each with an epoll, an event and a timer descriptor.
+   */
+  static final long GRPC_FILE_DESCRIPTORS_PER_CORE = 6;
+  /** Pools whose listening sockets (one per event loop) the reserve makes room for. */
+  static final long LISTENING_POOLS = 16;
+  /** The control stream, /metrics, the saved config, health checks in flight, and the log. */
+  static final long SLACK_FILE_DESCRIPTORS = 64;
   /** Where the open-file limit cannot be read. */
   static final long FALLBACK_LIMIT = 100_000;
   /** Heap kept for everything but connections: the config, the control stream, the JVM. */
@@ -58,9 +67,28 @@ public final class ConnectionBudget {
    * @param maxHeapBytes the most heap the JVM will use ({@code Runtime.maxMemory()})
    */
   public static long defaultLimit(long maxFileDescriptors, long maxHeapBytes) {
+    return defaultLimit(maxFileDescriptors, 0, 0, 0, maxHeapBytes);
+  }
+
+  /**
+   * As {@link #defaultLimit(long, long)}, with a reserve that also counts what this process has
+   * open already and what it opens later, so the default cannot run it out of descriptors at a
+   * low open-file limit on a machine with many cores: the descriptors open now (the JVM's, the
+   * relay's event loops), {@value #GRPC_FILE_DESCRIPTORS_PER_CORE} per core for grpc's client
+   * event loops, one listening socket per event loop for each of {@value #LISTENING_POOLS}
+   * pools, and {@value #SLACK_FILE_DESCRIPTORS} more; at least
+   * {@value #RESERVED_FILE_DESCRIPTORS}.
+   *
+   * @param openFileDescriptors descriptors open now, after the relay's event loops started
+   */
+  public static long defaultLimit(long maxFileDescriptors, long openFileDescriptors, int cores,
+      int eventLoops, long maxHeapBytes) {
+    long reserve = Math.max(RESERVED_FILE_DESCRIPTORS, openFileDescriptors
+        + GRPC_FILE_DESCRIPTORS_PER_CORE * cores + LISTENING_POOLS * eventLoops
+        + SLACK_FILE_DESCRIPTORS);
     long byFiles = maxFileDescriptors < 0
         ? FALLBACK_LIMIT
-        : (maxFileDescriptors - RESERVED_FILE_DESCRIPTORS) / 2;
+        : (maxFileDescriptors - reserve) / 2;
     long byHeap = (maxHeapBytes - RESERVED_HEAP) / HEAP_PER_CONNECTION;
     return Math.max(1, Math.min(byFiles, byHeap));
   }

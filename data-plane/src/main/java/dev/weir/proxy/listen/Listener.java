@@ -1,5 +1,6 @@
 package dev.weir.proxy.listen;
 
+import dev.weir.api.log.LogThrottle;
 import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.relay.ConnectRequestHandler;
@@ -22,6 +23,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class Listener {
 
   private static final Logger log = LoggerFactory.getLogger(Listener.class);
+  private static final LogThrottle ACCEPT_FAILURES =
+      new LogThrottle(Duration.ofMinutes(1), System::nanoTime);
 
   private final InetSocketAddress address;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -233,7 +237,13 @@ final class Listener {
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.warn("accepting on {} failed, pausing it for 1 s: {}", format(address), cause.toString());
+      // Once a minute per cause over all listeners: a flood that runs the process out of file
+      // descriptors fails every socket's accept, every second.
+      long suppressed = ACCEPT_FAILURES.admit(cause.toString());
+      if (suppressed != LogThrottle.SUPPRESS) {
+        log.warn("accepting on {} failed, pausing it for 1 s: {}{}", format(address),
+            cause.toString(), LogThrottle.suppressedNote(suppressed));
+      }
       ChannelConfig config = ctx.channel().config();
       if (config.isAutoRead()) {
         config.setAutoRead(false);

@@ -1,6 +1,7 @@
 package dev.weir.proxy.relay;
 
 import com.google.protobuf.Timestamp;
+import dev.weir.api.log.LogThrottle;
 import dev.weir.api.v1.ConnectionInfo;
 import dev.weir.api.v1.ConnectionState;
 import dev.weir.proxy.balance.Picker;
@@ -8,6 +9,7 @@ import dev.weir.proxy.balance.Upstream;
 import dev.weir.proxy.stats.ListenerCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,6 +21,7 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -40,6 +43,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public static final String NAME = "weir-frontend";
 
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+  private static final LogThrottle SOCKET_FAILURES =
+      new LogThrottle(Duration.ofMinutes(1), System::nanoTime);
   // How long a connection to a listener that accepts PROXY headers may take to send one.
   static final long PROXY_HEADER_TIMEOUT_SECONDS = 5;
 
@@ -484,6 +489,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     if (cause instanceof IOException) {
       log.debug("client {} connection failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else if (cause instanceof ChannelException && cause.getCause() instanceof IOException) {
+      // No socket for the backend (EMFILE, say): once a minute over all connections, no trace.
+      long suppressed = SOCKET_FAILURES.admit(cause.getCause().toString());
+      if (suppressed != LogThrottle.SUPPRESS) {
+        log.warn("cannot open a backend connection: {}{}", cause.getCause().toString(),
+            LogThrottle.suppressedNote(suppressed));
+      }
     } else {
       log.warn("client {} relay error", ctx.channel().remoteAddress(), cause);
     }

@@ -47,6 +47,18 @@ class ConnectionBudgetTest {
   }
 
   @Test
+  void theDefaultKeepsBackWhatIsOpenAndWhatManyCoresWillOpen() {
+    long ampleHeap = 64L << 30;
+    // 120 open, 16 cores and loops: 120 + 6 * 16 + 16 * 16 + 64 = 536 kept back.
+    assertThat(ConnectionBudget.defaultLimit(1024, 120, 16, 16, ampleHeap))
+        .isEqualTo((1024 - 536) / 2);
+    // With few cores the reserve is never below 256.
+    assertThat(ConnectionBudget.defaultLimit(512, 40, 2, 2, ampleHeap)).isEqualTo(128);
+    // Nothing left: one connection rather than none.
+    assertThat(ConnectionBudget.defaultLimit(512, 300, 32, 32, ampleHeap)).isEqualTo(1);
+  }
+
+  @Test
   void theDefaultIsNoMoreThanTheHeapCanHold() {
     // The packaged service: -Xmx256m and 1,048,576 descriptors. 192 MiB at 4 KiB each.
     assertThat(ConnectionBudget.defaultLimit(1_048_576, 256L << 20)).isEqualTo(49_152);
