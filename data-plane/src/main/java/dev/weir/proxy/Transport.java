@@ -88,14 +88,19 @@ public record Transport(
     return Epoll.isAvailable() ? epoll() : nio();
   }
 
+  /** Connections each listening socket lets wait to be accepted (SO_BACKLOG). */
+  public static final int ACCEPT_BACKLOG = 4096;
+
   /**
    * Below this open-file limit {@code auto} does not pick io_uring. io_uring accepts what waits in
-   * a listening socket's backlog (up to 4,096) in a burst, a descriptor each, before the proxy can
-   * reset those over {@code --max-connections}, and closes them asynchronously; under a flood at
-   * {@code ulimit -n 512} that ran the proxy out of descriptors, where epoll accepts and resets
-   * one at a time.
+   * a listening socket's backlog ({@link #ACCEPT_BACKLOG}) in a burst, a descriptor each,
+   * before the proxy can reset those over {@code --max-connections}, and closes them
+   * asynchronously; under a flood at {@code ulimit -n 512} that ran the proxy out of descriptors,
+   * where epoll accepts and resets one at a time. The default {@code --max-connections} keeps
+   * room for one such burst on io_uring ({@link #acceptsInBursts()}), which a limit below four
+   * bursts cannot spare without giving up most of its connections.
    */
-  public static final long IO_URING_MIN_OPEN_FILES = 65_536;
+  public static final long IO_URING_MIN_OPEN_FILES = 4L * ACCEPT_BACKLOG;
 
   /** As {@link #best()}, but epoll rather than io_uring below {@link #IO_URING_MIN_OPEN_FILES}. */
   public static Transport best(long maxFileDescriptors) {
@@ -215,6 +220,14 @@ public record Transport(
   /** Whether relayed sockets read from a ring of buffers their event loop shares. */
   public boolean sharesReadBuffers() {
     return readBufferGroup >= 0;
+  }
+
+  /**
+   * Whether accepting may take a listening socket's whole backlog at once (io_uring), so the
+   * descriptors of a burst must fit beside those of the connections already held.
+   */
+  public boolean acceptsInBursts() {
+    return name.equals("io_uring");
   }
 
   /** Whether several listening sockets can share a port (SO_REUSEPORT). */

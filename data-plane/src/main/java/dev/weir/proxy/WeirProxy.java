@@ -129,7 +129,7 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
 
   @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
       description = "Socket I/O: auto (io_uring where the kernel allows it and the open-file "
-          + "limit is at least 65536, else epoll, else nio), io_uring, epoll or nio (default: "
+          + "limit is at least 16384, else epoll, else nio), io_uring, epoll or nio (default: "
           + "${DEFAULT-VALUE}).")
   String transportName;
 
@@ -231,6 +231,7 @@ public final class WeirProxy implements Callable<Integer>, AutoCloseable {
         ? maxConnections
         : ConnectionBudget.defaultLimit(maxFileDescriptors(), openFileDescriptors(),
             Runtime.getRuntime().availableProcessors(), eventLoops,
+            transport.acceptsInBursts() ? Transport.ACCEPT_BACKLOG : 0,
             Runtime.getRuntime().maxMemory()));
     bindRetries = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "weir-bind-retry");

@@ -83,9 +83,20 @@ public final class ConnectionBudget {
    */
   public static long defaultLimit(long maxFileDescriptors, long openFileDescriptors, int cores,
       int eventLoops, long maxHeapBytes) {
+    return defaultLimit(maxFileDescriptors, openFileDescriptors, cores, eventLoops, 0,
+        maxHeapBytes);
+  }
+
+  /**
+   * As {@link #defaultLimit(long, long, int, int, long)}, also keeping {@code acceptBurst}
+   * descriptors for connections a transport accepts in one go before the excess can be reset
+   * (io_uring takes a listening socket's whole backlog).
+   */
+  public static long defaultLimit(long maxFileDescriptors, long openFileDescriptors, int cores,
+      int eventLoops, long acceptBurst, long maxHeapBytes) {
     long reserve = Math.max(RESERVED_FILE_DESCRIPTORS, openFileDescriptors
         + GRPC_FILE_DESCRIPTORS_PER_CORE * cores + LISTENING_POOLS * eventLoops
-        + SLACK_FILE_DESCRIPTORS);
+        + SLACK_FILE_DESCRIPTORS) + acceptBurst;
     long byFiles = maxFileDescriptors < 0
         ? FALLBACK_LIMIT
         : (maxFileDescriptors - reserve) / 2;

@@ -100,7 +100,7 @@ final class Listener {
     Acceptor acceptor = new Acceptor();
     for (int i = 0; i < acceptors; i++) {
       ServerChannel socket = transport.newServerChannel(address.getAddress());
-      socket.config().setOption(ChannelOption.SO_BACKLOG, 4096);
+      socket.config().setOption(ChannelOption.SO_BACKLOG, Transport.ACCEPT_BACKLOG);
       socket.config().setOption(ChannelOption.SO_REUSEADDR, true);
       if (transport.reusePort()) {
         socket.config().setOption(transport.reusePortOption(), true);

@@ -47,6 +47,16 @@ class ConnectionBudgetTest {
   }
 
   @Test
+  void onATransportThatAcceptsInBurstsTheDefaultKeepsRoomForOneBurst() {
+    long ampleHeap = 64L << 30;
+    // 40 open, 2 cores and loops: 256 kept back, and a backlog of 4,096 on top.
+    assertThat(ConnectionBudget.defaultLimit(20_000, 40, 2, 2, 4096, ampleHeap))
+        .isEqualTo((20_000 - 256 - 4096) / 2);
+    assertThat(ConnectionBudget.defaultLimit(20_000, 40, 2, 2, 0, ampleHeap))
+        .isEqualTo((20_000 - 256) / 2);
+  }
+
+  @Test
   void theDefaultKeepsBackWhatIsOpenAndWhatManyCoresWillOpen() {
     long ampleHeap = 64L << 30;
     // 120 open, 16 cores and loops: 120 + 6 * 16 + 16 * 16 + 64 = 536 kept back.
