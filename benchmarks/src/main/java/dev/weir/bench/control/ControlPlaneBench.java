@@ -6,6 +6,7 @@ import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListProxiesRequest;
+import dev.weir.api.v1.ListProxiesResponse;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.api.v1.SetBackendWeightRequest;
 import dev.weir.api.v1.WaitForAppliedRequest;
@@ -17,6 +18,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,37 +31,49 @@ import java.util.concurrent.TimeUnit;
  * figures to stdout.
  *
  * <pre>
- * push   --control H:P --metrics H:P --pid PID --proxies N --edits E [--warmup W] [--real]
- *        [--clk-tck T]
+ * push   --control H:P[,H:P...] --metrics H:P[,...] --pid PID[,...] --proxies N --edits E
+ *        [--warmup W] [--real] [--clk-tck T]
  *        N simulated proxies (or, with --real, N weir-proxy processes already started), E edits
  *        one at a time, each waited for on every proxy.
  *        stdout: push,KIND,N,E,client p50,p99,max,control p50,p99,max,hist<=50ms,hist total,
- *                control-plane CPU ms per edit
- * ingest --control H:P --metrics H:P --pid PID --proxies N --seconds S --edits E
- *        [--warmup-seconds W] [--warmup-edits WE] [--clk-tck T]
+ *                control-plane CPU ms per edit,R
+ * ingest --control H:P[,H:P...] --metrics H:P[,...] --pid PID[,...] --proxies N --seconds S
+ *        --edits E [--warmup-seconds W] [--warmup-edits WE] [--queries Q]
+ *        [--query-seconds QS] [--etcd URL] [--clk-tck T]
  *        N simulated proxies each reporting every second; WE unmeasured edits while warming up,
- *        then over S seconds, E edits.
+ *        then over S seconds, E edits; then, over QS seconds without edits, Q GetPoolStatus and
+ *        Q ListProxies calls, with etcd's counters (given --etcd) read over both windows.
  *        stdout: ingest,N,S,cpu %,live heap MiB,rss MiB,reports/s,client p50,p99,max,
- *                control p50,p99,E
+ *                control p50,p99,E,R,Q,GetPoolStatus p50,p99,ListProxies p50,p99,partial
+ *                answers,QS,then per replica etcd proposals/s, keys written/s, requests/s
+ *                over S (with edits) and over QS (reports only): empty without --etcd
+ *        then with R > 1, one line per replica:
+ *                replica,I,H:P,proxies,cpu %,live heap MiB,rss MiB,reports/s
  * </pre>
  *
- * Latencies are in milliseconds. "client": from the edit RPC's start to the last proxy sending
- * ConfigApplied (simulated) or to WaitForApplied answering complete (real). "control": the
- * control plane's own commit-to-applied time for that version (WaitForApplied.elapsed).
+ * <p>Given several control planes (R replicas sharing one store), the simulated proxies are
+ * spread evenly over them, and edits and queries go through the first; CPU, heap and RSS in the
+ * ingest line are the replicas' sums, CPU per edit too.
+ *
+ * <p>Latencies are in milliseconds. "client": from the edit RPC's start to the last proxy
+ * sending ConfigApplied (simulated) or to WaitForApplied answering complete (real). "control":
+ * the control plane's own commit-to-applied time for that version (WaitForApplied.elapsed),
+ * which through a replica covers every replica's proxies.
  */
 public final class ControlPlaneBench {
   private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(60);
   private static final int BACKENDS_PER_POOL = 4;
 
   private final Map<String, String> options;
+  private final List<HostPort> controls;
   private final ManagedChannel adminChannel;
   private int weight = 1;
 
   private ControlPlaneBench(Map<String, String> options) {
     this.options = options;
-    String[] control = required("control").split(":");
-    this.adminChannel = NettyChannelBuilder.forAddress(control[0], Integer.parseInt(control[1]))
-        .usePlaintext().build();
+    this.controls = HostPort.parseList(required("control"));
+    this.adminChannel = NettyChannelBuilder
+        .forAddress(controls.get(0).host(), controls.get(0).port()).usePlaintext().build();
   }
 
   public static void main(String[] args) throws Exception {
@@ -94,8 +108,7 @@ public final class ControlPlaneBench {
     int edits = Integer.parseInt(required("edits"));
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "20"));
     boolean real = options.containsKey("real");
-    ControlPlaneProbe probe = new ControlPlaneProbe(required("metrics"),
-        Long.parseLong(required("pid")), Long.parseLong(options.getOrDefault("clk-tck", "100")));
+    List<ControlPlaneProbe> probes = probes();
     ReportShape shape = new ReportShape(1, BACKENDS_PER_POOL, freePort());
     long version = createPools(shape);
     SimulatedFleet fleet = null;
@@ -103,16 +116,18 @@ public final class ControlPlaneBench {
       if (real) {
         awaitRealProxies(proxies, version);
       } else {
-        fleet = new SimulatedFleet(host(), port(), proxies, shape);
-        progress("connecting %d simulated proxies, one HTTP/2 connection each", proxies);
+        fleet = new SimulatedFleet(controls, proxies, shape);
+        progress("connecting %d simulated proxies to %d control plane(s), one HTTP/2 "
+            + "connection each", proxies, controls.size());
         fleet.connectAndAwait(version, APPLY_TIMEOUT);
+        awaitFleetView(proxies);
       }
       progress("%d warm-up edits", warmup);
       for (int i = 0; i < warmup; i++) {
         edit(fleet, shape);
       }
-      String before = probe.scrape();
-      double cpuBefore = probe.cpuSeconds();
+      String before = probes.get(0).scrape();
+      double cpuBefore = cpuSeconds(probes);
       List<Double> client = new ArrayList<>();
       List<Double> control = new ArrayList<>();
       progress("%d measured edits to %d %s proxies", edits, proxies,
@@ -122,15 +137,15 @@ public final class ControlPlaneBench {
         client.add(latency[0]);
         control.add(latency[1]);
       }
-      double cpuPerEdit = (probe.cpuSeconds() - cpuBefore) * 1e3 / edits;
-      String after = probe.scrape();
+      double cpuPerEdit = (cpuSeconds(probes) - cpuBefore) * 1e3 / edits;
+      String after = probes.get(0).scrape();
       long within = ControlPlaneProbe.pushesAtMost(after, "0.05")
           - ControlPlaneProbe.pushesAtMost(before, "0.05");
       long total = ControlPlaneProbe.pushesAtMost(after, "+Inf")
           - ControlPlaneProbe.pushesAtMost(before, "+Inf");
-      return String.format(Locale.ROOT, "push,%s,%d,%d,%s,%s,%d,%d,%.2f",
+      return String.format(Locale.ROOT, "push,%s,%d,%d,%s,%s,%d,%d,%.2f,%d",
           real ? "real" : "simulated", proxies, edits, triple(client), triple(control),
-          within, total, cpuPerEdit);
+          within, total, cpuPerEdit, controls.size());
     } finally {
       if (fleet != null) {
         fleet.close();
@@ -143,15 +158,18 @@ public final class ControlPlaneBench {
     int seconds = Integer.parseInt(required("seconds"));
     int edits = Integer.parseInt(required("edits"));
     int warmupSeconds = Integer.parseInt(options.getOrDefault("warmup-seconds", "10"));
-    long pid = Long.parseLong(required("pid"));
-    ControlPlaneProbe probe = new ControlPlaneProbe(required("metrics"), pid,
-        Long.parseLong(options.getOrDefault("clk-tck", "100")));
+    int queries = Integer.parseInt(options.getOrDefault("queries", "50"));
+    int querySeconds = Integer.parseInt(options.getOrDefault("query-seconds", "20"));
+    List<ControlPlaneProbe> probes = probes();
+    EtcdProbe etcd = options.containsKey("etcd") ? new EtcdProbe(options.get("etcd")) : null;
     ReportShape shape = new ReportShape(3, BACKENDS_PER_POOL, 21000);
     long version = createPools(shape);
-    try (SimulatedFleet fleet = new SimulatedFleet(host(), port(), proxies, shape)) {
-      progress("connecting %d simulated proxies, one HTTP/2 connection each", proxies);
+    try (SimulatedFleet fleet = new SimulatedFleet(controls, proxies, shape)) {
+      progress("connecting %d simulated proxies to %d control plane(s), one HTTP/2 connection "
+          + "each", proxies, controls.size());
       long connectStart = System.nanoTime();
       fleet.connectAndAwait(version, Duration.ofSeconds(120));
+      awaitFleetView(proxies);
       progress("all on version %d after %.1f s; reports every second from each, %d s warm-up",
           version, (System.nanoTime() - connectStart) / 1e9, warmupSeconds);
       fleet.startReporting(Duration.ofSeconds(1));
@@ -165,8 +183,9 @@ public final class ControlPlaneBench {
         TimeUnit.NANOSECONDS.sleep(rest); // pacing: the load runs, nothing is awaited
       }
 
-      long reportsBefore = ControlPlaneProbe.reportsIngested(probe.scrape());
-      double cpuBefore = probe.cpuSeconds();
+      long[] reportsBefore = reportsIngested(probes);
+      double[] cpuBefore = cpuEach(probes);
+      EtcdProbe.Counters etcdBefore = etcd != null ? etcd.counters() : null;
       long wallBefore = System.nanoTime();
       List<Double> client = new ArrayList<>();
       List<Double> control = new ArrayList<>();
@@ -184,22 +203,95 @@ public final class ControlPlaneBench {
         TimeUnit.NANOSECONDS.sleep(left); // the rest of the window
       }
       double wall = (System.nanoTime() - wallBefore) / 1e9;
-      double cpu = probe.cpuSeconds() - cpuBefore;
-      long reports = ControlPlaneProbe.reportsIngested(probe.scrape()) - reportsBefore;
-      long rss = probe.rssBytes();
-      List<String> top = new ArrayList<>();
-      long heap = probe.liveHeapBytes(top);
-      progress("live heap after a full GC: %.1f MiB; largest classes:", heap / 1048576.0);
-      for (String line : top) {
-        progress("  %s", line);
+      double[] cpu = cpuEach(probes);
+      long[] reports = reportsIngested(probes);
+      EtcdProbe.Counters etcdWindow = etcd != null ? etcd.counters().minus(etcdBefore) : null;
+      long[] rss = new long[probes.size()];
+      for (int r = 0; r < probes.size(); r++) {
+        cpu[r] -= cpuBefore[r];
+        reports[r] -= reportsBefore[r];
+        rss[r] = probes.get(r).rssBytes();
       }
-      for (String line : probe.heapInfo()) {
-        progress("  heap_info: %s", line);
+
+      progress("fleet-wide queries through %s over %d s, no edits: %d GetPoolStatus, "
+          + "%d ListProxies", controls.get(0), querySeconds, queries, queries);
+      EtcdProbe.Counters etcdQuietBefore = etcd != null ? etcd.counters() : null;
+      long quietStart = System.nanoTime();
+      FleetQueries.Timings asked = new FleetQueries(this::admin, shape.poolName(0), proxies)
+          .run(queries, Duration.ofSeconds(querySeconds));
+      long quietLeft = quietStart + querySeconds * 1_000_000_000L - System.nanoTime();
+      if (quietLeft > 0) {
+        TimeUnit.NANOSECONDS.sleep(quietLeft); // the rest of the quiet window
       }
-      return String.format(Locale.ROOT, "ingest,%d,%d,%.1f,%.1f,%.1f,%.0f,%s,%.1f,%.1f,%d",
-          proxies, seconds, 100 * cpu / wall, heap / 1048576.0, rss / 1048576.0,
-          reports / wall, triple(client), percentile(control, 50), percentile(control, 99),
-          edits);
+      double quietWall = (System.nanoTime() - quietStart) / 1e9;
+      EtcdProbe.Counters etcdQuiet =
+          etcd != null ? etcd.counters().minus(etcdQuietBefore) : null;
+
+      long[] heap = new long[probes.size()];
+      for (int r = 0; r < probes.size(); r++) {
+        List<String> top = new ArrayList<>();
+        heap[r] = probes.get(r).liveHeapBytes(top);
+        progress("%s: live heap after a full GC: %.1f MiB; largest classes:", controls.get(r),
+            heap[r] / 1048576.0);
+        for (String line : top) {
+          progress("  %s", line);
+        }
+        for (String line : probes.get(r).heapInfo()) {
+          progress("  heap_info: %s", line);
+        }
+      }
+      StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+          "ingest,%d,%d,%.1f,%.1f,%.1f,%.0f,%s,%.1f,%.1f,%d,%d,%d,%s,%s,%d,%d,%s,%s",
+          proxies, seconds, 100 * sum(cpu) / wall, sum(heap) / 1048576.0, sum(rss) / 1048576.0,
+          sum(reports) / wall, triple(client), percentile(control, 50), percentile(control, 99),
+          edits, controls.size(), queries, pair(asked.poolStatus()), pair(asked.listProxies()),
+          asked.partial(), querySeconds, etcdRates(etcdWindow, wall),
+          etcdRates(etcdQuiet, quietWall)));
+      if (controls.size() > 1) {
+        for (int r = 0; r < controls.size(); r++) {
+          out.append(String.format(Locale.ROOT, "%nreplica,%d,%s,%d,%.1f,%.1f,%.1f,%.0f",
+              r + 1, controls.get(r), fleet.servedBy(r, controls.size()), 100 * cpu[r] / wall,
+              heap[r] / 1048576.0, rss[r] / 1048576.0, reports[r] / wall));
+        }
+      }
+      return out.toString();
+    }
+  }
+
+  /** etcd's proposals, keys written and requests per second per replica, or three blanks. */
+  private String etcdRates(EtcdProbe.Counters delta, double seconds) {
+    if (delta == null) {
+      return ",,";
+    }
+    double per = seconds * controls.size();
+    return String.format(Locale.ROOT, "%.2f,%.2f,%.1f", delta.proposals() / per,
+        delta.keysWritten() / per, delta.requests() / per);
+  }
+
+  /**
+   * With several replicas, waits until the first one's ListProxies covers every replica and
+   * lists all {@code proxies} connected: the replica links are up before anything is measured.
+   */
+  private void awaitFleetView(int proxies) throws InterruptedException {
+    if (controls.size() == 1) {
+      return;
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (true) {
+      ListProxiesResponse answer = admin().listProxies(ListProxiesRequest.getDefaultInstance());
+      long seen = FleetQueries.connected(answer);
+      int missing = answer.getCoverage().getMissingCount();
+      if (seen == proxies && missing == 0) {
+        progress("%s lists all %d proxies of %d replicas", controls.get(0), proxies,
+            answer.getCoverage().getReplicasCount());
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(String.format(Locale.ROOT, "after 120 s %s lists %d "
+            + "of %d proxies connected, %d replica(s) missing: %s", controls.get(0), seen,
+            proxies, missing, answer.getCoverage()));
+      }
+      Thread.sleep(200); // polling the control plane; bounded by the deadline above
     }
   }
 
@@ -296,18 +388,64 @@ public final class ControlPlaneBench {
     return value;
   }
 
-  private String host() {
-    return required("control").split(":")[0];
+  /** One probe per control plane, from the --metrics and --pid lists in --control's order. */
+  private List<ControlPlaneProbe> probes() {
+    String[] metrics = required("metrics").split(",");
+    String[] pids = required("pid").split(",");
+    if (metrics.length != controls.size() || pids.length != controls.size()) {
+      throw new IllegalArgumentException("--control, --metrics and --pid need one entry per "
+          + "control plane, got " + controls.size() + ", " + metrics.length + " and "
+          + pids.length);
+    }
+    long ticks = Long.parseLong(options.getOrDefault("clk-tck", "100"));
+    List<ControlPlaneProbe> probes = new ArrayList<>();
+    for (int r = 0; r < metrics.length; r++) {
+      probes.add(new ControlPlaneProbe(metrics[r], Long.parseLong(pids[r]), ticks));
+    }
+    return probes;
   }
 
-  private int port() {
-    return Integer.parseInt(required("control").split(":")[1]);
+  private static double cpuSeconds(List<ControlPlaneProbe> probes) throws IOException {
+    double total = 0;
+    for (ControlPlaneProbe probe : probes) {
+      total += probe.cpuSeconds();
+    }
+    return total;
+  }
+
+  private static double[] cpuEach(List<ControlPlaneProbe> probes) throws IOException {
+    double[] each = new double[probes.size()];
+    for (int r = 0; r < each.length; r++) {
+      each[r] = probes.get(r).cpuSeconds();
+    }
+    return each;
+  }
+
+  private static long[] reportsIngested(List<ControlPlaneProbe> probes)
+      throws IOException, InterruptedException {
+    long[] each = new long[probes.size()];
+    for (int r = 0; r < each.length; r++) {
+      each[r] = ControlPlaneProbe.reportsIngested(probes.get(r).scrape());
+    }
+    return each;
+  }
+
+  private static double sum(double[] values) {
+    return Arrays.stream(values).sum();
+  }
+
+  private static double sum(long[] values) {
+    return Arrays.stream(values).sum();
   }
 
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
+  }
+
+  private static String pair(List<Double> values) {
+    return String.format(Locale.ROOT, "%.2f,%.2f", percentile(values, 50), percentile(values, 99));
   }
 
   private static String triple(List<Double> values) {
