@@ -41,12 +41,14 @@ import java.util.concurrent.TimeUnit;
  *        --edits E [--warmup-seconds W] [--warmup-edits WE] [--queries Q]
  *        [--query-seconds QS] [--etcd URL] [--clk-tck T]
  *        N simulated proxies each reporting every second; WE unmeasured edits while warming up,
- *        then over S seconds, E edits; then, over QS seconds without edits, Q GetPoolStatus and
+ *        then, once the control planes have caught up with the reports (60 s at most), over S
+ *        seconds, E edits; then, over QS seconds without edits, Q GetPoolStatus and
  *        Q ListProxies calls, with etcd's counters (given --etcd) read over both windows.
  *        stdout: ingest,N,S,cpu %,live heap MiB,rss MiB,reports/s,client p50,p99,max,
  *                control p50,p99,E,R,Q,GetPoolStatus p50,p99,ListProxies p50,p99,partial
  *                answers,QS,then per replica etcd proposals/s, keys written/s, requests/s
- *                over S (with edits) and over QS (reports only): empty without --etcd
+ *                over S (with edits) and over QS (reports only): empty without --etcd,
+ *                reports sent/s, reports in flight at the window's start and end
  *        then with R > 1, one line per replica:
  *                replica,I,H:P,proxies,cpu %,live heap MiB,rss MiB,reports/s
  * </pre>
@@ -183,6 +185,8 @@ public final class ControlPlaneBench {
         TimeUnit.NANOSECONDS.sleep(rest); // pacing: the load runs, nothing is awaited
       }
 
+      long backlogBefore = awaitCaughtUp(fleet, probes);
+      long sentBefore = fleet.reportsSent();
       long[] reportsBefore = reportsIngested(probes);
       double[] cpuBefore = cpuEach(probes);
       EtcdProbe.Counters etcdBefore = etcd != null ? etcd.counters() : null;
@@ -205,6 +209,9 @@ public final class ControlPlaneBench {
       double wall = (System.nanoTime() - wallBefore) / 1e9;
       double[] cpu = cpuEach(probes);
       long[] reports = reportsIngested(probes);
+      long sent = fleet.reportsSent();
+      long backlogAfter = Math.max(0, sent - Arrays.stream(reports).sum());
+      sent -= sentBefore;
       EtcdProbe.Counters etcdWindow = etcd != null ? etcd.counters().minus(etcdBefore) : null;
       long[] rss = new long[probes.size()];
       for (int r = 0; r < probes.size(); r++) {
@@ -241,12 +248,12 @@ public final class ControlPlaneBench {
         }
       }
       StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-          "ingest,%d,%d,%.1f,%.1f,%.1f,%.0f,%s,%.1f,%.1f,%d,%d,%d,%s,%s,%d,%d,%s,%s",
+          "ingest,%d,%d,%.1f,%.1f,%.1f,%.0f,%s,%.1f,%.1f,%d,%d,%d,%s,%s,%d,%d,%s,%s,%.0f,%d,%d",
           proxies, seconds, 100 * sum(cpu) / wall, sum(heap) / 1048576.0, sum(rss) / 1048576.0,
           sum(reports) / wall, triple(client), percentile(control, 50), percentile(control, 99),
           edits, controls.size(), queries, pair(asked.poolStatus()), pair(asked.listProxies()),
           asked.partial(), querySeconds, etcdRates(etcdWindow, wall),
-          etcdRates(etcdQuiet, quietWall)));
+          etcdRates(etcdQuiet, quietWall), sent / wall, backlogBefore, backlogAfter));
       if (controls.size() > 1) {
         for (int r = 0; r < controls.size(); r++) {
           out.append(String.format(Locale.ROOT, "%nreplica,%d,%s,%d,%.1f,%.1f,%.1f,%.0f",
@@ -255,6 +262,28 @@ public final class ControlPlaneBench {
         }
       }
       return out.toString();
+    }
+  }
+
+  /**
+   * Waits, at most 60 s, until the control planes have taken in all but about one second's
+   * worth of the reports sent so far. Reports they could not keep up with while warming up
+   * (JIT, connecting) wait in the HTTP/2 flow-control windows, and would otherwise be counted as
+   * taken in during the window, above the rate sent. Returns the reports still in flight.
+   */
+  private static long awaitCaughtUp(SimulatedFleet fleet, List<ControlPlaneProbe> probes)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long start = System.nanoTime();
+    while (true) {
+      long ingested = (long) sum(reportsIngested(probes));
+      long backlog = Math.max(0, fleet.reportsSent() - ingested);
+      if (backlog <= fleet.size() || System.nanoTime() > deadline) {
+        progress("%d reports sent and not yet taken in, after %.1f s waiting for the control "
+            + "plane(s) to catch up", backlog, (System.nanoTime() - start) / 1e9);
+        return backlog;
+      }
+      Thread.sleep(1000); // polling the control planes' counters; bounded by the deadline above
     }
   }
 

@@ -56,6 +56,15 @@ final class SimulatedFleet implements AutoCloseable {
     return proxies.size();
   }
 
+  /** Stats reports sent so far by every proxy together. */
+  long reportsSent() {
+    long sent = 0;
+    for (SimulatedProxy proxy : proxies) {
+      sent += proxy.reportsSent();
+    }
+    return sent;
+  }
+
   /** How many proxies connect to replica {@code index} (from 0) of {@code replicas}. */
   int servedBy(int index, int replicas) {
     return proxies.size() / replicas + (index < proxies.size() % replicas ? 1 : 0);
