@@ -67,15 +67,17 @@ public final class ControlPlaneBench {
   private static final int BACKENDS_PER_POOL = 4;
 
   private final Map<String, String> options;
-  private final List<HostPort> controls;
+  private final ControlPlanes controls;
   private final ManagedChannel adminChannel;
   private int weight = 1;
 
   private ControlPlaneBench(Map<String, String> options) {
     this.options = options;
-    this.controls = HostPort.parseList(required("control"));
+    this.controls = ControlPlanes.parse(required("control"), required("metrics"),
+        required("pid"), Long.parseLong(options.getOrDefault("clk-tck", "100")));
     this.adminChannel = NettyChannelBuilder
-        .forAddress(controls.get(0).host(), controls.get(0).port()).usePlaintext().build();
+        .forAddress(controls.address(0).host(), controls.address(0).port()).usePlaintext()
+        .build();
   }
 
   public static void main(String[] args) throws Exception {
@@ -110,7 +112,6 @@ public final class ControlPlaneBench {
     int edits = Integer.parseInt(required("edits"));
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "20"));
     boolean real = options.containsKey("real");
-    List<ControlPlaneProbe> probes = probes();
     ReportShape shape = new ReportShape(1, BACKENDS_PER_POOL, freePort());
     long version = createPools(shape);
     SimulatedFleet fleet = null;
@@ -118,7 +119,7 @@ public final class ControlPlaneBench {
       if (real) {
         awaitRealProxies(proxies, version);
       } else {
-        fleet = new SimulatedFleet(controls, proxies, shape);
+        fleet = new SimulatedFleet(controls.addresses(), proxies, shape);
         progress("connecting %d simulated proxies to %d control plane(s), one HTTP/2 "
             + "connection each", proxies, controls.size());
         fleet.connectAndAwait(version, APPLY_TIMEOUT);
@@ -128,8 +129,8 @@ public final class ControlPlaneBench {
       for (int i = 0; i < warmup; i++) {
         edit(fleet, shape);
       }
-      String before = probes.get(0).scrape();
-      double cpuBefore = cpuSeconds(probes);
+      String before = controls.probe(0).scrape();
+      double cpuBefore = controls.cpuSeconds();
       List<Double> client = new ArrayList<>();
       List<Double> control = new ArrayList<>();
       progress("%d measured edits to %d %s proxies", edits, proxies,
@@ -139,8 +140,8 @@ public final class ControlPlaneBench {
         client.add(latency[0]);
         control.add(latency[1]);
       }
-      double cpuPerEdit = (cpuSeconds(probes) - cpuBefore) * 1e3 / edits;
-      String after = probes.get(0).scrape();
+      double cpuPerEdit = (controls.cpuSeconds() - cpuBefore) * 1e3 / edits;
+      String after = controls.probe(0).scrape();
       long within = ControlPlaneProbe.pushesAtMost(after, "0.05")
           - ControlPlaneProbe.pushesAtMost(before, "0.05");
       long total = ControlPlaneProbe.pushesAtMost(after, "+Inf")
@@ -162,11 +163,10 @@ public final class ControlPlaneBench {
     int warmupSeconds = Integer.parseInt(options.getOrDefault("warmup-seconds", "10"));
     int queries = Integer.parseInt(options.getOrDefault("queries", "50"));
     int querySeconds = Integer.parseInt(options.getOrDefault("query-seconds", "20"));
-    List<ControlPlaneProbe> probes = probes();
     EtcdProbe etcd = options.containsKey("etcd") ? new EtcdProbe(options.get("etcd")) : null;
     ReportShape shape = new ReportShape(3, BACKENDS_PER_POOL, 21000);
     long version = createPools(shape);
-    try (SimulatedFleet fleet = new SimulatedFleet(controls, proxies, shape)) {
+    try (SimulatedFleet fleet = new SimulatedFleet(controls.addresses(), proxies, shape)) {
       progress("connecting %d simulated proxies to %d control plane(s), one HTTP/2 connection "
           + "each", proxies, controls.size());
       long connectStart = System.nanoTime();
@@ -185,10 +185,10 @@ public final class ControlPlaneBench {
         TimeUnit.NANOSECONDS.sleep(rest); // pacing: the load runs, nothing is awaited
       }
 
-      long backlogBefore = awaitCaughtUp(fleet, probes);
+      long backlogBefore = awaitCaughtUp(fleet);
       long sentBefore = fleet.reportsSent();
-      long[] reportsBefore = reportsIngested(probes);
-      double[] cpuBefore = cpuEach(probes);
+      long[] reportsBefore = controls.reportsIngestedEach();
+      double[] cpuBefore = controls.cpuSecondsEach();
       EtcdProbe.Counters etcdBefore = etcd != null ? etcd.counters() : null;
       long wallBefore = System.nanoTime();
       List<Double> client = new ArrayList<>();
@@ -207,21 +207,20 @@ public final class ControlPlaneBench {
         TimeUnit.NANOSECONDS.sleep(left); // the rest of the window
       }
       double wall = (System.nanoTime() - wallBefore) / 1e9;
-      double[] cpu = cpuEach(probes);
-      long[] reports = reportsIngested(probes);
+      double[] cpu = controls.cpuSecondsEach();
+      long[] reports = controls.reportsIngestedEach();
       long sent = fleet.reportsSent();
       long backlogAfter = Math.max(0, sent - Arrays.stream(reports).sum());
       sent -= sentBefore;
       EtcdProbe.Counters etcdWindow = etcd != null ? etcd.counters().minus(etcdBefore) : null;
-      long[] rss = new long[probes.size()];
-      for (int r = 0; r < probes.size(); r++) {
+      long[] rss = controls.rssBytesEach();
+      for (int r = 0; r < controls.size(); r++) {
         cpu[r] -= cpuBefore[r];
         reports[r] -= reportsBefore[r];
-        rss[r] = probes.get(r).rssBytes();
       }
 
       progress("fleet-wide queries through %s over %d s, no edits: %d GetPoolStatus, "
-          + "%d ListProxies", controls.get(0), querySeconds, queries, queries);
+          + "%d ListProxies", controls.address(0), querySeconds, queries, queries);
       EtcdProbe.Counters etcdQuietBefore = etcd != null ? etcd.counters() : null;
       long quietStart = System.nanoTime();
       FleetQueries.Timings asked = new FleetQueries(this::admin, shape.poolName(0), proxies)
@@ -234,16 +233,16 @@ public final class ControlPlaneBench {
       EtcdProbe.Counters etcdQuiet =
           etcd != null ? etcd.counters().minus(etcdQuietBefore) : null;
 
-      long[] heap = new long[probes.size()];
-      for (int r = 0; r < probes.size(); r++) {
+      long[] heap = new long[controls.size()];
+      for (int r = 0; r < controls.size(); r++) {
         List<String> top = new ArrayList<>();
-        heap[r] = probes.get(r).liveHeapBytes(top);
-        progress("%s: live heap after a full GC: %.1f MiB; largest classes:", controls.get(r),
-            heap[r] / 1048576.0);
+        heap[r] = controls.probe(r).liveHeapBytes(top);
+        progress("%s: live heap after a full GC: %.1f MiB; largest classes:",
+            controls.address(r), heap[r] / 1048576.0);
         for (String line : top) {
           progress("  %s", line);
         }
-        for (String line : probes.get(r).heapInfo()) {
+        for (String line : controls.probe(r).heapInfo()) {
           progress("  heap_info: %s", line);
         }
       }
@@ -257,7 +256,7 @@ public final class ControlPlaneBench {
       if (controls.size() > 1) {
         for (int r = 0; r < controls.size(); r++) {
           out.append(String.format(Locale.ROOT, "%nreplica,%d,%s,%d,%.1f,%.1f,%.1f,%.0f",
-              r + 1, controls.get(r), fleet.servedBy(r, controls.size()), 100 * cpu[r] / wall,
+              r + 1, controls.address(r), fleet.servedBy(r, controls.size()), 100 * cpu[r] / wall,
               heap[r] / 1048576.0, rss[r] / 1048576.0, reports[r] / wall));
         }
       }
@@ -271,12 +270,11 @@ public final class ControlPlaneBench {
    * (JIT, connecting) wait in the HTTP/2 flow-control windows, and would otherwise be counted as
    * taken in during the window, above the rate sent. Returns the reports still in flight.
    */
-  private static long awaitCaughtUp(SimulatedFleet fleet, List<ControlPlaneProbe> probes)
-      throws IOException, InterruptedException {
+  private long awaitCaughtUp(SimulatedFleet fleet) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     long start = System.nanoTime();
     while (true) {
-      long ingested = (long) sum(reportsIngested(probes));
+      long ingested = (long) sum(controls.reportsIngestedEach());
       long backlog = Math.max(0, fleet.reportsSent() - ingested);
       if (backlog <= fleet.size() || System.nanoTime() > deadline) {
         progress("%d reports sent and not yet taken in, after %.1f s waiting for the control "
@@ -311,13 +309,13 @@ public final class ControlPlaneBench {
       long seen = FleetQueries.connected(answer);
       int missing = answer.getCoverage().getMissingCount();
       if (seen == proxies && missing == 0) {
-        progress("%s lists all %d proxies of %d replicas", controls.get(0), proxies,
+        progress("%s lists all %d proxies of %d replicas", controls.address(0), proxies,
             answer.getCoverage().getReplicasCount());
         return;
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(String.format(Locale.ROOT, "after 120 s %s lists %d "
-            + "of %d proxies connected, %d replica(s) missing: %s", controls.get(0), seen,
+            + "of %d proxies connected, %d replica(s) missing: %s", controls.address(0), seen,
             proxies, missing, answer.getCoverage()));
       }
       Thread.sleep(200); // polling the control plane; bounded by the deadline above
@@ -415,48 +413,6 @@ public final class ControlPlaneBench {
       throw new IllegalArgumentException("--" + name + " is required");
     }
     return value;
-  }
-
-  /** One probe per control plane, from the --metrics and --pid lists in --control's order. */
-  private List<ControlPlaneProbe> probes() {
-    String[] metrics = required("metrics").split(",");
-    String[] pids = required("pid").split(",");
-    if (metrics.length != controls.size() || pids.length != controls.size()) {
-      throw new IllegalArgumentException("--control, --metrics and --pid need one entry per "
-          + "control plane, got " + controls.size() + ", " + metrics.length + " and "
-          + pids.length);
-    }
-    long ticks = Long.parseLong(options.getOrDefault("clk-tck", "100"));
-    List<ControlPlaneProbe> probes = new ArrayList<>();
-    for (int r = 0; r < metrics.length; r++) {
-      probes.add(new ControlPlaneProbe(metrics[r], Long.parseLong(pids[r]), ticks));
-    }
-    return probes;
-  }
-
-  private static double cpuSeconds(List<ControlPlaneProbe> probes) throws IOException {
-    double total = 0;
-    for (ControlPlaneProbe probe : probes) {
-      total += probe.cpuSeconds();
-    }
-    return total;
-  }
-
-  private static double[] cpuEach(List<ControlPlaneProbe> probes) throws IOException {
-    double[] each = new double[probes.size()];
-    for (int r = 0; r < each.length; r++) {
-      each[r] = probes.get(r).cpuSeconds();
-    }
-    return each;
-  }
-
-  private static long[] reportsIngested(List<ControlPlaneProbe> probes)
-      throws IOException, InterruptedException {
-    long[] each = new long[probes.size()];
-    for (int r = 0; r < each.length; r++) {
-      each[r] = ControlPlaneProbe.reportsIngested(probes.get(r).scrape());
-    }
-    return each;
   }
 
   private static double sum(double[] values) {
