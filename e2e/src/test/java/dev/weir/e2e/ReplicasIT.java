@@ -67,7 +67,7 @@ class ReplicasIT {
   private static final Duration WITHIN = Duration.ofSeconds(30);
   private static final Pattern ONE_CONNECTION = Pattern.compile("\\b1 connection remains\\b");
 
-  @TempDir Path dir;
+  private Path dir;
   private final List<AutoCloseable> started = new ArrayList<>();
   private Fleet fleet;
   private Replica one;
@@ -79,8 +79,10 @@ class ReplicasIT {
   private Backend target;
   private Backend voter;
 
+  // A parameter, not a field: a @TempDir field is not set yet when a @BeforeAll method runs.
   @BeforeAll
-  void startFleet() throws Exception {
+  void startFleet(@TempDir Path dir) throws Exception {
+    this.dir = dir;
     fleet = new Fleet(dir);
     ControlReplicas replicas = ControlReplicas.on(fleet);
     // Closed in reverse: the fleet's programs first, then etcd.
