@@ -7,6 +7,7 @@ import dev.weir.control.admin.AdminServiceImpl;
 import dev.weir.control.admin.AnsweredByInterceptor;
 import dev.weir.control.events.FleetEventBus;
 import dev.weir.control.fleet.ProxyFleet;
+import dev.weir.control.ha.Membership;
 import dev.weir.control.ha.StoreBackend;
 import dev.weir.control.ha.StoreSpec;
 import dev.weir.control.history.ActorInterceptor;
@@ -14,6 +15,10 @@ import dev.weir.control.history.RevisionHistory;
 import dev.weir.control.metrics.ControlPlaneMetrics;
 import dev.weir.control.metrics.MetricsServer;
 import dev.weir.control.pool.PoolRegistry;
+import dev.weir.control.replicas.ReplicaFeed;
+import dev.weir.control.replicas.ReplicaMesh;
+import dev.weir.control.replicas.ReplicaServiceImpl;
+import dev.weir.control.replicas.ReplicaSettings;
 import dev.weir.control.view.FleetView;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -25,6 +30,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -63,6 +69,8 @@ public final class ControlPlane implements AutoCloseable {
   private ServerBuilder<?> proxyServerBuilder;
   // Guarded by this.
   private StoreSpec storeSpec = StoreSpec.embedded();
+  // Guarded by this.
+  private ReplicaSettings replicaSettings = ReplicaSettings.plaintext("127.0.0.1");
   // Set by start() while holding this; close() reads them after taking this.
   private StoreBackend store;
   private FleetEventBus events;
@@ -71,6 +79,8 @@ public final class ControlPlane implements AutoCloseable {
   private Server server;
   private Server proxyServer;
   private MetricsServer metrics;
+  private ReplicaMesh mesh;
+  private Membership membership = Membership.NONE;
 
   public ControlPlane(Path dataDir, ServerBuilder<?> serverBuilder, Clock clock) {
     this.dataDir = dataDir;
@@ -93,6 +103,18 @@ public final class ControlPlane implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     this.storeSpec = spec;
+    return this;
+  }
+
+  /**
+   * How this control plane is known to the other replicas of a shared store and calls them;
+   * before start. Without a shared store it only names this control plane in answers.
+   */
+  public synchronized ControlPlane replicas(ReplicaSettings settings) {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    this.replicaSettings = Objects.requireNonNull(settings);
     return this;
   }
 
@@ -133,6 +155,9 @@ public final class ControlPlane implements AutoCloseable {
       fleet = ProxyFleet.builder(pools, clock).events(events).build();
       view = new FleetView(pools, fleet, clock, events, store.leadership()).start();
       store.start(pools);
+      // Other replicas follow this one's proxies through ReplicaService, next to ProxyService.
+      membership = store.membership();
+      ReplicaFeed feed = membership == Membership.NONE ? null : new ReplicaFeed(fleet, clock);
       if (metricsAddress != null) {
         // Before the server: counting starts with the first proxy, and a port that cannot be
         // bound fails the start.
@@ -148,14 +173,21 @@ public final class ControlPlane implements AutoCloseable {
       }
       if (proxyServerBuilder != null) {
         // First, so proxies can reconnect before operators are told the plane is up.
-        proxyServer = proxyServerBuilder
+        proxyServerBuilder
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
             .addService(WellFormedRequests.guard(fleet.service()))
-            .addService(health.getHealthService())
-            .build()
-            .start();
+            .addService(health.getHealthService());
+        if (feed != null) {
+          proxyServerBuilder.addService(
+              WellFormedRequests.guard(new ReplicaServiceImpl(feed, fleet, pools).bindService()));
+        }
+        proxyServer = proxyServerBuilder.build().start();
       } else {
         serverBuilder.addService(WellFormedRequests.guard(fleet.service()));
+        if (feed != null) {
+          serverBuilder.addService(
+              WellFormedRequests.guard(new ReplicaServiceImpl(feed, fleet, pools).bindService()));
+        }
       }
       server = serverBuilder
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
@@ -170,6 +202,18 @@ public final class ControlPlane implements AutoCloseable {
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
       health.setStatus(AdminServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
       health.setStatus(ProxyServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+      int port = proxyServer != null ? proxyServer.getPort() : server.getPort();
+      String address = port < 0 ? "in-process" : replicaSettings.addressFor(port);
+      String id = replicaSettings.idFor(address);
+      fleet.replicaId(id);
+      // An in-process server (tests) has no address another replica could dial.
+      if (feed != null && port >= 0) {
+        mesh = new ReplicaMesh(id, fleet, feed, replicaSettings.credentials(),
+            () -> pools.current().getFleetId(), clock).start();
+        membership.join(id, address, mesh);
+        log.info("this replica is {} at {}; following the others registered in {}", id,
+            address, store.location());
+      }
       return this;
     } catch (IOException | RuntimeException e) {
       close();
@@ -224,6 +268,11 @@ public final class ControlPlane implements AutoCloseable {
     // First, so health checkers stop sending work here while the rest shuts down.
     health.enterTerminalState();
     try {
+      // First, so the other replicas hear at once that this one's proxies are moving.
+      membership.close();
+      if (mesh != null) {
+        mesh.close();
+      }
       if (events != null) {
         events.close();
       }

@@ -2,6 +2,8 @@ package dev.weir.control;
 
 import dev.weir.api.logging.LogFormat;
 import dev.weir.control.pool.HostPort;
+import dev.weir.control.replicas.ReplicaOptions;
+import dev.weir.control.replicas.ReplicaSettings;
 import dev.weir.control.security.SecurityOptions;
 import dev.weir.control.security.ServerSecurity;
 import dev.weir.control.transport.ConnectionGate;
@@ -98,6 +100,9 @@ public final class WeirControl implements Callable<Integer> {
   @Mixin
   private StoreOptions store = new StoreOptions();
 
+  @Mixin
+  private ReplicaOptions replicas = new ReplicaOptions();
+
   @Option(
       names = "--max-connections",
       paramLabel = "N",
@@ -186,7 +191,10 @@ public final class WeirControl implements Callable<Integer> {
     ControlPlane plane =
         new ControlPlane(dataDir, serverBuilder(address, security, connections),
             Clock.systemUTC())
-            .storage(store.storeSpec());
+            .storage(store.storeSpec())
+            .replicas(new ReplicaSettings(replicas.id(), replicas.address(),
+                (proxyListen != null ? proxyListen : listen).host(),
+                replicas.credentials(securityOptions)));
     if (proxyListen != null) {
       plane.proxyServer(serverBuilder(resolve(proxyListen), security, connections));
     }

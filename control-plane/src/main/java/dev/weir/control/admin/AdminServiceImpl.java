@@ -181,6 +181,7 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
     respond(response, () -> ListProxiesResponse.newBuilder()
         .addAllProxies(fleet.proxies())
         .setConfigVersion(pools.current().getVersion())
+        .setCoverage(fleet.coverage())
         .build());
   }
 
@@ -193,7 +194,7 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
           Pools.require(current.getPoolsList(), name),
           current.getVersion(),
           fleet.connectedReports(),
-          view);
+          view).toBuilder().setCoverage(fleet.coverage()).build();
     });
   }
 

@@ -6,6 +6,7 @@ import dev.weir.api.v1.DrainStatus;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -76,9 +77,12 @@ final class BackendDrain {
   /**
    * @param connectedProxies how many proxies have a stream open; the drain is over when every
    *     one of them has settled it, or at the deadline
+   * @param unaccounted control-plane replicas whose proxies cannot be counted: while there are
+   *     any, only the deadline ends the drain
    */
-  DrainStatus status(Instant now, int connectedProxies) {
-    boolean everywhere = settled.size() >= connectedProxies && remaining == 0;
+  DrainStatus status(Instant now, int connectedProxies, List<String> unaccounted) {
+    boolean everywhere =
+        settled.size() >= connectedProxies && remaining == 0 && unaccounted.isEmpty();
     boolean pastDeadline = deadline != null
         && !now.isBefore(Instant.ofEpochSecond(deadline.getSeconds(), deadline.getNanos()));
     DrainStatus.Builder status = DrainStatus.newBuilder()
@@ -89,7 +93,8 @@ final class BackendDrain {
         .setStartedAt(Timestamp.newBuilder()
             .setSeconds(startedAt.getEpochSecond())
             .setNanos(startedAt.getNano()))
-        .setCutConnections(cut());
+        .setCutConnections(cut())
+        .addAllUnaccountedReplicas(unaccounted);
     if (deadline != null) {
       status.setDeadline(deadline);
     }

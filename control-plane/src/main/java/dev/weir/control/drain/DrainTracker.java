@@ -48,6 +48,9 @@ public final class DrainTracker implements FleetListener, ConfigListener {
   private final Set<String> connected = new HashSet<>();
   // Guarded by lock. Connected proxies' latest reports, for the baselines of drains to come.
   private final Map<String, StatsReport> latest = new HashMap<>();
+  // Guarded by lock. Replicas whose proxies cannot be counted: no drain is DRAINED before its
+  // deadline while there are any.
+  private List<String> unaccounted = List.of();
   // Guarded by lock. DRAINING backends of the newest config seen.
   private final Map<BackendKey, BackendDrain> drains = new HashMap<>();
 
@@ -64,7 +67,7 @@ public final class DrainTracker implements FleetListener, ConfigListener {
     synchronized (lock) {
       BackendDrain drain = drains.get(new BackendKey(pool, backend.getAddress()));
       if (drain != null) {
-        return drain.status(clock.instant(), connected.size());
+        return drain.status(clock.instant(), connected.size(), unaccounted);
       }
     }
     // A config newer than this tracker has seen: the drain has only just begun.
@@ -142,6 +145,16 @@ public final class DrainTracker implements FleetListener, ConfigListener {
     out.forEach(events::publish);
   }
 
+  @Override
+  public void coverageChanged(List<String> missingReplicas) {
+    List<FleetEvent> out = new ArrayList<>();
+    synchronized (lock) {
+      unaccounted = List.copyOf(missingReplicas);
+      publishChanges(clock.instant(), out);
+    }
+    out.forEach(events::publish);
+  }
+
   /** Publishes what changed with time alone: deadlines that have passed. */
   public void tick() {
     List<FleetEvent> out = new ArrayList<>();
@@ -190,7 +203,7 @@ public final class DrainTracker implements FleetListener, ConfigListener {
   // Guarded by lock (callers hold it).
   private void publishChanges(Instant now, List<FleetEvent> out) {
     drains.forEach((key, drain) -> {
-      DrainStatus status = drain.status(now, connected.size());
+      DrainStatus status = drain.status(now, connected.size(), unaccounted);
       DrainStatus.State before = drain.publishedState();
       if (drain.changedSincePublished(status)) {
         if (status.getState() == DrainStatus.State.DRAINED

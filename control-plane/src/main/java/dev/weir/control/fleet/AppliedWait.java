@@ -1,6 +1,8 @@
 package dev.weir.control.fleet;
 
 import com.google.protobuf.util.Durations;
+import dev.weir.api.v1.FleetCoverage;
+import dev.weir.api.v1.ProxyApplyStatus;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
 import io.grpc.Status;
@@ -9,6 +11,11 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -27,17 +34,19 @@ final class AppliedWait {
   private final long version;
   private final ApplyProgress progress;
   private final ProxyDirectory directory;
+  private final OtherReplicas others;
   private final Clock clock;
   private final StreamObserver<WaitForAppliedResponse> response;
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile Runnable stopWaiting = () -> {};
   private volatile ScheduledFuture<?> timer;
 
-  private AppliedWait(long version, ApplyProgress progress, ProxyDirectory directory, Clock clock,
-      StreamObserver<WaitForAppliedResponse> response) {
+  private AppliedWait(long version, ApplyProgress progress, ProxyDirectory directory,
+      OtherReplicas others, Clock clock, StreamObserver<WaitForAppliedResponse> response) {
     this.version = version;
     this.progress = progress;
     this.directory = directory;
+    this.others = others;
     this.clock = clock;
     this.response = response;
   }
@@ -49,7 +58,7 @@ final class AppliedWait {
    * @param newestVersion the newest config version, the highest one can wait for
    */
   static void start(WaitForAppliedRequest request, StreamObserver<WaitForAppliedResponse> response,
-      long newestVersion, ApplyProgress progress, ProxyDirectory directory,
+      long newestVersion, ApplyProgress progress, ProxyDirectory directory, OtherReplicas others,
       ScheduledExecutorService scheduler, Clock clock) {
     String problem = problem(request, newestVersion);
     if (problem != null) {
@@ -57,7 +66,7 @@ final class AppliedWait {
       return;
     }
     AppliedWait wait =
-        new AppliedWait(request.getConfigVersion(), progress, directory, clock, response);
+        new AppliedWait(request.getConfigVersion(), progress, directory, others, clock, response);
     if (response instanceof ServerCallStreamObserver<WaitForAppliedResponse> call) {
       // Also makes gRPC drop, rather than throw on, an answer sent after cancellation.
       call.setOnCancelHandler(wait::cancelled);
@@ -93,10 +102,24 @@ final class AppliedWait {
     Duration elapsed = acceptedAt == null || end.isBefore(acceptedAt)
         ? Duration.ZERO
         : Duration.between(acceptedAt, end);
+    // Every proxy once, this replica's and the others' (the others' may name a proxy that has
+    // just moved here; the stream here is the one it uses).
+    List<ProxyApplyStatus> proxies = new ArrayList<>(directory.applyStatuses(version, acceptedAt));
+    Set<String> here = new HashSet<>();
+    proxies.forEach(p -> here.add(p.getProxyId()));
+    for (ProxyApplyStatus other : others.applyStatuses(version)) {
+      if (here.add(other.getProxyId())) {
+        proxies.add(other);
+      }
+    }
+    proxies.sort(Comparator.comparing(ProxyApplyStatus::getProxyId));
+    FleetCoverage coverage = others.coverage();
     response.onNext(WaitForAppliedResponse.newBuilder()
-        .setComplete(complete)
+        // A missing replica holds the progress back already; this is for a race with its return.
+        .setComplete(complete && coverage.getMissingCount() == 0)
         .setElapsed(Durations.fromNanos(elapsed.toNanos()))
-        .addAllProxies(directory.applyStatuses(version, acceptedAt))
+        .addAllProxies(proxies)
+        .setCoverage(coverage)
         .build());
     response.onCompleted();
   }

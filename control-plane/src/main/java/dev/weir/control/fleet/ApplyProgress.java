@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +36,10 @@ final class ApplyProgress {
   private final Object lock = new Object();
 
   // All fields below are guarded by lock.
-  // The version each connected proxy has in force.
-  private final Map<ProxyRecord, Long> inForce = new HashMap<>();
+  // The version each connected proxy has in force: this control plane's ProxyRecords, the keys
+  // other replicas' proxies are counted under, and a key per missing replica, held at version 0
+  // until it is followed again (what its proxies have in force is not known).
+  private final Map<Object, Long> inForce = new HashMap<>();
   // How many connected proxies have each version in force; the lowest key is how far the whole
   // fleet has got.
   private final TreeMap<Long, Integer> proxiesAt = new TreeMap<>();
@@ -115,15 +118,27 @@ final class ApplyProgress {
 
   /** A proxy connected, running {@code version}; ignored if its stream has already ended. */
   void connected(ProxyRecord proxy, long version) {
+    add(proxy, version, proxy::connected);
+  }
+
+  /**
+   * Counts {@code key} (another replica's proxy, or a missing replica) as a proxy with
+   * {@code version} in force, until {@link #disconnected} removes it.
+   */
+  void counted(Object key, long version) {
+    add(key, version, () -> true);
+  }
+
+  private void add(Object key, long version, BooleanSupplier stillThere) {
     List<Completion> completions = new ArrayList<>();
     List<Waiter> released = new ArrayList<>();
     synchronized (lock) {
       // Checked under this lock, which disconnected() takes after the record is marked: so a
       // stream replaced before it got here is never counted.
-      if (!proxy.connected() || inForce.containsKey(proxy)) {
+      if (!stillThere.getAsBoolean() || inForce.containsKey(key)) {
         return;
       }
-      inForce.put(proxy, version);
+      inForce.put(key, version);
       proxiesAt.merge(version, 1, Integer::sum);
       advanceLocked(completions, released);
     }
@@ -131,7 +146,7 @@ final class ApplyProgress {
   }
 
   /** A connected proxy put {@code version} in force. */
-  void applied(ProxyRecord proxy, long version) {
+  void applied(Object proxy, long version) {
     List<Completion> completions = new ArrayList<>();
     List<Waiter> released = new ArrayList<>();
     synchronized (lock) {
@@ -148,7 +163,7 @@ final class ApplyProgress {
   }
 
   /** A proxy's stream ended (or was replaced); it no longer holds any version back. */
-  void disconnected(ProxyRecord proxy) {
+  void disconnected(Object proxy) {
     List<Completion> completions = new ArrayList<>();
     List<Waiter> released = new ArrayList<>();
     synchronized (lock) {

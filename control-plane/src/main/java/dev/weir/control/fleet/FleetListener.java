@@ -3,6 +3,7 @@ package dev.weir.control.fleet;
 import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.StatsReport;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Fleet events, for features built on top of the fleet (push-latency histograms, quorum health,
@@ -50,4 +51,10 @@ public interface FleetListener {
 
   /** A stats report, already stripped of entries for pools that do not exist. */
   default void statsReported(String proxyId, StatsReport report) {}
+
+  /**
+   * The control-plane replicas whose proxies cannot be counted changed (fleet-wide listeners
+   * only): what those proxies hold is unknown until the list is empty again.
+   */
+  default void coverageChanged(List<String> missingReplicas) {}
 }

@@ -64,6 +64,11 @@ final class FleetListeners implements FleetListener {
     each(l -> l.statsReported(proxyId, report));
   }
 
+  @Override
+  public void coverageChanged(List<String> missingReplicas) {
+    each(l -> l.coverageChanged(missingReplicas));
+  }
+
   private void each(Consumer<FleetListener> event) {
     for (FleetListener listener : listeners) {
       try {

@@ -2,8 +2,11 @@ package dev.weir.control.fleet;
 
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ConnectionInfo;
+import dev.weir.api.v1.FleetCoverage;
 import dev.weir.api.v1.ListConnectionsResponse;
 import dev.weir.api.v1.ProxyInfo;
+import dev.weir.api.v1.RemoteProxy;
+import dev.weir.api.v1.ReplicaUpdate;
 import dev.weir.api.v1.StatsReport;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
@@ -37,12 +40,20 @@ public final class ProxyFleet implements AutoCloseable {
   public static final Duration DEFAULT_ANSWER_TIMEOUT = Duration.ofSeconds(5);
   /** How long a proxy has to answer an operator's request about its connections. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+  /**
+   * How long the proxies of a replica that left stay unaccounted for unless they show up
+   * elsewhere: long enough for them to reconnect to another replica after their backoff.
+   */
+  public static final Duration DEFAULT_REPLICA_LINGER = Duration.ofSeconds(15);
 
   private final PoolRegistry pools;
   private final Clock clock;
   private final ProxyDirectory directory;
   private final ApplyProgress progress;
   private final FleetListeners listeners = new FleetListeners();
+  private final FleetListeners fleetWide = new FleetListeners();
+  private final OtherReplicas others;
+  private final ReplicaConnections replicaConnections;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final ServerServiceDefinition service;
@@ -69,6 +80,10 @@ public final class ProxyFleet implements AutoCloseable {
             scheduler, builder.answerTimeout)),
         new PeerAddressInterceptor());
     this.connections = new ConnectionQueries(directory, builder.requestTimeout);
+    this.others = new OtherReplicas(builder.replicaId, progress, fleetWide, builder.events, clock,
+        builder.replicaLinger);
+    listeners.add(others);
+    this.replicaConnections = new ReplicaConnections(connections, directory, others);
     pools.addListener(this::configChanged);
   }
 
@@ -81,13 +96,100 @@ public final class ProxyFleet implements AutoCloseable {
     return service;
   }
 
+  /** Told about this control plane's own proxies. */
   public void addListener(FleetListener listener) {
     listeners.add(listener);
   }
 
-  /** Connected proxies and ones disconnected within the retention, sorted by id. */
+  /**
+   * Told about every proxy of the fleet, this replica's and the other replicas' (each proxy id
+   * once; see {@link OtherReplicas}): connects, disconnects and stats reports, and which
+   * replicas are missing. With one control plane, the same as {@link #addListener}.
+   */
+  public void addFleetWideListener(FleetListener listener) {
+    fleetWide.add(listener);
+  }
+
+  /** Gets this control plane's own proxies' events (ProxyEvents), for other replicas. */
+  public void addLocalEventSink(FleetEventSink sink) {
+    listeners.add(new ProxyEventPublisher(sink, clock));
+  }
+
+  /** This replica's id, as answers name it. */
+  public String replicaId() {
+    return others.selfId();
+  }
+
+  /** Names this replica, once its address is known (its port may be chosen at bind). */
+  public void replicaId(String id) {
+    others.selfId(Objects.requireNonNull(id));
+  }
+
+  /**
+   * Every proxy of the fleet: this control plane's (connected, and disconnected within the
+   * retention) and the other replicas' (each proxy id once), sorted by id.
+   */
   public List<ProxyInfo> proxies() {
+    return others.merge(directory.list());
+  }
+
+  /** This control plane's own proxies only, sorted by id. */
+  public List<ProxyInfo> localProxies() {
     return directory.list();
+  }
+
+  /**
+   * One of this control plane's own proxies as other replicas follow it: its info and its latest
+   * report while connected; null if unknown.
+   */
+  public RemoteProxy localProxy(String proxyId) {
+    ProxyRecord record = directory.find(proxyId);
+    if (record == null) {
+      return null;
+    }
+    RemoteProxy.Builder proxy = RemoteProxy.newBuilder().setInfo(record.toInfo());
+    StatsReport report = record.connectedReport();
+    if (report != null) {
+      proxy.setReport(report);
+    }
+    return proxy.build();
+  }
+
+  /** Which replicas the fleet-wide answers cover now. */
+  public FleetCoverage coverage() {
+    return others.coverage();
+  }
+
+  // ---- what the replica links tell (see OtherReplicas) ----
+
+  /** Replica {@code id} is a member of the fleet, reachable at {@code address}. */
+  public void replicaJoined(String id, String address) {
+    others.joined(id, address);
+  }
+
+  /** What replica {@code id}'s Follow stream sent. */
+  public void replicaUpdate(String id, ReplicaUpdate update) {
+    others.update(id, update);
+  }
+
+  /** Replica {@code id}'s stream failed or went quiet, for {@code reason}. */
+  public void replicaLost(String id, String reason) {
+    others.lost(id, reason);
+  }
+
+  /** Replica {@code id} is no longer a member. */
+  public void replicaLeft(String id) {
+    others.left(id);
+  }
+
+  /** Lets go of replicas that left long enough ago; call every second or so. */
+  public void tickReplicas() {
+    others.tick();
+  }
+
+  /** How to reach other replicas for connection listings and closes. */
+  public void peerQueries(PeerQueries peers) {
+    replicaConnections.peers(peers);
   }
 
   /** How many proxies have a stream open now. */
@@ -95,9 +197,14 @@ public final class ProxyFleet implements AutoCloseable {
     return directory.connectedCount();
   }
 
-  /** The latest stats report of every connected proxy that has sent one. */
+  /**
+   * The latest stats report of every connected proxy that has sent one, this replica's and the
+   * other replicas' (each proxy once).
+   */
   public List<StatsReport> connectedReports() {
-    return directory.connectedReports();
+    List<StatsReport> reports = directory.connectedReports();
+    reports.addAll(others.reports());
+    return reports;
   }
 
   /**
@@ -107,7 +214,7 @@ public final class ProxyFleet implements AutoCloseable {
   public void waitForApplied(
       WaitForAppliedRequest request, StreamObserver<WaitForAppliedResponse> response) {
     AppliedWait.start(request, response, pools.current().getVersion(), progress, directory,
-        scheduler, clock);
+        others, scheduler, clock);
   }
 
   /**
@@ -119,6 +226,12 @@ public final class ProxyFleet implements AutoCloseable {
    */
   public CompletableFuture<ListConnectionsResponse> listConnections(
       String pool, String backend, String proxy, int limit) {
+    return replicaConnections.list(pool, backend, proxy, limit);
+  }
+
+  /** As {@link #listConnections}, of this control plane's own proxies only. */
+  public CompletableFuture<ListConnectionsResponse> listLocalConnections(
+      String pool, String backend, String proxy, int limit) {
     return connections.list(pool, backend, proxy, limit);
   }
 
@@ -128,6 +241,11 @@ public final class ProxyFleet implements AutoCloseable {
    * answer within the request timeout).
    */
   public CompletableFuture<ConnectionInfo> closeConnection(String proxyId, long sequence) {
+    return replicaConnections.close(proxyId, sequence);
+  }
+
+  /** As {@link #closeConnection}, on this control plane's own proxies only. */
+  public CompletableFuture<ConnectionInfo> closeLocalConnection(String proxyId, long sequence) {
     return connections.close(proxyId, sequence);
   }
 
@@ -177,6 +295,8 @@ public final class ProxyFleet implements AutoCloseable {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private FleetEventSink events = FleetEventSink.NONE;
     private ScheduledExecutorService scheduler;
+    private String replicaId = "";
+    private Duration replicaLinger = DEFAULT_REPLICA_LINGER;
 
     private Builder(PoolRegistry pools, Clock clock) {
       this.pools = Objects.requireNonNull(pools);
@@ -220,6 +340,18 @@ public final class ProxyFleet implements AutoCloseable {
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler);
+      return this;
+    }
+
+    /** This control plane's name among replicas, as answers name it. */
+    public Builder replicaId(String replicaId) {
+      this.replicaId = Objects.requireNonNull(replicaId);
+      return this;
+    }
+
+    /** How long a departed replica's proxies stay unaccounted for unless seen elsewhere. */
+    public Builder replicaLinger(Duration linger) {
+      this.replicaLinger = Objects.requireNonNull(linger);
       return this;
     }
 

@@ -92,7 +92,7 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
         }
       } catch (Exception e) {
         log.warn("leader election through etcd failed ({}); campaigning again in {} s",
-            describe(e), RETRY.toSeconds());
+            EtcdErrors.describe(e), RETRY.toSeconds());
       }
       try {
         Thread.sleep(RETRY.toMillis());
@@ -163,17 +163,10 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       // The lease ends with its TTL anyway.
-      log.debug("could not revoke lease {}: {}", lease, describe(e));
+      log.debug("could not revoke lease {}: {}", lease, EtcdErrors.describe(e));
     }
   }
 
-  private static String describe(Throwable e) {
-    if (e instanceof TimeoutException) {
-      return "etcd did not answer in time";
-    }
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-  }
 
   /** Marks each renewal; an error or end of the stream ends the term. */
   private final class Renewals implements StreamObserver<LeaseKeepAliveResponse> {

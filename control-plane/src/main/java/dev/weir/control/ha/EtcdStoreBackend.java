@@ -34,6 +34,7 @@ final class EtcdStoreBackend implements StoreBackend {
   private final EtcdConfigStore store;
   private final EtcdConfigStore.Loaded loaded;
   private final EtcdLeaderElection election;
+  private final EtcdMembership membership;
   private final Settings settings;
   private final ScheduledExecutorService duties;
   // Guarded by this.
@@ -49,6 +50,8 @@ final class EtcdStoreBackend implements StoreBackend {
     this.settings = settings;
     this.election = new EtcdLeaderElection(client, settings.prefix() + "leader", candidateName(),
         settings.leaseTtl());
+    this.membership = new EtcdMembership(client, settings.prefix() + "replicas/",
+        settings.leaseTtl(), settings.timeout());
     this.duties = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "weir-etcd-leader-duties");
       t.setDaemon(true);
@@ -119,6 +122,11 @@ final class EtcdStoreBackend implements StoreBackend {
   }
 
   @Override
+  public Membership membership() {
+    return membership;
+  }
+
+  @Override
   public synchronized void start(PoolRegistry pools) {
     if (closed || follower != null) {
       throw new IllegalStateException(closed ? "closed" : "already started");
@@ -143,6 +151,7 @@ final class EtcdStoreBackend implements StoreBackend {
     if (following != null) {
       following.close();
     }
+    membership.close();
     election.close();
     client.close();
   }

@@ -20,6 +20,11 @@ public interface StoreBackend extends AutoCloseable {
   /** Starts following commits made elsewhere, and the leader's own duties; after loading. */
   void start(PoolRegistry pools) throws IOException;
 
+  /** How replicas sharing this store find each other; none for a store of one control plane. */
+  default Membership membership() {
+    return Membership.NONE;
+  }
+
   /** Stops following and campaigning, and releases the store. Idempotent. */
   @Override
   void close() throws IOException;

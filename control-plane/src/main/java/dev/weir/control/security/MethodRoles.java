@@ -2,6 +2,7 @@ package dev.weir.control.security;
 
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.ProxyServiceGrpc;
+import dev.weir.api.v1.ReplicaServiceGrpc;
 import io.grpc.MethodDescriptor;
 import java.util.EnumSet;
 import java.util.Set;
@@ -33,6 +34,7 @@ final class MethodRoles {
   private static final Set<Role> ADMIN_ONLY = EnumSet.of(Role.ADMIN);
   private static final Set<Role> READERS = EnumSet.of(Role.ADMIN, Role.VIEWER);
   private static final Set<Role> PROXIES = EnumSet.of(Role.PROXY);
+  private static final Set<Role> REPLICAS = EnumSet.of(Role.REPLICA);
 
   private MethodRoles() {}
 
@@ -46,6 +48,9 @@ final class MethodRoles {
     String service = MethodDescriptor.extractFullServiceName(fullMethodName);
     if (ProxyServiceGrpc.SERVICE_NAME.equals(service)) {
       return PROXIES;
+    }
+    if (ReplicaServiceGrpc.SERVICE_NAME.equals(service)) {
+      return REPLICAS;
     }
     if (ADMIN_READS.contains(fullMethodName) || REFLECTION_SERVICES.contains(service)) {
       return READERS;

@@ -11,7 +11,9 @@ public enum Role {
   /** Reads pools, proxies, history and the event stream; changes nothing. */
   VIEWER,
   /** A weir-proxy: only ProxyService. */
-  PROXY;
+  PROXY,
+  /** Another weir-control replica of the fleet, following this one's proxies. */
+  REPLICA;
 
   /** The name used in auth files and messages. */
   public String id() {

@@ -24,12 +24,27 @@ public final class SecurityOptions {
   Path clientCa;
 
   @Option(names = "--auth-file", paramLabel = "FILE",
-      description = "Callers and their roles (admin, viewer, proxy), one per line: "
+      description = "Callers and their roles (admin, viewer, proxy, replica), one per line: "
           + "ROLE NAME token-sha256:HEX or ROLE NAME cert:CN. With it every call is "
           + "authenticated and checked against its role (default: no checks).")
   Path authFile;
 
   public SecurityOptions() {}
+
+  /** --tls-cert, or null. */
+  public Path certificate() {
+    return certificate;
+  }
+
+  /** --tls-key, or null. */
+  public Path privateKey() {
+    return privateKey;
+  }
+
+  /** --tls-ca, or null. */
+  public Path clientCa() {
+    return clientCa;
+  }
 
   /** For tests and embedding: the same as the flags. */
   public SecurityOptions(Path certificate, Path privateKey, Path clientCa, Path authFile) {

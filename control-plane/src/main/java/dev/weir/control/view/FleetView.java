@@ -64,9 +64,11 @@ public final class FleetView implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    fleet.addListener(reports);
-    fleet.addListener(health);
-    fleet.addListener(drains);
+    // Every replica's proxies, so health by quorum, drains, rates and the leader's adaptive
+    // weights count every proxy's report whichever replica it reports to.
+    fleet.addFleetWideListener(reports);
+    fleet.addFleetWideListener(health);
+    fleet.addFleetWideListener(drains);
     pools.addListener(health);
     pools.addListener(drains);
     health.configChanged(pools.current());

@@ -56,7 +56,7 @@ class AuthFileTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-    "boss alice cert:x | line 1: role must be one of admin, viewer, proxy, got 'boss'",
+    "boss alice cert:x | line 1: role must be one of admin, viewer, proxy, replica, got 'boss'",
     "admin alice | line 1: expected ROLE NAME CREDENTIAL, got 2 fields",
     "admin al/ice cert:x | line 1: name must be 1..128 of [A-Za-z0-9._@-], got 'al/ice'",
     "admin alice cert:a*b | line 1: cert: must be followed by a certificate CN or DNS name",

@@ -1,0 +1,104 @@
+package dev.weir.control.replicas;
+
+import dev.weir.api.auth.BearerToken;
+import dev.weir.control.security.SecurityOptions;
+import io.grpc.ChannelCredentials;
+import io.grpc.CompositeChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * How this replica is known to the others and how it calls them, a picocli mixin. Used only with
+ * a store shared by several replicas (etcd).
+ */
+public final class ReplicaOptions {
+  @Option(names = "--replica-id", paramLabel = "ID",
+      description = "This replica's name in answers that cover several replicas "
+          + "(default: its --replica-address).")
+  String id;
+
+  @Option(names = "--replica-address", paramLabel = "HOST:PORT",
+      description = "Where the other replicas reach this one, on the server that serves the "
+          + "proxy API (default: that server's address; a wildcard host becomes this machine's "
+          + "host name).")
+  String address;
+
+  @Option(names = "--replica-token-file", paramLabel = "FILE",
+      description = "Bearer token this replica presents to the others (their auth file lists it "
+          + "with role replica); needs TLS.")
+  Path tokenFile;
+
+  @Option(names = "--replica-cert", paramLabel = "FILE",
+      description = "Client certificate presented to the other replicas (default: --tls-cert "
+          + "when the others verify client certificates).")
+  Path certificate;
+
+  @Option(names = "--replica-key", paramLabel = "FILE",
+      description = "The PEM (PKCS#8) private key of --replica-cert (default: --tls-key).")
+  Path privateKey;
+
+  @Option(names = "--replica-ca", paramLabel = "FILE",
+      description = "CA certificates the other replicas' server certificates are checked against "
+          + "(default: --tls-ca, else the JVM's trusted CAs).")
+  Path ca;
+
+  public ReplicaOptions() {}
+
+  /** The explicit --replica-id, or null. */
+  public String id() {
+    return id;
+  }
+
+  /** The explicit --replica-address, or null. */
+  public String address() {
+    return address;
+  }
+
+  /**
+   * The credentials for calling other replicas: TLS when this one serves TLS (the replicas of a
+   * fleet are set up alike), with the client certificate and token given.
+   *
+   * @throws IllegalArgumentException naming the flag that is wrong
+   */
+  public ChannelCredentials credentials(SecurityOptions security) throws IOException {
+    if ((certificate == null) != (privateKey == null)) {
+      throw new IllegalArgumentException("--replica-cert and --replica-key go together; give both");
+    }
+    boolean tls = security.certificate() != null;
+    if (!tls) {
+      if (certificate != null || ca != null || tokenFile != null) {
+        throw new IllegalArgumentException("--replica-cert, --replica-ca and --replica-token-file "
+            + "need TLS: replicas call each other as they serve, and this one serves plaintext "
+            + "(add --tls-cert and --tls-key)");
+      }
+      return InsecureChannelCredentials.create();
+    }
+    TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
+    Path trust = ca != null ? ca : security.clientCa();
+    if (trust != null) {
+      builder.trustManager(readable(trust, ca != null ? "--replica-ca" : "--tls-ca").toFile());
+    }
+    Path cert = certificate != null ? certificate : security.certificate();
+    Path key = certificate != null ? privateKey : security.privateKey();
+    builder.keyManager(readable(cert, certificate != null ? "--replica-cert" : "--tls-cert")
+        .toFile(), readable(key, certificate != null ? "--replica-key" : "--tls-key").toFile());
+    ChannelCredentials transport = builder.build();
+    if (tokenFile == null) {
+      return transport;
+    }
+    BearerToken token =
+        BearerToken.fromFile(readable(tokenFile, "--replica-token-file"), "--replica-token-file");
+    return CompositeChannelCredentials.create(transport, token);
+  }
+
+  private static Path readable(Path file, String option) {
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new IllegalArgumentException(option + " " + file + ": no such readable file");
+    }
+    return file;
+  }
+}
