@@ -204,6 +204,26 @@ class ReplicaMeshTest {
   }
 
   @Test
+  void ratesAndFiguresSumTheReportsOfEveryReplicasProxies() {
+    TestProxy pa = replica(0).proxy("pa").applyEverything();
+    TestProxy pb = replica(1).proxy("pb").applyEverything();
+    long version = createPool(replica(0), "web", ":8080", "10.0.0.1:80");
+    awaitVersion(version, pa, pb);
+    Instant start = Instant.now();
+    pb.stats(report(start, stats("web", "10.0.0.1:80").setTotalConnections(100)));
+    pb.stats(report(start.plusSeconds(2),
+        stats("web", "10.0.0.1:80").setTotalConnections(120).setActiveConnections(3)));
+    pa.stats(report(start, stats("web", "10.0.0.1:80").setActiveConnections(2)));
+
+    // The rate is what adaptive weights read too: from reports of a proxy on another replica.
+    await().atMost(WITHIN).untilAsserted(() -> {
+      BackendStatus status = backend(replica(0), "web");
+      assertThat(status.getConnectionRate()).isEqualTo(10.0);
+      assertThat(status.getActiveConnections()).isEqualTo(5);
+    });
+  }
+
+  @Test
   void healthByQuorumCountsTheVotesOfEveryReplicasProxies() {
     TestProxy pa = replica(0).proxy("pa").applyEverything();
     TestProxy pb = replica(1).proxy("pb").applyEverything();
