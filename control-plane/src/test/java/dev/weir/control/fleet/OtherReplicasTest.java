@@ -1,6 +1,7 @@
 package dev.weir.control.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.util.Timestamps;
 import dev.weir.api.v1.FleetCoverage;
@@ -64,7 +65,7 @@ class OtherReplicasTest {
         .satisfies(e -> assertThat(e.getProxy().getReplica()).isEqualTo("r2"));
     assertThat(others.coverage().getReplicasList()).containsExactly("r1", "r2");
     assertThat(others.merge(List.of())).extracting(ProxyInfo::getId, ProxyInfo::getReplica)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("pb", "r2"));
+        .containsExactly(tuple("pb", "r2"));
     assertThat(others.reports()).hasSize(1);
     progress.accepted(7, clock.instant());
     assertThat(progress.inForceEverywhere(7)).isTrue();
@@ -121,8 +122,8 @@ class OtherReplicasTest {
     assertThat(others.coverage().getMissingList()).isEmpty();
     assertThat(others.merge(List.of(ProxyInfo.newBuilder().setId("pb").setConnected(true)
         .build()))).extracting(ProxyInfo::getId, ProxyInfo::getReplica)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("pb", ""),
-            org.assertj.core.groups.Tuple.tuple("pc", "r2"));
+        .containsExactly(tuple("pb", ""),
+            tuple("pc", "r2"));
     assertThat(others.countedElsewhere()).isEqualTo(1);
   }
 
