@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -81,8 +82,9 @@ class ReplicasIT {
   private Backend voter;
 
   // A parameter, not a field: a @TempDir field is not set yet when a @BeforeAll method runs.
+  // Kept when a check fails: the programs' logs are in it.
   @BeforeAll
-  void startFleet(@TempDir Path dir) throws Exception {
+  void startFleet(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
     this.dir = dir;
     fleet = new Fleet(dir);
     ControlReplicas replicas = ControlReplicas.on(fleet);
