@@ -2,8 +2,15 @@ package dev.weir.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.api.v1.FleetCoverage;
+import dev.weir.api.v1.ListConnectionsRequest;
+import dev.weir.api.v1.ListConnectionsResponse;
 import dev.weir.api.v1.ListPoolsResponse;
+import dev.weir.api.v1.ListProxiesRequest;
+import dev.weir.api.v1.ListProxiesResponse;
+import dev.weir.api.v1.MissingReplica;
 import dev.weir.api.v1.Pool;
+import dev.weir.api.v1.ProxyInfo;
 import dev.weir.cli.CliRunner.Result;
 import io.grpc.Status;
 import java.nio.file.Files;
@@ -55,6 +62,27 @@ class HostileTextTest {
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out()).contains(ESCAPED).doesNotContain("\u001b", "\u0007");
+  }
+
+  @Test
+  void aReplicaNamedByTheControlPlaneIsPrintedEscapedOnStderrAndInTables() {
+    FleetCoverage coverage = FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
+        .addMissing(MissingReplica.newBuilder().setReplicaId(HOSTILE).setAddress(HOSTILE)
+            .setReason(HOSTILE).addProxies(HOSTILE))
+        .build();
+    controlPlane.service()
+        .respondTo(ListConnectionsRequest.class, ListConnectionsResponse.newBuilder()
+            .addUnansweredProxies(HOSTILE).setCoverage(coverage).build())
+        .respondTo(ListProxiesRequest.class, ListProxiesResponse.newBuilder()
+            .addProxies(ProxyInfo.newBuilder().setId("pa").setReplica(HOSTILE))
+            .setCoverage(coverage).build());
+
+    Result connections = controlPlane.cli().run("connections");
+    Result proxies = controlPlane.cli().run("proxies");
+
+    assertThat(connections.exitCode()).as(connections.err()).isZero();
+    assertThat(connections.err()).contains(ESCAPED).doesNotContain("\u001b", "\u0007");
+    assertThat(proxies.out()).contains(ESCAPED).doesNotContain("\u001b", "\u0007");
   }
 
   @Test

@@ -20,6 +20,9 @@ import picocli.CommandLine.Option;
           + "until the --deadline, when every proxy closes what is left.",
       "With --wait, follows the drain across the fleet, showing the connections that remain, and "
           + "returns once none do (or the deadline closed them); then remove the backend. "
+          + "While a control-plane replica is unaccounted for (down or not answering), its "
+          + "proxies' connections are not counted, so the drain is not confirmed: the progress "
+          + "line names the replica, and so does the error if the wait ends first. "
           + "Draining twice is harmless."
     },
     mixinStandardHelpOptions = true,

@@ -9,13 +9,16 @@ import dev.weir.cli.args.Durations;
 import dev.weir.cli.change.ProgressLine;
 import dev.weir.cli.change.WaitIncompleteException;
 import dev.weir.cli.output.Latencies;
+import dev.weir.cli.proxy.ReplicaCoverage;
 import dev.weir.cli.session.Session;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * {@code backend drain --wait}: follows a backend's fleet-wide drain in GetPoolStatus until the
- * control plane reports it DRAINED, showing its remaining connections as they fall.
+ * control plane reports it DRAINED, showing its remaining connections as they fall, and which
+ * control-plane replicas' proxies that count leaves out (a drain is not DRAINED while any is).
  */
 final class DrainProgress {
 
@@ -38,28 +41,31 @@ final class DrainProgress {
    */
   void await(String pool, String address, Duration limit) {
     Instant start = session.clock().instant();
-    long shown = -1;
+    String shown = "";
     try {
       while (true) {
         BackendStatus backend = poll(pool, address);
         DrainStatus drain = backend.getDrain();
         Duration elapsed = Duration.between(start, session.clock().instant());
         if (drained(backend)) {
-          progress.finish(done(elapsed, drain.getCutConnections()));
+          progress.finish(done(elapsed, drain));
           return;
         }
         long remaining = remaining(backend);
+        List<String> unaccounted = drain.getUnaccountedReplicasList();
+        // The count leaves out the proxies of unaccounted replicas: a 0 there proves nothing.
         String text =
-            "draining: " + connections(remaining) + (remaining == 1 ? " remains" : " remain");
-        if (remaining != shown) {
+            "draining: " + connections(remaining) + (remaining == 1 ? " remains" : " remain")
+                + (unaccounted.isEmpty()
+                    ? "" : ", " + ReplicaCoverage.replicas(unaccounted) + " unaccounted");
+        if (!text.equals(shown)) {
           progress.step(text);
-          shown = remaining;
+          shown = text;
         }
         progress.update(text + " (" + elapsed.getSeconds() + "s)");
         if (limit != null && elapsed.compareTo(limit) >= 0) {
-          throw new WaitIncompleteException("backend " + address + " in pool " + pool
-              + " still has " + connections(remaining) + " open after "
-              + Durations.format(limit));
+          throw new WaitIncompleteException(
+              notDrained(pool, address, limit, remaining, unaccounted));
         }
         session.console().sleep(POLL_INTERVAL);
       }
@@ -105,12 +111,35 @@ final class DrainProgress {
         : backend.getDrain().getRemainingConnections();
   }
 
-  private static String done(Duration elapsed, long cut) {
+  private static String notDrained(
+      String pool, String address, Duration limit, long remaining, List<String> unaccounted) {
+    String backend = "backend " + address + " in pool " + pool;
+    if (unaccounted.isEmpty()) {
+      return backend + " still has " + connections(remaining) + " open after "
+          + Durations.format(limit);
+    }
+    boolean one = unaccounted.size() == 1;
+    return backend + " is not confirmed drained after " + Durations.format(limit) + ": "
+        + connections(remaining) + " open on the proxies counted, and "
+        + ReplicaCoverage.replicas(unaccounted) + (one ? " is" : " are") + " unaccounted for ("
+        + (one ? "its" : "their") + " proxies' connections are not counted)";
+  }
+
+  // DRAINED while a replica is unaccounted happens only at the deadline, which every proxy
+  // enforces itself; the line still says whose connections were not seen.
+  private static String done(Duration elapsed, DrainStatus drain) {
     long micros = elapsed.toNanos() / 1_000;
+    long cut = drain.getCutConnections();
     String text = "drained in " + (micros < 1 ? "0s" : Latencies.format(micros));
-    return cut == 0
-        ? text
-        : text + "; " + connections(cut) + (cut == 1 ? " was" : " were") + " cut at the deadline";
+    if (cut > 0) {
+      text += "; " + connections(cut) + (cut == 1 ? " was" : " were") + " cut at the deadline";
+    }
+    if (drain.getUnaccountedReplicasCount() > 0) {
+      boolean one = drain.getUnaccountedReplicasCount() == 1;
+      text += "; " + ReplicaCoverage.replicas(drain.getUnaccountedReplicasList())
+          + " unaccounted: " + (one ? "its" : "their") + " proxies' connections are not counted";
+    }
+    return text;
   }
 
   private static String connections(long count) {

@@ -1,5 +1,6 @@
 package dev.weir.cli.change;
 
+import dev.weir.api.v1.MissingReplica;
 import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyApplyStatus;
 import dev.weir.api.v1.WaitForAppliedRequest;
@@ -7,6 +8,7 @@ import dev.weir.api.v1.WaitForAppliedResponse;
 import dev.weir.cli.args.Durations;
 import dev.weir.cli.output.Latencies;
 import dev.weir.cli.proxy.ProxyCells;
+import dev.weir.cli.proxy.ReplicaCoverage;
 import dev.weir.cli.session.Session;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +20,9 @@ import java.util.stream.Collectors;
  * on a terminal or in a script alike: waiting longer cannot help. A person sees how many proxies
  * have it, brought up to date every second; a script sees only the outcome. A version applied
  * everywhere but with pools some proxy could not put in force (a port taken there) is not a
- * success: those pools are named, and the wait ends at once.
+ * success: those pools are named, and the wait ends at once. Nor is a version applied on every
+ * proxy the control plane sees while a control-plane replica is missing: its proxies are not
+ * counted, and the failure names it.
  */
 public final class ApplyWait {
 
@@ -52,13 +56,14 @@ public final class ApplyWait {
     } finally {
       progress.clear();
     }
-    if (!response.getComplete()) {
+    if (!complete(response)) {
       // A rejection ends the wait before its timeout.
       String outcome =
           rejected(version, response)
               ? "cannot be applied everywhere"
               : "was not applied within " + Durations.format(timeout);
-      throw new WaitIncompleteException(incomplete(version, outcome, response));
+      throw new WaitIncompleteException(
+          incomplete(version, outcome, timeout, response) + missingReplicas(response));
     }
     // Applied everywhere, but a proxy could not put some pools in force: no retry of ours helps
     // sooner than the proxy's own, so say so at once rather than wait out the timeout.
@@ -94,7 +99,7 @@ public final class ApplyWait {
     for (long i = 0; i < slices && !left.isNegative() && !left.isZero(); i++) {
       Duration slice = left.compareTo(SLICE) < 0 ? left : SLICE;
       response = call(version, slice);
-      if (response.getComplete() || rejected(version, response)) {
+      if (complete(response) || rejected(version, response)) {
         return response;
       }
       left = left.minus(slice);
@@ -114,6 +119,12 @@ public final class ApplyWait {
                 .build());
   }
 
+  // The control plane is not complete while a replica is missing; checked here too, as success
+  // must never be claimed for proxies no one could see.
+  private static boolean complete(WaitForAppliedResponse response) {
+    return response.getComplete() && response.getCoverage().getMissingCount() == 0;
+  }
+
   // A proxy that NACKed the version keeps serving the one before: waiting longer cannot help.
   private static boolean rejected(long version, WaitForAppliedResponse response) {
     return response.getProxiesList().stream()
@@ -123,8 +134,12 @@ public final class ApplyWait {
   private static String waiting(long version, WaitForAppliedResponse response, Duration waited) {
     long done =
         response.getProxiesList().stream().filter(p -> p.getAppliedVersion() >= version).count();
+    List<MissingReplica> missing = response.getCoverage().getMissingList();
+    String replicas = missing.isEmpty() ? "" : ", " + ReplicaCoverage.replicas(
+        missing.stream().map(MissingReplica::getReplicaId).toList()) + " missing";
     return "waiting for config version " + version + ": applied on " + done + " of "
-        + response.getProxiesCount() + " proxies (" + waited.toSeconds() + "s) ...";
+        + response.getProxiesCount() + " proxies" + replicas + " (" + waited.toSeconds()
+        + "s) ...";
   }
 
   private static long ceilDiv(long x, long y) {
@@ -141,17 +156,30 @@ public final class ApplyWait {
   }
 
   private static String incomplete(
-      long version, String outcome, WaitForAppliedResponse response) {
+      long version, String outcome, Duration timeout, WaitForAppliedResponse response) {
     List<ProxyApplyStatus> behind =
         response.getProxiesList().stream()
             .filter(p -> p.getAppliedVersion() < version || !p.getNackReason().isEmpty())
             .toList();
+    if (behind.isEmpty() && response.getCoverage().getMissingCount() > 0) {
+      // Every proxy seen has it; the missing replicas' proxies may not.
+      return "config version " + version + " was not confirmed within "
+          + Durations.format(timeout) + ": applied on " + response.getProxiesCount() + " of "
+          + response.getProxiesCount() + " proxies";
+    }
     String who =
         behind.isEmpty()
             ? "every proxy"
             : behind.size() + " of " + response.getProxiesCount() + " proxies: "
                 + behind.stream().map(ApplyWait::describe).collect(Collectors.joining(", "));
     return "config version " + version + " " + outcome + " by " + who;
+  }
+
+  // "; replica r3 (...) is missing (...): proxies pd, pe are not counted", per missing replica.
+  private static String missingReplicas(WaitForAppliedResponse response) {
+    return response.getCoverage().getMissingList().stream()
+        .map(missing -> "; " + ReplicaCoverage.line(missing))
+        .collect(Collectors.joining());
   }
 
   private static String describe(ProxyApplyStatus proxy) {

@@ -38,7 +38,8 @@ public final class MutationFlags {
       order = HELP_ORDER + 2,
       description =
           "Then wait until every connected proxy has applied the change, and say how long "
-              + "that took.")
+              + "that took. With several control-plane replicas, the proxies of all of them; "
+              + "while one is missing the wait cannot succeed, and its failure names it.")
   private boolean wait;
 
   @Option(

@@ -3,7 +3,10 @@ package dev.weir.cli.connection;
 import dev.weir.api.v1.ListConnectionsRequest;
 import dev.weir.api.v1.ListConnectionsResponse;
 import dev.weir.cli.args.CountConverter;
+import dev.weir.cli.output.TerminalText;
+import dev.weir.cli.proxy.ReplicaCoverage;
 import dev.weir.cli.session.Session;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +22,9 @@ import picocli.CommandLine.Spec;
           + "BACKEND the backend it is relayed to (empty while connecting), AGE how long it has "
           + "been open, IN the bytes the client sent, OUT the bytes it was sent.",
       "Proxies that do not answer within 2 s (an older Weir, or one that is stuck) are left out; "
-          + "a warning on stderr names them and the command still exits 0."
+          + "a warning on stderr names them and the command still exits 0. So are the proxies "
+          + "of a control-plane replica that is missing (down or not answering): a warning names "
+          + "the replica and its proxies."
     },
     mixinStandardHelpOptions = true,
     subcommands = {CloseConnectionCommand.class},
@@ -67,11 +72,15 @@ public final class ConnectionsCommand implements Runnable {
             .build());
     session.output().print(response,
         () -> ConnectionTable.render(response, session.clock().instant()));
+    PrintWriter err = spec.commandLine().getErr();
+    // A missing replica's proxies were not even asked; the lines name it and them.
+    response.getCoverage().getMissingList()
+        .forEach(missing -> err.println("warning: " + ReplicaCoverage.line(missing)));
     if (response.getUnansweredProxiesCount() > 0) {
-      spec.commandLine().getErr().println("warning: no answer from "
-          + String.join(", ", response.getUnansweredProxiesList())
+      err.println("warning: no answer from "
+          + TerminalText.escape(String.join(", ", response.getUnansweredProxiesList()))
           + " within the deadline; their connections are not listed");
-      spec.commandLine().getErr().flush();
     }
+    err.flush();
   }
 }

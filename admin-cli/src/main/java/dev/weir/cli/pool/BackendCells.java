@@ -6,6 +6,7 @@ import dev.weir.api.v1.DrainStatus;
 import dev.weir.api.v1.FleetHealth;
 import dev.weir.cli.output.ProtoTimes;
 import dev.weir.cli.output.RelativeAge;
+import dev.weir.cli.proxy.ReplicaCoverage;
 import java.time.Instant;
 import java.util.List;
 
@@ -81,14 +82,23 @@ public final class BackendCells {
     };
   }
 
-  /** "draining 12 left", "drained", "drained (3 cut)"; empty when not draining. */
+  /**
+   * "draining 12 left", "drained", "drained (3 cut)"; empty when not draining. While a replica's
+   * proxies are not accounted for, the count leaves them out and the drain cannot be confirmed:
+   * "draining 0 left, replica r3 unaccounted".
+   */
   public static String drain(DrainStatus drain) {
-    return switch (drain.getState()) {
+    String progress = switch (drain.getState()) {
       case DRAINING -> "draining " + drain.getRemainingConnections() + " left";
       case DRAINED -> drain.getCutConnections() == 0
           ? "drained"
           : "drained (" + drain.getCutConnections() + " cut)";
       default -> "";
     };
+    if (progress.isEmpty() || drain.getUnaccountedReplicasCount() == 0) {
+      return progress;
+    }
+    return progress + ", " + ReplicaCoverage.replicas(drain.getUnaccountedReplicasList())
+        + " unaccounted";
   }
 }

@@ -6,6 +6,7 @@ import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.cli.output.Latencies;
 import dev.weir.cli.output.Table;
+import dev.weir.cli.proxy.ReplicaCoverage;
 import dev.weir.cli.session.Session;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -24,7 +25,11 @@ import picocli.CommandLine.Parameters;
           + "the backend was full, the worst proxy's 99th percentile connect time), its health "
           + "fleet-wide (by quorum of the proxies with a view of it, how many of which see it "
           + "healthy; 'damped 24s left' while held down for flapping, as a line under the table "
-          + "explains) and the progress of a drain. Rates per second are in the JSON output."
+          + "explains) and the progress of a drain. Rates per second are in the JSON output.",
+      "With several control-plane replicas (--store etcd), the figures cover the proxies of "
+          + "every replica that answers; a line under the table names each missing one (down or "
+          + "not answering) and the proxies it served, and a drain that cannot be confirmed "
+          + "because of it says so ('draining 0 left, replica r3 unaccounted')."
     },
     mixinStandardHelpOptions = true,
     footer = {"%nExamples:", "  weirctl pool show web", "  weirctl pool show web -o json"})
@@ -58,8 +63,10 @@ final class ShowPoolCommand implements Runnable {
     StringBuilder text = new StringBuilder();
     fields.forEach((label, value) -> text.append(String.format("%-17s%s\n", label + ":", value)));
     text.append('\n');
+    // Figures summed without a replica's proxies: the lines say which, however few backends.
+    String missing = ReplicaCoverage.lines(status.getCoverage().getMissingList());
     if (status.getBackendsCount() == 0) {
-      return text.append("No backends.").toString();
+      return text.append("No backends.\n").append(missing).toString();
     }
     Table table =
         new Table(
@@ -87,6 +94,6 @@ final class ShowPoolCommand implements Runnable {
           BackendCells.drain(backend.getDrain()));
     }
     return text.append(table.render()).append(BackendCells.legend(status.getBackendsList()))
-        .toString();
+        .append(missing).toString();
   }
 }

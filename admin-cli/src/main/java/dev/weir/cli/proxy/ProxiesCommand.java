@@ -19,7 +19,11 @@ import picocli.CommandLine.Command;
           + "or could not apply, and why: 'v8 rejected' while the proxy still serves an older "
           + "version instead, 'v8 rejected, 9 applied since' once a later one is in force.",
       "A proxy ACKs a version it finds valid, before applying it; -o json shows that too "
-          + "(lastAckedVersion)."
+          + "(lastAckedVersion).",
+      "With several control-plane replicas (--store etcd), REPLICA is the one each proxy is "
+          + "connected to, and a line under the table names each replica that is missing (down "
+          + "or not answering) and the proxies it served, which the list leaves out; -o json "
+          + "has the same in coverage."
     },
     mixinStandardHelpOptions = true,
     footer = {"%nExamples:", "  weirctl proxies", "  weirctl proxies -o json"})

@@ -15,15 +15,23 @@ final class ProxyTable {
   private ProxyTable() {}
 
   static String render(ListProxiesResponse response, Instant now) {
+    // A replica that is not answering may have served proxies; saying so matters most when the
+    // list looks empty.
+    String missing = ReplicaCoverage.lines(response.getCoverage().getMissingList());
     if (response.getProxiesCount() == 0) {
-      return "No proxies.";
+      return "No proxies.\n" + missing;
     }
     // Shown only when a pool failed somewhere, so the usual table stays as narrow as it was.
     boolean failures = ProxyCells.anyFailedPools(response.getProxiesList());
+    // Likewise which replica a proxy is connected to, only when there is a choice.
+    boolean replicas = ReplicaCoverage.spansReplicas(response.getCoverage());
     // No ACKED column: an ACK only says the proxy found a version valid, before applying it, and
     // "ACKED 31" beside "LAST NACK v31" (valid, then not applied) read as a contradiction.
     List<String> headers = new ArrayList<>(List.of("ID", "ADDRESS", "STATUS", "SINCE", "SENT",
         "APPLIED", "LATEST", "PUSH", "LAST NACK"));
+    if (replicas) {
+      headers.add(2, "REPLICA");
+    }
     if (failures) {
       headers.add("FAILED POOLS");
     }
@@ -39,12 +47,15 @@ final class ProxyTable {
           ProxyCells.version(response.getConfigVersion()),
           pushLatency(proxy),
           lastNack(proxy)));
+      if (replicas) {
+        cells.add(2, ReplicaCoverage.replica(proxy.getReplica(), response.getCoverage()));
+      }
       if (failures) {
         cells.add(ProxyCells.failedPools(proxy));
       }
       table.row(cells.toArray());
     }
-    return table.render() + ProxyCells.failureLines(response.getProxiesList())
+    return table.render() + ProxyCells.failureLines(response.getProxiesList()) + missing
         + refusals(response);
   }
 

@@ -89,7 +89,10 @@ final class EventLine {
               ? "" : " on " + event.getPoolFailure().getListen());
       default -> event.getKind().name().toLowerCase(Locale.ROOT) + " " + version;
     };
-    return kind("proxy") + event.getProxyId() + "  " + details;
+    // Another replica's proxy says so; the watcher's own replica's proxies read as they always
+    // did.
+    String replica = event.getReplica().isEmpty() ? "" : " (replica " + event.getReplica() + ")";
+    return kind("proxy") + event.getProxyId() + replica + "  " + details;
   }
 
   private static String pushLatency(ProxyEvent event) {

@@ -1,7 +1,11 @@
 package dev.weir.cli.status;
 
+import dev.weir.api.v1.FleetCoverage;
+import dev.weir.api.v1.MissingReplica;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.ProxyInfo;
+import dev.weir.cli.proxy.ReplicaCoverage;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,13 +14,24 @@ import java.util.List;
  *
  * @param controlPlane the address weirctl talks to, as given
  * @param configVersion the control plane's newest configuration version
+ * @param coverage the control-plane replicas the proxy list covers; unset from a control plane
+ *     older than replica links
  */
 record FleetStatus(
-    String controlPlane, long configVersion, List<PoolStatus> pools, List<ProxyInfo> proxies) {
+    String controlPlane,
+    long configVersion,
+    List<PoolStatus> pools,
+    List<ProxyInfo> proxies,
+    FleetCoverage coverage) {
 
   FleetStatus {
     pools = List.copyOf(pools);
     proxies = List.copyOf(proxies);
+  }
+
+  FleetStatus(
+      String controlPlane, long configVersion, List<PoolStatus> pools, List<ProxyInfo> proxies) {
+    this(controlPlane, configVersion, pools, proxies, FleetCoverage.getDefaultInstance());
   }
 
   long connectedProxies() {
@@ -26,5 +41,16 @@ record FleetStatus(
   /** How many versions the proxy's applied config is behind the newest; 0 when current. */
   long versionsBehind(ProxyInfo proxy) {
     return Math.max(0, configVersion - proxy.getLastAppliedVersion());
+  }
+
+  /**
+   * The replicas missing from any of the answers the figures come from, each once; the proxy
+   * list, read last, first.
+   */
+  List<MissingReplica> missingReplicas() {
+    List<FleetCoverage> coverages = new ArrayList<>();
+    coverages.add(coverage);
+    pools.forEach(pool -> coverages.add(pool.getCoverage()));
+    return ReplicaCoverage.missing(coverages);
   }
 }

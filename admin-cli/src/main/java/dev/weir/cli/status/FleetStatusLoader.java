@@ -38,7 +38,7 @@ final class FleetStatusLoader {
     }
     ListProxiesResponse proxies =
         session.admin().listProxies(ListProxiesRequest.getDefaultInstance());
-    return new FleetStatus(
-        session.controlPlane(), proxies.getConfigVersion(), pools, proxies.getProxiesList());
+    return new FleetStatus(session.controlPlane(), proxies.getConfigVersion(), pools,
+        proxies.getProxiesList(), proxies.getCoverage());
   }
 }

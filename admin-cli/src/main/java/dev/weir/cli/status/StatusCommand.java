@@ -18,8 +18,12 @@ import picocli.CommandLine.Command;
           + "the connected proxies, failed connection attempts per second (FAIL/S) and in total. "
           + "Per proxy: its connection, since when, the config version it applied, how many "
           + "versions that is BEHIND the newest, and when it was LAST SEEN (its last report).",
+      "With several control-plane replicas (--store etcd): a line under the header per replica "
+          + "that is missing (down or not answering), naming the proxies it served, which the "
+          + "figures leave out; REPLICA, the one each proxy is connected to.",
       "With -o json: one object with controlPlane, configVersion, proxiesConnected, "
-          + "proxiesTotal, pools (PoolStatus messages, as 'pool show -o json' prints them) and "
+          + "proxiesTotal, coverage (the replicas the proxy list covers, from a control plane "
+          + "that says), pools (PoolStatus messages, as 'pool show -o json' prints them) and "
           + "proxies (ProxyInfo messages, as 'proxies -o json', each with versionsBehind)."
     },
     mixinStandardHelpOptions = true,

@@ -1,6 +1,7 @@
 package dev.weir.cli.status;
 
 import com.google.protobuf.MessageOrBuilder;
+import dev.weir.api.v1.FleetCoverage;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.cli.output.ApiJson;
@@ -13,7 +14,8 @@ import java.util.List;
  *
  * <pre>
  * {"controlPlane": "...", "configVersion": 42, "proxiesConnected": 2, "proxiesTotal": 3,
- *  "pools": [PoolStatus...], "proxies": [ProxyInfo plus "versionsBehind"...]}
+ *  "coverage": FleetCoverage, "pools": [PoolStatus...],
+ *  "proxies": [ProxyInfo plus "versionsBehind"...]}
  * </pre>
  *
  * No AdminService message holds all of it, so the envelope is written here rather than added to
@@ -42,6 +44,10 @@ final class StatusJson {
         + ",\n"
         + field("proxiesTotal", Integer.toString(fleet.proxies().size()))
         + ",\n"
+        // Only from a control plane that says which replicas it covers, so older ones' output
+        // stays as it was.
+        + (fleet.coverage().equals(FleetCoverage.getDefaultInstance())
+            ? "" : field("coverage", message(fleet.coverage())) + ",\n")
         + field("pools", array(pools))
         + ",\n"
         + field("proxies", array(proxies))

@@ -11,6 +11,7 @@ import dev.weir.cli.output.Table;
 import dev.weir.cli.output.TerminalText;
 import dev.weir.cli.pool.BackendCells;
 import dev.weir.cli.proxy.ProxyCells;
+import dev.weir.cli.proxy.ReplicaCoverage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,9 @@ final class StatusView {
 
   static String render(FleetStatus fleet, Instant now) {
     StringBuilder text = new StringBuilder();
-    text.append(header(fleet)).append("\n\n");
+    // Right under the header, so that top shows them on the smallest terminal too.
+    text.append(header(fleet)).append('\n')
+        .append(ReplicaCoverage.lines(fleet.missingReplicas())).append('\n');
     if (fleet.pools().isEmpty()) {
       text.append("No pools.\n");
     }
@@ -101,8 +104,13 @@ final class StatusView {
     }
     // As in 'weirctl proxies': the column is there only when a pool failed somewhere.
     boolean failures = ProxyCells.anyFailedPools(fleet.proxies());
+    // And the replica a proxy is connected to, only when there is a choice.
+    boolean replicas = ReplicaCoverage.spansReplicas(fleet.coverage());
     List<String> headers = new ArrayList<>(
         List.of("PROXY", "STATUS", "SINCE", "APPLIED", "BEHIND", "LAST SEEN"));
+    if (replicas) {
+      headers.add(1, "REPLICA");
+    }
     if (failures) {
       headers.add("FAILED POOLS");
     }
@@ -115,6 +123,9 @@ final class StatusView {
           ProxyCells.version(proxy.getLastAppliedVersion()),
           Long.toString(fleet.versionsBehind(proxy)),
           lastSeen(proxy, now)));
+      if (replicas) {
+        cells.add(1, ReplicaCoverage.replica(proxy.getReplica(), fleet.coverage()));
+      }
       if (failures) {
         cells.add(ProxyCells.failedPools(proxy));
       }

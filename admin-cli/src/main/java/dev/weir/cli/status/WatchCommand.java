@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
     description = {
       "Prints the fleet's events as they happen, one line each, until Ctrl-C: revisions (who "
           + "changed what), proxies connecting, disconnecting, ACKing, applying and NACKing "
-          + "config versions, backends' fleet-wide health changes and drain progress.",
+          + "config versions, backends' fleet-wide health changes and drain progress. With "
+          + "several control-plane replicas, a proxy connected to another replica than the one "
+          + "watched says which: 'pb (replica r2)'.",
       "A watcher that reads too slowly misses events rather than holding up the control plane; "
           + "a 'missed' line says how many. With -o json each event is one line of proto3 JSON "
           + "(a FleetEvent message, whose 'missed' field counts them).",

@@ -18,6 +18,7 @@ import dev.weir.cli.CliRunner;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
 import dev.weir.cli.TestConsole;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,6 +137,91 @@ class DrainWaitTest {
   }
 
   @Test
+  void whileAReplicaIsUnaccountedTheProgressSaysSoAndNoCountOfZeroEndsTheWait() {
+    controlPlane
+        .service()
+        .respondTo(
+            GetPoolStatusRequest.class,
+            draining(2, "r3"),
+            draining(0, "r3"),
+            draining(0, "r3"),
+            draining(0),
+            drained(0));
+
+    Result result = cli().run("backend", "drain", "web", BACKEND, "--wait");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.outLines())
+        .endsWith(
+            "applied on 2 proxies in 3ms",
+            "draining: 2 connections remain, replica r3 unaccounted",
+            "draining: 0 connections remain, replica r3 unaccounted",
+            "draining: 0 connections remain",
+            "drained in 2s");
+  }
+
+  @Test
+  void onATerminalTheRewrittenLineNamesTheUnaccountedReplicas() {
+    console = TestConsole.terminal();
+    controlPlane
+        .service()
+        .respondTo(GetPoolStatusRequest.class, draining(0, "r3", "r4"), drained(0));
+
+    Result result = cli().run("backend", "drain", "web", BACKEND, "--wait");
+
+    assertThat(result.out())
+        .contains("\r\033[Kdraining: 0 connections remain, replicas r3, r4 unaccounted (0s)")
+        .endsWith("\r\033[Kdrained in 500ms\n");
+  }
+
+  @Test
+  void aDrainThatCannotBeConfirmedAtTheWaitTimeoutExitsWithFourNamingTheReplica() {
+    controlPlane.service().respondTo(GetPoolStatusRequest.class, draining(0, "r3"));
+
+    Result result =
+        cli().run("backend", "drain", "web", BACKEND, "--wait", "--wait-timeout", "2s");
+
+    assertThat(result.exitCode()).isEqualTo(4);
+    assertThat(result.outLines()).noneMatch(line -> line.startsWith("drained"));
+    assertThat(result.errLines())
+        .containsExactly(
+            "error: backend 10.0.0.5:80 in pool web is not confirmed drained after 2s: 0 "
+                + "connections open on the proxies counted, and replica r3 is unaccounted for "
+                + "(its proxies' connections are not counted)");
+  }
+
+  @Test
+  void atTheDeadlineTheMessageNamesTheUnaccountedReplicasBesideTheConnectionsLeft() {
+    controlPlane.service().respondTo(GetPoolStatusRequest.class, draining(3, "r3", "r4"));
+
+    Result result =
+        cli().run("backend", "drain", "web", BACKEND, "--deadline", "1s", "--wait",
+            "--wait-timeout", "1s");
+
+    assertThat(result.exitCode()).isEqualTo(4);
+    assertThat(result.errLines())
+        .containsExactly(
+            "error: backend 10.0.0.5:80 in pool web is not confirmed drained after 1s: 3 "
+                + "connections open on the proxies counted, and replicas r3, r4 are unaccounted "
+                + "for (their proxies' connections are not counted)");
+  }
+
+  @Test
+  void aDrainEndedByItsDeadlineWhileAReplicaIsUnaccountedSaysSo() {
+    controlPlane
+        .service()
+        .respondTo(GetPoolStatusRequest.class, draining(3, "r3"), drained(2, "r3"));
+
+    Result result =
+        cli().run("backend", "drain", "web", BACKEND, "--deadline", "1s", "--wait");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.outLines()).last()
+        .isEqualTo("drained in 500ms; 2 connections were cut at the deadline; replica r3 "
+            + "unaccounted: its proxies' connections are not counted");
+  }
+
+  @Test
   void aBackendUndrainedMeanwhileEndsTheWaitWithAnError() {
     controlPlane
         .service()
@@ -180,16 +266,16 @@ class DrainWaitTest {
     return controlPlane.cli().withConsole(console).withClock(console.clock());
   }
 
-  private static PoolStatus draining(long remaining) {
-    return status(BackendState.DRAINING, DrainStatus.State.DRAINING, remaining, 0);
+  private static PoolStatus draining(long remaining, String... unaccounted) {
+    return status(BackendState.DRAINING, DrainStatus.State.DRAINING, remaining, 0, unaccounted);
   }
 
-  private static PoolStatus drained(long cut) {
-    return status(BackendState.DRAINING, DrainStatus.State.DRAINED, 0, cut);
+  private static PoolStatus drained(long cut, String... unaccounted) {
+    return status(BackendState.DRAINING, DrainStatus.State.DRAINED, 0, cut, unaccounted);
   }
 
-  private static PoolStatus status(
-      BackendState state, DrainStatus.State drain, long remaining, long cut) {
+  private static PoolStatus status(BackendState state, DrainStatus.State drain, long remaining,
+      long cut, String... unaccounted) {
     return PoolStatus.newBuilder()
         .setPool(Pool.newBuilder().setName("web"))
         .addBackends(BackendStatus.newBuilder().setAddress("10.0.0.4:80").setState(state))
@@ -202,7 +288,8 @@ class DrainWaitTest {
                     DrainStatus.newBuilder()
                         .setState(drain)
                         .setRemainingConnections(remaining)
-                        .setCutConnections(cut)))
+                        .setCutConnections(cut)
+                        .addAllUnaccountedReplicas(List.of(unaccounted))))
         .build();
   }
 }

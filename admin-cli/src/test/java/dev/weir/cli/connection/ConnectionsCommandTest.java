@@ -7,8 +7,10 @@ import com.google.protobuf.util.JsonFormat;
 import dev.weir.api.v1.CloseConnectionRequest;
 import dev.weir.api.v1.CloseConnectionResponse;
 import dev.weir.api.v1.ConnectionInfo;
+import dev.weir.api.v1.FleetCoverage;
 import dev.weir.api.v1.ListConnectionsRequest;
 import dev.weir.api.v1.ListConnectionsResponse;
+import dev.weir.api.v1.MissingReplica;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
 import io.grpc.Status;
@@ -99,6 +101,48 @@ class ConnectionsCommandTest {
     ListConnectionsResponse.Builder parsed = ListConnectionsResponse.newBuilder();
     JsonFormat.parser().merge(result.out(), parsed);
     assertThat(parsed.build()).isEqualTo(partial);
+  }
+
+  @Test
+  void aMissingReplicaIsNamedOnStderrBesideTheSilentProxiesAndTheCommandStillSucceeds()
+      throws Exception {
+    ListConnectionsResponse partial = ListConnectionsResponse.newBuilder()
+        .addConnections(WEB).addUnansweredProxies("edge-3")
+        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
+            .addReplicas("r2").addMissing(MissingReplica.newBuilder().setReplicaId("r3")
+                .setAddress("127.0.0.1:9911")
+                .setReason("not answering since 12:00:01: connection refused")
+                .addProxies("pb").addProxies("pc")))
+        .build();
+    controlPlane.service().respondWith(partial);
+
+    Result table = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC))
+        .run("connections");
+    Result json = controlPlane.cli().run("connections", "-o", "json");
+
+    assertThat(table.exitCode()).isZero();
+    assertThat(table.outLines()).hasSize(2);
+    assertThat(table.errLines()).containsExactly(
+        "warning: replica r3 (127.0.0.1:9911) is missing (not answering since 12:00:01: "
+            + "connection refused): proxies pb, pc are not counted",
+        "warning: no answer from edge-3 within the deadline; their connections are not listed");
+    assertThat(json.errLines()).isEqualTo(table.errLines());
+    ListConnectionsResponse.Builder parsed = ListConnectionsResponse.newBuilder();
+    JsonFormat.parser().merge(json.out(), parsed);
+    assertThat(parsed.build()).isEqualTo(partial);
+  }
+
+  @Test
+  void oneReplicaAnsweringForItselfWarnsOfNothing() {
+    controlPlane.service().respondWith(ListConnectionsResponse.newBuilder()
+        .addConnections(WEB).addConnections(CONNECTING)
+        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")).build());
+
+    Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC))
+        .run("connections");
+
+    assertThat(result.outLines()).hasSize(3);
+    assertThat(result.err()).isEmpty();
   }
 
   @Test

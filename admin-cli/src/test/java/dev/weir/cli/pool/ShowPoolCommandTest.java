@@ -9,7 +9,9 @@ import dev.weir.api.v1.AdaptiveWeights;
 import dev.weir.api.v1.BackendState;
 import dev.weir.api.v1.BackendStatus;
 import dev.weir.api.v1.DrainStatus;
+import dev.weir.api.v1.FleetCoverage;
 import dev.weir.api.v1.FleetHealth;
+import dev.weir.api.v1.MissingReplica;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.PoolStatus;
@@ -107,6 +109,75 @@ class ShowPoolCommandTest {
     assertThat(show().outLines()).contains(
         "Health quorum:   60% of proxies",
         "Weights:         adaptive, 50%..150% of the configured weight, every 30s");
+  }
+
+  @Test
+  void aDrainWithAnUnaccountedReplicaSaysSoAndTheMissingReplicaIsNamedUnderTheTable() {
+    controlPlane.service().respondWith(PoolStatus.newBuilder()
+        .setPool(WEB)
+        .addBackends(backend("10.0.0.1:80", 1, 0)
+            .setFleetHealth(FleetHealth.FLEET_HEALTHY).setHealthyProxies(2))
+        .addBackends(backend("10.0.0.2:80", 1, 0)
+            .setState(BackendState.DRAINING)
+            .setFleetHealth(FleetHealth.FLEET_HEALTHY).setHealthyProxies(2)
+            .setDrain(DrainStatus.newBuilder().setState(DrainStatus.State.DRAINING)
+                .addUnaccountedReplicas("r3")))
+        .addBackends(backend("10.0.0.3:80", 1, 0)
+            .setState(BackendState.DRAINING)
+            .setFleetHealth(FleetHealth.FLEET_HEALTHY).setHealthyProxies(2)
+            .setDrain(DrainStatus.newBuilder().setState(DrainStatus.State.DRAINED)
+                .setCutConnections(1).addUnaccountedReplicas("r3").addUnaccountedReplicas("r4")))
+        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
+            .addReplicas("r2").addMissing(MissingReplica.newBuilder().setReplicaId("r3")
+                .setAddress("127.0.0.1:9911")
+                .setReason("not answering since 12:00:01: connection refused")
+                .addProxies("pb").addProxies("pc")))
+        .build());
+
+    List<String> rows = rows(show());
+
+    assertThat(rows).containsExactly(
+        "ADDRESS       WEIGHT   STATE      ACTIVE   TOTAL   FAILURES   REFUSED   CONNECT P99   "
+            + "HEALTH        DRAIN",
+        "10.0.0.1:80   1        active     0        0       0          0         -             "
+            + "healthy 2/2   -",
+        "10.0.0.2:80   1        draining   0        0       0          0         -             "
+            + "healthy 2/2   draining 0 left, replica r3 unaccounted",
+        "10.0.0.3:80   1        draining   0        0       0          0         -             "
+            + "healthy 2/2   drained (1 cut), replicas r3, r4 unaccounted",
+        "replica r3 (127.0.0.1:9911) is missing (not answering since 12:00:01: connection "
+            + "refused): proxies pb, pc are not counted");
+  }
+
+  @Test
+  void oneReplicaAnsweringForItselfPrintsExactlyWhatAnOlderControlPlaneGets() {
+    PoolStatus older = PoolStatus.newBuilder()
+        .setPool(WEB)
+        .addBackends(backend("10.0.0.2:80", 1, 0)
+            .setState(BackendState.DRAINING)
+            .setDrain(DrainStatus.newBuilder().setState(DrainStatus.State.DRAINING)
+                .setRemainingConnections(2)))
+        .build();
+    controlPlane.service().respondWith(older);
+    String before = show().out();
+    controlPlane.service().respondWith(older.toBuilder()
+        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")).build());
+
+    assertThat(show().out()).isEqualTo(before).endsWith("draining 2 left\n");
+  }
+
+  @Test
+  void aPoolWithoutBackendsStillNamesAMissingReplica() {
+    controlPlane.service().respondWith(PoolStatus.newBuilder()
+        .setPool(WEB)
+        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
+            .addMissing(MissingReplica.newBuilder().setReplicaId("r2")
+                .setReason("link not in sync yet")))
+        .build());
+
+    assertThat(show().outLines()).endsWith(
+        "No backends.",
+        "replica r2 is missing (link not in sync yet): its proxies are not counted");
   }
 
   @Test

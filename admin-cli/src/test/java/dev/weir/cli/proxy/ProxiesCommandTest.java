@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.JsonFormat;
+import dev.weir.api.v1.FleetCoverage;
 import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
+import dev.weir.api.v1.MissingReplica;
 import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.NackKind;
 import dev.weir.api.v1.ProxyInfo;
@@ -205,6 +207,105 @@ class ProxiesCommandTest {
             "\"lastAckedVersion\": 0",
             "\"lastAppliedVersion\": 7",
             "\"lastPushLatency\": \"0.042s\"");
+  }
+
+  @Test
+  void anAnswerOverSeveralReplicasNamesEachProxysReplicaAndEveryMissingOneUnderTheTable() {
+    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
+        .setConfigVersion(7)
+        .addProxies(CURRENT)
+        .addProxies(JUST_CONNECTED.toBuilder().setReplica("r2"))
+        .setCoverage(FleetCoverage.newBuilder()
+            .setAnsweredBy("r1").addReplicas("r1").addReplicas("r2")
+            .addMissing(MissingReplica.newBuilder().setReplicaId("r3")
+                .setAddress("127.0.0.1:9911")
+                .setReason("not answering since 12:00:01: connection refused")
+                .addProxies("pb").addProxies("pc")))
+        .build());
+
+    Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.outLines())
+        .containsExactly(
+            "ID        ADDRESS          REPLICA   STATUS      SINCE   SENT   APPLIED   LATEST   "
+                + "PUSH   LAST NACK",
+            "proxy-a   10.0.0.9:51234   r1        connected   3m      7      7         7        "
+                + "42ms   -",
+            "proxy-c   10.0.0.7:40001   r2        connected   5s      -      -         7        "
+                + "-      -",
+            "replica r3 (127.0.0.1:9911) is missing (not answering since 12:00:01: connection "
+                + "refused): proxies pb, pc are not counted");
+  }
+
+  @Test
+  void oneReplicaAnsweringForItselfPrintsExactlyWhatAnOlderControlPlaneGets() {
+    controlPlane.service().respondWith(RESPONSE);
+    String older =
+        controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies").out();
+    controlPlane.service().respondWith(RESPONSE.toBuilder()
+        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("127.0.0.1:9901")
+            .addReplicas("127.0.0.1:9901"))
+        .build());
+
+    Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
+
+    assertThat(result.out()).isEqualTo(older).doesNotContain("REPLICA", "replica");
+  }
+
+  @Test
+  void aMissingReplicaIsNamedEvenWhenNoProxyIsListedAndItsReasonCannotBreakTheLine() {
+    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
+        .setConfigVersion(3)
+        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
+            .addMissing(MissingReplica.newBuilder().setReplicaId("r2")
+                .setReason("link not in sync yet\n\u001b[2Jforged line"))
+            .addMissing(MissingReplica.newBuilder().setReplicaId("r3").addProxies("pd")))
+        .build());
+
+    Result result = controlPlane.cli().run("proxies");
+
+    assertThat(result.outLines()).containsExactly(
+        "No proxies.",
+        "replica r2 is missing (link not in sync yet\\x0a\\x1b[2Jforged line): its proxies are "
+            + "not counted",
+        "replica r3 is missing: proxy pd is not counted");
+  }
+
+  @Test
+  void aReplicaThatServedManyProxiesNamesTheFirstFiveAndCountsTheRest() {
+    MissingReplica.Builder missing = MissingReplica.newBuilder().setReplicaId("r3");
+    for (int i = 1; i <= 8; i++) {
+      missing.addProxies("p" + i);
+    }
+    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
+        .addProxies(CURRENT)
+        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
+            .addMissing(missing))
+        .build());
+
+    Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
+
+    assertThat(result.outLines()).last().isEqualTo(
+        "replica r3 is missing: proxies p1, p2, p3, p4, p5 and 3 more are not counted");
+  }
+
+  @Test
+  void jsonCarriesTheCoverageAsTheApiDoes() throws Exception {
+    ListProxiesResponse partial = RESPONSE.toBuilder()
+        .setProxies(2, JUST_CONNECTED.toBuilder().setReplica("r2"))
+        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
+            .addReplicas("r2").addMissing(MissingReplica.newBuilder().setReplicaId("r3")
+                .setAddress("127.0.0.1:9911").setReason("stream failed").addProxies("pb")))
+        .build();
+    controlPlane.service().respondWith(partial);
+
+    Result result = controlPlane.cli().run("proxies", "-o", "json");
+
+    ListProxiesResponse.Builder parsed = ListProxiesResponse.newBuilder();
+    JsonFormat.parser().merge(result.out(), parsed);
+    assertThat(parsed.build()).isEqualTo(partial);
+    assertThat(result.out()).contains("\"answeredBy\": \"r1\"", "\"replica\": \"r2\"");
   }
 
   private static Timestamp ago(Duration age) {

@@ -9,11 +9,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.util.JsonFormat;
+import dev.weir.api.v1.DrainStatus;
+import dev.weir.api.v1.FleetCoverage;
 import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListPoolsResponse;
 import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
+import dev.weir.api.v1.MissingReplica;
 import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.ProxyInfo;
@@ -168,6 +171,82 @@ class StatusCommandTest {
     // Default values are present, as in every other command's JSON.
     assertThat(proxies.get(2).getAsJsonObject().get("lastAppliedVersion").getAsString())
         .isEqualTo("0");
+  }
+
+  @Test
+  void missingReplicasAreNamedUnderTheHeaderAndEachProxyShowsItsReplica() {
+    FleetFixture.serve(controlPlane.service());
+    servePartialFleet();
+
+    Result result = cli().run("status");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.outLines().subList(0, 4)).containsExactly(
+        "Control plane cp.example:9900, config version 42, proxies 2/3 connected",
+        "replica r3 (127.0.0.1:9911) is missing (not answering since 12:00:01: connection "
+            + "refused): proxies pd, pe are not counted",
+        "replica r4 is missing (link not in sync yet): its proxies are not counted",
+        "");
+    assertThat(cells(result, "10.0.0.6:80")).containsExactly("10.0.0.6:80", "1",
+        "draining 4 left, replica r3 unaccounted", "healthy 2/2", "4", "0", "0");
+    assertThat(cells(result, "PROXY"))
+        .containsExactly("PROXY", "REPLICA", "STATUS", "SINCE", "APPLIED", "BEHIND", "LAST SEEN");
+    assertThat(cells(result, "proxy-a"))
+        .containsExactly("proxy-a", "r1", "connected", "3m", "42", "0", "4s");
+    assertThat(cells(result, "proxy-c"))
+        .containsExactly("proxy-c", "r2", "connected", "5s", "-", "42", "5s");
+  }
+
+  @Test
+  void oneReplicaAnsweringForItselfPrintsTheTableAnOlderControlPlaneGets() {
+    FleetFixture.serve(controlPlane.service());
+    String older = cli().run("status").out();
+    FleetCoverage alone = FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1").build();
+    controlPlane.service()
+        .respondTo(GetPoolStatusRequest.class, WEB.toBuilder().setCoverage(alone).build(),
+            API.toBuilder().setCoverage(alone).build())
+        .respondTo(ListProxiesRequest.class, PROXIES.toBuilder().setCoverage(alone).build());
+
+    assertThat(cli().run("status").out()).isEqualTo(older);
+  }
+
+  @Test
+  void jsonCarriesTheProxyListsCoverageAsTheApiDoes() throws Exception {
+    FleetFixture.serve(controlPlane.service());
+    FleetCoverage coverage = servePartialFleet();
+
+    Result result = cli().run("status", "-o", "json");
+
+    JsonObject status = JsonParser.parseString(result.out()).getAsJsonObject();
+    FleetCoverage.Builder parsed = FleetCoverage.newBuilder();
+    JsonFormat.parser().merge(status.get("coverage").toString(), parsed);
+    assertThat(parsed.build()).isEqualTo(coverage);
+    assertThat(parsePool(status.getAsJsonArray("pools").get(0).toString()).getCoverage()
+        .getMissing(0).getReplicaId()).isEqualTo("r3");
+  }
+
+  // Replicas r1 and r2 answer; r3 is down (the proxy list and pool web say so), and pool api,
+  // read a moment before, names r4 as not in sync yet.
+  private FleetCoverage servePartialFleet() {
+    MissingReplica r3 = MissingReplica.newBuilder().setReplicaId("r3")
+        .setAddress("127.0.0.1:9911")
+        .setReason("not answering since 12:00:01: connection refused")
+        .addProxies("pd").addProxies("pe").build();
+    FleetCoverage coverage = FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
+        .addReplicas("r2").addMissing(r3).build();
+    PoolStatus.Builder web = WEB.toBuilder().setCoverage(coverage);
+    web.getBackendsBuilder(1).setDrain(DrainStatus.newBuilder()
+        .setState(DrainStatus.State.DRAINING).setRemainingConnections(4)
+        .addUnaccountedReplicas("r3"));
+    PoolStatus api = API.toBuilder().setCoverage(coverage.toBuilder()
+        .addMissing(MissingReplica.newBuilder().setReplicaId("r4")
+            .setReason("link not in sync yet"))).build();
+    controlPlane.service()
+        .respondTo(GetPoolStatusRequest.class, web.build(), api)
+        .respondTo(ListProxiesRequest.class, PROXIES.toBuilder()
+            .setProxies(2, FleetFixture.NEW.toBuilder().setReplica("r2"))
+            .setCoverage(coverage).build());
+    return coverage;
   }
 
   @Test

@@ -5,8 +5,10 @@ import static dev.weir.cli.status.FleetFixture.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.weir.api.v1.FleetCoverage;
 import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.ListPoolsRequest;
+import dev.weir.api.v1.MissingReplica;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
 import dev.weir.cli.TestConsole;
@@ -75,6 +77,23 @@ class TopCommandTest {
     assertThat(lines.get(1)).isEmpty();
     assertThat(frame.substring(frame.indexOf('\n') + 2)).isEqualTo(StatusView.render(FLEET, NOW));
     assertThat(frame).doesNotContain("more lines");
+  }
+
+  @Test
+  void aMissingReplicaIsNamedUnderTheHeaderSoEvenASmallFrameShowsIt() {
+    FleetCoverage coverage = FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
+        .addMissing(MissingReplica.newBuilder().setReplicaId("r3").setAddress("127.0.0.1:9911")
+            .setReason("stream failed").addProxies("pd"))
+        .build();
+    FleetStatus partial = new FleetStatus(FLEET.controlPlane(), FLEET.configVersion(),
+        FLEET.pools(), FLEET.proxies(), coverage);
+
+    String frame = TopScreen.render(partial, NOW, Duration.ofSeconds(2), 100, 6);
+
+    assertThat(frame.lines().toList().subList(2, 5)).containsExactly(
+        "Control plane 127.0.0.1:9900, config version 42, proxies 2/3 connected",
+        "replica r3 (127.0.0.1:9911) is missing (stream failed): proxy pd is not counted",
+        "");
   }
 
   @Test

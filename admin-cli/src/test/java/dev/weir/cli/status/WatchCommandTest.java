@@ -153,6 +153,33 @@ class WatchCommandTest {
   }
 
   @Test
+  void aProxyEventFromAnotherReplicaNamesItAndADrainNamesUnaccountedReplicas() throws Exception {
+    CompletableFuture<Result> watch = watchInBackground("watch");
+    StreamObserver<FleetEvent> stream = controlPlane.service().awaitWatcher();
+
+    stream.onNext(APPLIED.toBuilder()
+        .setProxy(APPLIED.getProxy().toBuilder().setProxyId("pb").setReplica("r2"))
+        .build());
+    stream.onNext(NACKED.toBuilder()
+        .setProxy(NACKED.getProxy().toBuilder().setReplica("r\u001b[2J"))
+        .build());
+    stream.onNext(DRAINED.toBuilder()
+        .setDrain(DRAINED.getDrain().toBuilder().setStatus(DrainStatus.newBuilder()
+            .setState(DrainStatus.State.DRAINING).addUnaccountedReplicas("r3")))
+        .build());
+    stream.onCompleted();
+    Result result = watch.get(30, TimeUnit.SECONDS);
+
+    assertThat(result.outLines())
+        .containsExactly(
+            "2030-01-01T00:00:00.003Z  proxy     pb (replica r2)  applied v43 in 3.2ms",
+            "2030-01-01T00:00:00.004Z  proxy     proxy-b (replica r\\x1b[2J)  nacked v43: pool "
+                + "web: cannot listen on :8080: address already in use",
+            "2030-01-01T00:00:30.000Z  drain     web 10.0.0.6:80  draining 0 left, replica r3 "
+                + "unaccounted");
+  }
+
+  @Test
   void jsonPrintsOneParsableFleetEventPerLine() throws Exception {
     CompletableFuture<Result> watch = watchInBackground("watch", "-o", "json");
     StreamObserver<FleetEvent> stream = controlPlane.service().awaitWatcher();

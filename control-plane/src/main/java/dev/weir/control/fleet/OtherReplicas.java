@@ -52,6 +52,7 @@ final class OtherReplicas implements FleetListener {
   private final FleetEventSink events;
   private final Clock clock;
   private final Duration linger;
+  private final Duration retention;
   private final Object lock = new Object();
 
   // All fields below are guarded by lock.
@@ -97,13 +98,15 @@ final class OtherReplicas implements FleetListener {
   private record Hold(String replicaId) {}
 
   OtherReplicas(String selfId, ApplyProgress progress,
-      FleetListener fleetWide, FleetEventSink events, Clock clock, Duration linger) {
+      FleetListener fleetWide, FleetEventSink events, Clock clock, Duration linger,
+      Duration retention) {
     this.selfId = selfId;
     this.progress = progress;
     this.fleetWide = fleetWide;
     this.events = events;
     this.clock = clock;
     this.linger = linger;
+    this.retention = retention;
   }
 
   String selfId() {
@@ -186,7 +189,11 @@ final class OtherReplicas implements FleetListener {
       }
       if (!replica.synced) {
         for (RemoteProxy proxy : update.getProxiesList()) {
-          replica.syncing.put(proxy.getInfo().getId(), withReplica(proxy, id));
+          if (forgotten(proxy)) {
+            replica.syncing.remove(proxy.getInfo().getId());
+          } else {
+            replica.syncing.put(proxy.getInfo().getId(), withReplica(proxy, id));
+          }
         }
         if (!update.getSynced()) {
           return;
@@ -207,7 +214,11 @@ final class OtherReplicas implements FleetListener {
       }
       for (RemoteProxy proxy : update.getProxiesList()) {
         String proxyId = proxy.getInfo().getId();
-        replica.proxies.put(proxyId, withReplica(proxy, id));
+        if (forgotten(proxy)) {
+          replica.proxies.remove(proxyId);
+        } else {
+          replica.proxies.put(proxyId, withReplica(proxy, id));
+        }
         recountLocked(proxyId);
       }
       if (update.getProxiesCount() > 0) {
@@ -264,9 +275,18 @@ final class OtherReplicas implements FleetListener {
     }
   }
 
-  /** Lets go of replicas that left longer than the linger ago. */
+  /**
+   * Lets go of replicas that left longer than the linger ago, and of proxies disconnected longer
+   * than the retention (as the replica that had them does).
+   */
   void tick() {
     synchronized (lock) {
+      Instant cutoff = clock.instant().minus(retention);
+      for (Replica replica : replicas.values()) {
+        replica.proxies.values().removeIf(p -> !p.getInfo().getConnected()
+            && p.getInfo().hasDisconnectedAt()
+            && Timestamps.toMillis(p.getInfo().getDisconnectedAt()) < cutoff.toEpochMilli());
+      }
       forgetFoundLocked();
       updateMissingLocked();
     }
@@ -278,6 +298,19 @@ final class OtherReplicas implements FleetListener {
   FleetCoverage coverage() {
     synchronized (lock) {
       return coverageLocked();
+    }
+  }
+
+  /** How many of the other replicas' proxies are counted fleet-wide. */
+  int countedElsewhere() {
+    synchronized (lock) {
+      int n = 0;
+      for (Counted c : counted.values()) {
+        if (!c.source.equals(HERE)) {
+          n++;
+        }
+      }
+      return n;
     }
   }
 
@@ -551,6 +584,11 @@ final class OtherReplicas implements FleetListener {
       }
     });
     return coverage.build();
+  }
+
+  // What a replica sends for a proxy it no longer knows: the id alone.
+  private static boolean forgotten(RemoteProxy proxy) {
+    return !proxy.getInfo().hasConnectedSince();
   }
 
   private static RemoteProxy withReplica(RemoteProxy proxy, String replicaId) {

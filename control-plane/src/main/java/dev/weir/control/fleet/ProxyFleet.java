@@ -81,7 +81,7 @@ public final class ProxyFleet implements AutoCloseable {
         new PeerAddressInterceptor());
     this.connections = new ConnectionQueries(directory, builder.requestTimeout);
     this.others = new OtherReplicas(builder.replicaId, progress, fleetWide, builder.events, clock,
-        builder.replicaLinger);
+        builder.replicaLinger, builder.retention);
     listeners.add(others);
     this.replicaConnections = new ReplicaConnections(connections, directory, others);
     pools.addListener(this::configChanged);
@@ -192,9 +192,14 @@ public final class ProxyFleet implements AutoCloseable {
     replicaConnections.peers(peers);
   }
 
-  /** How many proxies have a stream open now. */
+  /** How many proxies have a stream open now, to this control plane. */
   public int connectedCount() {
     return directory.connectedCount();
+  }
+
+  /** How many proxies have a stream open now to this replica or to one it follows. */
+  public int fleetConnectedCount() {
+    return directory.connectedCount() + others.countedElsewhere();
   }
 
   /**

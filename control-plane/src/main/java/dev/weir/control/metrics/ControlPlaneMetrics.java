@@ -1,6 +1,7 @@
 package dev.weir.control.metrics;
 
 import dev.weir.api.v1.ConfigSnapshot;
+import dev.weir.api.v1.FleetCoverage;
 import dev.weir.api.v1.StatsReport;
 import dev.weir.control.events.FleetEventBus;
 import dev.weir.control.fleet.FleetListener;
@@ -15,6 +16,7 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
@@ -69,6 +71,10 @@ public final class ControlPlaneMetrics implements MultiCollector {
     return MetricSnapshots.builder()
         .metricSnapshot(gauge("weir_control_proxies_connected",
             "Proxies with a stream to this control plane open.", fleet.connectedCount()))
+        .metricSnapshot(gauge("weir_control_fleet_proxies_connected",
+            "Proxies with a stream open to this control plane or to a replica it follows, each "
+                + "counted once.", fleet.fleetConnectedCount()))
+        .metricSnapshot(replicas())
         .metricSnapshot(gauge("weir_control_config_version",
             "The newest configuration version.", pools.current().getVersion()))
         .metricSnapshot(gauge("weir_control_leader",
@@ -88,6 +94,18 @@ public final class ControlPlaneMetrics implements MultiCollector {
         .metricSnapshot(histogram("weir_control_proxy_push_latency_seconds",
             "From a change being accepted to one proxy having applied it; one observation per "
                 + "proxy and configuration version it applied.", proxyPushLatency))
+        .build();
+  }
+
+  private GaugeSnapshot replicas() {
+    FleetCoverage coverage = fleet.coverage();
+    return GaugeSnapshot.builder().name("weir_control_replicas")
+        .help("The other control-plane replicas of the fleet: followed (their proxies are "
+            + "counted here) or missing (not followed: down, unreachable or not in sync)")
+        .dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("state", "followed"))
+            .value(Math.max(0, coverage.getReplicasCount() - 1)).build())
+        .dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("state", "missing"))
+            .value(coverage.getMissingCount()).build())
         .build();
   }
 

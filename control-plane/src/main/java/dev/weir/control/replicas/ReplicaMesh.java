@@ -90,7 +90,9 @@ public final class ReplicaMesh implements Membership.Listener, PeerQueries, Auto
       return;
     }
     if (existing != null) {
+      // A new process at a new address: what the old link said is no longer known.
       existing.close();
+      fleet.replicaLost(replicaId, "it moved to " + address);
     }
     log.info("replica {} at {} joined the fleet; following it", replicaId, address);
     ManagedChannel channel = Grpc.newChannelBuilder(address, credentials)

@@ -67,6 +67,10 @@ class ControlPlaneMetricsTest {
 
     await().untilAsserted(() -> assertThat(scrape()).contains(
         "weir_control_proxies_connected 1.0",
+        // One control plane: the fleet is its own proxies, and there are no other replicas.
+        "weir_control_fleet_proxies_connected 1.0",
+        "weir_control_replicas{state=\"followed\"} 0.0",
+        "weir_control_replicas{state=\"missing\"} 0.0",
         "weir_control_config_version 2.0",
         "weir_control_revisions_accepted_total 2.0",
         "weir_control_stats_reports_ingested_total 2.0",

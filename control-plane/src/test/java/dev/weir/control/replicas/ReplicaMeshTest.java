@@ -4,6 +4,7 @@ import static dev.weir.control.testing.StatsReports.health;
 import static dev.weir.control.testing.StatsReports.report;
 import static dev.weir.control.testing.StatsReports.stats;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1.AdminServiceGrpc;
@@ -18,6 +19,7 @@ import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.DrainBackendRequest;
 import dev.weir.api.v1.DrainStatus;
+import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.FleetHealth;
 import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.ListConnectionsRequest;
@@ -26,14 +28,18 @@ import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.ProxyApplyStatus;
+import dev.weir.api.v1.ProxyEvent;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
+import dev.weir.api.v1.WatchRequest;
+import com.google.protobuf.util.Durations;
 import dev.weir.control.ControlPlane;
 import dev.weir.control.ha.StoreSpec;
 import dev.weir.control.testing.EtcdServer;
 import dev.weir.control.testing.TestProxy;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
@@ -43,6 +49,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -98,7 +105,7 @@ class ReplicaMeshTest {
           Clock.systemUTC())
           .storage(shared)
           .replicas(new ReplicaSettings(id, null, "127.0.0.1",
-              io.grpc.InsecureChannelCredentials.create()));
+              InsecureChannelCredentials.create()));
       opened.add(plane);
       plane.start();
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.port())
@@ -147,6 +154,25 @@ class ReplicaMeshTest {
   }
 
   @Test
+  void watchersOfOneReplicaSeeTheProxyEventsOfTheOthers() {
+    Iterator<FleetEvent> events = AdminServiceGrpc
+        .newBlockingStub(replica(0).channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
+        .watch(WatchRequest.getDefaultInstance());
+
+    replica(1).proxy("pb").applyEverything();
+
+    ProxyEvent connected = null;
+    while (connected == null) {
+      FleetEvent event = events.next();
+      if (event.hasProxy() && event.getProxy().getKind() == ProxyEvent.Kind.CONNECTED) {
+        connected = event.getProxy();
+      }
+    }
+    assertThat(connected.getProxyId()).isEqualTo("pb");
+    assertThat(connected.getReplica()).isEqualTo("r2");
+  }
+
+  @Test
   void waitForAppliedWaitsForTheProxiesOfEveryReplica() {
     replica(0).proxy("pa").applyEverything();
     TestProxy slow = replica(1).proxy("pb");
@@ -157,19 +183,19 @@ class ReplicaMeshTest {
     long version = createPool(replica(0), "web", ":8080", "10.0.0.1:80");
     WaitForAppliedResponse early = replica(0).admin().waitForApplied(WaitForAppliedRequest
         .newBuilder().setConfigVersion(version)
-        .setTimeout(com.google.protobuf.util.Durations.fromMillis(500)).build());
+        .setTimeout(Durations.fromMillis(500)).build());
 
     assertThat(early.getComplete()).isFalse();
     assertThat(early.getProxiesList())
         .extracting(ProxyApplyStatus::getProxyId, ProxyApplyStatus::getReplica)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("pa", ""),
-            org.assertj.core.groups.Tuple.tuple("pb", "r2"));
+        .containsExactly(tuple("pa", ""),
+            tuple("pb", "r2"));
 
     await().atMost(WITHIN).until(() -> slow.latest().getVersion() == version);
     slow.applied(slow.latest());
     WaitForAppliedResponse done = replica(0).admin().waitForApplied(WaitForAppliedRequest
         .newBuilder().setConfigVersion(version)
-        .setTimeout(com.google.protobuf.util.Durations.fromSeconds(10)).build());
+        .setTimeout(Durations.fromSeconds(10)).build());
     assertThat(done.getComplete()).isTrue();
     assertThat(done.getProxiesList()).extracting(ProxyApplyStatus::getAppliedVersion)
         .containsOnly(version);
@@ -201,6 +227,26 @@ class ReplicaMeshTest {
     pb.stats(report(Instant.now(), stats("web", "10.0.0.1:80").setDraining(true)));
     await().atMost(WITHIN).untilAsserted(() -> assertThat(
         backend(replica(0), "web").getDrain().getState()).isEqualTo(DrainStatus.State.DRAINED));
+  }
+
+  @Test
+  void ratesAndFiguresSumTheReportsOfEveryReplicasProxies() {
+    TestProxy pa = replica(0).proxy("pa").applyEverything();
+    TestProxy pb = replica(1).proxy("pb").applyEverything();
+    long version = createPool(replica(0), "web", ":8080", "10.0.0.1:80");
+    awaitVersion(version, pa, pb);
+    Instant start = Instant.now();
+    pb.stats(report(start, stats("web", "10.0.0.1:80").setTotalConnections(100)));
+    pb.stats(report(start.plusSeconds(2),
+        stats("web", "10.0.0.1:80").setTotalConnections(120).setActiveConnections(3)));
+    pa.stats(report(start, stats("web", "10.0.0.1:80").setActiveConnections(2)));
+
+    // The rate is what adaptive weights read too: from reports of a proxy on another replica.
+    await().atMost(WITHIN).untilAsserted(() -> {
+      BackendStatus status = backend(replica(0), "web");
+      assertThat(status.getConnectionRate()).isEqualTo(10.0);
+      assertThat(status.getActiveConnections()).isEqualTo(5);
+    });
   }
 
   @Test
@@ -281,8 +327,8 @@ class ReplicaMeshTest {
           ListProxiesRequest.getDefaultInstance());
       assertThat(answer.getCoverage().getMissingList()).isEmpty();
       assertThat(answer.getProxiesList()).extracting(ProxyInfo::getId, ProxyInfo::getReplica)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("pa", ""),
-              org.assertj.core.groups.Tuple.tuple("pc", "r2"));
+          .containsExactly(tuple("pa", ""),
+              tuple("pc", "r2"));
     });
     assertThat(pc.closedWith()).isNotNull();
   }
