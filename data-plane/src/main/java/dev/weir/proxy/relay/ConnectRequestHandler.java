@@ -111,7 +111,9 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
     } else {
       in.release();
     }
-    ctx.pipeline().remove(this);
+    if (!ctx.isRemoved()) { // the relay may have closed the connection, emptying the pipeline
+      ctx.pipeline().remove(this);
+    }
   }
 
   /** Where the head ends in {@code in} (after its "\r\n\r\n"), or -1 if not in it. */

@@ -87,7 +87,9 @@ public final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter imple
       ctx.fireUserEventTriggered(claimed);
     }
     ctx.fireChannelActive();
-    ctx.pipeline().remove(this);
+    if (!ctx.isRemoved()) { // the relay may have closed the connection, emptying the pipeline
+      ctx.pipeline().remove(this);
+    }
   }
 
   @Override
