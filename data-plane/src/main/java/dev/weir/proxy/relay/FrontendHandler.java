@@ -95,13 +95,24 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
   }
 
   @Override
+  public void channelRegistered(ChannelHandlerContext ctx) {
+    // The idle timeout runs from accept, also while a stage in front waits for its header.
+    startIdleTimeout();
+    ctx.fireChannelRegistered();
+  }
+
+  @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    startIdleTimeout(); // added after registration, behind a CONNECT request
+    connect(retries.first(clientAddress()));
+  }
+
+  private void startIdleTimeout() {
     long idleNanos = settings.options().idleTimeout().toNanos();
-    if (idleNanos > 0) {
+    if (idleNanos > 0 && idle == null) {
       idle = new IdleTimeout(client, idleNanos, this::closeIdle);
       idle.start();
     }
-    connect(retries.first(clientAddress()));
   }
 
   private void connect(Upstream target) {

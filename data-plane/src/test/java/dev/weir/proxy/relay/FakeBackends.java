@@ -1,9 +1,7 @@
 package dev.weir.proxy.relay;
 
-import dev.weir.api.v1.Algorithm;
 import dev.weir.proxy.Transport;
 import dev.weir.proxy.balance.Picker;
-import dev.weir.proxy.balance.Pickers;
 import dev.weir.proxy.balance.Upstream;
 import dev.weir.proxy.config.BackendConfig;
 import dev.weir.proxy.config.PoolOptions;
@@ -55,8 +53,21 @@ final class FakeBackends implements RelaySettings.BackendConnector {
     }
   }
 
+  /** Picks a, b, c … in turn, starting at a, so tests know which backend comes first. */
   Picker picker() {
-    return Pickers.create(Algorithm.ROUND_ROBIN, upstreams, 0);
+    return new Picker() {
+      private int next;
+
+      @Override
+      public Upstream pick(InetSocketAddress client) {
+        return upstreams.isEmpty() ? null : upstreams.get(next++ % upstreams.size());
+      }
+
+      @Override
+      public List<Upstream> candidates() {
+        return upstreams;
+      }
+    };
   }
 
   BackendCounters counters(int index) {

@@ -116,9 +116,25 @@ class ProxyHeaderHandlerTest {
     assertThat(listener.snapshot().getProxyHeaderRejections()).isZero();
   }
 
+  @Test
+  void theIdleTimeoutRunsWhileTheHeaderIsAwaited() {
+    start(HEADER_TIMEOUT, Duration.ofMillis(300));
+    send("PROXY TCP4 ");
+
+    client.advanceMillis(300);
+
+    assertThat(client.isOpen()).isFalse();
+    assertThat(listener.snapshot().getProxyHeaderRejections()).isZero();
+    assertEverythingGivenBack();
+  }
+
   private void start(Duration headerTimeout) {
+    start(headerTimeout, Duration.ZERO);
+  }
+
+  private void start(Duration headerTimeout, Duration idleTimeout) {
     RelaySettings settings =
-        backends.settings(FakeBackends.options(0, Duration.ZERO, 1, true, headerTimeout));
+        backends.settings(FakeBackends.options(0, idleTimeout, 1, true, headerTimeout));
     ConnectionLease lease = Leases.admit(budget, listener);
     client = ClientChannel.with(new ProxyHeaderHandler(settings, lease),
         new FrontendHandler(backends.picker(), settings, lease));
