@@ -1,12 +1,8 @@
 package dev.weir.proxy.relay;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.proxy.config.PoolOptions;
-import dev.weir.proxy.listen.ConnectionBudget;
-import dev.weir.proxy.stats.ListenerCounters;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -21,15 +17,12 @@ class ConnectRequestHandlerTest {
   private static final String ESTABLISHED = "HTTP/1.1 200 Connection Established\r\n\r\n";
   private static final Duration HEAD_TIMEOUT = PoolOptions.DEFAULT_CONNECT_HEAD_TIMEOUT;
 
-  private final ConnectionBudget budget = new ConnectionBudget(100);
-  private final ListenerCounters listener = new ListenerCounters("alpha", "127.0.0.1:8080");
-  private FakeBackends backends = new FakeBackends(2);
+  private StageFixture connection = new StageFixture(2);
   private ClientChannel client;
 
   @AfterEach
   void closeAll() {
-    client.finishAndReleaseAll();
-    backends.attempts.forEach(a -> a.backend().finishAndReleaseAll());
+    connection.close();
   }
 
   @Test
@@ -39,12 +32,12 @@ class ConnectRequestHandlerTest {
     send("CONNECT alpha:80 HTTP/1.1\r\nHost: alpha:80\r\n\r\nping");
     assertThat(client.pipeline().get(ConnectRequestHandler.class)).isNull();
     assertThat(Embedded.drainOutbound(client)).as("no answer before the backend").isEmpty();
-    backends.last().succeed();
+    connection.backends.last().succeed();
 
     assertThat(Embedded.drainOutbound(client)).isEqualTo(ESTABLISHED);
-    assertThat(Embedded.drainOutbound(backends.last().backend())).isEqualTo("ping");
+    assertThat(Embedded.drainOutbound(connection.backends.last().backend())).isEqualTo("ping");
     client.close();
-    assertEverythingGivenBack();
+    connection.assertEverythingGivenBack();
   }
 
   @Test
@@ -53,11 +46,9 @@ class ConnectRequestHandlerTest {
 
     send("CONNECT evil.example:443 HTTP/1.1\r\n\r\n");
 
-    assertThat(Embedded.drainOutbound(client)).startsWith("HTTP/1.1 403 Forbidden\r\n");
-    assertThat(client.isOpen()).isFalse();
-    assertThat(listener.snapshot().getConnectForbidden()).isEqualTo(1);
-    assertThat(backends.attempts).isEmpty();
-    assertEverythingGivenBack();
+    assertThat(connection.listener.snapshot().getConnectForbidden()).isEqualTo(1);
+    assertThat(connection.backends.attempts).isEmpty();
+    assertAnsweredAndClosed("HTTP/1.1 403 Forbidden\r\n");
   }
 
   @Test
@@ -66,10 +57,8 @@ class ConnectRequestHandlerTest {
 
     send("CONNECT alpha HTTP/1.1\r\n\r\n");
 
-    assertThat(Embedded.drainOutbound(client)).startsWith("HTTP/1.1 400 Bad Request\r\n");
-    assertThat(client.isOpen()).isFalse();
-    assertThat(listener.snapshot().getConnectRejected()).isEqualTo(1);
-    assertEverythingGivenBack();
+    assertThat(connection.listener.snapshot().getConnectRejected()).isEqualTo(1);
+    assertAnsweredAndClosed("HTTP/1.1 400 Bad Request\r\n");
   }
 
   @Test
@@ -81,11 +70,9 @@ class ConnectRequestHandlerTest {
     assertThat(client.isOpen()).isTrue();
     client.advanceMillis(1);
 
-    assertThat(Embedded.drainOutbound(client)).startsWith("HTTP/1.1 408 Request Timeout\r\n");
-    assertThat(client.isOpen()).isFalse();
-    assertThat(listener.snapshot().getConnectRejected()).isEqualTo(1);
-    assertThat(backends.attempts).isEmpty();
-    assertEverythingGivenBack();
+    assertThat(connection.listener.snapshot().getConnectRejected()).isEqualTo(1);
+    assertThat(connection.backends.attempts).isEmpty();
+    assertAnsweredAndClosed("HTTP/1.1 408 Request Timeout\r\n");
   }
 
   @Test
@@ -93,29 +80,26 @@ class ConnectRequestHandlerTest {
     start();
     send("CONNECT alpha:80 HTTP/1.1\r\n\r\n");
 
-    backends.last().fail();
-    backends.last().fail();
+    connection.backends.last().fail();
+    connection.backends.last().fail();
 
-    assertThat(Embedded.drainOutbound(client)).startsWith("HTTP/1.1 502 Bad Gateway\r\n");
-    assertThat(client.isOpen()).isFalse();
-    assertThat(listener.snapshot().getNoBackendConnections()).isEqualTo(1);
-    assertEverythingGivenBack();
+    assertThat(connection.listener.snapshot().getNoBackendConnections()).isEqualTo(1);
+    assertAnsweredAndClosed("HTTP/1.1 502 Bad Gateway\r\n");
   }
 
   @Test
   void answers503WhenNoBackendTakesNewConnections() {
-    backends = new FakeBackends(0);
+    connection = new StageFixture(0);
     start();
 
     send("CONNECT alpha:80 HTTP/1.1\r\n\r\n");
 
-    assertThat(Embedded.drainOutbound(client)).startsWith("HTTP/1.1 503 Service Unavailable\r\n");
-    assertThat(client.isOpen()).isFalse();
-    assertThat(listener.snapshot().getNoBackendConnections()).isEqualTo(1);
-    assertEverythingGivenBack();
+    assertThat(connection.listener.snapshot().getNoBackendConnections()).isEqualTo(1);
+    assertAnsweredAndClosed("HTTP/1.1 503 Service Unavailable\r\n");
   }
 
   private void start() {
+    FakeBackends backends = connection.backends;
     RelaySettings settings = backends.settings(PoolOptions.DEFAULTS);
     ConnectTargets targets = new ConnectTargets() {
       @Override
@@ -129,18 +113,17 @@ class ConnectRequestHandlerTest {
         return HEAD_TIMEOUT;
       }
     };
-    ConnectionLease lease = Leases.admit(budget, listener);
-    client = ClientChannel.with(new ConnectRequestHandler(targets, lease));
-    lease.releaseOnClose(client);
+    client = connection.open(new ConnectRequestHandler(targets, connection.admit()));
   }
 
   private void send(String ascii) {
-    client.writeInbound(Unpooled.copiedBuffer(ascii, US_ASCII));
+    connection.send(ascii);
   }
 
-  private void assertEverythingGivenBack() {
-    assertThat(budget.active()).isZero();
-    assertThat(listener.active()).isZero();
-    assertThat(backends.upstreams.stream().mapToLong(u -> u.counters().active()).sum()).isZero();
+  /** The client got {@code statusLine}, the connection closed, and its lease gave all back. */
+  private void assertAnsweredAndClosed(String statusLine) {
+    assertThat(Embedded.drainOutbound(client)).startsWith(statusLine);
+    assertThat(client.isOpen()).isFalse();
+    connection.assertEverythingGivenBack();
   }
 }

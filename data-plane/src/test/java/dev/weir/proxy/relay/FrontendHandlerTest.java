@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.proxy.config.PoolOptions;
-import dev.weir.proxy.listen.ConnectionBudget;
 import dev.weir.proxy.stats.ListenerCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -15,23 +14,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The relay stage on channels in memory: the client's connection, and backend connections that
- * succeed or fail when the test says. Whatever ends a connection, its lease gives the proxy-wide
- * place, the listener's place and the backend slot back exactly once (a second time would show as
- * a count below zero).
+ * succeed or fail when the test says.
  */
 class FrontendHandlerTest {
 
-  private final FakeBackends backends = new FakeBackends(3);
-  private final ConnectionBudget budget = new ConnectionBudget(100);
-  private final ListenerCounters listener = new ListenerCounters("web", "127.0.0.1:8080");
+  private final StageFixture connection = new StageFixture(3);
+  private final FakeBackends backends = connection.backends;
+  private final ListenerCounters listener = connection.listener;
   private ConnectionLease lease;
   private FrontendHandler relay;
   private ClientChannel client;
 
   @AfterEach
   void closeAll() {
-    client.finishAndReleaseAll();
-    backends.attempts.forEach(a -> a.backend().finishAndReleaseAll());
+    connection.close();
   }
 
   @Test
@@ -106,7 +102,7 @@ class FrontendHandlerTest {
     assertThat(backends.attempts).isEmpty();
     assertThat(client.isOpen()).isFalse();
     assertThat(listener.snapshot().getNoBackendConnections()).isEqualTo(1);
-    assertThat(budget.active()).isZero();
+    assertThat(connection.budget.active()).isZero();
     assertThat(listener.active()).isZero();
     assertThat(activeSlots()).as("the three taken by hand").isEqualTo(3);
   }
@@ -215,20 +211,17 @@ class FrontendHandlerTest {
   }
 
   private void start(PoolOptions options) {
-    lease = Leases.admit(budget, listener);
+    lease = connection.admit();
     relay = new FrontendHandler(backends.picker(), backends.settings(options), lease);
-    client = ClientChannel.with(relay);
-    lease.releaseOnClose(client);
+    client = connection.open(relay);
   }
 
   private long activeSlots() {
-    return backends.upstreams.stream().mapToLong(u -> u.counters().active()).sum();
+    return connection.activeSlots();
   }
 
   private void assertEverythingGivenBack() {
-    assertThat(budget.active()).isZero();
-    assertThat(listener.active()).isZero();
-    assertThat(activeSlots()).isZero();
+    connection.assertEverythingGivenBack();
   }
 
   private String addressOf(FakeBackends.Attempt attempt) {

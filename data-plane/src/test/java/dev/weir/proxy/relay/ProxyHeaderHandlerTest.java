@@ -1,10 +1,8 @@
 package dev.weir.proxy.relay;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.proxy.config.PoolOptions;
-import dev.weir.proxy.listen.ConnectionBudget;
 import dev.weir.proxy.stats.ListenerCounters;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
@@ -21,15 +19,14 @@ class ProxyHeaderHandlerTest {
 
   private static final Duration HEADER_TIMEOUT = PoolOptions.DEFAULT_PROXY_HEADER_TIMEOUT;
 
-  private final FakeBackends backends = new FakeBackends(1);
-  private final ConnectionBudget budget = new ConnectionBudget(100);
-  private final ListenerCounters listener = new ListenerCounters("web", "127.0.0.1:8080");
+  private final StageFixture connection = new StageFixture(1);
+  private final FakeBackends backends = connection.backends;
+  private final ListenerCounters listener = connection.listener;
   private ClientChannel client;
 
   @AfterEach
   void closeAll() {
-    client.finishAndReleaseAll();
-    backends.attempts.forEach(a -> a.backend().finishAndReleaseAll());
+    connection.close();
   }
 
   @Test
@@ -135,19 +132,16 @@ class ProxyHeaderHandlerTest {
   private void start(Duration headerTimeout, Duration idleTimeout) {
     RelaySettings settings =
         backends.settings(FakeBackends.options(0, idleTimeout, 1, true, headerTimeout));
-    ConnectionLease lease = Leases.admit(budget, listener);
-    client = ClientChannel.with(new ProxyHeaderHandler(settings, lease),
+    ConnectionLease lease = connection.admit();
+    client = connection.open(new ProxyHeaderHandler(settings, lease),
         new FrontendHandler(backends.picker(), settings, lease));
-    lease.releaseOnClose(client);
   }
 
   private void send(String ascii) {
-    client.writeInbound(Unpooled.copiedBuffer(ascii, US_ASCII));
+    connection.send(ascii);
   }
 
   private void assertEverythingGivenBack() {
-    assertThat(budget.active()).isZero();
-    assertThat(listener.active()).isZero();
-    assertThat(backends.counters(0).active()).isZero();
+    connection.assertEverythingGivenBack();
   }
 }
