@@ -18,6 +18,10 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * what is sent is the proxy's state at the moment of sending. Events (ProxyEvents, for watchers
  * there) queue up to {@link #EVENT_LIMIT}, then the oldest go and the next update counts them.
  * Sends follow gRPC's flow control: nothing is written while the stream is not ready.
+ *
+ * <p>A change is sent {@link #BATCH} after it happens, with whatever else changed meanwhile: a
+ * config push makes every proxy here ACK and apply within milliseconds, and one update carrying
+ * them all costs the followers one message instead of one per proxy and answer.
  */
 public final class ReplicaFeed implements FleetListener, FleetEventSink {
   private static final Logger log = LoggerFactory.getLogger(ReplicaFeed.class);
@@ -37,14 +45,21 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
   // the receiver's 8 MiB limit even with the largest reports.
   static final int UPDATE_BYTES = 1 << 20;
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
+  static final Duration BATCH = Duration.ofMillis(5);
 
   private final ProxyFleet fleet;
   private final Clock clock;
+  private final ScheduledExecutorService batches;
   private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
 
   public ReplicaFeed(ProxyFleet fleet, Clock clock) {
     this.fleet = fleet;
     this.clock = clock;
+    this.batches = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "weir-replica-feed");
+      t.setDaemon(true);
+      return t;
+    });
     fleet.addListener(this);
     fleet.addLocalEventSink(this);
   }
@@ -80,6 +95,7 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
       follower.end();
     }
     followers.clear();
+    batches.shutdownNow();
   }
 
   int followers() {
@@ -151,6 +167,7 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
     private long missedEvents;
     private long lastSentMillis;
     private boolean ended;
+    private boolean batchDue;
 
     Follower(String id, ServerCallStreamObserver<ReplicaUpdate> call, Set<String> all) {
       this.id = id;
@@ -161,7 +178,7 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
 
     synchronized void changed(String proxyId) {
       if (dirty.add(proxyId)) {
-        flush();
+        later();
       }
     }
 
@@ -171,7 +188,20 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
         missedEvents++;
       }
       events.addLast(event);
-      flush();
+      later();
+    }
+
+    // Guarded by this.
+    private void later() {
+      if (batchDue || ended) {
+        return;
+      }
+      batchDue = true;
+      try {
+        batches.schedule(this::flush, BATCH.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        batchDue = false;
+      }
     }
 
     synchronized void heartbeat(long now) {
@@ -184,6 +214,7 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
     }
 
     synchronized void flush() {
+      batchDue = false;
       while (!ended && call.isReady()
           && (!dirty.isEmpty() || !events.isEmpty() || !syncedSent)) {
         ReplicaUpdate.Builder update = ReplicaUpdate.newBuilder();

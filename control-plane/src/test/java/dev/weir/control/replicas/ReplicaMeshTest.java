@@ -236,7 +236,12 @@ class ReplicaMeshTest {
     long version = createPool(replica(0), "web", ":8080", "10.0.0.1:80");
     awaitVersion(version, pa, pb);
     Instant start = Instant.now();
-    pb.stats(report(start, stats("web", "10.0.0.1:80").setTotalConnections(100)));
+    pb.stats(report(start, stats("web", "10.0.0.1:80").setTotalConnections(100)
+        .setActiveConnections(1)));
+    // Seen before the next: a replica sends each proxy's latest state, so two reports in the same
+    // few milliseconds would reach the others as one.
+    await().atMost(WITHIN).untilAsserted(() ->
+        assertThat(backend(replica(0), "web").getActiveConnections()).isEqualTo(1));
     pb.stats(report(start.plusSeconds(2),
         stats("web", "10.0.0.1:80").setTotalConnections(120).setActiveConnections(3)));
     pa.stats(report(start, stats("web", "10.0.0.1:80").setActiveConnections(2)));
