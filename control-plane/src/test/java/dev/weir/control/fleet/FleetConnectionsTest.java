@@ -1,5 +1,8 @@
 package dev.weir.control.fleet;
 
+import static dev.weir.control.testing.ConnectionAnswers.closes;
+import static dev.weir.control.testing.ConnectionAnswers.conn;
+import static dev.weir.control.testing.ConnectionAnswers.lists;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,9 +10,7 @@ import static org.awaitility.Awaitility.await;
 import dev.weir.api.v1.AddBackendRequest;
 import dev.weir.api.v1.CloseConnectionRequest;
 import dev.weir.api.v1.CloseConnectionResponse;
-import dev.weir.api.v1.ConnectionCloseResult;
 import dev.weir.api.v1.ConnectionInfo;
-import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.ListConnectionsCommand;
@@ -22,7 +23,6 @@ import dev.weir.control.testing.TestProxy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,35 +168,6 @@ class FleetConnectionsTest {
       proxy.answerRequests(answers);
     }
     return proxy;
-  }
-
-  private static Function<ControlMessage, ProxyMessage> lists(ConnectionInfo... connections) {
-    return m -> ProxyMessage.newBuilder().setConnections(ConnectionList.newBuilder()
-        .setRequestId(m.getListConnections().getRequestId())
-        .addAllConnections(List.of(connections))).build();
-  }
-
-  /** Closes {@code open} when asked to, and finds nothing else. */
-  private static Function<ControlMessage, ProxyMessage> closes(long open) {
-    return m -> {
-      long sequence = m.getCloseConnection().getSequence();
-      ConnectionCloseResult.Builder result = ConnectionCloseResult.newBuilder()
-          .setRequestId(m.getCloseConnection().getRequestId());
-      if (sequence == open) {
-        result.setFound(true).setConnection(conn(sequence, "10.0.0.1:80"));
-      }
-      return ProxyMessage.newBuilder().setConnectionClosed(result).build();
-    };
-  }
-
-  private static ConnectionInfo conn(long sequence, String backend) {
-    return ConnectionInfo.newBuilder()
-        .setSequence(sequence)
-        .setPool("web")
-        .setClientAddress("192.0.2.1:40000")
-        .setListenAddress("127.0.0.1:8080")
-        .setBackendAddress(backend)
-        .build();
   }
 
   private Runnable close(String id) {

@@ -3,6 +3,9 @@ package dev.weir.control.replicas;
 import static dev.weir.control.testing.StatsReports.health;
 import static dev.weir.control.testing.StatsReports.report;
 import static dev.weir.control.testing.StatsReports.stats;
+import static dev.weir.control.testing.ConnectionAnswers.closes;
+import static dev.weir.control.testing.ConnectionAnswers.conn;
+import static dev.weir.control.testing.ConnectionAnswers.lists;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -12,9 +15,7 @@ import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStatus;
 import dev.weir.api.v1.CloseConnectionRequest;
-import dev.weir.api.v1.ConnectionCloseResult;
 import dev.weir.api.v1.ConnectionInfo;
-import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.DrainBackendRequest;
@@ -30,7 +31,6 @@ import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.ProxyApplyStatus;
 import dev.weir.api.v1.ProxyEvent;
 import dev.weir.api.v1.ProxyInfo;
-import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
 import dev.weir.api.v1.WatchRequest;
@@ -52,7 +52,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -286,9 +285,9 @@ class ReplicaMeshTest {
 
   @Test
   void connectionsOfAProxyOnAnotherReplicaAreListedAndClosedThroughAnyReplica() {
-    replica(0).proxy("pa").applyEverything().answerRequests(lists(conn(1)));
+    replica(0).proxy("pa").applyEverything().answerRequests(lists(conn(1, "10.0.0.1:80")));
     TestProxy pb = replica(1).proxy("pb").applyEverything();
-    pb.answerRequests(m -> m.hasListConnections() ? lists(conn(7)).apply(m) : closes(7).apply(m));
+    pb.answerRequests(m -> m.hasListConnections() ? lists(conn(7, "10.0.0.1:80")).apply(m) : closes(7).apply(m));
     awaitListed(replica(0), "pa", "pb");
 
     ListConnectionsResponse listed = replica(0).admin().listConnections(
@@ -368,31 +367,4 @@ class ReplicaMeshTest {
     return status.getBackends(0);
   }
 
-  private static Function<ControlMessage, ProxyMessage> lists(ConnectionInfo... connections) {
-    return m -> ProxyMessage.newBuilder().setConnections(ConnectionList.newBuilder()
-        .setRequestId(m.getListConnections().getRequestId())
-        .addAllConnections(List.of(connections))).build();
-  }
-
-  private static Function<ControlMessage, ProxyMessage> closes(long open) {
-    return m -> {
-      long sequence = m.getCloseConnection().getSequence();
-      ConnectionCloseResult.Builder result = ConnectionCloseResult.newBuilder()
-          .setRequestId(m.getCloseConnection().getRequestId());
-      if (sequence == open) {
-        result.setFound(true).setConnection(conn(sequence));
-      }
-      return ProxyMessage.newBuilder().setConnectionClosed(result).build();
-    };
-  }
-
-  private static ConnectionInfo conn(long sequence) {
-    return ConnectionInfo.newBuilder()
-        .setSequence(sequence)
-        .setPool("web")
-        .setClientAddress("192.0.2.1:40000")
-        .setListenAddress("127.0.0.1:8080")
-        .setBackendAddress("10.0.0.1:80")
-        .build();
-  }
 }
