@@ -68,7 +68,7 @@ public final class ControlPlane implements AutoCloseable {
   // Guarded by this. Null: ProxyService is served by the admin server.
   private ServerBuilder<?> proxyServerBuilder;
   // Guarded by this.
-  private StoreSpec storeSpec = StoreSpec.embedded();
+  private StoreSpec storeSpec = EmbeddedStoreBackend.spec();
   // Guarded by this.
   private ReplicaSettings replicaSettings = ReplicaSettings.plaintext("127.0.0.1");
   // Set by start() while holding this; close() reads them after taking this.
