@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -257,6 +258,22 @@ final class Fleet implements AutoCloseable {
     }
   }
 
+  /**
+   * A connection through {@code host:port} that reached {@code backend}; the ones that reached
+   * another backend are closed.
+   */
+  static Greeted connectTo(String host, int port, String backend) throws IOException {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      Greeted connection = connect(host, port);
+      if (connection.backend().equals(backend)) {
+        return connection;
+      }
+      connection.close();
+    }
+    throw new AssertionError("no connection through " + host + ":" + port + " reached "
+        + backend);
+  }
+
   /** Which backend a fresh connection through {@code host:port} reaches. */
   static String backendOf(String host, int port) throws IOException {
     try (Greeted g = connect(host, port)) {
@@ -271,6 +288,18 @@ final class Fleet implements AutoCloseable {
       socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
       socket.getOutputStream().flush();
       return in.readLine();
+    }
+
+    /** Whether the other side closed it: a read ends (or is reset) instead of timing out. */
+    boolean closedByPeer() throws IOException {
+      socket.setSoTimeout(200);
+      try {
+        return in.read() < 0;
+      } catch (SocketTimeoutException e) {
+        return false;
+      } catch (IOException e) {
+        return true;
+      }
     }
 
     @Override

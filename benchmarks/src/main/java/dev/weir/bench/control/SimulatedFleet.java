@@ -22,8 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * N simulated proxies, each with its own channel (one TCP connection, one HTTP/2 session) as
- * real proxies have, sharing a small event loop group. Lets the driver wait until every proxy
- * has applied a version and learn when the last one sent its ConfigApplied.
+ * real proxies have, sharing a small event loop group. Given several control-plane replicas,
+ * proxy i connects to replica i mod R, so each replica serves an even share. Lets the driver
+ * wait until every proxy has applied a version and learn when the last one sent its
+ * ConfigApplied.
  */
 final class SimulatedFleet implements AutoCloseable {
   private final List<SimulatedProxy> proxies = new ArrayList<>();
@@ -36,9 +38,10 @@ final class SimulatedFleet implements AutoCloseable {
   private final List<ScheduledFuture<?>> reporting = new ArrayList<>();
   private volatile Expectation expectation;
 
-  SimulatedFleet(String host, int port, int size, ReportShape shape) {
+  SimulatedFleet(List<HostPort> controls, int size, ReportShape shape) {
     for (int i = 0; i < size; i++) {
-      ManagedChannel channel = NettyChannelBuilder.forAddress(host, port)
+      HostPort control = controls.get(i % controls.size());
+      ManagedChannel channel = NettyChannelBuilder.forAddress(control.host(), control.port())
           .negotiationType(NegotiationType.PLAINTEXT)
           .eventLoopGroup(loops)
           .channelType(NioSocketChannel.class)
@@ -51,6 +54,20 @@ final class SimulatedFleet implements AutoCloseable {
 
   int size() {
     return proxies.size();
+  }
+
+  /** Stats reports sent so far by every proxy together. */
+  long reportsSent() {
+    long sent = 0;
+    for (SimulatedProxy proxy : proxies) {
+      sent += proxy.reportsSent();
+    }
+    return sent;
+  }
+
+  /** How many proxies connect to replica {@code index} (from 0) of {@code replicas}. */
+  int servedBy(int index, int replicas) {
+    return proxies.size() / replicas + (index < proxies.size() % replicas ? 1 : 0);
   }
 
   /** Opens every stream and waits until every proxy applied {@code version} or newer. */

@@ -50,6 +50,10 @@ final class SimulatedProxy implements ClientResponseObserver<ProxyMessage, Contr
     return applied;
   }
 
+  synchronized long reportsSent() {
+    return reportsSent;
+  }
+
   /** Why the stream ended, or null while it is open. */
   String failure() {
     return failure;

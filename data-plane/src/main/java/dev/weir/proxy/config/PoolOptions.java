@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param socketBufferBytes SO_RCVBUF/SO_SNDBUF; 0 for the OS default
  * @param sendProxyHeader the PROXY protocol version sent to backends: 0 none, 1 or 2
  * @param acceptProxyHeader whether client connections must start with a PROXY header
+ * @param proxyHeaderTimeout how long a client may take to send that header
+ * @param connectHeadTimeout how long a client of an HTTP CONNECT listener may take to send its
+ *     request head
  */
 public record PoolOptions(
     HealthCheckOptions healthCheck,
@@ -32,16 +35,22 @@ public record PoolOptions(
     int writeBufferHighBytes,
     int maglevTableSize,
     int sendProxyHeader,
-    boolean acceptProxyHeader) {
+    boolean acceptProxyHeader,
+    Duration proxyHeaderTimeout,
+    Duration connectHeadTimeout) {
 
   public static final int DEFAULT_WRITE_BUFFER_LOW_BYTES = 32 * 1024;
   public static final int DEFAULT_WRITE_BUFFER_HIGH_BYTES = 64 * 1024;
   public static final int DEFAULT_MAGLEV_TABLE_SIZE = 65537;
+  // Not on the wire (yet): every pool has these.
+  public static final Duration DEFAULT_PROXY_HEADER_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_CONNECT_HEAD_TIMEOUT = Duration.ofSeconds(10);
 
   public static final PoolOptions DEFAULTS =
       new PoolOptions(null, OutlierOptions.DEFAULTS, Duration.ZERO, 0, 0, null, Duration.ZERO,
           Duration.ZERO, 0, DEFAULT_WRITE_BUFFER_LOW_BYTES, DEFAULT_WRITE_BUFFER_HIGH_BYTES,
-          DEFAULT_MAGLEV_TABLE_SIZE, 0, false);
+          DEFAULT_MAGLEV_TABLE_SIZE, 0, false, DEFAULT_PROXY_HEADER_TIMEOUT,
+          DEFAULT_CONNECT_HEAD_TIMEOUT);
 
   /** Past the high mark a side stops reading until the other side is back under the low one. */
   public WriteBufferWaterMark waterMark() {

@@ -36,7 +36,9 @@ final class SettingsParser {
         orDefault(tuning.getWriteBufferHighBytes(), PoolOptions.DEFAULT_WRITE_BUFFER_HIGH_BYTES),
         orDefault(s.getMaglevTableSize(), PoolOptions.DEFAULT_MAGLEV_TABLE_SIZE),
         proxyHeader,
-        s.getProxyProtocol().getAccept());
+        s.getProxyProtocol().getAccept(),
+        PoolOptions.DEFAULT_PROXY_HEADER_TIMEOUT,
+        PoolOptions.DEFAULT_CONNECT_HEAD_TIMEOUT);
   }
 
   private static HealthCheckOptions healthCheck(HealthCheck h, int proxyHeader) {

@@ -1,10 +1,11 @@
 package dev.weir.proxy.listen;
 
 import dev.weir.proxy.relay.ConnectTargets;
+import dev.weir.proxy.relay.ConnectionLease;
 import dev.weir.proxy.relay.FrontendHandler;
 import dev.weir.proxy.relay.RelaySettings;
-import dev.weir.proxy.stats.ListenerCounters;
 import io.netty.channel.Channel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -14,10 +15,11 @@ import java.util.Map;
  * and relay settings of that moment, as a plain listener does at accept.
  *
  * @param maxConnections the listener's cap, which its pools agree on
+ * @param headTimeout the first pool's: it applies before the pool is known
  */
 record ConnectRoutes(
     Map<String, PoolRuntime> byAuthority, List<PoolRuntime> pools, int maxConnections,
-    ListenerCounters counters) implements ConnectTargets {
+    Duration headTimeout) implements ConnectTargets {
 
   ConnectRoutes {
     byAuthority = Map.copyOf(byAuthority);
@@ -25,13 +27,13 @@ record ConnectRoutes(
   }
 
   @Override
-  public FrontendHandler frontendFor(String authority, Channel client, long sequence) {
+  public FrontendHandler frontendFor(String authority, Channel client, ConnectionLease lease) {
     PoolRuntime pool = byAuthority.get(authority);
     if (pool == null) {
       return null;
     }
     RelaySettings relay = pool.relay();
     relay.configureClient(client);
-    return new FrontendHandler(pool.picker(), relay, counters, sequence, true);
+    return ConnectTargets.tunnel(pool.picker(), relay, lease);
   }
 }

@@ -1,7 +1,6 @@
 package dev.weir.proxy.listen;
 
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
+import dev.weir.proxy.relay.ConnectionLease;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -13,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Checked on every accept, like the per-listener cap, with a compare-and-set and no lock.
  */
-public final class ConnectionBudget {
+public final class ConnectionBudget implements ConnectionLease.Budget {
   /** Kept for listening sockets, health checks, the control stream and the JVM's own files. */
   static final long RESERVED_FILE_DESCRIPTORS = 256;
   /**
@@ -35,8 +34,6 @@ public final class ConnectionBudget {
   private final long limit;
   private final AtomicLong active = new AtomicLong();
   private final LongAdder refused = new LongAdder();
-  // One instance for every connection, so a close costs no allocation here.
-  private final ChannelFutureListener release = this::released;
 
   /** @param limit open client connections allowed at once, at least 1 */
   public ConnectionBudget(long limit) {
@@ -105,7 +102,8 @@ public final class ConnectionBudget {
   }
 
   /** Takes one connection from the budget, or counts a refusal and returns false. */
-  boolean tryAcquire() {
+  @Override
+  public boolean tryAcquire() {
     long current;
     do {
       current = active.get();
@@ -117,13 +115,9 @@ public final class ConnectionBudget {
     return true;
   }
 
-  /** Gives the connection back when it closes. */
-  void releaseOnClose(ChannelFuture closeFuture) {
-    closeFuture.addListener(release);
-  }
-
-  /** Gives back a connection that was taken but then not admitted. */
-  void release() {
+  /** Gives a connection back: its lease ended, or it was taken but then not admitted. */
+  @Override
+  public void release() {
     active.decrementAndGet();
   }
 
@@ -138,9 +132,5 @@ public final class ConnectionBudget {
   /** Connections refused because the proxy was at its limit, since it started. */
   public long refused() {
     return refused.sum();
-  }
-
-  private void released(ChannelFuture future) {
-    active.decrementAndGet();
   }
 }

@@ -3,6 +3,7 @@ package dev.weir.proxy.listen;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Numbers this proxy's client connections so operators can name one ("proxy-id/sequence").
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * its whole life or the clock went back, so an id an operator copied from an earlier run never
  * names a new connection. One atomic increment per accepted connection; nothing per byte.
  */
-final class ConnectionIds {
+final class ConnectionIds implements LongSupplier {
 
   private final AtomicLong next;
 
@@ -23,7 +24,9 @@ final class ConnectionIds {
         Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000));
   }
 
-  long next() {
+  /** The next connection's number. */
+  @Override
+  public long getAsLong() {
     return next.getAndIncrement();
   }
 }

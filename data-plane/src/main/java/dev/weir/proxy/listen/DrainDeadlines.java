@@ -3,6 +3,7 @@ package dev.weir.proxy.listen;
 import dev.weir.proxy.config.BackendConfig;
 import dev.weir.proxy.config.PoolConfig;
 import dev.weir.proxy.relay.FrontendHandler;
+import dev.weir.proxy.stats.BackendCounters;
 import io.netty.channel.Channel;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,8 +98,11 @@ final class DrainDeadlines {
     for (Channel ch : listener.connections()) {
       ch.eventLoop().execute(() -> {
         FrontendHandler relay = ch.pipeline().get(FrontendHandler.class);
-        if (relay != null) {
-          relay.closeIfRelayingTo(pool, address);
+        // Pools sharing a CONNECT listener may have a backend in common.
+        BackendCounters to = relay == null ? null : relay.backend();
+        if (to != null && to.address().equals(address) && to.pool().equals(pool)) {
+          to.drainClosed();
+          relay.closeGracefully();
         }
       });
     }

@@ -4,7 +4,9 @@ import dev.weir.api.log.LogThrottle;
 import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.relay.ConnectRequestHandler;
+import dev.weir.proxy.relay.ConnectionLease;
 import dev.weir.proxy.relay.FrontendHandler;
+import dev.weir.proxy.relay.ProxyHeaderHandler;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.stats.ListenerCounters;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -173,14 +175,18 @@ final class Listener {
       RelaySettings relay = runtime.relay();
       // Auto-read stays on, as it starts: FrontendHandler holds (a bounded amount of) what
       // arrives before the backend connection is up.
-      if (!admit(ch, relay.options().maxConnections())) {
+      ConnectionLease lease = admit(ch, relay.options().maxConnections());
+      if (lease == null) {
         return;
       }
       relay.configureClient(ch);
       // Named, so the pipeline need not make up (and check) a name per connection.
+      if (relay.options().acceptProxyHeader()) {
+        ch.pipeline().addLast(ProxyHeaderHandler.NAME, new ProxyHeaderHandler(relay, lease));
+      }
       ch.pipeline().addLast(FrontendHandler.NAME,
-          new FrontendHandler(runtime.picker(), relay, counters, ids.next(), false));
-      register(ctx, ch);
+          new FrontendHandler(runtime.picker(), relay, lease));
+      register(ctx, ch, lease);
     }
 
     /**
@@ -188,46 +194,40 @@ final class Listener {
      * is read: {@link ConnectRequestHandler} reads it, then sets the connection up for that pool.
      */
     private void acceptConnect(ChannelHandlerContext ctx, Channel ch, ConnectRoutes connect) {
-      if (!admit(ch, connect.maxConnections())) {
+      ConnectionLease lease = admit(ch, connect.maxConnections());
+      if (lease == null) {
         return;
       }
-      ch.pipeline().addLast(ConnectRequestHandler.NAME,
-          new ConnectRequestHandler(connect, counters, ids.next()));
-      register(ctx, ch);
+      ch.pipeline().addLast(ConnectRequestHandler.NAME, new ConnectRequestHandler(connect, lease));
+      register(ctx, ch, lease);
     }
 
     /**
      * Takes {@code ch} within the proxy-wide and this listener's connection caps and sets up
-     * what every client connection has; or refuses (resets) it and returns false.
+     * what every client connection has; or refuses (resets) it and returns null.
      */
-    private boolean admit(Channel ch, int maxConnections) {
-      if (!budget.tryAcquire()) {
-        counters.refused();
+    private ConnectionLease admit(Channel ch, int maxConnections) {
+      ConnectionLease lease = ConnectionLease.admit(budget, counters, maxConnections, ids);
+      if (lease == null) {
         refuse(ch);
-        return false;
-      }
-      if (!counters.tryAdmit(maxConnections)) {
-        budget.release();
-        refuse(ch);
-        return false;
+        return null;
       }
       SocketChannelConfig config = (SocketChannelConfig) ch.config();
       config.setAllowHalfClosure(true);
       config.setAllocator(PooledByteBufAllocator.DEFAULT);
-      return true;
+      return lease;
     }
 
-    private void register(ChannelHandlerContext ctx, Channel ch) {
+    private void register(ChannelHandlerContext ctx, Channel ch, ConnectionLease lease) {
       // On the loop's own thread this registers (and starts the handler) before returning.
       ChannelFuture registered = ctx.channel().eventLoop().register(ch);
       if (registered.isDone() && !registered.isSuccess()) {
-        ch.unsafe().closeForcibly();
-        counters.closed();
-        budget.release();
+        ch.unsafe().closeForcibly(); // no close future fires for this one
+        lease.release();
         return;
       }
       // Either may see the connection closed already; both then let go of it at once.
-      budget.releaseOnClose(ch.closeFuture());
+      lease.releaseOnClose(ch);
       connections.add(ch);
     }
 

@@ -43,8 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class ListenerSet implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ListenerSet.class);
-  /** Different backends one client connection may try before it is closed. */
-  static final int MAX_CONNECT_ATTEMPTS = 3;
 
   private final EventLoopGroup group;
   private final Transport transport;
@@ -269,7 +267,7 @@ public final class ListenerSet implements AutoCloseable {
           }
         }
         listener.serveConnect(new ConnectRoutes(byAuthority, served,
-            first.options().maxConnections(), listener.counters()));
+            first.options().maxConnections(), first.options().connectHeadTimeout()));
       } else {
         listener.serve(served.get(0));
       }
@@ -331,8 +329,7 @@ public final class ListenerSet implements AutoCloseable {
   }
 
   private RelaySettings relaySettings(PoolConfig pool) {
-    return new RelaySettings(pool.name(), transport, pool.options(), defaultConnectTimeout,
-        MAX_CONNECT_ATTEMPTS);
+    return new RelaySettings(pool.name(), transport, pool.options(), defaultConnectTimeout);
   }
 
   /**

@@ -1,11 +1,15 @@
 package dev.weir.proxy.listen;
 
+import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.ConnectionCloseResult;
 import dev.weir.api.v1.ConnectionInfo;
 import dev.weir.api.v1.ConnectionList;
+import dev.weir.api.v1.ConnectionState;
 import dev.weir.proxy.relay.FrontendHandler;
+import dev.weir.proxy.stats.BackendCounters;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,10 +45,10 @@ final class OpenConnections {
     for (Map.Entry<EventLoop, List<Entry>> e : byLoop.entrySet()) {
       parts.add(onLoop(e.getKey(), e.getValue(), entry -> {
         FrontendHandler relay = entry.relay();
-        if (relay == null || (!backend.isEmpty() && !backend.equals(relay.backendAddress()))) {
+        if (relay == null || (!backend.isEmpty() && !isTo(relay, backend))) {
           return null;
         }
-        ConnectionInfo info = relay.describe().build();
+        ConnectionInfo info = describe(relay);
         // A listener shared by HTTP CONNECT pools holds connections of each.
         return pool.isEmpty() || pool.equals(info.getPool()) ? info : null;
       }));
@@ -68,11 +72,13 @@ final class OpenConnections {
     for (Map.Entry<EventLoop, List<Entry>> e : byLoop.entrySet()) {
       parts.add(onLoop(e.getKey(), e.getValue(), entry -> {
         FrontendHandler relay = entry.relay();
-        if (relay == null || relay.sequence() != sequence || !entry.channel().isActive()) {
+        if (relay == null || relay.lease().sequence() != sequence
+            || !entry.channel().isActive()) {
           return null;
         }
-        ConnectionInfo info = relay.describe().build();
-        relay.closeByOperator();
+        ConnectionInfo info = describe(relay);
+        relay.lease().listener().operatorClosed();
+        relay.closeGracefully();
         log.info("closed connection {} from {} to {} in pool {} for an operator", sequence,
             info.getClientAddress(), info.getBackendAddress(), info.getPool());
         return info;
@@ -87,6 +93,38 @@ final class OpenConnections {
       }
       return result.build();
     });
+  }
+
+  private static boolean isTo(FrontendHandler relay, String backend) {
+    BackendCounters to = relay.backend();
+    return to != null && to.address().equals(backend);
+  }
+
+  /** One connection as operators see it, without id and proxy. */
+  private static ConnectionInfo describe(FrontendHandler relay) {
+    long openedAtMillis = relay.openedAtMillis();
+    ConnectionInfo.Builder info = ConnectionInfo.newBuilder()
+        .setPool(relay.pool())
+        .setSequence(relay.lease().sequence())
+        .setOpenedAt(Timestamp.newBuilder()
+            .setSeconds(Math.floorDiv(openedAtMillis, 1000))
+            .setNanos((int) Math.floorMod(openedAtMillis, 1000) * 1_000_000))
+        .setBytesFromClient(relay.lease().bytesFromClient())
+        .setBytesToClient(relay.lease().bytesToClient())
+        .setState(!relay.relaying() ? ConnectionState.CONNECTING
+            : relay.halfClosed() ? ConnectionState.HALF_CLOSED : ConnectionState.OPEN);
+    InetSocketAddress from = relay.clientAddress();
+    if (from != null) {
+      info.setClientAddress(from.getHostString() + ":" + from.getPort());
+    }
+    InetSocketAddress to = relay.listenAddress();
+    if (to != null) {
+      info.setListenAddress(to.getHostString() + ":" + to.getPort());
+    }
+    if (relay.relaying()) {
+      info.setBackendAddress(relay.backend().address());
+    }
+    return info.build();
   }
 
   private record Entry(Channel channel) {

@@ -18,20 +18,21 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private final Channel client;
   private final BackendCounters counters;
   private final IdleTimeout idle;
-  private final ConnectionBytes bytes;
+  private final ConnectionLease lease;
   private final ResponseTimeout response;
 
   /**
    * @param idle the connection's idle timeout, or null if it has none
-   * @param bytes this connection's own byte counts
+   * @param lease counts this connection's bytes, and gives its slot on the backend back when the
+   *     client closes (which a backend's close leads to)
    * @param response watches whether the backend answers, or null when the pool does not
    */
   BackendHandler(Channel client, BackendCounters counters, IdleTimeout idle,
-      ConnectionBytes bytes, ResponseTimeout response) {
+      ConnectionLease lease, ResponseTimeout response) {
     this.client = client;
     this.counters = counters;
     this.idle = idle;
-    this.bytes = bytes;
+    this.lease = lease;
     this.response = response;
   }
 
@@ -49,7 +50,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof ByteBuf buf) {
       int n = buf.readableBytes();
       counters.toClient(n);
-      bytes.toClient += n;
+      lease.toClient += n;
       if (response != null && n > 0) {
         response.backendSent();
       }
@@ -85,7 +86,6 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     if (response != null) {
       response.cancel();
     }
-    counters.release();
     Relays.closeOnFlush(client);
   }
 

@@ -1,6 +1,5 @@
 package dev.weir.proxy.relay;
 
-import dev.weir.proxy.stats.ListenerCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -19,10 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first stage of a connection to an HTTP CONNECT listener: reads the request head (at most
- * {@value #MAX_HEAD_BYTES} bytes, within {@value #HEAD_TIMEOUT_SECONDS} s), then hands the
- * connection to a {@link FrontendHandler} of the pool that answers to the target, with whatever
- * the client sent after the head, and leaves the pipeline. That relay answers "200 Connection
- * Established" once its backend connection is up. Refusals are answered and closed here.
+ * {@value #MAX_HEAD_BYTES} bytes, within the listener's head timeout), then hands the connection
+ * to a {@link FrontendHandler} of the pool that answers to the target, with whatever the client
+ * sent after the head, and leaves the pipeline. That relay answers "200 Connection Established"
+ * once its backend connection is up, in the words this stage gives it ({@link ConnectResponses}).
+ * Refusals are answered and closed here.
  *
  * <p>Plain TCP listeners never see this handler.
  */
@@ -32,7 +32,6 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectRequestHandler.class);
   static final int MAX_HEAD_BYTES = 8192;
-  static final long HEAD_TIMEOUT_SECONDS = 10;
   private static final int MAX_LOGGED_TARGET = 100;
   // Forbidden targets are all counted; a WARN line goes out at most every 100 ms (proxy-wide),
   // the rest at DEBUG, so a scan cannot flood the log.
@@ -40,8 +39,7 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
   private static final AtomicLong nextWarnNanos = new AtomicLong(System.nanoTime());
 
   private final ConnectTargets targets;
-  private final ListenerCounters listener;
-  private final long sequence;
+  private final ConnectionLease lease;
   private ByteBuf head;
   // How many bytes of "\r\n\r\n" the head ends with so far.
   private int matched;
@@ -49,14 +47,10 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
   // Answered (refused) or handed on: nothing more to read here.
   private boolean done;
 
-  /**
-   * @param listener counts this connection; it was admitted before this handler was added
-   * @param sequence the connection's number on this proxy, for the relay that follows
-   */
-  public ConnectRequestHandler(ConnectTargets targets, ListenerCounters listener, long sequence) {
+  /** @param lease what the connection holds; admitted before this handler was added */
+  public ConnectRequestHandler(ConnectTargets targets, ConnectionLease lease) {
     this.targets = targets;
-    this.listener = listener;
-    this.sequence = sequence;
+    this.lease = lease;
   }
 
   /** One per connection; saying so spares Netty's per-add sharability lookup. */
@@ -67,9 +61,11 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    long timeoutNanos = targets.headTimeout().toNanos();
     deadline = ctx.executor().schedule(
-        () -> refuse(ctx, 408, "no complete request head within " + HEAD_TIMEOUT_SECONDS + " s"),
-        HEAD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        () -> refuse(ctx, 408, "no complete request head within "
+            + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s"),
+        timeoutNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -101,7 +97,7 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
       refuse(ctx, request.status(), "malformed request head");
       return;
     }
-    FrontendHandler frontend = targets.frontendFor(request.authority(), ctx.channel(), sequence);
+    FrontendHandler frontend = targets.frontendFor(request.authority(), ctx.channel(), lease);
     if (frontend == null) {
       in.release();
       forbid(ctx, request.authority());
@@ -115,7 +111,9 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
     } else {
       in.release();
     }
-    ctx.pipeline().remove(this);
+    if (!ctx.isRemoved()) { // the relay may have closed the connection, emptying the pipeline
+      ctx.pipeline().remove(this);
+    }
   }
 
   /** Where the head ends in {@code in} (after its "\r\n\r\n"), or -1 if not in it. */
@@ -135,7 +133,7 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void forbid(ChannelHandlerContext ctx, String authority) {
-    listener.connectForbidden();
+    lease.listener().connectForbidden();
     long now = System.nanoTime();
     long next = nextWarnNanos.get();
     boolean warn = now - next >= 0 && nextWarnNanos.compareAndSet(next, now + WARN_INTERVAL_NANOS);
@@ -155,7 +153,7 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
     if (done) {
       return;
     }
-    listener.connectRejected();
+    lease.listener().connectRejected();
     if (log.isDebugEnabled()) {
       log.debug("closing {}: {} ({})", ctx.channel().remoteAddress(), why, status);
     }
@@ -195,9 +193,7 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    // Still here: nothing was handed on, so this stage owns the connection's accounting.
-    listener.closed();
-    finish();
+    finish(); // still here: nothing was handed on; the lease gives back what the connection held
   }
 
   @Override
@@ -210,15 +206,23 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** The fixed answers of a CONNECT listener. */
-  static final class ConnectResponses {
+  /** The fixed answers of a CONNECT listener; the relay gives the ones about its backend. */
+  static final class ConnectResponses implements SetupReplies {
+    static final ConnectResponses INSTANCE = new ConnectResponses();
     private static final byte[] ESTABLISHED =
         "HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private ConnectResponses() {}
 
-    static ByteBuf established() {
-      return Unpooled.wrappedBuffer(ESTABLISHED);
+    @Override
+    public void established(Channel client) {
+      client.writeAndFlush(Unpooled.wrappedBuffer(ESTABLISHED), client.voidPromise());
+    }
+
+    /** 502: backends were tried and none could be reached; 503: none would take it. */
+    @Override
+    public void unavailable(Channel client, boolean backendsFailed) {
+      sendAndClose(client, backendsFailed ? 502 : 503);
     }
 
     /** Answers {@code status} with no body and closes once it is written. */

@@ -1,43 +1,38 @@
 package dev.weir.proxy.relay;
 
-import com.google.protobuf.Timestamp;
 import dev.weir.api.log.LogThrottle;
-import dev.weir.api.v1.ConnectionInfo;
-import dev.weir.api.v1.ConnectionState;
 import dev.weir.proxy.balance.Picker;
 import dev.weir.proxy.balance.Upstream;
-import dev.weir.proxy.stats.ListenerCounters;
+import dev.weir.proxy.stats.BackendCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.haproxy.HAProxyMessage;
-import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of one relayed connection: picks a backend, connects to it on this channel's
- * event loop (so both sides run on one thread and need no locks), then relays client to backend.
+ * The client side of one relayed connection, the last stage of its pipeline: connects to a
+ * backend on this channel's event loop (so both sides run on one thread and need no locks), then
+ * relays client to backend; {@link BackendHandler} relays the other way.
  *
- * <p>A failed connect is retried on another backend, so a dead backend costs the client a little
- * latency rather than its connection while others live. A backend at its connection limit is
- * passed over the same way.
+ * <p>Which backend, and which next when a connect fails, is {@link ConnectRetryPolicy}'s call.
+ * What the client sends meanwhile is held, up to the pool's high water mark. Each side's FIN is
+ * passed on (half-close), and a side whose peer cannot keep up stops being read until it drains
+ * (backpressure). What the connection holds is given back by its {@link ConnectionLease}.
  */
-public final class FrontendHandler extends ChannelInboundHandlerAdapter {
+public final class FrontendHandler extends ChannelInboundHandlerAdapter
+    implements ChannelFutureListener {
 
   /** Its name in the client connection's pipeline. */
   public static final String NAME = "weir-frontend";
@@ -45,25 +40,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
   private static final LogThrottle SOCKET_FAILURES =
       new LogThrottle(Duration.ofMinutes(1), System::nanoTime);
-  // How long a connection to a listener that accepts PROXY headers may take to send one.
-  static final long PROXY_HEADER_TIMEOUT_SECONDS = 5;
 
-  private final Picker picker;
   private final RelaySettings settings;
-  private final ListenerCounters listener;
-  // This connection's number on this proxy, when it was accepted, and what it carried.
-  private final long sequence;
+  private final ConnectionLease lease;
+  private final ConnectRetryPolicy retries;
+  private final SetupReplies replies;
   private final long openedAtMillis;
-  private final ConnectionBytes bytes = new ConnectionBytes();
-  // Behind an HTTP CONNECT request: answer it once the backend connection is up, or with why not.
-  private final boolean tunnel;
-  private boolean connectFailed;
   private Channel client;
+  // Who the client is and what it connected to, when a stage before this one said so.
+  private ClientAddresses claimed;
   private Upstream upstream;
   private Channel backend;
+  private long connectStartedNanos;
   private boolean relaying;
-  private int attempts;
-  private Upstream[] tried;
   // What the client sends while the backend connection is being made: reading it at once saves
   // two epoll_ctl calls per connection; past the high water mark reading pauses.
   private ArrayDeque<Object> early;
@@ -72,32 +61,22 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private IdleTimeout idle;
   // Null unless the pool counts unanswered connections; one per backend connection attempt.
   private ResponseTimeout response;
-  // Who the client is and what it connected to: the socket's own addresses, or a PROXY header's.
-  private InetSocketAddress clientAddress;
-  private InetSocketAddress destinationAddress;
-  // Set while a PROXY header is awaited.
-  private ScheduledFuture<?> headerDeadline;
 
   /**
    * @param picker the pool's picker when the connection was accepted
-   * @param listener counts this connection; it was admitted before this handler was added
+   * @param lease what the connection holds; admitted before this handler was added
    */
-  public FrontendHandler(Picker picker, RelaySettings settings, ListenerCounters listener) {
-    this(picker, settings, listener, 0, false);
+  public FrontendHandler(Picker picker, RelaySettings settings, ConnectionLease lease) {
+    this(picker, settings, lease, SetupReplies.NONE);
   }
 
-  /**
-   * @param sequence the connection's number on this proxy, for operators to name it by
-   * @param tunnel whether the client asked for this connection with an HTTP CONNECT request
-   *     ({@link ConnectRequestHandler}), which then gets its answer from here
-   */
-  public FrontendHandler(Picker picker, RelaySettings settings, ListenerCounters listener,
-      long sequence, boolean tunnel) {
-    this.picker = picker;
+  /** @param replies what the client is told of its backend connection */
+  FrontendHandler(Picker picker, RelaySettings settings, ConnectionLease lease,
+      SetupReplies replies) {
     this.settings = settings;
-    this.listener = listener;
-    this.sequence = sequence;
-    this.tunnel = tunnel;
+    this.lease = lease;
+    this.replies = replies;
+    this.retries = new ConnectRetryPolicy(picker, lease, settings.maxConnectionsPerBackend());
     this.openedAtMillis = System.currentTimeMillis();
   }
 
@@ -112,140 +91,84 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    if (settings.options().acceptProxyHeader()) {
-      // Strict: v1 or v2 by the first bytes; anything else fails the decoder, which closes.
-      ctx.pipeline().addBefore(ctx.name(), null, new HAProxyMessageDecoder());
-    }
+    client = ctx.channel();
+  }
+
+  @Override
+  public void channelRegistered(ChannelHandlerContext ctx) {
+    // The idle timeout runs from accept, also while a stage in front waits for its header.
+    startIdleTimeout();
+    ctx.fireChannelRegistered();
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    client = ctx.channel();
+    startIdleTimeout(); // added after registration, behind a CONNECT request
+    connect(retries.first(clientAddress()));
+  }
+
+  private void startIdleTimeout() {
     long idleNanos = settings.options().idleTimeout().toNanos();
-    if (idleNanos > 0) {
+    if (idleNanos > 0 && idle == null) {
       idle = new IdleTimeout(client, idleNanos, this::closeIdle);
       idle.start();
     }
-    if (settings.options().acceptProxyHeader()) {
-      headerDeadline = client.eventLoop().schedule(
-          () -> rejectHeader("no PROXY header within " + PROXY_HEADER_TIMEOUT_SECONDS + " s"),
-          PROXY_HEADER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      return;
-    }
-    start((InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress());
   }
 
-  /** The PROXY header a balancer in front sent; what follows it is the client's own bytes. */
-  private void headerReceived(HAProxyMessage header) {
-    InetSocketAddress[] claimed;
-    try {
-      claimed = ProxyHeaders.claimed(header);
-    } catch (IllegalArgumentException e) {
-      rejectHeader(e.getMessage());
-      return;
-    } finally {
-      header.release();
-    }
-    headerDeadline.cancel(false);
-    headerDeadline = null;
-    if (claimed == null) {
-      start((InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress());
-    } else {
-      start(claimed[0], claimed[1]);
-    }
-  }
-
-  /** Counts and closes a connection whose PROXY header is bad or late (the decoder may have). */
-  private void rejectHeader(String why) {
-    if (headerDeadline == null) {
-      return; // counted already, or the header was fine
-    }
-    headerDeadline.cancel(false);
-    headerDeadline = null;
-    listener.proxyHeaderRejected();
-    log.debug("closing {}: {}", client.remoteAddress(), why);
-    client.close();
-  }
-
-  private void start(InetSocketAddress clientAddress, InetSocketAddress destinationAddress) {
-    this.clientAddress = clientAddress;
-    this.destinationAddress = destinationAddress;
-    Upstream first = picker.pick(clientAddress);
-    if (first == null) {
-      giveUp(client, "no backend takes new connections");
-      return;
-    }
-    tryConnect(client, first);
-  }
-
-  /** Connects to {@code target} if it has a free slot, else moves on to another backend. */
-  private void tryConnect(Channel client, Upstream target) {
-    while (target != null && !target.counters().tryAcquire(settings.maxConnectionsPerBackend())) {
-      target = nextUntried(target);
-    }
+  private void connect(Upstream target) {
     if (target == null) {
-      giveUp(client, "every backend tried is full or failed");
+      giveUp();
       return;
     }
-    connect(client, target);
-  }
-
-  private void connect(Channel client, Upstream target) {
     upstream = target;
-    long started = System.nanoTime();
     long responseNanos = settings.options().outlier().responseTimeoutNanos();
     response = responseNanos > 0
         ? new ResponseTimeout(client, responseNanos, target.counters()) : null;
-    BackendHandler handler =
-        new BackendHandler(client, target.counters(), idle, bytes, response);
+    BackendHandler handler = new BackendHandler(client, target.counters(), idle, lease, response);
+    connectStartedNanos = client.eventLoop().ticker().nanoTime();
     ChannelFuture connecting = settings.connect(client, target.config().socketAddress(), handler);
     backend = connecting.channel();
-    connecting.addListener(
-        future -> {
-          if (future.isSuccess()) {
-            target.counters().connected(System.nanoTime() - started);
-            startRelaying(client);
-            return;
-          }
-          target.counters().release();
-          if (!client.isActive()) {
-            // The client left and channelInactive closed this attempt: not the backend's fault.
-            return;
-          }
-          target.counters().connectFailed();
-          connectFailed = true;
-          if (log.isDebugEnabled()) {
-            log.debug("connect to {} failed: {}", target.config().address(),
-                future.cause().toString());
-          }
-          tryConnect(client, nextUntried(target));
-        });
+    connecting.addListener(this);
   }
 
-  private void giveUp(Channel client, String why) {
-    log.debug("closing {}: {}", client.remoteAddress(), why);
-    listener.noBackend();
-    if (tunnel) {
-      // 502: backends were tried and none could be reached; 503: none would take it.
-      ConnectRequestHandler.ConnectResponses.sendAndClose(client, connectFailed ? 502 : 503);
+  /** The connect to {@link #upstream} is done. */
+  @Override
+  public void operationComplete(ChannelFuture future) {
+    Upstream target = upstream;
+    if (future.isSuccess()) {
+      target.counters().connected(client.eventLoop().ticker().nanoTime() - connectStartedNanos);
+      startRelaying();
       return;
     }
-    client.close();
+    lease.returnSlot();
+    if (!client.isActive()) {
+      // The client left and channelInactive closed this attempt: not the backend's fault.
+      return;
+    }
+    target.counters().connectFailed();
+    if (log.isDebugEnabled()) {
+      log.debug("connect to {} failed: {}", target.config().address(), future.cause().toString());
+    }
+    connect(retries.next(target));
   }
 
-  private void startRelaying(Channel client) {
+  private void giveUp() {
+    log.debug("closing {}: {}", client.remoteAddress(), retries.whyNone());
+    lease.listener().noBackend();
+    replies.unavailable(client, retries.connectFailed());
+    Relays.closeOnFlush(client);
+  }
+
+  private void startRelaying() {
     if (!client.isActive()) {
       backend.close();
       return;
     }
     relaying = true;
-    if (tunnel) {
-      client.writeAndFlush(ConnectRequestHandler.ConnectResponses.established(),
-          client.voidPromise());
-    }
+    replies.established(client);
     int proxyHeader = settings.options().sendProxyHeader();
     if (proxyHeader != 0) {
-      ProxyHeaders.write(backend, proxyHeader, clientAddress, destinationAddress);
+      ProxyHeaders.write(backend, proxyHeader, clientAddress(), listenAddress());
       if (early == null) {
         backend.flush();
       }
@@ -266,51 +189,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Another backend to try after {@code failed}, or null when attempts are used up. */
-  private Upstream nextUntried(Upstream failed) {
-    List<Upstream> candidates = picker.candidates();
-    int limit = Math.min(settings.maxConnectAttempts(), candidates.size());
-    if (tried == null) {
-      tried = new Upstream[Math.max(1, limit)];
-    }
-    if (attempts < tried.length) {
-      tried[attempts] = failed;
-    }
-    attempts++;
-    if (attempts >= limit) {
-      return null;
-    }
-    // Prefer the picker's choice so retries still follow the weights; fall back to a scan since
-    // a heavily weighted dead backend could keep coming up.
-    for (int i = 0; i < candidates.size(); i++) {
-      Upstream u = picker.pick(null);
-      if (u != null && !wasTried(u)) {
-        return u;
-      }
-    }
-    for (Upstream u : candidates) {
-      if (!wasTried(u)) {
-        return u;
-      }
-    }
-    return null;
-  }
-
-  private boolean wasTried(Upstream u) {
-    for (int i = 0; i < Math.min(attempts, tried.length); i++) {
-      if (tried[i] == u) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HAProxyMessage header) {
-      headerReceived(header);
-      return;
-    }
     if (!relaying) {
       if (early == null) {
         early = new ArrayDeque<>(2);
@@ -333,7 +213,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof ByteBuf buf) {
       int n = buf.readableBytes();
       upstream.counters().toBackend(n);
-      bytes.fromClient += n;
+      lease.fromClient += n;
       if (response != null && n > 0) {
         response.clientSent();
       }
@@ -367,93 +247,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       } else {
         clientFinishedEarly = true;
       }
+    } else if (evt instanceof ClientAddresses addresses) {
+      claimed = addresses;
     }
   }
 
   private void closeIdle() {
     log.debug("closing idle connection from {}", client.remoteAddress());
-    closeGracefully(client);
+    closeGracefully();
   }
 
   /**
-   * Closes this connection with FIN on both sides if it is relayed to {@code address} of
-   * {@code pool} (pools sharing a CONNECT listener may have a backend in common); for drain
-   * deadlines. Must run on the channel's event loop.
-   *
-   * @return whether it was
+   * Closes both sides with FIN once what is queued for them is sent; a plain close sends FIN,
+   * not RST. Must run on the channel's event loop.
    */
-  public boolean closeIfRelayingTo(String pool, String address) {
-    if (upstream == null || !upstream.config().address().equals(address) || backend == null
-        || !upstream.counters().pool().equals(pool)) {
-      return false;
-    }
-    upstream.counters().drainClosed();
-    closeGracefully(client);
-    return true;
-  }
-
-  public long sequence() {
-    return sequence;
-  }
-
-  /** The backend this connection is relayed (or being connected) to, or null before a pick. */
-  public String backendAddress() {
-    return upstream == null ? null : upstream.config().address();
-  }
-
-  /**
-   * This connection as operators see it, without id and proxy; must run on the channel's
-   * event loop, which alone writes what it reads.
-   */
-  public ConnectionInfo.Builder describe() {
-    // Before channelActive (or a PROXY header) nothing is known of the client yet.
-    InetSocketAddress from = clientAddress != null || client == null
-        ? clientAddress : (InetSocketAddress) client.remoteAddress();
-    InetSocketAddress to = destinationAddress != null || client == null
-        ? destinationAddress : (InetSocketAddress) client.localAddress();
-    ConnectionInfo.Builder info = ConnectionInfo.newBuilder()
-        .setPool(settings.pool())
-        .setSequence(sequence)
-        .setOpenedAt(Timestamp.newBuilder()
-            .setSeconds(Math.floorDiv(openedAtMillis, 1000))
-            .setNanos((int) Math.floorMod(openedAtMillis, 1000) * 1_000_000))
-        .setBytesFromClient(bytes.fromClient)
-        .setBytesToClient(bytes.toClient)
-        .setState(state());
-    if (from != null) {
-      info.setClientAddress(from.getHostString() + ":" + from.getPort());
-    }
-    if (to != null) {
-      info.setListenAddress(to.getHostString() + ":" + to.getPort());
-    }
-    if (relaying) {
-      info.setBackendAddress(upstream.config().address());
-    }
-    return info;
-  }
-
-  private ConnectionState state() {
-    if (!relaying) {
-      return ConnectionState.CONNECTING;
-    }
-    boolean clientDone = client instanceof DuplexChannel c && c.isInputShutdown();
-    boolean backendDone = backend instanceof DuplexChannel b && b.isInputShutdown();
-    return clientDone || backendDone ? ConnectionState.HALF_CLOSED : ConnectionState.OPEN;
-  }
-
-  /**
-   * Closes this connection with FIN on both sides for an operator, and counts it; must run on
-   * the channel's event loop.
-   */
-  public void closeByOperator() {
-    listener.operatorClosed();
-    if (client != null) {
-      closeGracefully(client);
-    }
-  }
-
-  /** Flushes what is queued and closes both sides; a plain close sends FIN, not RST. */
-  private void closeGracefully(Channel client) {
+  public void closeGracefully() {
     if (backend != null) {
       Relays.closeOnFlush(backend);
     }
@@ -462,10 +270,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    listener.closed();
-    if (headerDeadline != null) {
-      headerDeadline.cancel(false);
-    }
     if (idle != null) {
       idle.cancel();
     }
@@ -483,10 +287,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof HAProxyProtocolException) {
-      rejectHeader("malformed PROXY header: " + cause.getMessage());
-      return;
-    }
     if (cause instanceof IOException) {
       log.debug("client {} connection failed: {}", ctx.channel().remoteAddress(), cause.toString());
     } else if (cause instanceof ChannelException && cause.getCause() instanceof IOException) {
@@ -500,5 +300,45 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
       log.warn("client {} relay error", ctx.channel().remoteAddress(), cause);
     }
     ctx.close();
+  }
+
+  // What operators see of the connection (OpenConnections); read on the channel's event loop.
+
+  public ConnectionLease lease() {
+    return lease;
+  }
+
+  public String pool() {
+    return settings.pool();
+  }
+
+  public long openedAtMillis() {
+    return openedAtMillis;
+  }
+
+  /** Who the client is: what a PROXY header claimed, else the socket's peer. */
+  public InetSocketAddress clientAddress() {
+    return claimed != null ? claimed.client() : (InetSocketAddress) client.remoteAddress();
+  }
+
+  /** What the client connected to: what a PROXY header claimed, else this socket's address. */
+  public InetSocketAddress listenAddress() {
+    return claimed != null ? claimed.destination() : (InetSocketAddress) client.localAddress();
+  }
+
+  /** The backend this connection is relayed or being connected to; null before a pick. */
+  public BackendCounters backend() {
+    return upstream == null ? null : upstream.counters();
+  }
+
+  /** Whether the backend connection is up and bytes are relayed. */
+  public boolean relaying() {
+    return relaying;
+  }
+
+  /** Whether either side has sent its FIN. */
+  public boolean halfClosed() {
+    return client instanceof DuplexChannel c && c.isInputShutdown()
+        || backend instanceof DuplexChannel b && b.isInputShutdown();
   }
 }

@@ -1,6 +1,7 @@
 package dev.weir.proxy.relay;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -12,13 +13,15 @@ import java.util.concurrent.TimeUnit;
  * the client's event loop checks. Netty's {@code IdleStateHandler} would also watch writes, which
  * costs a promise and a listener for every chunk written.
  *
- * <p>Confined to the client's event loop, which both halves of the connection share.
+ * <p>Confined to the client's event loop, which both halves of the connection share. Time is
+ * that loop's ticker, the one its timers run on, so a test can move it on.
  */
 final class IdleTimeout implements Runnable {
 
   private final Channel client;
   private final long timeoutNanos;
   private final Runnable onIdle;
+  private final Ticker ticker;
   private long lastRead;
   private ScheduledFuture<?> timer;
 
@@ -26,16 +29,17 @@ final class IdleTimeout implements Runnable {
     this.client = client;
     this.timeoutNanos = timeoutNanos;
     this.onIdle = onIdle;
+    this.ticker = client.eventLoop().ticker();
   }
 
   void start() {
-    lastRead = System.nanoTime();
+    lastRead = ticker.nanoTime();
     timer = client.eventLoop().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
   }
 
   /** Something was read from either side. */
   void touch() {
-    lastRead = System.nanoTime();
+    lastRead = ticker.nanoTime();
   }
 
   void cancel() {
@@ -50,7 +54,7 @@ final class IdleTimeout implements Runnable {
     if (timer == null || !client.isOpen()) {
       return;
     }
-    long quiet = System.nanoTime() - lastRead;
+    long quiet = ticker.nanoTime() - lastRead;
     if (quiet >= timeoutNanos) {
       timer = null;
       onIdle.run();

@@ -103,7 +103,7 @@ public final class ProxyHeaders {
    *
    * @throws IllegalArgumentException for a header about something other than TCP
    */
-  static InetSocketAddress[] claimed(HAProxyMessage header) {
+  static ClientAddresses claimed(HAProxyMessage header) {
     if (header.command() == HAProxyCommand.LOCAL
         || header.proxiedProtocol() == HAProxyProxiedProtocol.UNKNOWN) {
       return null;
@@ -113,9 +113,9 @@ public final class ProxyHeaders {
       throw new IllegalArgumentException(
           "proxied protocol " + header.proxiedProtocol() + " is not TCP over IPv4 or IPv6");
     }
-    return new InetSocketAddress[] {
+    return new ClientAddresses(
         address(header.sourceAddress(), header.sourcePort()),
-        address(header.destinationAddress(), header.destinationPort())};
+        address(header.destinationAddress(), header.destinationPort()));
   }
 
   private static InetSocketAddress address(String ip, int port) {

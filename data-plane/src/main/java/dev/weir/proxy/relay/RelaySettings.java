@@ -41,28 +41,23 @@ public final class RelaySettings {
   private final Bootstrap template;
   private final PoolOptions options;
   private final WriteBufferWaterMark waterMark;
-  private final int maxConnectAttempts;
   private final int connectTimeoutMillis;
+  private final BackendConnector connector;
 
-  /**
-   * @param defaultConnectTimeout used when the pool sets none
-   * @param maxConnectAttempts how many different backends one client connection may try before
-   *     it is given up on
-   */
+  /** @param defaultConnectTimeout used when the pool sets none */
   public RelaySettings(
-      String pool,
-      Transport transport,
-      PoolOptions options,
-      Duration defaultConnectTimeout,
-      int maxConnectAttempts) {
-    if (maxConnectAttempts < 1) {
-      throw new IllegalArgumentException("maxConnectAttempts must be >= 1");
-    }
+      String pool, Transport transport, PoolOptions options, Duration defaultConnectTimeout) {
+    this(pool, transport, options, defaultConnectTimeout, null);
+  }
+
+  /** @param connector makes backend connections in place of sockets (tests); null for sockets */
+  RelaySettings(String pool, Transport transport, PoolOptions options,
+      Duration defaultConnectTimeout, BackendConnector connector) {
     this.pool = pool;
     this.transport = transport;
     this.options = options;
     this.waterMark = options.waterMark();
-    this.maxConnectAttempts = maxConnectAttempts;
+    this.connector = connector != null ? connector : this::connectSocket;
     Duration connectTimeout =
         options.connectTimeout() != null ? options.connectTimeout() : defaultConnectTimeout;
     this.connectTimeoutMillis =
@@ -109,6 +104,11 @@ public final class RelaySettings {
    * @return the connect future; its channel is the backend connection
    */
   ChannelFuture connect(Channel client, InetSocketAddress target, ChannelHandler handler) {
+    return connector.connect(client, target, handler);
+  }
+
+  private ChannelFuture connectSocket(
+      Channel client, InetSocketAddress target, ChannelHandler handler) {
     if (target.isUnresolved()) {
       return template.clone(client.eventLoop()).handler(handler).connect(target);
     }
@@ -150,11 +150,12 @@ public final class RelaySettings {
     return waterMark.high();
   }
 
-  int maxConnectAttempts() {
-    return maxConnectAttempts;
-  }
-
   int maxConnectionsPerBackend() {
     return options.maxConnectionsPerBackend();
+  }
+
+  /** How a backend connection is made; sockets but in tests. */
+  interface BackendConnector {
+    ChannelFuture connect(Channel client, InetSocketAddress target, ChannelHandler handler);
   }
 }

@@ -3,7 +3,6 @@ package dev.weir.proxy.listen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
 class ConnectionBudgetTest {
@@ -19,20 +18,6 @@ class ConnectionBudgetTest {
 
     assertThat(budget.active()).isEqualTo(2);
     assertThat(budget.refused()).isEqualTo(2);
-  }
-
-  @Test
-  void aClosedConnectionGivesItsPlaceBack() {
-    ConnectionBudget budget = new ConnectionBudget(1);
-    EmbeddedChannel connection = new EmbeddedChannel();
-    assertThat(budget.tryAcquire()).isTrue();
-    budget.releaseOnClose(connection.closeFuture());
-    assertThat(budget.tryAcquire()).isFalse();
-
-    connection.close();
-
-    assertThat(budget.active()).isZero();
-    assertThat(budget.tryAcquire()).isTrue();
   }
 
   @Test

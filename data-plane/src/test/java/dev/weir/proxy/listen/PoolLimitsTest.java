@@ -121,33 +121,6 @@ class PoolLimitsTest {
 
   @ParameterizedTest(name = "over {0}")
   @MethodSource("dev.weir.proxy.testing.Transports#available")
-  void trafficKeepsAConnectionPastItsIdleTimeout(Transport transport) throws Exception {
-    EchoBackend echo = resources.add(new EchoBackend("echo"));
-    LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
-    int port = FreePort.find();
-    proxy.apply(config(1, withSettings(pool("web", port, ROUND_ROBIN)
-            .addBackends(active(echo.address())),
-        PoolSettings.newBuilder().setLimits(Limits.newBuilder().setIdleTimeout(millis(400))))));
-
-    try (TestClient client = TestClient.connect(port)) {
-      assertThat(client.readLine()).isEqualTo("echo");
-      // Five idle timeouts long, never quiet for more than a quarter of one.
-      long end = System.nanoTime() + 2_000_000_000L;
-      int exchanged = 0;
-      while (System.nanoTime() < end) {
-        client.send("ping");
-        assertThat(new String(client.readExactly(4), US_ASCII)).isEqualTo("ping");
-        exchanged++;
-        Thread.sleep(100);
-      }
-      assertThat(exchanged).isGreaterThanOrEqualTo(10);
-      // And once quiet, it still ends.
-      assertThat(client.in().read()).isEqualTo(-1);
-    }
-  }
-
-  @ParameterizedTest(name = "over {0}")
-  @MethodSource("dev.weir.proxy.testing.Transports#available")
   void drainDeadlineClosesRemainingConnectionsWithFin(Transport transport) throws Exception {
     EchoBackend a = resources.add(new EchoBackend("a"));
     EchoBackend b = resources.add(new EchoBackend("b"));

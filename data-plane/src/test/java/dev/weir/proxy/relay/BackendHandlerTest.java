@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStats;
 import dev.weir.proxy.stats.BackendCounters;
+import dev.weir.proxy.stats.ListenerCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,11 +34,13 @@ class BackendHandlerTest {
   @BeforeEach
   void connect() {
     client = new EmbeddedChannel();
-    // What FrontendHandler does around a successful connect: take a slot, then count it.
-    counters.tryAcquire(0);
+    // What the listener and FrontendHandler do around a successful connect: a lease that gives
+    // everything back when the client closes, a slot on it, then the connect counted.
+    ConnectionLease lease = Leases.admit(new ListenerCounters("web", "127.0.0.1:80"));
+    lease.releaseOnClose(client);
+    lease.takeSlot(counters, 0);
     counters.connected(1_000);
-    backend = new EmbeddedChannel(
-        new BackendHandler(client, counters, null, new ConnectionBytes(), null));
+    backend = new EmbeddedChannel(new BackendHandler(client, counters, null, lease, null));
   }
 
   @AfterEach
