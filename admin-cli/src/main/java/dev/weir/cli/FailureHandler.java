@@ -2,7 +2,7 @@ package dev.weir.cli;
 
 import dev.weir.api.status.AnsweredBy;
 import dev.weir.api.tls.TlsFailures;
-import dev.weir.cli.connect.ClientTls;
+import dev.weir.cli.controlplane.ClientTls;
 import dev.weir.cli.output.TerminalText;
 import dev.weir.cli.session.GlobalOptions;
 import io.grpc.Status;

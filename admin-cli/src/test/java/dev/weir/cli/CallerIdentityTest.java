@@ -6,7 +6,7 @@ import com.google.protobuf.util.Durations;
 import dev.weir.api.v1.PoolResponse;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
-import dev.weir.cli.connect.CallerIdentity;
+import dev.weir.cli.controlplane.CallerIdentity;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;

@@ -1,8 +1,8 @@
 package dev.weir.cli;
 
 import dev.weir.cli.args.HostPort;
-import dev.weir.cli.connect.Connection;
-import dev.weir.cli.connect.Connector;
+import dev.weir.cli.controlplane.Connection;
+import dev.weir.cli.controlplane.Connector;
 import dev.weir.cli.session.Console;
 import io.grpc.Channel;
 import java.io.PrintWriter;

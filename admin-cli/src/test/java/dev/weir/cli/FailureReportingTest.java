@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.status.AnsweredBy;
 import dev.weir.cli.CliRunner.Result;
-import dev.weir.cli.connect.ControlPlaneChannels;
+import dev.weir.cli.controlplane.ControlPlaneChannels;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.api.v1.ListPoolsResponse;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.args.HostPort;
-import dev.weir.cli.connect.Connection;
+import dev.weir.cli.controlplane.Connection;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import java.io.PrintWriter;

@@ -5,7 +5,6 @@ import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.control.admin.AdminServiceImpl;
 import dev.weir.control.admin.AnsweredByInterceptor;
-import dev.weir.control.events.FleetEventBus;
 import dev.weir.control.fleet.ProxyFleet;
 import dev.weir.control.ha.Membership;
 import dev.weir.control.ha.StoreBackend;
@@ -20,6 +19,7 @@ import dev.weir.control.replicas.ReplicaMesh;
 import dev.weir.control.replicas.ReplicaServiceImpl;
 import dev.weir.control.replicas.ReplicaSettings;
 import dev.weir.control.view.FleetView;
+import dev.weir.control.watch.FleetEventBus;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
@@ -68,7 +68,7 @@ public final class ControlPlane implements AutoCloseable {
   // Guarded by this. Null: ProxyService is served by the admin server.
   private ServerBuilder<?> proxyServerBuilder;
   // Guarded by this.
-  private StoreSpec storeSpec = StoreSpec.embedded();
+  private StoreSpec storeSpec = EmbeddedStoreBackend.spec();
   // Guarded by this.
   private ReplicaSettings replicaSettings = ReplicaSettings.plaintext("127.0.0.1");
   // Set by start() while holding this; close() reads them after taking this.

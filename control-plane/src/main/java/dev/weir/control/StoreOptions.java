@@ -87,7 +87,7 @@ final class StoreOptions {
             "--etcd-ca, --etcd-cert and --etcd-key are only used with --store etcd "
                 + "(the store is embedded)");
       }
-      return StoreSpec.embedded();
+      return EmbeddedStoreBackend.spec();
     }
     if (endpoints.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(),

@@ -2,11 +2,11 @@ package dev.weir.cli.session;
 
 import dev.weir.api.auth.BearerToken;
 import dev.weir.cli.args.ControlPlaneAddressConverter;
-import dev.weir.cli.connect.CallerIdentity;
-import dev.weir.cli.connect.ClientTls;
 import dev.weir.cli.args.DurationConverter;
 import dev.weir.cli.args.Durations;
 import dev.weir.cli.args.HostPort;
+import dev.weir.cli.controlplane.CallerIdentity;
+import dev.weir.cli.controlplane.ClientTls;
 import dev.weir.cli.output.OutputFormat;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,9 +2,9 @@ package dev.weir.cli.session;
 
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceStub;
-import dev.weir.cli.connect.CallerIdentity;
-import dev.weir.cli.connect.Connection;
-import dev.weir.cli.connect.Connector;
+import dev.weir.cli.controlplane.CallerIdentity;
+import dev.weir.cli.controlplane.Connection;
+import dev.weir.cli.controlplane.Connector;
 import dev.weir.cli.output.Output;
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -5,7 +5,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Which store a control plane uses, as its flags say; {@link #open} opens it. */
+/**
+ * Which store a control plane uses, as its flags say; {@link #open} opens it. The data dir of one
+ * control plane is {@code dev.weir.control.EmbeddedStoreBackend}'s; {@link #etcd} is shared.
+ */
 public interface StoreSpec {
 
   /**
@@ -15,11 +18,6 @@ public interface StoreSpec {
    * @throws IOException if the store cannot be opened or reached
    */
   StoreBackend open(Path dataDir) throws IOException;
-
-  /** The data dir: nothing to install, one control plane. */
-  static StoreSpec embedded() {
-    return EmbeddedStoreBackend::open;
-  }
 
   /**
    * etcd at {@code endpoints}, keys under {@code prefix}: several control planes may share it.

@@ -1,6 +1,7 @@
 package dev.weir.control.history;
 
 import dev.weir.control.security.Caller;
+import dev.weir.control.transport.PeerAddress;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -8,8 +9,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 
 /**
  * Names the caller of each admin call, for the revisions it makes.
@@ -36,7 +35,7 @@ public final class ActorInterceptor implements ServerInterceptor {
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-    String peer = format(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    String peer = PeerAddress.format(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
     String claim = clean(headers.get(ACTOR_HEADER));
     Caller caller = Caller.current();
     String actor;
@@ -59,16 +58,5 @@ public final class ActorInterceptor implements ServerInterceptor {
       cleaned.append(c >= 0x20 && c <= 0x7e ? c : '?');
     }
     return cleaned.toString().strip();
-  }
-
-  /** An address as {@code host:port}, IPv6 hosts in brackets. */
-  public static String format(SocketAddress address) {
-    if (address instanceof InetSocketAddress inet) {
-      String host = inet.getAddress() != null
-          ? inet.getAddress().getHostAddress()
-          : inet.getHostString();
-      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-    }
-    return address != null ? address.toString() : "unknown address";
   }
 }

@@ -1,7 +1,7 @@
 package dev.weir.control.security;
 
 import dev.weir.api.auth.BearerToken;
-import dev.weir.control.history.ActorInterceptor;
+import dev.weir.control.transport.PeerAddress;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -43,7 +43,7 @@ public final class AuthInterceptor implements ServerInterceptor {
     if (MethodRoles.isOpen(method)) {
       return next.startCall(call, headers);
     }
-    String peer = ActorInterceptor.format(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    String peer = PeerAddress.format(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
     Caller caller;
     String authorization = headers.get(BearerToken.AUTHORIZATION);
     if (authorization != null) {

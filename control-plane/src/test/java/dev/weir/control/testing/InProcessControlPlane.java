@@ -4,6 +4,7 @@ import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListPoolsResponse;
 import dev.weir.control.ControlPlane;
+import dev.weir.control.EmbeddedStoreBackend;
 import dev.weir.control.ha.StoreSpec;
 import io.grpc.Attributes;
 import io.grpc.Grpc;
@@ -30,7 +31,7 @@ public final class InProcessControlPlane implements AutoCloseable {
   private final List<ManagedChannel> peerChannels = new CopyOnWriteArrayList<>();
 
   public InProcessControlPlane(Path dataDir) throws IOException {
-    this(dataDir, StoreSpec.embedded());
+    this(dataDir, EmbeddedStoreBackend.spec());
   }
 
   /** A control plane keeping its configuration in {@code store}. */

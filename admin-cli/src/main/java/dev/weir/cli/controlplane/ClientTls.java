@@ -1,4 +1,4 @@
-package dev.weir.cli.connect;
+package dev.weir.cli.controlplane;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;

@@ -1,9 +1,10 @@
-package dev.weir.control.events;
+package dev.weir.control.watch;
 
 import com.google.protobuf.util.Timestamps;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.WatchRequest;
+import dev.weir.control.events.FleetEventSink;
 import dev.weir.control.pool.ConfigListener;
 import dev.weir.control.pool.ConfigRules;
 import io.grpc.Status;

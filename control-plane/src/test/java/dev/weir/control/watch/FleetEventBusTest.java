@@ -1,4 +1,4 @@
-package dev.weir.control.events;
+package dev.weir.control.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.weir.cli.connect;
+package dev.weir.cli.controlplane;
 
 import dev.weir.cli.args.HostPort;
 import io.grpc.ChannelCredentials;

@@ -1,4 +1,4 @@
-package dev.weir.cli.connect;
+package dev.weir.cli.controlplane;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;

@@ -1,4 +1,4 @@
-package dev.weir.control.events;
+package dev.weir.control.watch;
 
 import dev.weir.api.v1.FleetEvent;
 import io.grpc.Status;

@@ -1,5 +1,8 @@
-package dev.weir.control.ha;
+package dev.weir.control;
 
+import dev.weir.control.ha.Leadership;
+import dev.weir.control.ha.StoreBackend;
+import dev.weir.control.ha.StoreSpec;
 import dev.weir.control.pool.PoolRegistry;
 import dev.weir.control.store.ConfigStore;
 import dev.weir.control.store.FileConfigStore;
@@ -7,14 +10,23 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The data dir of one control plane: nobody else commits, so there is nothing to follow, and this
- * control plane is always the leader. The store compacts its own history as it commits.
+ * The data dir of one control plane, the default store: nobody else commits, so there is nothing
+ * to follow, and this control plane is always the leader. The store compacts its own history as
+ * it commits.
+ *
+ * <p>It lives here rather than in {@code ha}, which is about replicas sharing etcd, or in {@code
+ * store}, which {@link StoreBackend} (naming the pool registry and leadership) sits above.
  */
-final class EmbeddedStoreBackend implements StoreBackend {
+public final class EmbeddedStoreBackend implements StoreBackend {
   private final FileConfigStore store;
 
   private EmbeddedStoreBackend(FileConfigStore store) {
     this.store = store;
+  }
+
+  /** The data dir, {@code --store embedded}: nothing to install, one control plane. */
+  public static StoreSpec spec() {
+    return EmbeddedStoreBackend::open;
   }
 
   static StoreBackend open(Path dataDir) throws IOException {
