@@ -209,7 +209,7 @@ public final class ControlPlane implements AutoCloseable {
       // An in-process server (tests) has no address another replica could dial.
       if (feed != null && port >= 0) {
         mesh = new ReplicaMesh(id, fleet, feed, replicaSettings.credentials(),
-            () -> pools.current().getFleetId(), clock).start();
+            () -> pools.current().getFleetId(), clock, MAX_INBOUND_MESSAGE_BYTES).start();
         membership.join(id, address, mesh);
         log.info("this replica is {} at {}; following the others registered in {}", id,
             address, store.location());

@@ -12,12 +12,7 @@ import org.junit.jupiter.api.Test;
  */
 class PackageDependenciesTest {
   private static final String ROOT = "dev.weir.control";
-  // ReplicaMesh sizes its messages from ControlPlane.MAX_INBOUND_MESSAGE_BYTES, a constant the
-  // compiler inlines (jdeps does not see it), so replicas and the root package use each other.
-  // The replicas package is being changed elsewhere: once the limit reaches it from below (e.g.
-  // passed in by ControlPlane), remove this exception.
-  private static final PackageGraph MAIN = PackageGraph.read(Path.of("src/main/java"), ROOT)
-      .without(ROOT + ".replicas", ROOT);
+  private static final PackageGraph MAIN = PackageGraph.read(Path.of("src/main/java"), ROOT);
 
   @Test
   void controlPlanePackagesDependOnEachOtherOneWayOnly() {

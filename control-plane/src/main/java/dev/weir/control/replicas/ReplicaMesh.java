@@ -4,7 +4,6 @@ import dev.weir.api.v1.CloseConnectionRequest;
 import dev.weir.api.v1.CloseConnectionResponse;
 import dev.weir.api.v1.ListConnectionsRequest;
 import dev.weir.api.v1.ListConnectionsResponse;
-import dev.weir.control.ControlPlane;
 import dev.weir.control.fleet.PeerQueries;
 import dev.weir.control.fleet.ProxyFleet;
 import dev.weir.control.ha.Membership;
@@ -40,8 +39,6 @@ public final class ReplicaMesh implements Membership.Listener, PeerQueries, Auto
    * room for the hop.
    */
   static final Duration QUERY_DEADLINE = ProxyFleet.DEFAULT_REQUEST_TIMEOUT.plusSeconds(1);
-  // The largest update a replica sends is about one stats report over ReplicaFeed.UPDATE_BYTES.
-  private static final int MAX_MESSAGE_BYTES = 2 * ControlPlane.MAX_INBOUND_MESSAGE_BYTES;
 
   private final String selfId;
   private final ProxyFleet fleet;
@@ -49,18 +46,26 @@ public final class ReplicaMesh implements Membership.Listener, PeerQueries, Auto
   private final ChannelCredentials credentials;
   private final Supplier<String> fleetId;
   private final Clock clock;
+  private final int maxMessageBytes;
   private final ScheduledExecutorService scheduler;
   private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
+  /**
+   * @param maxReportBytes the largest stats report a proxy may send; an update carries one report
+   *     past {@link ReplicaFeed#UPDATE_BYTES} at most
+   */
   public ReplicaMesh(String selfId, ProxyFleet fleet, ReplicaFeed feed,
-      ChannelCredentials credentials, Supplier<String> fleetId, Clock clock) {
+      ChannelCredentials credentials, Supplier<String> fleetId, Clock clock,
+      int maxReportBytes) {
     this.selfId = selfId;
     this.fleet = fleet;
     this.feed = feed;
     this.credentials = credentials;
     this.fleetId = fleetId;
     this.clock = clock;
+    // With room for the info beside that report, and for events.
+    this.maxMessageBytes = 2 * ReplicaFeed.UPDATE_BYTES + maxReportBytes;
     ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = Executors.defaultThreadFactory().newThread(r);
       t.setName("weir-replica-links");
@@ -96,7 +101,7 @@ public final class ReplicaMesh implements Membership.Listener, PeerQueries, Auto
     }
     log.info("replica {} at {} joined the fleet; following it", replicaId, address);
     ManagedChannel channel = Grpc.newChannelBuilder(address, credentials)
-        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .maxInboundMessageSize(maxMessageBytes)
         .build();
     links.put(replicaId, new PeerLink(replicaId, address, selfId, fleetId, channel, fleet,
         clock, scheduler).start());

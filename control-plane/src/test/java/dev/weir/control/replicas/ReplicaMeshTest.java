@@ -157,6 +157,12 @@ class ReplicaMeshTest {
     Iterator<FleetEvent> events = AdminServiceGrpc
         .newBlockingStub(replica(0).channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
         .watch(WatchRequest.getDefaultInstance());
+    // A watcher sees what is published after it is registered: its first event, a revision,
+    // says it is.
+    createPool(replica(0), "web", ":8080", "10.0.0.1:80");
+    while (!events.next().hasRevision()) {
+      // Only the revision tells.
+    }
 
     replica(1).proxy("pb").applyEverything();
 
