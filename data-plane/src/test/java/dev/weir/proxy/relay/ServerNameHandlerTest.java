@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.proxy.config.PoolOptions;
+import dev.weir.proxy.testing.ClientHellos;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.weir.proxy.relay;
+package dev.weir.proxy.testing;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -11,12 +11,12 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 /** Real ClientHellos, as the JDK's TLS client writes them, for stages that read one. */
-final class ClientHellos {
+public final class ClientHellos {
 
   private ClientHellos() {}
 
   /** The first flight of a TLS client that names {@code serverName} (null: no SNI). */
-  static byte[] of(String serverName) {
+  public static byte[] of(String serverName) {
     return of(serverName, 0);
   }
 
@@ -24,7 +24,7 @@ final class ClientHellos {
    * As {@link #of(String)}, made about {@code alpnBytes} larger by ALPN protocol names, as
    * post-quantum key shares make real ones.
    */
-  static byte[] of(String serverName, int alpnBytes) {
+  public static byte[] of(String serverName, int alpnBytes) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, null, null);
@@ -58,7 +58,7 @@ final class ClientHellos {
    * The same handshake message cut into TLS records of at most {@code size} bytes each, as a
    * client may send it: the routing stage must put it together again.
    */
-  static byte[] inRecordsOf(byte[] record, int size) {
+  public static byte[] inRecordsOf(byte[] record, int size) {
     byte[] body = Arrays.copyOfRange(record, 5, record.length);
     ByteBuffer out = ByteBuffer.allocate(body.length + 5 * (body.length / size + 1));
     for (int from = 0; from < body.length; from += size) {
