@@ -1,6 +1,5 @@
-package dev.weir.proxy;
+package dev.weir.proxy.transport;
 
-import dev.weir.proxy.relay.RelaySettings;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -61,7 +60,7 @@ public record Transport(
   /** Each io_uring event loop's ring of read buffers: see {@link #readBufferRing()}. */
   static final short READ_BUFFER_GROUP = 0;
   /** As large as the largest read a relayed socket makes on the other transports. */
-  static final int READ_BUFFER_BYTES = RelaySettings.MAX_READ_BYTES;
+  static final int READ_BUFFER_BYTES = RelayReads.MAX_READ_BYTES;
 
   static {
     // One receive at a time on io_uring, not Netty's default multishot receive: a relay that
