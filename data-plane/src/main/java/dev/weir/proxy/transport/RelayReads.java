@@ -10,8 +10,8 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
  * <p>Written out rather than taken from {@code AdaptiveRecvByteBufAllocator} because a handle is
  * made twice per socket (Netty's epoll config makes one just to check its type, then the channel
  * makes its own), and each of Netty's runs three binary searches over its size table. Here a
- * handle is one small object; in a connection-per-request profile Netty's handles were about 4 %
- * of the event loop's time.
+ * handle is one small object; Netty's handles showed up in a connection-per-request profile
+ * (bench/README.md).
  */
 public final class RelayReads extends DefaultMaxMessagesRecvByteBufAllocator {
 

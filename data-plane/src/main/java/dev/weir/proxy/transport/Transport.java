@@ -76,9 +76,9 @@ public record Transport(
 
   /**
    * The transport {@code --transport auto} picks: io_uring where the kernel allows it, else
-   * epoll, else NIO. On the 2-core benchmark VM io_uring took connection-per-request traffic from
-   * 0.66 to 0.84 of HAProxy's rate and keep-alive from 0.95 to 1.06 (bench/results, 2026-11-21);
-   * many container runtimes and some distributions switch io_uring off, and then epoll is used.
+   * epoll, else NIO. io_uring relays more requests per CPU than epoll, with or without keep-alive
+   * (bench/README.md has the figures); many container runtimes and some distributions switch
+   * io_uring off, and then epoll is used.
    */
   public static Transport best() {
     if (IoUring.isAvailable()) {
