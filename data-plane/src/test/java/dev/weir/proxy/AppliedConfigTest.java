@@ -38,8 +38,8 @@ class AppliedConfigTest {
     Transport transport = Transport.nio();
     EventLoopGroup group = transport.newEventLoopGroup(1, "test");
     owner.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
-    Pools listeners =
-        owner.add(new Pools(group, transport, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), null));
+    Pools listeners = owner.add(
+        new Pools(group, transport, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), null));
     return new AppliedConfig(listeners, new LastConfigFile(file), Runnable::run);
   }
 
