@@ -1,13 +1,13 @@
 package dev.weir.proxy.listen;
 
 import dev.weir.api.log.LogThrottle;
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.relay.ConnectionLease;
 import dev.weir.proxy.relay.FrontendHandler;
 import dev.weir.proxy.relay.ProxyHeaderHandler;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.stats.ListenerCounters;
+import dev.weir.proxy.transport.Transport;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
@@ -48,7 +48,7 @@ final class Listener {
   private final ListenerCounters counters;
   private final ConnectionBudget budget;
   private final ConnectionIds ids;
-  // Written under the ListenerSet's lock, read by the event loops on every accept.
+  // Written under the Pools' lock, read by the event loops on every accept.
   private volatile PoolRuntime pool;
   // Null for a plain TCP listener. Written like pool; read on every accept.
   private volatile SharedRoutes routes;
