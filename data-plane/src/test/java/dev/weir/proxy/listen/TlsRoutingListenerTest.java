@@ -11,7 +11,7 @@ import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.TlsRouting;
-import dev.weir.proxy.Transport;
+import dev.weir.proxy.transport.Transport;
 import dev.weir.proxy.testing.ClientHellos;
 import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FreePort;
