@@ -266,8 +266,10 @@ public final class Pools implements AutoCloseable {
             byAuthority.put(authority, served.get(i));
           }
         }
-        listener.serveConnect(new ConnectRoutes(byAuthority, served,
+        listener.serveShared(new ConnectRoutes(byAuthority, served,
             first.options().maxConnections(), first.options().connectHeadTimeout()));
+      } else if (first.routesTls()) {
+        listener.serveShared(ServerNameRoutes.of(e.getValue(), served));
       } else {
         listener.serve(served.get(0));
       }
