@@ -86,6 +86,10 @@ class TlsRoutingPoolsTest {
   void poolsSharingAPortMustAgreeOnWhatComesBeforeThePoolIsKnown() {
     assertRejected(() -> control.admin().createPool(create("db", ":8443", PoolSettings
             .newBuilder().setTlsRouting(TlsRouting.newBuilder().setEnabled(true)
+                .addServerNames("db.example.com").setPostgres(true)).build())),
+        Status.Code.INVALID_ARGUMENT, "settings.tls_routing.postgres");
+    assertRejected(() -> control.admin().createPool(create("db", ":8443", PoolSettings
+            .newBuilder().setTlsRouting(TlsRouting.newBuilder().setEnabled(true)
                 .addServerNames("db.example.com")
                 .setClientHelloTimeout(Duration.newBuilder().setSeconds(3))).build())),
         Status.Code.INVALID_ARGUMENT, "settings.tls_routing.client_hello_timeout");
@@ -104,14 +108,6 @@ class TlsRoutingPoolsTest {
     assertRejected(() -> control.admin().createPool(create("db", ":9443", tls())),
         Status.Code.INVALID_ARGUMENT, "settings.tls_routing.server_names",
         "list at least one name, or set settings.tls_routing.default_pool");
-  }
-
-  @Test
-  void thePostgresPreambleIsRefusedUntilTheProxiesCanAnswerIt() {
-    assertRejected(() -> control.admin().createPool(create("db", ":9443", PoolSettings
-            .newBuilder().setTlsRouting(TlsRouting.newBuilder().setEnabled(true)
-                .addServerNames("db.example.com").setPostgres(true)).build())),
-        Status.Code.INVALID_ARGUMENT, "settings.tls_routing.postgres is not supported");
   }
 
   @Test

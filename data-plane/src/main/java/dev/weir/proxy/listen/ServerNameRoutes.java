@@ -4,6 +4,7 @@ import dev.weir.proxy.config.PoolConfig;
 import dev.weir.proxy.config.TlsRoutingConfig;
 import dev.weir.proxy.relay.ConnectionLease;
 import dev.weir.proxy.relay.FrontendHandler;
+import dev.weir.proxy.relay.PostgresSslRequestHandler;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.relay.ServerNameHandler;
 import dev.weir.proxy.relay.ServerNameTargets;
@@ -24,10 +25,11 @@ import java.util.Map;
  *     "*.example.com")
  * @param fallback the default pool; null if there is none
  * @param clientHelloTimeout the pools': they agree on it, as it applies before the pool is known
+ * @param postgres whether clients send PostgreSQL's SSLRequest first (the pools agree on it)
  */
 record ServerNameRoutes(
     Map<String, PoolRuntime> exact, Map<String, PoolRuntime> wildcards, PoolRuntime fallback,
-    List<PoolRuntime> pools, int maxConnections, Duration clientHelloTimeout)
+    List<PoolRuntime> pools, int maxConnections, Duration clientHelloTimeout, boolean postgres)
     implements SharedRoutes, ServerNameTargets {
 
   /** No DNS name is longer; a longer one matches nothing, and costs no search. */
@@ -64,11 +66,16 @@ record ServerNameRoutes(
     }
     PoolConfig first = configs.get(0);
     return new ServerNameRoutes(exact, wildcards, fallback, runtimes,
-        first.options().maxConnections(), first.tlsRouting().clientHelloTimeout());
+        first.options().maxConnections(), first.tlsRouting().clientHelloTimeout(),
+        first.tlsRouting().postgres());
   }
 
   @Override
   public void addFirstStage(Channel client, ConnectionLease lease) {
+    if (postgres) {
+      client.pipeline().addLast(
+          PostgresSslRequestHandler.NAME, new PostgresSslRequestHandler(lease));
+    }
     client.pipeline().addLast(ServerNameHandler.NAME, new ServerNameHandler(this, lease));
   }
 
