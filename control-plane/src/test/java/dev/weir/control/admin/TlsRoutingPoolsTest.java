@@ -64,6 +64,15 @@ class TlsRoutingPoolsTest {
   }
 
   @Test
+  void aPostgresPoolSharesThePortWithOtherTlsPools() {
+    Pool db = control.admin().createPool(create("db", ":8443", PoolSettings.newBuilder()
+        .setTlsRouting(TlsRouting.newBuilder().setEnabled(true).addServerNames("db.example.com")
+            .setPostgres(true)).build())).getPool();
+
+    assertThat(db.getSettings().getTlsRouting().getPostgres()).isTrue();
+  }
+
+  @Test
   void aServerNameClaimedTwiceOnOnePortIsRefused() {
     assertRejected(() -> control.admin().createPool(create("db", ":8443",
             tls("WWW.example.com"))),
@@ -84,10 +93,6 @@ class TlsRoutingPoolsTest {
 
   @Test
   void poolsSharingAPortMustAgreeOnWhatComesBeforeThePoolIsKnown() {
-    assertRejected(() -> control.admin().createPool(create("db", ":8443", PoolSettings
-            .newBuilder().setTlsRouting(TlsRouting.newBuilder().setEnabled(true)
-                .addServerNames("db.example.com").setPostgres(true)).build())),
-        Status.Code.INVALID_ARGUMENT, "settings.tls_routing.postgres");
     assertRejected(() -> control.admin().createPool(create("db", ":8443", PoolSettings
             .newBuilder().setTlsRouting(TlsRouting.newBuilder().setEnabled(true)
                 .addServerNames("db.example.com")

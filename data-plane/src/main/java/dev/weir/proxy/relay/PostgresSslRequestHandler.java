@@ -47,7 +47,7 @@ public final class PostgresSslRequestHandler extends ChannelInboundHandlerAdapte
   }
 
   /** Whether {@code client} asked for TLS with an SSLRequest this proxy answered. */
-  static boolean sslRequested(Channel client) {
+  public static boolean sslRequested(Channel client) {
     return client.hasAttr(SSL_REQUESTED);
   }
 
