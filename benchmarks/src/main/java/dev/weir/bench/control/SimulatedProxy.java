@@ -1,5 +1,6 @@
 package dev.weir.bench.control;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStats;
@@ -26,9 +27,11 @@ final class SimulatedProxy implements ClientResponseObserver<ProxyMessage, Contr
   private final ManagedChannel channel;
   private final SimulatedFleet fleet;
   private final ReportShape shape;
-  private long reportsSent; // guarded by this
+  @GuardedBy("this")
+  private long reportsSent;
   private ClientCallStreamObserver<ProxyMessage> requests;
-  private boolean done; // guarded by this
+  @GuardedBy("this")
+  private boolean done;
   private volatile long applied;
   private volatile String failure;
 
