@@ -1,7 +1,7 @@
 package dev.weir.control;
 
 import dev.weir.api.logging.LogFormat;
-import dev.weir.control.pool.HostPort;
+import dev.weir.api.wire.HostPort;
 import dev.weir.control.replicas.ReplicaOptions;
 import dev.weir.control.replicas.ReplicaSettings;
 import dev.weir.control.security.SecurityOptions;

@@ -1,5 +1,6 @@
 package dev.weir.bench.control;
 
+import dev.weir.api.wire.HostPort;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NegotiationType;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
