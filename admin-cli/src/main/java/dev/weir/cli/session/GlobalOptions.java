@@ -2,9 +2,9 @@ package dev.weir.cli.session;
 
 import dev.weir.api.auth.BearerToken;
 import dev.weir.api.tls.ClientCredentials;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.ControlPlaneAddressConverter;
 import dev.weir.cli.args.DurationConverter;
-import dev.weir.cli.args.Durations;
 import dev.weir.cli.args.HostPort;
 import dev.weir.cli.controlplane.CallerIdentity;
 import dev.weir.cli.controlplane.ClientTls;
@@ -237,6 +237,6 @@ public final class GlobalOptions {
 
   /** The timeout as the operator would write it, for messages. */
   public String timeoutText() {
-    return Durations.format(timeout());
+    return DurationText.format(timeout());
   }
 }
