@@ -1,5 +1,6 @@
 package dev.weir.control;
 
+import dev.weir.api.metrics.MetricsServer;
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ProxyServiceGrpc;
@@ -12,7 +13,6 @@ import dev.weir.control.ha.StoreSpec;
 import dev.weir.control.history.ActorInterceptor;
 import dev.weir.control.history.RevisionHistory;
 import dev.weir.control.metrics.ControlPlaneMetrics;
-import dev.weir.control.metrics.MetricsServer;
 import dev.weir.control.pool.PoolRegistry;
 import dev.weir.control.replicas.ReplicaFeed;
 import dev.weir.control.replicas.ReplicaMesh;

@@ -1,4 +1,4 @@
-package dev.weir.control.metrics;
+package dev.weir.api.metrics;
 
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -10,8 +10,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Serves {@code /metrics} over HTTP for Prometheus. Its registry is its own, not the process-wide
- * default, so only the control plane's metrics show up and tests can run several side by side.
+ * Serves {@code /metrics} (and {@code /-/healthy}) over HTTP for Prometheus, for weir-control and
+ * weir-proxy alike. Its registry is its own, not the process-wide default, so only the collector
+ * it is given shows up and tests can run several side by side. The collector is read at every
+ * scrape.
  */
 public final class MetricsServer implements AutoCloseable {
   // Scrapes are rare and cheap; two threads keep one slow client from blocking the next.
@@ -27,14 +29,14 @@ public final class MetricsServer implements AutoCloseable {
   /**
    * Binds {@code address} (port 0 picks a free one) and starts serving {@code metrics}.
    *
-   * @throws IOException if the address cannot be bound
+   * @throws IOException if the address cannot be bound, e.g. because the port is in use
    */
   public static MetricsServer start(InetSocketAddress address, MultiCollector metrics)
       throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(metrics);
     ExecutorService threads = Executors.newFixedThreadPool(THREADS, r -> {
-      Thread t = new Thread(r, "weir-control-metrics");
+      Thread t = new Thread(r, "weir-metrics");
       t.setDaemon(true);
       return t;
     });
@@ -58,7 +60,7 @@ public final class MetricsServer implements AutoCloseable {
     return http.getPort();
   }
 
-  /** Stops serving. Idempotent. */
+  /** Stops serving; a scrape under way is cut off. Idempotent. */
   @Override
   public synchronized void close() {
     if (!closed) {
