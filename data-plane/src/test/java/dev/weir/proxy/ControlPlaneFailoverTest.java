@@ -14,12 +14,13 @@ import dev.weir.proxy.control.ControlPlaneAddresses;
 import dev.weir.proxy.control.ControlPlaneClient;
 import dev.weir.proxy.control.LastConfigFile;
 import dev.weir.proxy.control.ReconnectBackoff;
-import dev.weir.proxy.listen.ListenerSet;
+import dev.weir.proxy.listen.Pools;
 import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FreePort;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.Snapshots;
 import dev.weir.proxy.testing.TestClient;
+import dev.weir.proxy.transport.Transport;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
@@ -63,7 +64,7 @@ class ControlPlaneFailoverTest {
     int port = FreePort.find();
     Replica one = resources.add(new Replica(snapshot(7, port, echo)));
     Replica two = resources.add(new Replica(snapshot(7, port, echo)));
-    ListenerSet listeners = startProxy(one.port() + "," + two.port());
+    Pools listeners = startProxy(one.port() + "," + two.port());
 
     await().atMost(Duration.ofSeconds(20))
         .until(() -> one.appliedVersions.size() + two.appliedVersions.size() == 1);
@@ -102,14 +103,14 @@ class ControlPlaneFailoverTest {
     }
   }
 
-  private ListenerSet startProxy(String ports) throws Exception {
+  private Pools startProxy(String ports) throws Exception {
     Transport transport = Transport.nio();
     EventLoopGroup group = transport.newEventLoopGroup(1, "test");
     resources.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
-    ListenerSet listeners = resources.add(new ListenerSet(
+    Pools listeners = resources.add(new Pools(
         group, transport, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), null));
-    DataPlane dataPlane =
-        new DataPlane(listeners, new LastConfigFile(dir.resolve("p.snapshot")), Runnable::run);
+    AppliedConfig dataPlane =
+        new AppliedConfig(listeners, new LastConfigFile(dir.resolve("p.snapshot")), Runnable::run);
     StringBuilder replicas = new StringBuilder();
     for (String p : ports.split(",")) {
       replicas.append(replicas.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);

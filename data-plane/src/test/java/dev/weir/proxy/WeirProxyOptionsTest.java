@@ -76,8 +76,8 @@ class WeirProxyOptionsTest {
   @Test
   void aMalformedTokenInTheEnvironmentIsNamedButNotShown() {
     StringWriter err = new StringWriter();
-    WeirProxy proxy = new WeirProxy();
-    proxy.environment = name -> name.equals("WEIR_PROXY_TOKEN") ? "two words" : null;
+    WeirProxy proxy =
+        new WeirProxy(name -> name.equals("WEIR_PROXY_TOKEN") ? "two words" : null);
     CommandLine cli = new CommandLine(proxy).setErr(new PrintWriter(err));
 
     int exit = cli.execute("--id", "test");

@@ -50,6 +50,9 @@ final class PoolSettingsOptions {
   @ArgGroup(exclusive = false, order = 9, heading = "%nHTTP CONNECT (off by default):%n")
   private HttpConnectOptions httpConnect;
 
+  @ArgGroup(exclusive = false, order = 10, heading = "%nTLS routing by SNI (off by default):%n")
+  private TlsRoutingOptions tlsRouting;
+
   /** The settings the flags gave, with their mask paths; empty when no settings flag was given. */
   SettingsEdit edit() {
     if (healthCheck != null && healthCheck.contradicts()) {
@@ -84,6 +87,9 @@ final class PoolSettingsOptions {
     }
     if (httpConnect != null) {
       all.include(httpConnect.edit());
+    }
+    if (tlsRouting != null) {
+      all.include(tlsRouting.edit());
     }
     return all;
   }

@@ -8,6 +8,7 @@ import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.ProxyProtocol;
+import dev.weir.api.v1.TlsRouting;
 import dev.weir.api.v1.Tuning;
 import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.ByteSizes;
@@ -69,11 +70,29 @@ final class SettingsSummary {
       lines.put("HTTP CONNECT", targets.isEmpty() ? "on, for the pool's name and port"
           : "on, for " + String.join(", ", targets));
     }
+    if (settings.getTlsRouting().getEnabled()) {
+      lines.put("TLS routing", tlsRouting(settings.getTlsRouting()));
+    }
     if (settings.hasAdaptiveWeights()) {
       // Not "Adaptive weights": pool show pads labels to 16 characters plus the colon.
       lines.put("Weights", adaptiveWeights(settings.getAdaptiveWeights()));
     }
     return lines;
+  }
+
+  // "by SNI db.example.com, *.db.example.com; the default; ClientHello within 5s"
+  private static String tlsRouting(TlsRouting routing) {
+    List<String> parts = new ArrayList<>();
+    if (routing.getServerNamesCount() > 0) {
+      parts.add("by SNI " + String.join(", ", routing.getServerNamesList()));
+    }
+    if (routing.getDefaultPool()) {
+      parts.add("the default");
+    }
+    if (routing.hasClientHelloTimeout()) {
+      parts.add("ClientHello within " + duration(routing.getClientHelloTimeout()));
+    }
+    return String.join("; ", parts);
   }
 
   // "adaptive, 50%..150% of the configured weight, every 30s"

@@ -14,6 +14,7 @@ import dev.weir.api.v1.PoolResponse;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.ProxyProtocol;
 import dev.weir.api.v1.ProxyProtocolVersion;
+import dev.weir.api.v1.TlsRouting;
 import dev.weir.api.v1.Tuning;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
@@ -141,6 +142,19 @@ class CreatePoolSettingsTest {
     assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
         .isEqualTo(PoolSettings.newBuilder().setHttpConnect(HttpConnect.newBuilder()
             .setEnabled(true).addAuthorities("db.internal:5432").addAuthorities("[::1]:5432"))
+            .build());
+  }
+
+  @Test
+  void serverNamesTurnTlsRoutingOnAndLandInTheirFields() {
+    Result result = create("--sni", "db.example.com", "--sni", "*.db.example.com",
+        "--sni-default", "--client-hello-timeout", "5s");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
+        .isEqualTo(PoolSettings.newBuilder().setTlsRouting(TlsRouting.newBuilder()
+            .setEnabled(true).addServerNames("db.example.com").addServerNames("*.db.example.com")
+            .setDefaultPool(true).setClientHelloTimeout(seconds(5)))
             .build());
   }
 

@@ -15,6 +15,7 @@ import dev.weir.api.v1.UpdatePoolRequest;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
 import io.grpc.Status;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,18 @@ class SetPoolCommandTest {
     UpdatePoolRequest request = controlPlane.service().onlyRequest(UpdatePoolRequest.class);
     assertThat(request.getUpdateMask().getPathsList()).containsExactly(path);
     assertThat(FieldMaskUtil.isValid(Pool.class, request.getUpdateMask())).isTrue();
+  }
+
+  @Test
+  void serverNamesSetTlsRoutingOnAndTurningItOffClearsIt() {
+    controlPlane.cli().run("pool", "set", "web", "--sni", "a.example.com");
+    controlPlane.cli().run("pool", "set", "web", "--tls-routing=false");
+
+    assertThat(controlPlane.service().requests())
+        .map(r -> List.copyOf(((UpdatePoolRequest) r).getUpdateMask().getPathsList()))
+        .containsExactly(
+            List.of("settings.tls_routing.enabled", "settings.tls_routing.server_names"),
+            List.of("settings.tls_routing"));
   }
 
   @Test

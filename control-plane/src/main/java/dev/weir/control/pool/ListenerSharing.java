@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Listen ports are unique across pools, except that pools in HTTP CONNECT mode may share one:
+ * Listen ports are unique across pools, except that pools in HTTP CONNECT mode may share one
+ * (and pools routing TLS by server name, whose own rules SnapshotRules checks):
  * on the same listen address, agreeing on the listener's connection cap (one socket has one),
  * and each CONNECT target ("host:port") claimed by one pool of the address only. The proxies
  * check the same rules (SnapshotRules, also the final gate before every commit).
@@ -57,19 +58,22 @@ final class ListenerSharing {
 
   private static void checkPair(Pool first, Pool next, int port, String changed) {
     String both = "pools \"" + first.getName() + "\" and \"" + next.getName() + "\"";
-    if (!first.getSettings().getHttpConnect().getEnabled()
-        || !next.getSettings().getHttpConnect().getEnabled()) {
+    boolean connect = first.getSettings().getHttpConnect().getEnabled()
+        && next.getSettings().getHttpConnect().getEnabled();
+    boolean tls = first.getSettings().getTlsRouting().getEnabled()
+        && next.getSettings().getTlsRouting().getEnabled();
+    if (!connect && !tls) {
       String clash = changed == null
           ? "listen port " + port + " is used by " + both
           : "listen port " + port + " is already used by pool \""
               + (first.getName().equals(changed) ? next.getName() : first.getName()) + "\"";
-      throw alreadyExists(clash + "; only pools with settings.http_connect.enabled may share a"
-          + " listen port");
+      throw alreadyExists(clash + "; only pools that all set settings.http_connect.enabled, or"
+          + " all set settings.tls_routing.enabled, may share a listen port");
     }
     if (!HostPort.parse(first.getListen()).equals(HostPort.parse(next.getListen()))) {
       throw ConfigRules.invalid("listen: " + both + " share port " + port + " on different"
-          + " addresses (\"" + first.getListen() + "\" and \"" + next.getListen() + "\"); HTTP"
-          + " CONNECT pools sharing a port must have the same listen address");
+          + " addresses (\"" + first.getListen() + "\" and \"" + next.getListen() + "\"); pools"
+          + " sharing a port must have the same listen address");
     }
     long a = Integer.toUnsignedLong(first.getSettings().getLimits().getMaxConnections());
     long b = Integer.toUnsignedLong(next.getSettings().getLimits().getMaxConnections());

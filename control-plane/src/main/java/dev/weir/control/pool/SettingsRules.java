@@ -1,7 +1,9 @@
 package dev.weir.control.pool;
 
 import com.google.protobuf.Duration;
+import dev.weir.api.rules.RuleViolation;
 import dev.weir.api.rules.SnapshotRules;
+import dev.weir.api.rules.TlsRoutingRules;
 import dev.weir.api.v1.AdaptiveWeights;
 import dev.weir.api.v1.Guards;
 import dev.weir.api.v1.HealthCheck;
@@ -75,6 +77,14 @@ public final class SettingsRules {
     }
     if (settings.hasHttpConnect()) {
       settings = settings.toBuilder().setHttpConnect(httpConnect(settings)).build();
+    }
+    if (settings.hasTlsRouting()) {
+      try {
+        settings = settings.toBuilder()
+            .setTlsRouting(TlsRoutingRules.normalized(settings)).build();
+      } catch (RuleViolation e) {
+        throw ConfigRules.invalid(e.getMessage());
+      }
     }
     return MessageForm.prune(settings);
   }

@@ -58,7 +58,7 @@ class HttpConnectPoolsTest {
   void aPlainPoolOnAConnectPoolsPortAlreadyExistsNamingThatPool() {
     assertRejected(() -> control.admin().createPool(create("api", ":8080", null)),
         Status.Code.ALREADY_EXISTS, "listen port 8080 is already used by pool \"web\"",
-        "only pools with settings.http_connect.enabled may share a listen port");
+        "only pools that all set settings.http_connect.enabled, or all set settings.tls_routing.enabled, may share a listen port");
   }
 
   @Test

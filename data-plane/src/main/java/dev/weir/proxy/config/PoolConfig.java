@@ -9,14 +9,24 @@ import java.util.List;
  * @param listenHost the host part of the pool's listen address; empty means all interfaces
  * @param connectAuthorities the HTTP CONNECT targets ("host:port", lower case) this pool answers
  *     to; empty for a plain TCP pool
+ * @param tlsRouting how clients reach this pool by the server name of their ClientHello; null
+ *     for a pool they reach otherwise
  */
 public record PoolConfig(
     String name, String listenHost, int listenPort, Algorithm algorithm,
-    List<BackendConfig> backends, PoolOptions options, List<String> connectAuthorities) {
+    List<BackendConfig> backends, PoolOptions options, List<String> connectAuthorities,
+    TlsRoutingConfig tlsRouting) {
 
   public PoolConfig {
     backends = List.copyOf(backends);
     connectAuthorities = List.copyOf(connectAuthorities);
+  }
+
+  /** A plain TCP or HTTP CONNECT pool. */
+  public PoolConfig(
+      String name, String listenHost, int listenPort, Algorithm algorithm,
+      List<BackendConfig> backends, PoolOptions options, List<String> connectAuthorities) {
+    this(name, listenHost, listenPort, algorithm, backends, options, connectAuthorities, null);
   }
 
   /** A plain TCP pool: no CONNECT targets. */
@@ -29,5 +39,10 @@ public record PoolConfig(
   /** Whether clients reach this pool through an HTTP CONNECT request. */
   public boolean httpConnect() {
     return !connectAuthorities.isEmpty();
+  }
+
+  /** Whether clients reach this pool by the server name in their TLS ClientHello. */
+  public boolean routesTls() {
+    return tlsRouting != null;
   }
 }

@@ -42,7 +42,11 @@ public final class SnapshotValidator {
     Address listen = Address.parse(where + ": listen", pool.getListen(), true);
     return new PoolConfig(
         pool.getName(), listen.host(), listen.port(), pool.getAlgorithm(), backends(where, pool),
-        SettingsParser.parse(pool.getSettings()), SnapshotRules.connectAuthorities(pool));
+        SettingsParser.parse(pool.getSettings()), SnapshotRules.connectAuthorities(pool),
+        pool.getSettings().getTlsRouting().getEnabled()
+            ? TlsRoutingConfig.of(pool.getSettings().getTlsRouting(),
+                SnapshotRules.serverNames(pool))
+            : null);
   }
 
   private static List<BackendConfig> backends(String where, Pool pool) throws RuleViolation {

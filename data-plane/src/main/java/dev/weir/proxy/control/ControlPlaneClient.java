@@ -61,7 +61,7 @@ public final class ControlPlaneClient implements AutoCloseable {
 
   private final ProxyServiceGrpc.ProxyServiceStub stub;
   private final Hello hello;
-  private final ConfigApplier applier;
+  private final ControlledProxy proxy;
   private final ScheduledExecutorService scheduler;
   private final Duration statsInterval;
   private final ReconnectBackoff backoff;
@@ -88,7 +88,7 @@ public final class ControlPlaneClient implements AutoCloseable {
       Channel channel,
       String target,
       Hello hello,
-      ConfigApplier applier,
+      ControlledProxy proxy,
       ScheduledExecutorService scheduler,
       Duration statsInterval,
       ReconnectBackoff backoff,
@@ -96,7 +96,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     this.stub = ProxyServiceGrpc.newStub(ClientInterceptors.intercept(channel, new PeerRecorder()));
     this.target = target;
     this.hello = hello;
-    this.applier = applier;
+    this.proxy = proxy;
     this.scheduler = scheduler;
     this.statsInterval = statsInterval;
     this.backoff = backoff;
@@ -104,7 +104,7 @@ public final class ControlPlaneClient implements AutoCloseable {
   }
 
   public synchronized void start() {
-    applier.onPoolStatusChange(this::onPoolStatusChange);
+    proxy.onPoolStatusChange(this::onPoolStatusChange);
     statsTask =
         scheduler.scheduleAtFixedRate(
             this::reportStats, statsInterval.toMillis(), statsInterval.toMillis(),
@@ -126,8 +126,8 @@ public final class ControlPlaneClient implements AutoCloseable {
     stub.connect(s);
     s.send(ProxyMessage.newBuilder()
         .setHello(hello.toBuilder()
-            .setConfigVersion(applier.version())
-            .setFleetId(applier.fleetId()))
+            .setConfigVersion(proxy.version())
+            .setFleetId(proxy.fleetId()))
         .build());
   }
 
@@ -153,7 +153,7 @@ public final class ControlPlaneClient implements AutoCloseable {
       }
     } else if (s.established) {
       log.warn("lost control plane {} ({}); serving config version {}; reconnecting to one of {} "
-          + "in {} ms", replica, why, applier.version(), target, delay.toMillis());
+          + "in {} ms", replica, why, proxy.version(), target, delay.toMillis());
     } else {
       log.info("control plane {} unavailable ({}); retrying in {} ms", target, why,
           delay.toMillis());
@@ -164,14 +164,14 @@ public final class ControlPlaneClient implements AutoCloseable {
   // Runs on the stream's callback thread, one snapshot at a time, so answers go out in order.
   private void onSnapshot(Stream s, ConfigSnapshot snapshot) {
     Optional<FleetGuard.Refusal> refusal =
-        FleetGuard.check(snapshot, applier.version(), applier.fleetId());
+        FleetGuard.check(snapshot, proxy.version(), proxy.fleetId());
     if (refusal.isPresent()) {
       refuse(s, snapshot, refusal.get());
       return;
     }
     ProxyConfig config;
     try {
-      config = applier.validate(snapshot);
+      config = proxy.validate(snapshot);
     } catch (InvalidConfigException | RuntimeException e) {
       nack(s, snapshot, e);
       return;
@@ -185,7 +185,7 @@ public final class ControlPlaneClient implements AutoCloseable {
         .build());
     List<PoolApplyFailure> failed;
     try {
-      failed = applier.apply(snapshot, config);
+      failed = proxy.apply(snapshot, config);
     } catch (InvalidConfigException | RuntimeException e) {
       nack(s, snapshot, e);
       return;
@@ -227,7 +227,7 @@ public final class ControlPlaneClient implements AutoCloseable {
   // Answered from the event loops once each has listed its own connections; a failure is
   // logged and left unanswered, which the control plane reports as this proxy not answering.
   private void onListConnections(Stream s, ListConnectionsCommand command) {
-    applier.listConnections(command).whenComplete((list, error) -> {
+    proxy.listConnections(command).whenComplete((list, error) -> {
       if (error != null) {
         log.warn("could not list connections", error);
         return;
@@ -239,7 +239,7 @@ public final class ControlPlaneClient implements AutoCloseable {
   }
 
   private void onCloseConnection(Stream s, CloseConnectionCommand command) {
-    applier.closeConnection(command).whenComplete((result, error) -> {
+    proxy.closeConnection(command).whenComplete((result, error) -> {
       if (error != null) {
         log.warn("could not close connection {}", command.getSequence(), error);
         return;
@@ -252,7 +252,7 @@ public final class ControlPlaneClient implements AutoCloseable {
 
   private void nack(Stream s, ConfigSnapshot snapshot, Exception e) {
     log.warn("rejected config version {}: {}; still serving version {}",
-        snapshot.getVersion(), e.getMessage(), applier.version());
+        snapshot.getVersion(), e.getMessage(), proxy.version());
     established(s);
     s.send(ProxyMessage.newBuilder()
         .setNack(ConfigNack.newBuilder()
@@ -268,7 +268,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     if (!refusal.reason().equals(lastRefusal)) {
       lastRefusal = refusal.reason();
       log.error("{}; still serving version {} and its listeners", refusal.reason(),
-          applier.version());
+          proxy.version());
     }
     established(s);
     s.send(ProxyMessage.newBuilder()
@@ -311,9 +311,9 @@ public final class ControlPlaneClient implements AutoCloseable {
           .setStats(StatsReport.newBuilder()
               .setTime(Timestamp.newBuilder()
                   .setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-              .setConfigVersion(applier.version())
-              .addAllBackends(applier.backendStats())
-              .addAllListeners(applier.listenerStats()))
+              .setConfigVersion(proxy.version())
+              .addAllBackends(proxy.backendStats())
+              .addAllListeners(proxy.listenerStats()))
           .build());
     } catch (RuntimeException e) {
       // Never let one bad report cancel the timer.

@@ -1,5 +1,6 @@
 package dev.weir.proxy.listen;
 
+import dev.weir.proxy.relay.ConnectRequestHandler;
 import dev.weir.proxy.relay.ConnectTargets;
 import dev.weir.proxy.relay.ConnectionLease;
 import dev.weir.proxy.relay.FrontendHandler;
@@ -19,11 +20,16 @@ import java.util.Map;
  */
 record ConnectRoutes(
     Map<String, PoolRuntime> byAuthority, List<PoolRuntime> pools, int maxConnections,
-    Duration headTimeout) implements ConnectTargets {
+    Duration headTimeout) implements SharedRoutes, ConnectTargets {
 
   ConnectRoutes {
     byAuthority = Map.copyOf(byAuthority);
     pools = List.copyOf(pools);
+  }
+
+  @Override
+  public void addFirstStage(Channel client, ConnectionLease lease) {
+    client.pipeline().addLast(ConnectRequestHandler.NAME, new ConnectRequestHandler(this, lease));
   }
 
   @Override

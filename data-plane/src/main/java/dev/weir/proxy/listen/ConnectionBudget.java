@@ -27,7 +27,7 @@ public final class ConnectionBudget implements ConnectionLease.Budget {
   static final long FALLBACK_LIMIT = 100_000;
   /** Heap kept for everything but connections: the config, the control stream, the JVM. */
   static final long RESERVED_HEAP = 64L << 20;
-  /** Heap allowed per open connection: the 3 KiB an idle one holds, and room to work. */
+  /** Heap allowed per open connection: what an idle one holds, and room to work. */
   static final long HEAP_PER_CONNECTION = 4096;
 
   private final long limit;
@@ -53,10 +53,9 @@ public final class ConnectionBudget implements ConnectionLease.Budget {
    * {@value #RESERVED_HEAP} kept for the config, the control stream and the JVM.
    *
    * <p>The heap term matters with a small {@code -Xmx} and a large open-file limit: an idle
-   * relayed connection holds about 3 KiB of heap (its two Netty channels and the relay's
-   * state; after a full GC with 9,000 held, 2,990 to 3,092 bytes on io_uring with its read
-   * buffer ring, 2,542 on epoll), so the packaged service's 256 MiB heap and 1,048,576 descriptors would otherwise
-   * admit clients until the heap ran out, rather than reset the excess at accept.
+   * relayed connection holds a few KiB of heap (its two Netty channels and the relay's state;
+   * bench/README.md has the measurement), so a small heap with a high open-file limit would
+   * otherwise admit clients until the heap ran out, rather than reset the excess at accept.
    *
    * @param maxFileDescriptors the process's open-file limit, or -1 if unknown
    * @param maxHeapBytes the most heap the JVM will use ({@code Runtime.maxMemory()})

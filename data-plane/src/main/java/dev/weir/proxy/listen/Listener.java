@@ -1,14 +1,13 @@
 package dev.weir.proxy.listen;
 
 import dev.weir.api.log.LogThrottle;
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
-import dev.weir.proxy.relay.ConnectRequestHandler;
 import dev.weir.proxy.relay.ConnectionLease;
 import dev.weir.proxy.relay.FrontendHandler;
 import dev.weir.proxy.relay.ProxyHeaderHandler;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.stats.ListenerCounters;
+import dev.weir.proxy.transport.Transport;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
@@ -34,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bound socket(s) of one listen address, the connections they accepted, and the pool they
- * currently serve: one pool, or for an HTTP CONNECT listener the pools its clients name.
+ * currently serve: one pool, or for an HTTP CONNECT or TLS routing listener the pools its clients
+ * name.
  */
 final class Listener {
 
@@ -48,10 +48,10 @@ final class Listener {
   private final ListenerCounters counters;
   private final ConnectionBudget budget;
   private final ConnectionIds ids;
-  // Written under the ListenerSet's lock, read by the event loops on every accept.
+  // Written under the Pools' lock, read by the event loops on every accept.
   private volatile PoolRuntime pool;
   // Null for a plain TCP listener. Written like pool; read on every accept.
-  private volatile ConnectRoutes routes;
+  private volatile SharedRoutes routes;
 
   Listener(InetSocketAddress address, PoolRuntime pool, ConnectionBudget budget,
       ConnectionIds ids) {
@@ -68,8 +68,8 @@ final class Listener {
     counters.pool(runtime.name());
   }
 
-  /** Serves HTTP CONNECT requests for the pools of {@code next}. */
-  void serveConnect(ConnectRoutes next) {
+  /** Serves the pools of {@code next}, found by what each client sends first. */
+  void serveShared(SharedRoutes next) {
     pool = next.pools().get(0);
     routes = next;
     counters.pool(String.join(",", next.pools().stream().map(PoolRuntime::name).toList()));
@@ -77,7 +77,7 @@ final class Listener {
 
   /** The pools this listener serves. */
   List<PoolRuntime> pools() {
-    ConnectRoutes current = routes;
+    SharedRoutes current = routes;
     return current != null ? current.pools() : List.of(pool);
   }
 
@@ -166,9 +166,9 @@ final class Listener {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       Channel ch = (Channel) msg;
-      ConnectRoutes connect = routes;
-      if (connect != null) {
-        acceptConnect(ctx, ch, connect);
+      SharedRoutes shared = routes;
+      if (shared != null) {
+        acceptShared(ctx, ch, shared);
         return;
       }
       PoolRuntime runtime = pool;
@@ -190,15 +190,16 @@ final class Listener {
     }
 
     /**
-     * As for a plain pool, except that the pool is known only once the client's CONNECT request
-     * is read: {@link ConnectRequestHandler} reads it, then sets the connection up for that pool.
+     * As for a plain pool, except that the pool is known only once the client's first bytes are
+     * read (a CONNECT request, a ClientHello): the first stage reads them, then sets the
+     * connection up for that pool.
      */
-    private void acceptConnect(ChannelHandlerContext ctx, Channel ch, ConnectRoutes connect) {
-      ConnectionLease lease = admit(ch, connect.maxConnections());
+    private void acceptShared(ChannelHandlerContext ctx, Channel ch, SharedRoutes shared) {
+      ConnectionLease lease = admit(ch, shared.maxConnections());
       if (lease == null) {
         return;
       }
-      ch.pipeline().addLast(ConnectRequestHandler.NAME, new ConnectRequestHandler(connect, lease));
+      shared.addFirstStage(ch, lease);
       register(ctx, ch, lease);
     }
 

@@ -94,6 +94,14 @@ final class StatsCollector implements MultiCollector {
             "HTTP CONNECT listener connections closed for a malformed, oversized, late or "
                 + "non-CONNECT request head.",
             null, listeners, StatsCollector::labels, ListenerStats::getConnectRejected))
+        .metricSnapshot(counter("weir_listener_sni_unmatched",
+            "TLS routing connections closed because no pool of the listener answers to the "
+                + "ClientHello's server name (or to none) and it has no default pool.",
+            null, listeners, StatsCollector::labels, ListenerStats::getSniUnmatched))
+        .metricSnapshot(counter("weir_listener_sni_rejected",
+            "TLS routing connections closed for first bytes that were not a TLS ClientHello, "
+                + "a ClientHello over 16 KiB, or none within the pool's client_hello_timeout.",
+            null, listeners, StatsCollector::labels, ListenerStats::getSniRejected))
         .metricSnapshot(counter("weir_listener_operator_closed_connections",
             "Client connections an operator closed (weirctl connections close).",
             null, listeners, StatsCollector::labels,

@@ -1,7 +1,8 @@
 package dev.weir.proxy.relay;
 
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.PoolOptions;
+import dev.weir.proxy.transport.RelayReads;
+import dev.weir.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -28,7 +29,7 @@ import java.time.Duration;
 public final class RelaySettings {
 
   /** The most one read takes from a socket; a side holds at most the high mark plus this. */
-  public static final int MAX_READ_BYTES = 256 * 1024;
+  public static final int MAX_READ_BYTES = RelayReads.MAX_READ_BYTES;
   // Reads grow to 256 KiB when a side sends that fast (Netty's default stops at 64 KiB), so a
   // bulk stream costs a quarter of the read and write syscalls; small exchanges stay small.
   private static final RelayReads READS = new RelayReads(MAX_READ_BYTES);

@@ -120,8 +120,8 @@ final class Relays {
     if (to instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
       // Native transports: shutdown(2) directly. The queue is empty (forwardFin waited for it),
       // and Netty's shutdownOutput would build a ChannelOutputShutdownException, stack trace and
-      // all, to fail the writes that are not there: one per connection, about 2 % of the event
-      // loop in a connection-per-request profile. The socket records the shutdown, so
+      // all, to fail the writes that are not there: one per connection, which a
+      // connection-per-request profile shows. The socket records the shutdown, so
       // isOutputShutdown() is as after Netty's; a later write would fail with EPIPE and close.
       try {
         socket.shutdown(false, true);

@@ -15,6 +15,8 @@ public final class ListenerCounters {
   private final LongAdder operatorClosed = new LongAdder();
   private final LongAdder connectForbidden = new LongAdder();
   private final LongAdder connectRejected = new LongAdder();
+  private final LongAdder sniUnmatched = new LongAdder();
+  private final LongAdder sniRejected = new LongAdder();
 
   public ListenerCounters(String pool, String address) {
     this.pool = pool;
@@ -74,6 +76,16 @@ public final class ListenerCounters {
     connectRejected.increment();
   }
 
+  /** A TLS ClientHello named a server (or none) no pool of this listener takes. */
+  public void sniUnmatched() {
+    sniUnmatched.increment();
+  }
+
+  /** A TLS routing connection was closed for first bytes that were no (timely) ClientHello. */
+  public void sniRejected() {
+    sniRejected.increment();
+  }
+
   public long active() {
     return active.open();
   }
@@ -90,6 +102,8 @@ public final class ListenerCounters {
         .setOperatorClosedConnections(operatorClosed.sum())
         .setConnectForbidden(connectForbidden.sum())
         .setConnectRejected(connectRejected.sum())
+        .setSniUnmatched(sniUnmatched.sum())
+        .setSniRejected(sniRejected.sum())
         .build();
   }
 }

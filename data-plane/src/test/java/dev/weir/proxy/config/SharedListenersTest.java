@@ -34,7 +34,7 @@ class SharedListenersTest {
   @Test
   void aPlainPoolMayNotShareAConnectPoolsPort() {
     assertRejected(snapshot(connect("web", ":8080"), plain("api", ":8080")),
-        "pools web and api", "port 8080", "only pools with settings.http_connect.enabled");
+        "pools web and api", "port 8080", "only pools that all set settings.http_connect.enabled");
   }
 
   @Test

@@ -181,7 +181,7 @@ class SnapshotValidatorTest {
     assertThatThrownBy(() -> SnapshotValidator.validate(snapshot))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageContainingAll("pools web and api", "port 8080",
-            "only pools with settings.http_connect.enabled may share");
+            "only pools that all set settings.http_connect.enabled, or all set");
   }
 
   private static Arguments rejected(String what, Pool.Builder pool, String... expected) {

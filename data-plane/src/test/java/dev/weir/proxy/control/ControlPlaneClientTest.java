@@ -60,7 +60,7 @@ class ControlPlaneClientTest {
               .build());
 
   private final FakeProxyService controlPlane = new FakeProxyService();
-  private final FakeConfigApplier applier = new FakeConfigApplier(2);
+  private final FakeControlledProxy applier = new FakeControlledProxy(2);
   private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
   private String serverName;
   private Server server;

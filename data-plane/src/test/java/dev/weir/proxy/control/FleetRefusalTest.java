@@ -31,7 +31,7 @@ class FleetRefusalTest {
   private static final String OTHER_FLEET = "8f3c0000-0000-4000-8000-000000000002";
 
   private final FakeProxyService controlPlane = new FakeProxyService();
-  private final FakeConfigApplier applier = new FakeConfigApplier(10);
+  private final FakeControlledProxy applier = new FakeControlledProxy(10);
   private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
   private Server server;
   private ManagedChannel channel;

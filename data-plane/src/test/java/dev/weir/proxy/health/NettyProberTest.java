@@ -2,13 +2,13 @@ package dev.weir.proxy.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.BackendConfig;
 import dev.weir.proxy.config.PoolOptions.HealthCheckOptions;
 import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FreePort;
 import dev.weir.proxy.testing.HttpStatusBackend;
 import dev.weir.proxy.testing.Resources;
+import dev.weir.proxy.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -11,7 +11,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.PoolApplyStatus;
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.control.ReconnectBackoff;
 import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FreePort;
@@ -19,6 +18,7 @@ import dev.weir.proxy.testing.LoopbackProxy;
 import dev.weir.proxy.testing.ManualScheduler;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestClient;
+import dev.weir.proxy.transport.Transport;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;

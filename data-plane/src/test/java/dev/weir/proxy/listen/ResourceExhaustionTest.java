@@ -12,13 +12,13 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.PoolSettings;
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.PoolOptions;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.testing.FreePort;
 import dev.weir.proxy.testing.ManyConnectionsBackend;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestClient;
+import dev.weir.proxy.transport.Transport;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -83,7 +83,7 @@ class ResourceExhaustionTest {
     EventLoopGroup group = transport.newEventLoopGroup(EVENT_LOOPS, "test-relay");
     resources.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly());
     ConnectionBudget budget = new ConnectionBudget(GLOBAL_CAP);
-    ListenerSet proxy = resources.add(new ListenerSet(group, transport, EVENT_LOOPS,
+    Pools proxy = resources.add(new Pools(group, transport, EVENT_LOOPS,
         Duration.ofSeconds(2), Duration.ofSeconds(5), null, budget));
     int web = FreePort.find();
     int bulk = FreePort.find();
@@ -185,7 +185,7 @@ class ResourceExhaustionTest {
     }
   }
 
-  private static ListenerStats listener(ListenerSet proxy, String pool) {
+  private static ListenerStats listener(Pools proxy, String pool) {
     return proxy.listenerStats().stream()
         .filter(s -> s.getPool().equals(pool))
         .findFirst()

@@ -9,15 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.WeirProxy;
 import dev.weir.proxy.listen.ConnectionBudget;
-import dev.weir.proxy.listen.ListenerSet;
+import dev.weir.proxy.listen.Pools;
 import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FreePort;
 import dev.weir.proxy.testing.LoopbackProxy;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestClient;
+import dev.weir.proxy.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -88,7 +88,7 @@ class ProxyMetricsTest {
   }
 
   /** A proxy on NIO with pool "web" (one echo backend) at {@code version}, and its /metrics. */
-  private record WebPool(EchoBackend echo, int port, ListenerSet listeners, MetricsServer metrics) {}
+  private record WebPool(EchoBackend echo, int port, Pools listeners, MetricsServer metrics) {}
 
   private WebPool webPool(long version) throws Exception {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
@@ -96,12 +96,12 @@ class ProxyMetricsTest {
     int port = FreePort.find();
     proxy.apply(
         config(version, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
-    ListenerSet listeners = proxy.listeners();
+    Pools listeners = proxy.listeners();
     return new WebPool(echo, port, listeners, metricsOf(listeners));
   }
 
   /** /metrics on an ephemeral loopback port for {@code listeners}, not connected upstream. */
-  private MetricsServer metricsOf(ListenerSet listeners) throws IOException {
+  private MetricsServer metricsOf(Pools listeners) throws IOException {
     return resources.add(MetricsServer.start(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         new MetricsSource(listeners::backendStats, listeners::listenerStats, listeners::version,
@@ -114,7 +114,7 @@ class ProxyMetricsTest {
     EventLoopGroup group = Transport.nio().newEventLoopGroup(1, "test-relay");
     resources.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly());
     ConnectionBudget budget = new ConnectionBudget(1);
-    ListenerSet listeners = resources.add(new ListenerSet(group, Transport.nio(), 1,
+    Pools listeners = resources.add(new Pools(group, Transport.nio(), 1,
         Duration.ofSeconds(2), Duration.ofSeconds(5), null, budget));
     int port = FreePort.find();
     listeners.apply(config(1, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
@@ -143,9 +143,9 @@ class ProxyMetricsTest {
   @Test
   void weirProxyServesMetricsOnTheAddressItIsGiven() throws Exception {
     int metricsPort = FreePort.find();
-    WeirProxy weir = resources.add(weirProxy("--metrics", "127.0.0.1:" + metricsPort));
+    WeirProxy weir = weirProxy("--metrics", "127.0.0.1:" + metricsPort);
 
-    weir.start();
+    resources.add(weir.start());
 
     assertThat(scrape(metricsPort))
         .contains("weir_control_plane_connected 0.0", "weir_config_version 0.0");
@@ -162,8 +162,7 @@ class ProxyMetricsTest {
   @Test
   void aMetricsPortInUseFailsTheStartNamingTheOption() throws Exception {
     ServerSocket taken = resources.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-    WeirProxy weir = resources.add(
-        weirProxy("--metrics", "127.0.0.1:" + taken.getLocalPort()));
+    WeirProxy weir = weirProxy("--metrics", "127.0.0.1:" + taken.getLocalPort());
 
     assertThatThrownBy(weir::start)
         .isInstanceOf(ParameterException.class)

@@ -23,4 +23,20 @@ final class Embedded {
     }
     return out.toString();
   }
+
+  /** Everything written and flushed to {@code channel} so far, releasing the buffers. */
+  static byte[] drainOutboundBytes(EmbeddedChannel channel) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (Object msg; (msg = channel.readOutbound()) != null; ) {
+      ByteBuf buf = (ByteBuf) msg;
+      try {
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        out.writeBytes(bytes);
+      } finally {
+        buf.release();
+      }
+    }
+    return out.toByteArray();
+  }
 }

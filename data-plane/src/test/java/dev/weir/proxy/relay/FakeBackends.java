@@ -1,11 +1,11 @@
 package dev.weir.proxy.relay;
 
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.balance.Picker;
 import dev.weir.proxy.balance.Upstream;
 import dev.weir.proxy.config.BackendConfig;
 import dev.weir.proxy.config.PoolOptions;
 import dev.weir.proxy.stats.BackendCounters;
+import dev.weir.proxy.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;

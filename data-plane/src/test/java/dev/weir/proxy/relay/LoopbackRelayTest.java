@@ -10,13 +10,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStats;
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FloodBackend;
 import dev.weir.proxy.testing.FreePort;
 import dev.weir.proxy.testing.LoopbackProxy;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestClient;
+import dev.weir.proxy.transport.Transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

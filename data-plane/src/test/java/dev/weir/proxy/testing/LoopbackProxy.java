@@ -2,12 +2,12 @@ package dev.weir.proxy.testing;
 
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.PoolApplyFailure;
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.ProxyConfig;
 import dev.weir.proxy.control.ReconnectBackoff;
 import dev.weir.proxy.listen.ConnectionBudget;
-import dev.weir.proxy.listen.ListenerSet;
+import dev.weir.proxy.listen.Pools;
+import dev.weir.proxy.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class LoopbackProxy implements AutoCloseable {
 
   private final EventLoopGroup group;
-  private final ListenerSet listeners;
+  private final Pools listeners;
 
   public LoopbackProxy(Transport transport) {
     this(transport, null, null);
@@ -29,11 +29,11 @@ public final class LoopbackProxy implements AutoCloseable {
   public LoopbackProxy(Transport transport, ScheduledExecutorService retryScheduler,
       ReconnectBackoff retryBackoff) {
     group = transport.newEventLoopGroup(2, "test-relay-" + transport.name());
-    listeners = new ListenerSet(group, transport, 2, Duration.ofSeconds(2), Duration.ofSeconds(5),
+    listeners = new Pools(group, transport, 2, Duration.ofSeconds(2), Duration.ofSeconds(5),
         null, ConnectionBudget.unlimited(), retryScheduler, retryBackoff);
   }
 
-  public ListenerSet listeners() {
+  public Pools listeners() {
     return listeners;
   }
 

@@ -2,7 +2,7 @@ package dev.weir.proxy.testing;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
-import dev.weir.proxy.Transport;
+import dev.weir.proxy.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,6 +1,6 @@
 package dev.weir.proxy.testing;
 
-import dev.weir.proxy.Transport;
+import dev.weir.proxy.transport.Transport;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
 import java.util.ArrayList;

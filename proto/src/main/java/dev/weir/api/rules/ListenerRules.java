@@ -1,15 +1,19 @@
 package dev.weir.api.rules;
 
 import dev.weir.api.v1.Pool;
+import dev.weir.api.v1.TlsRouting;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Which pools may share a listen port: only pools in HTTP CONNECT mode, on the same listen
- * address, agreeing on what one socket can only do one way (its connection cap), and with no
- * CONNECT target claimed twice. Anything else is a port clash, as between any two plain pools.
- * For pools whose listen addresses and authorities were checked already.
+ * Which pools may share a listen port: only pools that route by what the client sends first,
+ * all in the same way (HTTP CONNECT, or TLS by server name), on the same listen address,
+ * agreeing on what one socket can only do one way (its connection cap; for TLS routing also the
+ * ClientHello timeout and PostgreSQL's preamble, which come before the pool is known), with no
+ * CONNECT target or server name claimed twice and at most one default pool. Anything else is a
+ * port clash, as between any two plain pools. For pools whose listen addresses, authorities and
+ * server names were checked already.
  */
 final class ListenerRules {
 
@@ -25,6 +29,10 @@ final class ListenerRules {
         checkPair(first, pool, port);
       }
       Map<String, String> owners = authoritiesOnPort.computeIfAbsent(port, p -> new HashMap<>());
+      if (pool.getSettings().getTlsRouting().getEnabled()) {
+        serverNames(pool, port, owners);
+        continue;
+      }
       for (String authority : SnapshotRules.connectAuthorities(pool)) {
         String owner = owners.putIfAbsent(authority, pool.getName());
         if (owner != null) {
@@ -37,13 +45,51 @@ final class ListenerRules {
     }
   }
 
+  /** Claims the pool's server names (and the default, as "") on its port in {@code owners}. */
+  private static void serverNames(Pool pool, int port, Map<String, String> owners)
+      throws RuleViolation {
+    if (pool.getSettings().getTlsRouting().getDefaultPool()) {
+      String owner = owners.putIfAbsent("", pool.getName());
+      if (owner != null) {
+        throw new RuleViolation("pools " + owner + " and " + pool.getName() + " share listen"
+            + " port " + port + " and both set settings.tls_routing.default_pool; at most one"
+            + " pool of a listen address may be its default");
+      }
+    }
+    for (String name : SnapshotRules.serverNames(pool)) {
+      String owner = owners.putIfAbsent(name, pool.getName());
+      if (owner != null) {
+        throw new RuleViolation("pools " + owner + " and " + pool.getName() + " share listen"
+            + " port " + port + " and both answer to \"" + name + "\""
+            + " (settings.tls_routing.server_names); a server name must be unique across the"
+            + " pools of one listen address");
+      }
+    }
+  }
+
   /** {@code first} already holds the port {@code next} wants. */
   private static void checkPair(Pool first, Pool next, int port) throws RuleViolation {
     String both = "pools " + first.getName() + " and " + next.getName();
-    if (!first.getSettings().getHttpConnect().getEnabled()
-        || !next.getSettings().getHttpConnect().getEnabled()) {
-      throw new RuleViolation(both + " both listen on port " + port + "; only pools"
-          + " with settings.http_connect.enabled may share a listen port");
+    boolean connect = first.getSettings().getHttpConnect().getEnabled()
+        && next.getSettings().getHttpConnect().getEnabled();
+    TlsRouting firstTls = first.getSettings().getTlsRouting();
+    TlsRouting nextTls = next.getSettings().getTlsRouting();
+    boolean tls = firstTls.getEnabled() && nextTls.getEnabled();
+    if (!connect && !tls) {
+      throw new RuleViolation(both + " both listen on port " + port + "; only pools that all"
+          + " set settings.http_connect.enabled, or all set settings.tls_routing.enabled, may"
+          + " share a listen port");
+    }
+    if (tls && firstTls.getPostgres() != nextTls.getPostgres()) {
+      throw new RuleViolation(both + " share listen port " + port + " but differ in"
+          + " settings.tls_routing.postgres; pools sharing a listener must agree on it");
+    }
+    if (tls && !TlsRoutingRules.clientHelloTimeout(firstTls)
+        .equals(TlsRoutingRules.clientHelloTimeout(nextTls))) {
+      throw new RuleViolation(both + " share listen port " + port + " but differ in"
+          + " settings.tls_routing.client_hello_timeout (" + TlsRoutingRules.clientHelloTimeout(
+          firstTls) + " and " + TlsRoutingRules.clientHelloTimeout(nextTls) + "); pools sharing"
+          + " a listener must agree on it");
     }
     String firstHost = listen(first).host();
     String nextHost = listen(next).host();

@@ -75,6 +75,7 @@ public final class SnapshotRules {
       }
       backends(where, pool);
       connectAuthorities(where, pool, listen.port());
+      TlsRoutingRules.serverNames(where, pool);
     }
     ListenerRules.check(snapshot.getPoolsList());
   }
@@ -88,6 +89,18 @@ public final class SnapshotRules {
     try {
       return connectAuthorities("pool " + pool.getName(), pool,
           Address.parse("listen", pool.getListen(), true).port());
+    } catch (RuleViolation e) {
+      throw new IllegalArgumentException("pool was not checked: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The server names of a pool with settings.tls_routing on, in lower case; empty for any other
+   * pool. For a pool that passed {@link #check}.
+   */
+  public static List<String> serverNames(Pool pool) {
+    try {
+      return TlsRoutingRules.serverNames("pool " + pool.getName(), pool);
     } catch (RuleViolation e) {
       throw new IllegalArgumentException("pool was not checked: " + e.getMessage(), e);
     }

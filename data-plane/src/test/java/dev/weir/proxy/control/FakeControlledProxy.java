@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * Accepts and applies whatever it is sent unless told to refuse it (validation fails) or to fail
  * applying it, and remembers the version.
  */
-final class FakeConfigApplier implements ConfigApplier {
+final class FakeControlledProxy implements ControlledProxy {
 
   final List<ConfigSnapshot> applied = new CopyOnWriteArrayList<>();
   /** Refuse at validation with this reason; null to accept. */
@@ -41,7 +41,7 @@ final class FakeConfigApplier implements ConfigApplier {
   final List<ConnectionInfo> connections = new CopyOnWriteArrayList<>();
   final List<ListConnectionsCommand> listCommands = new CopyOnWriteArrayList<>();
 
-  FakeConfigApplier(long version) {
+  FakeControlledProxy(long version) {
     this.version = version;
   }
 

@@ -12,9 +12,9 @@ import dev.weir.api.v1.PoolApplyStatus;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.ProxyConfig;
 import dev.weir.proxy.config.SnapshotValidator;
-import dev.weir.proxy.control.ConfigApplier;
+import dev.weir.proxy.control.ControlledProxy;
 import dev.weir.proxy.control.LastConfigFile;
-import dev.weir.proxy.listen.ListenerSet;
+import dev.weir.proxy.listen.Pools;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -23,14 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the control stream drives: validates each snapshot, applies it to the listeners, and saves
- * it so a restart can serve it before the control plane is back.
+ * The config in force and its copy on disk: validates each snapshot, applies it to the pools,
+ * saves it so that a restart can serve it before the control plane is back, and restores it at
+ * start. Stats and connection commands pass straight through to the pools.
  */
-final class DataPlane implements ConfigApplier {
+final class AppliedConfig implements ControlledProxy {
 
-  private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
+  private static final Logger log = LoggerFactory.getLogger(AppliedConfig.class);
 
-  private final ListenerSet listeners;
+  private final Pools pools;
   private final LastConfigFile lastConfig;
   private final Executor saver;
   // The fleet id of the config in force; written by restore and apply, read by the control
@@ -41,8 +42,8 @@ final class DataPlane implements ConfigApplier {
    * @param saver runs the saves, in order; off the control stream's thread so the fsync does not
    *     delay ConfigApplied (and with it the fleet's push latency)
    */
-  DataPlane(ListenerSet listeners, LastConfigFile lastConfig, Executor saver) {
-    this.listeners = listeners;
+  AppliedConfig(Pools pools, LastConfigFile lastConfig, Executor saver) {
+    this.pools = pools;
     this.lastConfig = lastConfig;
     this.saver = saver;
   }
@@ -51,7 +52,7 @@ final class DataPlane implements ConfigApplier {
   void restore() {
     lastConfig.load().ifPresent(snapshot -> {
       try {
-        List<PoolApplyFailure> failed = listeners.apply(SnapshotValidator.validate(snapshot));
+        List<PoolApplyFailure> failed = pools.apply(SnapshotValidator.validate(snapshot));
         fleetId = snapshot.getFleetId();
         log.info("serving saved config version {} from {} until the control plane answers{}",
             snapshot.getVersion(), lastConfig.path(),
@@ -71,7 +72,7 @@ final class DataPlane implements ConfigApplier {
   @Override
   public List<PoolApplyFailure> apply(ConfigSnapshot snapshot, ProxyConfig config)
       throws InvalidConfigException {
-    List<PoolApplyFailure> failed = listeners.apply(config);
+    List<PoolApplyFailure> failed = pools.apply(config);
     fleetId = snapshot.getFleetId();
     saver.execute(() -> lastConfig.save(snapshot));
     return failed;
@@ -79,12 +80,12 @@ final class DataPlane implements ConfigApplier {
 
   @Override
   public void onPoolStatusChange(Consumer<PoolApplyStatus> listener) {
-    listeners.onRetryOutcome(listener);
+    pools.onRetryOutcome(listener);
   }
 
   @Override
   public long version() {
-    return listeners.version();
+    return pools.version();
   }
 
   @Override
@@ -94,21 +95,21 @@ final class DataPlane implements ConfigApplier {
 
   @Override
   public List<BackendStats> backendStats() {
-    return listeners.backendStats();
+    return pools.backendStats();
   }
 
   @Override
   public List<ListenerStats> listenerStats() {
-    return listeners.listenerStats();
+    return pools.listenerStats();
   }
 
   @Override
   public CompletableFuture<ConnectionList> listConnections(ListConnectionsCommand command) {
-    return listeners.listConnections(command.getPool(), command.getBackend(), command.getLimit());
+    return pools.listConnections(command.getPool(), command.getBackend(), command.getLimit());
   }
 
   @Override
   public CompletableFuture<ConnectionCloseResult> closeConnection(CloseConnectionCommand command) {
-    return listeners.closeConnection(command.getSequence());
+    return pools.closeConnection(command.getSequence());
   }
 }

@@ -1,4 +1,4 @@
-package dev.weir.proxy.relay;
+package dev.weir.proxy.transport;
 
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 
@@ -10,17 +10,19 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
  * <p>Written out rather than taken from {@code AdaptiveRecvByteBufAllocator} because a handle is
  * made twice per socket (Netty's epoll config makes one just to check its type, then the channel
  * makes its own), and each of Netty's runs three binary searches over its size table. Here a
- * handle is one small object; in a connection-per-request profile Netty's handles were about 4 %
- * of the event loop's time.
+ * handle is one small object; Netty's handles showed up in a connection-per-request profile
+ * (bench/README.md).
  */
-final class RelayReads extends DefaultMaxMessagesRecvByteBufAllocator {
+public final class RelayReads extends DefaultMaxMessagesRecvByteBufAllocator {
 
+  /** The most one read takes from a socket; a side holds at most its high mark plus this. */
+  public static final int MAX_READ_BYTES = 256 * 1024;
   static final int MINIMUM = 512;
   static final int INITIAL = 2048;
 
   private final int maximum;
 
-  RelayReads(int maximum) {
+  public RelayReads(int maximum) {
     if (maximum < INITIAL) {
       throw new IllegalArgumentException("maximum read must be at least " + INITIAL);
     }

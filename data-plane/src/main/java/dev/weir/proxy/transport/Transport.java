@@ -1,6 +1,5 @@
-package dev.weir.proxy;
+package dev.weir.proxy.transport;
 
-import dev.weir.proxy.relay.RelaySettings;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -61,7 +60,7 @@ public record Transport(
   /** Each io_uring event loop's ring of read buffers: see {@link #readBufferRing()}. */
   static final short READ_BUFFER_GROUP = 0;
   /** As large as the largest read a relayed socket makes on the other transports. */
-  static final int READ_BUFFER_BYTES = RelaySettings.MAX_READ_BYTES;
+  static final int READ_BUFFER_BYTES = RelayReads.MAX_READ_BYTES;
 
   static {
     // One receive at a time on io_uring, not Netty's default multishot receive: a relay that
@@ -77,9 +76,9 @@ public record Transport(
 
   /**
    * The transport {@code --transport auto} picks: io_uring where the kernel allows it, else
-   * epoll, else NIO. On the 2-core benchmark VM io_uring took connection-per-request traffic from
-   * 0.66 to 0.84 of HAProxy's rate and keep-alive from 0.95 to 1.06 (bench/results, 2026-11-21);
-   * many container runtimes and some distributions switch io_uring off, and then epoll is used.
+   * epoll, else NIO. io_uring relays more requests per CPU than epoll, with or without keep-alive
+   * (bench/README.md has the figures); many container runtimes and some distributions switch
+   * io_uring off, and then epoll is used.
    */
   public static Transport best() {
     if (IoUring.isAvailable()) {

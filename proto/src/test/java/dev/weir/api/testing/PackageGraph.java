@@ -1,4 +1,4 @@
-package dev.weir.control;
+package dev.weir.api.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * fully qualified name outside comments counts, a Javadoc-only mention does not (as with jdeps).
  * Reading sources rather than classes also sees the constants the compiler inlines.
  */
-final class PackageGraph {
+public final class PackageGraph {
   private static final Pattern PACKAGE =
       Pattern.compile("^package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
@@ -40,7 +40,7 @@ final class PackageGraph {
   }
 
   /** The graph of the packages under {@code root} in the source tree {@code sources}. */
-  static PackageGraph read(Path sources, String root) {
+  public static PackageGraph read(Path sources, String root) {
     PackageGraph graph = new PackageGraph(root);
     try (Stream<Path> files = Files.walk(sources)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
@@ -53,7 +53,7 @@ final class PackageGraph {
   }
 
   /** The graph of the given files' texts, by file name; for testing the graph itself. */
-  static PackageGraph of(String root, Map<String, String> sources) {
+  public static PackageGraph of(String root, Map<String, String> sources) {
     PackageGraph graph = new PackageGraph(root);
     new TreeMap<>(sources).forEach(graph::add);
     return graph;
@@ -81,7 +81,7 @@ final class PackageGraph {
   }
 
   /** This graph less the arrow from {@code from} to {@code to}, an exception to be removed. */
-  PackageGraph without(String from, String to) {
+  public PackageGraph without(String from, String to) {
     edges.getOrDefault(from, new TreeMap<>()).remove(to);
     return this;
   }
@@ -90,7 +90,7 @@ final class PackageGraph {
    * Each set of packages that depend on each other in a circle, as lines "a -> b (File.java)"
    * for the arrows within it; empty if the arrows all point one way.
    */
-  List<String> cycles() {
+  public List<String> cycles() {
     List<String> described = new ArrayList<>();
     for (Set<String> component : stronglyConnected()) {
       if (component.size() < 2) {

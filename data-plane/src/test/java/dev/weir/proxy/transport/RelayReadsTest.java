@@ -1,4 +1,4 @@
-package dev.weir.proxy.relay;
+package dev.weir.proxy.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.v1.BackendState;
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.ProxyConfig;
 import dev.weir.proxy.testing.EchoBackend;
@@ -21,6 +20,7 @@ import dev.weir.proxy.testing.FreePort;
 import dev.weir.proxy.testing.LoopbackProxy;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestClient;
+import dev.weir.proxy.transport.Transport;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Switching the proxy's listeners and pools from one config to the next, over real sockets. */
 @Timeout(60)
-class ListenerSetTest {
+class PoolsTest {
 
   private final Resources resources = new Resources();
 

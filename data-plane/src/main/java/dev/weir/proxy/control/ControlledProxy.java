@@ -16,11 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * What the control stream drives: the proxy's listeners and pools. A snapshot is validated
- * first (the proxy ACKs it), then applied (it reports ConfigApplied), so the control plane can
- * tell a config this proxy refuses from one it could not put in force.
+ * The proxy as its control stream sees it: the config it is sent (validated first, so the proxy
+ * can ACK or NACK it, then applied, so it can report ConfigApplied; the control plane then tells
+ * a config this proxy refuses from one it could not put in force), the stats it reports, and the
+ * open connections an operator lists or closes through the control plane.
  */
-public interface ConfigApplier {
+public interface ControlledProxy {
 
   /**
    * Checks the snapshot whole without changing anything.
@@ -55,8 +56,10 @@ public interface ConfigApplier {
     return "";
   }
 
+  /** Per-backend counters for the next stats report. */
   List<BackendStats> backendStats();
 
+  /** Per-listener counters for the next stats report. */
   List<ListenerStats> listenerStats();
 
   /** The open client connections the command asks for; request_id is left to the caller. */

@@ -6,7 +6,6 @@ import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.PoolApplyStatus;
-import dev.weir.proxy.Transport;
 import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.PoolConfig;
 import dev.weir.proxy.config.ProxyConfig;
@@ -14,6 +13,7 @@ import dev.weir.proxy.control.ReconnectBackoff;
 import dev.weir.proxy.health.HealthTracking;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.stats.BackendCounters;
+import dev.weir.proxy.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>A listener is keyed by the socket address it binds, not by pool name, so a pool renamed or a
  * port handed from one pool to another keeps its socket and never races itself for the port.
  */
-public final class ListenerSet implements AutoCloseable {
+public final class Pools implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ListenerSet.class);
+  private static final Logger log = LoggerFactory.getLogger(Pools.class);
 
   private final EventLoopGroup group;
   private final Transport transport;
@@ -74,7 +74,7 @@ public final class ListenerSet implements AutoCloseable {
    * @param bindAddress where every pool's port is bound, or null to bind each pool's own listen
    *     host (all interfaces when it has none)
    */
-  public ListenerSet(
+  public Pools(
       EventLoopGroup group,
       Transport transport,
       int acceptors,
@@ -86,7 +86,7 @@ public final class ListenerSet implements AutoCloseable {
   }
 
   /** @param budget the proxy-wide cap on open client connections, over every listener */
-  public ListenerSet(
+  public Pools(
       EventLoopGroup group,
       Transport transport,
       int acceptors,
@@ -103,7 +103,7 @@ public final class ListenerSet implements AutoCloseable {
    *     them); null to retry only when a config is applied
    * @param retryBackoff the delays between retries
    */
-  public ListenerSet(
+  public Pools(
       EventLoopGroup group,
       Transport transport,
       int acceptors,
@@ -266,8 +266,10 @@ public final class ListenerSet implements AutoCloseable {
             byAuthority.put(authority, served.get(i));
           }
         }
-        listener.serveConnect(new ConnectRoutes(byAuthority, served,
+        listener.serveShared(new ConnectRoutes(byAuthority, served,
             first.options().maxConnections(), first.options().connectHeadTimeout()));
+      } else if (first.routesTls()) {
+        listener.serveShared(ServerNameRoutes.of(e.getValue(), served));
       } else {
         listener.serve(served.get(0));
       }

@@ -6,12 +6,13 @@ import dev.weir.api.files.SnapshotFile;
 import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.proxy.control.LastConfigFile;
-import dev.weir.proxy.listen.ListenerSet;
+import dev.weir.proxy.listen.Pools;
 import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FreePort;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.Snapshots;
 import dev.weir.proxy.testing.TestClient;
+import dev.weir.proxy.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The saved config: written on every apply, served by the next start, ignored when damaged. */
-class DataPlaneTest {
+class AppliedConfigTest {
 
   @TempDir Path dir;
   private final Resources resources = new Resources();
@@ -33,13 +34,13 @@ class DataPlaneTest {
   }
 
   /** A proxy's data plane whose event loop and listeners {@code owner} closes. */
-  private static DataPlane dataPlane(Path file, Resources owner) {
+  private static AppliedConfig dataPlane(Path file, Resources owner) {
     Transport transport = Transport.nio();
     EventLoopGroup group = transport.newEventLoopGroup(1, "test");
     owner.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
-    ListenerSet listeners =
-        owner.add(new ListenerSet(group, transport, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), null));
-    return new DataPlane(listeners, new LastConfigFile(file), Runnable::run);
+    Pools listeners = owner.add(
+        new Pools(group, transport, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), null));
+    return new AppliedConfig(listeners, new LastConfigFile(file), Runnable::run);
   }
 
   @Test
@@ -54,13 +55,13 @@ class DataPlaneTest {
 
     Resources firstRun = new Resources();
     try (firstRun) {
-      DataPlane first = dataPlane(file, firstRun);
+      AppliedConfig first = dataPlane(file, firstRun);
       first.apply(snapshot, first.validate(snapshot));
     }
     assertThat(SnapshotFile.read(file).getVersion()).isEqualTo(7);
     assertThat(SnapshotFile.read(file).getNonce()).as("a nonce names one delivery").isEmpty();
 
-    DataPlane restarted = dataPlane(file, resources);
+    AppliedConfig restarted = dataPlane(file, resources);
     restarted.restore();
 
     assertThat(restarted.version()).isEqualTo(7);
@@ -76,12 +77,12 @@ class DataPlaneTest {
         ConfigSnapshot.newBuilder().setVersion(10).setFleetId("1a2b3c4d").build();
     Resources firstRun = new Resources();
     try (firstRun) {
-      DataPlane first = dataPlane(file, firstRun);
+      AppliedConfig first = dataPlane(file, firstRun);
       first.apply(snapshot, first.validate(snapshot));
       assertThat(first.fleetId()).isEqualTo("1a2b3c4d");
     }
 
-    DataPlane restarted = dataPlane(file, resources);
+    AppliedConfig restarted = dataPlane(file, resources);
     restarted.restore();
 
     assertThat(restarted.fleetId()).as("what it says in its hello and refuses others by")
@@ -94,7 +95,7 @@ class DataPlaneTest {
     Path file = dir.resolve("edge.snapshot");
     Files.write(file, new byte[] {'W', 'E', 'I', 'R', 0, 0, 0, 1, 0, 0, 0, 9, 1, 2, 3, 4, 5});
 
-    DataPlane restarted = dataPlane(file, resources);
+    AppliedConfig restarted = dataPlane(file, resources);
     restarted.restore();
 
     assertThat(restarted.version()).isZero();
