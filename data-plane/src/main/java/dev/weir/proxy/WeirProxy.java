@@ -2,6 +2,7 @@ package dev.weir.proxy;
 
 import dev.weir.api.auth.BearerToken;
 import dev.weir.api.logging.LogFormat;
+import dev.weir.api.wire.ProxyId;
 import dev.weir.proxy.control.ControlPlaneAddresses;
 import dev.weir.proxy.control.ControlPlaneCredentials;
 import dev.weir.proxy.metrics.MetricsAddressConverter;
@@ -14,9 +15,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,7 +53,6 @@ public final class WeirProxy implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private static final Pattern PROXY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   static final String TOKEN_VARIABLE = "WEIR_PROXY_TOKEN";
 
   @Option(names = "--control-plane", paramLabel = "HOST:PORT[,HOST:PORT...]",
@@ -185,9 +185,9 @@ public final class WeirProxy implements Callable<Integer> {
    */
   public ProxySettings settings() throws IOException {
     String proxyId = id != null ? id : InetAddress.getLocalHost().getHostName();
-    if (!PROXY_ID.matcher(proxyId).matches()) {
-      throw new CommandLine.ParameterException(commandLine(),
-          "--id must be 1..128 of [A-Za-z0-9._-], got '" + proxyId + "'");
+    Optional<String> badId = ProxyId.problem("--id", proxyId);
+    if (badId.isPresent()) {
+      throw new CommandLine.ParameterException(commandLine(), badId.get());
     }
     if (eventLoops < 1) {
       throw new CommandLine.ParameterException(commandLine(),
