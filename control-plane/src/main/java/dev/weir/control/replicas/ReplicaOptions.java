@@ -4,7 +4,6 @@ import dev.weir.api.auth.BearerToken;
 import dev.weir.api.tls.ClientCredentials;
 import dev.weir.control.security.SecurityOptions;
 import io.grpc.ChannelCredentials;
-import io.grpc.CompositeChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -84,12 +83,9 @@ public final class ReplicaOptions {
             own ? "--replica-cert" : "--tls-cert"),
         new ClientCredentials.File(own ? privateKey : security.privateKey(),
             own ? "--replica-key" : "--tls-key"));
-    if (tokenFile == null) {
-      return transport;
-    }
-    BearerToken token = BearerToken.fromFile(
+    BearerToken token = tokenFile == null ? null : BearerToken.fromFile(
         ClientCredentials.readable(new ClientCredentials.File(tokenFile, "--replica-token-file")),
         "--replica-token-file");
-    return CompositeChannelCredentials.create(transport, token);
+    return ClientCredentials.withToken(transport, token);
   }
 }

@@ -1,6 +1,8 @@
 package dev.weir.api.tls;
 
+import dev.weir.api.auth.BearerToken;
 import io.grpc.ChannelCredentials;
+import io.grpc.CompositeChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
@@ -57,6 +59,11 @@ public final class ClientCredentials {
       throw new IOException("cannot read the TLS files: " + e.getMessage(), e);
     }
     return tls.build();
+  }
+
+  /** {@code transport}, also sending {@code token} on every call; as is if token is null. */
+  public static ChannelCredentials withToken(ChannelCredentials transport, BearerToken token) {
+    return token == null ? transport : CompositeChannelCredentials.create(transport, token);
   }
 
   /**
