@@ -36,6 +36,14 @@ ROWS = [
      "new conn.\\nreq/s"),
     ("keepalive-cpu", "Proxy CPU per keep-alive request", "µs", "{:.1f}", "lower", None, None),
     ("close-cpu", "Proxy CPU per new-connection request", "µs", "{:.1f}", "lower", None, None),
+    ("tls", "New TLS connection per request, relayed as TCP, 64 conns", "req/s", "{:,.0f}",
+     "higher", None, None),
+    ("sni", "New TLS connection per request, routed by SNI, 64 conns", "req/s", "{:,.0f}",
+     "higher", 1.0, "SNI routing\\nnew TLS conn."),
+    ("tls-cpu", "Proxy CPU per TLS connection relayed as TCP", "µs", "{:.1f}", "lower", None,
+     None),
+    ("sni-cpu", "Proxy CPU per TLS connection routed by SNI", "µs", "{:.1f}", "lower", None,
+     None),
     ("bulk1", "Bulk transfer, 1 stream", "Gbit/s", "{:.2f}", "higher", 1.0,
      "bulk\\n1 stream"),
     ("bulk4", "Bulk transfer, 4 streams", "Gbit/s", "{:.2f}", "higher", 1.0,
@@ -180,6 +188,12 @@ def report(args):
             nginx_ratio = medians["nginx"] / medians["haproxy"] if "nginx" in medians else 0
             met = ratio >= target if better == "higher" else ratio <= target
             chart.append((chart_label, nginx_ratio, ratio, target, met))
+    # SNI routing's own target: the rate of Weir relaying the same TLS traffic as plain TCP.
+    sni, tls = runs.get(("sni", "weir")), runs.get(("tls", "weir"))
+    if sni and tls:
+        own = statistics.median(sni) / statistics.median(tls)
+        lines += ["", "Weir routing TLS by SNI ÷ Weir relaying it as TCP: %.2f (target ≥ 0.95: %s)"
+                  % (own, "met" if own >= 0.95 else "not met")]
     if max(len(v) for v in runs.values()) > 1:
         lines += spread_table(runs)
     lines.append("")

@@ -1,5 +1,6 @@
 package dev.weir.control;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.metrics.MetricsServer;
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.ConfigSnapshot;
@@ -59,17 +60,18 @@ public final class ControlPlane implements AutoCloseable {
   // grpc.health.v1: SERVING once started, NOT_SERVING from the moment shutdown begins.
   private final HealthStatusManager health = new HealthStatusManager();
 
-  // Guarded by this.
+  @GuardedBy("this")
   private boolean started;
-  // Guarded by this.
+  @GuardedBy("this")
   private boolean closing;
-  // Guarded by this.
+  @GuardedBy("this")
   private InetSocketAddress metricsAddress;
-  // Guarded by this. Null: ProxyService is served by the admin server.
+  // Null: ProxyService is served by the admin server.
+  @GuardedBy("this")
   private ServerBuilder<?> proxyServerBuilder;
-  // Guarded by this.
+  @GuardedBy("this")
   private StoreSpec storeSpec = EmbeddedStoreBackend.spec();
-  // Guarded by this.
+  @GuardedBy("this")
   private ReplicaSettings replicaSettings = ReplicaSettings.plaintext("127.0.0.1");
   // Set by start() while holding this; close() reads them after taking this.
   private StoreBackend store;

@@ -160,27 +160,8 @@ class ProtocolsIT {
 
   @Test
   void postgresRowsCopiedThroughThePoolAreTheSameOnTheServer() throws Exception {
-    Path bin = postgresBin();
-    requireInstalled("psql", "postgresql-client");
-    // PostgreSQL will not run as root: as root, run it as the package's postgres user (setpriv
-    // execs, so stopping the process stops PostgreSQL itself).
-    List<String> asOwner = isRoot()
-        ? List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups")
-        : List.of();
-    Path pg = Files.createTempDirectory("weir-pg-");
-    try {
-      Path data = pg.resolve("data");
-      if (isRoot()) {
-        run("chmod", "755", pg.toString());
-        run("chown", "postgres", pg.toString());
-      }
-      run(concat(asOwner, bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust",
-          "-U", "weir", "--no-sync"));
-      int backend = Fleet.freePortOn("127.0.0.1");
-      RunningProgram postgres = server("postgres", concat(asOwner,
-          bin.resolve("postgres").toString(), "-D", data.toString(), "-p", "" + backend,
-          "-k", pg.toString(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"));
-      postgres.awaitLine(Pattern.compile("ready to accept connections"), TIMEOUT);
+    try (PostgresServer postgres = PostgresServer.start("postgres", dir, null, null)) {
+      int backend = postgres.port();
       int port = pool("pg", "127.0.0.1:" + backend);
 
       // 20,000 lines of random text sent through the proxy with COPY.
@@ -201,46 +182,12 @@ class ProtocolsIT {
       assertThat(psql("127.0.0.1", backend, query)).as("read on the server itself")
           .isEqualTo(expected);
       assertThat(psql(PROXY, port, query)).as("read back through the proxy").isEqualTo(expected);
-    } finally {
-      for (RunningProgram server : servers) {
-        server.close();
-      }
-      servers.clear();
-      run("rm", "-rf", pg.toString());
     }
   }
 
   private String psql(String host, int port, String command) throws Exception {
     return run("psql", "-h", host, "-p", "" + port, "-U", "weir", "-d", "postgres",
         "-v", "ON_ERROR_STOP=1", "-tA", "-c", command);
-  }
-
-  private static Path postgresBin() throws IOException {
-    Path versions = Path.of("/usr/lib/postgresql");
-    Path found = null;
-    if (Files.isDirectory(versions)) {
-      try (var dirs = Files.list(versions)) {
-        found = dirs.map(d -> d.resolve("bin"))
-            .filter(d -> Files.isExecutable(d.resolve("initdb")))
-            .max(Path::compareTo).orElse(null);
-      }
-    }
-    Installed.require(found != null, "no PostgreSQL server (initdb) in "
-        + "/usr/lib/postgresql/*/bin; install it with: apt-get install -y postgresql");
-    return found;
-  }
-
-  private static boolean isRoot() throws IOException, InterruptedException {
-    Process id = new ProcessBuilder("id", "-u").start();
-    String uid = new String(id.getInputStream().readAllBytes()).strip();
-    id.waitFor();
-    return uid.equals("0");
-  }
-
-  private static String[] concat(List<String> prefix, String... command) {
-    List<String> all = new ArrayList<>(prefix);
-    all.addAll(Arrays.asList(command));
-    return all.toArray(String[]::new);
   }
 
   /** Collects what the WebSocket server sends back. */

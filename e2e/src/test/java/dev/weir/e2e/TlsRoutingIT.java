@@ -89,6 +89,69 @@ class TlsRoutingIT {
   }
 
   @Test
+  void nginxRedisAndPostgresShareOnePortEachReachedByItsOwnName() throws Exception {
+    requireInstalled("nginx", "nginx");
+    requireInstalled("redis-server", "redis-server redis-tools");
+    certificate("web", "web.example.com");
+    certificate("cache", "cache.example.com");
+    certificate("db", "db.example.com");
+    int nginx = Fleet.freePortOn("127.0.0.1");
+    Path conf = dir.resolve("nginx.conf");
+    java.nio.file.Files.writeString(conf, String.join("\n",
+        "worker_processes 1; daemon off; pid " + dir.resolve("nginx.pid") + ";",
+        "error_log " + dir.resolve("nginx-error.log") + " warn;",
+        "events { worker_connections 64; }",
+        "http { access_log off; client_body_temp_path " + dir + ";",
+        "  server { listen 127.0.0.1:" + nginx + " ssl;",
+        "    ssl_certificate " + dir.resolve("web.crt") + ";",
+        "    ssl_certificate_key " + dir.resolve("web.key") + ";",
+        "    location / { return 200 \"web\\n\"; } } }", ""));
+    RunningProgram web = RunningProgram.start("nginx", dir, List.of("nginx", "-p",
+        dir.toString(), "-c", conf.toString(), "-e", dir.resolve("nginx-error.log").toString()));
+    servers.add(web);
+    int redis = Fleet.freePortOn("127.0.0.1");
+    RunningProgram cache = RunningProgram.start("redis", dir, List.of("redis-server", "--port",
+        "0", "--tls-port", "" + redis, "--bind", "127.0.0.1", "--tls-cert-file",
+        dir.resolve("cache.crt").toString(), "--tls-key-file", dir.resolve("cache.key")
+            .toString(), "--tls-ca-cert-file", dir.resolve("cache.crt").toString(),
+        "--tls-auth-clients", "no", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+    servers.add(cache);
+    cache.awaitLine(Pattern.compile("Ready to accept connections"), TIMEOUT);
+    try (PostgresServer db = PostgresServer.start("postgres", dir, dir.resolve("db.crt"),
+        dir.resolve("db.key"))) {
+      int port = Fleet.freePortOn(PROXY);
+      fleet.weirctl("pool", "create", "web", "--listen", ":" + port,
+          "--backend", "127.0.0.1:" + nginx, "--sni", "web.example.com").assertOk();
+      fleet.weirctl("pool", "create", "cache", "--listen", ":" + port,
+          "--backend", "127.0.0.1:" + redis, "--sni", "cache.example.com").assertOk();
+      fleet.weirctl("pool", "create", "db", "--listen", ":" + port,
+          "--backend", "127.0.0.1:" + db.port(), "--sni", "db.example.com", "--sni-postgres")
+          .assertOk();
+      fleet.awaitAllAcked("proxy");
+
+      Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "10", "--resolve",
+          "web.example.com:" + port + ":" + PROXY, "--cacert", dir.resolve("web.crt").toString(),
+          "https://web.example.com:" + port + "/").redirectErrorStream(true).start();
+      assertThat(new String(curl.getInputStream().readAllBytes())).isEqualTo("web\n");
+      assertThat(run(List.of("redis-cli", "--tls", "--sni", "cache.example.com", "--cacert",
+          dir.resolve("cache.crt").toString(), "-h", PROXY, "-p", "" + port, "PING"), ""))
+          .isEqualTo("PONG\n");
+      // libpq asks for TLS with an SSLRequest, sends "db.example.com" as SNI and checks the
+      // server's certificate against it.
+      assertThat(run(List.of("psql", "host=db.example.com hostaddr=" + PROXY + " port=" + port
+          + " user=weir dbname=postgres sslmode=verify-full sslrootcert="
+          + dir.resolve("db.crt"), "-tAc", "SELECT current_setting('port')"), ""))
+          .isEqualTo(db.port() + "\n");
+      // Each name shows its own server's certificate.
+      for (String name : List.of("web", "cache")) {
+        assertThat(run(List.of("openssl", "s_client", "-connect", PROXY + ":" + port,
+            "-servername", name + ".example.com", "-brief"), "Q\n"))
+            .contains("Peer certificate: CN = " + name + ".example.com");
+      }
+    }
+  }
+
+  @Test
   void aNameNoPoolTakesGetsAnAlertAndIsLogged() throws Exception {
     String db = tlsServer("db", "db.example.com");
     int port = Fleet.freePortOn(PROXY);
@@ -104,14 +167,19 @@ class TlsRoutingIT {
     assertThat(curl("db.example.com", port, "db")).isZero();
   }
 
+  /** Makes ID.crt and ID.key in the test's directory: self-signed, for {@code name}. */
+  private void certificate(String id, String name) throws Exception {
+    run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+        "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", dir.resolve(id + ".key").toString(),
+        "-out", dir.resolve(id + ".crt").toString(), "-days", "1", "-subj", "/CN=" + name,
+        "-addext", "subjectAltName=DNS:" + name), "");
+  }
+
   /** Starts a TLS server with a fresh self-signed certificate for {@code name}. */
   private String tlsServer(String id, String name) throws Exception {
+    certificate(id, name);
     Path key = dir.resolve(id + ".key");
     Path cert = dir.resolve(id + ".crt");
-    run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-        "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out",
-        cert.toString(), "-days", "1", "-subj", "/CN=" + name, "-addext",
-        "subjectAltName=DNS:" + name), "");
     int port = Fleet.freePortOn("127.0.0.1");
     RunningProgram server = RunningProgram.start(id, dir, List.of("openssl", "s_server",
         "-accept", "127.0.0.1:" + port, "-cert", cert.toString(), "-key", key.toString(),

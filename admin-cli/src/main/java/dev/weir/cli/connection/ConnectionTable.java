@@ -17,16 +17,24 @@ final class ConnectionTable {
     if (response.getConnectionsCount() == 0) {
       return "No connections.";
     }
-    Table table = new Table("ID", "POOL", "CLIENT", "BACKEND", "AGE", "IN", "OUT");
+    // The SNI column only where a connection has a name: TCP pools' tables stay as they were.
+    boolean sni =
+        response.getConnectionsList().stream().anyMatch(c -> !c.getServerName().isEmpty());
+    Table table = sni
+        ? new Table("ID", "POOL", "CLIENT", "SNI", "BACKEND", "AGE", "IN", "OUT")
+        : new Table("ID", "POOL", "CLIENT", "BACKEND", "AGE", "IN", "OUT");
     for (ConnectionInfo c : response.getConnectionsList()) {
-      table.row(
-          c.getId(),
-          c.getPool(),
-          c.getClientAddress(),
-          c.getBackendAddress().isEmpty() ? "(connecting)" : c.getBackendAddress(),
-          c.hasOpenedAt() ? RelativeAge.between(ProtoTimes.instant(c.getOpenedAt()), now) : "",
-          ByteCounts.format(c.getBytesFromClient()),
-          ByteCounts.format(c.getBytesToClient()));
+      String backend = c.getBackendAddress().isEmpty() ? "(connecting)" : c.getBackendAddress();
+      String age =
+          c.hasOpenedAt() ? RelativeAge.between(ProtoTimes.instant(c.getOpenedAt()), now) : "";
+      String in = ByteCounts.format(c.getBytesFromClient());
+      String out = ByteCounts.format(c.getBytesToClient());
+      if (sni) {
+        table.row(c.getId(), c.getPool(), c.getClientAddress(), c.getServerName(), backend, age,
+            in, out);
+      } else {
+        table.row(c.getId(), c.getPool(), c.getClientAddress(), backend, age, in, out);
+      }
     }
     String rendered = table.render();
     if (response.getTruncated()) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       "Lists the client connections open on the connected proxies, oldest first on each proxy.",
       "ID names a connection across the fleet (PROXY-ID/SEQUENCE) for 'connections close'. "
           + "CLIENT is the client's address (a PROXY header's when the pool accepts them), "
+          + "SNI the server name its TLS ClientHello named (a column only when some have one), "
           + "BACKEND the backend it is relayed to (empty while connecting), AGE how long it has "
           + "been open, IN the bytes the client sent, OUT the bytes it was sent.",
       "Proxies that do not answer within 2 s (an older Weir, or one that is stuck) are left out; "

@@ -89,6 +89,9 @@ final class SettingsSummary {
     if (routing.getDefaultPool()) {
       parts.add("the default");
     }
+    if (routing.getPostgres()) {
+      parts.add("PostgreSQL's SSLRequest answered");
+    }
     if (routing.hasClientHelloTimeout()) {
       parts.add("ClientHello within " + duration(routing.getClientHelloTimeout()));
     }

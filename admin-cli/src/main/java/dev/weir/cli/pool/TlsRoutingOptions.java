@@ -47,7 +47,7 @@ final class TlsRoutingOptions {
 
   @Option(
       names = "--tls-routing",
-      order = 97,
+      order = 98,
       paramLabel = "BOOL",
       arity = "0..1",
       fallbackValue = "true",
@@ -62,8 +62,21 @@ final class TlsRoutingOptions {
   }
 
   @Option(
+      names = "--sni-postgres",
+      order = 97,
+      paramLabel = "BOOL",
+      arity = "0..1",
+      fallbackValue = "true",
+      description = "The clients are PostgreSQL's: the proxy answers their SSLRequest, routes "
+          + "by the ClientHello that follows and replays the request to the backend (default "
+          + "false). Pools sharing a listen address must agree on it.")
+  private void postgres(boolean postgres) {
+    edit.set("tls_routing.postgres").getTlsRoutingBuilder().setPostgres(postgres);
+  }
+
+  @Option(
       names = "--client-hello-timeout",
-      order = 98,
+      order = 99,
       paramLabel = "DURATION",
       converter = SettingDurationConverter.class,
       description = "Time a client has to send its ClientHello (default 10s, 1ms..1m); pools "

@@ -18,8 +18,11 @@ import java.util.Locale;
 
 /**
  * How {@code weirctl watch} prints a FleetEvent: for people, a line of time, kind, subject and
- * details ("2030-01-01T00:00:00.250Z  health    web 10.0.0.5:80  healthy -> unhealthy"); for
- * scripts, the message as one line of proto3 JSON.
+ * details, in columns; for scripts, the message as one line of proto3 JSON. A line for people:
+ *
+ * <pre>
+ * 2030-01-01T00:00:00.250Z  health    web 10.0.0.5:80  healthy -> unhealthy
+ * </pre>
  */
 final class EventLine {
 

@@ -74,6 +74,25 @@ class ConnectionsCommandTest {
   }
 
   @Test
+  void tableShowsTheServerNameOfTlsRoutedConnectionsInAnSniColumn() {
+    controlPlane.service().respondWith(ListConnectionsResponse.newBuilder()
+        .addConnections(WEB.toBuilder().setServerName("www.example.com"))
+        .addConnections(CONNECTING).build());
+
+    Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC))
+        .run("connections");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.outLines()).containsExactly(
+        "ID                        POOL   CLIENT            SNI               BACKEND        AGE"
+            + "   IN      OUT",
+        "edge-1/1748779000000001   web    192.0.2.7:51000   www.example.com   10.0.0.5:80    2m "
+            + "   512 B   5.3 MiB",
+        "edge-2/1748779100000007   db     192.0.2.8:40000   -                 (connecting)   3s "
+            + "   0 B     0 B");
+  }
+
+  @Test
   void filtersAndLimitGoToTheControlPlane() {
     controlPlane.service().respondWith(ListConnectionsResponse.getDefaultInstance());
 

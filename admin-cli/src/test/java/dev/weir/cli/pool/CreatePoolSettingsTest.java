@@ -148,13 +148,13 @@ class CreatePoolSettingsTest {
   @Test
   void serverNamesTurnTlsRoutingOnAndLandInTheirFields() {
     Result result = create("--sni", "db.example.com", "--sni", "*.db.example.com",
-        "--sni-default", "--client-hello-timeout", "5s");
+        "--sni-default", "--sni-postgres", "--client-hello-timeout", "5s");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
         .isEqualTo(PoolSettings.newBuilder().setTlsRouting(TlsRouting.newBuilder()
             .setEnabled(true).addServerNames("db.example.com").addServerNames("*.db.example.com")
-            .setDefaultPool(true).setClientHelloTimeout(seconds(5)))
+            .setDefaultPool(true).setPostgres(true).setClientHelloTimeout(seconds(5)))
             .build());
   }
 

@@ -1,5 +1,6 @@
 package dev.weir.control.adaptive;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
 import dev.weir.api.v1.ConfigSnapshot;
@@ -46,10 +47,11 @@ public final class AdaptiveWeightsLoop {
   private final Committer committer;
   private final Clock clock;
 
-  // Guarded by this. Smoothing state: the factors may drift below the threshold for a while
+  // Smoothing state: the factors may drift below the threshold for a while
   // before a revision records them.
+  @GuardedBy("this")
   private final Map<BackendKey, Double> factors = new HashMap<>();
-  // Guarded by this.
+  @GuardedBy("this")
   private final Map<String, Instant> nextRun = new HashMap<>();
 
   public AdaptiveWeightsLoop(PoolRegistry pools, ReportHistory reports, Clock clock) {
@@ -95,7 +97,7 @@ public final class AdaptiveWeightsLoop {
     factors.keySet().removeIf(k -> !seen.contains(k.pool()));
   }
 
-  // Guarded by this (callers hold it).
+  @GuardedBy("this")
   private void adjust(Pool pool, AdaptivePolicy policy) {
     List<BackendSignals> reported = signals.of(pool);
     Map<String, Backend> byAddress = new HashMap<>();

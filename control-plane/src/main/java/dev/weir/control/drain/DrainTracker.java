@@ -1,5 +1,6 @@
 package dev.weir.control.drain;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
@@ -42,16 +43,18 @@ public final class DrainTracker implements FleetListener, ConfigListener {
   private final FleetEventSink events;
   private final Object lock = new Object();
 
-  // Guarded by lock.
+  @GuardedBy("lock")
   private long configVersion = -1;
-  // Guarded by lock.
+  @GuardedBy("lock")
   private final Set<String> connected = new HashSet<>();
-  // Guarded by lock. Connected proxies' latest reports, for the baselines of drains to come.
+  // Connected proxies' latest reports, for the baselines of drains to come.
+  @GuardedBy("lock")
   private final Map<String, StatsReport> latest = new HashMap<>();
-  // Guarded by lock. Replicas whose proxies cannot be counted: no drain is DRAINED before its
+  // Replicas whose proxies cannot be counted: no drain is DRAINED before its
   // deadline while there are any.
+  @GuardedBy("lock")
   private List<String> unaccounted = List.of();
-  // Guarded by lock. DRAINING backends of the newest config seen.
+  @GuardedBy("lock")
   private final Map<BackendKey, BackendDrain> drains = new HashMap<>();
 
   public DrainTracker(Clock clock, FleetEventSink events) {
@@ -179,7 +182,7 @@ public final class DrainTracker implements FleetListener, ConfigListener {
     out.forEach(events::publish);
   }
 
-  // Guarded by lock (callers hold it).
+  @GuardedBy("lock")
   private BackendDrain start(BackendKey key, Instant now, Timestamp deadline) {
     Map<String, Long> baselines = new HashMap<>();
     Map<String, BackendStats> current = new HashMap<>();
@@ -200,7 +203,7 @@ public final class DrainTracker implements FleetListener, ConfigListener {
     return drain;
   }
 
-  // Guarded by lock (callers hold it).
+  @GuardedBy("lock")
   private void publishChanges(Instant now, List<FleetEvent> out) {
     drains.forEach((key, drain) -> {
       DrainStatus status = drain.status(now, connected.size(), unaccounted);

@@ -1,5 +1,6 @@
 package dev.weir.control.fleet;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,22 +36,26 @@ final class ApplyProgress {
   private final FleetListener listener;
   private final Object lock = new Object();
 
-  // All fields below are guarded by lock.
   // The version each connected proxy has in force: this control plane's ProxyRecords, the keys
   // other replicas' proxies are counted under, and a key per missing replica, held at version 0
   // until it is followed again (what its proxies have in force is not known).
+  @GuardedBy("lock")
   private final Map<Object, Long> inForce = new HashMap<>();
   // How many connected proxies have each version in force; the lowest key is how far the whole
   // fleet has got.
+  @GuardedBy("lock")
   private final TreeMap<Long, Integer> proxiesAt = new TreeMap<>();
+  @GuardedBy("lock")
   private final TreeMap<Long, Version> versions = new TreeMap<>();
   // Versions accepted but not yet in force everywhere.
+  @GuardedBy("lock")
   private final TreeSet<Long> pending = new TreeSet<>();
+  @GuardedBy("lock")
   private final TreeMap<Long, Set<Waiter>> waiters = new TreeMap<>();
 
   private static final class Version {
     final Instant acceptedAt;
-    // Guarded by the progress's lock.
+    // Guarded by the progress's lock; a static class cannot name it in @GuardedBy.
     Instant everywhereAt;
 
     Version(Instant acceptedAt) {
@@ -204,17 +209,18 @@ final class ApplyProgress {
   }
 
   // The newest version every connected proxy has in force; with none connected, every version.
-  // Guarded by lock.
+  @GuardedBy("lock")
   private long floorLocked() {
     return proxiesAt.isEmpty() ? Long.MAX_VALUE : proxiesAt.firstKey();
   }
 
-  // Guarded by lock.
+  @GuardedBy("lock")
   private void removeLocked(long version) {
     proxiesAt.computeIfPresent(version, (v, count) -> count == 1 ? null : count - 1);
   }
 
-  // Completes the versions and waiters the fleet has now reached. Guarded by lock.
+  // Completes the versions and waiters the fleet has now reached.
+  @GuardedBy("lock")
   private void advanceLocked(List<Completion> completions, List<Waiter> released) {
     long floor = floorLocked();
     if (!pending.isEmpty() && pending.first() <= floor) {

@@ -1,5 +1,6 @@
 package dev.weir.control.fleet;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import dev.weir.api.v1.FleetCoverage;
@@ -19,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,10 +57,12 @@ final class OtherReplicas implements FleetListener {
   private final Duration retention;
   private final Object lock = new Object();
 
-  // All fields below are guarded by lock.
+  @GuardedBy("lock")
   private final Map<String, Replica> replicas = new TreeMap<>();
   // Where each connected proxy id is counted from: HERE or a replica id.
+  @GuardedBy("lock")
   private final Map<String, Counted> counted = new HashMap<>();
+  @GuardedBy("lock")
   private List<String> missingPublished = List.of();
 
   private static final class Replica {
@@ -446,14 +450,16 @@ final class OtherReplicas implements FleetListener {
   // ---- the counting ----
 
   // After this replica's own stream of the proxy ended: counts it from another replica if one has
-  // it connected. Guarded by lock.
+  // it connected.
+  @GuardedBy("lock")
   private boolean countElsewhereLocked(String proxyId) {
     recountLocked(proxyId);
     return counted.containsKey(proxyId);
   }
 
   // Chooses where proxyId is counted from, unless from here, and tells the listeners and the
-  // progress what changed. Guarded by lock.
+  // progress what changed.
+  @GuardedBy("lock")
   private void recountLocked(String proxyId) {
     Counted current = counted.get(proxyId);
     if (current != null && current.source.equals(HERE)) {
@@ -511,19 +517,25 @@ final class OtherReplicas implements FleetListener {
   }
 
   // Drops the proxies of unsynced replicas that are counted elsewhere now, and replicas that
-  // left and have nothing left to account for (or lingered long enough). Guarded by lock.
+  // left and have nothing left to account for (or lingered long enough).
+  @GuardedBy("lock")
   private void forgetFoundLocked() {
     Instant now = clock.instant();
-    replicas.values().removeIf(replica -> {
+    // A loop and removeAll, not lambdas: Error Prone sees the lock held only outside them.
+    for (Iterator<Replica> it = replicas.values().iterator(); it.hasNext(); ) {
+      Replica replica = it.next();
       if (replica.synced) {
-        return false;
+        continue;
       }
-      replica.proxies.keySet().removeIf(counted::containsKey);
-      return !replica.member && (unaccountedLocked(replica).isEmpty()
-          || !now.isBefore(replica.leftAt.plus(linger)));
-    });
+      replica.proxies.keySet().removeAll(counted.keySet());
+      if (!replica.member && (unaccountedLocked(replica).isEmpty()
+          || !now.isBefore(replica.leftAt.plus(linger)))) {
+        it.remove();
+      }
+    }
   }
 
+  @GuardedBy("lock")
   private List<String> unaccountedLocked(Replica replica) {
     List<String> ids = new ArrayList<>();
     replica.proxies.forEach((proxyId, proxy) -> {
@@ -535,6 +547,7 @@ final class OtherReplicas implements FleetListener {
     return ids;
   }
 
+  @GuardedBy("lock")
   private List<String> missingIdsLocked() {
     List<String> ids = new ArrayList<>();
     replicas.forEach((id, r) -> {
@@ -545,7 +558,8 @@ final class OtherReplicas implements FleetListener {
     return ids;
   }
 
-  // Holds WaitForApplied and tells the drains when the missing replicas change. Guarded by lock.
+  // Holds WaitForApplied and tells the drains when the missing replicas change.
+  @GuardedBy("lock")
   private void updateMissingLocked() {
     List<String> missing = missingIdsLocked();
     if (missing.equals(missingPublished)) {
@@ -565,6 +579,7 @@ final class OtherReplicas implements FleetListener {
     fleetWide.coverageChanged(missingPublished);
   }
 
+  @GuardedBy("lock")
   private FleetCoverage coverageLocked() {
     FleetCoverage.Builder coverage = FleetCoverage.newBuilder()
         .setAnsweredBy(selfId)

@@ -1,5 +1,6 @@
 package dev.weir.control.fleet;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ProxyApplyStatus;
 import dev.weir.api.v1.ProxyInfo;
@@ -20,9 +21,9 @@ final class ProxyDirectory {
   private final Duration retention;
   private final Object lock = new Object();
 
-  // Guarded by lock.
+  @GuardedBy("lock")
   private final Map<String, ProxyRecord> records = new HashMap<>();
-  // Guarded by lock.
+  @GuardedBy("lock")
   private boolean closed;
 
   ProxyDirectory(Clock clock, Duration retention) {
@@ -160,7 +161,7 @@ final class ProxyDirectory {
     }
   }
 
-  // Guarded by lock (callers hold it).
+  @GuardedBy("lock")
   private void pruneLocked(Instant now) {
     Instant cutoff = now.minus(retention);
     records.values().removeIf(r -> r.disconnectedBefore(cutoff));

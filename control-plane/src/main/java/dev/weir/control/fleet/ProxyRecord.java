@@ -1,5 +1,6 @@
 package dev.weir.control.fleet;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
 import dev.weir.api.v1.Hello;
@@ -43,31 +44,46 @@ final class ProxyRecord {
   // The newest config version when the stream opened: applying a newer one ends a push.
   private final long newestAtConnect;
 
-  // All fields below are guarded by this.
+  @GuardedBy("this")
   private boolean connected = true;
+  @GuardedBy("this")
   private Instant disconnectedAt;
+  @GuardedBy("this")
   private long lastSentVersion;
+  @GuardedBy("this")
   private final Map<String, Sent> unanswered = new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Sent> eldest) {
       return size() > MAX_UNANSWERED_SENDS;
     }
   };
+  @GuardedBy("this")
   private long lastAckedVersion;
+  @GuardedBy("this")
   private long lastAppliedVersion;
+  @GuardedBy("this")
   private Duration lastPushLatency;
+  @GuardedBy("this")
   private final ArrayDeque<Applied> applies = new ArrayDeque<>();
+  @GuardedBy("this")
   private long lastNackVersion;
+  @GuardedBy("this")
   private String lastNackReason = "";
   // The pools of lastAppliedVersion that the proxy could not put in force.
+  @GuardedBy("this")
   private List<PoolApplyFailure> failedPools = List.of();
   // What the proxy serves: from its hello, then from each apply.
+  @GuardedBy("this")
   private String servingFleetId;
+  @GuardedBy("this")
   private long servingVersion;
   // The kind of the last NACK while it refuses this control plane's fleet or version; cleared
   // by the next apply.
+  @GuardedBy("this")
   private NackKind refusing = NackKind.NACK_KIND_UNSPECIFIED;
+  @GuardedBy("this")
   private StatsReport latestReport;
+  @GuardedBy("this")
   private Instant lastReportAt;
 
   private record Sent(long version, String fleetId, Instant at) {}
@@ -201,7 +217,7 @@ final class ProxyRecord {
   }
 
   // Closes the send with this nonce, and any older one still open: answers come in send order.
-  // Guarded by this (callers hold it).
+  @GuardedBy("this")
   private boolean answer(long configVersion, String nonce) {
     Sent sent = unanswered.get(nonce);
     if (sent == null || sent.version() != configVersion) {

@@ -1,5 +1,6 @@
 package dev.weir.control.fleet;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.v1.ProxyMessage;
 import io.grpc.Status;
 import java.time.Duration;
@@ -27,9 +28,11 @@ final class ProxyRequests {
 
   private final ScheduledExecutorService scheduler;
   private final Object lock = new Object();
-  // All fields below are guarded by lock.
+  @GuardedBy("lock")
   private final Map<Long, Pending> pending = new HashMap<>();
+  @GuardedBy("lock")
   private long nextId = 1;
+  @GuardedBy("lock")
   private String endedWhy;
 
   ProxyRequests(ScheduledExecutorService scheduler) {

@@ -1,5 +1,6 @@
 package dev.weir.control.fleet;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ControlMessage;
 import io.grpc.Status;
@@ -41,17 +42,24 @@ final class SnapshotPusher {
   private final Duration answerTimeout;
   private final Object lock = new Object();
 
-  // All fields below are guarded by lock.
+  @GuardedBy("lock")
   private long newestVersion = -1;
+  @GuardedBy("lock")
   private ConfigSnapshot pending;
+  @GuardedBy("lock")
   private final ArrayDeque<ControlMessage> requests = new ArrayDeque<>();
   // The nonce of the snapshot sent and not answered yet, and the timer that stops waiting for it.
+  @GuardedBy("lock")
   private String inFlight;
+  @GuardedBy("lock")
   private ScheduledFuture<?> inFlightTimeout;
   // How the stream should end: an error status, OK to complete it, null to keep it open.
+  @GuardedBy("lock")
   private Status ending;
   // True while one thread is calling the stream; others leave their work for it.
+  @GuardedBy("lock")
   private boolean busy;
+  @GuardedBy("lock")
   private boolean ended;
 
   /**

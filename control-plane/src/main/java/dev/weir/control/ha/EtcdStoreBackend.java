@@ -1,5 +1,6 @@
 package dev.weir.control.ha;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.control.pool.PoolRegistry;
 import dev.weir.control.store.ConfigStore;
 import dev.weir.control.store.EtcdConfigStore;
@@ -37,9 +38,9 @@ final class EtcdStoreBackend implements StoreBackend {
   private final EtcdMembership membership;
   private final Settings settings;
   private final ScheduledExecutorService duties;
-  // Guarded by this.
+  @GuardedBy("this")
   private EtcdConfigFollower follower;
-  // Guarded by this.
+  @GuardedBy("this")
   private boolean closed;
 
   private EtcdStoreBackend(Client client, EtcdConfigStore store, EtcdConfigStore.Loaded loaded,

@@ -1,5 +1,6 @@
 package dev.weir.control.health;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendHealth;
@@ -53,11 +54,11 @@ public final class FleetHealthTracker implements BackendHealthView, FleetListene
   private final FleetEventSink events;
   private final Object lock = new Object();
 
-  // Guarded by lock.
+  @GuardedBy("lock")
   private long configVersion = -1;
-  // Guarded by lock. The backends of the newest config seen.
+  @GuardedBy("lock")
   private final Map<BackendKey, Votes> backends = new HashMap<>();
-  // Guarded by lock. Which backends each proxy has a vote on.
+  @GuardedBy("lock")
   private final Map<String, Set<BackendKey>> votedBy = new HashMap<>();
 
   public FleetHealthTracker(Clock clock, FleetEventSink events) {
@@ -180,7 +181,7 @@ public final class FleetHealthTracker implements BackendHealthView, FleetListene
     out.forEach(events::publish);
   }
 
-  // Guarded by lock (callers hold it).
+  @GuardedBy("lock")
   private void evaluate(Set<BackendKey> keys, Instant now, List<FleetEvent> out) {
     for (BackendKey key : keys) {
       Votes votes = backends.get(key);

@@ -1,5 +1,6 @@
 package dev.weir.control.replicas;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.v1.FollowRequest;
 import dev.weir.api.v1.ReplicaServiceGrpc;
 import dev.weir.api.v1.ReplicaUpdate;
@@ -38,12 +39,17 @@ final class PeerLink {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
 
-  // All guarded by this.
+  @GuardedBy("this")
   private Follower current;
+  @GuardedBy("this")
   private long lastHeardMillis;
+  @GuardedBy("this")
   private int failures;
+  @GuardedBy("this")
   private boolean closed;
+  @GuardedBy("this")
   private boolean reportedDown;
+  @GuardedBy("this")
   private ScheduledFuture<?> retry;
 
   PeerLink(String id, String address, String selfId, Supplier<String> fleetId,
@@ -100,7 +106,7 @@ final class PeerLink {
     channel.shutdownNow();
   }
 
-  // Guarded by this.
+  @GuardedBy("this")
   private void open() {
     if (closed) {
       return;

@@ -1,5 +1,6 @@
 package dev.weir.control.replicas;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.util.Timestamps;
 import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.PoolApplyFailure;
@@ -158,15 +159,22 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
   private final class Follower {
     private final String id;
     private final ServerCallStreamObserver<ReplicaUpdate> call;
-    // All guarded by this.
+    @GuardedBy("this")
     private final LinkedHashSet<String> dirty;
     // The first full list still to send; synced goes with the update that empties it.
+    @GuardedBy("this")
     private final Set<String> unsent;
+    @GuardedBy("this")
     private boolean syncedSent;
+    @GuardedBy("this")
     private final ArrayDeque<FleetEvent> events = new ArrayDeque<>();
+    @GuardedBy("this")
     private long missedEvents;
+    @GuardedBy("this")
     private long lastSentMillis;
+    @GuardedBy("this")
     private boolean ended;
+    @GuardedBy("this")
     private boolean batchDue;
 
     Follower(String id, ServerCallStreamObserver<ReplicaUpdate> call, Set<String> all) {
@@ -191,7 +199,7 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
       later();
     }
 
-    // Guarded by this.
+    @GuardedBy("this")
     private void later() {
       if (batchDue || ended) {
         return;
@@ -250,6 +258,7 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
       }
     }
 
+    @GuardedBy("this")
     private boolean send(ReplicaUpdate.Builder update, boolean heartbeat) {
       if (ended || (heartbeat && !call.isReady())) {
         return false;

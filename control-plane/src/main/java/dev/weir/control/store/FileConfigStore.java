@@ -1,5 +1,6 @@
 package dev.weir.control.store;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.files.SnapshotFile;
 import dev.weir.api.files.SnapshotFileException;
 import dev.weir.api.v1.ConfigSnapshot;
@@ -47,13 +48,16 @@ public final class FileConfigStore implements ConfigStore {
   private final DataDirLock lock;
   private final Object writeLock = new Object();
 
-  // Guarded by writeLock: the version in the state file, or -1 until read.
+  // The version in the state file, or -1 until read.
+  @GuardedBy("writeLock")
   private long storedVersion = -1;
-  // Guarded by writeLock: the fleet id in the state file, once read.
+  // The fleet id in the state file, once read.
+  @GuardedBy("writeLock")
   private String storedFleetId = "";
-  // Guarded by writeLock: opened with the first use that needs it, once the state file is read.
+  // Opened with the first use that needs it, once the state file is read.
+  @GuardedBy("writeLock")
   private RevisionLog history;
-  // Guarded by writeLock.
+  @GuardedBy("writeLock")
   private boolean closed;
 
   private FileConfigStore(Path dir, DataDirLock lock, int maxRevisions) {
@@ -243,7 +247,8 @@ public final class FileConfigStore implements ConfigStore {
     }
   }
 
-  /** The history, opened once the state file's version is known. Call holding writeLock. */
+  /** The history, opened once the state file's version is known. */
+  @GuardedBy("writeLock")
   private RevisionLog history() throws IOException {
     checkOpen();
     if (storedVersion < 0) {
@@ -305,6 +310,7 @@ public final class FileConfigStore implements ConfigStore {
     }
   }
 
+  @GuardedBy("writeLock")
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("store for " + dir + " is closed");

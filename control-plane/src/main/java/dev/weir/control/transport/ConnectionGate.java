@@ -1,5 +1,6 @@
 package dev.weir.control.transport;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.log.LogThrottle;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
@@ -38,9 +39,10 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
   private final LogThrottle throttle;
   private final LongAdder closedForRoom = new LongAdder();
   private final LongAdder refused = new LongAdder();
-  // Guarded by this. Open connections that have not sent the HTTP/2 preface, oldest first.
+  // Open connections that have not sent the HTTP/2 preface, oldest first.
+  @GuardedBy("this")
   private final Map<SocketAddress, Channel> notSpeaking = new LinkedHashMap<>();
-  // Guarded by this.
+  @GuardedBy("this")
   private int open;
 
   /** @param limit connections held at once, at least 1 */

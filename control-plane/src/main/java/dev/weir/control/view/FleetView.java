@@ -1,5 +1,6 @@
 package dev.weir.control.view;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.control.adaptive.AdaptiveWeightsLoop;
 import dev.weir.control.drain.DrainTracker;
 import dev.weir.control.events.FleetEventSink;
@@ -37,9 +38,9 @@ public final class FleetView implements AutoCloseable {
   private final AdaptiveWeightsLoop adaptive;
   private final Leadership leadership;
   private final ScheduledExecutorService scheduler;
-  // Guarded by this.
+  @GuardedBy("this")
   private ScheduledFuture<?> ticking;
-  // Guarded by this.
+  @GuardedBy("this")
   private boolean closed;
 
   /** Builds the view and subscribes it to {@code fleet} and {@code pools}; {@link #start} ticks. */

@@ -1,5 +1,6 @@
 package dev.weir.control.watch;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.Revision;
@@ -19,7 +20,7 @@ final class RevisionPools {
   // unchanged pools, so each kept version costs little more than what changed in it.
   private static final int KEPT_VERSIONS = 64;
 
-  // Guarded by this.
+  @GuardedBy("this")
   private final TreeMap<Long, Map<String, Pool>> versions = new TreeMap<>();
 
   synchronized void record(ConfigSnapshot snapshot) {

@@ -1,5 +1,6 @@
 package dev.weir.control.watch;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.v1.FleetEvent;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -30,14 +31,18 @@ final class Watcher {
   private final Executor delivery;
   private final Object lock = new Object();
 
-  // All fields below are guarded by lock.
+  @GuardedBy("lock")
   private final ArrayDeque<FleetEvent> queue = new ArrayDeque<>();
   // Events dropped since the last one sent.
+  @GuardedBy("lock")
   private long missed;
   // True while a delivery task is queued or running; others leave the sending to it.
+  @GuardedBy("lock")
   private boolean delivering;
   // How the stream should end once the task gets to it; null while it stays open.
+  @GuardedBy("lock")
   private Status ending;
+  @GuardedBy("lock")
   private boolean ended;
 
   /**

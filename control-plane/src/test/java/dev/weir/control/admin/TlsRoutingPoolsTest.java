@@ -64,6 +64,15 @@ class TlsRoutingPoolsTest {
   }
 
   @Test
+  void aPostgresPoolSharesThePortWithOtherTlsPools() {
+    Pool db = control.admin().createPool(create("db", ":8443", PoolSettings.newBuilder()
+        .setTlsRouting(TlsRouting.newBuilder().setEnabled(true).addServerNames("db.example.com")
+            .setPostgres(true)).build())).getPool();
+
+    assertThat(db.getSettings().getTlsRouting().getPostgres()).isTrue();
+  }
+
+  @Test
   void aServerNameClaimedTwiceOnOnePortIsRefused() {
     assertRejected(() -> control.admin().createPool(create("db", ":8443",
             tls("WWW.example.com"))),
@@ -104,14 +113,6 @@ class TlsRoutingPoolsTest {
     assertRejected(() -> control.admin().createPool(create("db", ":9443", tls())),
         Status.Code.INVALID_ARGUMENT, "settings.tls_routing.server_names",
         "list at least one name, or set settings.tls_routing.default_pool");
-  }
-
-  @Test
-  void thePostgresPreambleIsRefusedUntilTheProxiesCanAnswerIt() {
-    assertRejected(() -> control.admin().createPool(create("db", ":9443", PoolSettings
-            .newBuilder().setTlsRouting(TlsRouting.newBuilder().setEnabled(true)
-                .addServerNames("db.example.com").setPostgres(true)).build())),
-        Status.Code.INVALID_ARGUMENT, "settings.tls_routing.postgres is not supported");
   }
 
   @Test

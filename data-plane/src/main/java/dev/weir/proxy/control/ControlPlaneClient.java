@@ -1,5 +1,6 @@
 package dev.weir.proxy.control;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.Timestamp;
 import dev.weir.api.tls.TlsFailures;
 import dev.weir.api.v1.CloseConnectionCommand;
@@ -79,9 +80,11 @@ public final class ControlPlaneClient implements AutoCloseable {
   private volatile Path tlsCa;
   private volatile Path tlsCert;
 
-  // Guarded by this.
+  @GuardedBy("this")
   private Stream stream;
+  @GuardedBy("this")
   private ScheduledFuture<?> statsTask;
+  @GuardedBy("this")
   private boolean closed;
 
   public ControlPlaneClient(

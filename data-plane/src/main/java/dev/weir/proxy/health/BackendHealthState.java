@@ -22,7 +22,8 @@ final class BackendHealthState implements BackendCounters.HealthTracker {
   // it), which must not wipe out its streak of unanswered connections.
   private final AtomicInteger consecutiveUnanswered = new AtomicInteger();
 
-  // Guarded by pool.
+  // Guarded by the pool's lock. Not @GuardedBy("pool"): PoolHealth holds it as its own 'this',
+  // and Error Prone cannot see that the two are one lock.
   BackendConfig config;
   /** The active checks' verdict, or null when the pool has no checks. */
   RiseFall checks;

@@ -1,5 +1,6 @@
 package dev.weir.proxy.health;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.proxy.config.BackendConfig;
 import dev.weir.proxy.config.PoolConfig;
@@ -66,13 +67,19 @@ public final class PoolHealth implements AutoCloseable {
   // unanswered connection.
   private volatile int failureThreshold;
 
-  // Guarded by this.
+  @GuardedBy("this")
   private final Map<String, BackendHealthState> backends = new LinkedHashMap<>();
+  @GuardedBy("this")
   private PoolConfig config;
+  @GuardedBy("this")
   private EjectionPolicy ejection;
+  @GuardedBy("this")
   private SlowStart slowStart = new SlowStart(Duration.ZERO);
+  @GuardedBy("this")
   private ScheduledFuture<?> rampStep;
+  @GuardedBy("this")
   private boolean failingOpen;
+  @GuardedBy("this")
   private boolean closed;
 
   /**
@@ -259,7 +266,7 @@ public final class PoolHealth implements AutoCloseable {
     requestRebuild();
   }
 
-  // Guarded by this.
+  @GuardedBy("this")
   private void endEjection(BackendHealthState backend, long now) {
     if (backend.ejectionEnd != null) {
       backend.ejectionEnd.cancel(false);
@@ -280,7 +287,7 @@ public final class PoolHealth implements AutoCloseable {
     return false;
   }
 
-  // Guarded by this.
+  @GuardedBy("this")
   private void restartChecks(BackendHealthState backend, HealthCheckOptions checks) {
     if (backend.probes != null) {
       backend.probes.stop();
@@ -297,7 +304,7 @@ public final class PoolHealth implements AutoCloseable {
     backend.probes.start();
   }
 
-  // Guarded by this.
+  @GuardedBy("this")
   private void stop(BackendHealthState backend) {
     if (backend.probes != null) {
       backend.probes.stop();

@@ -26,7 +26,8 @@ final class ProbeLoop {
   private final Prober prober;
   private final DoubleSupplier random;
 
-  // Guarded by pool.
+  // Guarded by the pool's lock. Not @GuardedBy("pool"): PoolHealth holds it as its own 'this',
+  // and Error Prone cannot see that the two are one lock.
   private ScheduledFuture<?> next;
   private Future<Boolean> inFlight;
   private boolean stopped;

@@ -1,5 +1,6 @@
 package dev.weir.proxy.listen;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.proxy.control.ReconnectBackoff;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,8 +17,9 @@ final class BindRetry implements AutoCloseable {
   private final ReconnectBackoff backoff;
   private final Runnable attempt;
 
-  // Guarded by this.
+  @GuardedBy("this")
   private ScheduledFuture<?> pending;
+  @GuardedBy("this")
   private boolean closed;
 
   /**
@@ -54,7 +56,7 @@ final class BindRetry implements AutoCloseable {
     }
   }
 
-  // Guarded by this.
+  @GuardedBy("this")
   private void cancelPending() {
     if (pending != null) {
       pending.cancel(false);

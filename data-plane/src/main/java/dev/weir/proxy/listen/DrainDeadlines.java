@@ -1,5 +1,6 @@
 package dev.weir.proxy.listen;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.proxy.config.BackendConfig;
 import dev.weir.proxy.config.PoolConfig;
 import dev.weir.proxy.relay.FrontendHandler;
@@ -38,7 +39,8 @@ final class DrainDeadlines {
   private final LongSupplier nanoTime;
   private final Clock wallClock;
 
-  // Guarded by this. Keyed by pool name, then backend address.
+  // Keyed by pool name, then backend address.
+  @GuardedBy("this")
   private final Map<String, Map<String, Drain>> drains = new HashMap<>();
 
   DrainDeadlines(ScheduledExecutorService scheduler, Function<String, Listener> listenerOfPool) {

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * reads a connection from another thread, and the relay itself does no extra work for this.
  */
 final class OpenConnections {
+  private static final int MAX_SERVER_NAME = 253;
+
 
   private static final Logger log = LoggerFactory.getLogger(OpenConnections.class);
 
@@ -123,6 +125,12 @@ final class OpenConnections {
     }
     if (relay.relaying()) {
       info.setBackendAddress(relay.backend().address());
+    }
+    String serverName = relay.lease().serverName();
+    if (!serverName.isEmpty()) {
+      // No DNS name is longer; a client's longer one is cut, so a listing stays small.
+      info.setServerName(serverName.length() <= MAX_SERVER_NAME
+          ? serverName : serverName.substring(0, MAX_SERVER_NAME));
     }
     return info.build();
   }

@@ -1,5 +1,6 @@
 package dev.weir.proxy.listen;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ConnectionCloseResult;
 import dev.weir.api.v1.ConnectionList;
@@ -55,13 +56,17 @@ public final class Pools implements AutoCloseable {
   private final ConnectionBudget budget;
   private final ConnectionIds ids = new ConnectionIds(Clock.systemUTC());
 
-  // Guarded by this.
+  @GuardedBy("this")
   private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
+  @GuardedBy("this")
   private final Map<String, PoolRuntime> pools = new LinkedHashMap<>();
   private volatile long version;
+  @GuardedBy("this")
   private boolean closed;
   // The config last given to apply, and its pools not in force (retried by retry).
+  @GuardedBy("this")
   private ProxyConfig desired;
+  @GuardedBy("this")
   private List<PoolApplyFailure> failures = List.of();
   private final BindRetry retry;
   private volatile Consumer<PoolApplyStatus> retryListener = status -> {};
@@ -182,7 +187,7 @@ public final class Pools implements AutoCloseable {
     retryListener.accept(changed);
   }
 
-  // Guarded by this.
+  @GuardedBy("this")
   private List<PoolApplyFailure> switchTo(ProxyConfig next, boolean newConfig) {
     // Several pools share an address only in HTTP CONNECT mode (SnapshotValidator sees to it).
     Map<InetSocketAddress, List<PoolConfig>> wanted = byAddress(next.pools());
@@ -338,6 +343,7 @@ public final class Pools implements AutoCloseable {
    * Whether one of this proxy's own listeners holds the port on an overlapping address (a pool
    * moving from 127.0.0.1:80 to 0.0.0.0:80): the probe would take that for another program.
    */
+  @GuardedBy("this")
   private boolean sharesPortWithOwnListener(InetSocketAddress address) {
     for (InetSocketAddress own : listeners.keySet()) {
       if (own.getPort() == address.getPort()

@@ -4,14 +4,17 @@ import dev.weir.proxy.config.PoolConfig;
 import dev.weir.proxy.config.TlsRoutingConfig;
 import dev.weir.proxy.relay.ConnectionLease;
 import dev.weir.proxy.relay.FrontendHandler;
+import dev.weir.proxy.relay.PostgresSslRequestHandler;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.relay.ServerNameHandler;
 import dev.weir.proxy.relay.ServerNameTargets;
 import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The pools of one TLS routing listener by the server names they answer to: an exact name
@@ -24,10 +27,13 @@ import java.util.Map;
  *     "*.example.com")
  * @param fallback the default pool; null if there is none
  * @param clientHelloTimeout the pools': they agree on it, as it applies before the pool is known
+ * @param postgresPools the pools whose clients are PostgreSQL's: while there are any, the
+ *     listener answers SSLRequests, and a client that sent one goes to one of these only
  */
 record ServerNameRoutes(
     Map<String, PoolRuntime> exact, Map<String, PoolRuntime> wildcards, PoolRuntime fallback,
-    List<PoolRuntime> pools, int maxConnections, Duration clientHelloTimeout)
+    List<PoolRuntime> pools, int maxConnections, Duration clientHelloTimeout,
+    Set<PoolRuntime> postgresPools)
     implements SharedRoutes, ServerNameTargets {
 
   /** No DNS name is longer; a longer one matches nothing, and costs no search. */
@@ -37,6 +43,7 @@ record ServerNameRoutes(
     exact = Map.copyOf(exact);
     wildcards = Map.copyOf(wildcards);
     pools = List.copyOf(pools);
+    postgresPools = Set.copyOf(postgresPools);
   }
 
   /**
@@ -48,9 +55,13 @@ record ServerNameRoutes(
     Map<String, PoolRuntime> exact = new HashMap<>();
     Map<String, PoolRuntime> wildcards = new HashMap<>();
     PoolRuntime fallback = null;
+    Set<PoolRuntime> postgres = new HashSet<>();
     for (int i = 0; i < configs.size(); i++) {
       TlsRoutingConfig routing = configs.get(i).tlsRouting();
       PoolRuntime runtime = runtimes.get(i);
+      if (routing.postgres()) {
+        postgres.add(runtime);
+      }
       for (String name : routing.serverNames()) {
         if (name.startsWith("*.")) {
           wildcards.put(name.substring(1), runtime);
@@ -64,19 +75,24 @@ record ServerNameRoutes(
     }
     PoolConfig first = configs.get(0);
     return new ServerNameRoutes(exact, wildcards, fallback, runtimes,
-        first.options().maxConnections(), first.tlsRouting().clientHelloTimeout());
+        first.options().maxConnections(), first.tlsRouting().clientHelloTimeout(), postgres);
   }
 
   @Override
   public void addFirstStage(Channel client, ConnectionLease lease) {
+    if (!postgresPools.isEmpty()) {
+      client.pipeline().addLast(
+          PostgresSslRequestHandler.NAME, new PostgresSslRequestHandler(lease));
+    }
     client.pipeline().addLast(ServerNameHandler.NAME, new ServerNameHandler(this, lease));
   }
 
   @Override
   public FrontendHandler frontendFor(String serverName, Channel client, ConnectionLease lease) {
     PoolRuntime pool = route(serverName);
-    if (pool == null) {
-      return null;
+    if (pool == null || !postgresPools.isEmpty()
+        && PostgresSslRequestHandler.sslRequested(client) && !postgresPools.contains(pool)) {
+      return null; // a backend that is no PostgreSQL server would not understand the request
     }
     RelaySettings relay = pool.relay();
     relay.configureClient(client);

@@ -36,6 +36,8 @@ public final class ConnectionLease implements ChannelFutureListener {
   // Bytes relayed each way, for the operator view; written by the two relay handlers.
   long fromClient;
   long toClient;
+  // The ClientHello's server name, for TLS routing listeners; written once by their stage.
+  private String serverName = "";
 
   private ConnectionLease(Budget budget, ListenerCounters listener, long sequence) {
     this.budget = budget;
@@ -72,6 +74,15 @@ public final class ConnectionLease implements ChannelFutureListener {
   /** The counters of the listener that accepted the connection. */
   public ListenerCounters listener() {
     return listener;
+  }
+
+  /** The server name the client's ClientHello named; empty when none did. */
+  public String serverName() {
+    return serverName;
+  }
+
+  void serverName(String name) {
+    serverName = name;
   }
 
   public long bytesFromClient() {

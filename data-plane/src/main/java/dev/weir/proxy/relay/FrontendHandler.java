@@ -40,6 +40,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
   private static final LogThrottle SOCKET_FAILURES =
       new LogThrottle(Duration.ofMinutes(1), System::nanoTime);
+  private static final LogThrottle BACKEND_REFUSED_TLS =
+      new LogThrottle(Duration.ofMinutes(1), System::nanoTime);
 
   private final RelaySettings settings;
   private final ConnectionLease lease;
@@ -53,6 +55,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
   private Channel backend;
   private long connectStartedNanos;
   private boolean relaying;
+  private boolean proxyHeaderWritten;
   // What the client sends while the backend connection is being made: reading it at once saves
   // two epoll_ctl calls per connection; past the high water mark reading pauses.
   private ArrayDeque<Object> early;
@@ -137,6 +140,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     Upstream target = upstream;
     if (future.isSuccess()) {
       target.counters().connected(client.eventLoop().ticker().nanoTime() - connectStartedNanos);
+      if (PostgresSslRequestHandler.sslRequested(client)) {
+        // The backend reads a PROXY header first, then the SSLRequest the client sent us.
+        writeProxyHeader();
+        PostgresSslReplay.start(backend, this::startRelaying, this::backendRefusedTls);
+        return;
+      }
       startRelaying();
       return;
     }
@@ -166,12 +175,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     }
     relaying = true;
     replies.established(client);
-    int proxyHeader = settings.options().sendProxyHeader();
-    if (proxyHeader != 0) {
-      ProxyHeaders.write(backend, proxyHeader, clientAddress(), listenAddress());
-      if (early == null) {
-        backend.flush();
-      }
+    if (writeProxyHeader() && early == null) {
+      backend.flush();
     }
     if (early != null) {
       for (Object msg : early) {
@@ -187,6 +192,32 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
         && backend.isWritable()) {
       client.config().setAutoRead(true); // it paused on a full early buffer
     }
+  }
+
+  /** Writes the PROXY header the pool sends, once; whether it wrote one now. */
+  private boolean writeProxyHeader() {
+    int proxyHeader = settings.options().sendProxyHeader();
+    if (proxyHeader == 0 || proxyHeaderWritten) {
+      return false;
+    }
+    proxyHeaderWritten = true;
+    ProxyHeaders.write(backend, proxyHeader, clientAddress(), listenAddress());
+    return true;
+  }
+
+  /** The backend of a PostgreSQL client would not start TLS: the client cannot go on. */
+  private void backendRefusedTls(String why) {
+    if (relaying) {
+      return;
+    }
+    long suppressed = BACKEND_REFUSED_TLS.admit("no TLS");
+    if (suppressed != LogThrottle.SUPPRESS) {
+      log.warn("closing {}: backend {} of a PostgreSQL TLS routing pool does not start TLS: {}"
+          + " (is ssl on?){}", client.remoteAddress(), upstream.config().address(), why,
+          LogThrottle.suppressedNote(suppressed));
+    }
+    backend.close();
+    client.close();
   }
 
   @Override

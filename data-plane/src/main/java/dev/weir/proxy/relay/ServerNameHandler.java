@@ -111,6 +111,9 @@ public final class ServerNameHandler extends AbstractSniHandler<FrontendHandler>
       return;
     }
     finish();
+    if (serverName != null) {
+      lease.serverName(serverName); // at most 64 KiB; the operator view trims it
+    }
     ctx.pipeline().addAfter(ctx.name(), FrontendHandler.NAME, frontend);
     ctx.fireChannelActive();
     // Removing a decoder passes on what it holds: the ClientHello, and anything after it.

@@ -1,5 +1,6 @@
 package dev.weir.proxy.stats;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
@@ -20,9 +21,11 @@ public final class LatencyWindow {
   private final LongSupplier nanoTime;
   private final long closeAfterNanos;
 
-  // Guarded by this.
+  @GuardedBy("this")
   private LatencyHistogram.Snapshot openedWith;
+  @GuardedBy("this")
   private long openedAt;
+  @GuardedBy("this")
   private Percentiles last = Percentiles.NONE;
 
   /**

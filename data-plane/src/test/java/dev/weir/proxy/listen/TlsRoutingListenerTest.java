@@ -7,6 +7,8 @@ import static dev.weir.proxy.testing.Snapshots.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.weir.api.v1.ConnectionInfo;
+import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolSettings;
@@ -20,6 +22,7 @@ import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestClient;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,6 +71,27 @@ class TlsRoutingListenerTest {
 
     assertThat(proxy.listeners().listenerStats()).singleElement()
         .satisfies(s -> assertThat(s.getPool()).isEqualTo("db,shop,eu,other"));
+  }
+
+  @Test
+  void theOperatorViewShowsEachConnectionsServerName() throws Exception {
+    EchoBackend db = resources.add(new EchoBackend("db"));
+    int port = FreePort.find();
+    LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
+    proxy.apply(config(1, tlsPool("db", port, db.address(), true, "*.example.com")));
+
+    try (TestClient named = TestClient.connect(port);
+        TestClient unnamed = TestClient.connect(port)) {
+      named.send(ClientHellos.of("Db.Example.com"));
+      unnamed.send(ClientHellos.of(null));
+      assertThat(named.readLine()).isEqualTo("db");
+      assertThat(unnamed.readLine()).isEqualTo("db");
+
+      ConnectionList list = proxy.listeners().listConnections("db", "", 10)
+          .get(10, TimeUnit.SECONDS);
+      assertThat(list.getConnectionsList()).extracting(ConnectionInfo::getServerName)
+          .containsExactlyInAnyOrder("db.example.com", "");
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.weir.proxy.testing;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,16 +27,16 @@ public final class ManualScheduler extends AbstractExecutorService
 
   /** Tasks scheduled and neither run nor cancelled. */
   public synchronized int pending() {
-    return (int) tasks.stream().filter(t -> !t.done).count();
+    return (int) tasks.stream().filter(Task::pending).count();
   }
 
   /** Runs the oldest pending task; fails if there is none. */
   public void runNext() {
     Task next;
     synchronized (this) {
-      next = tasks.stream().filter(t -> !t.done).findFirst()
+      next = tasks.stream().filter(Task::pending).findFirst()
           .orElseThrow(() -> new IllegalStateException("nothing scheduled"));
-      next.done = true;
+      next.markRun();
     }
     next.command.run();
   }
@@ -95,13 +96,28 @@ public final class ManualScheduler extends AbstractExecutorService
   private final class Task implements ScheduledFuture<Object> {
     final Runnable command;
     final Duration delay;
-    // Guarded by the scheduler.
+    @GuardedBy("ManualScheduler.this")
     boolean done;
+    @GuardedBy("ManualScheduler.this")
     boolean cancelled;
 
     Task(Runnable command, Duration delay) {
       this.command = command;
       this.delay = delay;
+    }
+
+    // The scheduler's methods reach done through these: Error Prone cannot tell that a task's
+    // enclosing scheduler is the one whose lock they hold.
+    boolean pending() {
+      synchronized (ManualScheduler.this) {
+        return !done;
+      }
+    }
+
+    void markRun() {
+      synchronized (ManualScheduler.this) {
+        done = true;
+      }
     }
 
     @Override

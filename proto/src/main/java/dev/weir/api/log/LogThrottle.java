@@ -1,5 +1,6 @@
 package dev.weir.api.log;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class LogThrottle {
 
   private final long intervalNanos;
   private final LongSupplier nanoTime;
-  // Guarded by this.
+  @GuardedBy("this")
   private final Map<String, Window> windows = new HashMap<>();
 
   /** @param nanoTime {@link System#nanoTime}, or a fake one in tests */

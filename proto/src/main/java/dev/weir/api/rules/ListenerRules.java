@@ -10,7 +10,7 @@ import java.util.Map;
  * Which pools may share a listen port: only pools that route by what the client sends first,
  * all in the same way (HTTP CONNECT, or TLS by server name), on the same listen address,
  * agreeing on what one socket can only do one way (its connection cap; for TLS routing also the
- * ClientHello timeout and PostgreSQL's preamble, which come before the pool is known), with no
+ * ClientHello timeout, which runs before the pool is known), with no
  * CONNECT target or server name claimed twice and at most one default pool. Anything else is a
  * port clash, as between any two plain pools. For pools whose listen addresses, authorities and
  * server names were checked already.
@@ -79,10 +79,6 @@ final class ListenerRules {
       throw new RuleViolation(both + " both listen on port " + port + "; only pools that all"
           + " set settings.http_connect.enabled, or all set settings.tls_routing.enabled, may"
           + " share a listen port");
-    }
-    if (tls && firstTls.getPostgres() != nextTls.getPostgres()) {
-      throw new RuleViolation(both + " share listen port " + port + " but differ in"
-          + " settings.tls_routing.postgres; pools sharing a listener must agree on it");
     }
     if (tls && !TlsRoutingRules.clientHelloTimeout(firstTls)
         .equals(TlsRoutingRules.clientHelloTimeout(nextTls))) {

@@ -68,13 +68,6 @@ public final class TlsRoutingRules {
       throw new RuleViolation(where + "settings.proxy_protocol.accept cannot be combined"
           + " with " + FIELD + "enabled");
     }
-    if (routing.getPostgres()) {
-      // Declared in the API so clients can be written against it; the proxies do not yet answer
-      // the SSLRequest, and a config they would not honour is refused rather than ignored.
-      throw new RuleViolation(where + FIELD + "postgres is not supported by this version;"
-          + " PostgreSQL clients can reach a TLS routing pool with sslnegotiation=direct"
-          + " (PostgreSQL 17)");
-    }
     if (routing.getServerNamesCount() == 0 && !routing.getDefaultPool()) {
       throw new RuleViolation(field + ": list at least one name, or set " + FIELD
           + "default_pool");

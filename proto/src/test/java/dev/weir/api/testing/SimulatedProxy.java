@@ -1,5 +1,6 @@
 package dev.weir.api.testing;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.Timestamp;
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStats;
@@ -41,8 +42,13 @@ public final class SimulatedProxy implements ClientResponseObserver<ProxyMessage
   private final String version;
   private final List<ReportedPool> pools;
   private final AppliedListener listener;
-  private long reportsSent; // guarded by this
-  private boolean done; // guarded by this
+
+  @GuardedBy("this")
+  private long reportsSent;
+
+  @GuardedBy("this")
+  private boolean done;
+
   private ClientCallStreamObserver<ProxyMessage> requests;
   private volatile ManagedChannel channel;
   private volatile long applied;
