@@ -65,7 +65,7 @@ class GlobalOptionsTest {
     Result result = cli.run("pool", "list");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("WEIR_CONTROL_PLANE", "'cp.internal'", "missing port");
+    assertThat(result.err()).contains("WEIR_CONTROL_PLANE", "'cp.internal'", "missing \":port\"");
   }
 
   @Test

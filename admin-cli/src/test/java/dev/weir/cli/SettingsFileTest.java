@@ -91,7 +91,7 @@ class SettingsFileTest {
     Result result = cli.run("pool", "list");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains(file + " (control-plane)", "missing port");
+    assertThat(result.err()).contains(file + " (control-plane)", "missing \":port\"");
   }
 
   @Test

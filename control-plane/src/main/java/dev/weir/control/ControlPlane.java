@@ -1,6 +1,7 @@
 package dev.weir.control;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.weir.api.metrics.MetricsServer;
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.ProxyServiceGrpc;
@@ -13,7 +14,6 @@ import dev.weir.control.ha.StoreSpec;
 import dev.weir.control.history.ActorInterceptor;
 import dev.weir.control.history.RevisionHistory;
 import dev.weir.control.metrics.ControlPlaneMetrics;
-import dev.weir.control.metrics.MetricsServer;
 import dev.weir.control.pool.PoolRegistry;
 import dev.weir.control.replicas.ReplicaFeed;
 import dev.weir.control.replicas.ReplicaMesh;

@@ -1,7 +1,8 @@
 package dev.weir.control;
 
 import dev.weir.api.logging.LogFormat;
-import dev.weir.control.pool.HostPort;
+import dev.weir.api.wire.DurationText;
+import dev.weir.api.wire.HostPort;
 import dev.weir.control.replicas.ReplicaOptions;
 import dev.weir.control.replicas.ReplicaSettings;
 import dev.weir.control.security.SecurityOptions;
@@ -21,8 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -292,24 +291,15 @@ public final class WeirControl implements Callable<Integer> {
     }
   }
 
-  /** Reads a duration such as 500ms or 10s. */
+  /** Reads a duration as every Weir command line does: 500ms, 10s, 2m, 1h or ISO-8601 PT5S. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s)");
-
     @Override
     public Duration convert(String value) {
-      Matcher matcher = DURATION.matcher(value.strip());
-      Duration duration = null;
-      if (matcher.matches()) {
-        long amount = Long.parseLong(matcher.group(1));
-        duration = matcher.group(2).equals("ms")
-            ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
+      try {
+        return DurationText.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
       }
-      if (duration == null || duration.isZero()) {
-        throw new CommandLine.TypeConversionException(
-            "\"" + value + "\" is not a positive duration; use e.g. 500ms or 10s");
-      }
-      return duration;
     }
   }
 

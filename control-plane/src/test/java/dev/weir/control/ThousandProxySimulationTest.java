@@ -5,31 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.util.Durations;
-import com.google.protobuf.util.Timestamps;
+import dev.weir.api.testing.SimulatedProxy;
 import dev.weir.api.v1.AddBackendRequest;
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.Backend;
-import dev.weir.api.v1.BackendHealth;
-import dev.weir.api.v1.BackendStats;
-import dev.weir.api.v1.ConfigAck;
-import dev.weir.api.v1.ConfigApplied;
-import dev.weir.api.v1.ConfigSnapshot;
-import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.CreatePoolRequest;
-import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ProxyInfo;
-import dev.weir.api.v1.ProxyMessage;
-import dev.weir.api.v1.ProxyServiceGrpc;
 import dev.weir.api.v1.SetBackendWeightRequest;
-import dev.weir.api.v1.StatsReport;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -49,7 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -73,6 +61,10 @@ class ThousandProxySimulationTest {
   private static final Duration REPORT_INTERVAL = Duration.ofSeconds(1);
   private static final Duration RUN = Duration.ofSeconds(10);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  // What each proxy reports on: backends of the one pool, no listener.
+  private static final SimulatedProxy.ReportedPool REPORTED = new SimulatedProxy.ReportedPool(
+      "sim", IntStream.range(0, BACKENDS_PER_REPORT)
+          .mapToObj(ThousandProxySimulationTest::address).toList(), null);
 
   @TempDir Path dataDir;
   private ControlPlane plane;
@@ -115,7 +107,8 @@ class ThousandProxySimulationTest {
 
     long started = System.nanoTime();
     for (int i = 0; i < PROXIES; i++) {
-      SimulatedProxy proxy = new SimulatedProxy(String.format(Locale.ROOT, "sim-%04d", i));
+      SimulatedProxy proxy = new SimulatedProxy(String.format(Locale.ROOT, "sim-%04d", i), "sim",
+          List.of(REPORTED), (p, version, at) -> { });
       proxies.add(proxy);
       proxy.connect(channels.get(i % CONNECTIONS));
       // Spread over the interval, as real proxies' timers are.
@@ -124,7 +117,7 @@ class ThousandProxySimulationTest {
           REPORT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
     await("every proxy to apply the first version").atMost(Duration.ofSeconds(30))
-        .until(() -> proxies.stream().allMatch(p -> p.applied == 1));
+        .until(() -> proxies.stream().allMatch(p -> p.applied() == 1));
     double connectSeconds = (System.nanoTime() - started) / 1e9;
     long reportsBefore = reportsIngested();
     long reportsFrom = System.nanoTime();
@@ -153,7 +146,7 @@ class ThousandProxySimulationTest {
       assertThat(response.getProxiesCount()).isEqualTo(PROXIES);
       fleetLatenciesMicros.add(Durations.toMicros(response.getElapsed()));
     }
-    assertThat(proxies).allMatch(p -> p.applied == finalVersion);
+    assertThat(proxies).allMatch(p -> p.applied() == finalVersion);
     List<ProxyInfo> listed = admin().listProxies(ListProxiesRequest.getDefaultInstance())
         .getProxiesList();
     assertThat(listed).hasSize(PROXIES)
@@ -224,83 +217,5 @@ class ThousandProxySimulationTest {
 
   private static Backend backend(int i) {
     return Backend.newBuilder().setAddress(address(i)).setWeight(1).build();
-  }
-
-  /** A proxy's side of one stream: answers every snapshot at once and reports on a timer. */
-  private static final class SimulatedProxy
-      implements ClientResponseObserver<ProxyMessage, ControlMessage> {
-    private final String id;
-    private final AtomicLong reportsSent = new AtomicLong();
-    private ClientCallStreamObserver<ProxyMessage> requests;
-    private boolean done;
-    volatile long applied;
-
-    SimulatedProxy(String id) {
-      this.id = id;
-    }
-
-    void connect(ManagedChannel channel) {
-      ProxyServiceGrpc.newStub(channel).connect(this);
-      send(ProxyMessage.newBuilder()
-          .setHello(Hello.newBuilder().setProxyId(id).setHostname(id).setVersion("sim"))
-          .build());
-    }
-
-    @Override
-    public void beforeStart(ClientCallStreamObserver<ProxyMessage> requestStream) {
-      requests = requestStream;
-    }
-
-    @Override
-    public void onNext(ControlMessage message) {
-      ConfigSnapshot snapshot = message.getSnapshot();
-      send(ProxyMessage.newBuilder().setAck(ConfigAck.newBuilder()
-          .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())).build());
-      send(ProxyMessage.newBuilder().setApplied(ConfigApplied.newBuilder()
-          .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())).build());
-      applied = snapshot.getVersion();
-    }
-
-    void report() {
-      long n = reportsSent.incrementAndGet();
-      StatsReport.Builder report = StatsReport.newBuilder()
-          .setTime(Timestamps.fromMillis(System.currentTimeMillis()))
-          .setConfigVersion(applied);
-      for (int b = 0; b < BACKENDS_PER_REPORT; b++) {
-        report.addBackends(BackendStats.newBuilder()
-            .setPool("sim").setAddress(address(b))
-            .setActiveConnections(b + 1).setTotalConnections(n * 10 + b)
-            .setBytesToBackend(n * 1000).setBytesToClient(n * 4000)
-            .setHealth(BackendHealth.HEALTHY)
-            .setConnectLatencyP50Us(300).setConnectLatencyP99Us(900));
-      }
-      send(ProxyMessage.newBuilder().setStats(report).build());
-    }
-
-    // The report timer and gRPC's callback thread both send.
-    private synchronized void send(ProxyMessage message) {
-      if (!done) {
-        requests.onNext(message);
-      }
-    }
-
-    synchronized void leave() {
-      if (!done) {
-        done = true;
-        requests.onCompleted();
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      synchronized (this) {
-        done = true;
-      }
-    }
-
-    @Override
-    public void onCompleted() {
-      leave();
-    }
   }
 }

@@ -1,39 +1,19 @@
 package dev.weir.proxy;
 
+import dev.weir.api.wire.DurationText;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads "250ms", "5s", "2m", "1h" (or ISO-8601 "PT5S") as a positive duration. */
+/** Reads a positive duration as every Weir command line does: 250ms, 5s, 2m, 1h or PT5S. */
 final class DurationConverter implements ITypeConverter<Duration> {
-
-  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   @Override
   public Duration convert(String value) {
-    Duration d;
-    Matcher m = SIMPLE.matcher(value);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
-    } else {
-      try {
-        d = Duration.parse(value);
-      } catch (RuntimeException e) {
-        d = null;
-      }
+    try {
+      return DurationText.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
     }
-    if (d == null || d.isZero() || d.isNegative()) {
-      throw new TypeConversionException(
-          "'" + value + "' is not a positive duration; use e.g. 500ms, 5s, 2m");
-    }
-    return d;
   }
 }

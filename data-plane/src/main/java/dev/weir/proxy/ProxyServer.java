@@ -1,6 +1,7 @@
 package dev.weir.proxy;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import dev.weir.api.metrics.MetricsServer;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.NackKind;
 import dev.weir.proxy.control.ControlPlaneClient;
@@ -8,8 +9,8 @@ import dev.weir.proxy.control.LastConfigFile;
 import dev.weir.proxy.control.ReconnectBackoff;
 import dev.weir.proxy.listen.ConnectionBudget;
 import dev.weir.proxy.listen.Pools;
-import dev.weir.proxy.metrics.MetricsServer;
 import dev.weir.proxy.metrics.MetricsSource;
+import dev.weir.proxy.metrics.StatsCollector;
 import dev.weir.proxy.transport.Transport;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -139,9 +140,9 @@ public final class ProxyServer implements AutoCloseable {
   /** Serves /metrics, or undoes what start did so far and fails it. */
   private MetricsServer startMetrics(InetSocketAddress address) throws MetricsUnavailableException {
     try {
-      MetricsServer server = MetricsServer.start(address, new MetricsSource(
+      MetricsServer server = MetricsServer.start(address, new StatsCollector(new MetricsSource(
           pools::backendStats, pools::listenerStats, pools::version,
-          this::controlPlaneConnected, pools.budget(), this::configRefusal));
+          this::controlPlaneConnected, pools.budget(), this::configRefusal)));
       log.info("serving metrics on http://{}:{}/metrics", address.getHostString(), server.port());
       return server;
     } catch (IOException e) {

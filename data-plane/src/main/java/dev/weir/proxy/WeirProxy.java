@@ -2,8 +2,9 @@ package dev.weir.proxy;
 
 import dev.weir.api.auth.BearerToken;
 import dev.weir.api.logging.LogFormat;
+import dev.weir.api.tls.ClientCredentials;
+import dev.weir.api.wire.ProxyId;
 import dev.weir.proxy.control.ControlPlaneAddresses;
-import dev.weir.proxy.control.ControlPlaneCredentials;
 import dev.weir.proxy.metrics.MetricsAddressConverter;
 import dev.weir.proxy.transport.Transport;
 import io.grpc.ChannelCredentials;
@@ -11,12 +12,11 @@ import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,7 +52,6 @@ public final class WeirProxy implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private static final Pattern PROXY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   static final String TOKEN_VARIABLE = "WEIR_PROXY_TOKEN";
 
   @Option(names = "--control-plane", paramLabel = "HOST:PORT[,HOST:PORT...]",
@@ -185,9 +184,9 @@ public final class WeirProxy implements Callable<Integer> {
    */
   public ProxySettings settings() throws IOException {
     String proxyId = id != null ? id : InetAddress.getLocalHost().getHostName();
-    if (!PROXY_ID.matcher(proxyId).matches()) {
-      throw new CommandLine.ParameterException(commandLine(),
-          "--id must be 1..128 of [A-Za-z0-9._-], got '" + proxyId + "'");
+    Optional<String> badId = ProxyId.problem("--id", proxyId);
+    if (badId.isPresent()) {
+      throw new CommandLine.ParameterException(commandLine(), badId.get());
     }
     if (eventLoops < 1) {
       throw new CommandLine.ParameterException(commandLine(),
@@ -226,23 +225,16 @@ public final class WeirProxy implements Callable<Integer> {
    * Checked before anything starts: a token without TLS would never be sent.
    */
   private ChannelCredentials channelCredentials() throws IOException {
-    if ((tlsCert == null) != (tlsKey == null)) {
-      throw new CommandLine.ParameterException(commandLine(),
-          "--tls-cert and --tls-key go together; give both");
-    }
-    boolean tls = tlsCa != null || tlsCert != null;
-    if (tlsCa != null) {
-      readable(tlsCa, "--tls-ca");
-    }
-    if (tlsCert != null) {
-      readable(tlsCert, "--tls-cert");
-      readable(tlsKey, "--tls-key");
-    }
-    ChannelCredentials transport = ControlPlaneCredentials.of(tlsCa, tlsCert, tlsKey);
     BearerToken token;
+    ChannelCredentials transport;
     try {
+      transport = ClientCredentials.create(new ClientCredentials.File(tlsCa, "--tls-ca"),
+          new ClientCredentials.File(tlsCert, "--tls-cert"),
+          new ClientCredentials.File(tlsKey, "--tls-key"));
       if (tokenFile != null) {
-        token = BearerToken.fromFile(readable(tokenFile, "--token-file"), "--token-file");
+        token = BearerToken.fromFile(
+            ClientCredentials.readable(new ClientCredentials.File(tokenFile, "--token-file")),
+            "--token-file");
       } else {
         String fromEnvironment = environment.apply(TOKEN_VARIABLE);
         token = fromEnvironment == null || fromEnvironment.isEmpty()
@@ -251,19 +243,11 @@ public final class WeirProxy implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine(), e.getMessage());
     }
-    if (token != null && !tls) {
+    if (token != null && tlsCa == null && tlsCert == null) {
       throw new CommandLine.ParameterException(commandLine(), "a token (--token-file or $"
           + TOKEN_VARIABLE + ") is only sent over TLS: add --tls-ca");
     }
-    return ControlPlaneCredentials.withToken(transport, token);
-  }
-
-  private Path readable(Path file, String option) {
-    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new CommandLine.ParameterException(commandLine(),
-          option + " " + file + ": no such readable file");
-    }
-    return file;
+    return ClientCredentials.withToken(transport, token);
   }
 
   // The instance picocli runs, so usage errors go to its (possibly redirected) stderr.

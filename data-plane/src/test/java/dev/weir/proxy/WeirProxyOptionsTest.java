@@ -25,7 +25,7 @@ class WeirProxyOptionsTest {
     "--tls-cert, cert.pem, --tls-cert and --tls-key go together",
     "--tls-ca, /no/such/ca.pem, --tls-ca /no/such/ca.pem: no such readable file",
     "--bind-address, not-an-ip, --bind-address must be an IP address",
-    "--id, bad id!, --id must be 1..128 of [A-Za-z0-9._-]",
+    "--id, bad id!, '--id \"bad id!\" is invalid: use 1..128 of [A-Za-z0-9._-]'",
     "--event-loops, 0, --event-loops must be at least 1",
     "--max-connections, 0, --max-connections must be at least 1",
     "--max-connections, many, many",

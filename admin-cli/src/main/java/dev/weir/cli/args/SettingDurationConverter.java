@@ -1,5 +1,6 @@
 package dev.weir.cli.args;
 
+import dev.weir.api.wire.DurationText;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -10,7 +11,7 @@ public final class SettingDurationConverter implements ITypeConverter<Duration> 
   @Override
   public Duration convert(String value) {
     try {
-      return Durations.parseAllowingZero(value);
+      return DurationText.parseAllowingZero(value);
     } catch (IllegalArgumentException e) {
       throw new TypeConversionException(e.getMessage());
     }

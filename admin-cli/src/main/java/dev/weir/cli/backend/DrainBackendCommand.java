@@ -2,8 +2,8 @@ package dev.weir.cli.backend;
 
 import dev.weir.api.v1.DrainBackendRequest;
 import dev.weir.api.v1.PoolResponse;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.DurationConverter;
-import dev.weir.cli.args.Durations;
 import dev.weir.cli.change.ChangeReport;
 import dev.weir.cli.change.MutationFlags;
 import dev.weir.cli.session.Session;
@@ -63,7 +63,7 @@ final class DrainBackendCommand implements Runnable {
             .setAddress(target.address());
     mutation.applyTo(request::setOptions);
     if (deadline != null) {
-      request.setDeadline(Durations.toProto(deadline));
+      request.setDeadline(DurationText.toProto(deadline));
     }
     PoolResponse response = session.admin().drainBackend(request.build());
     target.report(

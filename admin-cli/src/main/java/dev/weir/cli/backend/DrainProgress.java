@@ -5,7 +5,7 @@ import dev.weir.api.v1.BackendStatus;
 import dev.weir.api.v1.DrainStatus;
 import dev.weir.api.v1.GetPoolStatusRequest;
 import dev.weir.api.v1.PoolStatus;
-import dev.weir.cli.args.Durations;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.change.ProgressLine;
 import dev.weir.cli.change.WaitIncompleteException;
 import dev.weir.cli.output.Latencies;
@@ -116,10 +116,10 @@ final class DrainProgress {
     String backend = "backend " + address + " in pool " + pool;
     if (unaccounted.isEmpty()) {
       return backend + " still has " + connections(remaining) + " open after "
-          + Durations.format(limit);
+          + DurationText.format(limit);
     }
     boolean one = unaccounted.size() == 1;
-    return backend + " is not confirmed drained after " + Durations.format(limit) + ": "
+    return backend + " is not confirmed drained after " + DurationText.format(limit) + ": "
         + connections(remaining) + " open on the proxies counted, and "
         + ReplicaCoverage.replicas(unaccounted) + (one ? " is" : " are") + " unaccounted for ("
         + (one ? "its" : "their") + " proxies' connections are not counted)";

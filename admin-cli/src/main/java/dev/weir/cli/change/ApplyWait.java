@@ -5,7 +5,7 @@ import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyApplyStatus;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
-import dev.weir.cli.args.Durations;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.output.Latencies;
 import dev.weir.cli.proxy.ProxyCells;
 import dev.weir.cli.proxy.ReplicaCoverage;
@@ -61,7 +61,7 @@ public final class ApplyWait {
       String outcome =
           rejected(version, response)
               ? "cannot be applied everywhere"
-              : "was not applied within " + Durations.format(timeout);
+              : "was not applied within " + DurationText.format(timeout);
       throw new WaitIncompleteException(
           incomplete(version, outcome, timeout, response) + missingReplicas(response));
     }
@@ -115,7 +115,7 @@ public final class ApplyWait {
         .waitForApplied(
             WaitForAppliedRequest.newBuilder()
                 .setConfigVersion(version)
-                .setTimeout(Durations.toProto(timeout))
+                .setTimeout(DurationText.toProto(timeout))
                 .build());
   }
 
@@ -164,7 +164,7 @@ public final class ApplyWait {
     if (behind.isEmpty() && response.getCoverage().getMissingCount() > 0) {
       // Every proxy seen has it; the missing replicas' proxies may not.
       return "config version " + version + " was not confirmed within "
-          + Durations.format(timeout) + ": applied on " + response.getProxiesCount() + " of "
+          + DurationText.format(timeout) + ": applied on " + response.getProxiesCount() + " of "
           + response.getProxiesCount() + " proxies";
     }
     String who =

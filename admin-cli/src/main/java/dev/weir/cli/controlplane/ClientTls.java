@@ -1,8 +1,7 @@
 package dev.weir.cli.controlplane;
 
+import dev.weir.api.tls.ClientCredentials;
 import io.grpc.ChannelCredentials;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -25,20 +24,12 @@ public record ClientTls(Path ca, Path certificate, Path key) {
   }
 
   ChannelCredentials credentials() {
-    if (!enabled()) {
-      return InsecureChannelCredentials.create();
-    }
     try {
-      TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
-      if (ca != null) {
-        tls.trustManager(ca.toFile());
-      }
-      if (certificate != null) {
-        tls.keyManager(certificate.toFile(), key.toFile());
-      }
-      return tls.build();
+      return ClientCredentials.create(new ClientCredentials.File(ca, "--tls-ca"),
+          new ClientCredentials.File(certificate, "--tls-cert"),
+          new ClientCredentials.File(key, "--tls-key"));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the TLS files: " + e.getMessage(), e);
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 }

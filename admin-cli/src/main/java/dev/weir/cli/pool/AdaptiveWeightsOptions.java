@@ -1,7 +1,7 @@
 package dev.weir.cli.pool;
 
 import dev.weir.api.v1.AdaptiveWeights;
-import dev.weir.cli.args.Durations;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.PercentConverter;
 import dev.weir.cli.args.SettingDurationConverter;
 import java.time.Duration;
@@ -61,7 +61,7 @@ final class AdaptiveWeightsOptions {
       converter = SettingDurationConverter.class,
       description = "How often effective weights are recomputed (default 10s).")
   private void interval(Duration interval) {
-    adaptive("interval").setInterval(Durations.toProto(interval));
+    adaptive("interval").setInterval(DurationText.toProto(interval));
   }
 
   private AdaptiveWeights.Builder adaptive(String field) {

@@ -1,8 +1,8 @@
 package dev.weir.cli.pool;
 
 import dev.weir.api.v1.Limits;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.CountConverter;
-import dev.weir.cli.args.Durations;
 import dev.weir.cli.args.SettingDurationConverter;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -42,7 +42,7 @@ final class ConnectionOptions {
       converter = SettingDurationConverter.class,
       description = "To connect to a backend before trying another (default: the proxy's).")
   private void connectTimeout(Duration timeout) {
-    limits("connect_timeout").setConnectTimeout(Durations.toProto(timeout));
+    limits("connect_timeout").setConnectTimeout(DurationText.toProto(timeout));
   }
 
   @Option(
@@ -52,7 +52,7 @@ final class ConnectionOptions {
       converter = SettingDurationConverter.class,
       description = "Closes a connection silent both ways this long (default: never).")
   private void idleTimeout(Duration timeout) {
-    limits("idle_timeout").setIdleTimeout(Durations.toProto(timeout));
+    limits("idle_timeout").setIdleTimeout(DurationText.toProto(timeout));
   }
 
   @Option(
@@ -62,7 +62,7 @@ final class ConnectionOptions {
       converter = SettingDurationConverter.class,
       description = "Ramps a new or recovered backend's share up over this long (default: none).")
   private void slowStart(Duration window) {
-    edit.set("slow_start").setSlowStart(Durations.toProto(window));
+    edit.set("slow_start").setSlowStart(DurationText.toProto(window));
   }
 
   @Option(
@@ -72,7 +72,7 @@ final class ConnectionOptions {
       converter = SettingDurationConverter.class,
       description = "Closes a draining backend's connections after this long (default: never).")
   private void drainTimeout(Duration timeout) {
-    edit.set("drain_timeout").setDrainTimeout(Durations.toProto(timeout));
+    edit.set("drain_timeout").setDrainTimeout(DurationText.toProto(timeout));
   }
 
   private Limits.Builder limits(String field) {

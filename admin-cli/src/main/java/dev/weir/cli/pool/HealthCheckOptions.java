@@ -1,8 +1,8 @@
 package dev.weir.cli.pool;
 
 import dev.weir.api.v1.HealthCheck;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.CountConverter;
-import dev.weir.cli.args.Durations;
 import dev.weir.cli.args.PercentConverter;
 import dev.weir.cli.args.SettingDurationConverter;
 import java.time.Duration;
@@ -38,7 +38,7 @@ final class HealthCheckOptions {
       converter = SettingDurationConverter.class,
       description = "Between probes of one backend (default 5s).")
   private void interval(Duration interval) {
-    check("interval").setInterval(Durations.toProto(interval));
+    check("interval").setInterval(DurationText.toProto(interval));
   }
 
   @Option(
@@ -48,7 +48,7 @@ final class HealthCheckOptions {
       converter = SettingDurationConverter.class,
       description = "For one probe (default 2s).")
   private void timeout(Duration timeout) {
-    check("timeout").setTimeout(Durations.toProto(timeout));
+    check("timeout").setTimeout(DurationText.toProto(timeout));
   }
 
   @Option(

@@ -1,8 +1,8 @@
 package dev.weir.cli.pool;
 
 import dev.weir.api.v1.OutlierDetection;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.CountConverter;
-import dev.weir.cli.args.Durations;
 import dev.weir.cli.args.PercentConverter;
 import dev.weir.cli.args.SettingDurationConverter;
 import java.time.Duration;
@@ -33,7 +33,7 @@ final class OutlierDetectionOptions {
       converter = SettingDurationConverter.class,
       description = "The first ejection; the n-th lasts n times as long (default 10s).")
   private void baseEjection(Duration time) {
-    detection("base_ejection_time").setBaseEjectionTime(Durations.toProto(time));
+    detection("base_ejection_time").setBaseEjectionTime(DurationText.toProto(time));
   }
 
   @Option(
@@ -43,7 +43,7 @@ final class OutlierDetectionOptions {
       converter = SettingDurationConverter.class,
       description = "The longest ejection (default 5m).")
   private void maxEjection(Duration time) {
-    detection("max_ejection_time").setMaxEjectionTime(Durations.toProto(time));
+    detection("max_ejection_time").setMaxEjectionTime(DurationText.toProto(time));
   }
 
   @Option(
@@ -65,7 +65,7 @@ final class OutlierDetectionOptions {
           + " the client's first bytes (1s..1h; default 0: off). For protocols that answer"
           + " every request, not long polls.")
   private void responseTimeout(Duration timeout) {
-    detection("response_timeout").setResponseTimeout(Durations.toProto(timeout));
+    detection("response_timeout").setResponseTimeout(DurationText.toProto(timeout));
   }
 
   @Option(

@@ -10,9 +10,9 @@ import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.ProxyProtocol;
 import dev.weir.api.v1.TlsRouting;
 import dev.weir.api.v1.Tuning;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.ByteSizes;
 import dev.weir.cli.args.Counts;
-import dev.weir.cli.args.Durations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -233,7 +233,7 @@ final class SettingsSummary {
   }
 
   private static String duration(Duration duration) {
-    return Durations.format(duration);
+    return DurationText.format(duration);
   }
 
   private static String durationOrEmpty(Duration duration) {

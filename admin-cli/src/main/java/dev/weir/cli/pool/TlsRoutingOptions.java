@@ -1,6 +1,6 @@
 package dev.weir.cli.pool;
 
-import dev.weir.cli.args.Durations;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.SettingDurationConverter;
 import java.time.Duration;
 import java.util.List;
@@ -83,7 +83,7 @@ final class TlsRoutingOptions {
           + "sharing a listen address must agree on it.")
   private void clientHelloTimeout(Duration timeout) {
     edit.set("tls_routing.client_hello_timeout").getTlsRoutingBuilder()
-        .setClientHelloTimeout(Durations.toProto(timeout));
+        .setClientHelloTimeout(DurationText.toProto(timeout));
   }
 
   private void enable() {

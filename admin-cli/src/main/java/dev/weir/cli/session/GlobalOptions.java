@@ -1,15 +1,15 @@
 package dev.weir.cli.session;
 
 import dev.weir.api.auth.BearerToken;
+import dev.weir.api.tls.ClientCredentials;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.ControlPlaneAddressConverter;
 import dev.weir.cli.args.DurationConverter;
-import dev.weir.cli.args.Durations;
 import dev.weir.cli.args.HostPort;
 import dev.weir.cli.controlplane.CallerIdentity;
 import dev.weir.cli.controlplane.ClientTls;
 import dev.weir.cli.output.OutputFormat;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -207,11 +207,11 @@ public final class GlobalOptions {
       file = Path.of(setting.value().strip());
       source = setting.source();
     }
-    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new ParameterException(mixee.commandLine(),
-          source + " " + file + ": no such readable file");
+    try {
+      return ClientCredentials.readable(new ClientCredentials.File(file, source));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(mixee.commandLine(), e.getMessage());
     }
-    return file;
   }
 
   /** The environment's value for {@code variable}, else the settings file's; null if neither. */
@@ -237,6 +237,6 @@ public final class GlobalOptions {
 
   /** The timeout as the operator would write it, for messages. */
   public String timeoutText() {
-    return Durations.format(timeout());
+    return DurationText.format(timeout());
   }
 }

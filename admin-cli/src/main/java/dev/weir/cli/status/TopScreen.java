@@ -1,6 +1,6 @@
 package dev.weir.cli.status;
 
-import dev.weir.cli.args.Durations;
+import dev.weir.api.wire.DurationText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,7 +29,7 @@ final class TopScreen {
         "weirctl top: "
             + CLOCK.format(now)
             + " UTC, redrawn on every fleet event and every "
-            + Durations.format(interval)
+            + DurationText.format(interval)
             + "; q quits";
     List<String> lines =
         (title + "\n\n" + StatusView.render(fleet, now)).lines().toList();

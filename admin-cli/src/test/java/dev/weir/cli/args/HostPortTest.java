@@ -49,14 +49,14 @@ class HostPortTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "10.0.0.5       | missing port",
-        "10.0.0.5:      | missing port",
+        "10.0.0.5       | missing \":port\"",
+        "10.0.0.5:      | port must be 1..65535",
         ":80            | missing host",
-        "10.0.0.5:http  | port must be a number 1..65535",
-        "10.0.0.5:0     | port must be a number 1..65535",
-        "10.0.0.5:65536 | port must be a number 1..65535",
+        "10.0.0.5:http  | port must be 1..65535",
+        "10.0.0.5:0     | port must be 1..65535",
+        "10.0.0.5:65536 | port must be 1..65535",
         "::1:80         | in brackets",
-        "[::1]80        | followed by :PORT"
+        "[::1]80        | missing \":port\" after \"]\""
       })
   void malformedAddressesAreRejectedWithTheReason(String text, String reason) {
     assertThatIllegalArgumentException()

@@ -95,7 +95,7 @@ class BackendCommandsTest {
     Result result = controlPlane.cli().run("backend", "add", "web", "10.0.0.5");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("'10.0.0.5' is not HOST:PORT: missing port");
+    assertThat(result.err()).contains("'10.0.0.5' is not HOST:PORT: missing \":port\"");
   }
 
   @Test

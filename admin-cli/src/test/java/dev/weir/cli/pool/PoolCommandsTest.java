@@ -197,7 +197,7 @@ class PoolCommandsTest {
     Result result = controlPlane.cli().run("pool", "create", "web", "--listen", "0.0.0.0");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("'0.0.0.0' is not [HOST]:PORT: missing port");
+    assertThat(result.err()).contains("'0.0.0.0' is not [HOST]:PORT: missing \":port\"");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.weir.bench.control;
 
+import dev.weir.api.wire.HostPort;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,15 @@ final class ControlPlanes {
 
   /** From the driver's comma-separated --control, --metrics and --pid lists. */
   static ControlPlanes parse(String controls, String metrics, String pids, long ticksPerSecond) {
-    List<HostPort> addresses = HostPort.parseList(controls);
+    List<HostPort> addresses = new ArrayList<>();
+    for (String control : controls.split(",")) {
+      try {
+        addresses.add(HostPort.parseWithHost(control));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "--control \"" + control + "\" is invalid: " + e.getMessage() + "; use HOST:PORT");
+      }
+    }
     String[] metricsEach = metrics.split(",");
     String[] pidEach = pids.split(",");
     if (metricsEach.length != addresses.size() || pidEach.length != addresses.size()) {

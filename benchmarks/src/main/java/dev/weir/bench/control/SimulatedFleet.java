@@ -1,5 +1,7 @@
 package dev.weir.bench.control;
 
+import dev.weir.api.testing.SimulatedProxy;
+import dev.weir.api.wire.HostPort;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NegotiationType;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -29,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SimulatedFleet implements AutoCloseable {
   private final List<SimulatedProxy> proxies = new ArrayList<>();
+  // The channel of each proxy, by index.
+  private final List<ManagedChannel> channels = new ArrayList<>();
   private final EventLoopGroup loops = new NioEventLoopGroup(2);
   private final ScheduledExecutorService reporters = Executors.newScheduledThreadPool(1, r -> {
     Thread t = new Thread(r, "bench-reports");
@@ -47,8 +51,9 @@ final class SimulatedFleet implements AutoCloseable {
           .channelType(NioSocketChannel.class)
           .directExecutor()
           .build();
-      proxies.add(new SimulatedProxy(
-          String.format(Locale.ROOT, "sim-%04d", i), channel, this, shape));
+      channels.add(channel);
+      proxies.add(new SimulatedProxy(String.format(Locale.ROOT, "sim-%04d", i), "bench",
+          shape.reportedPools(), this::applied));
     }
   }
 
@@ -73,8 +78,8 @@ final class SimulatedFleet implements AutoCloseable {
   /** Opens every stream and waits until every proxy applied {@code version} or newer. */
   void connectAndAwait(long version, Duration timeout) throws InterruptedException {
     Expectation first = expect(version);
-    for (SimulatedProxy proxy : proxies) {
-      proxy.connect();
+    for (int i = 0; i < proxies.size(); i++) {
+      proxies.get(i).connect(channels.get(i));
     }
     first.await(timeout);
   }
@@ -95,7 +100,7 @@ final class SimulatedFleet implements AutoCloseable {
     return next;
   }
 
-  void applied(long version, long sentAtNanos, SimulatedProxy proxy) {
+  private void applied(SimulatedProxy proxy, long version, long sentAtNanos) {
     Expectation current = expectation;
     if (current != null && version >= current.version) {
       current.applied(proxy, sentAtNanos);
@@ -111,11 +116,11 @@ final class SimulatedFleet implements AutoCloseable {
     for (SimulatedProxy proxy : proxies) {
       proxy.leave();
     }
-    for (SimulatedProxy proxy : proxies) {
-      proxy.channel().shutdown();
+    for (ManagedChannel channel : channels) {
+      channel.shutdown();
     }
-    for (SimulatedProxy proxy : proxies) {
-      proxy.channel().awaitTermination(5, TimeUnit.SECONDS);
+    for (ManagedChannel channel : channels) {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
     }
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
   }

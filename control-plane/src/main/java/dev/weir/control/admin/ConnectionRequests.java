@@ -2,6 +2,7 @@ package dev.weir.control.admin;
 
 import dev.weir.api.v1.ListConnectionsRequest;
 import dev.weir.api.v1.Pool;
+import dev.weir.api.wire.ProxyId;
 import dev.weir.control.pool.ConfigRules;
 import dev.weir.control.pool.Pools;
 import io.grpc.Status;
@@ -12,7 +13,6 @@ import java.util.regex.Pattern;
 final class ConnectionRequests {
   static final int DEFAULT_LIMIT = 1000;
   static final int MAX_LIMIT = 10_000;
-  private static final Pattern PROXY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final Pattern SEQUENCE = Pattern.compile("[0-9]{1,19}");
 
   private ConnectionRequests() {}
@@ -32,9 +32,9 @@ final class ConnectionRequests {
       backend = ConfigRules.backendAddress(backend);
     }
     String proxy = request.getProxy();
-    if (!proxy.isEmpty() && !PROXY_ID.matcher(proxy).matches()) {
-      throw Status.INVALID_ARGUMENT.withDescription("proxy \"" + proxy + "\" is invalid: use "
-          + "1..128 of [A-Za-z0-9._-], as 'weirctl proxies' shows").asRuntimeException();
+    if (!proxy.isEmpty() && !ProxyId.isValid(proxy)) {
+      throw Status.INVALID_ARGUMENT.withDescription(ProxyId.problem("proxy", proxy).get()
+          + ", as 'weirctl proxies' shows").asRuntimeException();
     }
     int limit = request.getLimit();
     if (limit < 0 || limit > MAX_LIMIT) {
@@ -48,7 +48,7 @@ final class ConnectionRequests {
     int slash = id.lastIndexOf('/');
     String proxy = slash < 0 ? "" : id.substring(0, slash);
     String sequence = slash < 0 ? "" : id.substring(slash + 1);
-    if (!PROXY_ID.matcher(proxy).matches() || !SEQUENCE.matcher(sequence).matches()) {
+    if (!ProxyId.isValid(proxy) || !SEQUENCE.matcher(sequence).matches()) {
       throw Status.INVALID_ARGUMENT.withDescription("id \"" + id + "\" is invalid: use "
           + "PROXY-ID/SEQUENCE as 'weirctl connections' shows it, e.g. "
           + "\"edge-1/1763700000000000\"").asRuntimeException();

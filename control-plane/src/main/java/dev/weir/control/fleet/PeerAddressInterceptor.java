@@ -1,5 +1,6 @@
 package dev.weir.control.fleet;
 
+import dev.weir.control.transport.PeerAddress;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -7,7 +8,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /** Makes the caller's transport address visible to the service, which stubs do not expose. */
@@ -39,18 +39,7 @@ final class PeerAddressInterceptor implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-    Context context = Context.current().withValue(PEER, format(remote));
+    Context context = Context.current().withValue(PEER, PeerAddress.format(remote));
     return Contexts.interceptCall(context, call, headers, next);
-  }
-
-  static String format(SocketAddress address) {
-    if (address instanceof InetSocketAddress) {
-      InetSocketAddress inet = (InetSocketAddress) address;
-      String host = inet.getAddress() != null
-          ? inet.getAddress().getHostAddress()
-          : inet.getHostString();
-      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-    }
-    return address != null ? address.toString() : "unknown";
   }
 }

@@ -15,6 +15,7 @@ import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.PoolApplyStatus;
 import dev.weir.api.v1.ProxyMessage;
 import dev.weir.api.v1.StatsReport;
+import dev.weir.api.wire.ProxyId;
 import dev.weir.control.security.Caller;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -31,7 +32,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ProxySession implements StreamObserver<ProxyMessage> {
   private static final Logger log = LoggerFactory.getLogger(ProxySession.class);
-  private static final Pattern PROXY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   static final int MAX_HOSTNAME_LENGTH = 255;
   static final int MAX_VERSION_LENGTH = 64;
   static final int MAX_FLEET_ID_LENGTH = 64;
@@ -168,9 +167,9 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
       return;
     }
     String id = hello.getProxyId();
-    if (!PROXY_ID.matcher(id).matches()) {
-      reject(Status.INVALID_ARGUMENT,
-          "proxy_id \"" + id + "\" is invalid: use 1..128 of [A-Za-z0-9._-]");
+    Optional<String> invalid = ProxyId.problem("proxy_id", id);
+    if (invalid.isPresent()) {
+      reject(Status.INVALID_ARGUMENT, invalid.get());
       return;
     }
     if (caller != null && !caller.certificateNames().isEmpty()

@@ -4,6 +4,7 @@ import dev.weir.api.rules.ConfigDefaults;
 import dev.weir.api.rules.SnapshotRules;
 import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.BackendState;
+import dev.weir.api.wire.HostPort;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Arrays;
@@ -44,9 +45,8 @@ public final class ConfigRules {
   /** A pool's listen address, {@code [host]:port} with an optional host. */
   public static HostPort listen(String listen) {
     requireAddressLength("listen", listen);
-    HostPort parsed;
     try {
-      parsed = HostPort.parse(listen);
+      return HostPort.parse(listen).requirePort();
     } catch (IllegalArgumentException e) {
       String example = listen.matches("[0-9]{1,5}")
           ? "\":" + listen + "\" for every address"
@@ -54,30 +54,17 @@ public final class ConfigRules {
       throw invalid("listen \"" + listen + "\" is invalid: " + e.getMessage()
           + "; use [host]:port, e.g. " + example);
     }
-    if (parsed.port() == 0) {
-      throw invalid("listen \"" + listen + "\" is invalid: port must be 1..65535, got 0");
-    }
-    return parsed;
   }
 
   /** A backend's {@code host:port}; the host is required. */
   public static String backendAddress(String address) {
     requireAddressLength("backend address", address);
-    HostPort parsed;
     try {
-      parsed = HostPort.parse(address);
+      return HostPort.parseWithHost(address).toString();
     } catch (IllegalArgumentException e) {
       throw invalid("backend address \"" + address + "\" is invalid: " + e.getMessage() + "; "
           + ADDRESS_FORM);
     }
-    if (parsed.host().isEmpty()) {
-      throw invalid("backend address \"" + address + "\" is invalid: the host is missing; "
-          + ADDRESS_FORM);
-    }
-    if (parsed.port() == 0) {
-      throw invalid("backend address \"" + address + "\" is invalid: port must be 1..65535, got 0");
-    }
-    return parsed.toString();
   }
 
   /** Takes the wire value so numbers this build does not know are reported, not defaulted. */

@@ -1,6 +1,7 @@
 package dev.weir.control.pool;
 
 import dev.weir.api.v1.Pool;
+import dev.weir.api.wire.HostPort;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.HashMap;

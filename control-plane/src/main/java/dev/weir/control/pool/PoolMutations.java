@@ -9,6 +9,7 @@ import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.UpdatePoolRequest;
+import dev.weir.api.wire.HostPort;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import com.google.protobuf.util.FieldMaskUtil;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.UpdatePoolRequest;
+import dev.weir.api.wire.HostPort;
 import java.util.List;
 
 /**

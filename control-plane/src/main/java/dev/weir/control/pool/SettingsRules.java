@@ -7,13 +7,14 @@ import dev.weir.api.rules.TlsRoutingRules;
 import dev.weir.api.v1.AdaptiveWeights;
 import dev.weir.api.v1.Guards;
 import dev.weir.api.v1.HealthCheck;
+import dev.weir.api.v1.HttpConnect;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.PoolSettings;
-import dev.weir.api.v1.HttpConnect;
 import dev.weir.api.v1.ProxyProtocol;
 import dev.weir.api.v1.ProxyProtocolVersion;
 import dev.weir.api.v1.Tuning;
+import dev.weir.api.wire.HostPort;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -125,14 +126,10 @@ public final class SettingsRules {
       }
       HostPort parsed;
       try {
-        parsed = HostPort.parse(authority);
+        parsed = HostPort.parseWithHost(authority);
       } catch (IllegalArgumentException e) {
         throw ConfigRules.invalid(field + " \"" + authority + "\" is invalid: " + e.getMessage()
             + "; use host:port, the target clients name in CONNECT, e.g. \"db.internal:5432\"");
-      }
-      if (parsed.host().isEmpty() || parsed.port() == 0) {
-        throw ConfigRules.invalid(field + " \"" + authority + "\" is invalid: use host:port"
-            + " with a host and a port 1..65535, e.g. \"db.internal:5432\"");
       }
       if (!seen.add(parsed.toString())) {
         throw ConfigRules.invalid(field + " \"" + authority + "\" is listed twice");

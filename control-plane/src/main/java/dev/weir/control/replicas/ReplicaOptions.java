@@ -1,13 +1,11 @@
 package dev.weir.control.replicas;
 
 import dev.weir.api.auth.BearerToken;
+import dev.weir.api.tls.ClientCredentials;
 import dev.weir.control.security.SecurityOptions;
 import io.grpc.ChannelCredentials;
-import io.grpc.CompositeChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -65,9 +63,8 @@ public final class ReplicaOptions {
    * @throws IllegalArgumentException naming the flag that is wrong
    */
   public ChannelCredentials credentials(SecurityOptions security) throws IOException {
-    if ((certificate == null) != (privateKey == null)) {
-      throw new IllegalArgumentException("--replica-cert and --replica-key go together; give both");
-    }
+    ClientCredentials.requirePair(new ClientCredentials.File(certificate, "--replica-cert"),
+        new ClientCredentials.File(privateKey, "--replica-key"));
     boolean tls = security.certificate() != null;
     if (!tls) {
       if (certificate != null || ca != null || tokenFile != null) {
@@ -77,28 +74,18 @@ public final class ReplicaOptions {
       }
       return InsecureChannelCredentials.create();
     }
-    TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
-    Path trust = ca != null ? ca : security.clientCa();
-    if (trust != null) {
-      builder.trustManager(readable(trust, ca != null ? "--replica-ca" : "--tls-ca").toFile());
-    }
-    Path cert = certificate != null ? certificate : security.certificate();
-    Path key = certificate != null ? privateKey : security.privateKey();
-    builder.keyManager(readable(cert, certificate != null ? "--replica-cert" : "--tls-cert")
-        .toFile(), readable(key, certificate != null ? "--replica-key" : "--tls-key").toFile());
-    ChannelCredentials transport = builder.build();
-    if (tokenFile == null) {
-      return transport;
-    }
-    BearerToken token =
-        BearerToken.fromFile(readable(tokenFile, "--replica-token-file"), "--replica-token-file");
-    return CompositeChannelCredentials.create(transport, token);
-  }
-
-  private static Path readable(Path file, String option) {
-    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new IllegalArgumentException(option + " " + file + ": no such readable file");
-    }
-    return file;
+    ClientCredentials.File trust = ca != null
+        ? new ClientCredentials.File(ca, "--replica-ca")
+        : new ClientCredentials.File(security.clientCa(), "--tls-ca");
+    boolean own = certificate != null;
+    ChannelCredentials transport = ClientCredentials.create(trust,
+        new ClientCredentials.File(own ? certificate : security.certificate(),
+            own ? "--replica-cert" : "--tls-cert"),
+        new ClientCredentials.File(own ? privateKey : security.privateKey(),
+            own ? "--replica-key" : "--tls-key"));
+    BearerToken token = tokenFile == null ? null : BearerToken.fromFile(
+        ClientCredentials.readable(new ClientCredentials.File(tokenFile, "--replica-token-file")),
+        "--replica-token-file");
+    return ClientCredentials.withToken(transport, token);
   }
 }

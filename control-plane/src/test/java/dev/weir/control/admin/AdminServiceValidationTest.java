@@ -61,7 +61,7 @@ class AdminServiceValidationTest {
   @Test
   void aListenPortOutOfRangeIsInvalid() {
     assertRejected(() -> control.admin().createPool(create("api", ":70000")),
-        Status.Code.INVALID_ARGUMENT, "listen \":70000\" is invalid", "0..65535");
+        Status.Code.INVALID_ARGUMENT, "listen \":70000\" is invalid", "1..65535");
   }
 
   @Test

@@ -101,7 +101,7 @@ class HttpConnectPoolsTest {
         Status.Code.INVALID_ARGUMENT, "settings.http_connect.authorities[0] \"db\" is invalid",
         "host:port");
     assertRejected(() -> control.admin().createPool(create("db", ":9000", connect(":5432"))),
-        Status.Code.INVALID_ARGUMENT, "settings.http_connect.authorities[0]", "a host");
+        Status.Code.INVALID_ARGUMENT, "settings.http_connect.authorities[0]", "missing host");
     assertRejected(() -> control.admin().createPool(create("db", ":9000",
             connect("a:1", "A:1"))),
         Status.Code.INVALID_ARGUMENT, "settings.http_connect.authorities[1]", "listed twice");

@@ -1,5 +1,6 @@
 package dev.weir.proxy.control;
 
+import dev.weir.api.wire.HostPort;
 import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
@@ -13,8 +14,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The control-plane replicas a proxy may use, as the name resolver of its one gRPC channel: every
@@ -27,8 +26,6 @@ import java.util.regex.Pattern;
 public final class ControlPlaneAddresses extends NameResolverProvider {
 
   static final String SCHEME = "weir-control-plane";
-  private static final Pattern HOST_PORT =
-      Pattern.compile("([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):([1-9][0-9]{0,4})");
   // Each proxy starts at a random replica, so a fleet spreads over them; after that a proxy
   // stays where it is until that replica goes away.
   private static final Map<String, ?> SHUFFLED_PICK_FIRST = Map.of("loadBalancingConfig",
@@ -49,14 +46,14 @@ public final class ControlPlaneAddresses extends NameResolverProvider {
     List<Replica> replicas = new ArrayList<>();
     for (String entry : list.split(",", -1)) {
       String trimmed = entry.strip();
-      Matcher m = HOST_PORT.matcher(trimmed);
-      if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
-        throw new IllegalArgumentException("'" + trimmed + "' is not HOST:PORT (an IPv6 host in "
-            + "brackets; replicas separated by commas)");
+      HostPort parsed;
+      try {
+        parsed = HostPort.parseWithHost(trimmed);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'" + trimmed + "' is not HOST:PORT: " + e.getMessage()
+            + " (replicas separated by commas)");
       }
-      String host = m.group(1).startsWith("[")
-          ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
-      Replica replica = new Replica(host, Integer.parseInt(m.group(2)), trimmed);
+      Replica replica = new Replica(parsed.host(), parsed.port(), trimmed);
       if (replicas.contains(replica)) {
         throw new IllegalArgumentException("'" + trimmed + "' is listed twice");
       }
@@ -101,15 +98,16 @@ public final class ControlPlaneAddresses extends NameResolverProvider {
     return 5;
   }
 
+  // The host is in HostPort's normal form, so one replica written two ways is equal.
   private record Replica(String host, int port, String text) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Replica r && r.host.equalsIgnoreCase(host) && r.port == port;
+      return o instanceof Replica r && r.host.equals(host) && r.port == port;
     }
 
     @Override
     public int hashCode() {
-      return host.toLowerCase(java.util.Locale.ROOT).hashCode() * 31 + port;
+      return host.hashCode() * 31 + port;
     }
   }
 

@@ -1,8 +1,7 @@
 package dev.weir.proxy.listen;
 
 import dev.weir.proxy.relay.ConnectionLease;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import dev.weir.proxy.stats.CappedCount;
 
 /**
  * The proxy-wide cap on open client connections ({@code --max-connections}), over every listener.
@@ -32,8 +31,7 @@ public final class ConnectionBudget implements ConnectionLease.Budget {
   static final long HEAP_PER_CONNECTION = 4096;
 
   private final long limit;
-  private final AtomicLong active = new AtomicLong();
-  private final LongAdder refused = new LongAdder();
+  private final CappedCount active = new CappedCount();
 
   /** @param limit open client connections allowed at once, at least 1 */
   public ConnectionBudget(long limit) {
@@ -103,21 +101,13 @@ public final class ConnectionBudget implements ConnectionLease.Budget {
   /** Takes one connection from the budget, or counts a refusal and returns false. */
   @Override
   public boolean tryAcquire() {
-    long current;
-    do {
-      current = active.get();
-      if (current >= limit) {
-        refused.increment();
-        return false;
-      }
-    } while (!active.compareAndSet(current, current + 1));
-    return true;
+    return active.tryTake(limit);
   }
 
   /** Gives a connection back: its lease ended, or it was taken but then not admitted. */
   @Override
   public void release() {
-    active.decrementAndGet();
+    active.release();
   }
 
   public long limit() {
@@ -125,11 +115,11 @@ public final class ConnectionBudget implements ConnectionLease.Budget {
   }
 
   public long active() {
-    return active.get();
+    return active.open();
   }
 
   /** Connections refused because the proxy was at its limit, since it started. */
   public long refused() {
-    return refused.sum();
+    return active.refused();
   }
 }

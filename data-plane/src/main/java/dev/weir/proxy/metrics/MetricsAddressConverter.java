@@ -1,5 +1,6 @@
 package dev.weir.proxy.metrics;
 
+import dev.weir.api.wire.HostPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -8,51 +9,24 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Reads the address to serve metrics on: HOST:PORT, such as "0.0.0.0:9100", "localhost:9100" or
- * "[::1]:9100". The host is resolved here, so a typo fails at startup and not at the first scrape.
+ * "[::1]:9100", in {@link HostPort}'s grammar. The host is resolved here, so a typo fails at
+ * startup and not at the first scrape.
  */
 public final class MetricsAddressConverter implements ITypeConverter<InetSocketAddress> {
 
   @Override
   public InetSocketAddress convert(String value) {
-    int colon = value.lastIndexOf(':');
-    if (colon <= 0 || colon == value.length() - 1) {
-      throw new TypeConversionException(
-          "'" + value + "' is not HOST:PORT; use e.g. 0.0.0.0:9100 or [::1]:9100");
-    }
-    String host = value.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    } else if (host.contains(":")) {
-      throw new TypeConversionException(
-          "'" + value + "': put an IPv6 address in brackets, e.g. [::1]:9100");
-    }
-    int port = port(value.substring(colon + 1), value);
-    return new InetSocketAddress(resolve(host, value), port);
-  }
-
-  private static int port(String text, String value) {
-    int port;
+    HostPort parsed;
     try {
-      port = Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      port = -1;
-    }
-    if (port < 1 || port > 65535) {
-      throw new TypeConversionException(
-          "'" + value + "': port must be 1..65535, got '" + text + "'");
-    }
-    return port;
-  }
-
-  private static InetAddress resolve(String host, String value) {
-    if (host.isEmpty()) {
-      throw new TypeConversionException(
-          "'" + value + "' names no host; use 0.0.0.0 for every interface");
+      parsed = HostPort.parseWithHost(value);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException("'" + value + "' is not HOST:PORT: " + e.getMessage()
+          + "; use e.g. 0.0.0.0:9100 for every interface, or [::1]:9100");
     }
     try {
-      return InetAddress.getByName(host);
+      return new InetSocketAddress(InetAddress.getByName(parsed.host()), parsed.port());
     } catch (UnknownHostException e) {
-      throw new TypeConversionException("'" + value + "': unknown host '" + host + "'");
+      throw new TypeConversionException("'" + value + "': unknown host '" + parsed.host() + "'");
     }
   }
 }

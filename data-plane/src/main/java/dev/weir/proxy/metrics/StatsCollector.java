@@ -27,11 +27,11 @@ import java.util.function.ToDoubleFunction;
  * listener} (the address bound); counters are cumulative since the proxy started, as in the stats
  * reports.
  */
-final class StatsCollector implements MultiCollector {
+public final class StatsCollector implements MultiCollector {
 
   private final MetricsSource source;
 
-  StatsCollector(MetricsSource source) {
+  public StatsCollector(MetricsSource source) {
     this.source = source;
   }
 

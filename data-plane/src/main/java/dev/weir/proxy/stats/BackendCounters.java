@@ -3,7 +3,6 @@ package dev.weir.proxy.stats;
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStats;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -11,8 +10,8 @@ import java.util.function.LongSupplier;
  * What this proxy has seen of one backend of one pool since it started.
  *
  * <p>Written from every event loop, so the counters are {@link LongAdder}s: an add touches a
- * per-thread cell, not a shared cache line. The active count is the exception: it is an
- * {@link AtomicLong} because enforcing a per-backend connection limit needs an exact
+ * per-thread cell, not a shared cache line. The active count is the exception: it is a
+ * {@link CappedCount} because enforcing a per-backend connection limit needs an exact
  * check-and-increment. One instance lives as long as the backend stays in its pool across config
  * versions, so counts are cumulative.
  *
@@ -27,8 +26,7 @@ public final class BackendCounters {
   private final String pool;
   private final String address;
   // Connections being made or open; a slot is taken before connecting.
-  private final AtomicLong active = new AtomicLong();
-  private final LongAdder refused = new LongAdder();
+  private final CappedCount active = new CappedCount();
   private final LongAdder drainClosed = new LongAdder();
   private final LongAdder total = new LongAdder();
   private final LongAdder connectFailures = new LongAdder();
@@ -70,24 +68,12 @@ public final class BackendCounters {
    * {@code limit} slots are taken. A limit of 0 means unlimited.
    */
   public boolean tryAcquire(int limit) {
-    if (limit <= 0) {
-      active.incrementAndGet();
-      return true;
-    }
-    long current;
-    do {
-      current = active.get();
-      if (current >= limit) {
-        refused.increment();
-        return false;
-      }
-    } while (!active.compareAndSet(current, current + 1));
-    return true;
+    return active.tryTake(limit);
   }
 
   /** Gives back the slot of a connection that failed to connect or has closed. */
   public void release() {
-    active.decrementAndGet();
+    active.release();
   }
 
   /** A connect succeeded after {@code latencyNanos}. */
@@ -156,7 +142,7 @@ public final class BackendCounters {
   }
 
   public long active() {
-    return active.get();
+    return active.open();
   }
 
   /** The last connect's outcome; the stats report may say better (see {@link HealthTracker}). */
@@ -169,8 +155,8 @@ public final class BackendCounters {
     BackendStats.Builder stats = BackendStats.newBuilder()
         .setPool(pool)
         .setAddress(address)
-        .setActiveConnections(active.get())
-        .setRefusedConnections(refused.sum())
+        .setActiveConnections(active.open())
+        .setRefusedConnections(active.refused())
         .setDrainClosedConnections(drainClosed.sum())
         .setTotalConnections(total.sum())
         .setConnectFailures(connectFailures.sum())

@@ -1,7 +1,6 @@
 package dev.weir.proxy.stats;
 
 import dev.weir.api.v1.ListenerStats;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** What one listener has accepted, refused and holds open, for stats and limits. */
@@ -9,9 +8,8 @@ public final class ListenerCounters {
 
   private final String address;
   private volatile String pool;
-  private final AtomicLong active = new AtomicLong();
+  private final CappedCount active = new CappedCount();
   private final LongAdder accepted = new LongAdder();
-  private final LongAdder refused = new LongAdder();
   private final LongAdder noBackend = new LongAdder();
   private final LongAdder proxyHeaderRejections = new LongAdder();
   private final LongAdder operatorClosed = new LongAdder();
@@ -39,30 +37,18 @@ public final class ListenerCounters {
    */
   public boolean tryAdmit(int limit) {
     accepted.increment();
-    if (limit <= 0) {
-      active.incrementAndGet();
-      return true;
-    }
-    long current;
-    do {
-      current = active.get();
-      if (current >= limit) {
-        refused.increment();
-        return false;
-      }
-    } while (!active.compareAndSet(current, current + 1));
-    return true;
+    return active.tryTake(limit);
   }
 
   /** Counts an accepted connection refused for a reason outside this listener's own limit. */
   public void refused() {
     accepted.increment();
-    refused.increment();
+    active.refuse();
   }
 
   /** An admitted connection closed. */
   public void closed() {
-    active.decrementAndGet();
+    active.release();
   }
 
   /** An admitted connection was closed because no backend could take it. */
@@ -101,7 +87,7 @@ public final class ListenerCounters {
   }
 
   public long active() {
-    return active.get();
+    return active.open();
   }
 
   public ListenerStats snapshot() {
@@ -109,9 +95,9 @@ public final class ListenerCounters {
         .setPool(pool)
         .setAddress(address)
         .setAcceptedConnections(accepted.sum())
-        .setRefusedConnections(refused.sum())
+        .setRefusedConnections(active.refused())
         .setNoBackendConnections(noBackend.sum())
-        .setActiveConnections(active.get())
+        .setActiveConnections(active.open())
         .setProxyHeaderRejections(proxyHeaderRejections.sum())
         .setOperatorClosedConnections(operatorClosed.sum())
         .setConnectForbidden(connectForbidden.sum())

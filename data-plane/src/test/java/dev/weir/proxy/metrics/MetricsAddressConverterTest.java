@@ -35,8 +35,8 @@ class MetricsAddressConverterTest {
     "0.0.0.0:0 | port must be 1..65535",
     "0.0.0.0:65536 | port must be 1..65535",
     "0.0.0.0:http | port must be 1..65535",
-    "::1:9100 | put an IPv6 address in brackets",
-    "[]:9100 | names no host",
+    "::1:9100 | an IPv6 address must be in brackets",
+    "[]:9100 | [] is not a valid IPv6 address",
     "no-such-host.invalid:9100 | unknown host 'no-such-host.invalid'"
   })
   void rejectsWhatIsNotAnAddressToListenOn(String text, String why) {

@@ -4,12 +4,14 @@ import static dev.weir.proxy.metrics.Scrapes.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.api.metrics.MetricsServer;
 import dev.weir.api.v1.BackendHealth;
 import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.NackKind;
 import dev.weir.proxy.listen.ConnectionBudget;
 import dev.weir.proxy.testing.Resources;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,6 +44,10 @@ class MetricsServerTest {
     resources.close();
   }
 
+  private MetricsServer serve(MetricsSource source) throws IOException {
+    return resources.add(MetricsServer.start(ANY_LOOPBACK_PORT, new StatsCollector(source)));
+  }
+
   @Test
   void backendCountersAreServedAsSeriesLabelledByPoolAndBackend() throws Exception {
     backends.set(List.of(BackendStats.newBuilder()
@@ -59,7 +65,7 @@ class MetricsServerTest {
         .setConnectLatencyP50Us(1_500)
         .setConnectLatencyP99Us(42_000)
         .build()));
-    MetricsServer server = resources.add(MetricsServer.start(ANY_LOOPBACK_PORT, source));
+    MetricsServer server = serve(source);
 
     List<String> lines = scrape(server.port());
 
@@ -92,7 +98,7 @@ class MetricsServerTest {
         backend("10.0.0.1:80").setHealth(BackendHealth.UNHEALTHY).setDraining(true).build(),
         backend("10.0.0.2:80").setHealth(BackendHealth.EJECTED).build(),
         backend("10.0.0.3:80").setHealth(BackendHealth.UNKNOWN).build()));
-    MetricsServer server = resources.add(MetricsServer.start(ANY_LOOPBACK_PORT, source));
+    MetricsServer server = serve(source);
 
     List<String> lines = scrape(server.port());
 
@@ -107,7 +113,7 @@ class MetricsServerTest {
   @Test
   void latencyQuantilesOfAnIntervalWithoutConnectsAreNotANumber() throws Exception {
     backends.set(List.of(backend("10.0.0.1:80").setTotalConnections(9).build()));
-    MetricsServer server = resources.add(MetricsServer.start(ANY_LOOPBACK_PORT, source));
+    MetricsServer server = serve(source);
 
     List<String> lines = scrape(server.port());
 
@@ -128,7 +134,7 @@ class MetricsServerTest {
         .setNoBackendConnections(2)
         .setActiveConnections(7)
         .build()));
-    MetricsServer server = resources.add(MetricsServer.start(ANY_LOOPBACK_PORT, source));
+    MetricsServer server = serve(source);
 
     List<String> lines = scrape(server.port());
 
@@ -143,7 +149,7 @@ class MetricsServerTest {
 
   @Test
   void theControlStreamAndConfigVersionAreReadAtEachScrape() throws Exception {
-    MetricsServer server = resources.add(MetricsServer.start(ANY_LOOPBACK_PORT, source));
+    MetricsServer server = serve(source);
 
     assertThat(scrape(server.port()))
         .contains("weir_control_plane_connected 0.0", "weir_config_version 0.0");
@@ -158,9 +164,8 @@ class MetricsServerTest {
   @Test
   void aRefusedConfigShowsAsOneForItsReasonUntilTheRefusalEnds() throws Exception {
     AtomicReference<NackKind> refusing = new AtomicReference<>(NackKind.NACK_KIND_UNSPECIFIED);
-    MetricsServer server = resources.add(MetricsServer.start(ANY_LOOPBACK_PORT, new MetricsSource(
-        backends::get, listeners::get, version::get, connected::get,
-        ConnectionBudget.unlimited(), refusing::get)));
+    MetricsServer server = serve(new MetricsSource(backends::get, listeners::get, version::get,
+        connected::get, ConnectionBudget.unlimited(), refusing::get));
 
     assertThat(scrape(server.port())).contains(
         "weir_proxy_config_refused{reason=\"other_fleet\"} 0.0",
@@ -177,7 +182,7 @@ class MetricsServerTest {
   void everyMetricHasHelpText() throws Exception {
     backends.set(List.of(backend("10.0.0.1:80").build()));
     listeners.set(List.of(ListenerStats.newBuilder().setPool("web").setAddress(":80").build()));
-    MetricsServer server = resources.add(MetricsServer.start(ANY_LOOPBACK_PORT, source));
+    MetricsServer server = serve(source);
 
     List<String> lines = scrape(server.port());
 
@@ -194,13 +199,14 @@ class MetricsServerTest {
     ServerSocket taken = resources.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
 
     assertThatThrownBy(() -> MetricsServer.start(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()), source))
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()),
+            new StatsCollector(source)))
         .isInstanceOf(BindException.class);
   }
 
   @Test
   void closingTwiceIsHarmless() throws Exception {
-    MetricsServer server = MetricsServer.start(ANY_LOOPBACK_PORT, source);
+    MetricsServer server = MetricsServer.start(ANY_LOOPBACK_PORT, new StatsCollector(source));
 
     server.close();
     server.close();

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.weir.api.metrics.MetricsServer;
 import dev.weir.proxy.WeirProxy;
 import dev.weir.proxy.listen.ConnectionBudget;
 import dev.weir.proxy.listen.Pools;
@@ -104,8 +105,8 @@ class ProxyMetricsTest {
   private MetricsServer metricsOf(Pools listeners) throws IOException {
     return resources.add(MetricsServer.start(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new MetricsSource(listeners::backendStats, listeners::listenerStats, listeners::version,
-            () -> false)));
+        new StatsCollector(new MetricsSource(listeners::backendStats, listeners::listenerStats,
+            listeners::version, () -> false))));
   }
 
   @Test
@@ -120,8 +121,8 @@ class ProxyMetricsTest {
     listeners.apply(config(1, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
     MetricsServer server = resources.add(MetricsServer.start(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new MetricsSource(listeners::backendStats, listeners::listenerStats, listeners::version,
-            () -> true, budget)));
+        new StatsCollector(new MetricsSource(listeners::backendStats, listeners::listenerStats,
+            listeners::version, () -> true, budget))));
 
     TestClient admitted = resources.add(TestClient.connect(port));
     assertThat(admitted.readLine()).isEqualTo("echo");

@@ -1,7 +1,8 @@
-package dev.weir.proxy.metrics;
+package dev.weir.api.metrics;
 
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,13 +10,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Serves {@code /metrics} (and {@code /-/healthy}) over HTTP, reading a {@link MetricsSource} at
- * every scrape. Its registry is its own, not the process-wide default, so nothing but the proxy's
- * stats shows up there and tests can run several side by side.
+ * Serves {@code /metrics} (and {@code /-/healthy}) over HTTP for Prometheus, for weir-control and
+ * weir-proxy alike. Its registry is its own, not the process-wide default, so only the collector
+ * it is given shows up and tests can run several side by side. The collector is read at every
+ * scrape.
  */
 public final class MetricsServer implements AutoCloseable {
-
-  // Prometheus scrapes are rare and cheap; two threads keep one slow client from blocking them.
+  // Scrapes are rare and cheap; two threads keep one slow client from blocking the next.
   private static final int THREADS = 2;
 
   private final HTTPServer http;
@@ -26,22 +27,22 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /**
-   * Binds {@code address} (port 0 picks a free one) and starts serving.
+   * Binds {@code address} (port 0 picks a free one) and starts serving {@code metrics}.
    *
    * @throws IOException if the address cannot be bound, e.g. because the port is in use
    */
-  public static MetricsServer start(InetSocketAddress address, MetricsSource source)
+  public static MetricsServer start(InetSocketAddress address, MultiCollector metrics)
       throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
-    registry.register(new StatsCollector(source));
+    registry.register(metrics);
     ExecutorService threads = Executors.newFixedThreadPool(THREADS, r -> {
       Thread t = new Thread(r, "weir-metrics");
       t.setDaemon(true);
       return t;
     });
     try {
-      // Built-in properties rather than PrometheusProperties.get(), which would let a system
-      // property or a prometheus.properties file move the port away from the one asked for.
+      // Built-in properties, not PrometheusProperties.get(): a system property or properties
+      // file must not move the port away from the one asked for.
       return new MetricsServer(HTTPServer.builder(PrometheusProperties.builder().build())
           .inetAddress(address.getAddress())
           .port(address.getPort())
@@ -54,7 +55,7 @@ public final class MetricsServer implements AutoCloseable {
     }
   }
 
-  /** The port served, which is the one chosen when started with port 0. */
+  /** The port served; the one chosen when started with port 0. */
   public int port() {
     return http.getPort();
   }

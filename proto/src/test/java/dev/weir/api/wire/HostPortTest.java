@@ -1,4 +1,4 @@
-package dev.weir.control.pool;
+package dev.weir.api.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,10 +45,10 @@ class HostPortTest {
       "db..example:80, not an IPv4 address or DNS name",
       "db.example.:80, not an IPv4 address or DNS name",
       "db.123:80, ends in a numeric label",
-      "db:65536, port must be a number 0..65535",
-      "db:-1, port must be a number 0..65535",
-      "db:http, port must be a number 0..65535",
-      "db:, port must be a number 0..65535",
+      "db:65536, port must be 1..65535",
+      "db:-1, port must be 1..65535",
+      "db:http, port must be 1..65535",
+      "db:, port must be 1..65535",
   })
   void malformedAddressesAreRefusedSayingWhy(String text, String reason) {
     assertThatThrownBy(() -> HostPort.parse(text))
@@ -62,5 +62,16 @@ class HostPortTest {
 
     assertThatThrownBy(() -> HostPort.parse(host + ":80"))
         .hasMessageContaining("longer than 253");
+  }
+
+  @Test
+  void anAddressToConnectToNeedsAHostAndAPortAboveZero() {
+    assertThat(HostPort.parseWithHost("DB:5432")).isEqualTo(new HostPort("db", 5432));
+    assertThatThrownBy(() -> HostPort.parseWithHost(":5432"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("missing host");
+    assertThatThrownBy(() -> HostPort.parseWithHost("db:0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("port must be 1..65535, got \"0\"");
   }
 }

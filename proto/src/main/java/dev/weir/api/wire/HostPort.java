@@ -1,4 +1,4 @@
-package dev.weir.control.pool;
+package dev.weir.api.wire;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -8,7 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * A parsed {@code host:port} in normal form: hostnames in lower case, IPv6 addresses compressed as
- * RFC 5952 says and shown in brackets. Parsing never touches DNS.
+ * RFC 5952 says and shown in brackets. Parsing never touches DNS. This is the one grammar for
+ * every {@code host:port} Weir reads: pools' listen and backend addresses, CONNECT authorities,
+ * the control plane's and the proxy's flags, weirctl's addresses. Callers add what their field
+ * needs ({@link #requireHost}, {@link #requirePort}) and name the field in the error.
  *
  * @param host an IPv4 literal, an IPv6 literal without brackets, a DNS name, or empty
  * @param port 0..65535
@@ -45,12 +48,45 @@ public record HostPort(String host, int port) {
             ? "no \":\" before the port" : "missing \":port\"");
       }
       if (text.lastIndexOf(':', colon - 1) >= 0) {
-        throw new IllegalArgumentException("an IPv6 address must be in brackets");
+        throw new IllegalArgumentException("an IPv6 address must be in brackets, e.g. [::1]:80");
       }
       host = hostName(text.substring(0, colon));
       port = text.substring(colon + 1);
     }
     return new HostPort(host, port(port));
+  }
+
+  /**
+   * Parses {@code host:port} with a host and a port 1..65535, as an address to connect to.
+   *
+   * @throws IllegalArgumentException saying what is wrong, without repeating the input
+   */
+  public static HostPort parseWithHost(String text) {
+    return parse(text).requireHost().requirePort();
+  }
+
+  /**
+   * This, if it names a host.
+   *
+   * @throws IllegalArgumentException "missing host"
+   */
+  public HostPort requireHost() {
+    if (host.isEmpty()) {
+      throw new IllegalArgumentException("missing host");
+    }
+    return this;
+  }
+
+  /**
+   * This, if its port is not 0 (which only a server's own listen address may ask for).
+   *
+   * @throws IllegalArgumentException "port must be 1..65535, got \"0\""
+   */
+  public HostPort requirePort() {
+    if (port == 0) {
+      throw new IllegalArgumentException("port must be 1..65535, got \"0\"");
+    }
+    return this;
   }
 
   /** The text form, which {@link #parse} reads back unchanged. */
@@ -61,7 +97,9 @@ public record HostPort(String host, int port) {
 
   private static int port(String text) {
     if (!PORT.matcher(text).matches() || Integer.parseInt(text) > 65535) {
-      throw new IllegalArgumentException("port must be a number 0..65535, got \"" + text + "\"");
+      // 0 parses (a server's own listen address may ask for any free port), but is not offered:
+      // everywhere else it is refused, by requirePort.
+      throw new IllegalArgumentException("port must be 1..65535, got \"" + text + "\"");
     }
     return Integer.parseInt(text);
   }
