@@ -49,6 +49,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
   private Channel client;
   // Who the client is and what it connected to, when a stage before this one said so.
   private ClientAddresses claimed;
+  // The client certificate a TLS terminating stage verified; null for none.
+  private ClientIdentity identity;
   private Upstream upstream;
   private Channel backend;
   private long connectStartedNanos;
@@ -168,11 +170,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     replies.established(client);
     int proxyHeader = settings.options().sendProxyHeader();
     if (proxyHeader != 0) {
-      ProxyHeaders.write(backend, proxyHeader, clientAddress(), listenAddress());
+      ProxyHeaders.write(backend, proxyHeader, clientAddress(), listenAddress(), identity);
       if (early == null) {
         backend.flush();
       }
     }
+    settings.startBackendTls(backend, upstream.config().socketAddress());
     if (early != null) {
       for (Object msg : early) {
         forward(client, msg);
@@ -249,6 +252,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
       }
     } else if (evt instanceof ClientAddresses addresses) {
       claimed = addresses;
+    } else if (evt instanceof ClientIdentity verified) {
+      identity = verified;
     }
   }
 
@@ -310,6 +315,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
 
   public String pool() {
     return settings.pool();
+  }
+
+  /** How this connection is relayed; the pool's at accept. */
+  RelaySettings settings() {
+    return settings;
   }
 
   public long openedAtMillis() {
