@@ -141,7 +141,8 @@ public final class ProxyServer implements AutoCloseable {
     try {
       MetricsServer server = MetricsServer.start(address, new MetricsSource(
           pools::backendStats, pools::listenerStats, pools::version,
-          this::controlPlaneConnected, pools.budget(), this::configRefusal));
+          this::controlPlaneConnected, pools.budget(), this::configRefusal,
+          pools::certificateExpiries));
       log.info("serving metrics on http://{}:{}/metrics", address.getHostString(), server.port());
       return server;
     } catch (IOException e) {
