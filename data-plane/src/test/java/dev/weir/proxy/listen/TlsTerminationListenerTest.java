@@ -9,10 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.weir.api.v1.BackendTls;
 import dev.weir.api.v1.Certificate;
+import dev.weir.api.v1.ClientAuth;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.ProxyProtocol;
+import dev.weir.api.v1.ProxyProtocolVersion;
 import dev.weir.api.v1.TlsRouting;
 import dev.weir.api.v1.TlsTermination;
 import dev.weir.proxy.config.InvalidConfigException;
@@ -24,6 +28,10 @@ import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestCertificates;
 import dev.weir.proxy.testing.TestClient;
 import dev.weir.proxy.transport.Transport;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxySSLTLV;
+import io.netty.handler.codec.haproxy.HAProxyTLV;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -222,6 +230,83 @@ class TlsTerminationListenerTest {
   }
 
   /** Over a new client context each time, so no session is resumed with its old certificate. */
+  @Test
+  void aVerifiedClientCertificateReachesTheBackendInThePROXYv2Header() throws Exception {
+    Path cert = ca.issue("web", "web.example.com");
+    Path alice = ca.issue("alice", "alice.clients.example.com");
+    EchoBackend web = resources.add(new EchoBackend("web"));
+    int port = FreePort.find();
+    LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
+    Pool.Builder pool = terminating("web", port, web.address(), cert);
+    pool.getSettingsBuilder()
+        .setProxyProtocol(ProxyProtocol.newBuilder().setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V2))
+        .getTlsTerminationBuilder().setClientAuth(ClientAuth.newBuilder()
+            .setCaFile(ca.caFile().toString()).setRequired(true));
+    proxy.apply(config(1, pool));
+
+    try (Session session = Session.open(ca.contextWith(alice), port, "web.example.com")) {
+      assertThat(session.readLine()).isEqualTo("web");
+      // The echo backend sends back what it received first: the PROXY header.
+      HAProxyMessage header = session.readProxyHeader();
+      try {
+        // Netty's decoder lists the SSL TLV, then the ones inside it.
+        assertThat(header.tlvs()).first().isInstanceOfSatisfying(HAProxySSLTLV.class,
+            ssl -> {
+              assertThat(ssl.isPP2ClientSSL()).isTrue();
+              assertThat(ssl.isPP2ClientCertConn()).isTrue();
+              assertThat(ssl.verify()).isZero();
+              assertThat(ssl.encapsulatedTLVs()).singleElement().satisfies(cn -> {
+                assertThat(cn.type()).isEqualTo(HAProxyTLV.Type.PP2_TYPE_SSL_CN);
+                assertThat(cn.content().toString(US_ASCII))
+                    .isEqualTo("alice.clients.example.com");
+              });
+            });
+      } finally {
+        header.release();
+      }
+    }
+
+    assertThatThrownBy(() -> {
+      try (Session anonymous = Session.open(ca.clientContext(), port, "web.example.com")) {
+        anonymous.readLine(); // TLS 1.3: the refusal arrives after the client's Finished
+      }
+    }).isInstanceOf(java.io.IOException.class);
+    await().untilAsserted(() -> assertThat(proxy.listeners().listenerStats().get(0)
+        .getTlsHandshakeFailures()).isEqualTo(1));
+    assertThat(web.accepted()).isEqualTo(1);
+  }
+
+  @Test
+  void reEncryptsToABackendWhoseCertificateItVerifies() throws Exception {
+    Path cert = ca.issue("web", "web.example.com");
+    TestCertificates internal = new TestCertificates(dir, "internal");
+    Path backendCert = internal.issue("backend", "backend.internal");
+    EchoBackend secure = resources.add(new EchoBackend("secure", internal
+        .contextWith(backendCert).getServerSocketFactory()
+        .createServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())));
+    int port = FreePort.find();
+    int wrongNamePort = FreePort.find();
+    LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
+    Pool.Builder verified = terminating("web", port, secure.address(), cert);
+    verified.getSettingsBuilder().getTlsTerminationBuilder().setBackendTls(BackendTls
+        .newBuilder().setEnabled(true).setCaFile(internal.caFile().toString())
+        .setServerName("backend.internal"));
+    Pool.Builder wrongName = terminating("other", wrongNamePort, secure.address(), cert);
+    wrongName.getSettingsBuilder().getTlsTerminationBuilder().setBackendTls(BackendTls
+        .newBuilder().setEnabled(true).setCaFile(internal.caFile().toString())
+        .setServerName("impostor.internal"));
+    proxy.apply(config(1, verified, wrongName));
+
+    try (Session session = Session.open(client, port, "web.example.com")) {
+      assertThat(session.readLine()).isEqualTo("secure");
+      session.send("encrypted twice\n");
+      assertThat(session.readLine()).isEqualTo("encrypted twice");
+    }
+    try (Session session = Session.open(ca.clientContext(), wrongNamePort, "web.example.com")) {
+      assertThat(session.readLine()).isNull(); // the backend's name did not verify
+    }
+  }
+
   private String subjectFor(int port, String serverName) throws Exception {
     try (Session session = Session.open(ca.clientContext(), port, serverName)) {
       return session.peerSubject();
@@ -261,7 +346,8 @@ class TlsTerminationListenerTest {
       socket.setSSLParameters(parameters);
       socket.startHandshake();
       return new Session(socket,
-          new BufferedReader(new InputStreamReader(socket.getInputStream(), US_ASCII)));
+          new BufferedReader(new InputStreamReader(socket.getInputStream(),
+              java.nio.charset.StandardCharsets.ISO_8859_1)));
     }
 
     String peerSubject() throws Exception {
@@ -271,6 +357,39 @@ class TlsTerminationListenerTest {
 
     String readLine() throws Exception {
       return in.readLine();
+    }
+
+    /** Reads a binary PROXY header (v2) off the stream. */
+    HAProxyMessage readProxyHeader() throws Exception {
+      // The reader may hold bytes already: read through it, as chars of one byte each.
+      char[] fixed = new char[16];
+      readFully(fixed);
+      int length = (fixed[14] << 8) | fixed[15];
+      char[] rest = new char[length];
+      readFully(rest);
+      io.netty.buffer.ByteBuf bytes = io.netty.buffer.Unpooled.buffer(16 + length);
+      for (char c : fixed) {
+        bytes.writeByte(c);
+      }
+      for (char c : rest) {
+        bytes.writeByte(c);
+      }
+      io.netty.channel.embedded.EmbeddedChannel decoder =
+          new io.netty.channel.embedded.EmbeddedChannel(new HAProxyMessageDecoder());
+      decoder.writeInbound(bytes);
+      HAProxyMessage header = decoder.readInbound();
+      decoder.finishAndReleaseAll();
+      return header;
+    }
+
+    private void readFully(char[] into) throws Exception {
+      for (int n = 0; n < into.length; ) {
+        int read = in.read(into, n, into.length - n);
+        if (read < 0) {
+          throw new java.io.EOFException();
+        }
+        n += read;
+      }
     }
 
     void send(String text) throws Exception {

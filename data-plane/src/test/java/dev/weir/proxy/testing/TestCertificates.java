@@ -5,7 +5,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import javax.net.ssl.KeyManagerFactory;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -84,6 +89,36 @@ public final class TestCertificates {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
     return context;
+  }
+
+  /**
+   * A JDK context that presents {@code cert} (a certificate {@link #issue} made) and trusts this
+   * CA: a TLS backend's, or a client's for mTLS.
+   */
+  public SSLContext contextWith(Path cert) throws Exception {
+    String pem = Files.readString(keyOf(cert), StandardCharsets.US_ASCII);
+    String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
+        new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("key", key, new char[0], new X509Certificate[] {read(cert)});
+    KeyManagerFactory kmf =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(kmf.getKeyManagers(), clientContextTrust(), null);
+    return context;
+  }
+
+  private javax.net.ssl.TrustManager[] clientContextTrust() throws Exception {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", read(caCert));
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    return tmf.getTrustManagers();
   }
 
   public static X509Certificate read(Path pem) throws Exception {
