@@ -23,6 +23,7 @@ import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.SnapshotValidator;
 import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FreePort;
+import dev.weir.proxy.testing.HttpStatusBackend;
 import dev.weir.proxy.testing.LoopbackProxy;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestCertificates;
@@ -90,6 +91,27 @@ class TlsTerminationListenerTest {
       session.send("hello through TLS\n");
       assertThat(session.readLine()).isEqualTo("hello through TLS");
     }
+  }
+
+  @Test
+  void aBackendThatClosesFirstEndsTheClientsTlsWithCloseNotify() throws Exception {
+    Path cert = ca.issue("web", "web.example.com");
+    HttpStatusBackend web = resources.add(new HttpStatusBackend("web", 200));
+    int port = FreePort.find();
+    LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
+    proxy.apply(config(1, terminating("web", port, web.address(), cert)));
+
+    // OpenSSL reports a close without close_notify ("unexpected eof while reading"): a client
+    // cannot tell it from a truncation attack. The JDK's client lets it pass.
+    Process sClient = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+        "-servername", "web.example.com", "-CAfile", ca.caFile().toString(),
+        "-verify_return_error", "-ign_eof").redirectErrorStream(true).start();
+    sClient.getOutputStream().write("GET / HTTP/1.1\r\nHost: web\r\n\r\n".getBytes(US_ASCII));
+    sClient.getOutputStream().close();
+    String output = new String(sClient.getInputStream().readAllBytes(), US_ASCII);
+    assertThat(sClient.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    assertThat(output).contains("HTTP/1.1 200", "web").doesNotContain("unexpected eof");
   }
 
   @Test
