@@ -10,6 +10,7 @@ import dev.weir.proxy.listen.ConnectionBudget;
 import dev.weir.proxy.listen.Pools;
 import dev.weir.proxy.metrics.MetricsServer;
 import dev.weir.proxy.metrics.MetricsSource;
+import dev.weir.proxy.tls.TlsProviders;
 import dev.weir.proxy.transport.Transport;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -133,6 +134,7 @@ public final class ProxyServer implements AutoCloseable {
     log.info("weir-proxy {} started: transport {}, {} event loops, at most {} connections, "
         + "control plane {}", settings.id(), transport.description(), eventLoops,
         budget.limit(), settings.controlPlane());
+    TlsProviders.provider(); // says which TLS engine terminating pools get, once, at start
     return this;
   }
 

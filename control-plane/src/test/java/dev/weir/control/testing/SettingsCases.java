@@ -100,6 +100,9 @@ public final class SettingsCases {
             tls(termination().setClientAuth(ClientAuth.newBuilder().setRequired(true)))),
         bad("settings.tls_termination.backend_tls.ca_file and server_name need",
             tls(termination().setBackendTls(BackendTls.newBuilder().setServerName("a.b")))),
+        bad("settings.tls_termination.backend_tls.enabled cannot be combined with"
+            + " settings.health_check.kind HTTP", tls(termination().setBackendTls(
+                BackendTls.newBuilder().setEnabled(true))).setHealthCheck(http())),
         bad("settings.tls_termination.handshake_timeout must be 1ms..1m, got 61s",
             tls(termination().setHandshakeTimeout(seconds(61)))),
         bad("settings.tls_termination.certificates, alpn, min_version, client_auth, backend_tls"

@@ -3,6 +3,7 @@ package dev.weir.api.rules;
 import com.google.protobuf.Duration;
 import dev.weir.api.v1.BackendTls;
 import dev.weir.api.v1.Certificate;
+import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.ClientAuth;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.TlsTermination;
@@ -80,6 +81,12 @@ public final class TlsTerminationRules {
       path(field + "client_auth.ca_file", auth.getCaFile(), true);
     }
     backendTls(field + "backend_tls.", tls.getBackendTls());
+    if (tls.getBackendTls().getEnabled()
+        && settings.getHealthCheck().getKind() == HealthCheck.Kind.HTTP) {
+      // The probes speak plaintext HTTP; against a TLS backend every one would fail.
+      throw new RuleViolation(field + "backend_tls.enabled cannot be combined with"
+          + " settings.health_check.kind HTTP (the checks do not speak TLS); use TCP checks");
+    }
     handshakeTimeout(field + "handshake_timeout", tls);
   }
 
