@@ -92,6 +92,9 @@ final class Relays {
     if (tls != null && !tls.engine().isOutboundDone()) {
       // TLS on that side: its FIN must follow a close_notify, else the peer cannot tell the end
       // from a truncation (OpenSSL fails the read). The FIN below goes under the SslHandler.
+      // What was written before the FIN is encrypted first: once the engine's outbound is
+      // closed, bytes still waiting in the SslHandler would be dropped.
+      to.flush();
       tls.closeOutbound().addListener(sent -> {
         if (sent.isSuccess()) {
           forwardFin(from, to);

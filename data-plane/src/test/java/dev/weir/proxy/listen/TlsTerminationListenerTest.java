@@ -23,7 +23,6 @@ import dev.weir.proxy.config.InvalidConfigException;
 import dev.weir.proxy.config.SnapshotValidator;
 import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FreePort;
-import dev.weir.proxy.testing.HttpStatusBackend;
 import dev.weir.proxy.testing.LoopbackProxy;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestCertificates;
@@ -93,25 +92,42 @@ class TlsTerminationListenerTest {
     }
   }
 
-  @Test
-  void aBackendThatClosesFirstEndsTheClientsTlsWithCloseNotify() throws Exception {
+  @ParameterizedTest(name = "over {0}")
+  @MethodSource("dev.weir.proxy.testing.Transports#available")
+  void aBackendThatClosesFirstEndsTheClientsTlsWithCloseNotify(Transport transport)
+      throws Exception {
     Path cert = ca.issue("web", "web.example.com");
-    HttpStatusBackend web = resources.add(new HttpStatusBackend("web", 200));
+    // The JDK's server sends the head and the body in separate writes, then closes at once:
+    // the body and the FIN reach the proxy together.
+    com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 10);
+    web.createContext("/", exchange -> {
+      byte[] body = "web\n".getBytes(US_ASCII);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    web.start();
+    resources.add(() -> web.stop(0));
     int port = FreePort.find();
-    LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
-    proxy.apply(config(1, terminating("web", port, web.address(), cert)));
+    LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
+    proxy.apply(config(1, terminating("web", port,
+        "127.0.0.1:" + web.getAddress().getPort(), cert)));
 
     // OpenSSL reports a close without close_notify ("unexpected eof while reading"): a client
     // cannot tell it from a truncation attack. The JDK's client lets it pass.
     Process sClient = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port,
         "-servername", "web.example.com", "-CAfile", ca.caFile().toString(),
-        "-verify_return_error", "-ign_eof").redirectErrorStream(true).start();
-    sClient.getOutputStream().write("GET / HTTP/1.1\r\nHost: web\r\n\r\n".getBytes(US_ASCII));
+        "-verify_return_error", "-ign_eof", "-brief").redirectErrorStream(true).start();
+    sClient.getOutputStream().write(
+        "GET / HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n".getBytes(US_ASCII));
     sClient.getOutputStream().close();
     String output = new String(sClient.getInputStream().readAllBytes(), US_ASCII);
     assertThat(sClient.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
-    assertThat(output).contains("HTTP/1.1 200", "web").doesNotContain("unexpected eof");
+    // The body, which came with the backend's FIN, arrives whole before the close_notify.
+    assertThat(output).contains("HTTP/1.1 200", "\r\n\r\nweb\n")
+        .doesNotContain("unexpected eof");
   }
 
   @Test
