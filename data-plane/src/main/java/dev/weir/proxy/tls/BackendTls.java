@@ -52,7 +52,6 @@ public final class BackendTls {
   /** A client-mode handler for a connection to {@code backend}; it starts the handshake. */
   public SslHandler newHandler(ByteBufAllocator alloc, InetSocketAddress backend) {
     String name = serverName != null ? serverName : backend.getHostString();
-    SslHandler handler = context.newHandler(alloc, name, backend.getPort());
-    return handler;
+    return context.newHandler(alloc, name, backend.getPort());
   }
 }

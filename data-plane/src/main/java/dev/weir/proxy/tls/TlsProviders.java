@@ -28,7 +28,7 @@ public final class TlsProviders {
             log.info("TLS engine: {} (native, ALPN {})", OpenSsl.versionString(),
                 SslProvider.isAlpnSupported(provider) ? "supported" : "not supported");
           } else {
-            log.info("TLS engine: the JDK's ({} not available: {})", "netty-tcnative",
+            log.info("TLS engine: the JDK's (netty-tcnative's BoringSSL did not load: {})",
                 String.valueOf(OpenSsl.unavailabilityCause()));
           }
           chosen = provider;
