@@ -9,7 +9,9 @@ import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.ProxyProtocol;
+import dev.weir.api.v1.Certificate;
 import dev.weir.api.v1.TlsRouting;
+import dev.weir.api.v1.TlsTermination;
 import dev.weir.control.testing.InProcessControlPlane;
 import io.grpc.Status;
 import java.nio.file.Path;
@@ -110,6 +112,18 @@ class TlsRoutingPoolsTest {
     assertRejected(() -> control.admin().createPool(create("db", ":9443", tls())),
         Status.Code.INVALID_ARGUMENT, "settings.tls_routing.server_names",
         "list at least one name, or set settings.tls_routing.default_pool");
+  }
+
+  @Test
+  void aPostgresPoolCannotAlsoTerminateTls() {
+    assertRejected(() -> control.admin().createPool(create("db", ":9443", PoolSettings
+            .newBuilder().setTlsRouting(TlsRouting.newBuilder().setEnabled(true)
+                .addServerNames("db.example.com").setPostgres(true))
+            .setTlsTermination(TlsTermination.newBuilder().setEnabled(true)
+                .addCertificates(Certificate.newBuilder().setCertFile("/etc/weir/db.pem")
+                    .setKeyFile("/etc/weir/db.key")))
+            .build())),
+        Status.Code.INVALID_ARGUMENT, "settings.tls_routing.postgres cannot be combined");
   }
 
   @Test
