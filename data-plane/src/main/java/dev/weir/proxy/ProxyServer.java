@@ -145,7 +145,7 @@ public final class ProxyServer implements AutoCloseable {
       MetricsServer server = MetricsServer.start(address, new StatsCollector(new MetricsSource(
           pools::backendStats, pools::listenerStats, pools::version,
           this::controlPlaneConnected, pools.budget(), this::configRefusal,
-          pools::certificateExpiries));
+          pools::certificateExpiries)));
       log.info("serving metrics on http://{}:{}/metrics", address.getHostString(), server.port());
       return server;
     } catch (IOException e) {

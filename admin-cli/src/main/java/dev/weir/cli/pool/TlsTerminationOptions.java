@@ -3,7 +3,7 @@ package dev.weir.cli.pool;
 import dev.weir.api.v1.BackendTls;
 import dev.weir.api.v1.Certificate;
 import dev.weir.api.v1.ClientAuth;
-import dev.weir.cli.args.Durations;
+import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.SettingDurationConverter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,7 +109,7 @@ final class TlsTerminationOptions {
       description = "Time a client has to complete its TLS handshake (default 10s, 1ms..1m).")
   private void handshakeTimeout(Duration timeout) {
     edit.set("tls_termination.handshake_timeout").getTlsTerminationBuilder()
-        .setHandshakeTimeout(Durations.toProto(timeout));
+        .setHandshakeTimeout(DurationText.toProto(timeout));
   }
 
   @Option(

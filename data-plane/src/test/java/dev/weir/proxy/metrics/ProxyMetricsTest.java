@@ -129,9 +129,9 @@ class ProxyMetricsTest {
     Pools listeners = proxy.listeners();
     MetricsServer server = resources.add(MetricsServer.start(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new MetricsSource(listeners::backendStats, listeners::listenerStats, listeners::version,
-            () -> true, listeners.budget(), () -> NackKind.NACK_KIND_UNSPECIFIED,
-            listeners::certificateExpiries)));
+        new StatsCollector(new MetricsSource(listeners::backendStats, listeners::listenerStats,
+            listeners::version, () -> true, listeners.budget(),
+            () -> NackKind.NACK_KIND_UNSPECIFIED, listeners::certificateExpiries))));
 
     long notAfter = TestCertificates.read(cert).getNotAfter().toInstant().getEpochSecond();
     assertThat(scrape(server.port())).contains(
