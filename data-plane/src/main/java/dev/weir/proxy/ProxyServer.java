@@ -11,6 +11,7 @@ import dev.weir.proxy.listen.ConnectionBudget;
 import dev.weir.proxy.listen.Pools;
 import dev.weir.proxy.metrics.MetricsSource;
 import dev.weir.proxy.metrics.StatsCollector;
+import dev.weir.proxy.tls.TlsProviders;
 import dev.weir.proxy.transport.Transport;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -134,6 +135,7 @@ public final class ProxyServer implements AutoCloseable {
     log.info("weir-proxy {} started: transport {}, {} event loops, at most {} connections, "
         + "control plane {}", settings.id(), transport.description(), eventLoops,
         budget.limit(), settings.controlPlane());
+    TlsProviders.provider(); // says which TLS engine terminating pools get, once, at start
     return this;
   }
 
@@ -142,7 +144,8 @@ public final class ProxyServer implements AutoCloseable {
     try {
       MetricsServer server = MetricsServer.start(address, new StatsCollector(new MetricsSource(
           pools::backendStats, pools::listenerStats, pools::version,
-          this::controlPlaneConnected, pools.budget(), this::configRefusal)));
+          this::controlPlaneConnected, pools.budget(), this::configRefusal,
+          pools::certificateExpiries)));
       log.info("serving metrics on http://{}:{}/metrics", address.getHostString(), server.port());
       return server;
     } catch (IOException e) {

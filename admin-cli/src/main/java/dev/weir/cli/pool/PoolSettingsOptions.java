@@ -53,6 +53,9 @@ final class PoolSettingsOptions {
   @ArgGroup(exclusive = false, order = 10, heading = "%nTLS routing by SNI (off by default):%n")
   private TlsRoutingOptions tlsRouting;
 
+  @ArgGroup(exclusive = false, order = 11, heading = "%nTLS termination (off by default):%n")
+  private TlsTerminationOptions tlsTermination;
+
   /** The settings the flags gave, with their mask paths; empty when no settings flag was given. */
   SettingsEdit edit() {
     if (healthCheck != null && healthCheck.contradicts()) {
@@ -90,6 +93,9 @@ final class PoolSettingsOptions {
     }
     if (tlsRouting != null) {
       all.include(tlsRouting.edit());
+    }
+    if (tlsTermination != null) {
+      all.include(tlsTermination.edit());
     }
     return all;
   }

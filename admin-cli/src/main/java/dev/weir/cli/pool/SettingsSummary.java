@@ -2,6 +2,8 @@ package dev.weir.cli.pool;
 
 import com.google.protobuf.Duration;
 import dev.weir.api.v1.AdaptiveWeights;
+import dev.weir.api.v1.BackendTls;
+import dev.weir.api.v1.Certificate;
 import dev.weir.api.v1.Guards;
 import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
@@ -9,6 +11,7 @@ import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.ProxyProtocol;
 import dev.weir.api.v1.TlsRouting;
+import dev.weir.api.v1.TlsTermination;
 import dev.weir.api.v1.Tuning;
 import dev.weir.api.wire.DurationText;
 import dev.weir.cli.args.ByteSizes;
@@ -73,6 +76,9 @@ final class SettingsSummary {
     if (settings.getTlsRouting().getEnabled()) {
       lines.put("TLS routing", tlsRouting(settings.getTlsRouting()));
     }
+    if (settings.getTlsTermination().getEnabled()) {
+      lines.put("TLS", tlsTermination(settings.getTlsTermination()));
+    }
     if (settings.hasAdaptiveWeights()) {
       // Not "Adaptive weights": pool show pads labels to 16 characters plus the colon.
       lines.put("Weights", adaptiveWeights(settings.getAdaptiveWeights()));
@@ -94,6 +100,38 @@ final class SettingsSummary {
     }
     if (routing.hasClientHelloTimeout()) {
       parts.add("ClientHello within " + duration(routing.getClientHelloTimeout()));
+    }
+    return String.join("; ", parts);
+  }
+
+  // "terminated with /etc/weir/web.pem (key /etc/weir/web.key); ALPN h2, http/1.1; TLS1.3 and
+  // later; client certificates required (CA /etc/weir/clients.pem); re-encrypted to the backends
+  // (CA /etc/weir/internal.pem, name db.internal)"
+  private static String tlsTermination(TlsTermination tls) {
+    List<String> parts = new ArrayList<>();
+    List<String> certificates = new ArrayList<>();
+    for (Certificate c : tls.getCertificatesList()) {
+      certificates.add(c.getCertFile() + " (key " + c.getKeyFile() + ")");
+    }
+    parts.add("terminated with " + String.join(", ", certificates));
+    if (tls.getAlpnCount() > 0) {
+      parts.add("ALPN " + String.join(", ", tls.getAlpnList()));
+    }
+    if (!tls.getMinVersion().isEmpty()) {
+      parts.add(tls.getMinVersion() + " and later");
+    }
+    if (tls.hasClientAuth()) {
+      parts.add("client certificates " + (tls.getClientAuth().getRequired() ? "required"
+          : "optional") + " (CA " + tls.getClientAuth().getCaFile() + ")");
+    }
+    if (tls.hasHandshakeTimeout()) {
+      parts.add("handshake within " + duration(tls.getHandshakeTimeout()));
+    }
+    if (tls.getBackendTls().getEnabled()) {
+      BackendTls backend = tls.getBackendTls();
+      parts.add("re-encrypted to the backends (CA " + (backend.getCaFile().isEmpty()
+          ? "the JDK's" : backend.getCaFile()) + ", name " + (backend.getServerName().isEmpty()
+          ? "the backend's host" : backend.getServerName()) + ")");
     }
     return String.join("; ", parts);
   }

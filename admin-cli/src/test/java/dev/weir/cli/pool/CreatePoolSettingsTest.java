@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Duration;
 import dev.weir.api.v1.AdaptiveWeights;
+import dev.weir.api.v1.BackendTls;
+import dev.weir.api.v1.Certificate;
+import dev.weir.api.v1.ClientAuth;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.HttpConnect;
@@ -15,6 +18,7 @@ import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.ProxyProtocol;
 import dev.weir.api.v1.ProxyProtocolVersion;
 import dev.weir.api.v1.TlsRouting;
+import dev.weir.api.v1.TlsTermination;
 import dev.weir.api.v1.Tuning;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
@@ -156,6 +160,50 @@ class CreatePoolSettingsTest {
             .setEnabled(true).addServerNames("db.example.com").addServerNames("*.db.example.com")
             .setDefaultPool(true).setPostgres(true).setClientHelloTimeout(seconds(5)))
             .build());
+  }
+
+  @Test
+  void tlsTerminationFlagsLandInTheirFields() {
+    Result result = create(
+        "--tls-certificate", "/etc/weir/web.pem:/etc/weir/web.key",
+        "--tls-certificate", "/etc/weir/api.pem:/etc/weir/api.key",
+        "--tls-alpn", "h2,http/1.1", "--tls-min-version", "tls1.3",
+        "--tls-client-ca", "/etc/weir/clients.pem", "--tls-client-auth", "required",
+        "--tls-handshake-timeout", "5s",
+        "--backend-tls-ca", "/etc/weir/internal.pem", "--backend-tls-server-name", "db.internal");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
+        .isEqualTo(PoolSettings.newBuilder().setTlsTermination(TlsTermination.newBuilder()
+            .setEnabled(true)
+            .addCertificates(Certificate.newBuilder().setCertFile("/etc/weir/web.pem")
+                .setKeyFile("/etc/weir/web.key"))
+            .addCertificates(Certificate.newBuilder().setCertFile("/etc/weir/api.pem")
+                .setKeyFile("/etc/weir/api.key"))
+            .addAlpn("h2").addAlpn("http/1.1").setMinVersion("TLS1.3")
+            .setClientAuth(ClientAuth.newBuilder().setCaFile("/etc/weir/clients.pem")
+                .setRequired(true))
+            .setHandshakeTimeout(seconds(5))
+            .setBackendTls(BackendTls.newBuilder().setEnabled(true)
+                .setCaFile("/etc/weir/internal.pem").setServerName("db.internal")))
+            .build());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--tls-certificate | web.pem:web.key          | absolute paths on the proxy hosts",
+      "--tls-certificate | /etc/weir/web.pem         | CERT_FILE:KEY_FILE",
+      "--tls-client-ca   | clients.pem              | --tls-client-ca needs an absolute path",
+      "--tls-min-version | TLS1.1                   | must be TLS1.2 or TLS1.3",
+      "--tls-client-auth | sometimes                | must be required or optional",
+  })
+  void badTlsFlagsAreUsageErrorsNamingTheFlagAndNothingIsSent(
+      String flag, String value, String problem) {
+    Result result = create(flag, value);
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains(flag, problem);
+    assertThat(controlPlane.service().requests()).isEmpty();
   }
 
   @Test

@@ -134,6 +134,23 @@ class SetPoolCommandTest {
   }
 
   @Test
+  void aCertificateTurnsTlsTerminationOnAndTurningItOffClearsIt() {
+    controlPlane.cli().run("pool", "set", "web", "--tls-certificate",
+        "/etc/weir/web.pem:/etc/weir/web.key");
+    controlPlane.cli().run("pool", "set", "web", "--backend-tls=false");
+    controlPlane.cli().run("pool", "set", "web", "--tls-termination=false");
+
+    assertThat(controlPlane.service().requests())
+        .map(r -> List.copyOf(((UpdatePoolRequest) r).getUpdateMask().getPathsList()))
+        .containsExactly(
+            List.of("settings.tls_termination.enabled", "settings.tls_termination.certificates"),
+            List.of("settings.tls_termination.backend_tls"),
+            List.of("settings.tls_termination"));
+    assertThat(controlPlane.service().requests()).allSatisfy(r -> assertThat(
+        FieldMaskUtil.isValid(Pool.class, ((UpdatePoolRequest) r).getUpdateMask())).isTrue());
+  }
+
+  @Test
   void outlierDetectionCanBeTurnedOffAndBackOn() {
     controlPlane.cli().run("pool", "set", "web", "--no-outlier-detection");
     controlPlane.cli().run("pool", "set", "web", "--outlier-detection");

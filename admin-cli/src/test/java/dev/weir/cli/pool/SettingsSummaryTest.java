@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.entry;
 
 import com.google.protobuf.Duration;
 import dev.weir.api.v1.AdaptiveWeights;
+import dev.weir.api.v1.BackendTls;
+import dev.weir.api.v1.Certificate;
+import dev.weir.api.v1.ClientAuth;
 import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.HttpConnect;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.TlsTermination;
 import dev.weir.api.v1.Tuning;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +54,24 @@ class SettingsSummaryTest {
         .containsEntry("HTTP CONNECT", "on, for db:5432, db.internal:5432");
     assertThat(SettingsSummary.of(PoolSettings.getDefaultInstance()))
         .doesNotContainKey("HTTP CONNECT");
+  }
+
+  @Test
+  void tlsTerminationNamesItsFilesAndWhatIsAskedOfClientsAndBackends() {
+    PoolSettings settings = PoolSettings.newBuilder().setTlsTermination(TlsTermination
+        .newBuilder().setEnabled(true)
+        .addCertificates(Certificate.newBuilder().setCertFile("/etc/weir/web.pem")
+            .setKeyFile("/etc/weir/web.key"))
+        .addAlpn("h2").setMinVersion("TLS1.3")
+        .setClientAuth(ClientAuth.newBuilder().setCaFile("/etc/weir/clients.pem")
+            .setRequired(true))
+        .setBackendTls(BackendTls.newBuilder().setEnabled(true))).build();
+
+    assertThat(SettingsSummary.of(settings)).containsEntry("TLS",
+        "terminated with /etc/weir/web.pem (key /etc/weir/web.key); ALPN h2; TLS1.3 and later;"
+            + " client certificates required (CA /etc/weir/clients.pem); re-encrypted to the"
+            + " backends (CA the JDK's, name the backend's host)");
+    assertThat(SettingsSummary.of(PoolSettings.getDefaultInstance())).doesNotContainKey("TLS");
   }
 
   @Test

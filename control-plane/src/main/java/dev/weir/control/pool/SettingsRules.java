@@ -4,6 +4,7 @@ import com.google.protobuf.Duration;
 import dev.weir.api.rules.RuleViolation;
 import dev.weir.api.rules.SnapshotRules;
 import dev.weir.api.rules.TlsRoutingRules;
+import dev.weir.api.rules.TlsTerminationRules;
 import dev.weir.api.v1.AdaptiveWeights;
 import dev.weir.api.v1.Guards;
 import dev.weir.api.v1.HealthCheck;
@@ -85,6 +86,11 @@ public final class SettingsRules {
       } catch (RuleViolation e) {
         throw ConfigRules.invalid(e.getMessage());
       }
+    }
+    try {
+      TlsTerminationRules.check(settings);
+    } catch (RuleViolation e) {
+      throw ConfigRules.invalid(e.getMessage());
     }
     return MessageForm.prune(settings);
   }

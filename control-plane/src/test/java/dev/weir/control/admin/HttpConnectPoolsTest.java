@@ -1,12 +1,9 @@
 package dev.weir.control.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.FieldMask;
 import dev.weir.api.v1.CreatePoolRequest;
-import dev.weir.api.v1.ExportConfigRequest;
 import dev.weir.api.v1.HttpConnect;
 import dev.weir.api.v1.ImportConfigRequest;
 import dev.weir.api.v1.Limits;
@@ -127,17 +124,7 @@ class HttpConnectPoolsTest {
   }
 
   private void assertRejected(ThrowingCallable call, Status.Code code, String... fragments) {
-    ByteString before = control.admin().exportConfig(ExportConfigRequest.getDefaultInstance())
-        .toByteString();
-
-    assertThatThrownBy(call).satisfies(e -> {
-      Status status = Status.fromThrowable(e);
-      assertThat(status.getCode()).isEqualTo(code);
-      assertThat(status.getDescription()).contains(fragments);
-    });
-
-    assertThat(control.admin().exportConfig(ExportConfigRequest.getDefaultInstance())
-        .toByteString()).isEqualTo(before);
+    PoolRequests.assertRefusedChangingNothing(control, call, code, fragments);
   }
 
   private static PoolSettings connect(String... authorities) {
@@ -146,11 +133,6 @@ class HttpConnectPoolsTest {
   }
 
   private static CreatePoolRequest create(String name, String listen, PoolSettings settings) {
-    CreatePoolRequest.Builder request = CreatePoolRequest.newBuilder()
-        .setName(name).setListen(listen);
-    if (settings != null) {
-      request.setSettings(settings);
-    }
-    return request.build();
+    return PoolRequests.create(name, listen, settings);
   }
 }

@@ -2,12 +2,16 @@ package dev.weir.control.testing;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.UnknownFieldSet;
+import dev.weir.api.v1.BackendTls;
+import dev.weir.api.v1.Certificate;
+import dev.weir.api.v1.ClientAuth;
 import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.Limits;
 import dev.weir.api.v1.OutlierDetection;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.ProxyProtocol;
 import dev.weir.api.v1.ProxyProtocolVersion;
+import dev.weir.api.v1.TlsTermination;
 import dev.weir.api.v1.Tuning;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -67,12 +71,43 @@ public final class SettingsCases {
             ProxyProtocol.newBuilder().setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V2)
                 .setAccept(true))),
         ok("PROXY protocol v1 sent", PoolSettings.newBuilder().setProxyProtocol(
-            ProxyProtocol.newBuilder().setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V1))));
+            ProxyProtocol.newBuilder().setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V1))),
+        ok("TLS terminated with everything set", tls(termination()
+            .addAlpn("h2").addAlpn("http/1.1").setMinVersion("TLS1.3")
+            .setClientAuth(ClientAuth.newBuilder().setCaFile("/etc/weir/clients.pem")
+                .setRequired(true))
+            .setBackendTls(BackendTls.newBuilder().setEnabled(true)
+                .setCaFile("/etc/weir/backends.pem").setServerName("db.internal"))
+            .setHandshakeTimeout(seconds(60)))));
   }
 
   /** Settings that must be refused with INVALID_ARGUMENT and a description containing the text. */
   public static Stream<Arguments> rejected() {
     return Stream.of(
+        bad("settings.tls_termination.certificates: 1..20 needed, got 0",
+            tls(TlsTermination.newBuilder().setEnabled(true))),
+        bad("settings.tls_termination.certificates[0].key_file: \"web.key\" is not an absolute"
+            + " path", tls(TlsTermination.newBuilder().setEnabled(true).addCertificates(
+                Certificate.newBuilder().setCertFile("/etc/weir/web.pem").setKeyFile("web.key")))),
+        bad("settings.tls_termination.certificates[0].cert_file is required",
+            tls(TlsTermination.newBuilder().setEnabled(true).addCertificates(
+                Certificate.newBuilder().setKeyFile("/etc/weir/web.key")))),
+        bad("settings.tls_termination.min_version must be one of [TLS1.2, TLS1.3]",
+            tls(termination().setMinVersion("TLS1.1"))),
+        bad("settings.tls_termination.alpn: \"http 1.1\" is not an ALPN protocol",
+            tls(termination().addAlpn("http 1.1"))),
+        bad("settings.tls_termination.client_auth.ca_file is required",
+            tls(termination().setClientAuth(ClientAuth.newBuilder().setRequired(true)))),
+        bad("settings.tls_termination.backend_tls.ca_file and server_name need",
+            tls(termination().setBackendTls(BackendTls.newBuilder().setServerName("a.b")))),
+        bad("settings.tls_termination.backend_tls.enabled cannot be combined with"
+            + " settings.health_check.kind HTTP", tls(termination().setBackendTls(
+                BackendTls.newBuilder().setEnabled(true))).setHealthCheck(http())),
+        bad("settings.tls_termination.handshake_timeout must be 1ms..1m, got 61s",
+            tls(termination().setHandshakeTimeout(seconds(61)))),
+        bad("settings.tls_termination.certificates, alpn, min_version, client_auth, backend_tls"
+            + " and handshake_timeout need settings.tls_termination.enabled",
+            tls(TlsTermination.newBuilder().addAlpn("h2"))),
         bad("settings.health_check.interval must be 100ms..1h, got 50ms",
             tcp().setInterval(ms(50))),
         bad("settings.health_check.interval must be 100ms..1h, got 99ms",
@@ -194,6 +229,15 @@ public final class SettingsCases {
       return PoolSettings.newBuilder().setHealthCheck(check).build();
     }
     return ((PoolSettings.Builder) settings).build();
+  }
+
+  private static TlsTermination.Builder termination() {
+    return TlsTermination.newBuilder().setEnabled(true).addCertificates(Certificate.newBuilder()
+        .setCertFile("/etc/weir/web.pem").setKeyFile("/etc/weir/web.key"));
+  }
+
+  private static PoolSettings.Builder tls(TlsTermination.Builder termination) {
+    return PoolSettings.newBuilder().setTlsTermination(termination);
   }
 
   private static HealthCheck.Builder tcp() {

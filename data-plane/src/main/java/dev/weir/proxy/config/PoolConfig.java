@@ -1,6 +1,7 @@
 package dev.weir.proxy.config;
 
 import dev.weir.api.v1.Algorithm;
+import dev.weir.proxy.tls.TlsTerminationConfig;
 import java.util.List;
 
 /**
@@ -11,15 +12,25 @@ import java.util.List;
  *     to; empty for a plain TCP pool
  * @param tlsRouting how clients reach this pool by the server name of their ClientHello; null
  *     for a pool they reach otherwise
+ * @param tlsTermination how the proxy terminates the clients' TLS; null when it does not
  */
 public record PoolConfig(
     String name, String listenHost, int listenPort, Algorithm algorithm,
     List<BackendConfig> backends, PoolOptions options, List<String> connectAuthorities,
-    TlsRoutingConfig tlsRouting) {
+    TlsRoutingConfig tlsRouting, TlsTerminationConfig tlsTermination) {
 
   public PoolConfig {
     backends = List.copyOf(backends);
     connectAuthorities = List.copyOf(connectAuthorities);
+  }
+
+  /** A pool that does not terminate TLS. */
+  public PoolConfig(
+      String name, String listenHost, int listenPort, Algorithm algorithm,
+      List<BackendConfig> backends, PoolOptions options, List<String> connectAuthorities,
+      TlsRoutingConfig tlsRouting) {
+    this(name, listenHost, listenPort, algorithm, backends, options, connectAuthorities,
+        tlsRouting, null);
   }
 
   /** A plain TCP or HTTP CONNECT pool. */

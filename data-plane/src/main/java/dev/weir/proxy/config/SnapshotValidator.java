@@ -8,6 +8,9 @@ import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.Pool;
+import dev.weir.proxy.tls.BackendTls;
+import dev.weir.proxy.tls.ServerTls;
+import dev.weir.proxy.tls.TlsTerminationConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +49,28 @@ public final class SnapshotValidator {
         pool.getSettings().getTlsRouting().getEnabled()
             ? TlsRoutingConfig.of(pool.getSettings().getTlsRouting(),
                 SnapshotRules.serverNames(pool))
-            : null);
+            : null,
+        tlsTermination(pool));
+  }
+
+  /**
+   * The pool's TLS termination, its files read and checked here: only a proxy has them, and a
+   * config naming one it cannot serve is refused, so the one in force keeps serving.
+   */
+  private static TlsTerminationConfig tlsTermination(Pool pool) throws RuleViolation {
+    if (!pool.getSettings().getTlsTermination().getEnabled()) {
+      return null;
+    }
+    TlsTerminationConfig config = TlsTerminationConfig.of(pool.getSettings().getTlsTermination());
+    try {
+      ServerTls.check(pool.getName(), config);
+      if (config.backend() != null) {
+        BackendTls.load(pool.getName(), config.backend());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new RuleViolation(e.getMessage());
+    }
+    return config;
   }
 
   private static List<BackendConfig> backends(String where, Pool pool) throws RuleViolation {

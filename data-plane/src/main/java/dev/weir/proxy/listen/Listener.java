@@ -184,6 +184,9 @@ final class Listener {
       if (relay.options().acceptProxyHeader()) {
         ch.pipeline().addLast(ProxyHeaderHandler.NAME, new ProxyHeaderHandler(relay, lease));
       }
+      if (relay.terminatesTls()) {
+        relay.addTlsStages(ch, null, lease); // after the PROXY header, which comes first
+      }
       ch.pipeline().addLast(FrontendHandler.NAME,
           new FrontendHandler(runtime.picker(), relay, lease));
       register(ctx, ch, lease);

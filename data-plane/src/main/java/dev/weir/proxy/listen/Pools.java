@@ -14,6 +14,10 @@ import dev.weir.proxy.control.ReconnectBackoff;
 import dev.weir.proxy.health.HealthTracking;
 import dev.weir.proxy.relay.RelaySettings;
 import dev.weir.proxy.stats.BackendCounters;
+import dev.weir.proxy.tls.BackendTls;
+import dev.weir.proxy.tls.CertificateWatcher;
+import dev.weir.proxy.tls.ServerTls;
+import dev.weir.proxy.tls.TlsTerminationConfig;
 import dev.weir.proxy.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -70,6 +74,9 @@ public final class Pools implements AutoCloseable {
   private List<PoolApplyFailure> failures = List.of();
   private final BindRetry retry;
   private volatile Consumer<PoolApplyStatus> retryListener = status -> {};
+  // The TLS of the pools in force that terminate it, by pool name. Guarded by this.
+  private Map<String, PoolTls> tls = Map.of();
+  private final CertificateWatcher certificates;
 
   /**
    * @param acceptors listening sockets per address where the transport can share a port (one per
@@ -128,6 +135,13 @@ public final class Pools implements AutoCloseable {
     this.bindAddress = bindAddress;
     this.drainDeadlines = new DrainDeadlines(group.next(), this::connectionsOf);
     this.health = HealthTracking.start(group, transport.channelClass());
+    // Looking at a few files' attributes every 2 s costs an event loop microseconds.
+    this.certificates = new CertificateWatcher(group.next());
+  }
+
+  /** The watcher of the terminating pools' files; tests make it look when they choose. */
+  CertificateWatcher certificateWatcher() {
+    return certificates;
   }
 
   /** The proxy-wide connection cap, for metrics. */
@@ -178,7 +192,13 @@ public final class Pools implements AutoCloseable {
         return;
       }
       List<PoolApplyFailure> before = failures;
-      switchTo(desired, false);
+      try {
+        switchTo(desired, false);
+      } catch (InvalidConfigException e) {
+        log.error("retrying the binds of config version {} failed: {}", desired.version(),
+            e.getMessage());
+        return;
+      }
       if (failures.equals(before)) {
         return;
       }
@@ -188,7 +208,9 @@ public final class Pools implements AutoCloseable {
   }
 
   @GuardedBy("this")
-  private List<PoolApplyFailure> switchTo(ProxyConfig next, boolean newConfig) {
+  private List<PoolApplyFailure> switchTo(ProxyConfig next, boolean newConfig)
+      throws InvalidConfigException {
+    Map<String, PoolTls> nextTls = loadTls(next);
     // Several pools share an address only in HTTP CONNECT mode (SnapshotValidator sees to it).
     Map<InetSocketAddress, List<PoolConfig>> wanted = byAddress(next.pools());
     // Pools new to this proxy get a runtime up front, so a listener never accepts without one;
@@ -198,7 +220,7 @@ public final class Pools implements AutoCloseable {
       PoolRuntime runtime = pools.get(config.name());
       if (runtime == null) {
         runtime = new PoolRuntime(config.name(), health, statsInterval);
-        runtime.update(config, relaySettings(config));
+        runtime.update(config, relaySettings(config, nextTls));
       }
       candidates.put(config.name(), runtime);
     }
@@ -258,7 +280,7 @@ public final class Pools implements AutoCloseable {
       List<PoolRuntime> served = new ArrayList<>(e.getValue().size());
       for (PoolConfig config : e.getValue()) {
         PoolRuntime runtime = candidates.get(config.name());
-        runtime.update(config, relaySettings(config));
+        runtime.update(config, relaySettings(config, nextTls));
         served.add(runtime);
         nextPools.put(config.name(), runtime);
       }
@@ -293,6 +315,15 @@ public final class Pools implements AutoCloseable {
       return true;
     });
     drainDeadlines.update(effective);
+    Map<String, PoolTls> inForce = new HashMap<>();
+    for (PoolConfig config : effective) {
+      PoolTls poolTls = tlsOf(config, nextTls);
+      if (poolTls != null) {
+        inForce.put(config.name(), poolTls);
+      }
+    }
+    tls = Map.copyOf(inForce);
+    certificates.watch(inForce.values().stream().map(PoolTls::server).toList());
     version = next.version();
     logChanges(failures, failed, next);
     failures = List.copyOf(failed);
@@ -335,9 +366,65 @@ public final class Pools implements AutoCloseable {
     return grouped;
   }
 
-  private RelaySettings relaySettings(PoolConfig pool) {
-    return new RelaySettings(pool.name(), transport, pool.options(), defaultConnectTimeout);
+  private RelaySettings relaySettings(PoolConfig pool, Map<String, PoolTls> nextTls) {
+    PoolTls poolTls = tlsOf(pool, nextTls);
+    return poolTls == null
+        ? new RelaySettings(pool.name(), transport, pool.options(), defaultConnectTimeout)
+        : new RelaySettings(pool.name(), transport, pool.options(), defaultConnectTimeout,
+            poolTls.server(), poolTls.backend());
   }
+
+  /**
+   * The TLS of each terminating pool of {@code next}: the one in force where its settings are
+   * unchanged (it follows its files by itself), else loaded now. The files were checked when the
+   * snapshot was validated; one broken since fails the whole apply, so that nothing changes.
+   */
+  private Map<String, PoolTls> loadTls(ProxyConfig next) throws InvalidConfigException {
+    Map<String, PoolTls> loaded = new HashMap<>();
+    for (PoolConfig config : next.pools()) {
+      if (config.tlsTermination() == null) {
+        continue;
+      }
+      PoolTls current = tls.get(config.name());
+      if (current != null && current.config().equals(config.tlsTermination())) {
+        loaded.put(config.name(), current);
+        continue;
+      }
+      try {
+        TlsTerminationConfig settings = config.tlsTermination();
+        loaded.put(config.name(), new PoolTls(settings,
+            ServerTls.load(config.name(), settings),
+            settings.backend() != null ? BackendTls.load(config.name(), settings.backend())
+                : null));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(e.getMessage(), e);
+      }
+    }
+    return loaded;
+  }
+
+  /** The TLS for {@code config}, from {@code nextTls} or else in force; null for none. */
+  private PoolTls tlsOf(PoolConfig config, Map<String, PoolTls> nextTls) {
+    if (config.tlsTermination() == null) {
+      return null;
+    }
+    for (PoolTls candidate : new PoolTls[] {nextTls.get(config.name()), tls.get(config.name())}) {
+      if (candidate != null && candidate.config().equals(config.tlsTermination())) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** Each terminating pool's certificates and when they expire, for metrics. */
+  public synchronized Map<String, List<ServerTls.Expiry>> certificateExpiries() {
+    Map<String, List<ServerTls.Expiry>> expiries = new LinkedHashMap<>();
+    tls.forEach((pool, poolTls) -> expiries.put(pool, poolTls.server().expiries()));
+    return expiries;
+  }
+
+  /** One pool's TLS as loaded for its settings. */
+  private record PoolTls(TlsTerminationConfig config, ServerTls server, BackendTls backend) {}
 
   /**
    * Whether one of this proxy's own listeners holds the port on an overlapping address (a pool
@@ -415,7 +502,14 @@ public final class Pools implements AutoCloseable {
   public synchronized List<ListenerStats> listenerStats() {
     List<ListenerStats> stats = new ArrayList<>();
     for (Listener l : listeners.values()) {
-      stats.add(l.counters().snapshot());
+      long reloadFailures = 0;
+      for (PoolRuntime pool : l.pools()) {
+        ServerTls server = pool.relay() == null ? null : pool.relay().serverTls();
+        reloadFailures += server == null ? 0 : server.reloadFailures();
+      }
+      ListenerStats snapshot = l.counters().snapshot();
+      stats.add(reloadFailures == 0 ? snapshot
+          : snapshot.toBuilder().setTlsReloadFailures(reloadFailures).build());
     }
     return stats;
   }
@@ -445,6 +539,7 @@ public final class Pools implements AutoCloseable {
     }
     retry.close();
     drainDeadlines.close();
+    certificates.close();
     all.forEach(Listener::stopAccepting);
     long until = System.nanoTime() + deadline.toNanos();
     for (Listener l : all) {
@@ -470,6 +565,7 @@ public final class Pools implements AutoCloseable {
     closed = true;
     retry.close();
     drainDeadlines.close();
+    certificates.close();
     listeners.values().forEach(Listener::close);
     listeners.clear();
     pools.values().forEach(PoolRuntime::close);

@@ -4,7 +4,9 @@ import dev.weir.api.v1.BackendStats;
 import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.NackKind;
 import dev.weir.proxy.listen.ConnectionBudget;
+import dev.weir.proxy.tls.ServerTls;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -20,6 +22,7 @@ import java.util.function.Supplier;
  * @param connections the proxy-wide connection cap ({@code --max-connections})
  * @param configRefusal why the proxy refuses the control plane's config (another fleet's, or
  *     older than its own); NACK_KIND_UNSPECIFIED while it does not
+ * @param certificateExpiries the certificates of each TLS terminating pool, by pool name
  */
 public record MetricsSource(
     Supplier<List<BackendStats>> backendStats,
@@ -27,7 +30,20 @@ public record MetricsSource(
     LongSupplier configVersion,
     BooleanSupplier controlPlaneConnected,
     ConnectionBudget connections,
-    Supplier<NackKind> configRefusal) {
+    Supplier<NackKind> configRefusal,
+    Supplier<Map<String, List<ServerTls.Expiry>>> certificateExpiries) {
+
+  /** Without TLS terminating pools. */
+  public MetricsSource(
+      Supplier<List<BackendStats>> backendStats,
+      Supplier<List<ListenerStats>> listenerStats,
+      LongSupplier configVersion,
+      BooleanSupplier controlPlaneConnected,
+      ConnectionBudget connections,
+      Supplier<NackKind> configRefusal) {
+    this(backendStats, listenerStats, configVersion, controlPlaneConnected, connections,
+        configRefusal, Map::of);
+  }
 
   /** Never refusing. */
   public MetricsSource(

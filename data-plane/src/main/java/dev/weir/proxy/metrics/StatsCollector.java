@@ -16,7 +16,9 @@ import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
+import dev.weir.proxy.tls.ServerTls;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -102,6 +104,14 @@ public final class StatsCollector implements MultiCollector {
             "TLS routing connections closed for first bytes that were not a TLS ClientHello, "
                 + "a ClientHello over 16 KiB, or none within the pool's client_hello_timeout.",
             null, listeners, StatsCollector::labels, ListenerStats::getSniRejected))
+        .metricSnapshot(counter("weir_listener_tls_handshake_failures",
+            "Client TLS handshakes with a terminating pool that failed or timed out.",
+            null, listeners, StatsCollector::labels, ListenerStats::getTlsHandshakeFailures))
+        .metricSnapshot(counter("weir_listener_tls_reload_failures",
+            "Changed certificate or key files of a terminating pool that could not be loaded;"
+                + " the certificate loaded before kept serving.",
+            null, listeners, StatsCollector::labels, ListenerStats::getTlsReloadFailures))
+        .metricSnapshot(certificateExpiries(source.certificateExpiries().get()))
         .metricSnapshot(counter("weir_listener_operator_closed_connections",
             "Client connections an operator closed (weirctl connections close).",
             null, listeners, StatsCollector::labels,
@@ -131,6 +141,23 @@ public final class StatsCollector implements MultiCollector {
             source.configVersion().getAsLong()))
         .metricSnapshot(configRefused(source.configRefusal().get()))
         .build();
+  }
+
+  private static GaugeSnapshot certificateExpiries(
+      Map<String, List<ServerTls.Expiry>> byPool) {
+    GaugeSnapshot.Builder gauge = GaugeSnapshot.builder()
+        .name("weir_tls_certificate_expiry_timestamp_seconds")
+        .help("When each certificate a TLS terminating pool serves stops being valid (its"
+            + " notAfter), in seconds since the epoch; as loaded last.");
+    byPool.forEach((pool, expiries) -> {
+      for (ServerTls.Expiry expiry : expiries) {
+        gauge.dataPoint(GaugeDataPointSnapshot.builder()
+            .labels(Labels.of("pool", pool, "file", expiry.certFile().toString()))
+            .value(expiry.notAfter().getEpochSecond())
+            .build());
+      }
+    });
+    return gauge.build();
   }
 
   // Both reasons always, so an alert can watch for 1 without waiting for the series to appear.

@@ -51,6 +51,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
   private Channel client;
   // Who the client is and what it connected to, when a stage before this one said so.
   private ClientAddresses claimed;
+  // The client certificate a TLS terminating stage verified; null for none.
+  private ClientIdentity identity;
   private Upstream upstream;
   private Channel backend;
   private long connectStartedNanos;
@@ -178,6 +180,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     if (writeProxyHeader() && early == null) {
       backend.flush();
     }
+    settings.startBackendTls(backend, upstream.config().socketAddress());
     if (early != null) {
       for (Object msg : early) {
         forward(client, msg);
@@ -201,7 +204,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
       return false;
     }
     proxyHeaderWritten = true;
-    ProxyHeaders.write(backend, proxyHeader, clientAddress(), listenAddress());
+    ProxyHeaders.write(backend, proxyHeader, clientAddress(), listenAddress(), identity);
     return true;
   }
 
@@ -280,6 +283,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
       }
     } else if (evt instanceof ClientAddresses addresses) {
       claimed = addresses;
+    } else if (evt instanceof ClientIdentity verified) {
+      identity = verified;
     }
   }
 
@@ -341,6 +346,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
 
   public String pool() {
     return settings.pool();
+  }
+
+  /** How this connection is relayed; the pool's at accept. */
+  RelaySettings settings() {
+    return settings;
   }
 
   public long openedAtMillis() {

@@ -10,12 +10,16 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.handler.codec.haproxy.HAProxySSLTLV;
+import io.netty.handler.codec.haproxy.HAProxyTLV;
 import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** HAProxy's PROXY protocol headers: the one sent to a backend, and reading one received. */
 public final class ProxyHeaders {
@@ -25,6 +29,10 @@ public final class ProxyHeaders {
   private static final byte[] UNKNOWN_V1 = "PROXY UNKNOWN\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] LOCAL_V2 = encode(new HAProxyMessage(HAProxyProtocolVersion.V2,
       HAProxyCommand.LOCAL, HAProxyProxiedProtocol.UNKNOWN, null, null, 0, 0));
+
+  // The client bits of PP2_TYPE_SSL (proxy-protocol.txt, 2.2.5).
+  private static final int PP2_CLIENT_SSL = 0x01;
+  private static final int PP2_CLIENT_CERT_CONN = 0x02;
 
   private ProxyHeaders() {}
 
@@ -60,7 +68,18 @@ public final class ProxyHeaders {
    */
   static void write(
       Channel backend, int version, InetSocketAddress source, InetSocketAddress destination) {
-    HAProxyMessage header = header(version, source, destination);
+    write(backend, version, source, destination, null);
+  }
+
+  /**
+   * As above; a v2 header also carries {@code identity}, the client certificate TLS termination
+   * verified, as HAProxy's SSL TLV (PP2_TYPE_SSL with PP2_SUBTYPE_SSL_CN).
+   *
+   * @param identity null when the client sent none, or TLS was not terminated here
+   */
+  static void write(Channel backend, int version, InetSocketAddress source,
+      InetSocketAddress destination, ClientIdentity identity) {
+    HAProxyMessage header = withIdentity(header(version, source, destination), identity);
     if (header == null) {
       backend.write(Unpooled.wrappedBuffer(UNKNOWN_V1), backend.voidPromise());
       return;
@@ -72,6 +91,25 @@ public final class ProxyHeaders {
     } finally {
       backend.pipeline().remove(ENCODER);
     }
+  }
+
+  /** {@code header} with an SSL TLV for {@code identity}; v1 headers carry no TLVs. */
+  static HAProxyMessage withIdentity(HAProxyMessage header, ClientIdentity identity) {
+    if (header == null || identity == null
+        || header.protocolVersion() != HAProxyProtocolVersion.V2) {
+      return header;
+    }
+    List<HAProxyTLV> inner = new ArrayList<>(1);
+    if (identity.commonName() != null) {
+      inner.add(new HAProxyTLV(HAProxyTLV.Type.PP2_TYPE_SSL_CN,
+          Unpooled.copiedBuffer(identity.commonName(), StandardCharsets.UTF_8)));
+    }
+    // verify = 0: the certificate was verified (the handshake would have failed otherwise).
+    HAProxySSLTLV ssl = new HAProxySSLTLV(0, (byte) (PP2_CLIENT_SSL | PP2_CLIENT_CERT_CONN),
+        inner);
+    return new HAProxyMessage(header.protocolVersion(), header.command(),
+        header.proxiedProtocol(), header.sourceAddress(), header.destinationAddress(),
+        header.sourcePort(), header.destinationPort(), List.of(ssl));
   }
 
   /** The header to send; null for v1's "PROXY UNKNOWN", which Netty cannot encode. */

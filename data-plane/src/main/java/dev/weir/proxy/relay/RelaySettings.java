@@ -2,6 +2,8 @@ package dev.weir.proxy.relay;
 
 import dev.weir.proxy.config.PoolOptions;
 import dev.weir.proxy.transport.RelayReads;
+import dev.weir.proxy.tls.BackendTls;
+import dev.weir.proxy.tls.ServerTls;
 import dev.weir.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -35,6 +37,8 @@ public final class RelaySettings {
   private static final RelayReads READS = new RelayReads(MAX_READ_BYTES);
   // Named, so the pipeline need not make up (and check) a name per connection.
   private static final String BACKEND_HANDLER = "weir-backend";
+  private static final String TLS_HANDLER = "weir-tls";
+  private static final String BACKEND_TLS_HANDLER = "weir-backend-tls";
 
   private final String pool;
   private final Transport transport;
@@ -44,6 +48,10 @@ public final class RelaySettings {
   private final WriteBufferWaterMark waterMark;
   private final int connectTimeoutMillis;
   private final BackendConnector connector;
+  // Null unless the pool terminates TLS; then backendTls is null unless it re-encrypts.
+  private final ServerTls serverTls;
+  private final BackendTls backendTls;
+  private final Duration handshakeTimeout;
 
   /** @param defaultConnectTimeout used when the pool sets none */
   public RelaySettings(
@@ -54,6 +62,24 @@ public final class RelaySettings {
   /** @param connector makes backend connections in place of sockets (tests); null for sockets */
   RelaySettings(String pool, Transport transport, PoolOptions options,
       Duration defaultConnectTimeout, BackendConnector connector) {
+    this(pool, transport, options, defaultConnectTimeout, connector, null, null);
+  }
+
+  /**
+   * @param serverTls terminates the clients' TLS; null for a pool that does not
+   * @param backendTls re-encrypts to the backends; null for plaintext
+   */
+  public RelaySettings(String pool, Transport transport, PoolOptions options,
+      Duration defaultConnectTimeout, ServerTls serverTls, BackendTls backendTls) {
+    this(pool, transport, options, defaultConnectTimeout, null, serverTls, backendTls);
+  }
+
+  private RelaySettings(String pool, Transport transport, PoolOptions options,
+      Duration defaultConnectTimeout, BackendConnector connector, ServerTls serverTls,
+      BackendTls backendTls) {
+    this.serverTls = serverTls;
+    this.backendTls = serverTls != null ? backendTls : null;
+    this.handshakeTimeout = serverTls != null ? serverTls.config().handshakeTimeout() : null;
     this.pool = pool;
     this.transport = transport;
     this.options = options;
@@ -86,6 +112,44 @@ public final class RelaySettings {
     if (options.socketBufferBytes() > 0) {
       client.config().setOption(ChannelOption.SO_RCVBUF, options.socketBufferBytes());
       client.config().setOption(ChannelOption.SO_SNDBUF, options.socketBufferBytes());
+    }
+  }
+
+  /** The pool's TLS termination; null when it has none. */
+  public ServerTls serverTls() {
+    return serverTls;
+  }
+
+  /** Whether the pool terminates its clients' TLS. */
+  public boolean terminatesTls() {
+    return serverTls != null;
+  }
+
+  /**
+   * Adds the stages that terminate the client's TLS after the handler named {@code after} (or
+   * last, when null): the pool's SslHandler (or SniHandler) with the certificate of this moment,
+   * then the stage that holds the relay back until the handshake is done.
+   */
+  public void addTlsStages(Channel client, String after, ConnectionLease lease) {
+    ChannelHandler terminator = serverTls.newHandler(client.alloc());
+    TlsHandshakeHandler handshake = new TlsHandshakeHandler(lease, handshakeTimeout);
+    if (after == null) {
+      client.pipeline().addLast(TLS_HANDLER, terminator);
+      client.pipeline().addLast(TlsHandshakeHandler.NAME, handshake);
+    } else {
+      client.pipeline().addAfter(after, TlsHandshakeHandler.NAME, handshake);
+      client.pipeline().addAfter(after, TLS_HANDLER, terminator);
+    }
+  }
+
+  /**
+   * Starts TLS on a connected backend connection, after anything written to it so far (a PROXY
+   * header goes before the handshake). Nothing when the pool relays plaintext.
+   */
+  void startBackendTls(Channel backend, InetSocketAddress target) {
+    if (backendTls != null) {
+      backend.pipeline().addFirst(BACKEND_TLS_HANDLER,
+          backendTls.newHandler(backend.alloc(), target));
     }
   }
 

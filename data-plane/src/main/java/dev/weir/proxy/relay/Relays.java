@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.nio.channels.NotYetConnectedException;
 
@@ -87,6 +88,23 @@ final class Relays {
    * the other direction has finished too. Channels that cannot half-close are closed instead.
    */
   static void forwardFin(Channel from, Channel to) {
+    SslHandler tls = to.pipeline().get(SslHandler.class);
+    if (tls != null && !tls.engine().isOutboundDone()) {
+      // TLS on that side: its FIN must follow a close_notify, else the peer cannot tell the end
+      // from a truncation (OpenSSL fails the read). The FIN below goes under the SslHandler.
+      // What was written before the FIN is encrypted first: once the engine's outbound is
+      // closed, bytes still waiting in the SslHandler would be dropped.
+      to.flush();
+      tls.closeOutbound().addListener(sent -> {
+        if (sent.isSuccess()) {
+          forwardFin(from, to);
+        } else {
+          from.close();
+          to.close();
+        }
+      });
+      return;
+    }
     if (!(from instanceof DuplexChannel duplexFrom) || !(to instanceof DuplexChannel duplexTo)) {
       // No half-close on this transport: deliver what was sent, then end the whole connection.
       closeBothAfterFlush(from, to);

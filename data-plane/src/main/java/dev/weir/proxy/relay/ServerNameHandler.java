@@ -115,6 +115,10 @@ public final class ServerNameHandler extends AbstractSniHandler<FrontendHandler>
       lease.serverName(serverName); // at most 64 KiB; the operator view trims it
     }
     ctx.pipeline().addAfter(ctx.name(), FrontendHandler.NAME, frontend);
+    if (frontend.settings().terminatesTls()) {
+      // The pool terminates TLS: the ClientHello handed on below starts its handshake.
+      frontend.settings().addTlsStages(ctx.channel(), ctx.name(), lease);
+    }
     ctx.fireChannelActive();
     // Removing a decoder passes on what it holds: the ClientHello, and anything after it.
     if (!ctx.isRemoved()) { // the relay may have closed the connection, emptying the pipeline

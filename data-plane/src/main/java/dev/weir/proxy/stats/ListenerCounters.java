@@ -17,6 +17,7 @@ public final class ListenerCounters {
   private final LongAdder connectRejected = new LongAdder();
   private final LongAdder sniUnmatched = new LongAdder();
   private final LongAdder sniRejected = new LongAdder();
+  private final LongAdder tlsHandshakeFailures = new LongAdder();
 
   public ListenerCounters(String pool, String address) {
     this.pool = pool;
@@ -86,6 +87,11 @@ public final class ListenerCounters {
     sniRejected.increment();
   }
 
+  /** A client's TLS handshake with a terminating pool failed or timed out. */
+  public void tlsHandshakeFailed() {
+    tlsHandshakeFailures.increment();
+  }
+
   public long active() {
     return active.open();
   }
@@ -104,6 +110,7 @@ public final class ListenerCounters {
         .setConnectRejected(connectRejected.sum())
         .setSniUnmatched(sniUnmatched.sum())
         .setSniRejected(sniRejected.sum())
+        .setTlsHandshakeFailures(tlsHandshakeFailures.sum())
         .build();
   }
 }

@@ -187,7 +187,7 @@ class MetricsServerTest {
     List<String> lines = scrape(server.port());
 
     List<String> types = lines.stream().filter(l -> l.startsWith("# TYPE ")).toList();
-    assertThat(types).hasSize(27);
+    assertThat(types).hasSize(29);
     for (String type : types) {
       String name = type.split(" ")[2];
       assertThat(lines).anyMatch(l -> l.startsWith("# HELP " + name + " ") && l.length() > 20);

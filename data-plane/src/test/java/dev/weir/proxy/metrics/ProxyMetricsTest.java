@@ -10,6 +10,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.weir.api.metrics.MetricsServer;
+import dev.weir.api.v1.Certificate;
+import dev.weir.api.v1.NackKind;
+import dev.weir.api.v1.PoolSettings;
+import dev.weir.api.v1.TlsTermination;
 import dev.weir.proxy.WeirProxy;
 import dev.weir.proxy.listen.ConnectionBudget;
 import dev.weir.proxy.listen.Pools;
@@ -17,6 +21,7 @@ import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FreePort;
 import dev.weir.proxy.testing.LoopbackProxy;
 import dev.weir.proxy.testing.Resources;
+import dev.weir.proxy.testing.TestCertificates;
 import dev.weir.proxy.testing.TestClient;
 import dev.weir.proxy.transport.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -107,6 +112,31 @@ class ProxyMetricsTest {
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         new StatsCollector(new MetricsSource(listeners::backendStats, listeners::listenerStats,
             listeners::version, () -> false))));
+  }
+
+  @Test
+  void eachTerminatedCertificateShowsItsExpiryByPoolAndFile() throws Exception {
+    TestCertificates ca = new TestCertificates(stateDir, "metrics");
+    Path cert = ca.issue("web", "web.example.com");
+    EchoBackend echo = resources.add(new EchoBackend("echo"));
+    LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
+    proxy.apply(config(1, pool("web", FreePort.find(), ROUND_ROBIN)
+        .addBackends(active(echo.address()))
+        .setSettings(PoolSettings.newBuilder().setTlsTermination(TlsTermination.newBuilder()
+            .setEnabled(true).addCertificates(Certificate.newBuilder()
+                .setCertFile(cert.toString())
+                .setKeyFile(TestCertificates.keyOf(cert).toString()))))));
+    Pools listeners = proxy.listeners();
+    MetricsServer server = resources.add(MetricsServer.start(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        new StatsCollector(new MetricsSource(listeners::backendStats, listeners::listenerStats,
+            listeners::version, () -> true, listeners.budget(),
+            () -> NackKind.NACK_KIND_UNSPECIFIED, listeners::certificateExpiries))));
+
+    long notAfter = TestCertificates.read(cert).getNotAfter().toInstant().getEpochSecond();
+    assertThat(scrape(server.port())).contains(
+        "weir_tls_certificate_expiry_timestamp_seconds{file=\"" + cert + "\",pool=\"web\"} "
+            + (double) notAfter);
   }
 
   @Test

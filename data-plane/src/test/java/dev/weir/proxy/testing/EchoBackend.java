@@ -32,8 +32,13 @@ public final class EchoBackend implements AutoCloseable {
   private final AtomicInteger accepted = new AtomicInteger();
 
   public EchoBackend(String name) throws IOException {
+    this(name, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+  }
+
+  /** On a socket of the test's making (a TLS one, say), bound to a loopback port. */
+  public EchoBackend(String name, ServerSocket server) {
     this.name = name;
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.server = server;
     threads.execute(this::acceptLoop);
   }
 

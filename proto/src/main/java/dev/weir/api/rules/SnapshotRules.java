@@ -76,6 +76,7 @@ public final class SnapshotRules {
       backends(where, pool);
       connectAuthorities(where, pool, listen.port());
       TlsRoutingRules.serverNames(where, pool);
+      TlsTerminationRules.check(where, pool.getSettings());
     }
     ListenerRules.check(snapshot.getPoolsList());
   }

@@ -68,6 +68,12 @@ public final class TlsRoutingRules {
       throw new RuleViolation(where + "settings.proxy_protocol.accept cannot be combined"
           + " with " + FIELD + "enabled");
     }
+    if (routing.getPostgres() && settings.getTlsTermination().getEnabled()) {
+      // The proxy would answer the SSLRequest, terminate, then send the backend plaintext after
+      // asking it for TLS: PostgreSQL's own TLS must run end to end here.
+      throw new RuleViolation(where + FIELD + "postgres cannot be combined with"
+          + " settings.tls_termination.enabled; PostgreSQL pools route TLS through untouched");
+    }
     if (routing.getServerNamesCount() == 0 && !routing.getDefaultPool()) {
       throw new RuleViolation(field + ": list at least one name, or set " + FIELD
           + "default_pool");
