@@ -26,8 +26,8 @@ final class ExitCodes {
   static final int NOT_ALLOWED = 5;
 
   /**
-   * The control plane could not find out whether its store took the change (etcd did not
-   * answer): it may have been applied. Not 1 or 3, which say it was not.
+   * The control plane could not find out whether its store took the change (etcd did not answer):
+   * it may have been applied. Not 1 or 3, which say it was not.
    */
   static final int MAYBE_APPLIED = 6;
 

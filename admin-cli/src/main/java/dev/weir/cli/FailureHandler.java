@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
-import picocli.CommandLine.IExitCodeGenerator;
 import picocli.CommandLine.IExitCodeExceptionMapper;
+import picocli.CommandLine.IExitCodeGenerator;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -58,8 +58,9 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     if (answered && status.getCode() == Status.Code.UNKNOWN) {
       return ExitCodes.MAYBE_APPLIED;
     }
-    if (answered && (status.getCode() == Status.Code.UNAVAILABLE
-        || status.getCode() == Status.Code.DATA_LOSS)) {
+    if (answered
+        && (status.getCode() == Status.Code.UNAVAILABLE
+            || status.getCode() == Status.Code.DATA_LOSS)) {
       // It is up, but its store failed: not "could not be reached".
       return ExitCodes.STORE_UNAVAILABLE;
     }
@@ -78,12 +79,13 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     if (status.getCode() == Status.Code.UNAVAILABLE
         && AnsweredBy.controlPlane(Status.trailersFromThrowable(e))) {
       // It answered: the control plane is up but cannot serve this now (its store is down).
-      return "control plane at " + options.controlPlane() + " is unavailable: "
-          + describe(status);
+      return "control plane at " + options.controlPlane() + " is unavailable: " + describe(status);
     }
     return switch (status.getCode()) {
       case UNAVAILABLE ->
-          "cannot reach control plane at " + options.controlPlane() + ": "
+          "cannot reach control plane at "
+              + options.controlPlane()
+              + ": "
               + tlsFailure(e).orElseGet(() -> cause(status) + tlsHint(status));
       case DEADLINE_EXCEEDED ->
           "control plane at "
@@ -91,11 +93,12 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
               + " did not answer within "
               + options.timeoutText();
       case UNAUTHENTICATED ->
-          "control plane at " + options.controlPlane() + " did not accept the credentials: "
+          "control plane at "
+              + options.controlPlane()
+              + " did not accept the credentials: "
               + describe(status)
               + " (see --tls-cert/--tls-key, --token-file, $WEIR_TOKEN)";
-      case PERMISSION_DENIED ->
-          "not allowed: " + describe(status);
+      case PERMISSION_DENIED -> "not allowed: " + describe(status);
       default ->
           status.getDescription() != null
               ? status.getDescription()
@@ -111,9 +114,7 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     } catch (RuntimeException unreadable) {
       return Optional.empty();
     }
-    return tls.enabled()
-        ? TlsFailures.explain(e, tls.ca(), tls.certificate())
-        : Optional.empty();
+    return tls.enabled() ? TlsFailures.explain(e, tls.ca(), tls.certificate()) : Optional.empty();
   }
 
   // Something listens but dropped a plaintext connection: most likely a port that serves TLS.
@@ -123,9 +124,13 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
   // read a plaintext preface); a server's own UNAVAILABLE has none of these.
   private String tlsHint(Status status) {
     String cause = cause(status).toLowerCase(Locale.ROOT);
-    boolean transport = status.getCause() != null || cause.contains("protocol negotiation")
-        || cause.contains("network closed for unknown reason");
-    if (!transport || cause.contains("refused") || cause.contains("unresolved")
+    boolean transport =
+        status.getCause() != null
+            || cause.contains("protocol negotiation")
+            || cause.contains("network closed for unknown reason");
+    if (!transport
+        || cause.contains("refused")
+        || cause.contains("unresolved")
         || cause.contains("unknown host")) {
       return "";
     }
@@ -145,8 +150,8 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
   private static String cause(Status status) {
     String description = status.getDescription();
     // "io exception", and since grpc 1.6x also "io exception\nChannel Pipeline: [...]".
-    if (description != null && !description.toLowerCase(Locale.ROOT)
-        .startsWith(GENERIC_IO_DESCRIPTION)) {
+    if (description != null
+        && !description.toLowerCase(Locale.ROOT).startsWith(GENERIC_IO_DESCRIPTION)) {
       return description;
     }
     Throwable cause = status.getCause();

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.api.v1.ListPoolsResponse;
 import dev.weir.cli.CliRunner.Result;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Server;
-import io.grpc.ManagedChannel;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tokens reach the control plane from a file or the environment, never the command line, and
- * only with TLS; a refusal is one line and exit code 5.
+ * Tokens reach the control plane from a file or the environment, never the command line, and only
+ * with TLS; a refusal is one line and exit code 5.
  */
 class CredentialsTest {
 
@@ -44,22 +44,29 @@ class CredentialsTest {
   @BeforeEach
   void start() throws Exception {
     String name = InProcessServerBuilder.generateName();
-    ServerInterceptor gate = new ServerInterceptor() {
-      @Override
-      public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
-          ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-        String authorization = headers.get(AUTHORIZATION);
-        authorizations.add(authorization == null ? "(none)" : authorization);
-        if (refusal != null) {
-          call.close(refusal, new Metadata());
-          return new ServerCall.Listener<>() {};
-        }
-        return next.startCall(call, headers);
-      }
-    };
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(ServerInterceptors.intercept(
-            new FakeAdminService().respondWith(ListPoolsResponse.getDefaultInstance()), gate)).build().start();
+    ServerInterceptor gate =
+        new ServerInterceptor() {
+          @Override
+          public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+              ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+            String authorization = headers.get(AUTHORIZATION);
+            authorizations.add(authorization == null ? "(none)" : authorization);
+            if (refusal != null) {
+              call.close(refusal, new Metadata());
+              return new ServerCall.Listener<>() {};
+            }
+            return next.startCall(call, headers);
+          }
+        };
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(
+                ServerInterceptors.intercept(
+                    new FakeAdminService().respondWith(ListPoolsResponse.getDefaultInstance()),
+                    gate))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     // The in-process connector ignores TLS; the file only has to exist.
     ca = Files.writeString(dir.resolve("ca.pem"), "not parsed in-process");
@@ -75,8 +82,8 @@ class CredentialsTest {
   void aTokenFileIsSentAsABearerToken() throws Exception {
     Path file = Files.writeString(dir.resolve("token"), TOKEN + "\n");
 
-    Result result = cli().run("--tls-ca", ca.toString(), "--token-file", file.toString(),
-        "pool", "list");
+    Result result =
+        cli().run("--tls-ca", ca.toString(), "--token-file", file.toString(), "pool", "list");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(authorizations).containsExactly("Bearer " + TOKEN);
@@ -84,9 +91,11 @@ class CredentialsTest {
 
   @Test
   void theTokenCanComeFromTheEnvironment() {
-    Result result = cli().withEnvironment("WEIR_TOKEN", TOKEN)
-        .withEnvironment("WEIR_TLS_CA", ca.toString())
-        .run("pool", "list");
+    Result result =
+        cli()
+            .withEnvironment("WEIR_TOKEN", TOKEN)
+            .withEnvironment("WEIR_TLS_CA", ca.toString())
+            .run("pool", "list");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(authorizations).containsExactly("Bearer " + TOKEN);
@@ -111,39 +120,56 @@ class CredentialsTest {
 
   @Test
   void aMissingTokenFileIsAUsageErrorNamingIt() {
-    Result result = cli().run("--tls-ca", ca.toString(), "--token-file",
-        dir.resolve("absent").toString(), "pool", "list");
+    Result result =
+        cli()
+            .run(
+                "--tls-ca",
+                ca.toString(),
+                "--token-file",
+                dir.resolve("absent").toString(),
+                "pool",
+                "list");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("--token-file " + dir.resolve("absent")
-        + ": no such readable file");
+    assertThat(result.err())
+        .contains("--token-file " + dir.resolve("absent") + ": no such readable file");
   }
 
   @Test
   void permissionDeniedIsOneLineAndExitCodeFive() {
-    refusal = Status.PERMISSION_DENIED.withDescription(
-        "caller grafana has role viewer; weir.v1.AdminService/CreatePool needs admin");
+    refusal =
+        Status.PERMISSION_DENIED.withDescription(
+            "caller grafana has role viewer; weir.v1.AdminService/CreatePool needs admin");
 
-    Result result = cli().withEnvironment("WEIR_TOKEN", TOKEN)
-        .withEnvironment("WEIR_TLS_CA", ca.toString())
-        .run("pool", "create", "web", "--listen", ":8080");
+    Result result =
+        cli()
+            .withEnvironment("WEIR_TOKEN", TOKEN)
+            .withEnvironment("WEIR_TLS_CA", ca.toString())
+            .run("pool", "create", "web", "--listen", ":8080");
 
     assertThat(result.exitCode()).isEqualTo(5);
-    assertThat(result.err()).isEqualTo("error: not allowed: caller grafana has role viewer; "
-        + "weir.v1.AdminService/CreatePool needs admin\n");
+    assertThat(result.err())
+        .isEqualTo(
+            "error: not allowed: caller grafana has role viewer; "
+                + "weir.v1.AdminService/CreatePool needs admin\n");
   }
 
   @Test
   void unauthenticatedIsOneLineAndExitCodeFive() {
     refusal = Status.UNAUTHENTICATED.withDescription("unknown bearer token");
 
-    Result result = cli().withEnvironment("WEIR_TOKEN", TOKEN)
-        .withEnvironment("WEIR_TLS_CA", ca.toString())
-        .run("pool", "list");
+    Result result =
+        cli()
+            .withEnvironment("WEIR_TOKEN", TOKEN)
+            .withEnvironment("WEIR_TLS_CA", ca.toString())
+            .run("pool", "list");
 
     assertThat(result.exitCode()).isEqualTo(5);
-    assertThat(result.err()).startsWith("error: control plane at 127.0.0.1:9900 did not accept "
-        + "the credentials: unknown bearer token").doesNotContain(TOKEN);
+    assertThat(result.err())
+        .startsWith(
+            "error: control plane at 127.0.0.1:9900 did not accept "
+                + "the credentials: unknown bearer token")
+        .doesNotContain(TOKEN);
   }
 
   private CliRunner cli() {

@@ -45,12 +45,7 @@ class FailureReportingTest {
   @ParameterizedTest
   @EnumSource(
       value = Status.Code.class,
-      names = {
-        "NOT_FOUND",
-        "ALREADY_EXISTS",
-        "FAILED_PRECONDITION",
-        "INTERNAL"
-      })
+      names = {"NOT_FOUND", "ALREADY_EXISTS", "FAILED_PRECONDITION", "INTERNAL"})
   void everyRefusalExitsOne(Status.Code code) {
     controlPlane.service().failWith(Status.fromCode(code).withDescription("pool web: no"));
 
@@ -95,31 +90,43 @@ class FailureReportingTest {
   void anUnavailableStoreExitsSevenSayingTheControlPlaneAnsweredNotThatItIsUnreachable() {
     Metadata trailers = new Metadata();
     trailers.put(AnsweredBy.KEY, AnsweredBy.CONTROL_PLANE);
-    controlPlane.service().failWith(Status.UNAVAILABLE.withDescription(
-        "could not store the configuration: etcd at http://10.0.0.5:2379 did not answer"),
-        trailers);
+    controlPlane
+        .service()
+        .failWith(
+            Status.UNAVAILABLE.withDescription(
+                "could not store the configuration: etcd at http://10.0.0.5:2379 did not answer"),
+            trailers);
 
     Result result = controlPlane.cli().run("--control-plane", "cp.example:9900", "pool", "list");
 
     assertThat(result.exitCode()).isEqualTo(7);
-    assertThat(result.errLines()).containsExactly("error: control plane at cp.example:9900 is "
-        + "unavailable: could not store the configuration: etcd at http://10.0.0.5:2379 did "
-        + "not answer");
+    assertThat(result.errLines())
+        .containsExactly(
+            "error: control plane at cp.example:9900 is "
+                + "unavailable: could not store the configuration: etcd at http://10.0.0.5:2379 did "
+                + "not answer");
   }
 
   @Test
   void aChangeTheControlPlaneCannotSayWasAppliedExitsSixAndSaysItMayHaveBeen() {
     Metadata trailers = new Metadata();
     trailers.put(AnsweredBy.KEY, AnsweredBy.CONTROL_PLANE);
-    controlPlane.service().failWith(Status.UNKNOWN.withDescription("config version 2 may have "
-        + "been applied: cannot commit config version 2: etcd at http://10.0.0.5:2379 did not "
-        + "answer within 5 s, nor when asked afterwards whether it applied the commit; check "
-        + "`weirctl history` before retrying"), trailers);
+    controlPlane
+        .service()
+        .failWith(
+            Status.UNKNOWN.withDescription(
+                "config version 2 may have "
+                    + "been applied: cannot commit config version 2: etcd at http://10.0.0.5:2379 did not "
+                    + "answer within 5 s, nor when asked afterwards whether it applied the commit; check "
+                    + "`weirctl history` before retrying"),
+            trailers);
 
     Result result = controlPlane.cli().run("backend", "add", "web", "10.0.0.9:80");
 
     assertThat(result.exitCode()).isEqualTo(6);
-    assertThat(result.errLines()).singleElement().asString()
+    assertThat(result.errLines())
+        .singleElement()
+        .asString()
         .startsWith("error: config version 2 may have been applied: ")
         .endsWith("check `weirctl history` before retrying");
   }
@@ -170,15 +177,17 @@ class FailureReportingTest {
   @Test
   void aPortThatDropsPlaintextConnectionsSuggestsTls() throws Exception {
     try (ServerSocket tlsLike = new ServerSocket(0)) {
-      Thread dropper = new Thread(() -> {
-        while (!tlsLike.isClosed()) {
-          try (java.net.Socket s = tlsLike.accept()) {
-            s.setSoLinger(true, 0); // reset, as a TLS server does on a plaintext hello
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
+      Thread dropper =
+          new Thread(
+              () -> {
+                while (!tlsLike.isClosed()) {
+                  try (java.net.Socket s = tlsLike.accept()) {
+                    s.setSoLinger(true, 0); // reset, as a TLS server does on a plaintext hello
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
       dropper.setDaemon(true);
       dropper.start();
       String address = "127.0.0.1:" + tlsLike.getLocalPort();

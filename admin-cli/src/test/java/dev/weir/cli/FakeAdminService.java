@@ -3,43 +3,43 @@ package dev.weir.cli;
 import com.google.protobuf.Message;
 import dev.weir.api.v1.AddBackendRequest;
 import dev.weir.api.v1.AdminServiceGrpc;
+import dev.weir.api.v1.AdoptFleetRequest;
+import dev.weir.api.v1.AdoptFleetResponse;
 import dev.weir.api.v1.CloseConnectionRequest;
 import dev.weir.api.v1.CloseConnectionResponse;
 import dev.weir.api.v1.CreatePoolRequest;
-import dev.weir.api.v1.ListConnectionsRequest;
-import dev.weir.api.v1.ListConnectionsResponse;
 import dev.weir.api.v1.DeletePoolRequest;
 import dev.weir.api.v1.DeletePoolResponse;
+import dev.weir.api.v1.DiffRevisionsRequest;
+import dev.weir.api.v1.DiffRevisionsResponse;
 import dev.weir.api.v1.DrainBackendRequest;
 import dev.weir.api.v1.ExportConfigRequest;
 import dev.weir.api.v1.ExportConfigResponse;
-import dev.weir.api.v1.ImportConfigRequest;
-import dev.weir.api.v1.ImportConfigResponse;
+import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.GetPoolRequest;
 import dev.weir.api.v1.GetPoolStatusRequest;
+import dev.weir.api.v1.GetRevisionRequest;
+import dev.weir.api.v1.ImportConfigRequest;
+import dev.weir.api.v1.ImportConfigResponse;
+import dev.weir.api.v1.ListConnectionsRequest;
+import dev.weir.api.v1.ListConnectionsResponse;
 import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListPoolsResponse;
 import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
+import dev.weir.api.v1.ListRevisionsRequest;
+import dev.weir.api.v1.ListRevisionsResponse;
 import dev.weir.api.v1.PoolResponse;
 import dev.weir.api.v1.PoolStatus;
 import dev.weir.api.v1.RemoveBackendRequest;
+import dev.weir.api.v1.Revision;
+import dev.weir.api.v1.RollbackRequest;
+import dev.weir.api.v1.RollbackResponse;
 import dev.weir.api.v1.SetBackendWeightRequest;
 import dev.weir.api.v1.UndrainBackendRequest;
 import dev.weir.api.v1.UpdatePoolRequest;
-import dev.weir.api.v1.DiffRevisionsRequest;
-import dev.weir.api.v1.DiffRevisionsResponse;
-import dev.weir.api.v1.GetRevisionRequest;
-import dev.weir.api.v1.ListRevisionsRequest;
-import dev.weir.api.v1.ListRevisionsResponse;
-import dev.weir.api.v1.Revision;
-import dev.weir.api.v1.AdoptFleetRequest;
-import dev.weir.api.v1.AdoptFleetResponse;
-import dev.weir.api.v1.RollbackRequest;
-import dev.weir.api.v1.RollbackResponse;
 import dev.weir.api.v1.WaitForAppliedRequest;
 import dev.weir.api.v1.WaitForAppliedResponse;
-import dev.weir.api.v1.FleetEvent;
 import dev.weir.api.v1.WatchRequest;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -75,8 +75,8 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   }
 
   /**
-   * Answers calls taking {@code requestType} with {@code responses} in turn, then with the last
-   * one again; other calls keep the answer {@link #respondWith} chose.
+   * Answers calls taking {@code requestType} with {@code responses} in turn, then with the last one
+   * again; other calls keep the answer {@link #respondWith} chose.
    */
   public FakeAdminService respondTo(Class<? extends Message> requestType, Message... responses) {
     byRequest.put(requestType, new ArrayDeque<>(List.of(responses)));

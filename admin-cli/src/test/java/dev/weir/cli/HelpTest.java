@@ -149,7 +149,8 @@ class HelpTest {
       return true;
     }
     return (last.matches(".*[0-9/].*[:./]") || last.matches("[A-Z]+:"))
-        && (Character.isDigit(first.charAt(0)) || first.startsWith("/")
+        && (Character.isDigit(first.charAt(0))
+            || first.startsWith("/")
             || first.startsWith("PORT"));
   }
 

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Names and reasons weirctl did not write itself reach the terminal with their control
- * characters escaped: a hostile pool name cannot clear the screen, retitle the window or ring
- * the bell of the person reading.
+ * Names and reasons weirctl did not write itself reach the terminal with their control characters
+ * escaped: a hostile pool name cannot clear the screen, retitle the window or ring the bell of the
+ * person reading.
  */
 class HostileTextTest {
 
@@ -45,8 +45,10 @@ class HostileTextTest {
 
   @Test
   void aNameInTheControlPlanesErrorIsPrintedEscaped() {
-    controlPlane.service().failWith(
-        Status.INVALID_ARGUMENT.withDescription("pool name \"" + HOSTILE + "\" is not valid"));
+    controlPlane
+        .service()
+        .failWith(
+            Status.INVALID_ARGUMENT.withDescription("pool name \"" + HOSTILE + "\" is not valid"));
 
     Result result = controlPlane.cli().run("pool", "show", "x");
 
@@ -55,8 +57,12 @@ class HostileTextTest {
 
   @Test
   void aNameInATableIsPrintedEscaped() {
-    controlPlane.service().respondWith(ListPoolsResponse.newBuilder()
-        .addPools(Pool.newBuilder().setName(HOSTILE).setListen(":8080")).build());
+    controlPlane
+        .service()
+        .respondWith(
+            ListPoolsResponse.newBuilder()
+                .addPools(Pool.newBuilder().setName(HOSTILE).setListen(":8080"))
+                .build());
 
     Result result = controlPlane.cli().run("pool", "list");
 
@@ -66,16 +72,31 @@ class HostileTextTest {
 
   @Test
   void aReplicaNamedByTheControlPlaneIsPrintedEscapedOnStderrAndInTables() {
-    FleetCoverage coverage = FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
-        .addMissing(MissingReplica.newBuilder().setReplicaId(HOSTILE).setAddress(HOSTILE)
-            .setReason(HOSTILE).addProxies(HOSTILE))
-        .build();
-    controlPlane.service()
-        .respondTo(ListConnectionsRequest.class, ListConnectionsResponse.newBuilder()
-            .addUnansweredProxies(HOSTILE).setCoverage(coverage).build())
-        .respondTo(ListProxiesRequest.class, ListProxiesResponse.newBuilder()
-            .addProxies(ProxyInfo.newBuilder().setId("pa").setReplica(HOSTILE))
-            .setCoverage(coverage).build());
+    FleetCoverage coverage =
+        FleetCoverage.newBuilder()
+            .setAnsweredBy("r1")
+            .addReplicas("r1")
+            .addMissing(
+                MissingReplica.newBuilder()
+                    .setReplicaId(HOSTILE)
+                    .setAddress(HOSTILE)
+                    .setReason(HOSTILE)
+                    .addProxies(HOSTILE))
+            .build();
+    controlPlane
+        .service()
+        .respondTo(
+            ListConnectionsRequest.class,
+            ListConnectionsResponse.newBuilder()
+                .addUnansweredProxies(HOSTILE)
+                .setCoverage(coverage)
+                .build())
+        .respondTo(
+            ListProxiesRequest.class,
+            ListProxiesResponse.newBuilder()
+                .addProxies(ProxyInfo.newBuilder().setId("pa").setReplica(HOSTILE))
+                .setCoverage(coverage)
+                .build());
 
     Result connections = controlPlane.cli().run("connections");
     Result proxies = controlPlane.cli().run("proxies");
@@ -87,14 +108,18 @@ class HostileTextTest {
 
   @Test
   void aValueFromAFileIsPrintedEscapedInTheErrorNamingIt() throws Exception {
-    Path file = Files.writeString(dir.resolve("web.yaml"),
-        "pools:\n  - name: web\n    algorithm: \"" + HOSTILE.replace("\u001b", "\\e")
-            .replace("\u0007", "\\a") + "\"\n");
+    Path file =
+        Files.writeString(
+            dir.resolve("web.yaml"),
+            "pools:\n  - name: web\n    algorithm: \""
+                + HOSTILE.replace("\u001b", "\\e").replace("\u0007", "\\a")
+                + "\"\n");
 
     Result result = controlPlane.cli().run("apply", "-f", file.toString());
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.err()).contains("pools[0].algorithm: \"" + ESCAPED + "\" is not one of")
+    assertThat(result.err())
+        .contains("pools[0].algorithm: \"" + ESCAPED + "\" is not one of")
         .doesNotContain("\u001b", "\u0007");
   }
 

@@ -45,8 +45,11 @@ class SettingsFileTest {
   @Test
   void theEnvironmentAndThenAFlagWinOverTheFile() throws Exception {
     settings("control-plane = cp.internal:7000\n");
-    CliRunner cli = controlPlane.cli().withEnvironment("HOME", home.toString())
-        .withEnvironment("WEIR_CONTROL_PLANE", "cp.env:7001");
+    CliRunner cli =
+        controlPlane
+            .cli()
+            .withEnvironment("HOME", home.toString())
+            .withEnvironment("WEIR_CONTROL_PLANE", "cp.env:7001");
 
     cli.run("pool", "list");
     cli.run("--control-plane", "cp.flag:7002", "pool", "list");
@@ -58,16 +61,21 @@ class SettingsFileTest {
   @Test
   void weirConfigNamesAnotherFileAndRelativePathsAreRelativeToIt() throws Exception {
     Path elsewhere = Files.createDirectories(home.resolve("team"));
-    Path file = Files.writeString(elsewhere.resolve("prod.conf"),
-        "control-plane = cp.internal:7000\ntls-ca = missing-ca.pem\n");
+    Path file =
+        Files.writeString(
+            elsewhere.resolve("prod.conf"),
+            "control-plane = cp.internal:7000\ntls-ca = missing-ca.pem\n");
     CliRunner cli = controlPlane.cli().withEnvironment("WEIR_CONFIG", file.toString());
 
     Result result = cli.run("pool", "list");
 
     // The CA does not exist: the error names the file's own directory and the setting.
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains(elsewhere.resolve("missing-ca.pem").toString(),
-        file + " (tls-ca)", "no such readable file");
+    assertThat(result.err())
+        .contains(
+            elsewhere.resolve("missing-ca.pem").toString(),
+            file + " (tls-ca)",
+            "no such readable file");
   }
 
   @Test
@@ -78,8 +86,11 @@ class SettingsFileTest {
     Result result = cli.run("pool", "list");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains(file + " line 2: unknown setting \"token\"",
-        "control-plane, tls-ca, tls-cert, tls-key, token-file").doesNotContain("hunter2");
+    assertThat(result.err())
+        .contains(
+            file + " line 2: unknown setting \"token\"",
+            "control-plane, tls-ca, tls-cert, tls-key, token-file")
+        .doesNotContain("hunter2");
     assertThat(controlPlane.service().requests()).isEmpty();
   }
 
@@ -96,8 +107,8 @@ class SettingsFileTest {
 
   @Test
   void weirConfigNamingAMissingFileIsAUsageError() {
-    CliRunner cli = controlPlane.cli()
-        .withEnvironment("WEIR_CONFIG", home.resolve("nope.conf").toString());
+    CliRunner cli =
+        controlPlane.cli().withEnvironment("WEIR_CONFIG", home.resolve("nope.conf").toString());
 
     Result result = cli.run("pool", "list");
 

@@ -9,8 +9,8 @@ import java.time.ZoneOffset;
 
 /**
  * A console that is a terminal or not as the test says, and whose sleeps only move its clock
- * forward: polling loops run at once and still see time pass. Pass {@link #clock()} to
- * {@link CliRunner#withClock}.
+ * forward: polling loops run at once and still see time pass. Pass {@link #clock()} to {@link
+ * CliRunner#withClock}.
  */
 public final class TestConsole implements Console {
 

@@ -51,9 +51,10 @@ public class PickerBenchmark {
     List<Upstream> upstreams = new ArrayList<>(backends);
     for (int i = 0; i < backends; i++) {
       String address = "10.0." + (i / 250) + "." + (i % 250 + 1) + ":8080";
-      InetSocketAddress socket = new InetSocketAddress(
-          InetAddress.getByAddress(new byte[] {10, 0, (byte) (i / 250), (byte) (i % 250 + 1)}),
-          8080);
+      InetSocketAddress socket =
+          new InetSocketAddress(
+              InetAddress.getByAddress(new byte[] {10, 0, (byte) (i / 250), (byte) (i % 250 + 1)}),
+              8080);
       BackendConfig config = new BackendConfig(address, socket, 1 + i % 5, false);
       BackendCounters counters = new BackendCounters("bench", address);
       for (int c = 0; c < i % 7; c++) {
@@ -64,9 +65,11 @@ public class PickerBenchmark {
     picker = Pickers.create(Algorithm.valueOf(algorithm), upstreams, 65537);
     clients = new InetSocketAddress[1024];
     for (int i = 0; i < clients.length; i++) {
-      clients[i] = new InetSocketAddress(
-          InetAddress.getByAddress(new byte[] {(byte) 192, (byte) 168, (byte) (i >> 8), (byte) i}),
-          40000 + i);
+      clients[i] =
+          new InetSocketAddress(
+              InetAddress.getByAddress(
+                  new byte[] {(byte) 192, (byte) 168, (byte) (i >> 8), (byte) i}),
+              40000 + i);
     }
   }
 

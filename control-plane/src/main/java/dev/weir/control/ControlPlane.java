@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
   private static final long SHUTDOWN_GRACE_SECONDS = 5;
+
   /**
    * The largest message either API accepts; bigger ones fail with RESOURCE_EXHAUSTED before they
    * are parsed. Admin requests are far smaller; a stats report from a proxy serving the largest
@@ -62,17 +63,23 @@ public final class ControlPlane implements AutoCloseable {
 
   @GuardedBy("this")
   private boolean started;
+
   @GuardedBy("this")
   private boolean closing;
+
   @GuardedBy("this")
   private InetSocketAddress metricsAddress;
+
   // Null: ProxyService is served by the admin server.
   @GuardedBy("this")
   private ServerBuilder<?> proxyServerBuilder;
+
   @GuardedBy("this")
   private StoreSpec storeSpec = EmbeddedStoreBackend.spec();
+
   @GuardedBy("this")
   private ReplicaSettings replicaSettings = ReplicaSettings.plaintext("127.0.0.1");
+
   // Set by start() while holding this; close() reads them after taking this.
   private StoreBackend store;
   private FleetEventBus events;
@@ -109,8 +116,8 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * How this control plane is known to the other replicas of a shared store and calls them;
-   * before start. Without a shared store it only names this control plane in answers.
+   * How this control plane is known to the other replicas of a shared store and calls them; before
+   * start. Without a shared store it only names this control plane in answers.
    */
   public synchronized ControlPlane replicas(ReplicaSettings settings) {
     if (started) {
@@ -150,8 +157,11 @@ public final class ControlPlane implements AutoCloseable {
       store = storeSpec.open(dataDir);
       PoolRegistry pools = PoolRegistry.load(store.store(), clock, events);
       ConfigSnapshot loaded = pools.current();
-      log.info("loaded config version {} ({} pools) from {}",
-          loaded.getVersion(), loaded.getPoolsCount(), store.location());
+      log.info(
+          "loaded config version {} ({} pools) from {}",
+          loaded.getVersion(),
+          loaded.getPoolsCount(),
+          store.location());
       events.configChanged(loaded);
       pools.addListener(events);
       fleet = ProxyFleet.builder(pools, clock).events(events).build();
@@ -164,14 +174,24 @@ public final class ControlPlane implements AutoCloseable {
         // Before the server: counting starts with the first proxy, and a port that cannot be
         // bound fails the start.
         try {
-          metrics = MetricsServer.start(
-              metricsAddress, ControlPlaneMetrics.attach(fleet, pools, events, store.leadership()));
+          metrics =
+              MetricsServer.start(
+                  metricsAddress,
+                  ControlPlaneMetrics.attach(fleet, pools, events, store.leadership()));
         } catch (IOException e) {
-          throw new IOException("cannot serve metrics on " + metricsAddress.getHostString() + ":"
-              + metricsAddress.getPort() + ": " + e.getMessage(), e);
+          throw new IOException(
+              "cannot serve metrics on "
+                  + metricsAddress.getHostString()
+                  + ":"
+                  + metricsAddress.getPort()
+                  + ": "
+                  + e.getMessage(),
+              e);
         }
-        log.info("serving metrics on http://{}:{}/metrics",
-            metricsAddress.getHostString(), metrics.port());
+        log.info(
+            "serving metrics on http://{}:{}/metrics",
+            metricsAddress.getHostString(),
+            metrics.port());
       }
       if (proxyServerBuilder != null) {
         // First, so proxies can reconnect before operators are told the plane is up.
@@ -191,16 +211,25 @@ public final class ControlPlane implements AutoCloseable {
               WellFormedRequests.guard(new ReplicaServiceImpl(feed, fleet, pools).bindService()));
         }
       }
-      server = serverBuilder
-          .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-          .addService(WellFormedRequests.guard(ServerInterceptors.intercept(
-              new AdminServiceImpl(pools, fleet, events, new RevisionHistory(store.store(), pools),
-                  view, clock),
-              new ActorInterceptor(), new AnsweredByInterceptor())))
-          .addService(health.getHealthService())
-          .addService(ProtoReflectionServiceV1.newInstance())
-          .build()
-          .start();
+      server =
+          serverBuilder
+              .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+              .addService(
+                  WellFormedRequests.guard(
+                      ServerInterceptors.intercept(
+                          new AdminServiceImpl(
+                              pools,
+                              fleet,
+                              events,
+                              new RevisionHistory(store.store(), pools),
+                              view,
+                              clock),
+                          new ActorInterceptor(),
+                          new AnsweredByInterceptor())))
+              .addService(health.getHealthService())
+              .addService(ProtoReflectionServiceV1.newInstance())
+              .build()
+              .start();
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
       health.setStatus(AdminServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
       health.setStatus(ProxyServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -210,11 +239,22 @@ public final class ControlPlane implements AutoCloseable {
       fleet.replicaId(id);
       // An in-process server (tests) has no address another replica could dial.
       if (feed != null && port >= 0) {
-        mesh = new ReplicaMesh(id, fleet, feed, replicaSettings.credentials(),
-            () -> pools.current().getFleetId(), clock, MAX_INBOUND_MESSAGE_BYTES).start();
+        mesh =
+            new ReplicaMesh(
+                    id,
+                    fleet,
+                    feed,
+                    replicaSettings.credentials(),
+                    () -> pools.current().getFleetId(),
+                    clock,
+                    MAX_INBOUND_MESSAGE_BYTES)
+                .start();
         membership.join(id, address, mesh);
-        log.info("this replica is {} at {}; following the others registered in {}", id,
-            address, store.location());
+        log.info(
+            "this replica is {} at {}; following the others registered in {}",
+            id,
+            address,
+            store.location());
       }
       return this;
     } catch (IOException | RuntimeException e) {
@@ -224,8 +264,8 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * Whether this control plane runs the single-writer duties (adaptive weights, history
-   * compaction) among the replicas sharing its store; always, with the embedded store.
+   * Whether this control plane runs the single-writer duties (adaptive weights, history compaction)
+   * among the replicas sharing its store; always, with the embedded store.
    */
   public synchronized boolean isLeader() {
     if (store == null) {
@@ -256,8 +296,8 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * Ends proxy streams, lets admin calls in progress finish (for up to 5 seconds), stops the
-   * server and releases the data dir. Idempotent.
+   * Ends proxy streams, lets admin calls in progress finish (for up to 5 seconds), stops the server
+   * and releases the data dir. Idempotent.
    */
   @Override
   public void close() {

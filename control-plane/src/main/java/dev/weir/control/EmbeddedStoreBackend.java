@@ -10,9 +10,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The data dir of one control plane, the default store: nobody else commits, so there is nothing
- * to follow, and this control plane is always the leader. The store compacts its own history as
- * it commits.
+ * The data dir of one control plane, the default store: nobody else commits, so there is nothing to
+ * follow, and this control plane is always the leader. The store compacts its own history as it
+ * commits.
  *
  * <p>It lives here rather than in {@code ha}, which is about replicas sharing etcd, or in {@code
  * store}, which {@link StoreBackend} (naming the pool registry and leadership) sits above.

@@ -28,9 +28,10 @@ final class StoreOptions {
       names = "--store",
       paramLabel = "KIND",
       defaultValue = "embedded",
-      description = "Where the configuration lives: ${COMPLETION-CANDIDATES}. embedded keeps it "
-          + "in --data-dir for one control plane; etcd shares it among several, and "
-          + "--data-dir is unused (default: ${DEFAULT-VALUE}).")
+      description =
+          "Where the configuration lives: ${COMPLETION-CANDIDATES}. embedded keeps it "
+              + "in --data-dir for one control plane; etcd shares it among several, and "
+              + "--data-dir is unused (default: ${DEFAULT-VALUE}).")
   private Kind kind;
 
   @Option(
@@ -38,23 +39,26 @@ final class StoreOptions {
       paramLabel = "URL",
       split = ",",
       converter = EndpointConverter.class,
-      description = "etcd's client URLs, comma-separated (see the examples below); required "
-          + "with --store etcd. URLs with the https scheme connect with TLS (all of them, then); "
-          + "see --etcd-ca.")
+      description =
+          "etcd's client URLs, comma-separated (see the examples below); required "
+              + "with --store etcd. URLs with the https scheme connect with TLS (all of them, then); "
+              + "see --etcd-ca.")
   private List<URI> endpoints = new ArrayList<>();
 
   @Option(
       names = "--etcd-ca",
       paramLabel = "FILE",
-      description = "PEM CA certificate(s) that etcd's certificate must be signed by, for "
-          + "https:// endpoints (default: the JDK's trusted CAs).")
+      description =
+          "PEM CA certificate(s) that etcd's certificate must be signed by, for "
+              + "https:// endpoints (default: the JDK's trusted CAs).")
   private Path ca;
 
   @Option(
       names = "--etcd-cert",
       paramLabel = "FILE",
-      description = "PEM client certificate chain shown to an etcd that checks them "
-          + "(--client-cert-auth); with --etcd-key, for https:// endpoints.")
+      description =
+          "PEM client certificate chain shown to an etcd that checks them "
+              + "(--client-cert-auth); with --etcd-key, for https:// endpoints.")
   private Path certificate;
 
   @Option(
@@ -67,8 +71,9 @@ final class StoreOptions {
       names = "--etcd-prefix",
       paramLabel = "PREFIX",
       defaultValue = "/weir/",
-      description = "The etcd key prefix the configuration is kept under; control planes "
-          + "sharing one prefix share one configuration (default: ${DEFAULT-VALUE}).")
+      description =
+          "The etcd key prefix the configuration is kept under; control planes "
+              + "sharing one prefix share one configuration (default: ${DEFAULT-VALUE}).")
   private String prefix;
 
   /**
@@ -79,24 +84,30 @@ final class StoreOptions {
   StoreSpec storeSpec() {
     if (kind == Kind.embedded) {
       if (!endpoints.isEmpty()) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
             "--etcd-endpoints is only used with --store etcd (the store is embedded)");
       }
       if (ca != null || certificate != null || key != null) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
             "--etcd-ca, --etcd-cert and --etcd-key are only used with --store etcd "
                 + "(the store is embedded)");
       }
       return EmbeddedStoreBackend.spec();
     }
     if (endpoints.isEmpty()) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
           "--store etcd needs --etcd-endpoints, e.g. --etcd-endpoints http://127.0.0.1:2379");
     }
     if (!prefix.startsWith("/") || !prefix.endsWith("/") || prefix.length() < 2) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
           "--etcd-prefix must start and end with '/' and name something between, e.g. /weir/; "
-              + "got \"" + prefix + "\"");
+              + "got \""
+              + prefix
+              + "\"");
     }
     return StoreSpec.etcd(endpoints, prefix, tls());
   }
@@ -106,16 +117,21 @@ final class StoreOptions {
     boolean https = "https".equals(endpoints.get(0).getScheme());
     for (URI endpoint : endpoints) {
       if (!endpoint.getScheme().equals(endpoints.get(0).getScheme())) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
             "--etcd-endpoints mixes http:// and https://; use one scheme for all, got "
-                + endpoints.get(0) + " and " + endpoint);
+                + endpoints.get(0)
+                + " and "
+                + endpoint);
       }
     }
     if (!https) {
       if (ca != null || certificate != null || key != null) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
             "--etcd-ca, --etcd-cert and --etcd-key are for TLS to etcd, which needs https:// "
-                + "endpoints; got " + endpoints.get(0));
+                + "endpoints; got "
+                + endpoints.get(0));
       }
       return null;
     }
@@ -143,15 +159,21 @@ final class StoreOptions {
         throw invalid(value, "it needs a host and a port");
       }
       if ((uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))
-          || uri.getQuery() != null || uri.getFragment() != null || uri.getUserInfo() != null) {
+          || uri.getQuery() != null
+          || uri.getFragment() != null
+          || uri.getUserInfo() != null) {
         throw invalid(value, "only scheme, host and port are allowed");
       }
       return uri;
     }
 
     private static CommandLine.TypeConversionException invalid(String value, String problem) {
-      return new CommandLine.TypeConversionException("\"" + value + "\" is invalid: " + problem
-          + "; use http://HOST:PORT or https://HOST:PORT, e.g. http://127.0.0.1:2379");
+      return new CommandLine.TypeConversionException(
+          "\""
+              + value
+              + "\" is invalid: "
+              + problem
+              + "; use http://HOST:PORT or https://HOST:PORT, e.g. http://127.0.0.1:2379");
     }
   }
 }

@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
  * The {@code weir-control} command.
  *
  * <p>Once serving it prints one line to stdout, {@code weir-control listening on HOST:PORT} with
- * the admin API's bound port, for scripts to read, and with {@code --proxy-listen} a second,
- * {@code weir-control serving proxies on HOST:PORT}. Exit codes: 0 after a clean shutdown (or
- * {@code --help}, {@code --version}), 1 if it cannot start, 2 for bad arguments.
+ * the admin API's bound port, for scripts to read, and with {@code --proxy-listen} a second, {@code
+ * weir-control serving proxies on HOST:PORT}. Exit codes: 0 after a clean shutdown (or {@code
+ * --help}, {@code --version}), 1 if it cannot start, 2 for bad arguments.
  */
 @Command(
     name = "weir-control",
@@ -67,16 +67,18 @@ public final class WeirControl implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       defaultValue = "127.0.0.1:9900",
       converter = ListenConverter.class,
-      description = "Address for the admin API (and the proxy API unless --proxy-listen); "
-          + "port 0 picks a free one (default: ${DEFAULT-VALUE}: loopback only).")
+      description =
+          "Address for the admin API (and the proxy API unless --proxy-listen); "
+              + "port 0 picks a free one (default: ${DEFAULT-VALUE}: loopback only).")
   private HostPort listen;
 
   @Option(
       names = "--proxy-listen",
       paramLabel = "HOST:PORT",
       converter = ListenConverter.class,
-      description = "A separate address for the proxy API, so that the admin API can stay "
-          + "on loopback (default: the admin address).")
+      description =
+          "A separate address for the proxy API, so that the admin API can stay "
+              + "on loopback (default: the admin address).")
   private HostPort proxyListen;
 
   @Mixin private SecurityOptions securityOptions = new SecurityOptions();
@@ -85,8 +87,9 @@ public final class WeirControl implements Callable<Integer> {
       names = "--data-dir",
       paramLabel = "DIR",
       defaultValue = "weir-control-data",
-      description = "Directory for the stored configuration, created if missing "
-          + "(default: ${DEFAULT-VALUE}).")
+      description =
+          "Directory for the stored configuration, created if missing "
+              + "(default: ${DEFAULT-VALUE}).")
   private Path dataDir;
 
   @Option(
@@ -96,18 +99,17 @@ public final class WeirControl implements Callable<Integer> {
       description = "Serve Prometheus metrics on this address, path /metrics (default: off).")
   private HostPort metrics;
 
-  @Mixin
-  private StoreOptions store = new StoreOptions();
+  @Mixin private StoreOptions store = new StoreOptions();
 
-  @Mixin
-  private ReplicaOptions replicas = new ReplicaOptions();
+  @Mixin private ReplicaOptions replicas = new ReplicaOptions();
 
   @Option(
       names = "--max-connections",
       paramLabel = "N",
-      description = "Connections held at once over the admin and proxy ports; at the cap the "
-          + "oldest one that has not started speaking gRPC is closed for a new one (default: the "
-          + "open-file limit less 256).")
+      description =
+          "Connections held at once over the admin and proxy ports; at the cap the "
+              + "oldest one that has not started speaking gRPC is closed for a new one (default: the "
+              + "open-file limit less 256).")
   private Integer maxConnections;
 
   @Option(
@@ -115,8 +117,9 @@ public final class WeirControl implements Callable<Integer> {
       paramLabel = "DURATION",
       defaultValue = "10s",
       converter = DurationConverter.class,
-      description = "How long a new connection may take to finish the TLS handshake and start "
-          + "speaking gRPC before it is closed, e.g. 500ms or 10s (default: ${DEFAULT-VALUE}).")
+      description =
+          "How long a new connection may take to finish the TLS handshake and start "
+              + "speaking gRPC before it is closed, e.g. 500ms or 10s (default: ${DEFAULT-VALUE}).")
   private Duration handshakeTimeout;
 
   private final PrintStream out;
@@ -157,12 +160,17 @@ public final class WeirControl implements Callable<Integer> {
       err.println("weir-control: cannot start: " + e.getMessage());
       return EXIT_CANNOT_START;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      plane.close();
-      // A JVM stopped by SIGTERM or SIGINT exits 143 or 130 even after a clean shutdown;
-      // halting here reports the clean shutdown as 0. Runs last: close() has finished.
-      Runtime.getRuntime().halt(0);
-    }, "weir-control-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  plane.close();
+                  // A JVM stopped by SIGTERM or SIGINT exits 143 or 130 even after a clean
+                  // shutdown;
+                  // halting here reports the clean shutdown as 0. Runs last: close() has finished.
+                  Runtime.getRuntime().halt(0);
+                },
+                "weir-control-shutdown"));
     announce(plane);
     plane.awaitClosed();
     return 0;
@@ -183,17 +191,23 @@ public final class WeirControl implements Callable<Integer> {
           "--max-connections must be at least 1, got " + maxConnections);
     }
     // One gate for both ports: they share the process's file descriptors.
-    ServerConnections connections = new ServerConnections(new ConnectionGate(
-        maxConnections != null ? maxConnections : ConnectionGate.defaultLimit(
-            maxFileDescriptors())), handshakeTimeout);
+    ServerConnections connections =
+        new ServerConnections(
+            new ConnectionGate(
+                maxConnections != null
+                    ? maxConnections
+                    : ConnectionGate.defaultLimit(maxFileDescriptors())),
+            handshakeTimeout);
     InetSocketAddress address = resolve(listen);
     ControlPlane plane =
-        new ControlPlane(dataDir, serverBuilder(address, security, connections),
-            Clock.systemUTC())
+        new ControlPlane(dataDir, serverBuilder(address, security, connections), Clock.systemUTC())
             .storage(store.storeSpec())
-            .replicas(new ReplicaSettings(replicas.id(), replicas.address(),
-                (proxyListen != null ? proxyListen : listen).host(),
-                replicas.credentials(securityOptions)));
+            .replicas(
+                new ReplicaSettings(
+                    replicas.id(),
+                    replicas.address(),
+                    (proxyListen != null ? proxyListen : listen).host(),
+                    replicas.credentials(securityOptions)));
     if (proxyListen != null) {
       plane.proxyServer(serverBuilder(resolve(proxyListen), security, connections));
     }
@@ -210,8 +224,10 @@ public final class WeirControl implements Callable<Integer> {
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("Failed to bind")) {
         // Which of the two servers: grpc's message names the address it could not bind.
-        HostPort failed = proxyListen != null && !e.getMessage().contains(":" + listen.port())
-            ? proxyListen : listen;
+        HostPort failed =
+            proxyListen != null && !e.getMessage().contains(":" + listen.port())
+                ? proxyListen
+                : listen;
         throw new IOException("cannot listen on " + failed + ": " + rootMessage(e), e);
       }
       throw e;
@@ -228,16 +244,18 @@ public final class WeirControl implements Callable<Integer> {
 
   private static NettyServerBuilder serverBuilder(
       InetSocketAddress address, ServerSecurity security, ServerConnections connections) {
-    return security.secure(connections.apply(
-        NettyServerBuilder.forAddress(address, security.credentials()))
-        .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true)
-        .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
-        .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    return security.secure(
+        connections
+            .apply(NettyServerBuilder.forAddress(address, security.credentials()))
+            .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+            .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
   }
 
   private void announce(ControlPlane plane) {
-    security.report(proxyListen == null ? "admin and proxy API" : "admin API",
+    security.report(
+        proxyListen == null ? "admin and proxy API" : "admin API",
         new InetSocketAddress(listen.host(), plane.port()));
     if (proxyListen != null) {
       security.report("proxy API", new InetSocketAddress(proxyListen.host(), plane.proxyPort()));
@@ -271,16 +289,26 @@ public final class WeirControl implements Callable<Integer> {
     @Override
     public HostPort convert(String value) {
       if (value.matches("[0-9]{1,5}")) {
-        throw new CommandLine.TypeConversionException("\"" + value + "\" has no colon; use "
-            + "HOST:PORT, e.g. 127.0.0.1:" + value + ", or 0.0.0.0:" + value
-            + " for every interface");
+        throw new CommandLine.TypeConversionException(
+            "\""
+                + value
+                + "\" has no colon; use "
+                + "HOST:PORT, e.g. 127.0.0.1:"
+                + value
+                + ", or 0.0.0.0:"
+                + value
+                + " for every interface");
       }
       HostPort parsed;
       try {
         parsed = HostPort.parse(value);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.TypeConversionException(
-            "\"" + value + "\" is invalid: " + e.getMessage() + "; use HOST:PORT, e.g. "
+            "\""
+                + value
+                + "\" is invalid: "
+                + e.getMessage()
+                + "; use HOST:PORT, e.g. "
                 + "127.0.0.1:9900 or [::]:9900");
       }
       if (parsed.host().isEmpty()) {

@@ -19,10 +19,10 @@ import java.util.List;
 
 /**
  * Answers a request message that does not parse (a proto3 string that is not UTF-8, truncated or
- * garbled bytes) with INVALID_ARGUMENT naming the message type. grpc-java parses a request
- * before any interceptor or service sees it and answers a failure with UNKNOWN and no
- * description; so here each method's request marshaller passes such a message on as a marker
- * instead of throwing, and the method's handler ends the call on the marker.
+ * garbled bytes) with INVALID_ARGUMENT naming the message type. grpc-java parses a request before
+ * any interceptor or service sees it and answers a failure with UNKNOWN and no description; so here
+ * each method's request marshaller passes such a message on as a marker instead of throwing, and
+ * the method's handler ends the call on the marker.
  */
 final class WellFormedRequests {
 
@@ -31,8 +31,9 @@ final class WellFormedRequests {
   /** {@code service}, with each protobuf method's unparsable requests refused as above. */
   static ServerServiceDefinition guard(ServerServiceDefinition service) {
     ServiceDescriptor original = service.getServiceDescriptor();
-    ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
-        .setSchemaDescriptor(original.getSchemaDescriptor());
+    ServiceDescriptor.Builder descriptor =
+        ServiceDescriptor.newBuilder(original.getName())
+            .setSchemaDescriptor(original.getSchemaDescriptor());
     List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
     for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
       ServerMethodDefinition<?, ?> guarded = guard(method);
@@ -56,12 +57,14 @@ final class WellFormedRequests {
     if (unparsable == parser.getMessagePrototype()) {
       return method;
     }
-    Status refusal = Status.INVALID_ARGUMENT.withDescription("the request is not a well-formed "
-        + prototype.getDescriptorForType().getFullName()
-        + ": its bytes do not parse (a string field that is not UTF-8, or a cut-off message)");
+    Status refusal =
+        Status.INVALID_ARGUMENT.withDescription(
+            "the request is not a well-formed "
+                + prototype.getDescriptorForType().getFullName()
+                + ": its bytes do not parse (a string field that is not UTF-8, or a cut-off message)");
     ServerCallHandler<Q, R> next = method.getServerCallHandler();
-    ServerCallHandler<Q, R> handler = (call, headers) ->
-        new Refusing<>(next.startCall(call, headers), call, unparsable, refusal);
+    ServerCallHandler<Q, R> handler =
+        (call, headers) -> new Refusing<>(next.startCall(call, headers), call, unparsable, refusal);
     return ServerMethodDefinition.create(
         descriptor.toBuilder().setRequestMarshaller(new Lenient<>(parser, unparsable)).build(),
         handler);
@@ -99,8 +102,8 @@ final class WellFormedRequests {
   }
 
   /**
-   * Ends the call on the marker: INVALID_ARGUMENT to the caller, and to the service a
-   * cancellation (so a stream's state is let go of); nothing after that reaches the service.
+   * Ends the call on the marker: INVALID_ARGUMENT to the caller, and to the service a cancellation
+   * (so a stream's state is let go of); nothing after that reaches the service.
    */
   private static final class Refusing<Q, R> extends SimpleForwardingServerCallListener<Q> {
     private final ServerCall<Q, R> call;

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Connections that never speak gRPC (a port scan, a flood, garbage) cost the control plane a
- * bounded number of file descriptors for a bounded time, keep weirctl out at no point, and leave
- * no stack trace in the log.
+ * bounded number of file descriptors for a bounded time, keep weirctl out at no point, and leave no
+ * stack trace in the log.
  */
 class ConnectionFloodTest {
   private static final Pattern LISTENING =
@@ -74,29 +74,38 @@ class ConnectionFloodTest {
     // Long before the handshake timeout, the flood holds no more than the cap.
     await().atMost(Duration.ofSeconds(10)).until(() -> stillOpen() <= 50);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    assertThat(AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList()).isEmpty();
+    assertThat(
+            AdminServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .listPools(ListPoolsRequest.getDefaultInstance())
+                .getPoolsList())
+        .isEmpty();
     // The call's connection took the place of one that never spoke.
     open(port, 100);
-    assertThat(AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList()).isEmpty();
+    assertThat(
+            AdminServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .listPools(ListPoolsRequest.getDefaultInstance())
+                .getPoolsList())
+        .isEmpty();
   }
 
   @Test
   void garbageConnectionsLeaveNoStackTraceOnTheConsole() throws Exception {
     List<LogRecord> console = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        console.add(record);
-      }
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            console.add(record);
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Logger root = Logger.getLogger("");
     root.addHandler(capture);
     try {
@@ -104,8 +113,10 @@ class ConnectionFloodTest {
       for (int i = 0; i < 39; i++) {
         Socket socket = new Socket("127.0.0.1", port);
         flood.add(socket);
-        socket.getOutputStream().write(("GET /" + i + " HTTP/1.1\r\nHost: x\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        socket
+            .getOutputStream()
+            .write(
+                ("GET /" + i + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       }
 
       await().atMost(Duration.ofSeconds(10)).until(() -> stillOpen() == 0);
@@ -143,8 +154,8 @@ class ConnectionFloodTest {
   }
 
   private int start(String... extra) throws Exception {
-    List<String> args = new ArrayList<>(
-        List.of("--listen", "127.0.0.1:0", "--data-dir", dataDir.toString()));
+    List<String> args =
+        new ArrayList<>(List.of("--listen", "127.0.0.1:0", "--data-dir", dataDir.toString()));
     args.addAll(List.of(extra));
     WeirControl command = new WeirControl(print(out), print(new ByteArrayOutputStream()));
     WeirControl.commandLine(command).parseArgs(args.toArray(String[]::new));

@@ -60,11 +60,24 @@ class EtcdTlsFlagsTest {
   void theFlagsConnectOverMutualTlsAndAPoolIsStoredInEtcd() throws Exception {
     TestPki.Issued client = pki.client("weir-control");
     WeirControl command = new WeirControl(print(out), print(err));
-    WeirControl.commandLine(command).parseArgs("--listen", "127.0.0.1:0",
-        "--data-dir", dataDir.toString(), "--store", "etcd",
-        "--etcd-endpoints", etcd.endpoint().toString(), "--etcd-prefix", "/flags/",
-        "--etcd-ca", pki.caFile().toString(),
-        "--etcd-cert", client.certFile().toString(), "--etcd-key", client.keyFile().toString());
+    WeirControl.commandLine(command)
+        .parseArgs(
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            dataDir.toString(),
+            "--store",
+            "etcd",
+            "--etcd-endpoints",
+            etcd.endpoint().toString(),
+            "--etcd-prefix",
+            "/flags/",
+            "--etcd-ca",
+            pki.caFile().toString(),
+            "--etcd-cert",
+            client.certFile().toString(),
+            "--etcd-key",
+            client.keyFile().toString());
 
     plane = command.start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.port()).usePlaintext().build();
@@ -72,20 +85,33 @@ class EtcdTlsFlagsTest {
     admin.createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
 
     assertThat(admin.listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList())
-        .extracting(Pool::getName).containsExactly("web");
+        .extracting(Pool::getName)
+        .containsExactly("web");
   }
 
   @Test
   void withoutTheClientCertificateTheStartStopsWithOneLineSayingWhy() {
-    int code = WeirControl.execute(new String[] {"--listen", "127.0.0.1:0",
-        "--data-dir", dataDir.toString(), "--store", "etcd",
-        "--etcd-endpoints", etcd.endpoint().toString(), "--etcd-ca", pki.caFile().toString()},
-        print(out), print(err));
+    int code =
+        WeirControl.execute(
+            new String[] {
+              "--listen",
+              "127.0.0.1:0",
+              "--data-dir",
+              dataDir.toString(),
+              "--store",
+              "etcd",
+              "--etcd-endpoints",
+              etcd.endpoint().toString(),
+              "--etcd-ca",
+              pki.caFile().toString()
+            },
+            print(out),
+            print(err));
 
     assertThat(code).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .startsWith("weir-control: cannot start: cannot read the configuration: etcd at "
-            + etcd.endpoint())
+        .startsWith(
+            "weir-control: cannot start: cannot read the configuration: etcd at " + etcd.endpoint())
         .contains("TLS with " + etcd.endpoint() + " fails: ", "bad_certificate")
         .hasLineCount(1);
   }

@@ -38,13 +38,23 @@ class MetricsFlagTest {
 
   @Test
   void metricsAreServedOnTheAddressGiven() throws Exception {
-    plane = start("--listen", "127.0.0.1:0", "--data-dir", dataDir.toString(),
-        "--metrics", "127.0.0.1:0");
+    plane =
+        start(
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            dataDir.toString(),
+            "--metrics",
+            "127.0.0.1:0");
 
-    HttpResponse<String> scrape = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plane.metricsPort() + "/metrics"))
-            .timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> scrape =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + plane.metricsPort() + "/metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertThat(scrape.statusCode()).isEqualTo(200);
     assertThat(scrape.body()).contains("weir_control_proxies_connected 0.0");
@@ -52,9 +62,11 @@ class MetricsFlagTest {
 
   @Test
   void aMetricsAddressWithoutAPortIsAUsageError() {
-    int code = WeirControl.execute(
-        new String[] {"--data-dir", dataDir.toString(), "--metrics", "9465"},
-        print(out), print(err));
+    int code =
+        WeirControl.execute(
+            new String[] {"--data-dir", dataDir.toString(), "--metrics", "9465"},
+            print(out),
+            print(err));
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--metrics");

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The control plane's packages are its architecture: a package may use those below it, never
- * one that uses it back, so that each can be read (and changed) knowing only what is below.
+ * The control plane's packages are its architecture: a package may use those below it, never one
+ * that uses it back, so that each can be read (and changed) knowing only what is below.
  */
 class PackageDependenciesTest {
   private static final String ROOT = "dev.weir.control";
@@ -16,8 +16,6 @@ class PackageDependenciesTest {
 
   @Test
   void controlPlanePackagesDependOnEachOtherOneWayOnly() {
-    assertThat(MAIN.cycles())
-        .as("packages that use each other, in a circle:\n%s", MAIN)
-        .isEmpty();
+    assertThat(MAIN.cycles()).as("packages that use each other, in a circle:\n%s", MAIN).isEmpty();
   }
 }

@@ -38,8 +38,12 @@ class StandardServicesTest {
   @BeforeEach
   void start() throws Exception {
     String name = InProcessServerBuilder.generateName();
-    plane = new ControlPlane(dataDir, InProcessServerBuilder.forName(name).directExecutor(),
-        new MutableClock(Instant.parse("2030-01-01T00:00:00Z"))).start();
+    plane =
+        new ControlPlane(
+                dataDir,
+                InProcessServerBuilder.forName(name).directExecutor(),
+                new MutableClock(Instant.parse("2030-01-01T00:00:00Z")))
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -52,9 +56,10 @@ class StandardServicesTest {
   @Test
   void theServerAndEachWeirServiceReportServing() {
     for (String service : List.of("", "weir.v1.AdminService", "weir.v1.ProxyService")) {
-      HealthCheckResponse response = health()
-          .check(HealthCheckRequest.newBuilder().setService(service).build());
-      assertThat(response.getStatus()).as("service \"%s\"", service)
+      HealthCheckResponse response =
+          health().check(HealthCheckRequest.newBuilder().setService(service).build());
+      assertThat(response.getStatus())
+          .as("service \"%s\"", service)
           .isEqualTo(ServingStatus.SERVING);
     }
   }
@@ -77,22 +82,24 @@ class StandardServicesTest {
   @Test
   void reflectionListsWeirsServices() throws Exception {
     CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .serverReflectionInfo(new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse response) {
-            answer.complete(response);
-          }
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse response) {
+                    answer.complete(response);
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
 
-          @Override
-          public void onCompleted() {}
-        });
+                  @Override
+                  public void onCompleted() {}
+                });
 
     requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
 

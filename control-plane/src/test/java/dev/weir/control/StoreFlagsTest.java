@@ -53,31 +53,38 @@ class StoreFlagsTest {
     assertThat(err()).contains("\"http://h\" is invalid: it needs a host and a port");
     err.reset();
 
-    assertThat(run("--store", "etcd", "--etcd-endpoints", "ftp://127.0.0.1:2379"))
-        .isEqualTo(2);
+    assertThat(run("--store", "etcd", "--etcd-endpoints", "ftp://127.0.0.1:2379")).isEqualTo(2);
     assertThat(err()).contains("the scheme must be http or https");
   }
 
   @Test
   void endpointsUseOneScheme() {
-    int code = run("--store", "etcd",
-        "--etcd-endpoints", "https://127.0.0.1:2379,http://127.0.0.1:2380");
+    int code =
+        run("--store", "etcd", "--etcd-endpoints", "https://127.0.0.1:2379,http://127.0.0.1:2380");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err()).contains("--etcd-endpoints mixes http:// and https://",
-        "http://127.0.0.1:2380");
+    assertThat(err())
+        .contains("--etcd-endpoints mixes http:// and https://", "http://127.0.0.1:2380");
   }
 
   @Test
   void tlsFilesNeedHttpsEndpoints() throws Exception {
     Path ca = Files.writeString(dataDir.resolve("ca.pem"), "x");
 
-    int code = run("--store", "etcd", "--etcd-endpoints", "http://127.0.0.1:2379",
-        "--etcd-ca", ca.toString());
+    int code =
+        run(
+            "--store",
+            "etcd",
+            "--etcd-endpoints",
+            "http://127.0.0.1:2379",
+            "--etcd-ca",
+            ca.toString());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err()).contains("--etcd-ca, --etcd-cert and --etcd-key are for TLS to etcd, "
-        + "which needs https:// endpoints");
+    assertThat(err())
+        .contains(
+            "--etcd-ca, --etcd-cert and --etcd-key are for TLS to etcd, "
+                + "which needs https:// endpoints");
   }
 
   @Test
@@ -87,16 +94,22 @@ class StoreFlagsTest {
     int code = run("--etcd-ca", ca.toString());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err()).contains("--etcd-ca, --etcd-cert and --etcd-key are only used with "
-        + "--store etcd");
+    assertThat(err())
+        .contains("--etcd-ca, --etcd-cert and --etcd-key are only used with " + "--store etcd");
   }
 
   @Test
   void aClientCertificateNeedsItsKey() throws Exception {
     Path cert = Files.writeString(dataDir.resolve("cert.pem"), "x");
 
-    int code = run("--store", "etcd", "--etcd-endpoints", "https://127.0.0.1:2379",
-        "--etcd-cert", cert.toString());
+    int code =
+        run(
+            "--store",
+            "etcd",
+            "--etcd-endpoints",
+            "https://127.0.0.1:2379",
+            "--etcd-cert",
+            cert.toString());
 
     assertThat(code).isEqualTo(2);
     assertThat(err()).contains("--etcd-cert and --etcd-key go together");
@@ -105,21 +118,41 @@ class StoreFlagsTest {
   @Test
   void aMissingOrBrokenCaFileIsNamedWithItsFlag() throws Exception {
     Path missing = dataDir.resolve("nowhere.pem");
-    assertThat(run("--store", "etcd", "--etcd-endpoints", "https://127.0.0.1:2379",
-        "--etcd-ca", missing.toString())).isEqualTo(2);
+    assertThat(
+            run(
+                "--store",
+                "etcd",
+                "--etcd-endpoints",
+                "https://127.0.0.1:2379",
+                "--etcd-ca",
+                missing.toString()))
+        .isEqualTo(2);
     assertThat(err()).contains("--etcd-ca " + missing + ": no such file");
     err.reset();
 
     Path broken = Files.writeString(dataDir.resolve("broken.pem"), "not a certificate");
-    assertThat(run("--store", "etcd", "--etcd-endpoints", "https://127.0.0.1:2379",
-        "--etcd-ca", broken.toString())).isEqualTo(2);
+    assertThat(
+            run(
+                "--store",
+                "etcd",
+                "--etcd-endpoints",
+                "https://127.0.0.1:2379",
+                "--etcd-ca",
+                broken.toString()))
+        .isEqualTo(2);
     assertThat(err()).contains("--etcd-ca " + broken + ": not a PEM certificate");
   }
 
   @Test
   void thePrefixMustBeAKeyDirectory() {
-    int code = run("--store", "etcd", "--etcd-endpoints", "http://127.0.0.1:2379",
-        "--etcd-prefix", "weir");
+    int code =
+        run(
+            "--store",
+            "etcd",
+            "--etcd-endpoints",
+            "http://127.0.0.1:2379",
+            "--etcd-prefix",
+            "weir");
 
     assertThat(code).isEqualTo(2);
     assertThat(err()).contains("--etcd-prefix must start and end with '/'", "\"weir\"");
@@ -134,8 +167,8 @@ class StoreFlagsTest {
     assertThat(code).isEqualTo(1);
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(err())
-        .startsWith("weir-control: cannot start: cannot read the configuration: etcd at "
-            + endpoint + " ")
+        .startsWith(
+            "weir-control: cannot start: cannot read the configuration: etcd at " + endpoint + " ")
         .hasLineCount(1);
   }
 
@@ -143,8 +176,14 @@ class StoreFlagsTest {
   void helpListsTheStoreFlags() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("--store=KIND", "embedded, etcd", "--etcd-endpoints=URL", "--etcd-prefix",
-            "--etcd-ca=FILE", "--etcd-cert=FILE", "--etcd-key=FILE");
+        .contains(
+            "--store=KIND",
+            "embedded, etcd",
+            "--etcd-endpoints=URL",
+            "--etcd-prefix",
+            "--etcd-ca=FILE",
+            "--etcd-cert=FILE",
+            "--etcd-key=FILE");
   }
 
   private int run(String... args) {

@@ -62,9 +62,13 @@ class ThousandProxySimulationTest {
   private static final Duration RUN = Duration.ofSeconds(10);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   // What each proxy reports on: backends of the one pool, no listener.
-  private static final SimulatedProxy.ReportedPool REPORTED = new SimulatedProxy.ReportedPool(
-      "sim", IntStream.range(0, BACKENDS_PER_REPORT)
-          .mapToObj(ThousandProxySimulationTest::address).toList(), null);
+  private static final SimulatedProxy.ReportedPool REPORTED =
+      new SimulatedProxy.ReportedPool(
+          "sim",
+          IntStream.range(0, BACKENDS_PER_REPORT)
+              .mapToObj(ThousandProxySimulationTest::address)
+              .toList(),
+          null);
 
   @TempDir Path dataDir;
   private ControlPlane plane;
@@ -93,30 +97,47 @@ class ThousandProxySimulationTest {
   void oneControlPlaneHoldsAThousandReportingProxiesAndPushesEveryChangeToAll() throws Exception {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long baseline = heapAfterGc(memory);
-    plane = new ControlPlane(dataDir,
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), Clock.systemUTC())
-        .metricsAddress(new InetSocketAddress("127.0.0.1", 0))
-        .start();
+    plane =
+        new ControlPlane(
+                dataDir,
+                NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
+                Clock.systemUTC())
+            .metricsAddress(new InetSocketAddress("127.0.0.1", 0))
+            .start();
     for (int i = 0; i < CONNECTIONS; i++) {
-      channels.add(NettyChannelBuilder.forAddress("127.0.0.1", plane.port())
-          .usePlaintext().executor(callbacks).build());
+      channels.add(
+          NettyChannelBuilder.forAddress("127.0.0.1", plane.port())
+              .usePlaintext()
+              .executor(callbacks)
+              .build());
     }
     AdminServiceGrpc.AdminServiceBlockingStub admin = admin();
-    admin.createPool(CreatePoolRequest.newBuilder().setName("sim").setListen(":8080")
-        .addBackends(backend(0)).build());
+    admin.createPool(
+        CreatePoolRequest.newBuilder()
+            .setName("sim")
+            .setListen(":8080")
+            .addBackends(backend(0))
+            .build());
 
     long started = System.nanoTime();
     for (int i = 0; i < PROXIES; i++) {
-      SimulatedProxy proxy = new SimulatedProxy(String.format(Locale.ROOT, "sim-%04d", i), "sim",
-          List.of(REPORTED), (p, version, at) -> { });
+      SimulatedProxy proxy =
+          new SimulatedProxy(
+              String.format(Locale.ROOT, "sim-%04d", i),
+              "sim",
+              List.of(REPORTED),
+              (p, version, at) -> {});
       proxies.add(proxy);
       proxy.connect(channels.get(i % CONNECTIONS));
       // Spread over the interval, as real proxies' timers are.
-      reporters.scheduleAtFixedRate(proxy::report,
+      reporters.scheduleAtFixedRate(
+          proxy::report,
           ThreadLocalRandom.current().nextLong(REPORT_INTERVAL.toMillis()),
-          REPORT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+          REPORT_INTERVAL.toMillis(),
+          TimeUnit.MILLISECONDS);
     }
-    await("every proxy to apply the first version").atMost(Duration.ofSeconds(30))
+    await("every proxy to apply the first version")
+        .atMost(Duration.ofSeconds(30))
         .until(() -> proxies.stream().allMatch(p -> p.applied() == 1));
     double connectSeconds = (System.nanoTime() - started) / 1e9;
     long reportsBefore = reportsIngested();
@@ -127,15 +148,31 @@ class ThousandProxySimulationTest {
     long version = 1;
     for (int change = 1; change <= CHANGES; change++) {
       Thread.sleep(pause); // pacing the changes over the run, not waiting for an outcome
-      version = change % 2 == 1
-          ? admin().addBackend(AddBackendRequest.newBuilder().setPool("sim")
-              .setAddress(address(change)).build()).getConfigVersion()
-          : admin().setBackendWeight(SetBackendWeightRequest.newBuilder().setPool("sim")
-              .setAddress(address(0)).setWeight(change).build()).getConfigVersion();
-      waits.add(AdminServiceGrpc.newFutureStub(channels.get(0))
-          .withDeadlineAfter(60, TimeUnit.SECONDS)
-          .waitForApplied(WaitForAppliedRequest.newBuilder().setConfigVersion(version)
-              .setTimeout(Durations.fromSeconds(30)).build()));
+      version =
+          change % 2 == 1
+              ? admin()
+                  .addBackend(
+                      AddBackendRequest.newBuilder()
+                          .setPool("sim")
+                          .setAddress(address(change))
+                          .build())
+                  .getConfigVersion()
+              : admin()
+                  .setBackendWeight(
+                      SetBackendWeightRequest.newBuilder()
+                          .setPool("sim")
+                          .setAddress(address(0))
+                          .setWeight(change)
+                          .build())
+                  .getConfigVersion();
+      waits.add(
+          AdminServiceGrpc.newFutureStub(channels.get(0))
+              .withDeadlineAfter(60, TimeUnit.SECONDS)
+              .waitForApplied(
+                  WaitForAppliedRequest.newBuilder()
+                      .setConfigVersion(version)
+                      .setTimeout(Durations.fromSeconds(30))
+                      .build()));
     }
     long finalVersion = version;
 
@@ -147,9 +184,10 @@ class ThousandProxySimulationTest {
       fleetLatenciesMicros.add(Durations.toMicros(response.getElapsed()));
     }
     assertThat(proxies).allMatch(p -> p.applied() == finalVersion);
-    List<ProxyInfo> listed = admin().listProxies(ListProxiesRequest.getDefaultInstance())
-        .getProxiesList();
-    assertThat(listed).hasSize(PROXIES)
+    List<ProxyInfo> listed =
+        admin().listProxies(ListProxiesRequest.getDefaultInstance()).getProxiesList();
+    assertThat(listed)
+        .hasSize(PROXIES)
         .allMatch(ProxyInfo::getConnected)
         .allMatch(p -> p.getLastAppliedVersion() == finalVersion);
     List<Long> proxyLatenciesMicros = new ArrayList<>();
@@ -158,27 +196,48 @@ class ThousandProxySimulationTest {
     }
     long reports = reportsIngested() - reportsBefore;
     double reportSeconds = (System.nanoTime() - reportsFrom) / 1e9;
-    assertThat(reports).as("stats reports ingested during the run")
+    assertThat(reports)
+        .as("stats reports ingested during the run")
         .isGreaterThan((long) (PROXIES * (reportSeconds - 2)));
     long heap = heapAfterGc(memory);
 
-    System.out.printf(Locale.ROOT, "%nSimulation: %d proxies on %d HTTP/2 connections, %d changes, "
-        + "reports every %d ms with %d backends%n",
-        PROXIES, CONNECTIONS, CHANGES, REPORT_INTERVAL.toMillis(), BACKENDS_PER_REPORT);
-    System.out.printf(Locale.ROOT, "  all connected and on version 1 after %.1f s%n",
-        connectSeconds);
-    System.out.printf(Locale.ROOT, "  heap used after GC: %.1f MiB (%.1f MiB before the control "
-        + "plane started; both include the 1,000 fake proxies' client side)%n",
-        heap / 1048576.0, baseline / 1048576.0);
-    System.out.printf(Locale.ROOT, "  push latency to all %d proxies (WaitForApplied elapsed, %d "
-        + "changes): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", PROXIES, CHANGES,
-        percentile(fleetLatenciesMicros, 50) / 1e3, percentile(fleetLatenciesMicros, 99) / 1e3,
+    System.out.printf(
+        Locale.ROOT,
+        "%nSimulation: %d proxies on %d HTTP/2 connections, %d changes, "
+            + "reports every %d ms with %d backends%n",
+        PROXIES,
+        CONNECTIONS,
+        CHANGES,
+        REPORT_INTERVAL.toMillis(),
+        BACKENDS_PER_REPORT);
+    System.out.printf(
+        Locale.ROOT, "  all connected and on version 1 after %.1f s%n", connectSeconds);
+    System.out.printf(
+        Locale.ROOT,
+        "  heap used after GC: %.1f MiB (%.1f MiB before the control "
+            + "plane started; both include the 1,000 fake proxies' client side)%n",
+        heap / 1048576.0,
+        baseline / 1048576.0);
+    System.out.printf(
+        Locale.ROOT,
+        "  push latency to all %d proxies (WaitForApplied elapsed, %d "
+            + "changes): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+        PROXIES,
+        CHANGES,
+        percentile(fleetLatenciesMicros, 50) / 1e3,
+        percentile(fleetLatenciesMicros, 99) / 1e3,
         percentile(fleetLatenciesMicros, 100) / 1e3);
-    System.out.printf(Locale.ROOT, "  push latency per proxy for the last change: p50 %.1f ms, "
-        + "p99 %.1f ms%n",
-        percentile(proxyLatenciesMicros, 50) / 1e3, percentile(proxyLatenciesMicros, 99) / 1e3);
-    System.out.printf(Locale.ROOT, "  stats reports ingested: %d in %.1f s, %.0f per second%n%n",
-        reports, reportSeconds, reports / reportSeconds);
+    System.out.printf(
+        Locale.ROOT,
+        "  push latency per proxy for the last change: p50 %.1f ms, " + "p99 %.1f ms%n",
+        percentile(proxyLatenciesMicros, 50) / 1e3,
+        percentile(proxyLatenciesMicros, 99) / 1e3);
+    System.out.printf(
+        Locale.ROOT,
+        "  stats reports ingested: %d in %.1f s, %.0f per second%n%n",
+        reports,
+        reportSeconds,
+        reports / reportSeconds);
   }
 
   private AdminServiceGrpc.AdminServiceBlockingStub admin() {
@@ -187,11 +246,16 @@ class ThousandProxySimulationTest {
   }
 
   private long reportsIngested() throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + plane.metricsPort() + "/metrics"))
-            .timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return response.body().lines()
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + plane.metricsPort() + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return response
+        .body()
+        .lines()
         .filter(l -> l.startsWith("weir_control_stats_reports_ingested_total "))
         .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
         .findFirst()

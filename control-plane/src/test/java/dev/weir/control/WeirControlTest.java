@@ -48,8 +48,8 @@ class WeirControlTest {
   @Test
   void itPrintsTheBoundPortAndKeepsPoolsAcrossARestart() throws Exception {
     int port = start();
-    admin(port).createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    admin(port)
+        .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
     channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     plane.close();
     out.reset();
@@ -123,7 +123,8 @@ class WeirControlTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("weir-control ");
 
     assertThat(execute("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--admin-listen=HOST:PORT", "--proxy-listen", "--data-dir");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--admin-listen=HOST:PORT", "--proxy-listen", "--data-dir");
   }
 
   @Test
@@ -135,8 +136,8 @@ class WeirControlTest {
     for (int i = 0; i + 1 < lines.size(); i++) {
       String last = lines.get(i).strip().replaceAll(".* ", "");
       String next = lines.get(i + 1).strip();
-      boolean broken = last.matches(".*https?:")
-          || last.matches(".*[0-9/].*[:./]") && next.matches("[0-9/].*");
+      boolean broken =
+          last.matches(".*https?:") || last.matches(".*[0-9/].*[:./]") && next.matches("[0-9/].*");
       assertThat(broken).as("%s%n%s", lines.get(i), lines.get(i + 1)).isFalse();
     }
     assertThat(lines).anyMatch(l -> l.contains("http://10.0.0.5:2379,http://10.0.0.6:2379"));
@@ -145,26 +146,44 @@ class WeirControlTest {
   @Test
   void aSeparateProxyListenerGetsASecondLine() throws Exception {
     WeirControl command = new WeirControl(print(out), print(err));
-    WeirControl.commandLine(command).parseArgs("--admin-listen", "127.0.0.1:0",
-        "--proxy-listen", "127.0.0.1:0", "--data-dir", dataDir.toString());
+    WeirControl.commandLine(command)
+        .parseArgs(
+            "--admin-listen",
+            "127.0.0.1:0",
+            "--proxy-listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            dataDir.toString());
     plane = command.start();
 
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
-        "weir-control listening on 127.0.0.1:" + plane.port() + System.lineSeparator()
-            + "weir-control serving proxies on 127.0.0.1:" + plane.proxyPort()
-            + System.lineSeparator());
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "weir-control listening on 127.0.0.1:"
+                + plane.port()
+                + System.lineSeparator()
+                + "weir-control serving proxies on 127.0.0.1:"
+                + plane.proxyPort()
+                + System.lineSeparator());
     assertThat(plane.proxyPort()).isNotEqualTo(plane.port());
   }
 
   @Test
   void securityFlagsThatCannotWorkStopTheStartWithOneLine() {
-    int code = execute("--listen", "127.0.0.1:0", "--data-dir", dataDir.toString(),
-        "--tls-ca", dataDir.resolve("ca.pem").toString());
+    int code =
+        execute(
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            dataDir.toString(),
+            "--tls-ca",
+            dataDir.resolve("ca.pem").toString());
 
     assertThat(code).isEqualTo(WeirControl.EXIT_CANNOT_START);
-    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("weir-control: cannot start: "
-        + "--tls-ca verifies client certificates, which needs TLS: add --tls-cert and --tls-key"
-        + System.lineSeparator());
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "weir-control: cannot start: "
+                + "--tls-ca verifies client certificates, which needs TLS: add --tls-cert and --tls-key"
+                + System.lineSeparator());
   }
 
   /** Starts on an ephemeral port and returns the port from the printed line. */

@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The config in force and its copy on disk: validates each snapshot, applies it to the pools,
- * saves it so that a restart can serve it before the control plane is back, and restores it at
- * start. Stats and connection commands pass straight through to the pools.
+ * The config in force and its copy on disk: validates each snapshot, applies it to the pools, saves
+ * it so that a restart can serve it before the control plane is back, and restores it at start.
+ * Stats and connection commands pass straight through to the pools.
  */
 final class AppliedConfig implements ControlledProxy {
 
@@ -50,18 +50,28 @@ final class AppliedConfig implements ControlledProxy {
 
   /** Serves the saved config, if there is one this proxy can apply. */
   void restore() {
-    lastConfig.load().ifPresent(snapshot -> {
-      try {
-        List<PoolApplyFailure> failed = pools.apply(SnapshotValidator.validate(snapshot));
-        fleetId = snapshot.getFleetId();
-        log.info("serving saved config version {} from {} until the control plane answers{}",
-            snapshot.getVersion(), lastConfig.path(),
-            failed.isEmpty() ? "" : " (" + failed.size() + " of its pools could not listen)");
-      } catch (InvalidConfigException e) {
-        log.error("ignoring saved config version {} from {}: {}", snapshot.getVersion(),
-            lastConfig.path(), e.getMessage());
-      }
-    });
+    lastConfig
+        .load()
+        .ifPresent(
+            snapshot -> {
+              try {
+                List<PoolApplyFailure> failed = pools.apply(SnapshotValidator.validate(snapshot));
+                fleetId = snapshot.getFleetId();
+                log.info(
+                    "serving saved config version {} from {} until the control plane answers{}",
+                    snapshot.getVersion(),
+                    lastConfig.path(),
+                    failed.isEmpty()
+                        ? ""
+                        : " (" + failed.size() + " of its pools could not listen)");
+              } catch (InvalidConfigException e) {
+                log.error(
+                    "ignoring saved config version {} from {}: {}",
+                    snapshot.getVersion(),
+                    lastConfig.path(),
+                    e.getMessage());
+              }
+            });
   }
 
   @Override

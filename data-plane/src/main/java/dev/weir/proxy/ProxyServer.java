@@ -32,10 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running weir-proxy: the event loops, the pools, the control stream, the saved last config
- * and, if asked for, the metrics endpoint, wired from {@link ProxySettings}. {@link #start}
- * serves the saved config at once if there is one, then whatever the control plane sends;
- * {@link #shutdownGracefully} drains, {@link #close} stops at once; both are idempotent.
+ * A running weir-proxy: the event loops, the pools, the control stream, the saved last config and,
+ * if asked for, the metrics endpoint, wired from {@link ProxySettings}. {@link #start} serves the
+ * saved config at once if there is one, then whatever the control plane sends; {@link
+ * #shutdownGracefully} drains, {@link #close} stops at once; both are idempotent.
  */
 public final class ProxyServer implements AutoCloseable {
 
@@ -44,11 +44,13 @@ public final class ProxyServer implements AutoCloseable {
   private final ProxySettings settings;
   private final CountDownLatch stopped = new CountDownLatch(1);
   // Saves each applied config to the state dir, in order, off the control stream's thread.
-  private final ExecutorService saver = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "weir-state-save");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService saver =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "weir-state-save");
+            t.setDaemon(true);
+            return t;
+          });
 
   // Set by start() while holding this; close() reads them after taking this.
   private EventLoopGroup group;
@@ -82,59 +84,95 @@ public final class ProxyServer implements AutoCloseable {
     int eventLoops = settings.eventLoops();
     group = transport.newEventLoopGroup(eventLoops, "weir-relay");
     // After the event loops, so the descriptors they hold are counted.
-    ConnectionBudget budget = new ConnectionBudget(settings.maxConnections() != null
-        ? settings.maxConnections()
-        : ConnectionBudget.defaultLimit(maxFileDescriptors(), openFileDescriptors(),
-            Runtime.getRuntime().availableProcessors(), eventLoops,
-            transport.acceptsInBursts() ? Transport.ACCEPT_BACKLOG : 0,
-            Runtime.getRuntime().maxMemory()));
-    bindRetries = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "weir-bind-retry");
-      t.setDaemon(true);
-      return t;
-    });
+    ConnectionBudget budget =
+        new ConnectionBudget(
+            settings.maxConnections() != null
+                ? settings.maxConnections()
+                : ConnectionBudget.defaultLimit(
+                    maxFileDescriptors(),
+                    openFileDescriptors(),
+                    Runtime.getRuntime().availableProcessors(),
+                    eventLoops,
+                    transport.acceptsInBursts() ? Transport.ACCEPT_BACKLOG : 0,
+                    Runtime.getRuntime().maxMemory()));
+    bindRetries =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weir-bind-retry");
+              t.setDaemon(true);
+              return t;
+            });
     // A pool whose port is taken is retried by itself: 1 s doubling to 30 s, with jitter.
-    pools = new Pools(group, transport, eventLoops, settings.connectTimeout(),
-        settings.statsInterval(), settings.bindAddress(), budget, bindRetries,
-        new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30),
-            () -> ThreadLocalRandom.current().nextDouble()));
+    pools =
+        new Pools(
+            group,
+            transport,
+            eventLoops,
+            settings.connectTimeout(),
+            settings.statsInterval(),
+            settings.bindAddress(),
+            budget,
+            bindRetries,
+            new ReconnectBackoff(
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                () -> ThreadLocalRandom.current().nextDouble()));
     if (settings.metricsAddress() != null) {
       metrics = startMetrics(settings.metricsAddress());
     }
-    AppliedConfig appliedConfig = new AppliedConfig(pools,
-        new LastConfigFile(settings.stateDir().resolve(settings.id() + ".snapshot")), saver);
+    AppliedConfig appliedConfig =
+        new AppliedConfig(
+            pools,
+            new LastConfigFile(settings.stateDir().resolve(settings.id() + ".snapshot")),
+            saver);
     appliedConfig.restore();
 
-    channel = NettyChannelBuilder.forTarget(settings.controlPlane().target(),
-            settings.credentials())
-        .nameResolverFactory(settings.controlPlane())
-        .defaultServiceConfig(settings.controlPlane().serviceConfig())
-        .keepAliveTime(20, TimeUnit.SECONDS)
-        .keepAliveTimeout(10, TimeUnit.SECONDS)
-        // The control plane keeps a stored config under 3 MiB (ConfigLimits) and takes messages
-        // up to 8 MiB itself; the same bound here leaves room and nothing more.
-        .maxInboundMessageSize(8 * 1024 * 1024)
-        .build();
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "weir-control-client");
-      t.setDaemon(true);
-      return t;
-    });
-    Hello hello = Hello.newBuilder()
-        .setProxyId(settings.id())
-        .setHostname(InetAddress.getLocalHost().getHostName())
-        .setVersion(version())
-        .build();
-    client = new ControlPlaneClient(channel, settings.controlPlane().toString(), hello,
-        appliedConfig, scheduler, settings.statsInterval(),
-        new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(5),
-            () -> ThreadLocalRandom.current().nextDouble()),
-        Clock.systemUTC())
-        .tlsFiles(settings.tlsCa(), settings.tlsCert());
+    channel =
+        NettyChannelBuilder.forTarget(settings.controlPlane().target(), settings.credentials())
+            .nameResolverFactory(settings.controlPlane())
+            .defaultServiceConfig(settings.controlPlane().serviceConfig())
+            .keepAliveTime(20, TimeUnit.SECONDS)
+            .keepAliveTimeout(10, TimeUnit.SECONDS)
+            // The control plane keeps a stored config under 3 MiB (ConfigLimits) and takes messages
+            // up to 8 MiB itself; the same bound here leaves room and nothing more.
+            .maxInboundMessageSize(8 * 1024 * 1024)
+            .build();
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weir-control-client");
+              t.setDaemon(true);
+              return t;
+            });
+    Hello hello =
+        Hello.newBuilder()
+            .setProxyId(settings.id())
+            .setHostname(InetAddress.getLocalHost().getHostName())
+            .setVersion(version())
+            .build();
+    client =
+        new ControlPlaneClient(
+                channel,
+                settings.controlPlane().toString(),
+                hello,
+                appliedConfig,
+                scheduler,
+                settings.statsInterval(),
+                new ReconnectBackoff(
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(5),
+                    () -> ThreadLocalRandom.current().nextDouble()),
+                Clock.systemUTC())
+            .tlsFiles(settings.tlsCa(), settings.tlsCert());
     client.start();
-    log.info("weir-proxy {} started: transport {}, {} event loops, at most {} connections, "
-        + "control plane {}", settings.id(), transport.description(), eventLoops,
-        budget.limit(), settings.controlPlane());
+    log.info(
+        "weir-proxy {} started: transport {}, {} event loops, at most {} connections, "
+            + "control plane {}",
+        settings.id(),
+        transport.description(),
+        eventLoops,
+        budget.limit(),
+        settings.controlPlane());
     TlsProviders.provider(); // says which TLS engine terminating pools get, once, at start
     return this;
   }
@@ -142,10 +180,18 @@ public final class ProxyServer implements AutoCloseable {
   /** Serves /metrics, or undoes what start did so far and fails it. */
   private MetricsServer startMetrics(InetSocketAddress address) throws MetricsUnavailableException {
     try {
-      MetricsServer server = MetricsServer.start(address, new StatsCollector(new MetricsSource(
-          pools::backendStats, pools::listenerStats, pools::version,
-          this::controlPlaneConnected, pools.budget(), this::configRefusal,
-          pools::certificateExpiries)));
+      MetricsServer server =
+          MetricsServer.start(
+              address,
+              new StatsCollector(
+                  new MetricsSource(
+                      pools::backendStats,
+                      pools::listenerStats,
+                      pools::version,
+                      this::controlPlaneConnected,
+                      pools.budget(),
+                      this::configRefusal,
+                      pools::certificateExpiries)));
       log.info("serving metrics on http://{}:{}/metrics", address.getHostString(), server.port());
       return server;
     } catch (IOException e) {
@@ -188,8 +234,10 @@ public final class ProxyServer implements AutoCloseable {
       toDrain = pools;
       client.close();
     }
-    log.info("weir-proxy {} shutting down: no new connections; open ones have {} ms to finish",
-        settings.id(), settings.shutdownTimeout().toMillis());
+    log.info(
+        "weir-proxy {} shutting down: no new connections; open ones have {} ms to finish",
+        settings.id(),
+        settings.shutdownTimeout().toMillis());
     try {
       int cut = toDrain.shutdownGracefully(settings.shutdownTimeout());
       if (cut > 0) {
@@ -253,8 +301,14 @@ public final class ProxyServer implements AutoCloseable {
     private final InetSocketAddress address;
 
     MetricsUnavailableException(InetSocketAddress address, IOException cause) {
-      super("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": "
-          + cause.getMessage(), cause);
+      super(
+          "cannot listen on "
+              + address.getHostString()
+              + ":"
+              + address.getPort()
+              + ": "
+              + cause.getMessage(),
+          cause);
       this.address = address;
     }
 

@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What a {@link ProxyServer} is built from, already checked: weir-proxy's flags once
- * {@link WeirProxy} has validated them, or whatever a test needs.
+ * What a {@link ProxyServer} is built from, already checked: weir-proxy's flags once {@link
+ * WeirProxy} has validated them, or whatever a test needs.
  *
  * @param id the proxy's id in the fleet, [A-Za-z0-9._-]{1,128}
  * @param controlPlane the control plane's replicas
@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param tlsCa the CA file behind {@code credentials}, or null: named when TLS fails
  * @param tlsCert the client certificate file behind {@code credentials}, or null: likewise
  * @param bindAddress an IP address every pool's port is bound on, or null for each pool's own
- * @param maxConnections client connections open at once over all pools, or null to derive the
- *     limit from the open-file limit and the heap
+ * @param maxConnections client connections open at once over all pools, or null to derive the limit
+ *     from the open-file limit and the heap
  * @param stateDir where the last applied config is saved, as {@code id.snapshot}
  * @param shutdownTimeout how long open connections may finish on a graceful stop
  * @param metricsAddress where /metrics is served, or null for nowhere

@@ -38,8 +38,9 @@ class AppliedConfigTest {
     Transport transport = Transport.nio();
     EventLoopGroup group = transport.newEventLoopGroup(1, "test");
     owner.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
-    Pools listeners = owner.add(
-        new Pools(group, transport, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), null));
+    Pools listeners =
+        owner.add(
+            new Pools(group, transport, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), null));
     return new AppliedConfig(listeners, new LastConfigFile(file), Runnable::run);
   }
 
@@ -48,10 +49,14 @@ class AppliedConfigTest {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
     int port = FreePort.find();
     Path file = dir.resolve("edge.snapshot");
-    ConfigSnapshot snapshot = ConfigSnapshot.newBuilder().setVersion(7).setNonce("n1")
-        .addPools(Snapshots.pool("web", port, Algorithm.ROUND_ROBIN)
-            .addBackends(Snapshots.active(echo.address())))
-        .build();
+    ConfigSnapshot snapshot =
+        ConfigSnapshot.newBuilder()
+            .setVersion(7)
+            .setNonce("n1")
+            .addPools(
+                Snapshots.pool("web", port, Algorithm.ROUND_ROBIN)
+                    .addBackends(Snapshots.active(echo.address())))
+            .build();
 
     Resources firstRun = new Resources();
     try (firstRun) {
@@ -85,7 +90,8 @@ class AppliedConfigTest {
     AppliedConfig restarted = dataPlane(file, resources);
     restarted.restore();
 
-    assertThat(restarted.fleetId()).as("what it says in its hello and refuses others by")
+    assertThat(restarted.fleetId())
+        .as("what it says in its hello and refuses others by")
         .isEqualTo("1a2b3c4d");
     assertThat(restarted.version()).isEqualTo(10);
   }

@@ -43,10 +43,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A proxy given two control-plane replicas moves to the second when the first goes away, over
- * real gRPC connections, and the move costs its clients nothing: the same config from the other
- * replica keeps listeners bound and connections open. (Replicas share one store, so they offer
- * the same version; a proxy refuses an older one, see FleetRefusalTest.)
+ * A proxy given two control-plane replicas moves to the second when the first goes away, over real
+ * gRPC connections, and the move costs its clients nothing: the same config from the other replica
+ * keeps listeners bound and connections open. (Replicas share one store, so they offer the same
+ * version; a proxy refuses an older one, see FleetRefusalTest.)
  */
 class ControlPlaneFailoverTest {
 
@@ -66,7 +66,8 @@ class ControlPlaneFailoverTest {
     Replica two = resources.add(new Replica(snapshot(7, port, echo)));
     Pools listeners = startProxy(one.port() + "," + two.port());
 
-    await().atMost(Duration.ofSeconds(20))
+    await()
+        .atMost(Duration.ofSeconds(20))
         .until(() -> one.appliedVersions.size() + two.appliedVersions.size() == 1);
     Replica first = one.appliedVersions.isEmpty() ? two : one;
     Replica second = first == one ? two : one;
@@ -77,11 +78,13 @@ class ControlPlaneFailoverTest {
 
     first.close();
 
-    await().atMost(Duration.ofSeconds(20))
+    await()
+        .atMost(Duration.ofSeconds(20))
         .until(() -> second.appliedVersions.contains(second.snapshot.getVersion()));
     assertThat(listeners.version()).isEqualTo(second.snapshot.getVersion());
     open.send("after the move\n");
-    assertThat(open.readLine()).as("the connection opened before the move")
+    assertThat(open.readLine())
+        .as("the connection opened before the move")
         .isEqualTo("after the move");
     try (TestClient fresh = TestClient.connect(port)) {
       assertThat(fresh.readLine()).isEqualTo("echo");
@@ -89,7 +92,8 @@ class ControlPlaneFailoverTest {
     assertThat(echo.accepted()).as("the first connection was never re-established").isEqualTo(2);
     ListenerStats stats = listeners.listenerStats().get(0);
     assertThat(stats.getAcceptedConnections())
-        .as("the same listener, not a new one, accepted both").isEqualTo(2);
+        .as("the same listener, not a new one, accepted both")
+        .isEqualTo(2);
   }
 
   @Test
@@ -107,8 +111,9 @@ class ControlPlaneFailoverTest {
     Transport transport = Transport.nio();
     EventLoopGroup group = transport.newEventLoopGroup(1, "test");
     resources.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
-    Pools listeners = resources.add(new Pools(
-        group, transport, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), null));
+    Pools listeners =
+        resources.add(
+            new Pools(group, transport, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), null));
     AppliedConfig dataPlane =
         new AppliedConfig(listeners, new LastConfigFile(dir.resolve("p.snapshot")), Runnable::run);
     StringBuilder replicas = new StringBuilder();
@@ -116,27 +121,36 @@ class ControlPlaneFailoverTest {
       replicas.append(replicas.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
     }
     ControlPlaneAddresses addresses = ControlPlaneAddresses.parse(replicas.toString());
-    ManagedChannel channel = NettyChannelBuilder
-        .forTarget(addresses.target(), InsecureChannelCredentials.create())
-        .nameResolverFactory(addresses)
-        .defaultServiceConfig(addresses.serviceConfig())
-        .build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forTarget(addresses.target(), InsecureChannelCredentials.create())
+            .nameResolverFactory(addresses)
+            .defaultServiceConfig(addresses.serviceConfig())
+            .build();
     resources.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     resources.add(scheduler::shutdownNow);
-    ControlPlaneClient client = resources.add(new ControlPlaneClient(channel,
-        addresses.toString(), Hello.newBuilder().setProxyId("edge-1").build(), dataPlane,
-        scheduler, Duration.ofHours(1),
-        new ReconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100), () -> 0.5),
-        Clock.systemUTC()));
+    ControlPlaneClient client =
+        resources.add(
+            new ControlPlaneClient(
+                channel,
+                addresses.toString(),
+                Hello.newBuilder().setProxyId("edge-1").build(),
+                dataPlane,
+                scheduler,
+                Duration.ofHours(1),
+                new ReconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100), () -> 0.5),
+                Clock.systemUTC()));
     client.start();
     return listeners;
   }
 
   private static ConfigSnapshot snapshot(long version, int port, EchoBackend echo) {
-    return ConfigSnapshot.newBuilder().setVersion(version).setNonce("n" + version)
-        .addPools(Snapshots.pool("web", port, Algorithm.ROUND_ROBIN)
-            .addBackends(Snapshots.active(echo.address())))
+    return ConfigSnapshot.newBuilder()
+        .setVersion(version)
+        .setNonce("n" + version)
+        .addPools(
+            Snapshots.pool("web", port, Algorithm.ROUND_ROBIN)
+                .addBackends(Snapshots.active(echo.address())))
         .build();
   }
 
@@ -149,11 +163,12 @@ class ControlPlaneFailoverTest {
 
     Replica(ConfigSnapshot snapshot) throws Exception {
       this.snapshot = snapshot;
-      this.server = NettyServerBuilder
-          .forAddress(new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
-          .addService(this)
-          .build()
-          .start();
+      this.server =
+          NettyServerBuilder.forAddress(
+                  new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
+              .addService(this)
+              .build()
+              .start();
     }
 
     int port() {

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The proxy's packages are its architecture: a package may use those below it, never one that
- * uses it back. The root package (the program and its wiring) sits on top of them all.
+ * The proxy's packages are its architecture: a package may use those below it, never one that uses
+ * it back. The root package (the program and its wiring) sits on top of them all.
  */
 class PackageDependenciesTest {
   private static final String ROOT = "dev.weir.proxy";
@@ -16,8 +16,6 @@ class PackageDependenciesTest {
 
   @Test
   void proxyPackagesDependOnEachOtherOneWayOnly() {
-    assertThat(MAIN.cycles())
-        .as("packages that use each other, in a circle:\n%s", MAIN)
-        .isEmpty();
+    assertThat(MAIN.cycles()).as("packages that use each other, in a circle:\n%s", MAIN).isEmpty();
   }
 }

@@ -33,21 +33,35 @@ class ProxyServerTest {
 
   /** Settings for a proxy whose control plane is nowhere, so it never gets a config. */
   private ProxySettings settings() {
-    return new ProxySettings("server-test",
+    return new ProxySettings(
+        "server-test",
         ControlPlaneAddresses.parse("127.0.0.1:" + FreePort.find()),
-        InsecureChannelCredentials.create(), null, null, null, Duration.ofSeconds(5),
-        Duration.ofSeconds(1), 1, Transport.nio(), null, stateDir, Duration.ofSeconds(1), null);
+        InsecureChannelCredentials.create(),
+        null,
+        null,
+        null,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(1),
+        1,
+        Transport.nio(),
+        null,
+        stateDir,
+        Duration.ofSeconds(1),
+        null);
   }
 
   @Test
   void aServerBuiltFromSettingsServesItsSavedConfigWithoutTheControlPlane() throws Exception {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
     int port = FreePort.find();
-    new LastConfigFile(stateDir.resolve("server-test.snapshot")).save(ConfigSnapshot.newBuilder()
-        .setVersion(3)
-        .addPools(Snapshots.pool("web", port, Algorithm.ROUND_ROBIN)
-            .addBackends(Snapshots.active(echo.address())))
-        .build());
+    new LastConfigFile(stateDir.resolve("server-test.snapshot"))
+        .save(
+            ConfigSnapshot.newBuilder()
+                .setVersion(3)
+                .addPools(
+                    Snapshots.pool("web", port, Algorithm.ROUND_ROBIN)
+                        .addBackends(Snapshots.active(echo.address())))
+                .build());
 
     ProxyServer server = resources.add(new ProxyServer(settings()).start());
 

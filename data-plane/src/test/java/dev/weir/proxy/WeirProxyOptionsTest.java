@@ -3,9 +3,9 @@ package dev.weir.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,9 +35,10 @@ class WeirProxyOptionsTest {
   void badFlagIsAUsageErrorNamingIt(String flag, String value, String message) {
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(new WeirProxy()).setErr(new PrintWriter(err));
-    String[] args = flag.equals("--id")
-        ? new String[] {flag, value}
-        : new String[] {"--id", "test", flag, value};
+    String[] args =
+        flag.equals("--id")
+            ? new String[] {flag, value}
+            : new String[] {"--id", "test", flag, value};
 
     int exit = cli.execute(args);
 
@@ -53,9 +54,10 @@ class WeirProxyOptionsTest {
     for (int i = 0; i + 1 < lines.size(); i++) {
       String last = lines.get(i).strip().replaceAll(".* ", "");
       String next = lines.get(i + 1).strip();
-      boolean broken = last.matches(".*https?:.*") && last.endsWith(":")
-          || last.matches(".*[0-9/].*[:./]") && next.matches("[0-9/].*")
-          || last.matches("[A-Z]+:") && next.startsWith("PORT");
+      boolean broken =
+          last.matches(".*https?:.*") && last.endsWith(":")
+              || last.matches(".*[0-9/].*[:./]") && next.matches("[0-9/].*")
+              || last.matches("[A-Z]+:") && next.startsWith("PORT");
       assertThat(broken).as("%s%n%s", lines.get(i), lines.get(i + 1)).isFalse();
     }
   }
@@ -69,21 +71,23 @@ class WeirProxyOptionsTest {
     int exit = cli.execute("--id", "test", "--token-file", token.toString());
 
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("a token (--token-file or $WEIR_PROXY_TOKEN) is only sent "
-        + "over TLS: add --tls-ca").doesNotContain("proxy-secret-1");
+    assertThat(err.toString())
+        .contains(
+            "a token (--token-file or $WEIR_PROXY_TOKEN) is only sent " + "over TLS: add --tls-ca")
+        .doesNotContain("proxy-secret-1");
   }
 
   @Test
   void aMalformedTokenInTheEnvironmentIsNamedButNotShown() {
     StringWriter err = new StringWriter();
-    WeirProxy proxy =
-        new WeirProxy(name -> name.equals("WEIR_PROXY_TOKEN") ? "two words" : null);
+    WeirProxy proxy = new WeirProxy(name -> name.equals("WEIR_PROXY_TOKEN") ? "two words" : null);
     CommandLine cli = new CommandLine(proxy).setErr(new PrintWriter(err));
 
     int exit = cli.execute("--id", "test");
 
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("$WEIR_PROXY_TOKEN must hold one token of printable ASCII")
+    assertThat(err.toString())
+        .contains("$WEIR_PROXY_TOKEN must hold one token of printable ASCII")
         .doesNotContain("two words");
   }
 }

@@ -61,8 +61,8 @@ public final class DemoBackend {
             InetAddress.getByName(listen.substring(0, colon)),
             Integer.parseInt(listen.substring(colon + 1)));
     DemoBackend backend = new DemoBackend(name, mode.equals("http"), address);
-    System.out.println("listening on " + address.getHostString() + ":"
-        + backend.server.getLocalPort());
+    System.out.println(
+        "listening on " + address.getHostString() + ":" + backend.server.getLocalPort());
     System.out.flush();
     backend.serve();
   }
@@ -111,8 +111,9 @@ public final class DemoBackend {
   }
 
   private void answerHttp(Socket socket) throws IOException {
-    BufferedReader in = new BufferedReader(
-        new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+    BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
     OutputStream out = socket.getOutputStream();
     byte[] body = ("hello from " + name + "\n").getBytes(StandardCharsets.UTF_8);
     String line;
@@ -124,8 +125,12 @@ public final class DemoBackend {
           close = true;
         }
       }
-      String head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
-          + body.length + "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n";
+      String head =
+          "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+              + body.length
+              + "\r\n"
+              + (close ? "Connection: close\r\n" : "")
+              + "\r\n";
       out.write(head.getBytes(StandardCharsets.ISO_8859_1));
       out.write(body);
       out.flush();

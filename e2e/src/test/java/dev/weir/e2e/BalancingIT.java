@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How a pool spreads connections, against real processes: weir-control, one weir-proxy on
- * 127.0.0.2 and two echo backends, with pools made by weirctl as a user would.
+ * How a pool spreads connections, against real processes: weir-control, one weir-proxy on 127.0.0.2
+ * and two echo backends, with pools made by weirctl as a user would.
  */
 class BalancingIT {
 
@@ -55,8 +55,18 @@ class BalancingIT {
 
   @Test
   void aPoolWithTheDefaultAlgorithmSplitsConnectionsByWeight() throws Exception {
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + poolPort,
-        "--backend", a.address() + "=3", "--backend", b.address() + "=1").assertOk();
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "web",
+            "--listen",
+            ":" + poolPort,
+            "--backend",
+            a.address() + "=3",
+            "--backend",
+            b.address() + "=1")
+        .assertOk();
     fleet.awaitAllAcked("edge-1");
 
     Map<String, Integer> counts = new HashMap<>();
@@ -69,9 +79,22 @@ class BalancingIT {
 
   @Test
   void aStoppedBackendIsEjectedByTheResponseTimeoutWithoutAHealthCheck() throws Exception {
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + poolPort,
-        "--backend", a.address(), "--backend", b.address(),
-        "--response-timeout", "1s", "--outlier-failures", "2").assertOk();
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "web",
+            "--listen",
+            ":" + poolPort,
+            "--backend",
+            a.address(),
+            "--backend",
+            b.address(),
+            "--response-timeout",
+            "1s",
+            "--outlier-failures",
+            "2")
+        .assertOk();
     fleet.awaitAllAcked("edge-1");
     assertThat(fleet.weirctl("pool", "show", "web").assertOk().stdout())
         .contains("response timeout 1s");
@@ -88,11 +111,12 @@ class BalancingIT {
 
       await("new connections to reach the running backend only")
           .atMost(Duration.ofSeconds(30))
-          .untilAsserted(() -> {
-            for (int i = 0; i < 10; i++) {
-              assertThat(greeting()).as("connection %d", i).isEqualTo("a");
-            }
-          });
+          .untilAsserted(
+              () -> {
+                for (int i = 0; i < 10; i++) {
+                  assertThat(greeting()).as("connection %d", i).isEqualTo("a");
+                }
+              });
       assertThat(fleet.program("edge-1").output())
           .anyMatch(line -> line.contains("ejecting backend " + b.address()));
     } finally {
@@ -107,16 +131,19 @@ class BalancingIT {
   private String greeting() throws IOException {
     try (Socket socket = new Socket(PROXY, poolPort)) {
       socket.setSoTimeout(1_000);
-      return new BufferedReader(new InputStreamReader(socket.getInputStream(),
-          StandardCharsets.US_ASCII)).readLine();
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
     } catch (SocketTimeoutException e) {
       return "";
     }
   }
 
   private static void signal(String signal, Backend backend) throws Exception {
-    Process kill = new ProcessBuilder(
-        "kill", "-" + signal, String.valueOf(backend.program().pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(backend.program().pid()))
+            .inheritIO()
+            .start();
     assertThat(kill.waitFor()).as("kill -%s %s", signal, backend.program()).isZero();
   }
 }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the control plane commits, a real proxy accepts: pool files for {@code weirctl import}
- * and {@code apply} that leave the algorithm, backend states and weights out get the CLI's
- * defaults, and the proxy ACKs and serves them instead of refusing ALGORITHM_UNSPECIFIED.
+ * What the control plane commits, a real proxy accepts: pool files for {@code weirctl import} and
+ * {@code apply} that leave the algorithm, backend states and weights out get the CLI's defaults,
+ * and the proxy ACKs and serves them instead of refusing ALGORITHM_UNSPECIFIED.
  */
 class ConfigValidationIT {
 
@@ -59,28 +59,34 @@ class ConfigValidationIT {
     assertThat(Fleet.backendOf(PROXY, apiPort)).isEqualTo("blue");
     assertThat(Fleet.backendOf(PROXY, webPort)).isEqualTo("red");
 
-    for (Pool pool : fleet.admin().listPools(ListPoolsRequest.getDefaultInstance())
-        .getPoolsList()) {
-      assertThat(pool.getAlgorithm()).as("pool %s", pool.getName())
+    for (Pool pool :
+        fleet.admin().listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList()) {
+      assertThat(pool.getAlgorithm())
+          .as("pool %s", pool.getName())
           .isEqualTo(Algorithm.ROUND_ROBIN);
-      assertThat(pool.getBackendsList()).extracting(Backend::getState, Backend::getWeight)
+      assertThat(pool.getBackendsList())
+          .extracting(Backend::getState, Backend::getWeight)
           .containsOnly(tuple(BackendState.ACTIVE, 1));
     }
   }
 
   /**
-   * A pool file with only a name, a listen port and one backend's address, plus
-   * {@code backendField} if not empty.
+   * A pool file with only a name, a listen port and one backend's address, plus {@code
+   * backendField} if not empty.
    */
   private String bareFile(String pool, int port, Fleet.Backend backend, String backendField)
       throws IOException {
-    return Files.writeString(dir.resolve(pool + ".yaml"), """
+    return Files.writeString(
+            dir.resolve(pool + ".yaml"),
+            """
         pools:
           - name: %s
             listen: ":%d"
             backends:
               - address: "%s"
                 %s
-        """.formatted(pool, port, backend.address(), backendField)).toString();
+        """
+                .formatted(pool, port, backend.address(), backendField))
+        .toString();
   }
 }

@@ -39,8 +39,18 @@ class ConnectionsIT {
     b1 = fleet.startBackend("b1");
     b2 = fleet.startBackend("b2");
     poolPort = Fleet.freePortOn(PROXY);
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + poolPort,
-        "--backend", b1.address(), "--backend", b2.address()).assertOk();
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "web",
+            "--listen",
+            ":" + poolPort,
+            "--backend",
+            b1.address(),
+            "--backend",
+            b2.address())
+        .assertOk();
     fleet.awaitAllAcked("edge-1");
   }
 
@@ -93,7 +103,8 @@ class ConnectionsIT {
   }
 
   private static String client(Greeted connection) {
-    return connection.socket().getLocalAddress().getHostAddress() + ":"
+    return connection.socket().getLocalAddress().getHostAddress()
+        + ":"
         + connection.socket().getLocalPort();
   }
 

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * A real etcd and weir-control replicas that share it ({@code --store etcd}), each started
- * through bin/weir-control by a {@link Fleet}, which stops them. {@link #close()} stops etcd, so
- * close the fleet first.
+ * A real etcd and weir-control replicas that share it ({@code --store etcd}), each started through
+ * bin/weir-control by a {@link Fleet}, which stops them. {@link #close()} stops etcd, so close the
+ * fleet first.
  */
 final class ControlReplicas implements AutoCloseable {
 
@@ -36,17 +36,26 @@ final class ControlReplicas implements AutoCloseable {
   }
 
   /**
-   * Starts replica {@code name} with both APIs on 127.0.0.1:{@code port} (0: a free port) and
-   * waits until it listens. Its replica address is left to its default, where it serves proxies.
+   * Starts replica {@code name} with both APIs on 127.0.0.1:{@code port} (0: a free port) and waits
+   * until it listens. Its replica address is left to its default, where it serves proxies.
    */
   Replica start(String name, int port) {
-    RunningProgram program = fleet.launch(name, "weir-control", List.of(
-        "--listen", "127.0.0.1:" + port,
-        "--data-dir", fleet.dir().resolve(name).toString(),
-        "--store", "etcd", "--etcd-endpoints", etcd.endpoint().toString()));
+    RunningProgram program =
+        fleet.launch(
+            name,
+            "weir-control",
+            List.of(
+                "--listen",
+                "127.0.0.1:" + port,
+                "--data-dir",
+                fleet.dir().resolve(name).toString(),
+                "--store",
+                "etcd",
+                "--etcd-endpoints",
+                etcd.endpoint().toString()));
     int bound = Integer.parseInt(program.awaitLine(LISTENING, START_TIMEOUT));
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", bound)
-        .usePlaintext().build();
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", bound).usePlaintext().build();
     channels.add(channel);
     return new Replica(name, program, bound, channel);
   }

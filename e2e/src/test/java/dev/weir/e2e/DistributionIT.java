@@ -17,17 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The archive operators install ({@code dist/target/weir-VERSION.tar.gz}): unpacked with the
- * real tar, its launchers run the programs from its own lib/, with nothing of this checkout.
+ * The archive operators install ({@code dist/target/weir-VERSION.tar.gz}): unpacked with the real
+ * tar, its launchers run the programs from its own lib/, with nothing of this checkout.
  */
 class DistributionIT {
 
-  private static final String JAVA_OPTS = "WEIR_JAVA_OPTS=-Xmx128m -XX:+UseSerialGC "
-      + "-XX:TieredStopAtLevel=1";
+  private static final String JAVA_OPTS =
+      "WEIR_JAVA_OPTS=-Xmx128m -XX:+UseSerialGC " + "-XX:TieredStopAtLevel=1";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void unpackedArchiveHasEverythingAnOperatorNeedsAndItsProgramsRun() throws Exception {
@@ -49,26 +48,55 @@ class DistributionIT {
     // Every host installed from the archive would otherwise share one proxy id.
     assertThat(Files.readAllLines(root.resolve("etc/weir-proxy.env")))
         .filteredOn(line -> line.startsWith("WEIR_PROXY_ARGS="))
-        .singleElement().asString().doesNotContain("--id");
+        .singleElement()
+        .asString()
+        .doesNotContain("--id");
     assertThat(Files.readString(root.resolve("prometheus/weir-scrape.yml")))
         .contains("job_name: weir-control", "job_name: weir-proxy");
     assertThat(root.resolve("examples/web-pool.sh")).isExecutable();
 
     List<RunningProgram> programs = new ArrayList<>();
     try {
-      RunningProgram control = start(programs, "weir-control", root.resolve("bin/weir-control"),
-          "--listen", "127.0.0.1:0", "--data-dir", dir.resolve("control").toString());
+      RunningProgram control =
+          start(
+              programs,
+              "weir-control",
+              root.resolve("bin/weir-control"),
+              "--listen",
+              "127.0.0.1:0",
+              "--data-dir",
+              dir.resolve("control").toString());
       String port = control.awaitLine(Pattern.compile("listening on \\S+:(\\d+)"), TIMEOUT);
-      RunningProgram proxy = start(programs, "weir-proxy", root.resolve("bin/weir-proxy"),
-          "--control-plane", "127.0.0.1:" + port, "--id", "from-the-archive",
-          "--state-dir", dir.resolve("proxy").toString(), "--shutdown-timeout", "2s");
+      RunningProgram proxy =
+          start(
+              programs,
+              "weir-proxy",
+              root.resolve("bin/weir-proxy"),
+              "--control-plane",
+              "127.0.0.1:" + port,
+              "--id",
+              "from-the-archive",
+              "--state-dir",
+              dir.resolve("proxy").toString(),
+              "--shutdown-timeout",
+              "2s");
       // Connected, and so counted by --wait below: else the pool could be created before the
       // proxy's stream is up, and --wait would have no proxy to wait for.
       proxy.awaitLine(Pattern.compile("applied config version \\d+"), TIMEOUT);
 
-      RunningProgram created = start(programs, "weirctl", root.resolve("bin/weirctl"),
-          "--control-plane", "127.0.0.1:" + port,
-          "pool", "create", "web", "--listen", "127.0.0.1:" + freePort(), "--wait");
+      RunningProgram created =
+          start(
+              programs,
+              "weirctl",
+              root.resolve("bin/weirctl"),
+              "--control-plane",
+              "127.0.0.1:" + port,
+              "pool",
+              "create",
+              "web",
+              "--listen",
+              "127.0.0.1:" + freePort(),
+              "--wait");
       assertThat(created.awaitExit(TIMEOUT)).as("%s", created.output()).isZero();
       assertThat(created.output()).anyMatch(line -> line.contains("applied on 1 proxy"));
     } finally {
@@ -84,16 +112,19 @@ class DistributionIT {
     String readme = Files.readString(root.resolve("README.md"));
 
     // Not the repository's README: no checkout, no Maven, no demo script here.
-    assertThat(readme).doesNotContain("mvn ", "weir-demo", "mvn verify")
+    assertThat(readme)
+        .doesNotContain("mvn ", "weir-demo", "mvn verify")
         .contains("systemctl enable", "docs/architecture.md");
     assertThat(root.resolve("docs/architecture.md")).isRegularFile();
-    Matcher path = Pattern.compile(
-        "(?<![\\w/.~-])(bin|lib|etc|systemd|prometheus|examples|docs)/[\\w.-]*").matcher(readme);
+    Matcher path =
+        Pattern.compile("(?<![\\w/.~-])(bin|lib|etc|systemd|prometheus|examples|docs)/[\\w.-]*")
+            .matcher(readme);
     List<String> named = new ArrayList<>();
     while (path.find()) {
       named.add(path.group());
     }
-    assertThat(named).contains("bin/weirctl", "systemd/weir-proxy.service")
+    assertThat(named)
+        .contains("bin/weirctl", "systemd/weir-proxy.service")
         .allSatisfy(p -> assertThat(root.resolve(p)).as("%s, named in README.md", p).exists());
   }
 
@@ -106,21 +137,27 @@ class DistributionIT {
   private Path unpack() throws IOException, InterruptedException {
     Path archive;
     try (Stream<Path> built = Files.list(Fleet.HOME.resolve("dist/target"))) {
-      archive = built.filter(p -> p.getFileName().toString().matches("weir-.*\\.tar\\.gz"))
-          .findFirst()
-          .orElseThrow(() -> new AssertionError(
-              "no dist/target/weir-*.tar.gz: run these tests with mvn verify"));
+      archive =
+          built
+              .filter(p -> p.getFileName().toString().matches("weir-.*\\.tar\\.gz"))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "no dist/target/weir-*.tar.gz: run these tests with mvn verify"));
     }
-    Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", dir.toString())
-        .redirectErrorStream(true).start();
+    Process tar =
+        new ProcessBuilder("tar", "xzf", archive.toString(), "-C", dir.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(tar.getInputStream().readAllBytes());
     assertThat(tar.waitFor()).as("tar: %s", output).isZero();
     String name = archive.getFileName().toString().replace(".tar.gz", "");
     return dir.resolve(name);
   }
 
-  private RunningProgram start(List<RunningProgram> programs, String name, Path launcher,
-      String... args) {
+  private RunningProgram start(
+      List<RunningProgram> programs, String name, Path launcher, String... args) {
     List<String> command = new ArrayList<>(List.of("env", JAVA_OPTS, launcher.toString()));
     command.addAll(List.of(args));
     RunningProgram program = RunningProgram.start(name, dir, command);

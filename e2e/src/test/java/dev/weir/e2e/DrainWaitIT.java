@@ -41,8 +41,18 @@ class DrainWaitIT {
     drained = fleet.startBackend("b1");
     Backend other = fleet.startBackend("b2");
     poolPort = Fleet.freePortOn(PROXY_A, PROXY_B);
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + poolPort,
-        "--backend", drained.address(), "--backend", other.address()).assertOk();
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "web",
+            "--listen",
+            ":" + poolPort,
+            "--backend",
+            drained.address(),
+            "--backend",
+            other.address())
+        .assertOk();
     fleet.awaitAllAcked("proxy-a", "proxy-b");
   }
 
@@ -57,11 +67,13 @@ class DrainWaitIT {
   void drainWaitReturnsOnlyAfterBothProxiesReportNoConnectionLeft() throws Exception {
     try (Greeted throughA = connectTo(PROXY_A, drained.name());
         Greeted throughB = connectTo(PROXY_B, drained.name())) {
-      await("both connections in the pool status").atMost(STATUS_TIMEOUT)
+      await("both connections in the pool status")
+          .atMost(STATUS_TIMEOUT)
           .until(() -> status().getActiveConnections() == 2);
 
-      RunningProgram drain = fleet.startWeirctl("weirctl-drain",
-          "backend", "drain", "web", drained.address(), "--wait");
+      RunningProgram drain =
+          fleet.startWeirctl(
+              "weirctl-drain", "backend", "drain", "web", drained.address(), "--wait");
 
       awaitRemaining(2);
       drain.awaitLine(Pattern.compile("\\b2 connections\\b"), STATUS_TIMEOUT);
@@ -76,7 +88,8 @@ class DrainWaitIT {
 
       throughB.close();
       assertThat(drain.awaitExit(Duration.ofSeconds(30)))
-          .as("exit code; output: %s", drain.output()).isZero();
+          .as("exit code; output: %s", drain.output())
+          .isZero();
       assertThat(status().getDrain().getState()).isEqualTo(DrainStatus.State.DRAINED);
       assertThat(status().getDrain().getRemainingConnections()).isZero();
       assertThat(drain.output()).anyMatch(line -> line.contains("drained"));
@@ -99,17 +112,20 @@ class DrainWaitIT {
     await("the drain's remaining connections to be " + remaining)
         .atMost(STATUS_TIMEOUT)
         .pollInterval(Duration.ofMillis(50))
-        .untilAsserted(() -> {
-          DrainStatus drain = status().getDrain();
-          assertThat(drain.getState()).isEqualTo(DrainStatus.State.DRAINING);
-          assertThat(drain.getRemainingConnections()).isEqualTo(remaining);
-        });
+        .untilAsserted(
+            () -> {
+              DrainStatus drain = status().getDrain();
+              assertThat(drain.getState()).isEqualTo(DrainStatus.State.DRAINING);
+              assertThat(drain.getRemainingConnections()).isEqualTo(remaining);
+            });
   }
 
   private BackendStatus status() {
-    return fleet.admin()
+    return fleet
+        .admin()
         .getPoolStatus(GetPoolStatusRequest.newBuilder().setName("web").build())
-        .getBackendsList().stream()
+        .getBackendsList()
+        .stream()
         .filter(b -> b.getAddress().equals(drained.address()))
         .findFirst()
         .orElseThrow();

@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two weir-control replicas on one real etcd, a weir-proxy attached to the second, and echo
- * backends: what is changed through one replica reaches the other's proxy, killing the leader
- * hands its duties over, and conflicting changes through both have one winner.
+ * backends: what is changed through one replica reaches the other's proxy, killing the leader hands
+ * its duties over, and conflicting changes through both have one winner.
  */
 class EtcdHaIT {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -82,23 +82,49 @@ class EtcdHaIT {
 
   @Test
   void editsThroughTheLeaderReachTheOthersProxyAndItsDrainDeadlineOutlivesIt() throws Exception {
-    RunningProgram proxy = start("proxy", List.of(Fleet.HOME.resolve("bin/weir-proxy").toString(),
-        "--control-plane", "127.0.0.1:" + second.port(), "--id", "proxy",
-        "--bind-address", "127.0.0.1", "--stats-interval", "200ms", "--event-loops", "1",
-        "--state-dir", dir.resolve("proxy-state").toString(), "--shutdown-timeout", "5s"));
+    RunningProgram proxy =
+        start(
+            "proxy",
+            List.of(
+                Fleet.HOME.resolve("bin/weir-proxy").toString(),
+                "--control-plane",
+                "127.0.0.1:" + second.port(),
+                "--id",
+                "proxy",
+                "--bind-address",
+                "127.0.0.1",
+                "--stats-interval",
+                "200ms",
+                "--event-loops",
+                "1",
+                "--state-dir",
+                dir.resolve("proxy-state").toString(),
+                "--shutdown-timeout",
+                "5s"));
     Backend drained = fleet.startBackend("b1");
     Backend other = fleet.startBackend("b2");
     int poolPort = Fleet.freePortOn("127.0.0.1");
 
-    weirctl(first, "pool", "create", "web", "--listen", ":" + poolPort,
-        "--backend", drained.address(), "--backend", other.address());
+    weirctl(
+        first,
+        "pool",
+        "create",
+        "web",
+        "--listen",
+        ":" + poolPort,
+        "--backend",
+        drained.address(),
+        "--backend",
+        other.address());
 
     await("the proxy on the second replica to serve the pool made through the first")
-        .atMost(WITHIN).ignoreExceptions()
+        .atMost(WITHIN)
+        .ignoreExceptions()
         .until(() -> Fleet.backendOf("127.0.0.1", poolPort) != null);
     assertThat(proxy.isAlive()).isTrue();
     try (Greeted held = connectTo(poolPort, drained.name())) {
-      await("the second replica to count the held connection").atMost(WITHIN)
+      await("the second replica to count the held connection")
+          .atMost(WITHIN)
           .until(() -> status(second, drained.address()).getActiveConnections() == 1);
       assertThat(metric(second, "weir_control_leader")).isEqualTo(0);
 
@@ -108,20 +134,22 @@ class EtcdHaIT {
       second.program().awaitLine(LEADER, WITHIN);
       assertThat(metric(second, "weir_control_leader")).isEqualTo(1);
       // The deadline is in the config every proxy holds: it needs no leader to be enforced.
-      await("the proxy to cut the held connection at the drain deadline").atMost(WITHIN)
+      await("the proxy to cut the held connection at the drain deadline")
+          .atMost(WITHIN)
           .until(() -> closedByPeer(held));
-      await("the second replica to see the drain end at its deadline").atMost(WITHIN)
-          .untilAsserted(() -> {
-            DrainStatus drain = status(second, drained.address()).getDrain();
-            assertThat(drain.getState()).isEqualTo(DrainStatus.State.DRAINED);
-            assertThat(drain.getCutConnections()).isEqualTo(1);
-          });
+      await("the second replica to see the drain end at its deadline")
+          .atMost(WITHIN)
+          .untilAsserted(
+              () -> {
+                DrainStatus drain = status(second, drained.address()).getDrain();
+                assertThat(drain.getState()).isEqualTo(DrainStatus.State.DRAINED);
+                assertThat(drain.getCutConnections()).isEqualTo(1);
+              });
     }
   }
 
   @Test
-  void conflictingChangesThroughBothReplicasAtOnceHaveOneWinnerAndAClearError()
-      throws Exception {
+  void conflictingChangesThroughBothReplicasAtOnceHaveOneWinnerAndAClearError() throws Exception {
     ExecutorService callers = Executors.newFixedThreadPool(2);
     started.add(callers::shutdownNow);
     int aborted = 0;
@@ -141,17 +169,23 @@ class EtcdHaIT {
       assertThat(loser.getCode()).isIn(Status.Code.ABORTED, Status.Code.ALREADY_EXISTS);
       if (loser.getCode() == Status.Code.ABORTED) {
         aborted++;
-        assertThat(loser.getDescription()).matches("the configuration changed to version \\d+ "
-            + "through another control plane while this change was being made; nothing was "
-            + "applied; retry");
+        assertThat(loser.getDescription())
+            .matches(
+                "the configuration changed to version \\d+ "
+                    + "through another control plane while this change was being made; nothing was "
+                    + "applied; retry");
       }
       String winner = ":" + (outcomes.get(0).isOk() ? firstPort : secondPort);
-      await("both replicas to hold the winner").atMost(WITHIN).untilAsserted(() -> {
-        assertThat(listenOf(first, pool)).isEqualTo(winner);
-        assertThat(listenOf(second, pool)).isEqualTo(winner);
-      });
+      await("both replicas to hold the winner")
+          .atMost(WITHIN)
+          .untilAsserted(
+              () -> {
+                assertThat(listenOf(first, pool)).isEqualTo(winner);
+                assertThat(listenOf(second, pool)).isEqualTo(winner);
+              });
     }
-    assertThat(aborted).as("changes that raced the other replica's commit and were ABORTED")
+    assertThat(aborted)
+        .as("changes that raced the other replica's commit and were ABORTED")
         .isPositive();
   }
 
@@ -168,22 +202,32 @@ class EtcdHaIT {
     }
 
     assertThat(added.exitCode()).as(added.stderr()).isEqualTo(6);
-    assertThat(added.stderr()).contains("config version 2 may have been applied",
-        "did not answer within 5 s", "check `weirctl history`");
+    assertThat(added.stderr())
+        .contains(
+            "config version 2 may have been applied",
+            "did not answer within 5 s",
+            "check `weirctl history`");
     // Whatever etcd made of it once it ran again, both replicas and the history agree on it.
-    await("both replicas and the history to agree on the change").atMost(WITHIN)
-        .ignoreExceptions().untilAsserted(() -> {
-          boolean inHistory = first.admin()
-              .listRevisions(ListRevisionsRequest.getDefaultInstance()).getRevisionsList()
-              .stream().anyMatch(r -> r.getOperation().equals("AddBackend"));
-          assertThat(backendsOf(first)).isEqualTo(inHistory ? List.of("127.0.0.1:9") : List.of());
-          assertThat(backendsOf(second)).isEqualTo(backendsOf(first));
-        });
+    await("both replicas and the history to agree on the change")
+        .atMost(WITHIN)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              boolean inHistory =
+                  first
+                      .admin()
+                      .listRevisions(ListRevisionsRequest.getDefaultInstance())
+                      .getRevisionsList()
+                      .stream()
+                      .anyMatch(r -> r.getOperation().equals("AddBackend"));
+              assertThat(backendsOf(first))
+                  .isEqualTo(inHistory ? List.of("127.0.0.1:9") : List.of());
+              assertThat(backendsOf(second)).isEqualTo(backendsOf(first));
+            });
   }
 
   private static List<String> backendsOf(Replica replica) {
-    return replica.admin().listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList()
-        .stream()
+    return replica.admin().listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList().stream()
         .filter(p -> p.getName().equals("web"))
         .flatMap(p -> p.getBackendsList().stream())
         .map(b -> b.getAddress())
@@ -191,15 +235,25 @@ class EtcdHaIT {
   }
 
   private Replica startReplica(String name) {
-    RunningProgram program = start(name, List.of(
-        Fleet.HOME.resolve("bin/weir-control").toString(),
-        "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0",
-        "--data-dir", dir.resolve(name).toString(),
-        "--store", "etcd", "--etcd-endpoints", etcd.endpoint().toString()));
+    RunningProgram program =
+        start(
+            name,
+            List.of(
+                Fleet.HOME.resolve("bin/weir-control").toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--metrics",
+                "127.0.0.1:0",
+                "--data-dir",
+                dir.resolve(name).toString(),
+                "--store",
+                "etcd",
+                "--etcd-endpoints",
+                etcd.endpoint().toString()));
     int port = Integer.parseInt(program.awaitLine(LISTENING, START_TIMEOUT));
     int metricsPort = Integer.parseInt(program.awaitLine(METRICS, START_TIMEOUT));
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port)
-        .usePlaintext().build();
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     started.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
     return new Replica(program, port, metricsPort, channel);
   }
@@ -213,19 +267,23 @@ class EtcdHaIT {
   }
 
   private Fleet.CliResult weirctlResult(Replica replica, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("--control-plane",
-        "127.0.0.1:" + replica.port()));
+    List<String> command =
+        new ArrayList<>(List.of("--control-plane", "127.0.0.1:" + replica.port()));
     command.addAll(List.of(args));
     return fleet.weirctlExactly(Map.of(), command);
   }
 
   private void weirctl(Replica replica, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Fleet.HOME.resolve("bin/weirctl").toString(),
-        "--control-plane", "127.0.0.1:" + replica.port()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Fleet.HOME.resolve("bin/weirctl").toString(),
+                "--control-plane",
+                "127.0.0.1:" + replica.port()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "weirctl", ".out");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(out.toFile()).start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     try {
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("weirctl %s exited", command).isTrue();
       assertThat(p.exitValue()).as("weirctl %s: %s", command, Files.readString(out)).isZero();
@@ -239,8 +297,7 @@ class EtcdHaIT {
     AdminServiceGrpc.AdminServiceBlockingStub admin = replica.admin();
     go.await();
     try {
-      admin.createPool(CreatePoolRequest.newBuilder().setName(pool).setListen(":" + port)
-          .build());
+      admin.createPool(CreatePoolRequest.newBuilder().setName(pool).setListen(":" + port).build());
       return Status.OK;
     } catch (StatusRuntimeException e) {
       return e.getStatus();
@@ -248,8 +305,7 @@ class EtcdHaIT {
   }
 
   private static String listenOf(Replica replica, String pool) {
-    return replica.admin().listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList()
-        .stream()
+    return replica.admin().listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList().stream()
         .filter(p -> p.getName().equals(pool))
         .map(Pool::getListen)
         .findFirst()
@@ -257,9 +313,11 @@ class EtcdHaIT {
   }
 
   private static BackendStatus status(Replica replica, String backend) {
-    return replica.admin()
+    return replica
+        .admin()
         .getPoolStatus(GetPoolStatusRequest.newBuilder().setName("web").build())
-        .getBackendsList().stream()
+        .getBackendsList()
+        .stream()
         .filter(b -> b.getAddress().equals(backend))
         .findFirst()
         .orElseThrow();
@@ -267,11 +325,17 @@ class EtcdHaIT {
 
   /** A gauge's value from the replica's /metrics. */
   private static double metric(Replica replica, String name) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.metricsPort()
-            + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return response.body().lines()
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + replica.metricsPort() + "/metrics"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response
+        .body()
+        .lines()
         .filter(line -> line.startsWith(name + " "))
         .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
         .findFirst()
@@ -302,8 +366,8 @@ class EtcdHaIT {
     }
   }
 
-  private record Replica(RunningProgram program, int port, int metricsPort,
-      ManagedChannel channel) {
+  private record Replica(
+      RunningProgram program, int port, int metricsPort, ManagedChannel channel) {
     AdminServiceGrpc.AdminServiceBlockingStub admin() {
       return AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }

@@ -50,8 +50,11 @@ final class Fleet implements AutoCloseable {
 
   Fleet(Path dir) {
     this.dir = dir;
-    for (String jar : List.of("control-plane/target/weir-control.jar",
-        "data-plane/target/weir-proxy.jar", "admin-cli/target/weirctl.jar")) {
+    for (String jar :
+        List.of(
+            "control-plane/target/weir-control.jar",
+            "data-plane/target/weir-proxy.jar",
+            "admin-cli/target/weirctl.jar")) {
       assertThat(HOME.resolve(jar))
           .as("%s is built by the package phase: run these tests with mvn verify", jar)
           .exists();
@@ -60,12 +63,19 @@ final class Fleet implements AutoCloseable {
 
   /** Starts weir-control on {@code port} (0: any free port) with this fleet's data dir. */
   RunningProgram startControl(int port) {
-    control = start("weir-control", List.of(HOME.resolve("bin/weir-control").toString(),
-        "--listen", "127.0.0.1:" + port, "--data-dir", dir.resolve("control-data").toString()));
+    control =
+        start(
+            "weir-control",
+            List.of(
+                HOME.resolve("bin/weir-control").toString(),
+                "--listen",
+                "127.0.0.1:" + port,
+                "--data-dir",
+                dir.resolve("control-data").toString()));
     controlPort = Integer.parseInt(control.awaitLine(LISTENING, START_TIMEOUT));
     if (adminChannel == null) {
-      adminChannel = ManagedChannelBuilder.forAddress("127.0.0.1", controlPort)
-          .usePlaintext().build();
+      adminChannel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", controlPort).usePlaintext().build();
       admin = AdminServiceGrpc.newBlockingStub(adminChannel);
     }
     return control;
@@ -80,10 +90,24 @@ final class Fleet implements AutoCloseable {
   }
 
   RunningProgram startProxy(String id, String bindAddress) {
-    return start(id, List.of(HOME.resolve("bin/weir-proxy").toString(),
-        "--control-plane", "127.0.0.1:" + controlPort, "--id", id,
-        "--bind-address", bindAddress, "--stats-interval", "200ms", "--event-loops", "1",
-        "--state-dir", dir.resolve("proxy-state").toString(), "--shutdown-timeout", "5s"));
+    return start(
+        id,
+        List.of(
+            HOME.resolve("bin/weir-proxy").toString(),
+            "--control-plane",
+            "127.0.0.1:" + controlPort,
+            "--id",
+            id,
+            "--bind-address",
+            bindAddress,
+            "--stats-interval",
+            "200ms",
+            "--event-loops",
+            "1",
+            "--state-dir",
+            dir.resolve("proxy-state").toString(),
+            "--shutdown-timeout",
+            "5s"));
   }
 
   /** Where a proxy started by this fleet saves its last applied config. */
@@ -94,9 +118,22 @@ final class Fleet implements AutoCloseable {
   /** An echo backend that greets each connection with {@code name}; returns its port. */
   Backend startBackend(String name) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    RunningProgram program = start(name, List.of(java, "-Xmx64m", "-XX:+UseSerialGC",
-        "-cp", HOME.resolve("e2e/target/classes").toString(), DemoBackend.class.getName(),
-        "--name", name, "--mode", "echo", "--listen", "127.0.0.1:0"));
+    RunningProgram program =
+        start(
+            name,
+            List.of(
+                java,
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                HOME.resolve("e2e/target/classes").toString(),
+                DemoBackend.class.getName(),
+                "--name",
+                name,
+                "--mode",
+                "echo",
+                "--listen",
+                "127.0.0.1:0"));
     int port = Integer.parseInt(program.awaitLine(LISTENING, START_TIMEOUT));
     return new Backend(name, "127.0.0.1:" + port, program);
   }
@@ -143,11 +180,15 @@ final class Fleet implements AutoCloseable {
    * As {@link #launch}, with the open-file limit ({@code ulimit -n}) set to {@code openFiles}, as
    * on a host whose limit is low.
    */
-  RunningProgram launchWithOpenFileLimit(String name, String launcher, int openFiles,
-      List<String> args) {
-    List<String> command = new ArrayList<>(List.of("bash", "-c",
-        "ulimit -n " + openFiles + " && exec \"$0\" \"$@\"",
-        HOME.resolve("bin/" + launcher).toString()));
+  RunningProgram launchWithOpenFileLimit(
+      String name, String launcher, int openFiles, List<String> args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                "-c",
+                "ulimit -n " + openFiles + " && exec \"$0\" \"$@\"",
+                HOME.resolve("bin/" + launcher).toString()));
     command.addAll(args);
     return start(name, command);
   }
@@ -171,8 +212,8 @@ final class Fleet implements AutoCloseable {
     command.addAll(args);
     Path out = Files.createTempFile(dir, "weirctl", ".out");
     Path err = Files.createTempFile(dir, "weirctl", ".err");
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().putAll(environment);
     Process p = builder.start();
     try {
@@ -186,12 +227,16 @@ final class Fleet implements AutoCloseable {
   }
 
   /**
-   * Starts bin/weirctl against this fleet's control plane without waiting for it, for commands
-   * that run on (such as {@code --wait}); it is stopped by {@link #close()} if still running.
+   * Starts bin/weirctl against this fleet's control plane without waiting for it, for commands that
+   * run on (such as {@code --wait}); it is stopped by {@link #close()} if still running.
    */
   RunningProgram startWeirctl(String name, String... args) {
-    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/weirctl").toString(),
-        "--control-plane", "127.0.0.1:" + controlPort));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                HOME.resolve("bin/weirctl").toString(),
+                "--control-plane",
+                "127.0.0.1:" + controlPort));
     command.addAll(Arrays.asList(args));
     return start(name, command);
   }
@@ -208,8 +253,8 @@ final class Fleet implements AutoCloseable {
   }
 
   /**
-   * Waits until every named proxy is connected and has ACKed the newest config version, and
-   * applied it: an ACK only says the proxy validated it, and tests go on to use it.
+   * Waits until every named proxy is connected and has ACKed the newest config version, and applied
+   * it: an ACK only says the proxy validated it, and tests go on to use it.
    */
   long awaitAllAcked(String... proxyIds) {
     long[] version = new long[1];
@@ -217,20 +262,25 @@ final class Fleet implements AutoCloseable {
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
         .ignoreExceptions()
-        .untilAsserted(() -> {
-          ListProxiesResponse list = admin().listProxies(ListProxiesRequest.getDefaultInstance());
-          Map<String, ProxyInfo> byId = list.getProxiesList().stream()
-              .collect(Collectors.toMap(ProxyInfo::getId, p -> p));
-          for (String id : proxyIds) {
-            assertThat(byId).containsKey(id);
-            assertThat(byId.get(id).getConnected()).as("%s connected", id).isTrue();
-            assertThat(byId.get(id).getLastAckedVersion()).as("%s ACKed", id)
-                .isEqualTo(list.getConfigVersion());
-            assertThat(byId.get(id).getLastAppliedVersion()).as("%s applied", id)
-                .isEqualTo(list.getConfigVersion());
-          }
-          version[0] = list.getConfigVersion();
-        });
+        .untilAsserted(
+            () -> {
+              ListProxiesResponse list =
+                  admin().listProxies(ListProxiesRequest.getDefaultInstance());
+              Map<String, ProxyInfo> byId =
+                  list.getProxiesList().stream()
+                      .collect(Collectors.toMap(ProxyInfo::getId, p -> p));
+              for (String id : proxyIds) {
+                assertThat(byId).containsKey(id);
+                assertThat(byId.get(id).getConnected()).as("%s connected", id).isTrue();
+                assertThat(byId.get(id).getLastAckedVersion())
+                    .as("%s ACKed", id)
+                    .isEqualTo(list.getConfigVersion());
+                assertThat(byId.get(id).getLastAppliedVersion())
+                    .as("%s applied", id)
+                    .isEqualTo(list.getConfigVersion());
+              }
+              version[0] = list.getConfigVersion();
+            });
     return version[0];
   }
 
@@ -245,8 +295,9 @@ final class Fleet implements AutoCloseable {
     try {
       socket.connect(new InetSocketAddress(host, port), 5_000);
       socket.setSoTimeout(10_000);
-      BufferedReader in = new BufferedReader(
-          new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       String name = in.readLine();
       if (name == null) {
         throw new IOException("connection to " + host + ":" + port + " closed before a greeting");
@@ -270,8 +321,7 @@ final class Fleet implements AutoCloseable {
       }
       connection.close();
     }
-    throw new AssertionError("no connection through " + host + ":" + port + " reached "
-        + backend);
+    throw new AssertionError("no connection through " + host + ":" + port + " reached " + backend);
   }
 
   /** Which backend a fresh connection through {@code host:port} reaches. */

@@ -41,15 +41,24 @@ class FleetIT {
     fleet.startControl(0);
     fleet.startProxy("proxy-a", PROXY_A);
     fleet.startProxy("proxy-b", PROXY_B);
-    backends = List.of(
-        fleet.startBackend("b1"), fleet.startBackend("b2"), fleet.startBackend("b3"));
+    backends =
+        List.of(fleet.startBackend("b1"), fleet.startBackend("b2"), fleet.startBackend("b3"));
     poolPort = Fleet.freePortOn(PROXY_A, PROXY_B);
 
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + poolPort,
-        "--algorithm", "weighted-round-robin").assertOk();
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "web",
+            "--listen",
+            ":" + poolPort,
+            "--algorithm",
+            "weighted-round-robin")
+        .assertOk();
     int weight = 1;
     for (Backend b : backends) {
-      fleet.weirctl("backend", "add", "web", b.address(), "--weight", String.valueOf(weight++))
+      fleet
+          .weirctl("backend", "add", "web", b.address(), "--weight", String.valueOf(weight++))
           .assertOk();
     }
     fleet.awaitAllAcked("proxy-a", "proxy-b");
@@ -70,7 +79,8 @@ class FleetIT {
       for (int i = 0; i < 60; i++) {
         counts.merge(backendOf(proxy, poolPort), 1, Integer::sum);
       }
-      assertThat(counts).as("through %s", proxy)
+      assertThat(counts)
+          .as("through %s", proxy)
           .containsExactlyInAnyOrderEntriesOf(Map.of("b1", 10, "b2", 20, "b3", 30));
     }
   }
@@ -78,8 +88,8 @@ class FleetIT {
   @Test
   void drainedBackendKeepsItsOpenConnectionWhileNewOnesAvoidItOnBothProxies() throws Exception {
     try (Greeted open = Fleet.connect(PROXY_A, poolPort)) {
-      Backend drained = backends.stream()
-          .filter(b -> b.name().equals(open.backend())).findFirst().orElseThrow();
+      Backend drained =
+          backends.stream().filter(b -> b.name().equals(open.backend())).findFirst().orElseThrow();
 
       fleet.weirctl("backend", "drain", "web", drained.address()).assertOk();
       fleet.awaitAllAcked("proxy-a", "proxy-b");
@@ -87,7 +97,8 @@ class FleetIT {
       assertThat(open.echo("still here")).isEqualTo("still here");
       for (String proxy : List.of(PROXY_A, PROXY_B)) {
         for (int i = 0; i < 30; i++) {
-          assertThat(backendOf(proxy, poolPort)).as("new connection through %s", proxy)
+          assertThat(backendOf(proxy, poolPort))
+              .as("new connection through %s", proxy)
               .isNotEqualTo(drained.name());
         }
       }
@@ -106,7 +117,8 @@ class FleetIT {
 
     for (String proxy : List.of(PROXY_A, PROXY_B)) {
       for (int i = 0; i < 30; i++) {
-        assertThat(backendOf(proxy, poolPort)).as("connection %d through %s", i, proxy)
+        assertThat(backendOf(proxy, poolPort))
+            .as("connection %d through %s", i, proxy)
             .isIn("b1", "b2");
       }
     }
@@ -123,8 +135,8 @@ class FleetIT {
     assertThat(backendOf(PROXY_B, poolPort)).isIn("b1", "b2", "b3");
 
     fleet.startControl(port);
-    List<Pool> pools = fleet.admin().listPools(ListPoolsRequest.getDefaultInstance())
-        .getPoolsList();
+    List<Pool> pools =
+        fleet.admin().listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList();
     assertThat(pools).extracting(Pool::getName).containsExactly("web");
     assertThat(pools.get(0).getBackendsList()).hasSize(3);
     assertThat(fleet.awaitAllAcked("proxy-a", "proxy-b")).isEqualTo(before);
@@ -134,20 +146,28 @@ class FleetIT {
   }
 
   @Test
-  void aPortAProxyCannotBindIsNackedWithTheReasonWhileTheOldConfigKeepsServing()
-      throws Exception {
+  void aPortAProxyCannotBindIsNackedWithTheReasonWhileTheOldConfigKeepsServing() throws Exception {
     int taken = Fleet.freePortOn(PROXY_A, PROXY_B);
     try (java.net.ServerSocket squatter =
         new java.net.ServerSocket(taken, 1, java.net.InetAddress.getByName(PROXY_A))) {
-      fleet.weirctl("pool", "create", "blocked", "--listen", ":" + taken,
-          "--backend", backends.get(0).address()).assertOk();
+      fleet
+          .weirctl(
+              "pool",
+              "create",
+              "blocked",
+              "--listen",
+              ":" + taken,
+              "--backend",
+              backends.get(0).address())
+          .assertOk();
 
       await("proxy-a to NACK the pool it cannot bind")
           .atMost(Duration.ofSeconds(20))
-          .untilAsserted(() -> {
-            String proxies = fleet.weirctl("-o", "json", "proxies").assertOk().stdout();
-            assertThat(proxies).contains("cannot listen on").contains(String.valueOf(taken));
-          });
+          .untilAsserted(
+              () -> {
+                String proxies = fleet.weirctl("-o", "json", "proxies").assertOk().stdout();
+                assertThat(proxies).contains("cannot listen on").contains(String.valueOf(taken));
+              });
       // proxy-b could bind it and ACKed; proxy-a still serves the pool it had.
       assertThat(backendOf(PROXY_A, poolPort)).isIn("b1", "b2", "b3");
       assertThat(backendOf(PROXY_B, taken)).isEqualTo("b1");
@@ -162,16 +182,21 @@ class FleetIT {
     try (Greeted first = Fleet.connect(PROXY_A, poolPort)) {
       assertThat(first.echo("one")).isEqualTo("one");
       assertThatThrownBy(() -> Fleet.connect(PROXY_A, poolPort))
-          .as("a second connection is over the limit").isInstanceOf(java.io.IOException.class);
+          .as("a second connection is over the limit")
+          .isInstanceOf(java.io.IOException.class);
     }
-    await("the slot to free up").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+    await("the slot to free up")
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
         .until(() -> backendOf(PROXY_A, poolPort) != null);
   }
 
   private long activeConnections(String address) {
-    return fleet.admin()
+    return fleet
+        .admin()
         .getPoolStatus(GetPoolStatusRequest.newBuilder().setName("web").build())
-        .getBackendsList().stream()
+        .getBackendsList()
+        .stream()
         .filter(b -> b.getAddress().equals(address))
         .mapToLong(BackendStatus::getActiveConnections)
         .sum();

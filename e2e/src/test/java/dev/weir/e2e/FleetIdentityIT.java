@@ -45,16 +45,31 @@ class FleetIdentityIT {
     fleet = new Fleet(dir);
     fleet.startControl(0);
     metricsPort = Fleet.freePortOn("127.0.0.1");
-    RunningProgram proxy = fleet.launch("edge", "weir-proxy", List.of(
-        "--control-plane", "127.0.0.1:" + fleet.controlPort(), "--id", "edge",
-        "--bind-address", PROXY, "--stats-interval", "200ms", "--event-loops", "1",
-        "--state-dir", dir.resolve("proxy-state").toString(),
-        "--metrics", "127.0.0.1:" + metricsPort));
+    RunningProgram proxy =
+        fleet.launch(
+            "edge",
+            "weir-proxy",
+            List.of(
+                "--control-plane",
+                "127.0.0.1:" + fleet.controlPort(),
+                "--id",
+                "edge",
+                "--bind-address",
+                PROXY,
+                "--stats-interval",
+                "200ms",
+                "--event-loops",
+                "1",
+                "--state-dir",
+                dir.resolve("proxy-state").toString(),
+                "--metrics",
+                "127.0.0.1:" + metricsPort));
     proxy.awaitLine(METRICS, START_TIMEOUT);
     b1 = fleet.startBackend("b1");
     b2 = fleet.startBackend("b2");
     poolPort = Fleet.freePortOn(PROXY);
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + poolPort, "--backend", b1.address())
+    fleet
+        .weirctl("pool", "create", "web", "--listen", ":" + poolPort, "--backend", b1.address())
         .assertOk();
     fleet.awaitAllAcked("edge");
   }
@@ -81,29 +96,36 @@ class FleetIdentityIT {
       }
       assertThat(metrics()).contains("weir_proxy_config_refused{reason=\"other_fleet\"} 1.0");
       assertThat(fleet.program("edge").output())
-          .anyMatch(l -> l.contains("refused config version 0 of fleet")
-              && l.contains("this proxy serves version 1 of fleet"));
+          .anyMatch(
+              l ->
+                  l.contains("refused config version 0 of fleet")
+                      && l.contains("this proxy serves version 1 of fleet"));
 
       // The operator rebuilds the pool on the new control plane; still refused until adopted.
-      fleet.weirctl("pool", "create", "web", "--listen", ":" + poolPort,
-          "--backend", b2.address()).assertOk();
+      fleet
+          .weirctl("pool", "create", "web", "--listen", ":" + poolPort, "--backend", b2.address())
+          .assertOk();
       // weirctl runs here as in a script (stdout is not a terminal): --wait still ends at the
       // proxy's refusal, not at its timeout.
       long start = System.nanoTime();
-      CliResult waited = fleet.weirctl("backend", "weight", "web", b2.address(), "2",
-          "--wait", "--wait-timeout", "50s");
+      CliResult waited =
+          fleet.weirctl(
+              "backend", "weight", "web", b2.address(), "2", "--wait", "--wait-timeout", "50s");
       assertThat(waited.exitCode()).as(waited.stderr()).isEqualTo(4);
       assertThat(waited.stderr())
-          .startsWith("error: config version 2 cannot be applied everywhere by 1 of 1 proxies: "
-              + "edge (rejected it: ");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("said at once")
+          .startsWith(
+              "error: config version 2 cannot be applied everywhere by 1 of 1 proxies: "
+                  + "edge (rejected it: ");
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("said at once")
           .isLessThan(Duration.ofSeconds(20));
       CliResult adopted = fleet.weirctl("fleet", "adopt").assertOk();
 
       assertThat(adopted.stdout()).startsWith("adopted fleet ").contains("(config version 3)");
       assertThat(fleet.awaitAllAcked("edge")).isEqualTo(3);
       await("new connections to reach the adopted config's backend")
-          .atMost(Duration.ofSeconds(10)).ignoreExceptions()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
           .until(() -> backendOf(PROXY, poolPort).equals("b2"));
       assertThat(metrics()).contains("weir_proxy_config_refused{reason=\"other_fleet\"} 0.0");
       assertThat(fleet.weirctl("history").assertOk().stdout()).contains("AdoptFleet");
@@ -117,8 +139,11 @@ class FleetIdentityIT {
     Path data = dir.resolve("control-data");
     Files.delete(data.resolve("config.snapshot"));
 
-    RunningProgram control = fleet.launch("weir-control-2", "weir-control", List.of(
-        "--listen", "127.0.0.1:0", "--data-dir", data.toString()));
+    RunningProgram control =
+        fleet.launch(
+            "weir-control-2",
+            "weir-control",
+            List.of("--listen", "127.0.0.1:0", "--data-dir", data.toString()));
 
     assertThat(control.awaitExit(START_TIMEOUT)).isEqualTo(1);
     assertThat(String.join("\n", control.output()))
@@ -151,31 +176,40 @@ class FleetIdentityIT {
     fleet.weirctl("fleet", "adopt").assertOk();
 
     assertThat(fleet.awaitAllAcked("edge")).isEqualTo(4);
-    await("new connections to follow the restored config").atMost(Duration.ofSeconds(10))
+    await("new connections to follow the restored config")
+        .atMost(Duration.ofSeconds(10))
         .ignoreExceptions()
         .until(() -> backendOf(PROXY, poolPort).equals("b1"));
   }
 
   private RunningProgram restartControl(Path dataDir) {
-    RunningProgram control = fleet.launch("weir-control-restarted", "weir-control", List.of(
-        "--listen", "127.0.0.1:" + fleet.controlPort(), "--data-dir", dataDir.toString()));
+    RunningProgram control =
+        fleet.launch(
+            "weir-control-restarted",
+            "weir-control",
+            List.of(
+                "--listen", "127.0.0.1:" + fleet.controlPort(), "--data-dir", dataDir.toString()));
     control.awaitLine(Pattern.compile("(listening on)"), START_TIMEOUT);
     return control;
   }
 
   private void awaitRefusing(String why) {
     await("weirctl proxies to show the proxy refusing (" + why + ")")
-        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
-        .until(() -> fleet.weirctl("proxies").stdout()
-            .contains("connected, REFUSING (" + why + ")"));
+        .until(
+            () -> fleet.weirctl("proxies").stdout().contains("connected, REFUSING (" + why + ")"));
   }
 
   private String metrics() throws IOException, InterruptedException {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
-            .timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static void copyDir(Path from, Path to) throws IOException {

@@ -48,13 +48,34 @@ class HttpConnectIT {
     Fleet.Backend red = fleet.startBackend("red");
     Fleet.Backend blue = fleet.startBackend("blue");
     int port = Fleet.freePortOn(PROXY);
-    fleet.weirctl("pool", "create", "red", "--listen", ":" + port, "--backend", red.address(),
-        "--http-connect").assertOk();
-    fleet.weirctl("pool", "create", "blue", "--listen", ":" + port, "--backend", blue.address(),
-        "--http-connect", "--connect-authority", "blue.internal:5432").assertOk();
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "red",
+            "--listen",
+            ":" + port,
+            "--backend",
+            red.address(),
+            "--http-connect")
+        .assertOk();
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "blue",
+            "--listen",
+            ":" + port,
+            "--backend",
+            blue.address(),
+            "--http-connect",
+            "--connect-authority",
+            "blue.internal:5432")
+        .assertOk();
     // A plain pool cannot join them: refused, naming a pool on the port.
-    Fleet.CliResult plain = fleet.weirctl("pool", "create", "green", "--listen", ":" + port,
-        "--backend", red.address());
+    Fleet.CliResult plain =
+        fleet.weirctl(
+            "pool", "create", "green", "--listen", ":" + port, "--backend", red.address());
     assertThat(plain.exitCode()).isEqualTo(1);
     assertThat(plain.stderr()).contains("listen port " + port, "settings.http_connect.enabled");
     assertThat(fleet.weirctl("pool", "show", "blue").assertOk().stdout())
@@ -68,18 +89,22 @@ class HttpConnectIT {
     assertThat(answer(port, "CONNECT example.com:443 HTTP/1.1\r\n\r\n"))
         .startsWith("HTTP/1.1 403 Forbidden\r\n");
     // The first refusal is always logged (later ones at most ten a second).
-    fleet.program("proxy").awaitLine(
-        Pattern.compile("refused CONNECT from \\S+ to blue:" + port), Duration.ofSeconds(10));
+    fleet
+        .program("proxy")
+        .awaitLine(
+            Pattern.compile("refused CONNECT from \\S+ to blue:" + port), Duration.ofSeconds(10));
   }
 
   /** Tunnels to {@code target}, checks an echo through it, returns the backend's name. */
   private static String tunnel(int port, String target) throws IOException {
     try (Socket socket = open(port)) {
-      socket.getOutputStream().write(("CONNECT " + target + " HTTP/1.1\r\nHost: " + target
-          + "\r\n\r\nhello\n").getBytes(US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\nhello\n")
+                  .getBytes(US_ASCII));
       InputStream in = socket.getInputStream();
-      assertThat(new String(in.readNBytes(ESTABLISHED.length()), US_ASCII))
-          .isEqualTo(ESTABLISHED);
+      assertThat(new String(in.readNBytes(ESTABLISHED.length()), US_ASCII)).isEqualTo(ESTABLISHED);
       String backend = line(in);
       assertThat(line(in)).isEqualTo("hello");
       return backend;

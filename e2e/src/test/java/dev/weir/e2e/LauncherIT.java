@@ -15,15 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JVM flags bin/.launch gives weir-proxy (see docs/architecture.md, "Memory"), read back from
- * the JVM itself: {@code -XX:+PrintFlagsFinal} prints every flag's final value before
- * {@code --version} runs.
+ * the JVM itself: {@code -XX:+PrintFlagsFinal} prints every flag's final value before {@code
+ * --version} runs.
  */
 class LauncherIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theProxyRunsWithAFixedYoungGenerationAndATrimmedNativeHeap() throws Exception {
@@ -32,8 +31,7 @@ class LauncherIT {
     assertThat(flag(flags, "MaxNewSize")).contains(String.valueOf(32L << 20));
     assertThat(flag(flags, "NewSize")).contains(String.valueOf(32L << 20));
     // Only JDKs from 17.0.9 on know the flag; where it is known, it is on.
-    flag(flags, "TrimNativeHeapInterval")
-        .ifPresent(value -> assertThat(value).isEqualTo("5000"));
+    flag(flags, "TrimNativeHeapInterval").ifPresent(value -> assertThat(value).isEqualTo("5000"));
   }
 
   @Test
@@ -45,12 +43,19 @@ class LauncherIT {
 
   private List<String> proxyFlags(String javaOpts) throws Exception {
     Path output = dir.resolve("weir-proxy-" + System.nanoTime() + ".out");
-    Process proxy = new ProcessBuilder("env", "WEIR_JAVA_OPTS=" + javaOpts,
-        Fleet.HOME.resolve("bin/weir-proxy").toString(), "--version")
-        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    Process proxy =
+        new ProcessBuilder(
+                "env",
+                "WEIR_JAVA_OPTS=" + javaOpts,
+                Fleet.HOME.resolve("bin/weir-proxy").toString(),
+                "--version")
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     try {
       assertThat(proxy.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-          .as("weir-proxy --version still running after %s", TIMEOUT).isTrue();
+          .as("weir-proxy --version still running after %s", TIMEOUT)
+          .isTrue();
       List<String> lines = Files.readAllLines(output);
       assertThat(proxy.exitValue()).as("%s", lines).isZero();
       return lines;

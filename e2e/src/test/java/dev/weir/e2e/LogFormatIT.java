@@ -24,10 +24,10 @@ class LogFormatIT {
       RunningProgram control = fleet.startControl(0);
       RunningProgram proxy = fleet.startProxy("edge-log", "127.0.0.1");
 
-      String applied = proxy.awaitLine(
-          Pattern.compile("^(.*applied config version \\d+.*)$"), TIMEOUT);
-      String connected = control.awaitLine(
-          Pattern.compile("^(.*proxy edge-log connected from.*)$"), TIMEOUT);
+      String applied =
+          proxy.awaitLine(Pattern.compile("^(.*applied config version \\d+.*)$"), TIMEOUT);
+      String connected =
+          control.awaitLine(Pattern.compile("^(.*proxy edge-log connected from.*)$"), TIMEOUT);
 
       assertThat(applied).matches(LINE + "applied config version .*");
       assertThat(connected).matches(LINE + "proxy edge-log connected from .*");

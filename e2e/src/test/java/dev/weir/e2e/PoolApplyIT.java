@@ -41,8 +41,17 @@ class PoolApplyIT {
     fleet.startProxy("edge", PROXY);
     backend = fleet.startBackend("b1");
     webPort = Fleet.freePortOn(PROXY);
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + webPort,
-        "--backend", backend.address(), "--wait").assertOk();
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "web",
+            "--listen",
+            ":" + webPort,
+            "--backend",
+            backend.address(),
+            "--wait")
+        .assertOk();
   }
 
   @AfterEach
@@ -59,15 +68,26 @@ class PoolApplyIT {
     int busyPort = Fleet.freePortOn(PROXY);
     try (Closeable other = listen(busyPort, reusePort)) {
       long started = System.nanoTime();
-      CliResult create = fleet.weirctl("pool", "create", "busy", "--listen", ":" + busyPort,
-          "--backend", backend.address(), "--wait", "--wait-timeout", "50s");
+      CliResult create =
+          fleet.weirctl(
+              "pool",
+              "create",
+              "busy",
+              "--listen",
+              ":" + busyPort,
+              "--backend",
+              backend.address(),
+              "--wait",
+              "--wait-timeout",
+              "50s");
 
       assertThat(create.exitCode()).as("stderr: %s", create.stderr()).isEqualTo(4);
       assertThat(Duration.ofNanos(System.nanoTime() - started))
           .as("said at once, not at the end of --wait-timeout")
           .isLessThan(Duration.ofSeconds(20));
       assertThat(create.stderr())
-          .contains("applied on 0 of 1 proxies",
+          .contains(
+              "applied on 0 of 1 proxies",
               "pool busy failed on proxy edge: cannot listen on " + PROXY + ":" + busyPort);
       if (reusePort) {
         assertThat(create.stderr()).contains("another program already listens on this port");
@@ -78,17 +98,21 @@ class PoolApplyIT {
       // The other pools, and later versions, still apply and serve.
       assertThat(backendOf(PROXY, webPort)).isEqualTo("b1");
       int apiPort = Fleet.freePortOn(PROXY);
-      fleet.weirctl("pool", "create", "api", "--listen", ":" + apiPort,
-          "--backend", backend.address()).assertOk();
+      fleet
+          .weirctl(
+              "pool", "create", "api", "--listen", ":" + apiPort, "--backend", backend.address())
+          .assertOk();
       fleet.awaitAllAcked("edge");
       assertThat(backendOf(PROXY, apiPort)).isEqualTo("b1");
     }
 
-    await("the proxy to bind the freed port by itself").atMost(Duration.ofSeconds(40))
+    await("the proxy to bind the freed port by itself")
+        .atMost(Duration.ofSeconds(40))
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
         .until(() -> "b1".equals(backendOf(PROXY, busyPort)));
-    await("the control plane to hear of it").atMost(Duration.ofSeconds(10))
+    await("the control plane to hear of it")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> !fleet.weirctl("proxies").assertOk().stdout().contains("FAILED POOLS"));
     for (int i = 0; i < 20; i++) {
       assertThat(backendOf(PROXY, busyPort)).isEqualTo("b1");

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * A throwaway PostgreSQL server from Debian's package (user "weir", trust authentication) on a
- * loopback port, with TLS when given a certificate. As root it runs as the package's postgres
- * user, since PostgreSQL will not run as root. Closing it stops it and deletes its files.
+ * loopback port, with TLS when given a certificate. As root it runs as the package's postgres user,
+ * since PostgreSQL will not run as root. Closing it stops it and deletes its files.
  */
 final class PostgresServer implements AutoCloseable {
 
@@ -38,13 +38,15 @@ final class PostgresServer implements AutoCloseable {
    */
   static PostgresServer start(String name, Path logDir, Path cert, Path key) throws Exception {
     Path bin = bin();
-    Installed.require(Installed.onPath("psql") != null,
+    Installed.require(
+        Installed.onPath("psql") != null,
         "psql is not on the PATH; install it with: apt-get install -y postgresql-client");
     boolean root = isRoot();
     // setpriv execs, so stopping the process stops PostgreSQL itself.
-    List<String> asOwner = root
-        ? List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups")
-        : List.of();
+    List<String> asOwner =
+        root
+            ? List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups")
+            : List.of();
     Path home = Files.createTempDirectory("weir-pg-");
     try {
       Path data = home.resolve("data");
@@ -52,12 +54,32 @@ final class PostgresServer implements AutoCloseable {
         run(List.of("chmod", "755", home.toString()));
         run(List.of("chown", "postgres", home.toString()));
       }
-      run(concat(asOwner, bin.resolve("initdb").toString(), "-D", data.toString(), "-A",
-          "trust", "-U", "weir", "--no-sync"));
+      run(
+          concat(
+              asOwner,
+              bin.resolve("initdb").toString(),
+              "-D",
+              data.toString(),
+              "-A",
+              "trust",
+              "-U",
+              "weir",
+              "--no-sync"));
       int port = Fleet.freePortOn("127.0.0.1");
-      List<String> command = concat(asOwner, bin.resolve("postgres").toString(), "-D",
-          data.toString(), "-p", "" + port, "-k", home.toString(), "-c",
-          "listen_addresses=127.0.0.1", "-c", "fsync=off");
+      List<String> command =
+          concat(
+              asOwner,
+              bin.resolve("postgres").toString(),
+              "-D",
+              data.toString(),
+              "-p",
+              "" + port,
+              "-k",
+              home.toString(),
+              "-c",
+              "listen_addresses=127.0.0.1",
+              "-c",
+              "fsync=off");
       if (cert != null) {
         // PostgreSQL refuses a key others can read, or one it does not own.
         Path ownCert = Files.copy(cert, home.resolve("server.crt"));
@@ -67,8 +89,9 @@ final class PostgresServer implements AutoCloseable {
           run(List.of("chown", "postgres", ownKey.toString(), ownCert.toString()));
         }
         command = new ArrayList<>(command);
-        command.addAll(List.of("-c", "ssl=on", "-c", "ssl_cert_file=" + ownCert,
-            "-c", "ssl_key_file=" + ownKey));
+        command.addAll(
+            List.of(
+                "-c", "ssl=on", "-c", "ssl_cert_file=" + ownCert, "-c", "ssl_key_file=" + ownKey));
       }
       RunningProgram process = RunningProgram.start(name, logDir, command);
       process.awaitLine(Pattern.compile("ready to accept connections"), START_TIMEOUT);
@@ -97,13 +120,17 @@ final class PostgresServer implements AutoCloseable {
     Path found = null;
     if (Files.isDirectory(versions)) {
       try (var dirs = Files.list(versions)) {
-        found = dirs.map(d -> d.resolve("bin"))
-            .filter(d -> Files.isExecutable(d.resolve("initdb")))
-            .max(Path::compareTo).orElse(null);
+        found =
+            dirs.map(d -> d.resolve("bin"))
+                .filter(d -> Files.isExecutable(d.resolve("initdb")))
+                .max(Path::compareTo)
+                .orElse(null);
       }
     }
-    Installed.require(found != null, "no PostgreSQL server (initdb) in "
-        + "/usr/lib/postgresql/*/bin; install it with: apt-get install -y postgresql");
+    Installed.require(
+        found != null,
+        "no PostgreSQL server (initdb) in "
+            + "/usr/lib/postgresql/*/bin; install it with: apt-get install -y postgresql");
     return found;
   }
 

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real clients through a Weir pool to real servers from Debian's packages (installed by
- * .ci/run): the traffic must arrive intact, not only a port answer.
+ * Real clients through a Weir pool to real servers from Debian's packages (installed by .ci/run):
+ * the traffic must arrive intact, not only a port answer.
  */
 class ProtocolsIT {
 
@@ -63,8 +63,20 @@ class ProtocolsIT {
   void redisCommandsAndABenchmarkGoThroughIntact() throws Exception {
     requireInstalled("redis-server", "redis-server redis-tools");
     int backend = Fleet.freePortOn("127.0.0.1");
-    RunningProgram redis = server("redis-server", "redis-server", "--port", "" + backend,
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString());
+    RunningProgram redis =
+        server(
+            "redis-server",
+            "redis-server",
+            "--port",
+            "" + backend,
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            dir.toString());
     redis.awaitLine(Pattern.compile("Ready to accept connections"), TIMEOUT);
     int port = pool("redis", "127.0.0.1:" + backend);
 
@@ -77,21 +89,38 @@ class ProtocolsIT {
     byte[] bytes = new byte[1 << 20];
     new Random(7).nextBytes(bytes);
     Files.write(blob, bytes);
-    Process set = new ProcessBuilder("redis-cli", "-h", PROXY, "-p", "" + port, "-x", "SET", "blob")
-        .redirectInput(blob.toFile()).redirectErrorStream(true).start();
+    Process set =
+        new ProcessBuilder("redis-cli", "-h", PROXY, "-p", "" + port, "-x", "SET", "blob")
+            .redirectInput(blob.toFile())
+            .redirectErrorStream(true)
+            .start();
     assertThat(new String(set.getInputStream().readAllBytes()).trim()).isEqualTo("OK");
-    Process get = new ProcessBuilder("redis-cli", "-p", "" + backend, "--no-raw", "STRLEN", "blob")
-        .redirectErrorStream(true).start();
+    Process get =
+        new ProcessBuilder("redis-cli", "-p", "" + backend, "--no-raw", "STRLEN", "blob")
+            .redirectErrorStream(true)
+            .start();
     assertThat(new String(get.getInputStream().readAllBytes()).trim())
         .isEqualTo("(integer) " + bytes.length);
-    Process dump = new ProcessBuilder("redis-cli", "-p", "" + backend, "--raw", "GET", "blob")
-        .start();
+    Process dump =
+        new ProcessBuilder("redis-cli", "-p", "" + backend, "--raw", "GET", "blob").start();
     byte[] stored = dump.getInputStream().readAllBytes();
     // --raw ends the value with a newline of its own.
     assertThat(sha256(Arrays.copyOf(stored, stored.length - 1))).isEqualTo(sha256(bytes));
 
-    String benchmark = run("redis-benchmark", "-h", PROXY, "-p", "" + port, "-t", "set,get",
-        "-n", "2000", "-c", "8", "-q");
+    String benchmark =
+        run(
+            "redis-benchmark",
+            "-h",
+            PROXY,
+            "-p",
+            "" + port,
+            "-t",
+            "set,get",
+            "-n",
+            "2000",
+            "-c",
+            "8",
+            "-q");
     assertThat(benchmark).contains("SET:", "GET:").doesNotContain("rror");
   }
 
@@ -105,14 +134,25 @@ class ProtocolsIT {
     Files.write(www.resolve("file.bin"), bytes);
     int backend = Fleet.freePortOn("127.0.0.1");
     Path conf = dir.resolve("nginx.conf");
-    Files.writeString(conf, String.join("\n",
-        "worker_processes 1; daemon off; pid " + dir.resolve("nginx.pid") + ";",
-        "error_log " + dir.resolve("nginx-error.log") + " warn;",
-        "events { worker_connections 64; }",
-        "http { access_log off; client_body_temp_path " + dir + ";",
-        "  server { listen 127.0.0.1:" + backend + "; root " + www + "; } }", ""));
-    server("nginx", "nginx", "-p", dir.toString(), "-c", conf.toString(),
-        "-e", dir.resolve("nginx-error.log").toString());
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "worker_processes 1; daemon off; pid " + dir.resolve("nginx.pid") + ";",
+            "error_log " + dir.resolve("nginx-error.log") + " warn;",
+            "events { worker_connections 64; }",
+            "http { access_log off; client_body_temp_path " + dir + ";",
+            "  server { listen 127.0.0.1:" + backend + "; root " + www + "; } }",
+            ""));
+    server(
+        "nginx",
+        "nginx",
+        "-p",
+        dir.toString(),
+        "-c",
+        conf.toString(),
+        "-e",
+        dir.resolve("nginx-error.log").toString());
     await("nginx").atMost(TIMEOUT).until(() -> listening(backend));
     int port = pool("web", "127.0.0.1:" + backend);
 
@@ -127,31 +167,33 @@ class ProtocolsIT {
   }
 
   @Test
-  void aWebSocketSessionLivesThroughChangesAndHealthChecksUntilItsDrainDeadline()
-      throws Exception {
+  void aWebSocketSessionLivesThroughChangesAndHealthChecksUntilItsDrainDeadline() throws Exception {
     requireInstalled("websocketd", "websocketd");
     int backend = Fleet.freePortOn("127.0.0.1");
-    RunningProgram ws = server("websocketd", "websocketd", "--address", "127.0.0.1",
-        "--port", "" + backend, "cat");
+    RunningProgram ws =
+        server("websocketd", "websocketd", "--address", "127.0.0.1", "--port", "" + backend, "cat");
     await("websocketd").atMost(TIMEOUT).until(() -> listening(backend));
     int port = pool("ws", "127.0.0.1:" + backend);
     Echoes echoes = new Echoes();
-    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://" + PROXY + ":" + port + "/"), echoes)
-        .get(10, TimeUnit.SECONDS);
+    WebSocket socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(URI.create("ws://" + PROXY + ":" + port + "/"), echoes)
+            .get(10, TimeUnit.SECONDS);
 
     assertThat(echoes.roundTrip(socket, "before any change")).isEqualTo("before any change");
     // A config change on the pool, and health checks cycling against the backend.
     Fleet.Backend other = fleet.startBackend("other");
     fleet.weirctl("backend", "add", "ws", other.address(), "--wait").assertOk();
-    fleet.weirctl("pool", "set", "ws", "--health-check", "tcp", "--health-interval", "200ms",
-        "--wait").assertOk();
+    fleet
+        .weirctl(
+            "pool", "set", "ws", "--health-check", "tcp", "--health-interval", "200ms", "--wait")
+        .assertOk();
     for (int i = 0; i < 20; i++) {
       assertThat(echoes.roundTrip(socket, "message " + i)).isEqualTo("message " + i);
     }
     // Draining keeps the session until the deadline, then ends it.
-    fleet.weirctl("backend", "drain", "ws", "127.0.0.1:" + backend, "--deadline", "3s")
-        .assertOk();
+    fleet.weirctl("backend", "drain", "ws", "127.0.0.1:" + backend, "--deadline", "3s").assertOk();
     fleet.awaitAllAcked("proxy");
     assertThat(echoes.roundTrip(socket, "while draining")).isEqualTo("while draining");
     assertThat(echoes.closed.get(20, TimeUnit.SECONDS)).isNotNull();
@@ -168,26 +210,53 @@ class ProtocolsIT {
       Random random = new Random(5);
       StringBuilder lines = new StringBuilder();
       for (int i = 1; i <= 20_000; i++) {
-        lines.append(i).append('\t').append(Long.toHexString(random.nextLong()))
-            .append(Long.toHexString(random.nextLong())).append('\n');
+        lines
+            .append(i)
+            .append('\t')
+            .append(Long.toHexString(random.nextLong()))
+            .append(Long.toHexString(random.nextLong()))
+            .append('\n');
       }
       Path rows = Files.writeString(dir.resolve("rows.tsv"), lines);
       psql(PROXY, port, "CREATE TABLE t (id int PRIMARY KEY, v text)");
       psql(PROXY, port, "\\copy t FROM '" + rows + "'");
 
-      String expected = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
-          lines.toString().lines().map(l -> l.substring(l.indexOf('\t') + 1))
-              .reduce((a, b) -> a + "\n" + b).orElseThrow().getBytes()));
+      String expected =
+          HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("MD5")
+                      .digest(
+                          lines
+                              .toString()
+                              .lines()
+                              .map(l -> l.substring(l.indexOf('\t') + 1))
+                              .reduce((a, b) -> a + "\n" + b)
+                              .orElseThrow()
+                              .getBytes()));
       String query = "SELECT md5(string_agg(v, E'\\n' ORDER BY id)) FROM t";
-      assertThat(psql("127.0.0.1", backend, query)).as("read on the server itself")
+      assertThat(psql("127.0.0.1", backend, query))
+          .as("read on the server itself")
           .isEqualTo(expected);
       assertThat(psql(PROXY, port, query)).as("read back through the proxy").isEqualTo(expected);
     }
   }
 
   private String psql(String host, int port, String command) throws Exception {
-    return run("psql", "-h", host, "-p", "" + port, "-U", "weir", "-d", "postgres",
-        "-v", "ON_ERROR_STOP=1", "-tA", "-c", command);
+    return run(
+        "psql",
+        "-h",
+        host,
+        "-p",
+        "" + port,
+        "-U",
+        "weir",
+        "-d",
+        "postgres",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-tA",
+        "-c",
+        command);
   }
 
   /** Collects what the WebSocket server sends back. */
@@ -229,8 +298,7 @@ class ProtocolsIT {
 
   private int pool(String name, String backend) throws Exception {
     int port = Fleet.freePortOn(PROXY);
-    fleet.weirctl("pool", "create", name, "--listen", ":" + port, "--backend", backend)
-        .assertOk();
+    fleet.weirctl("pool", "create", name, "--listen", ":" + port, "--backend", backend).assertOk();
     fleet.awaitAllAcked("proxy");
     return port;
   }
@@ -258,7 +326,8 @@ class ProtocolsIT {
   }
 
   private static void requireInstalled(String program, String packages) {
-    Installed.require(Installed.onPath(program) != null,
+    Installed.require(
+        Installed.onPath(program) != null,
         program + " is not on the PATH; install it with: apt-get install -y " + packages);
   }
 

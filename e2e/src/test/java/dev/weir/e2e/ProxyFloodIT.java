@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A proxy on a host with a low open-file limit, flooded with more connections than it may hold:
- * its default --max-connections keeps it clear of EMFILE, the excess is reset and counted, the
- * log stays a few lines long, and it still relays afterwards.
+ * A proxy on a host with a low open-file limit, flooded with more connections than it may hold: its
+ * default --max-connections keeps it clear of EMFILE, the excess is reset and counted, the log
+ * stays a few lines long, and it still relays afterwards.
  */
 class ProxyFloodIT {
 
@@ -55,13 +55,26 @@ class ProxyFloodIT {
     fleet.startControl(0);
     Backend backend = fleet.startBackend("b1");
     int port = Fleet.freePortOn(PROXY);
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + port,
-        "--backend", backend.address()).assertOk();
+    fleet
+        .weirctl("pool", "create", "web", "--listen", ":" + port, "--backend", backend.address())
+        .assertOk();
     int metricsPort = Fleet.freePortOn("127.0.0.1");
-    RunningProgram proxy = fleet.launchWithOpenFileLimit("edge", "weir-proxy", OPEN_FILES,
-        List.of("--control-plane", "127.0.0.1:" + fleet.controlPort(), "--id", "edge",
-            "--bind-address", PROXY, "--state-dir", dir.resolve("state").toString(),
-            "--metrics", "127.0.0.1:" + metricsPort));
+    RunningProgram proxy =
+        fleet.launchWithOpenFileLimit(
+            "edge",
+            "weir-proxy",
+            OPEN_FILES,
+            List.of(
+                "--control-plane",
+                "127.0.0.1:" + fleet.controlPort(),
+                "--id",
+                "edge",
+                "--bind-address",
+                PROXY,
+                "--state-dir",
+                dir.resolve("state").toString(),
+                "--metrics",
+                "127.0.0.1:" + metricsPort));
     fleet.awaitAllAcked("edge");
     assertThat(backendOf(PROXY, port)).isEqualTo("b1");
     int linesBefore = proxy.output().size();
@@ -76,13 +89,13 @@ class ProxyFloodIT {
       }
     }
 
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> refused(metricsPort) > 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> refused(metricsPort) > 0);
     for (Socket socket : flood) {
       socket.close();
     }
     flood.clear();
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(backendOf(PROXY, port)).isEqualTo("b1"));
     List<String> log = proxy.output().subList(linesBefore, proxy.output().size());
     assertThat(log).noneMatch(line -> line.contains("Too many open files"));
@@ -91,10 +104,14 @@ class ProxyFloodIT {
   }
 
   private static long refused(int metricsPort) throws Exception {
-    String body = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
-            .timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     Matcher matcher = REFUSED.matcher(body);
     return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
   }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A proxy's life apart from config changes: it keeps serving without its control plane, even
- * across its own restart, and a SIGTERM lets open connections finish.
+ * A proxy's life apart from config changes: it keeps serving without its control plane, even across
+ * its own restart, and a SIGTERM lets open connections finish.
  */
 class ProxyLifecycleIT {
 
@@ -35,8 +35,17 @@ class ProxyLifecycleIT {
     fleet.startProxy("edge", PROXY);
     backends = List.of(fleet.startBackend("b1"), fleet.startBackend("b2"));
     poolPort = Fleet.freePortOn(PROXY);
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + poolPort,
-        "--backend", backends.get(0).address(), "--backend", backends.get(1).address())
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "web",
+            "--listen",
+            ":" + poolPort,
+            "--backend",
+            backends.get(0).address(),
+            "--backend",
+            backends.get(1).address())
         .assertOk();
     fleet.awaitAllAcked("edge");
   }
@@ -52,7 +61,8 @@ class ProxyLifecycleIT {
   void proxyRestartedWhileTheControlPlaneIsDownServesItsSavedConfig() throws Exception {
     Path saved = fleet.proxyStateFile("edge");
     // Saved right after the apply, off the control stream's thread.
-    await("the proxy to save its config").atMost(Duration.ofSeconds(10))
+    await("the proxy to save its config")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> Files.exists(saved));
     fleet.control().kill9();
 
@@ -63,8 +73,8 @@ class ProxyLifecycleIT {
 
     fleet.program("edge").close();
     RunningProgram restarted = fleet.startProxy("edge", PROXY);
-    restarted.awaitLine(Pattern.compile("serving saved config version (\\d+)"),
-        Duration.ofSeconds(30));
+    restarted.awaitLine(
+        Pattern.compile("serving saved config version (\\d+)"), Duration.ofSeconds(30));
 
     await("the restarted proxy to serve the pool without a control plane")
         .atMost(Duration.ofSeconds(20))
@@ -82,13 +92,16 @@ class ProxyLifecycleIT {
       ProcessHandle.of(proxy.pid()).orElseThrow().destroy(); // SIGTERM
       proxy.awaitLine(Pattern.compile("(shutting down)"), Duration.ofSeconds(10));
 
-      await("the listener to close").atMost(Duration.ofSeconds(10)).until(() -> {
-        try (java.net.Socket s = new java.net.Socket(PROXY, poolPort)) {
-          return false;
-        } catch (java.net.ConnectException refused) {
-          return true;
-        }
-      });
+      await("the listener to close")
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try (java.net.Socket s = new java.net.Socket(PROXY, poolPort)) {
+                  return false;
+                } catch (java.net.ConnectException refused) {
+                  return true;
+                }
+              });
       assertThat(open.echo("still relayed")).isEqualTo("still relayed");
       assertThat(proxy.isAlive()).as("waits for the open connection").isTrue();
     }
@@ -105,8 +118,8 @@ class ProxyLifecycleIT {
     Files.write(bad, new byte[] {'n', 'o', 'p', 'e', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
 
     RunningProgram proxy = fleet.startProxy("broken", "127.0.0.5");
-    String line = proxy.awaitLine(Pattern.compile("(ignoring saved config: .*)"),
-        Duration.ofSeconds(30));
+    String line =
+        proxy.awaitLine(Pattern.compile("(ignoring saved config: .*)"), Duration.ofSeconds(30));
     assertThat(line).contains(bad.toString()).contains("not a Weir snapshot file");
     assertThat(proxy.isAlive()).isTrue();
   }

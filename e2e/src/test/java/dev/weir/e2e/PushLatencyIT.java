@@ -36,8 +36,9 @@ class PushLatencyIT {
     }
     backend = fleet.startBackend("b1");
     int port = Fleet.freePortOn("127.0.0.2", "127.0.0.3", "127.0.0.4");
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + port,
-        "--backend", backend.address()).assertOk();
+    fleet
+        .weirctl("pool", "create", "web", "--listen", ":" + port, "--backend", backend.address())
+        .assertOk();
     fleet.awaitAllAcked(PROXIES.toArray(String[]::new));
   }
 
@@ -51,33 +52,43 @@ class PushLatencyIT {
   @Test
   void aChangeAppliedOnThreeProxiesHasItsPushLatencyRecordedForEach() throws Exception {
     fleet.weirctl("backend", "weight", "web", backend.address(), "7").assertOk();
-    long version = fleet.admin().listPools(ListPoolsRequest.getDefaultInstance())
-        .getConfigVersion();
+    long version =
+        fleet.admin().listPools(ListPoolsRequest.getDefaultInstance()).getConfigVersion();
 
-    WaitForAppliedResponse wait = fleet.admin(Duration.ofSeconds(40)).waitForApplied(
-        WaitForAppliedRequest.newBuilder()
-            .setConfigVersion(version)
-            .setTimeout(Durations.fromSeconds(30))
-            .build());
+    WaitForAppliedResponse wait =
+        fleet
+            .admin(Duration.ofSeconds(40))
+            .waitForApplied(
+                WaitForAppliedRequest.newBuilder()
+                    .setConfigVersion(version)
+                    .setTimeout(Durations.fromSeconds(30))
+                    .build());
 
     assertThat(wait.getComplete()).isTrue();
     assertThat(Durations.toNanos(wait.getElapsed())).isPositive();
-    assertThat(wait.getProxiesList()).extracting(ProxyApplyStatus::getProxyId)
+    assertThat(wait.getProxiesList())
+        .extracting(ProxyApplyStatus::getProxyId)
         .containsExactlyElementsOf(PROXIES);
-    assertThat(wait.getProxiesList()).allSatisfy(status -> {
-      assertThat(status.getAppliedVersion()).isEqualTo(version);
-      assertThat(Durations.toNanos(status.getPushLatency())).isPositive();
-    });
-    List<ProxyInfo> proxies = fleet.admin().listProxies(ListProxiesRequest.getDefaultInstance())
-        .getProxiesList();
+    assertThat(wait.getProxiesList())
+        .allSatisfy(
+            status -> {
+              assertThat(status.getAppliedVersion()).isEqualTo(version);
+              assertThat(Durations.toNanos(status.getPushLatency())).isPositive();
+            });
+    List<ProxyInfo> proxies =
+        fleet.admin().listProxies(ListProxiesRequest.getDefaultInstance()).getProxiesList();
     assertThat(proxies).extracting(ProxyInfo::getId).containsExactlyElementsOf(PROXIES);
-    assertThat(proxies).allSatisfy(proxy -> {
-      assertThat(proxy.getLastAppliedVersion()).as(proxy.getId()).isEqualTo(version);
-      assertThat(Durations.toNanos(proxy.getLastPushLatency())).as(proxy.getId()).isPositive();
-      assertThat(Durations.toNanos(proxy.getLastPushLatency()))
-          .as("%s: the fleet is done when its slowest proxy is", proxy.getId())
-          .isLessThanOrEqualTo(Durations.toNanos(wait.getElapsed()));
-    });
+    assertThat(proxies)
+        .allSatisfy(
+            proxy -> {
+              assertThat(proxy.getLastAppliedVersion()).as(proxy.getId()).isEqualTo(version);
+              assertThat(Durations.toNanos(proxy.getLastPushLatency()))
+                  .as(proxy.getId())
+                  .isPositive();
+              assertThat(Durations.toNanos(proxy.getLastPushLatency()))
+                  .as("%s: the fleet is done when its slowest proxy is", proxy.getId())
+                  .isLessThanOrEqualTo(Durations.toNanos(wait.getElapsed()));
+            });
     String table = fleet.weirctl("proxies").assertOk().stdout();
     assertThat(table.lines().findFirst().orElseThrow()).contains("APPLIED", "PUSH");
   }

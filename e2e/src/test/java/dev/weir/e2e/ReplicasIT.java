@@ -48,10 +48,10 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One fleet over three weir-control replicas on a real etcd: weir-proxy processes spread over
- * the replicas (each given one replica, on 127.0.0.2 to .5), echo backends, and the packaged
- * weirctl driven through replica 1 only. Every fleet-wide answer must cover the proxies of all
- * three, and a replica killed with kill -9 must be named as missing, never silently left out.
+ * One fleet over three weir-control replicas on a real etcd: weir-proxy processes spread over the
+ * replicas (each given one replica, on 127.0.0.2 to .5), echo backends, and the packaged weirctl
+ * driven through replica 1 only. Every fleet-wide answer must cover the proxies of all three, and a
+ * replica killed with kill -9 must be named as missing, never silently left out.
  *
  * <p>Starting etcd, three replicas and four proxies is most of the cost, so the checks share one
  * fleet, each with a pool of its own, in order; the kill comes last.
@@ -121,41 +121,48 @@ class ReplicasIT {
   @Test
   @Order(1)
   void proxiesThroughOneReplicaListEveryReplicasProxiesEachWithItsReplica() throws Exception {
-    await("replica 1 to list every replica's proxies").atMost(WITHIN).untilAsserted(() -> {
-      ListProxiesResponse listed = proxiesJson();
-      assertThat(listed.getProxiesList()).extracting(ProxyInfo::getId)
-          .containsExactlyInAnyOrderElementsOf(proxies.keySet());
-      for (ProxyInfo proxy : listed.getProxiesList()) {
-        assertThat(proxy.getConnected()).as("%s connected", proxy.getId()).isTrue();
-        assertThat(replicaOf(proxy, listed.getCoverage())).as("replica of %s", proxy.getId())
-            .isEqualTo(proxies.get(proxy.getId()).id());
-      }
-      assertThat(listed.getCoverage().getAnsweredBy()).isEqualTo(one.id());
-      assertThat(listed.getCoverage().getReplicasList())
-          .containsExactlyInAnyOrder(one.id(), two.id(), three.id());
-      assertThat(listed.getCoverage().getMissingList()).isEmpty();
-    });
+    await("replica 1 to list every replica's proxies")
+        .atMost(WITHIN)
+        .untilAsserted(
+            () -> {
+              ListProxiesResponse listed = proxiesJson();
+              assertThat(listed.getProxiesList())
+                  .extracting(ProxyInfo::getId)
+                  .containsExactlyInAnyOrderElementsOf(proxies.keySet());
+              for (ProxyInfo proxy : listed.getProxiesList()) {
+                assertThat(proxy.getConnected()).as("%s connected", proxy.getId()).isTrue();
+                assertThat(replicaOf(proxy, listed.getCoverage()))
+                    .as("replica of %s", proxy.getId())
+                    .isEqualTo(proxies.get(proxy.getId()).id());
+              }
+              assertThat(listed.getCoverage().getAnsweredBy()).isEqualTo(one.id());
+              assertThat(listed.getCoverage().getReplicasList())
+                  .containsExactlyInAnyOrder(one.id(), two.id(), three.id());
+              assertThat(listed.getCoverage().getMissingList()).isEmpty();
+            });
 
     CliResult table = weirctl("proxies").assertOk();
 
-    assertThat(table.stdout().lines().findFirst()).hasValueSatisfying(
-        header -> assertThat(header).contains("ID", "REPLICA"));
-    proxies.forEach((id, replica) -> assertThat(table.stdout().lines())
-        .as("the row of %s", id)
-        .anyMatch(line -> line.startsWith(id + " ") && line.contains(replica.id())));
+    assertThat(table.stdout().lines().findFirst())
+        .hasValueSatisfying(header -> assertThat(header).contains("ID", "REPLICA"));
+    proxies.forEach(
+        (id, replica) ->
+            assertThat(table.stdout().lines())
+                .as("the row of %s", id)
+                .anyMatch(line -> line.startsWith(id + " ") && line.contains(replica.id())));
   }
 
   @Test
   @Order(2)
-  void connectionsThroughReplicaOneListAndCloseAConnectionHeldThroughReplicaTwo()
-      throws Exception {
+  void connectionsThroughReplicaOneListAndCloseAConnectionHeldThroughReplicaTwo() throws Exception {
     int port = createPool("conns", echo);
     try (Greeted held = Fleet.connect(EDGE_2, port)) {
       assertThat(held.echo("hello")).isEqualTo("hello");
 
-      ConnectionInfo listed = await("replica 1 to list the connection held through edge-2")
-          .atMost(WITHIN)
-          .until(() -> connectionOf(held), c -> c != null);
+      ConnectionInfo listed =
+          await("replica 1 to list the connection held through edge-2")
+              .atMost(WITHIN)
+              .until(() -> connectionOf(held), c -> c != null);
 
       assertThat(listed.getProxyId()).isEqualTo("edge-2");
       assertThat(listed.getPool()).isEqualTo("conns");
@@ -167,7 +174,8 @@ class ReplicasIT {
       closed.assertOk();
       assertThat(closed.stdout()).contains("closed " + listed.getId());
       assertThat(held.in().readLine()).as("the closed client sees end of stream").isNull();
-      await("the closed connection to leave the list").atMost(WITHIN)
+      await("the closed connection to leave the list")
+          .atMost(WITHIN)
           .until(() -> connectionOf(held) == null);
     }
   }
@@ -180,12 +188,14 @@ class ReplicasIT {
     try (Greeted held = Fleet.connectTo(EDGE_2, port, target.name())) {
       awaitActive(one, "draining", 1);
 
-      RunningProgram drain = weirctlOnTheSide("weirctl-drain",
-          "backend", "drain", "draining", target.address(), "--wait");
+      RunningProgram drain =
+          weirctlOnTheSide(
+              "weirctl-drain", "backend", "drain", "draining", target.address(), "--wait");
 
       drain.awaitLine(ONE_CONNECTION, WITHIN);
-      assertThat(drain.isAlive()).as("drain --wait while the connection is held; output: %s",
-          drain.output()).isTrue();
+      assertThat(drain.isAlive())
+          .as("drain --wait while the connection is held; output: %s", drain.output())
+          .isTrue();
       assertThat(held.echo("still served")).isEqualTo("still served");
 
       held.close();
@@ -202,8 +212,8 @@ class ReplicasIT {
     try (Greeted held = Fleet.connectTo(EDGE_2, port, target.name())) {
       awaitActive(one, "cut", 1);
 
-      CliResult drained = weirctl("backend", "drain", "cut", target.address(),
-          "--deadline", "3s", "--wait");
+      CliResult drained =
+          weirctl("backend", "drain", "cut", target.address(), "--deadline", "3s", "--wait");
 
       assertThat(drained.exitCode()).as("exit code; stderr: %s", drained.stderr()).isZero();
       assertThat(drained.stdout()).contains("1 connection was cut at the deadline");
@@ -214,8 +224,16 @@ class ReplicasIT {
   @Test
   @Order(5)
   void waitThroughReplicaOneCountsTheProxiesOfEveryReplica() throws Exception {
-    CliResult created = weirctl("pool", "create", "everywhere",
-        "--listen", ":" + Fleet.freePortOn(PROXY_HOSTS), "--backend", echo.address(), "--wait");
+    CliResult created =
+        weirctl(
+            "pool",
+            "create",
+            "everywhere",
+            "--listen",
+            ":" + Fleet.freePortOn(PROXY_HOSTS),
+            "--backend",
+            echo.address(),
+            "--wait");
 
     assertThat(created.exitCode()).as("exit code; stderr: %s", created.stderr()).isZero();
     assertThat(created.stdout()).containsPattern("applied on (4 of 4 proxies|4 proxies)\\b");
@@ -223,8 +241,16 @@ class ReplicasIT {
     // The port taken on replica 2's proxy only: that one proxy cannot put the pool in force.
     int taken = Fleet.freePortOn(PROXY_HOSTS);
     try (ServerSocket squatter = new ServerSocket(taken, 1, InetAddress.getByName(EDGE_2))) {
-      CliResult blocked = weirctl("pool", "create", "blocked",
-          "--listen", ":" + taken, "--backend", echo.address(), "--wait");
+      CliResult blocked =
+          weirctl(
+              "pool",
+              "create",
+              "blocked",
+              "--listen",
+              ":" + taken,
+              "--backend",
+              echo.address(),
+              "--wait");
 
       assertThat(blocked.exitCode()).as("exit code; stdout: %s", blocked.stdout()).isEqualTo(4);
       assertThat(blocked.stderr()).contains("applied on 3 of 4 proxies", "edge-2");
@@ -249,7 +275,8 @@ class ReplicasIT {
     assertThatThrownBy(() -> Fleet.connect(EDGE_3, port)).isInstanceOf(IOException.class);
 
     assertThat(awaitVotes(2, 1).getFleetHealth())
-        .as("one proxy (replica 3's) of three sees it down").isEqualTo(FleetHealth.FLEET_HEALTHY);
+        .as("one proxy (replica 3's) of three sees it down")
+        .isEqualTo(FleetHealth.FLEET_HEALTHY);
     assertThat(weirctl("pool", "show", "votes").assertOk().stdout())
         .containsPattern("\\bhealthy 2/3\\b");
 
@@ -264,26 +291,31 @@ class ReplicasIT {
 
   @Test
   @Order(7)
-  void aReplicaKilledMidDrainIsNamedMissingAndItsProxiesMoveAndAreCountedOnce()
-      throws Exception {
+  void aReplicaKilledMidDrainIsNamedMissingAndItsProxiesMoveAndAreCountedOnce() throws Exception {
     int port = createPool("moving", target, echo);
     try (Greeted held = Fleet.connectTo(EDGE_3, port, target.name())) {
       awaitActive(one, "moving", 1);
-      RunningProgram drain = weirctlOnTheSide("weirctl-drain-moving",
-          "backend", "drain", "moving", target.address(), "--wait");
+      RunningProgram drain =
+          weirctlOnTheSide(
+              "weirctl-drain-moving", "backend", "drain", "moving", target.address(), "--wait");
       drain.awaitLine(ONE_CONNECTION, WITHIN);
 
       three.program().kill9();
 
       // edge-3-pinned keeps replica 3 unaccounted for well past these three queries.
-      await("replica 1 to name replica 3 missing in proxies").atMost(WITHIN)
+      await("replica 1 to name replica 3 missing in proxies")
+          .atMost(WITHIN)
           .until(() -> missing(proxiesJson().getCoverage()).contains(three.id()));
       CliResult table = weirctl("proxies").assertOk();
       assertThat((table.stdout() + table.stderr()).lines())
-          .as("a line naming replica 3 and its stranded proxy in: %s%s", table.stdout(),
-              table.stderr())
-          .anyMatch(line -> line.startsWith("replica " + three.id() + " ")
-              && line.contains("is missing") && line.contains("edge-3-pinned"));
+          .as(
+              "a line naming replica 3 and its stranded proxy in: %s%s",
+              table.stdout(), table.stderr())
+          .anyMatch(
+              line ->
+                  line.startsWith("replica " + three.id() + " ")
+                      && line.contains("is missing")
+                      && line.contains("edge-3-pinned"));
       assertThat(missing(connectionsJson().getCoverage())).contains(three.id());
       PoolStatus status = poolJson("moving");
       assertThat(missing(status.getCoverage())).contains(three.id());
@@ -294,27 +326,34 @@ class ReplicasIT {
       // edge-3 moves to replica 2 with the connection still open, and is never listed twice;
       // replica 1 is asked directly while it moves, to see as many answers as it gives.
       List<String> listedTwice = new CopyOnWriteArrayList<>();
-      await("edge-3 to be listed on replica 2").atMost(WITHIN).pollInterval(MOVE_POLL)
-          .untilAsserted(() -> {
-            ListProxiesResponse listed =
-                one.admin().listProxies(ListProxiesRequest.getDefaultInstance());
-            List<ProxyInfo> copies = copiesOf("edge-3", listed);
-            if (copies.size() > 1) {
-              listedTwice.add(copies.toString());
-            }
-            assertThat(copies).hasSize(1);
-            assertThat(copies.get(0).getConnected()).isTrue();
-            assertThat(replicaOf(copies.get(0), listed.getCoverage())).isEqualTo(two.id());
-          });
+      await("edge-3 to be listed on replica 2")
+          .atMost(WITHIN)
+          .pollInterval(MOVE_POLL)
+          .untilAsserted(
+              () -> {
+                ListProxiesResponse listed =
+                    one.admin().listProxies(ListProxiesRequest.getDefaultInstance());
+                List<ProxyInfo> copies = copiesOf("edge-3", listed);
+                if (copies.size() > 1) {
+                  listedTwice.add(copies.toString());
+                }
+                assertThat(copies).hasSize(1);
+                assertThat(copies.get(0).getConnected()).isTrue();
+                assertThat(replicaOf(copies.get(0), listed.getCoverage())).isEqualTo(two.id());
+              });
       assertThat(listedTwice).as("answers that listed edge-3 twice").isEmpty();
       ListProxiesResponse moved = proxiesJson();
-      assertThat(copiesOf("edge-3", moved)).singleElement()
+      assertThat(copiesOf("edge-3", moved))
+          .singleElement()
           .satisfies(p -> assertThat(replicaOf(p, moved.getCoverage())).isEqualTo(two.id()));
       assertThat(connectionsJson().getConnectionsList())
           .filteredOn(c -> c.getClientAddress().equals(clientOf(held)))
-          .singleElement().extracting(ConnectionInfo::getProxyId).isEqualTo("edge-3");
-      assertThat(drain.isAlive()).as("drain --wait while the connection is held; output: %s",
-          drain.output()).isTrue();
+          .singleElement()
+          .extracting(ConnectionInfo::getProxyId)
+          .isEqualTo("edge-3");
+      assertThat(drain.isAlive())
+          .as("drain --wait while the connection is held; output: %s", drain.output())
+          .isTrue();
       assertThat(held.echo("after the move")).isEqualTo("after the move");
 
       held.close();
@@ -327,7 +366,8 @@ class ReplicasIT {
         assertThat(drainOf(closed).getUnaccountedReplicasList()).contains(three.id());
       }
       assertThat(drain.awaitExit(Duration.ofSeconds(60)))
-          .as("exit code; output: %s", drain.output()).isZero();
+          .as("exit code; output: %s", drain.output())
+          .isZero();
       assertThat(drain.output()).anyMatch(line -> line.contains("drained"));
       PoolStatus drained = poolJson("moving");
       assertThat(drainOf(drained).getState()).isEqualTo(DrainStatus.State.DRAINED);
@@ -337,18 +377,42 @@ class ReplicasIT {
   }
 
   private void startProxy(String id, String bindAddress, Replica replica, String controlPlanes) {
-    fleet.launch(id, "weir-proxy", List.of("--control-plane", controlPlanes, "--id", id,
-        "--bind-address", bindAddress, "--stats-interval", "200ms", "--event-loops", "1",
-        "--state-dir", dir.resolve("proxy-state").toString(), "--shutdown-timeout", "5s"));
+    fleet.launch(
+        id,
+        "weir-proxy",
+        List.of(
+            "--control-plane",
+            controlPlanes,
+            "--id",
+            id,
+            "--bind-address",
+            bindAddress,
+            "--stats-interval",
+            "200ms",
+            "--event-loops",
+            "1",
+            "--state-dir",
+            dir.resolve("proxy-state").toString(),
+            "--shutdown-timeout",
+            "5s"));
     proxies.put(id, replica);
   }
 
   /** Waits until {@code replica} has the proxies connected; it knows its own ones first. */
   private static void awaitConnected(Replica replica, String... ids) {
-    await(Arrays.toString(ids) + " to connect to " + replica).atMost(WITHIN).ignoreExceptions()
-        .untilAsserted(() -> assertThat(
-            replica.admin().listProxies(ListProxiesRequest.getDefaultInstance()).getProxiesList())
-            .filteredOn(ProxyInfo::getConnected).extracting(ProxyInfo::getId).contains(ids));
+    await(Arrays.toString(ids) + " to connect to " + replica)
+        .atMost(WITHIN)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        replica
+                            .admin()
+                            .listProxies(ListProxiesRequest.getDefaultInstance())
+                            .getProxiesList())
+                    .filteredOn(ProxyInfo::getConnected)
+                    .extracting(ProxyInfo::getId)
+                    .contains(ids));
   }
 
   /** Creates a pool through replica 1 and waits until every proxy applied it; its port. */
@@ -364,34 +428,48 @@ class ReplicasIT {
   }
 
   /**
-   * Waits until every proxy applied replica 1's newest config, as its own replica says: this
-   * makes the checks' set-up independent of what they check.
+   * Waits until every proxy applied replica 1's newest config, as its own replica says: this makes
+   * the checks' set-up independent of what they check.
    */
   private void awaitApplied() {
-    long version = one.admin().listProxies(ListProxiesRequest.getDefaultInstance())
-        .getConfigVersion();
-    await("every proxy to apply config version " + version).atMost(WITHIN).ignoreExceptions()
-        .untilAsserted(() -> {
-          Set<String> applied = new HashSet<>();
-          for (Replica replica : Set.copyOf(proxies.values())) {
-            for (ProxyInfo proxy : replica.admin()
-                .listProxies(ListProxiesRequest.getDefaultInstance()).getProxiesList()) {
-              if (proxy.getConnected() && proxy.getLastAppliedVersion() >= version) {
-                applied.add(proxy.getId());
+    long version =
+        one.admin().listProxies(ListProxiesRequest.getDefaultInstance()).getConfigVersion();
+    await("every proxy to apply config version " + version)
+        .atMost(WITHIN)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              Set<String> applied = new HashSet<>();
+              for (Replica replica : Set.copyOf(proxies.values())) {
+                for (ProxyInfo proxy :
+                    replica
+                        .admin()
+                        .listProxies(ListProxiesRequest.getDefaultInstance())
+                        .getProxiesList()) {
+                  if (proxy.getConnected() && proxy.getLastAppliedVersion() >= version) {
+                    applied.add(proxy.getId());
+                  }
+                }
               }
-            }
-          }
-          assertThat(applied).containsAll(proxies.keySet());
-        });
+              assertThat(applied).containsAll(proxies.keySet());
+            });
   }
 
   /** Waits until {@code replica} counts {@code active} connections to the target backend. */
   private void awaitActive(Replica replica, String pool, long active) {
     await(replica + " to count " + active + " connections to " + target.name() + " in " + pool)
         .atMost(WITHIN)
-        .untilAsserted(() -> assertThat(backendOf(replica.admin().getPoolStatus(
-            GetPoolStatusRequest.newBuilder().setName(pool).build()), target)
-            .getActiveConnections()).isEqualTo(active));
+        .untilAsserted(
+            () ->
+                assertThat(
+                        backendOf(
+                                replica
+                                    .admin()
+                                    .getPoolStatus(
+                                        GetPoolStatusRequest.newBuilder().setName(pool).build()),
+                                target)
+                            .getActiveConnections())
+                    .isEqualTo(active));
   }
 
   /**
@@ -399,10 +477,14 @@ class ReplicasIT {
    * start); the checks then read the same through weirctl.
    */
   private BackendStatus awaitVotes(int healthy, int unhealthy) {
-    return await("replica 1 to count " + healthy + " healthy and " + unhealthy
-        + " unhealthy votes").atMost(WITHIN)
-        .until(() -> backendOf(one.admin().getPoolStatus(
-                GetPoolStatusRequest.newBuilder().setName("votes").build()), voter),
+    return await("replica 1 to count " + healthy + " healthy and " + unhealthy + " unhealthy votes")
+        .atMost(WITHIN)
+        .until(
+            () ->
+                backendOf(
+                    one.admin()
+                        .getPoolStatus(GetPoolStatusRequest.newBuilder().setName("votes").build()),
+                    voter),
             b -> b.getHealthyProxies() == healthy && b.getUnhealthyProxies() == unhealthy);
   }
 
@@ -444,8 +526,7 @@ class ReplicasIT {
         .orElse(null);
   }
 
-  private static <B extends Message.Builder> B parsed(CliResult result, B into)
-      throws IOException {
+  private static <B extends Message.Builder> B parsed(CliResult result, B into) throws IOException {
     result.assertOk();
     JsonFormat.parser().merge(result.stdout(), into);
     return into;
@@ -476,7 +557,8 @@ class ReplicasIT {
   }
 
   private static String clientOf(Greeted connection) {
-    return connection.socket().getLocalAddress().getHostAddress() + ":"
+    return connection.socket().getLocalAddress().getHostAddress()
+        + ":"
         + connection.socket().getLocalPort();
   }
 }

@@ -18,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One real process started by a test: its output is kept (and copied to a log file for when a
- * test fails), and it is always stopped by {@link #close()}.
+ * One real process started by a test: its output is kept (and copied to a log file for when a test
+ * fails), and it is always stopped by {@link #close()}.
  */
 final class RunningProgram implements AutoCloseable {
 
@@ -49,8 +49,9 @@ final class RunningProgram implements AutoCloseable {
   }
 
   private void pump() {
-    try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    try (BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true)) {
       String line;
       while ((line = in.readLine()) != null) {
@@ -68,18 +69,20 @@ final class RunningProgram implements AutoCloseable {
     await(name + " to print " + pattern)
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(20))
-        .failFast(name + " exited early; output: " + lines, () -> !process.isAlive()
-            && lines.stream().noneMatch(l -> pattern.matcher(l).find()))
-        .until(() -> {
-          for (String line : lines) {
-            Matcher m = pattern.matcher(line);
-            if (m.find()) {
-              found[0] = m.groupCount() > 0 ? m.group(1) : m.group();
-              return true;
-            }
-          }
-          return false;
-        });
+        .failFast(
+            name + " exited early; output: " + lines,
+            () -> !process.isAlive() && lines.stream().noneMatch(l -> pattern.matcher(l).find()))
+        .until(
+            () -> {
+              for (String line : lines) {
+                Matcher m = pattern.matcher(line);
+                if (m.find()) {
+                  found[0] = m.groupCount() > 0 ? m.group(1) : m.group();
+                  return true;
+                }
+              }
+              return false;
+            });
     return found[0];
   }
 

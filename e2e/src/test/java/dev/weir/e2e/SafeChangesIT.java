@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Changes an operator did not mean: a file that would empty the fleet, a stale file that would
- * undo a newer change, and two proxies given one id.
+ * Changes an operator did not mean: a file that would empty the fleet, a stale file that would undo
+ * a newer change, and two proxies given one id.
  */
 class SafeChangesIT {
   private static final Duration WITHIN = Duration.ofSeconds(30);
@@ -33,10 +33,26 @@ class SafeChangesIT {
   void startControlPlaneWithTwoPools() throws Exception {
     fleet = new Fleet(dir);
     fleet.startControl(0);
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + Fleet.freePortOn("127.0.0.1"),
-        "--backend", "127.0.0.1:8001").assertOk();
-    fleet.weirctl("pool", "create", "api", "--listen", ":" + Fleet.freePortOn("127.0.0.1"),
-        "--backend", "127.0.0.1:9001").assertOk();
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "web",
+            "--listen",
+            ":" + Fleet.freePortOn("127.0.0.1"),
+            "--backend",
+            "127.0.0.1:8001")
+        .assertOk();
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "api",
+            "--listen",
+            ":" + Fleet.freePortOn("127.0.0.1"),
+            "--backend",
+            "127.0.0.1:9001")
+        .assertOk();
   }
 
   @AfterEach
@@ -55,8 +71,8 @@ class SafeChangesIT {
 
     for (CliResult result : List.of(dryRun, real)) {
       assertThat(result.exitCode()).isEqualTo(1);
-      assertThat(result.stderr()).contains("has no \"pools\" key", "{\"configVersion\": N, "
-          + "\"pools\": [");
+      assertThat(result.stderr())
+          .contains("has no \"pools\" key", "{\"configVersion\": N, " + "\"pools\": [");
     }
     assertThat(poolNames()).containsExactly("api", "web");
   }
@@ -89,8 +105,12 @@ class SafeChangesIT {
 
     for (CliResult result : List.of(dryRun, refused)) {
       assertThat(result.exitCode()).isEqualTo(1);
-      assertThat(result.stderr()).contains("read at config version 2",
-          "configuration is at version 3", "pool web was changed since", "--force");
+      assertThat(result.stderr())
+          .contains(
+              "read at config version 2",
+              "configuration is at version 3",
+              "pool web was changed since",
+              "--force");
     }
     assertThat(backendsOf("web")).containsExactly("127.0.0.1:8001", "127.0.0.1:8002");
 
@@ -105,41 +125,60 @@ class SafeChangesIT {
     ProxyInfo first = onlyProxy();
     assertThat(first.getAddress()).startsWith("127.0.0.1:");
 
-    try (SourceAddressRelay otherHost = new SourceAddressRelay(
-        new InetSocketAddress("127.0.0.1", fleet.controlPort()), "127.0.0.2")) {
-      RunningProgram second = fleet.launch("web-1-again", "weir-proxy", List.of(
-          "--control-plane", "127.0.0.1:" + otherHost.port(), "--id", "web-1",
-          "--bind-address", "127.0.0.2", "--event-loops", "1",
-          "--state-dir", dir.resolve("other-host-state").toString()));
+    try (SourceAddressRelay otherHost =
+        new SourceAddressRelay(
+            new InetSocketAddress("127.0.0.1", fleet.controlPort()), "127.0.0.2")) {
+      RunningProgram second =
+          fleet.launch(
+              "web-1-again",
+              "weir-proxy",
+              List.of(
+                  "--control-plane",
+                  "127.0.0.1:" + otherHost.port(),
+                  "--id",
+                  "web-1",
+                  "--bind-address",
+                  "127.0.0.2",
+                  "--event-loops",
+                  "1",
+                  "--state-dir",
+                  dir.resolve("other-host-state").toString()));
 
-      second.awaitLine(Pattern.compile("refused this proxy \\(ALREADY_EXISTS: proxy id web-1 "
-          + "is already connected from 127\\.0\\.0\\.1:\\d+; this stream comes from "
-          + "127\\.0\\.0\\.2:\\d+; give each proxy its own --id\\)"), WITHIN);
+      second.awaitLine(
+          Pattern.compile(
+              "refused this proxy \\(ALREADY_EXISTS: proxy id web-1 "
+                  + "is already connected from 127\\.0\\.0\\.1:\\d+; this stream comes from "
+                  + "127\\.0\\.0\\.2:\\d+; give each proxy its own --id\\)"),
+          WITHIN);
       // It keeps retrying; the first proxy's stream stays, and the refusal is logged once.
       await("the first proxy to keep its stream while the second retries")
-          .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
           .until(() -> sameStream(onlyProxy(), first));
       assertThat(second.isAlive()).isTrue();
-      assertThat(second.output()).filteredOn(line -> line.contains("refused this proxy"))
+      assertThat(second.output())
+          .filteredOn(line -> line.contains("refused this proxy"))
           .hasSize(1);
     }
   }
 
   private static boolean sameStream(ProxyInfo now, ProxyInfo before) {
-    return now.getConnected() && now.getAddress().equals(before.getAddress())
+    return now.getConnected()
+        && now.getAddress().equals(before.getAddress())
         && now.getConnectedSince().equals(before.getConnectedSince());
   }
 
   private ProxyInfo onlyProxy() {
-    List<ProxyInfo> proxies = fleet.admin().listProxies(ListProxiesRequest.getDefaultInstance())
-        .getProxiesList();
+    List<ProxyInfo> proxies =
+        fleet.admin().listProxies(ListProxiesRequest.getDefaultInstance()).getProxiesList();
     assertThat(proxies).hasSize(1);
     return proxies.get(0);
   }
 
   private List<String> poolNames() {
     return fleet.admin().listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList().stream()
-        .map(Pool::getName).toList();
+        .map(Pool::getName)
+        .toList();
   }
 
   private List<String> backendsOf(String pool) {

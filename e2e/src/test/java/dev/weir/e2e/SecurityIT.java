@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real programs with mutual TLS and an auth file: two control-plane replicas with separate
  * admin and proxy ports, a proxy with a client certificate that knows both, and weirctl with a
- * certificate or a token. Only trusted callers get in, each only as far as its role allows, and
- * the proxy moves to the other replica without dropping a connection when its replica stops.
+ * certificate or a token. Only trusted callers get in, each only as far as its role allows, and the
+ * proxy moves to the other replica without dropping a connection when its replica stops.
  */
 class SecurityIT {
 
@@ -59,25 +59,53 @@ class SecurityIT {
     alice = pki.client("ops-alice");
     edge = pki.client("edge-1");
     viewerTokenFile = Files.writeString(dir.resolve("viewer.token"), VIEWER_TOKEN + "\n");
-    Path authFile = Files.write(dir.resolve("auth"), List.of(
-        "admin  alice    cert:ops-alice",
-        "proxy  edges    cert:edge-*",
-        "viewer grafana  token-sha256:" + sha256(VIEWER_TOKEN)));
+    Path authFile =
+        Files.write(
+            dir.resolve("auth"),
+            List.of(
+                "admin  alice    cert:ops-alice",
+                "proxy  edges    cert:edge-*",
+                "viewer grafana  token-sha256:" + sha256(VIEWER_TOKEN)));
     backend = fleet.startBackend("b1");
     poolPort = Fleet.freePortOn(PROXY);
     for (String name : List.of("control-a", "control-b")) {
-      RunningProgram program = fleet.launch(name, "weir-control", List.of(
-          "--admin-listen", "127.0.0.1:0", "--proxy-listen", "127.0.0.1:0",
-          "--data-dir", dir.resolve(name).toString(),
-          "--tls-cert", server.certFile().toString(), "--tls-key", server.keyFile().toString(),
-          "--tls-ca", pki.caFile().toString(), "--auth-file", authFile.toString()));
-      Replica replica = new Replica(program,
-          Integer.parseInt(program.awaitLine(ADMIN_PORT, START)),
-          Integer.parseInt(program.awaitLine(PROXY_PORT, START)));
+      RunningProgram program =
+          fleet.launch(
+              name,
+              "weir-control",
+              List.of(
+                  "--admin-listen",
+                  "127.0.0.1:0",
+                  "--proxy-listen",
+                  "127.0.0.1:0",
+                  "--data-dir",
+                  dir.resolve(name).toString(),
+                  "--tls-cert",
+                  server.certFile().toString(),
+                  "--tls-key",
+                  server.keyFile().toString(),
+                  "--tls-ca",
+                  pki.caFile().toString(),
+                  "--auth-file",
+                  authFile.toString()));
+      Replica replica =
+          new Replica(
+              program,
+              Integer.parseInt(program.awaitLine(ADMIN_PORT, START)),
+              Integer.parseInt(program.awaitLine(PROXY_PORT, START)));
       replicas.add(replica);
       // Two replicas with their own stores: the same pool in each, as a shared store would hold.
-      weirctl(replica, asAlice(), "pool", "create", "web", "--listen", ":" + poolPort,
-          "--backend", backend.address()).assertOk();
+      weirctl(
+              replica,
+              asAlice(),
+              "pool",
+              "create",
+              "web",
+              "--listen",
+              ":" + poolPort,
+              "--backend",
+              backend.address())
+          .assertOk();
     }
   }
 
@@ -105,17 +133,38 @@ class SecurityIT {
         .contains("not allowed: caller grafana has role viewer")
         .doesNotContain(VIEWER_TOKEN);
 
-    CliResult proxyCertAsAdmin = weirctl(a, List.of("--tls-ca", pki.caFile().toString(),
-        "--tls-cert", edge.certFile().toString(), "--tls-key", edge.keyFile().toString()),
-        "pool", "list");
+    CliResult proxyCertAsAdmin =
+        weirctl(
+            a,
+            List.of(
+                "--tls-ca",
+                pki.caFile().toString(),
+                "--tls-cert",
+                edge.certFile().toString(),
+                "--tls-key",
+                edge.keyFile().toString()),
+            "pool",
+            "list");
     assertThat(proxyCertAsAdmin.exitCode()).isEqualTo(5);
     assertThat(proxyCertAsAdmin.stderr()).contains("caller edges has role proxy");
 
-    RunningProgram noCertificate = fleet.launch("no-cert", "weir-proxy", List.of(
-        "--control-plane", "127.0.0.1:" + a.proxyPort(), "--id", "no-cert",
-        "--bind-address", "127.0.0.7", "--event-loops", "1",
-        "--state-dir", dir.resolve("no-cert-state").toString(),
-        "--tls-ca", pki.caFile().toString()));
+    RunningProgram noCertificate =
+        fleet.launch(
+            "no-cert",
+            "weir-proxy",
+            List.of(
+                "--control-plane",
+                "127.0.0.1:" + a.proxyPort(),
+                "--id",
+                "no-cert",
+                "--bind-address",
+                "127.0.0.7",
+                "--event-loops",
+                "1",
+                "--state-dir",
+                dir.resolve("no-cert-state").toString(),
+                "--tls-ca",
+                pki.caFile().toString()));
     noCertificate.awaitLine(Pattern.compile("control plane .* unavailable"), START);
 
     assertThat(String.join("\n", a.program().output()))
@@ -125,17 +174,36 @@ class SecurityIT {
 
   @Test
   void aProxyMovesToTheOtherReplicaWithoutDroppingAConnection() throws Exception {
-    RunningProgram proxy = fleet.launch("edge-1", "weir-proxy", List.of(
-        "--control-plane", "127.0.0.1:" + replicas.get(0).proxyPort() + ",127.0.0.1:"
-            + replicas.get(1).proxyPort(),
-        "--id", "edge-1", "--bind-address", PROXY, "--event-loops", "1",
-        "--state-dir", dir.resolve("proxy-state").toString(),
-        "--tls-ca", pki.caFile().toString(),
-        "--tls-cert", edge.certFile().toString(), "--tls-key", edge.keyFile().toString()));
+    RunningProgram proxy =
+        fleet.launch(
+            "edge-1",
+            "weir-proxy",
+            List.of(
+                "--control-plane",
+                "127.0.0.1:"
+                    + replicas.get(0).proxyPort()
+                    + ",127.0.0.1:"
+                    + replicas.get(1).proxyPort(),
+                "--id",
+                "edge-1",
+                "--bind-address",
+                PROXY,
+                "--event-loops",
+                "1",
+                "--state-dir",
+                dir.resolve("proxy-state").toString(),
+                "--tls-ca",
+                pki.caFile().toString(),
+                "--tls-cert",
+                edge.certFile().toString(),
+                "--tls-key",
+                edge.keyFile().toString()));
     int firstPort = Integer.parseInt(proxy.awaitLine(CONNECTED_TO, START));
     Replica first = replicas.get(0).proxyPort() == firstPort ? replicas.get(0) : replicas.get(1);
     Replica second = first == replicas.get(0) ? replicas.get(1) : replicas.get(0);
-    await("the proxy to serve the pool").atMost(START).ignoreExceptions()
+    await("the proxy to serve the pool")
+        .atMost(START)
+        .ignoreExceptions()
         .until(() -> "b1".equals(backendOf(PROXY, poolPort)));
 
     try (Greeted open = Fleet.connect(PROXY, poolPort)) {
@@ -143,37 +211,47 @@ class SecurityIT {
 
       first.program().close();
 
-      proxy.awaitLine(Pattern.compile(
-          "connected to control plane 127\\.0\\.0\\.1:(" + second.proxyPort() + ")"), START);
+      proxy.awaitLine(
+          Pattern.compile(
+              "connected to control plane 127\\.0\\.0\\.1:(" + second.proxyPort() + ")"),
+          START);
       assertThat(open.echo("after the move")).isEqualTo("after the move");
     }
-    await("the other replica to list the proxy as connected").atMost(START)
-        .untilAsserted(() -> assertThat(weirctl(second, asAlice(), "-o", "json", "proxies")
-            .assertOk().stdout()).contains("\"id\": \"edge-1\"", "\"connected\": true"));
+    await("the other replica to list the proxy as connected")
+        .atMost(START)
+        .untilAsserted(
+            () ->
+                assertThat(weirctl(second, asAlice(), "-o", "json", "proxies").assertOk().stdout())
+                    .contains("\"id\": \"edge-1\"", "\"connected\": true"));
     assertThat(backendOf(PROXY, poolPort)).isEqualTo("b1");
   }
 
   private CliResult weirctl(Replica replica, List<String> credentials, String... args)
       throws Exception {
-    List<String> command = new ArrayList<>(
-        List.of("--control-plane", "127.0.0.1:" + replica.adminPort()));
+    List<String> command =
+        new ArrayList<>(List.of("--control-plane", "127.0.0.1:" + replica.adminPort()));
     command.addAll(credentials);
     command.addAll(List.of(args));
     return fleet.weirctlExactly(Map.of(), command);
   }
 
   private List<String> asAlice() {
-    return List.of("--tls-ca", pki.caFile().toString(),
-        "--tls-cert", alice.certFile().toString(), "--tls-key", alice.keyFile().toString());
+    return List.of(
+        "--tls-ca",
+        pki.caFile().toString(),
+        "--tls-cert",
+        alice.certFile().toString(),
+        "--tls-key",
+        alice.keyFile().toString());
   }
 
   private List<String> asViewer() {
-    return List.of("--tls-ca", pki.caFile().toString(),
-        "--token-file", viewerTokenFile.toString());
+    return List.of("--tls-ca", pki.caFile().toString(), "--token-file", viewerTokenFile.toString());
   }
 
   private static String sha256(String token) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-        .digest(token.getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
   }
 }

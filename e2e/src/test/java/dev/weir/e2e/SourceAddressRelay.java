@@ -53,16 +53,20 @@ final class SourceAddressRelay implements AutoCloseable {
   }
 
   private static void pump(Socket from, Socket to) {
-    Thread thread = new Thread(() -> {
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        in.transferTo(out);
-      } catch (IOException e) {
-        // One side went away; closing both below ends the other direction too.
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "relay-pump");
+    Thread thread =
+        new Thread(
+            () -> {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+              } catch (IOException e) {
+                // One side went away; closing both below ends the other direction too.
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "relay-pump");
     thread.setDaemon(true);
     thread.start();
   }

@@ -25,8 +25,8 @@ class TlsErrorsIT {
 
   private static final Pattern ADMIN_PORT = Pattern.compile("listening on \\S+:(\\d+)");
   private static final Duration START = Duration.ofSeconds(30);
-  private static final Instant EXPIRED = Instant.now().minus(Duration.ofDays(3))
-      .truncatedTo(ChronoUnit.SECONDS);
+  private static final Instant EXPIRED =
+      Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
 
   @TempDir Path dir;
   private Fleet fleet;
@@ -61,9 +61,13 @@ class TlsErrorsIT {
     CliResult result = weirctl(port, "--tls-ca", other.caFile().toString());
 
     assertThat(result.exitCode()).as(result.stderr()).isEqualTo(3);
-    assertThat(result.stderr()).isEqualTo("error: cannot reach control plane at 127.0.0.1:" + port
-        + ": the control plane's certificate is not signed by the CA in --tls-ca "
-        + other.caFile() + "\n");
+    assertThat(result.stderr())
+        .isEqualTo(
+            "error: cannot reach control plane at 127.0.0.1:"
+                + port
+                + ": the control plane's certificate is not signed by the CA in --tls-ca "
+                + other.caFile()
+                + "\n");
   }
 
   @Test
@@ -73,8 +77,8 @@ class TlsErrorsIT {
     CliResult result = weirctl(port, "--tls-ca", pki.caFile().toString());
 
     assertThat(result.exitCode()).as(result.stderr()).isEqualTo(3);
-    assertThat(result.stderr()).contains(
-        "the control plane requires a client certificate: add --tls-cert and --tls-key");
+    assertThat(result.stderr())
+        .contains("the control plane requires a client certificate: add --tls-cert and --tls-key");
   }
 
   @Test
@@ -82,12 +86,24 @@ class TlsErrorsIT {
     int port = startControl(pki.server("control"), true);
     TestPki.Issued alice = pki.expiredClient("ops-alice", EXPIRED);
 
-    CliResult result = weirctl(port, "--tls-ca", pki.caFile().toString(),
-        "--tls-cert", alice.certFile().toString(), "--tls-key", alice.keyFile().toString());
+    CliResult result =
+        weirctl(
+            port,
+            "--tls-ca",
+            pki.caFile().toString(),
+            "--tls-cert",
+            alice.certFile().toString(),
+            "--tls-key",
+            alice.keyFile().toString());
 
     assertThat(result.exitCode()).as(result.stderr()).isEqualTo(3);
-    assertThat(result.stderr()).contains("the control plane refused the client certificate in "
-        + "--tls-cert " + alice.certFile() + ": it expired on " + EXPIRED);
+    assertThat(result.stderr())
+        .contains(
+            "the control plane refused the client certificate in "
+                + "--tls-cert "
+                + alice.certFile()
+                + ": it expired on "
+                + EXPIRED);
   }
 
   @Test
@@ -97,8 +113,8 @@ class TlsErrorsIT {
     CliResult result = weirctl(port, "--tls-ca", pki.caFile().toString());
 
     assertThat(result.exitCode()).as(result.stderr()).isEqualTo(3);
-    assertThat(result.stderr()).contains(
-        "the control plane's certificate (CN=control) expired on " + EXPIRED);
+    assertThat(result.stderr())
+        .contains("the control plane's certificate (CN=control) expired on " + EXPIRED);
   }
 
   @Test
@@ -116,24 +132,45 @@ class TlsErrorsIT {
     int port = startControl(pki.server("control"), false);
     TestPki other = TestPki.create(dir.resolve("other"), "other-ca");
 
-    RunningProgram proxy = fleet.launch("proxy", "weir-proxy", List.of(
-        "--control-plane", "127.0.0.1:" + port, "--id", "edge-1", "--event-loops", "1",
-        "--bind-address", "127.0.0.8",
-        "--state-dir", dir.resolve("proxy-state").toString(),
-        "--tls-ca", other.caFile().toString()));
+    RunningProgram proxy =
+        fleet.launch(
+            "proxy",
+            "weir-proxy",
+            List.of(
+                "--control-plane",
+                "127.0.0.1:" + port,
+                "--id",
+                "edge-1",
+                "--event-loops",
+                "1",
+                "--bind-address",
+                "127.0.0.8",
+                "--state-dir",
+                dir.resolve("proxy-state").toString(),
+                "--tls-ca",
+                other.caFile().toString()));
 
-    proxy.awaitLine(Pattern.compile(Pattern.quote(
-        "the control plane's certificate is not signed by the CA in --tls-ca "
-            + other.caFile())), START);
+    proxy.awaitLine(
+        Pattern.compile(
+            Pattern.quote(
+                "the control plane's certificate is not signed by the CA in --tls-ca "
+                    + other.caFile())),
+        START);
   }
 
   /** Starts weir-control with {@code server}'s certificate (null: plaintext); its admin port. */
   private int startControl(TestPki.Issued server, boolean clientCertificates) {
-    List<String> args = new ArrayList<>(List.of("--admin-listen", "127.0.0.1:0",
-        "--data-dir", dir.resolve("control").toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--admin-listen", "127.0.0.1:0", "--data-dir", dir.resolve("control").toString()));
     if (server != null) {
-      args.addAll(List.of(
-          "--tls-cert", server.certFile().toString(), "--tls-key", server.keyFile().toString()));
+      args.addAll(
+          List.of(
+              "--tls-cert",
+              server.certFile().toString(),
+              "--tls-key",
+              server.keyFile().toString()));
     }
     if (clientCertificates) {
       args.addAll(List.of("--tls-ca", pki.caFile().toString()));
@@ -143,8 +180,8 @@ class TlsErrorsIT {
   }
 
   private CliResult weirctl(int port, String... flags) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--control-plane", "127.0.0.1:" + port,
-        "--timeout", "10s"));
+    List<String> args =
+        new ArrayList<>(List.of("--control-plane", "127.0.0.1:" + port, "--timeout", "10s"));
     args.addAll(List.of(flags));
     args.addAll(List.of("pool", "list"));
     return fleet.weirctlExactly(Map.of(), args);

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * weirctl status and watch as operators run them: the packaged CLI against weir-control with a
- * real proxy, so the JSON output and the Watch stream are checked end to end.
+ * weirctl status and watch as operators run them: the packaged CLI against weir-control with a real
+ * proxy, so the JSON output and the Watch stream are checked end to end.
  */
 class WeirctlStatusIT {
 
@@ -36,8 +36,18 @@ class WeirctlStatusIT {
     kept = fleet.startBackend("b1");
     drained = fleet.startBackend("b2");
     int poolPort = Fleet.freePortOn(PROXY);
-    fleet.weirctl("pool", "create", "web", "--listen", ":" + poolPort,
-        "--backend", kept.address(), "--backend", drained.address()).assertOk();
+    fleet
+        .weirctl(
+            "pool",
+            "create",
+            "web",
+            "--listen",
+            ":" + poolPort,
+            "--backend",
+            kept.address(),
+            "--backend",
+            drained.address())
+        .assertOk();
     fleet.awaitAllAcked("proxy-a");
   }
 
@@ -72,18 +82,21 @@ class WeirctlStatusIT {
     await("watch to print a revision")
         .atMost(EVENT_TIMEOUT)
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> {
-          fleet.weirctl("backend", "weight", "web", kept.address(), "" + ++weight[0]).assertOk();
-          return watch.output().stream().anyMatch(line -> line.contains("SetBackendWeight"));
-        });
+        .until(
+            () -> {
+              fleet
+                  .weirctl("backend", "weight", "web", kept.address(), "" + ++weight[0])
+                  .assertOk();
+              return watch.output().stream().anyMatch(line -> line.contains("SetBackendWeight"));
+            });
 
     fleet.weirctl("backend", "drain", "web", drained.address()).assertOk();
 
     String version =
         watch.awaitLine(Pattern.compile("\"version\":(\\d+),[^}]*DrainBackend"), EVENT_TIMEOUT);
     watch.awaitLine(
-        Pattern.compile("\"kind\":\"APPLIED\",\"proxyId\":\"proxy-a\",\"configVersion\":"
-            + version + "\\b"),
+        Pattern.compile(
+            "\"kind\":\"APPLIED\",\"proxyId\":\"proxy-a\",\"configVersion\":" + version + "\\b"),
         EVENT_TIMEOUT);
 
     for (String line : watch.output()) {

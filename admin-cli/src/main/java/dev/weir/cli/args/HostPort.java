@@ -25,9 +25,12 @@ public record HostPort(String host, int port, String text) {
     String form = hostRequired ? "HOST:PORT" : "[HOST]:PORT";
     if (!text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
       // "8085" is a port without its colon, not an address without a port.
-      throw invalid(text, form, hostRequired
-          ? "it has no colon; give the host too, e.g. 127.0.0.1:" + text
-          : "it has no colon; give HOST:PORT or :PORT, e.g. :" + text + " for every address");
+      throw invalid(
+          text,
+          form,
+          hostRequired
+              ? "it has no colon; give the host too, e.g. 127.0.0.1:" + text
+              : "it has no colon; give HOST:PORT or :PORT, e.g. :" + text + " for every address");
     }
     try {
       dev.weir.api.wire.HostPort parsed = dev.weir.api.wire.HostPort.parse(text).requirePort();

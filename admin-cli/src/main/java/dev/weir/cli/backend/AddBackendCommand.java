@@ -44,16 +44,13 @@ final class AddBackendCommand implements Runnable {
   @Override
   public void run() {
     AddBackendRequest.Builder request =
-        AddBackendRequest.newBuilder()
-            .setPool(target.pool())
-            .setAddress(target.address());
+        AddBackendRequest.newBuilder().setPool(target.pool()).setAddress(target.address());
     mutation.applyTo(request::setOptions);
     // Left unset rather than sent as 1, so the default stays the server's decision.
     if (weight != null) {
       request.setWeight(weight);
     }
     PoolResponse response = session.admin().addBackend(request.build());
-    target.report(
-        new ChangeReport(session, mutation), response, "added to pool " + target.pool());
+    target.report(new ChangeReport(session, mutation), response, "added to pool " + target.pool());
   }
 }

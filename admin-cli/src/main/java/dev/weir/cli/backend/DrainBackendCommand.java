@@ -58,9 +58,7 @@ final class DrainBackendCommand implements Runnable {
   @Override
   public void run() {
     DrainBackendRequest.Builder request =
-        DrainBackendRequest.newBuilder()
-            .setPool(target.pool())
-            .setAddress(target.address());
+        DrainBackendRequest.newBuilder().setPool(target.pool()).setAddress(target.address());
     mutation.applyTo(request::setOptions);
     if (deadline != null) {
       request.setDeadline(DurationText.toProto(deadline));

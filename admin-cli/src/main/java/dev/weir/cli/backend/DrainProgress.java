@@ -55,9 +55,12 @@ final class DrainProgress {
         List<String> unaccounted = drain.getUnaccountedReplicasList();
         // The count leaves out the proxies of unaccounted replicas: a 0 there proves nothing.
         String text =
-            "draining: " + connections(remaining) + (remaining == 1 ? " remains" : " remain")
+            "draining: "
+                + connections(remaining)
+                + (remaining == 1 ? " remains" : " remain")
                 + (unaccounted.isEmpty()
-                    ? "" : ", " + ReplicaCoverage.replicas(unaccounted) + " unaccounted");
+                    ? ""
+                    : ", " + ReplicaCoverage.replicas(unaccounted) + " unaccounted");
         if (!text.equals(shown)) {
           progress.step(text);
           shown = text;
@@ -115,14 +118,24 @@ final class DrainProgress {
       String pool, String address, Duration limit, long remaining, List<String> unaccounted) {
     String backend = "backend " + address + " in pool " + pool;
     if (unaccounted.isEmpty()) {
-      return backend + " still has " + connections(remaining) + " open after "
+      return backend
+          + " still has "
+          + connections(remaining)
+          + " open after "
           + DurationText.format(limit);
     }
     boolean one = unaccounted.size() == 1;
-    return backend + " is not confirmed drained after " + DurationText.format(limit) + ": "
-        + connections(remaining) + " open on the proxies counted, and "
-        + ReplicaCoverage.replicas(unaccounted) + (one ? " is" : " are") + " unaccounted for ("
-        + (one ? "its" : "their") + " proxies' connections are not counted)";
+    return backend
+        + " is not confirmed drained after "
+        + DurationText.format(limit)
+        + ": "
+        + connections(remaining)
+        + " open on the proxies counted, and "
+        + ReplicaCoverage.replicas(unaccounted)
+        + (one ? " is" : " are")
+        + " unaccounted for ("
+        + (one ? "its" : "their")
+        + " proxies' connections are not counted)";
   }
 
   // DRAINED while a replica is unaccounted happens only at the deadline, which every proxy
@@ -136,8 +149,12 @@ final class DrainProgress {
     }
     if (drain.getUnaccountedReplicasCount() > 0) {
       boolean one = drain.getUnaccountedReplicasCount() == 1;
-      text += "; " + ReplicaCoverage.replicas(drain.getUnaccountedReplicasList())
-          + " unaccounted: " + (one ? "its" : "their") + " proxies' connections are not counted";
+      text +=
+          "; "
+              + ReplicaCoverage.replicas(drain.getUnaccountedReplicasList())
+              + " unaccounted: "
+              + (one ? "its" : "their")
+              + " proxies' connections are not counted";
     }
     return text;
   }

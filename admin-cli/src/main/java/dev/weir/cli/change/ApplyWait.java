@@ -16,20 +16,20 @@ import java.util.stream.Collectors;
 
 /**
  * {@code --wait}: blocks in WaitForApplied until every connected proxy has applied a config
- * version, then says how long that took. The wait ends as soon as a proxy rejects the version,
- * on a terminal or in a script alike: waiting longer cannot help. A person sees how many proxies
- * have it, brought up to date every second; a script sees only the outcome. A version applied
- * everywhere but with pools some proxy could not put in force (a port taken there) is not a
- * success: those pools are named, and the wait ends at once. Nor is a version applied on every
- * proxy the control plane sees while a control-plane replica is missing: its proxies are not
- * counted, and the failure names it.
+ * version, then says how long that took. The wait ends as soon as a proxy rejects the version, on a
+ * terminal or in a script alike: waiting longer cannot help. A person sees how many proxies have
+ * it, brought up to date every second; a script sees only the outcome. A version applied everywhere
+ * but with pools some proxy could not put in force (a port taken there) is not a success: those
+ * pools are named, and the wait ends at once. Nor is a version applied on every proxy the control
+ * plane sees while a control-plane replica is missing: its proxies are not counted, and the failure
+ * names it.
  */
 public final class ApplyWait {
 
   /**
-   * How long one WaitForApplied call waits at most: how soon a rejection is seen (the control
-   * plane answers a call early only when the version is in force everywhere), and how often a
-   * terminal's progress line is brought up to date.
+   * How long one WaitForApplied call waits at most: how soon a rejection is seen (the control plane
+   * answers a call early only when the version is in force everywhere), and how often a terminal's
+   * progress line is brought up to date.
    */
   static final Duration SLICE = Duration.ofSeconds(1);
 
@@ -45,8 +45,8 @@ public final class ApplyWait {
   /**
    * Returns once {@code version} is applied everywhere.
    *
-   * @throws WaitIncompleteException if it is not within {@code timeout}, naming the proxies, or
-   *     as soon as a proxy is seen to have rejected it
+   * @throws WaitIncompleteException if it is not within {@code timeout}, naming the proxies, or as
+   *     soon as a proxy is seen to have rejected it
    */
   public void await(long version, Duration timeout) {
     progress.update("waiting for the proxies to apply config version " + version + " ...");
@@ -74,10 +74,17 @@ public final class ApplyWait {
   }
 
   private static String failedPools(long version, WaitForAppliedResponse response) {
-    long whole = response.getProxiesList().stream()
-        .filter(p -> p.getFailedPoolsCount() == 0).count();
-    StringBuilder message = new StringBuilder("config version " + version + " applied on "
-        + whole + " of " + response.getProxiesCount() + " proxies");
+    long whole =
+        response.getProxiesList().stream().filter(p -> p.getFailedPoolsCount() == 0).count();
+    StringBuilder message =
+        new StringBuilder(
+            "config version "
+                + version
+                + " applied on "
+                + whole
+                + " of "
+                + response.getProxiesCount()
+                + " proxies");
     for (ProxyApplyStatus proxy : response.getProxiesList()) {
       for (PoolApplyFailure failure : proxy.getFailedPoolsList()) {
         message.append("; ").append(ProxyCells.failure(failure, proxy.getProxyId()));
@@ -87,10 +94,10 @@ public final class ApplyWait {
   }
 
   /**
-   * The wait cut into slices of at most {@link #SLICE}, each one WaitForApplied that answers
-   * early once the version is in force everywhere; after each, a rejection ends the wait and a
-   * person watching sees how many proxies have it so far. The number of slices bounds the loop
-   * whatever the clock says.
+   * The wait cut into slices of at most {@link #SLICE}, each one WaitForApplied that answers early
+   * once the version is in force everywhere; after each, a rejection ends the wait and a person
+   * watching sees how many proxies have it so far. The number of slices bounds the loop whatever
+   * the clock says.
    */
   private WaitForAppliedResponse awaitInSlices(long version, Duration timeout) {
     long slices = Math.max(1, ceilDiv(timeout.toNanos(), SLICE.toNanos()));
@@ -135,10 +142,23 @@ public final class ApplyWait {
     long done =
         response.getProxiesList().stream().filter(p -> p.getAppliedVersion() >= version).count();
     List<MissingReplica> missing = response.getCoverage().getMissingList();
-    String replicas = missing.isEmpty() ? "" : ", " + ReplicaCoverage.replicas(
-        missing.stream().map(MissingReplica::getReplicaId).toList()) + " missing";
-    return "waiting for config version " + version + ": applied on " + done + " of "
-        + response.getProxiesCount() + " proxies" + replicas + " (" + waited.toSeconds()
+    String replicas =
+        missing.isEmpty()
+            ? ""
+            : ", "
+                + ReplicaCoverage.replicas(
+                    missing.stream().map(MissingReplica::getReplicaId).toList())
+                + " missing";
+    return "waiting for config version "
+        + version
+        + ": applied on "
+        + done
+        + " of "
+        + response.getProxiesCount()
+        + " proxies"
+        + replicas
+        + " ("
+        + waited.toSeconds()
         + "s) ...";
   }
 
@@ -151,7 +171,10 @@ public final class ApplyWait {
     if (proxies == 0) {
       return "no proxy is connected; each gets config version " + version + " when it connects";
     }
-    return "applied on " + proxies + (proxies == 1 ? " proxy" : " proxies") + " in "
+    return "applied on "
+        + proxies
+        + (proxies == 1 ? " proxy" : " proxies")
+        + " in "
         + elapsed(response.getElapsed());
   }
 
@@ -163,14 +186,23 @@ public final class ApplyWait {
             .toList();
     if (behind.isEmpty() && response.getCoverage().getMissingCount() > 0) {
       // Every proxy seen has it; the missing replicas' proxies may not.
-      return "config version " + version + " was not confirmed within "
-          + DurationText.format(timeout) + ": applied on " + response.getProxiesCount() + " of "
-          + response.getProxiesCount() + " proxies";
+      return "config version "
+          + version
+          + " was not confirmed within "
+          + DurationText.format(timeout)
+          + ": applied on "
+          + response.getProxiesCount()
+          + " of "
+          + response.getProxiesCount()
+          + " proxies";
     }
     String who =
         behind.isEmpty()
             ? "every proxy"
-            : behind.size() + " of " + response.getProxiesCount() + " proxies: "
+            : behind.size()
+                + " of "
+                + response.getProxiesCount()
+                + " proxies: "
                 + behind.stream().map(ApplyWait::describe).collect(Collectors.joining(", "));
     return "config version " + version + " " + outcome + " by " + who;
   }

@@ -23,8 +23,8 @@ public final class ChangeReport {
   }
 
   /**
-   * @param configVersion the version the response names: the new one, or the current one for a
-   *     dry run or a change that changed nothing
+   * @param configVersion the version the response names: the new one, or the current one for a dry
+   *     run or a change that changed nothing
    * @param confirmation the line saying what was done, e.g. "pool web created (config version 3)"
    */
   public void print(

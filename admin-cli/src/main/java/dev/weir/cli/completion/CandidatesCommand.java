@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code weirctl __complete -- WORDS... CURRENT}: what the completion script offers for the word
- * under the cursor (the last argument, "" for a new word) when only the control plane knows it,
- * one candidate per line. Hidden: the script runs it at TAB time. It prints nothing and exits 0
- * on any failure, since a shell completing a word has nowhere to show an error.
+ * under the cursor (the last argument, "" for a new word) when only the control plane knows it, one
+ * candidate per line. Hidden: the script runs it at TAB time. It prints nothing and exits 0 on any
+ * failure, since a shell completing a word has nowhere to show an error.
  */
 @Command(name = "__complete", hidden = true)
 public final class CandidatesCommand implements Runnable {
@@ -70,8 +70,9 @@ public final class CandidatesCommand implements Runnable {
         session.admin(DEADLINE.compareTo(session.timeout()) < 0 ? DEADLINE : session.timeout());
     List<Pool> pools;
     if (context.kind() == CompletionContext.Kind.BACKEND && !context.pool().isEmpty()) {
-      pools = List.of(
-          admin.getPool(GetPoolRequest.newBuilder().setName(context.pool()).build()).getPool());
+      pools =
+          List.of(
+              admin.getPool(GetPoolRequest.newBuilder().setName(context.pool()).build()).getPool());
     } else {
       pools = admin.listPools(ListPoolsRequest.getDefaultInstance()).getPoolsList();
     }

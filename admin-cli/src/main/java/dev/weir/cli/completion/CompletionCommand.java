@@ -43,15 +43,16 @@ public final class CompletionCommand implements Runnable {
   @Override
   public void run() {
     if (!SHELLS.contains(shell)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "'" + shell + "' is not one of " + String.join(", ", SHELLS));
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "'" + shell + "' is not one of " + String.join(", ", SHELLS));
     }
     String script = AutoComplete.bash("weirctl", spec.root().commandLine());
     PrintWriter out = spec.commandLine().getOut();
     if (shell.equals("zsh")) {
       // zsh runs bash completion scripts through bashcompinit.
-      out.print("autoload -U +X compinit && compinit\n"
-          + "autoload -U +X bashcompinit && bashcompinit\n");
+      out.print(
+          "autoload -U +X compinit && compinit\n"
+              + "autoload -U +X bashcompinit && bashcompinit\n");
     }
     out.print(script);
     out.print(ShellScript.dynamic());

@@ -27,21 +27,23 @@ record CompletionContext(Kind kind, String pool, String prefix, String lead) {
 
   // What each positional parameter of a command is, index 0 first; those past the end of the
   // list (a new pool name, a new backend, a weight) are not completed.
-  private static final Map<String, List<Kind>> POSITIONALS = Map.of(
-      "pool show", List.of(Kind.POOL),
-      "pool set", List.of(Kind.POOL),
-      "pool delete", List.of(Kind.POOL),
-      "backend add", List.of(Kind.POOL),
-      "backend remove", List.of(Kind.POOL, Kind.BACKEND),
-      "backend weight", List.of(Kind.POOL, Kind.BACKEND),
-      "backend drain", List.of(Kind.POOL, Kind.BACKEND),
-      "backend undrain", List.of(Kind.POOL, Kind.BACKEND));
+  private static final Map<String, List<Kind>> POSITIONALS =
+      Map.of(
+          "pool show", List.of(Kind.POOL),
+          "pool set", List.of(Kind.POOL),
+          "pool delete", List.of(Kind.POOL),
+          "backend add", List.of(Kind.POOL),
+          "backend remove", List.of(Kind.POOL, Kind.BACKEND),
+          "backend weight", List.of(Kind.POOL, Kind.BACKEND),
+          "backend drain", List.of(Kind.POOL, Kind.BACKEND),
+          "backend undrain", List.of(Kind.POOL, Kind.BACKEND));
   // Commands whose every positional parameter is a pool.
   private static final Set<String> POOL_LISTS = Set.of("get");
-  private static final Map<String, Kind> OPTIONS = Map.of(
-      "connections --pool", Kind.POOL,
-      "connections --backend", Kind.BACKEND,
-      "watch --pool", Kind.POOL);
+  private static final Map<String, Kind> OPTIONS =
+      Map.of(
+          "connections --pool", Kind.POOL,
+          "connections --backend", Kind.BACKEND,
+          "watch --pool", Kind.POOL);
 
   static CompletionContext nothing() {
     return new CompletionContext(Kind.NOTHING, "", "", "");

@@ -59,13 +59,12 @@ public final class ApplyCommand implements Runnable {
       names = {"-f", "--file"},
       paramLabel = "FILE",
       required = true,
-      description = "The pools to apply: YAML (.yaml, .yml, or anything not starting with "
-          + "'{') or JSON, at most 8 MiB; - reads stdin.")
+      description =
+          "The pools to apply: YAML (.yaml, .yml, or anything not starting with "
+              + "'{') or JSON, at most 8 MiB; - reads stdin.")
   private Path file;
 
-  @Option(
-      names = "--prune",
-      description = "Also delete the pools FILE does not name.")
+  @Option(names = "--prune", description = "Also delete the pools FILE does not name.")
   private boolean prune;
 
   @Option(
@@ -85,21 +84,23 @@ public final class ApplyCommand implements Runnable {
     ExportConfigResponse desired = read.config();
     ExportConfigResponse current =
         session.admin().exportConfig(ExportConfigRequest.getDefaultInstance());
-    ImportConfigRequest.Builder request = ImportConfigRequest.newBuilder()
-        .addAllPools(merge(current.getPoolsList(), desired.getPoolsList(), prune))
-        .setExpectedVersion(current.getConfigVersion())
-        .setAllowDeleteAll(deleteAll);
+    ImportConfigRequest.Builder request =
+        ImportConfigRequest.newBuilder()
+            .addAllPools(merge(current.getPoolsList(), desired.getPoolsList(), prune))
+            .setExpectedVersion(current.getConfigVersion())
+            .setAllowDeleteAll(deleteAll);
     if (read.versioned()) {
       // The control plane refuses to undo, unseen, what changed since FILE was read.
-      request.setBaseVersion(desired.getConfigVersion())
+      request
+          .setBaseVersion(desired.getConfigVersion())
           .setOverwriteNewer(mutation.options().getForce());
     }
     ImportCommand.send(session, mutation, request, response -> confirmation(desired, response));
   }
 
   /**
-   * The whole configuration apply asks for: {@code current} with each pool {@code desired}
-   * names replaced (in place) and the new ones after them; only {@code desired} when pruning.
+   * The whole configuration apply asks for: {@code current} with each pool {@code desired} names
+   * replaced (in place) and the new ones after them; only {@code desired} when pruning.
    */
   static List<Pool> merge(List<Pool> current, List<Pool> desired, boolean prune) {
     if (prune) {
@@ -125,11 +126,20 @@ public final class ApplyCommand implements Runnable {
 
   private String confirmation(ExportConfigResponse desired, ImportConfigResponse response) {
     if (response.getDiff().isEmpty()) {
-      return "the control plane already has what " + file + " says (config version "
-          + response.getConfigVersion() + "); nothing changed";
+      return "the control plane already has what "
+          + file
+          + " says (config version "
+          + response.getConfigVersion()
+          + "); nothing changed";
     }
     int pools = desired.getPoolsCount();
-    return "applied " + pools + (pools == 1 ? " pool" : " pools") + " from " + file
-        + " (config version " + response.getConfigVersion() + ")";
+    return "applied "
+        + pools
+        + (pools == 1 ? " pool" : " pools")
+        + " from "
+        + file
+        + " (config version "
+        + response.getConfigVersion()
+        + ")";
   }
 }

@@ -24,30 +24,31 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The export file: an {@link ExportConfigResponse} as JSON (or the same as YAML, which
- * {@code apply} and {@code import} also read), printed as {@code -o json} prints it
- * ({@link ApiJson}: the API's field names in lowerCamelCase, pools with only the fields that are
- * set). Read strictly: an unknown field is an error rather than silently dropped, since a typo
- * would lose settings. Enum values may be written as the CLI's flags spell them
- * ({@link ConfigTree}).
+ * The export file: an {@link ExportConfigResponse} as JSON (or the same as YAML, which {@code
+ * apply} and {@code import} also read), printed as {@code -o json} prints it ({@link ApiJson}: the
+ * API's field names in lowerCamelCase, pools with only the fields that are set). Read strictly: an
+ * unknown field is an error rather than silently dropped, since a typo would lose settings. Enum
+ * values may be written as the CLI's flags spell them ({@link ConfigTree}).
  *
- * <p>A file is read only up to the size of the largest request the control plane takes, before
- * any of it is parsed: {@code apply -f /dev/zero} is refused at once, not when memory runs out.
+ * <p>A file is read only up to the size of the largest request the control plane takes, before any
+ * of it is parsed: {@code apply -f /dev/zero} is refused at once, not when memory runs out.
  */
 final class ConfigFile {
   /**
-   * The largest file read: the control plane's largest request (its gRPC max inbound message
-   * size, ControlPlane.MAX_INBOUND_MESSAGE_BYTES); a bigger configuration could not be sent.
+   * The largest file read: the control plane's largest request (its gRPC max inbound message size,
+   * ControlPlane.MAX_INBOUND_MESSAGE_BYTES); a bigger configuration could not be sent.
    */
   static final int MAX_BYTES = 8 << 20;
+
   /** {@code -f -}: standard input. */
   static final String STDIN = "-";
 
   private static final int MAX_PROBLEM = 400;
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
   private static final Gson GSON = new Gson();
-  private static final String SHAPE = "{\"configVersion\": N, \"pools\": [{\"name\": ..., "
-      + "\"listen\": ..., \"backends\": [...]}, ...]}";
+  private static final String SHAPE =
+      "{\"configVersion\": N, \"pools\": [{\"name\": ..., "
+          + "\"listen\": ..., \"backends\": [...]}, ...]}";
 
   private ConfigFile() {}
 
@@ -72,8 +73,8 @@ final class ConfigFile {
   /**
    * A configuration as read from a file.
    *
-   * @param versioned whether the file says which config version it was read at
-   *     ({@code configVersion}); a hand-written one may not
+   * @param versioned whether the file says which config version it was read at ({@code
+   *     configVersion}); a hand-written one may not
    */
   record Contents(ExportConfigResponse config, boolean versioned) {}
 
@@ -81,9 +82,9 @@ final class ConfigFile {
    * The whole configuration in {@code file}, for {@code import}.
    *
    * @throws ConfigFileException naming the file and what is wrong with it, also when it has no
-   *     {@code pools} key: proto3 would read that as no pools, and importing it would delete
-   *     every pool; and when it is one pool (a {@code name} at the top), since importing that
-   *     would delete every other pool
+   *     {@code pools} key: proto3 would read that as no pools, and importing it would delete every
+   *     pool; and when it is one pool (a {@code name} at the top), since importing that would
+   *     delete every other pool
    */
   static Contents read(Path file) {
     return read(file, false);
@@ -102,15 +103,20 @@ final class ConfigFile {
     String name = STDIN.equals(file.toString()) ? "stdin" : file.toString();
     String text = text(file, name);
     if (text.isBlank()) {
-      throw new ConfigFileException(name + " is empty; expected the JSON or YAML 'weirctl "
-          + "export' and 'weirctl get' write");
+      throw new ConfigFileException(
+          name
+              + " is empty; expected the JSON or YAML 'weirctl "
+              + "export' and 'weirctl get' write");
     }
     JsonObject top;
     try {
       JsonElement tree = JsonParser.parseString(isYaml(file, text) ? Yaml.toJson(text) : text);
       if (!tree.isJsonObject()) {
-        throw new IllegalArgumentException("expected an object with a \"pools\" key, got "
-            + kind(tree) + "; as 'weirctl get -o yaml' writes it: " + SHAPE);
+        throw new IllegalArgumentException(
+            "expected an object with a \"pools\" key, got "
+                + kind(tree)
+                + "; as 'weirctl get -o yaml' writes it: "
+                + SHAPE);
       }
       top = tree.getAsJsonObject();
     } catch (RuntimeException e) {
@@ -119,15 +125,22 @@ final class ConfigFile {
     }
     boolean onePool = !top.has("pools") && top.has("name");
     if (onePool && !onePoolAllowed) {
-      throw new ConfigFileException(name + " holds one pool (it has \"name\" at the top), but "
-          + "import replaces the whole configuration with the file's: give every pool under a "
-          + "\"pools\" key, as 'weirctl export' writes it (" + SHAPE + "), or use 'weirctl apply "
-          + "-f' to create or replace just this pool");
+      throw new ConfigFileException(
+          name
+              + " holds one pool (it has \"name\" at the top), but "
+              + "import replaces the whole configuration with the file's: give every pool under a "
+              + "\"pools\" key, as 'weirctl export' writes it ("
+              + SHAPE
+              + "), or use 'weirctl apply "
+              + "-f' to create or replace just this pool");
     }
     if (!onePool && !top.has("pools")) {
-      throw new ConfigFileException(name + " has no \"pools\" key, so it does not say which "
-          + "pools to keep; expected what 'weirctl export' and 'weirctl get -o yaml' write: "
-          + SHAPE + " (to delete every pool: \"pools\": [] and --delete-all)");
+      throw new ConfigFileException(
+          name
+              + " has no \"pools\" key, so it does not say which "
+              + "pools to keep; expected what 'weirctl export' and 'weirctl get -o yaml' write: "
+              + SHAPE
+              + " (to delete every pool: \"pools\": [] and --delete-all)");
     }
     ExportConfigResponse.Builder config = ExportConfigResponse.newBuilder();
     try {
@@ -165,15 +178,21 @@ final class ConfigFile {
       throw new ConfigFileException("cannot read " + name + ": " + reason(e));
     }
     if (bytes.length > MAX_BYTES) {
-      throw new ConfigFileException(name + " is larger than " + (MAX_BYTES >> 20) + " MiB, the "
-          + "most the control plane accepts");
+      throw new ConfigFileException(
+          name
+              + " is larger than "
+              + (MAX_BYTES >> 20)
+              + " MiB, the "
+              + "most the control plane accepts");
     }
     try {
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
       // A byte order mark, as some editors write one, is not part of the document.
       return text.startsWith("\uFEFF") ? text.substring(1) : text;
     } catch (CharacterCodingException e) {

@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A file's tree, checked against the API's messages before JsonFormat reads it, so that a file
- * may say what the CLI's flags say. An enum value may be written as its flag spelling
- * ({@code round-robin}, {@code tcp}, {@code draining}, {@code v2}) or as its API name
- * ({@code ROUND_ROBIN}), in any case; it is rewritten to the API name. A field that does not
- * exist or a value that is not one of the allowed ones is an error naming where it is in the
- * file ({@code pools[0].algorithm}) and what is allowed there, in the CLI's spelling.
+ * A file's tree, checked against the API's messages before JsonFormat reads it, so that a file may
+ * say what the CLI's flags say. An enum value may be written as its flag spelling ({@code
+ * round-robin}, {@code tcp}, {@code draining}, {@code v2}) or as its API name ({@code
+ * ROUND_ROBIN}), in any case; it is rewritten to the API name. A field that does not exist or a
+ * value that is not one of the allowed ones is an error naming where it is in the file ({@code
+ * pools[0].algorithm}) and what is allowed there, in the CLI's spelling.
  */
 final class ConfigTree {
 
@@ -40,10 +40,14 @@ final class ConfigTree {
       String at = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
       FieldDescriptor field = field(type, entry.getKey());
       if (field == null) {
-        throw new IllegalArgumentException((path.isEmpty() ? "the top level" : path)
-            + " has no field " + quoted(entry.getKey()) + "; the fields there are "
-            + type.getFields().stream().map(FieldDescriptor::getJsonName)
-                .collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException(
+            (path.isEmpty() ? "the top level" : path)
+                + " has no field "
+                + quoted(entry.getKey())
+                + "; the fields there are "
+                + type.getFields().stream()
+                    .map(FieldDescriptor::getJsonName)
+                    .collect(Collectors.joining(", ")));
       }
       JsonElement value = entry.getValue();
       if (field.isRepeated() && value.isJsonArray()) {
@@ -58,15 +62,18 @@ final class ConfigTree {
   }
 
   private static JsonElement normalize(JsonElement value, FieldDescriptor field, String at) {
-    if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && value.isJsonObject()
+    if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+        && value.isJsonObject()
         && !field.getMessageType().getFile().getPackage().equals("google.protobuf")) {
       normalize(value.getAsJsonObject(), field.getMessageType(), at);
-    } else if (field.getJavaType() == FieldDescriptor.JavaType.ENUM && value.isJsonPrimitive()
+    } else if (field.getJavaType() == FieldDescriptor.JavaType.ENUM
+        && value.isJsonPrimitive()
         && value.getAsJsonPrimitive().isBoolean()) {
       // YAML 1.1 reads an unquoted off (as in "send: off") as false.
       String word = value.getAsBoolean() ? "on" : "off";
       return new JsonPrimitive(apiName(field.getEnumType(), word, at));
-    } else if (field.getJavaType() == FieldDescriptor.JavaType.ENUM && value.isJsonPrimitive()
+    } else if (field.getJavaType() == FieldDescriptor.JavaType.ENUM
+        && value.isJsonPrimitive()
         && value.getAsJsonPrimitive().isString()
         && !value.getAsString().strip().matches("-?[0-9]+")) {
       return new JsonPrimitive(apiName(field.getEnumType(), value.getAsString(), at));
@@ -82,7 +89,9 @@ final class ConfigTree {
       return byName;
     }
     return type.getFields().stream()
-        .filter(f -> f.getJsonName().equals(key)).findFirst().orElse(null);
+        .filter(f -> f.getJsonName().equals(key))
+        .findFirst()
+        .orElse(null);
   }
 
   private static String apiName(EnumDescriptor type, String given, String at) {
@@ -93,8 +102,8 @@ final class ConfigTree {
         return value.getName();
       }
     }
-    throw new IllegalArgumentException(at + ": " + quoted(given) + " is not one of "
-        + String.join(", ", cliNames(type)));
+    throw new IllegalArgumentException(
+        at + ": " + quoted(given) + " is not one of " + String.join(", ", cliNames(type)));
   }
 
   /** The flag spellings: the API names without their shared prefix, lower case, with dashes. */
@@ -105,8 +114,8 @@ final class ConfigTree {
       if (value.getNumber() == 0 && value.getName().endsWith("_UNSPECIFIED")) {
         continue;
       }
-      names.add(value.getName().substring(prefix.length()).toLowerCase(Locale.ROOT)
-          .replace('_', '-'));
+      names.add(
+          value.getName().substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '-'));
     }
     return names;
   }
@@ -128,9 +137,10 @@ final class ConfigTree {
   }
 
   static String quoted(String text) {
-    String shown = text.length() <= MAX_QUOTED
-        ? text
-        : text.substring(0, MAX_QUOTED) + "... (" + text.length() + " characters)";
+    String shown =
+        text.length() <= MAX_QUOTED
+            ? text
+            : text.substring(0, MAX_QUOTED) + "... (" + text.length() + " characters)";
     return "\"" + shown + "\"";
   }
 }

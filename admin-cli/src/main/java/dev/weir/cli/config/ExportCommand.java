@@ -48,8 +48,17 @@ public final class ExportCommand implements Runnable {
       return;
     }
     ConfigFile.write(file, config);
-    session.output().print(config, () -> "exported config version " + config.getConfigVersion()
-        + " (" + config.getPoolsCount() + (config.getPoolsCount() == 1 ? " pool" : " pools")
-        + ") to " + file);
+    session
+        .output()
+        .print(
+            config,
+            () ->
+                "exported config version "
+                    + config.getConfigVersion()
+                    + " ("
+                    + config.getPoolsCount()
+                    + (config.getPoolsCount() == 1 ? " pool" : " pools")
+                    + ") to "
+                    + file);
   }
 }

@@ -63,12 +63,18 @@ public final class GetCommand implements Runnable {
         ExportConfigResponse.newBuilder().setConfigVersion(all.getConfigVersion());
     Set<String> wanted = new LinkedHashSet<>(names);
     for (String name : wanted) {
-      Pool pool = all.getPoolsList().stream()
-          .filter(p -> p.getName().equals(name)).findFirst().orElse(null);
+      Pool pool =
+          all.getPoolsList().stream()
+              .filter(p -> p.getName().equals(name))
+              .findFirst()
+              .orElse(null);
       if (pool == null) {
         List<String> known = all.getPoolsList().stream().map(Pool::getName).toList();
-        throw new ConfigFileException("no pool named \"" + name + "\"; the pools are: "
-            + (known.isEmpty() ? "(none)" : String.join(", ", known)));
+        throw new ConfigFileException(
+            "no pool named \""
+                + name
+                + "\"; the pools are: "
+                + (known.isEmpty() ? "(none)" : String.join(", ", known)));
       }
       chosen.addPools(pool);
     }

@@ -44,23 +44,26 @@ public final class ImportCommand implements Runnable {
       names = {"-f", "--file"},
       paramLabel = "FILE",
       required = true,
-      description = "The file to import, as 'weirctl export' writes it (JSON, or the same as "
-          + "YAML), at most 8 MiB; - reads stdin.")
+      description =
+          "The file to import, as 'weirctl export' writes it (JSON, or the same as "
+              + "YAML), at most 8 MiB; - reads stdin.")
   private Path file;
 
   @Option(
       names = "--expected-version",
       paramLabel = "VERSION",
       converter = ImportCommand.ExpectedVersionConverter.class,
-      description = "Import only if VERSION is still the current config version (what 'weirctl "
-          + "export' or 'weirctl history' showed); refused otherwise, so a change made since "
-          + "is not overwritten unseen.")
+      description =
+          "Import only if VERSION is still the current config version (what 'weirctl "
+              + "export' or 'weirctl history' showed); refused otherwise, so a change made since "
+              + "is not overwritten unseen.")
   private Long expectedVersion;
 
   @Option(
       names = "--delete-all",
-      description = "Allow the import to delete every pool (a FILE with \"pools\": []); "
-          + "refused without it.")
+      description =
+          "Allow the import to delete every pool (a FILE with \"pools\": []); "
+              + "refused without it.")
   private boolean deleteAll;
 
   @Mixin private MutationFlags mutation;
@@ -72,9 +75,10 @@ public final class ImportCommand implements Runnable {
   @Override
   public void run() {
     ExportConfigResponse config = ConfigFile.read(file).config();
-    ImportConfigRequest.Builder request = ImportConfigRequest.newBuilder()
-        .addAllPools(config.getPoolsList())
-        .setAllowDeleteAll(deleteAll);
+    ImportConfigRequest.Builder request =
+        ImportConfigRequest.newBuilder()
+            .addAllPools(config.getPoolsList())
+            .setAllowDeleteAll(deleteAll);
     if (expectedVersion != null) {
       request.setExpectedVersion(expectedVersion);
     }
@@ -87,7 +91,10 @@ public final class ImportCommand implements Runnable {
    *
    * @param confirmation the line for people once it is done
    */
-  static void send(Session session, MutationFlags mutation, ImportConfigRequest.Builder request,
+  static void send(
+      Session session,
+      MutationFlags mutation,
+      ImportConfigRequest.Builder request,
       Function<ImportConfigResponse, String> confirmation) {
     mutation.applyTo(request::setOptions);
     ImportConfigResponse response = session.admin().importConfig(request.build());
@@ -102,12 +109,21 @@ public final class ImportCommand implements Runnable {
 
   private String confirmation(ExportConfigResponse config, ImportConfigResponse response) {
     if (response.getDiff().isEmpty()) {
-      return "the configuration in " + file + " is already current (config version "
-          + response.getConfigVersion() + "); nothing changed";
+      return "the configuration in "
+          + file
+          + " is already current (config version "
+          + response.getConfigVersion()
+          + "); nothing changed";
     }
     int pools = config.getPoolsCount();
-    return "imported " + pools + (pools == 1 ? " pool" : " pools") + " from " + file
-        + " (config version " + response.getConfigVersion() + ")";
+    return "imported "
+        + pools
+        + (pools == 1 ? " pool" : " pools")
+        + " from "
+        + file
+        + " (config version "
+        + response.getConfigVersion()
+        + ")";
   }
 
   /** A config version, 0 included: an empty control plane that never changed is at 0. */
@@ -117,8 +133,11 @@ public final class ImportCommand implements Runnable {
       if (value.matches("[0-9]{1,18}")) {
         return Long.parseLong(value);
       }
-      throw new TypeConversionException("'" + value + "' is not a config version: give a "
-          + "number from 0, as 'weirctl export' or 'weirctl history' shows it");
+      throw new TypeConversionException(
+          "'"
+              + value
+              + "' is not a config version: give a "
+              + "number from 0, as 'weirctl export' or 'weirctl history' shows it");
     }
   }
 }

@@ -43,9 +43,20 @@ public final class CloseConnectionCommand implements Runnable {
       CloseConnectionResponse response =
           session.admin().closeConnection(CloseConnectionRequest.newBuilder().setId(id).build());
       ConnectionInfo c = response.getConnection();
-      session.output().print(response, () -> "closed " + c.getId() + " (pool " + c.getPool()
-          + ", client " + c.getClientAddress() + ", backend "
-          + (c.getBackendAddress().isEmpty() ? "none yet" : c.getBackendAddress()) + ")");
+      session
+          .output()
+          .print(
+              response,
+              () ->
+                  "closed "
+                      + c.getId()
+                      + " (pool "
+                      + c.getPool()
+                      + ", client "
+                      + c.getClientAddress()
+                      + ", backend "
+                      + (c.getBackendAddress().isEmpty() ? "none yet" : c.getBackendAddress())
+                      + ")");
     }
   }
 }

@@ -20,9 +20,10 @@ final class ConnectionTable {
     // The SNI column only where a connection has a name: TCP pools' tables stay as they were.
     boolean sni =
         response.getConnectionsList().stream().anyMatch(c -> !c.getServerName().isEmpty());
-    Table table = sni
-        ? new Table("ID", "POOL", "CLIENT", "SNI", "BACKEND", "AGE", "IN", "OUT")
-        : new Table("ID", "POOL", "CLIENT", "BACKEND", "AGE", "IN", "OUT");
+    Table table =
+        sni
+            ? new Table("ID", "POOL", "CLIENT", "SNI", "BACKEND", "AGE", "IN", "OUT")
+            : new Table("ID", "POOL", "CLIENT", "BACKEND", "AGE", "IN", "OUT");
     for (ConnectionInfo c : response.getConnectionsList()) {
       String backend = c.getBackendAddress().isEmpty() ? "(connecting)" : c.getBackendAddress();
       String age =
@@ -30,16 +31,17 @@ final class ConnectionTable {
       String in = ByteCounts.format(c.getBytesFromClient());
       String out = ByteCounts.format(c.getBytesToClient());
       if (sni) {
-        table.row(c.getId(), c.getPool(), c.getClientAddress(), c.getServerName(), backend, age,
-            in, out);
+        table.row(
+            c.getId(), c.getPool(), c.getClientAddress(), c.getServerName(), backend, age, in, out);
       } else {
         table.row(c.getId(), c.getPool(), c.getClientAddress(), backend, age, in, out);
       }
     }
     String rendered = table.render();
     if (response.getTruncated()) {
-      rendered += (rendered.endsWith("\n") ? "" : "\n")
-          + "(more connections match; raise --limit or narrow with --pool, --backend, --proxy)";
+      rendered +=
+          (rendered.endsWith("\n") ? "" : "\n")
+              + "(more connections match; raise --limit or narrow with --pool, --backend, --proxy)";
     }
     return rendered;
   }

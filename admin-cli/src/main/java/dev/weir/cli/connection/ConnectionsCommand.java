@@ -46,15 +46,22 @@ public final class ConnectionsCommand implements Runnable {
   @Option(names = "--pool", paramLabel = "POOL", description = "Only this pool's connections.")
   private String pool = "";
 
-  @Option(names = "--backend", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--backend",
+      paramLabel = "HOST:PORT",
       description = "Only connections relayed to this backend, as the pool names it.")
   private String backend = "";
 
-  @Option(names = "--proxy", paramLabel = "PROXY-ID",
+  @Option(
+      names = "--proxy",
+      paramLabel = "PROXY-ID",
       description = "Only this proxy's connections.")
   private String proxy = "";
 
-  @Option(names = "--limit", paramLabel = "N", converter = CountConverter.class,
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      converter = CountConverter.class,
       description = "At most N connections, 1..10000 (default: 1000).")
   private int limit;
 
@@ -64,23 +71,30 @@ public final class ConnectionsCommand implements Runnable {
 
   @Override
   public void run() {
-    ListConnectionsResponse response = session.admin().listConnections(
-        ListConnectionsRequest.newBuilder()
-            .setPool(pool)
-            .setBackend(backend)
-            .setProxy(proxy)
-            .setLimit(limit)
-            .build());
-    session.output().print(response,
-        () -> ConnectionTable.render(response, session.clock().instant()));
+    ListConnectionsResponse response =
+        session
+            .admin()
+            .listConnections(
+                ListConnectionsRequest.newBuilder()
+                    .setPool(pool)
+                    .setBackend(backend)
+                    .setProxy(proxy)
+                    .setLimit(limit)
+                    .build());
+    session
+        .output()
+        .print(response, () -> ConnectionTable.render(response, session.clock().instant()));
     PrintWriter err = spec.commandLine().getErr();
     // A missing replica's proxies were not even asked; the lines name it and them.
-    response.getCoverage().getMissingList()
+    response
+        .getCoverage()
+        .getMissingList()
         .forEach(missing -> err.println("warning: " + ReplicaCoverage.line(missing)));
     if (response.getUnansweredProxiesCount() > 0) {
-      err.println("warning: no answer from "
-          + TerminalText.escape(String.join(", ", response.getUnansweredProxiesList()))
-          + " within the deadline; their connections are not listed");
+      err.println(
+          "warning: no answer from "
+              + TerminalText.escape(String.join(", ", response.getUnansweredProxiesList()))
+              + " within the deadline; their connections are not listed");
     }
     err.flush();
   }

@@ -29,12 +29,16 @@ public final class CallerIdentity implements ClientInterceptor {
   }
 
   /**
-   * {@code user@host} from {@code $USER} (or {@code $LOGNAME}, or the JVM's user name) and
-   * {@code $HOSTNAME} (or the local host name), as printable ASCII.
+   * {@code user@host} from {@code $USER} (or {@code $LOGNAME}, or the JVM's user name) and {@code
+   * $HOSTNAME} (or the local host name), as printable ASCII.
    */
   public static String describe(UnaryOperator<String> environment) {
-    String user = first(environment.apply("USER"), environment.apply("LOGNAME"),
-        System.getProperty("user.name"), "unknown");
+    String user =
+        first(
+            environment.apply("USER"),
+            environment.apply("LOGNAME"),
+            System.getProperty("user.name"),
+            "unknown");
     String host = first(environment.apply("HOSTNAME"), localHostName(), "unknown-host");
     return ascii(user + "@" + host);
   }

@@ -7,9 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * How weirctl secures its channel: TLS when a CA to trust or a client certificate is given
- * (else the JDK's trusted CAs), plaintext otherwise. The files are checked by
- * {@link dev.weir.cli.session.GlobalOptions} before they get here.
+ * How weirctl secures its channel: TLS when a CA to trust or a client certificate is given (else
+ * the JDK's trusted CAs), plaintext otherwise. The files are checked by {@link
+ * dev.weir.cli.session.GlobalOptions} before they get here.
  *
  * @param ca PEM CA certificates that vouch for the control plane; null for the JDK's
  * @param certificate PEM client certificate chain for mutual TLS; null for none
@@ -25,7 +25,8 @@ public record ClientTls(Path ca, Path certificate, Path key) {
 
   ChannelCredentials credentials() {
     try {
-      return ClientCredentials.create(new ClientCredentials.File(ca, "--tls-ca"),
+      return ClientCredentials.create(
+          new ClientCredentials.File(ca, "--tls-ca"),
           new ClientCredentials.File(certificate, "--tls-cert"),
           new ClientCredentials.File(key, "--tls-key"));
     } catch (IOException e) {

@@ -53,8 +53,9 @@ public final class Connection implements AutoCloseable {
 
   /** A stub whose every call fails with DEADLINE_EXCEEDED once {@code deadline} has passed. */
   public AdminServiceBlockingStub admin(Duration deadline) {
-    AdminServiceBlockingStub stub = AdminServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    AdminServiceBlockingStub stub =
+        AdminServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     return credentials != null ? stub.withCallCredentials(credentials) : stub;
   }
 

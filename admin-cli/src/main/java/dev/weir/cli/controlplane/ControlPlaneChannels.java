@@ -7,9 +7,9 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 
 /**
- * The one place that builds channels to the control plane: plaintext, or TLS as the
- * {@link ClientTls} the options give says. A bearer token is not the channel's business: the
- * session adds it to each call ({@link Connection#authenticatedWith}).
+ * The one place that builds channels to the control plane: plaintext, or TLS as the {@link
+ * ClientTls} the options give says. A bearer token is not the channel's business: the session adds
+ * it to each call ({@link Connection#authenticatedWith}).
  */
 public final class ControlPlaneChannels {
 

@@ -54,8 +54,16 @@ public final class AdoptFleetCommand implements Runnable {
     mutation.applyTo(request::setOptions);
     AdoptFleetResponse response = session.admin().adoptFleet(request.build());
     new ChangeReport(session, mutation)
-        .print(response, response.getConfigVersion(), response.getDiff(), response.getDryRun(),
-            () -> "adopted fleet " + response.getFleetId() + " (config version "
-                + response.getConfigVersion() + ")");
+        .print(
+            response,
+            response.getConfigVersion(),
+            response.getDiff(),
+            response.getDryRun(),
+            () ->
+                "adopted fleet "
+                    + response.getFleetId()
+                    + " (config version "
+                    + response.getConfigVersion()
+                    + ")");
   }
 }

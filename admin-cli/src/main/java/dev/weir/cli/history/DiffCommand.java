@@ -57,7 +57,9 @@ public final class DiffCommand implements Runnable {
     if (!diff.isEmpty()) {
       return diff;
     }
-    return "no differences between config version " + from + " and "
+    return "no differences between config version "
+        + from
+        + " and "
         + (to == null ? "the current one" : "config version " + to);
   }
 }

@@ -57,10 +57,17 @@ public final class RollbackCommand implements Runnable {
 
   private String confirmation(RollbackResponse response) {
     if (response.getDiff().isEmpty()) {
-      return "the configuration of config version " + version + " is already current (config "
-          + "version " + response.getConfigVersion() + "); nothing changed";
+      return "the configuration of config version "
+          + version
+          + " is already current (config "
+          + "version "
+          + response.getConfigVersion()
+          + "); nothing changed";
     }
-    return "rolled back to the configuration of config version " + version + " (config version "
-        + response.getConfigVersion() + ")";
+    return "rolled back to the configuration of config version "
+        + version
+        + " (config version "
+        + response.getConfigVersion()
+        + ")";
   }
 }

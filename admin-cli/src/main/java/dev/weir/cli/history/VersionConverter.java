@@ -12,7 +12,9 @@ final class VersionConverter implements ITypeConverter<Long> {
       return Long.parseLong(value);
     }
     throw new TypeConversionException(
-        "'" + value + "' is not a config version: give a number from 1, as 'weirctl history' "
+        "'"
+            + value
+            + "' is not a config version: give a number from 1, as 'weirctl history' "
             + "lists them");
   }
 }

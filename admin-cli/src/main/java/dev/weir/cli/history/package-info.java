@@ -1,5 +1,5 @@
 /**
- * {@code weirctl history}, {@code diff} and {@code rollback}: the revisions the control plane
- * keeps of every accepted change, what changed between any two, and making an earlier one current.
+ * {@code weirctl history}, {@code diff} and {@code rollback}: the revisions the control plane keeps
+ * of every accepted change, what changed between any two, and making an earlier one current.
  */
 package dev.weir.cli.history;

@@ -18,19 +18,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The API's messages as {@code -o json} prints them: proto3 JSON, with two differences that make
- * it easier to use from scripts and to read.
+ * The API's messages as {@code -o json} prints them: proto3 JSON, with two differences that make it
+ * easier to use from scripts and to read.
  *
  * <ul>
- *   <li>64-bit numbers are JSON numbers ({@code "configVersion": 42}), not the strings proto3
- *       JSON writes, so {@code jq '.activeConnections > 10'} compares numbers. JsonFormat reads
- *       both back.
+ *   <li>64-bit numbers are JSON numbers ({@code "configVersion": 42}), not the strings proto3 JSON
+ *       writes, so {@code jq '.activeConnections > 10'} compares numbers. JsonFormat reads both
+ *       back.
  *   <li>Configuration messages (those of config.proto: pools, backends, settings) have only the
- *       fields that are set, since there zero means "the default" ({@code rise: 0} is not a
- *       rise of 0, and {@code effectiveWeight: 0} is "not adapted"): what {@code get} prints is
- *       what {@code apply} should be given back. Every other message (responses, status, counts)
- *       has every field, 0 and false included: there a 0 is a measurement, and a key is not
- *       missing just because its count is 0.
+ *       fields that are set, since there zero means "the default" ({@code rise: 0} is not a rise of
+ *       0, and {@code effectiveWeight: 0} is "not adapted"): what {@code get} prints is what {@code
+ *       apply} should be given back. Every other message (responses, status, counts) has every
+ *       field, 0 and false included: there a 0 is a measurement, and a key is not missing just
+ *       because its count is 0.
  * </ul>
  *
  * The layout is JsonFormat's: two spaces per level, arrays on the line of their key.
@@ -81,8 +81,7 @@ public final class ApiJson {
       }
       if (config && !isSet(message, field)) {
         json.remove(key);
-      } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
-          && !isWellKnown(field)) {
+      } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !isWellKnown(field)) {
         if (field.isRepeated()) {
           JsonArray elements = json.getAsJsonArray(key);
           List<?> values = (List<?>) message.getField(field);

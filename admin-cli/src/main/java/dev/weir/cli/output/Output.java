@@ -7,8 +7,7 @@ import java.util.function.Supplier;
 /**
  * Prints a command's result. In {@code json} and {@code yaml} format it is always the response
  * message itself (as {@link ApiJson} prints it), so scripts get the same fields the API has; the
- * human-readable text is only built for {@code table}, and printed with control characters
- * escaped.
+ * human-readable text is only built for {@code table}, and printed with control characters escaped.
  */
 public final class Output {
 
@@ -26,11 +25,12 @@ public final class Output {
 
   /** Prints {@code response} as JSON or YAML, or the text {@code humanReadable} builds. */
   public void print(MessageOrBuilder response, Supplier<String> humanReadable) {
-    String text = switch (format) {
-      case JSON -> json(response);
-      case YAML -> Yaml.fromJson(json(response));
-      case TABLE -> TerminalText.escapeKeepingLines(humanReadable.get());
-    };
+    String text =
+        switch (format) {
+          case JSON -> json(response);
+          case YAML -> Yaml.fromJson(json(response));
+          case TABLE -> TerminalText.escapeKeepingLines(humanReadable.get());
+        };
     out.print(text.endsWith("\n") ? text : text + "\n");
     out.flush();
   }

@@ -1,10 +1,10 @@
 package dev.weir.cli.output;
 
 /**
- * Text from elsewhere (a pool name, a proxy's NACK reason, a value from a file) made safe to
- * print on a terminal: control and format characters are written as escapes ({@code \x1b},
- * {@code \u202e}), so a hostile name cannot move the cursor, ring the bell, rewrite the title
- * or reorder what a person reads. Everything weirctl prints for people goes through here.
+ * Text from elsewhere (a pool name, a proxy's NACK reason, a value from a file) made safe to print
+ * on a terminal: control and format characters are written as escapes ({@code \x1b}, {@code
+ * \u202e}), so a hostile name cannot move the cursor, ring the bell, rewrite the title or reorder
+ * what a person reads. Everything weirctl prints for people goes through here.
  */
 public final class TerminalText {
 
@@ -25,17 +25,19 @@ public final class TerminalText {
       return text;
     }
     StringBuilder escaped = new StringBuilder(text.length() + 16);
-    text.codePoints().forEach(c -> {
-      if (safe(c, keepLines)) {
-        escaped.appendCodePoint(c);
-      } else if (c < 0x100) {
-        escaped.append(String.format("\\x%02x", c));
-      } else if (c < 0x10000) {
-        escaped.append(String.format("\\u%04x", c));
-      } else {
-        escaped.append(String.format("\\U%08x", c));
-      }
-    });
+    text.codePoints()
+        .forEach(
+            c -> {
+              if (safe(c, keepLines)) {
+                escaped.appendCodePoint(c);
+              } else if (c < 0x100) {
+                escaped.append(String.format("\\x%02x", c));
+              } else if (c < 0x10000) {
+                escaped.append(String.format("\\u%04x", c));
+              } else {
+                escaped.append(String.format("\\U%08x", c));
+              }
+            });
     return escaped.toString();
   }
 
@@ -46,8 +48,12 @@ public final class TerminalText {
     return switch (Character.getType(c)) {
       // C0 and C1 controls (ESC, BEL, CR, CSI ...), bidi overrides and other invisible
       // formatting, and the separators some terminals treat as line breaks.
-      case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR,
-          Character.PARAGRAPH_SEPARATOR, Character.SURROGATE -> false;
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SURROGATE ->
+          false;
       default -> true;
     };
   }

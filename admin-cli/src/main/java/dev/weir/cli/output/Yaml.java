@@ -37,16 +37,15 @@ public final class Yaml {
     options.setIndicatorIndent(2);
     options.setIndentWithIndicator(true);
     options.setWidth(100);
-    org.yaml.snakeyaml.Yaml yaml =
-        new org.yaml.snakeyaml.Yaml(new Representer(options), options);
+    org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml(new Representer(options), options);
     return yaml.dump(plain(JsonParser.parseString(json)));
   }
 
   /**
    * The YAML document {@code text} as JSON text.
    *
-   * @throws IllegalArgumentException with the parser's description of the problem (line and
-   *     column included) when it is not one YAML document of plain data
+   * @throws IllegalArgumentException with the parser's description of the problem (line and column
+   *     included) when it is not one YAML document of plain data
    */
   public static String toJson(String text) {
     checkLineLengths(text);
@@ -67,9 +66,9 @@ public final class Yaml {
   }
 
   /**
-   * SnakeYAML keeps a whole token (a scalar, a comment) in its buffer and copies that buffer as
-   * it grows, so one token of megabytes costs time in the square of its length (tens of seconds
-   * for 8 MB). No configuration has a line anywhere near this long.
+   * SnakeYAML keeps a whole token (a scalar, a comment) in its buffer and copies that buffer as it
+   * grows, so one token of megabytes costs time in the square of its length (tens of seconds for 8
+   * MB). No configuration has a line anywhere near this long.
    */
   private static void checkLineLengths(String text) {
     int line = 1;
@@ -77,9 +76,15 @@ public final class Yaml {
     for (int i = 0; i <= text.length(); i++) {
       if (i == text.length() || text.charAt(i) == '\n') {
         if (i - start > MAX_LINE_LENGTH) {
-          throw new IllegalArgumentException("line " + line + " is " + (i - start)
-              + " characters long, more than the " + MAX_LINE_LENGTH + " a YAML configuration "
-              + "may have (JSON, in a file not named .yaml, may have longer lines)");
+          throw new IllegalArgumentException(
+              "line "
+                  + line
+                  + " is "
+                  + (i - start)
+                  + " characters long, more than the "
+                  + MAX_LINE_LENGTH
+                  + " a YAML configuration "
+                  + "may have (JSON, in a file not named .yaml, may have longer lines)");
         }
         line++;
         start = i + 1;

@@ -37,8 +37,8 @@ public final class BackendCells {
   }
 
   /**
-   * Under a table with a damped backend: what "damped 24s left" means, which no one can guess
-   * (the control plane's flap damping, docs/architecture.md).
+   * Under a table with a damped backend: what "damped 24s left" means, which no one can guess (the
+   * control plane's flap damping, docs/architecture.md).
    */
   public static final String DAMPED_LEGEND =
       "damped: its health flipped 3 times within 2m, so it counts as unhealthy (also for guards)\n"
@@ -53,8 +53,8 @@ public final class BackendCells {
   public static String health(BackendStatus backend, Instant now) {
     String verdict = fleetHealth(backend.getFleetHealth());
     if (backend.getFleetHealth() == FleetHealth.FLEET_DAMPED && backend.hasDampedUntil()) {
-      verdict += " " + RelativeAge.between(now, ProtoTimes.instant(backend.getDampedUntil()))
-          + " left";
+      verdict +=
+          " " + RelativeAge.between(now, ProtoTimes.instant(backend.getDampedUntil())) + " left";
     }
     long reporting = (long) backend.getHealthyProxies() + backend.getUnhealthyProxies();
     String count = reporting == 0 ? "" : backend.getHealthyProxies() + "/" + reporting;
@@ -88,17 +88,21 @@ public final class BackendCells {
    * "draining 0 left, replica r3 unaccounted".
    */
   public static String drain(DrainStatus drain) {
-    String progress = switch (drain.getState()) {
-      case DRAINING -> "draining " + drain.getRemainingConnections() + " left";
-      case DRAINED -> drain.getCutConnections() == 0
-          ? "drained"
-          : "drained (" + drain.getCutConnections() + " cut)";
-      default -> "";
-    };
+    String progress =
+        switch (drain.getState()) {
+          case DRAINING -> "draining " + drain.getRemainingConnections() + " left";
+          case DRAINED ->
+              drain.getCutConnections() == 0
+                  ? "drained"
+                  : "drained (" + drain.getCutConnections() + " cut)";
+          default -> "";
+        };
     if (progress.isEmpty() || drain.getUnaccountedReplicasCount() == 0) {
       return progress;
     }
-    return progress + ", " + ReplicaCoverage.replicas(drain.getUnaccountedReplicasList())
+    return progress
+        + ", "
+        + ReplicaCoverage.replicas(drain.getUnaccountedReplicasList())
         + " unaccounted";
   }
 }

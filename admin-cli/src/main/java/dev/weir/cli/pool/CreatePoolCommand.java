@@ -64,8 +64,9 @@ final class CreatePoolCommand implements Runnable {
       paramLabel = "NAME",
       converter = Algorithms.Converter.class,
       completionCandidates = Algorithms.Names.class,
-      description = "${COMPLETION-CANDIDATES}; round-robin when omitted. Every one follows the"
-          + " backends' weights; weighted-round-robin is another name for round-robin.")
+      description =
+          "${COMPLETION-CANDIDATES}; round-robin when omitted. Every one follows the"
+              + " backends' weights; weighted-round-robin is another name for round-robin.")
   private Algorithm algorithm;
 
   @Option(
@@ -87,10 +88,7 @@ final class CreatePoolCommand implements Runnable {
   @Override
   public void run() {
     CreatePoolRequest.Builder request =
-        CreatePoolRequest.newBuilder()
-            .setName(name)
-            .setListen(listen)
-            .addAllBackends(backends);
+        CreatePoolRequest.newBuilder().setName(name).setListen(listen).addAllBackends(backends);
     mutation.applyTo(request::setOptions);
     if (algorithm != null) {
       request.setAlgorithm(algorithm);

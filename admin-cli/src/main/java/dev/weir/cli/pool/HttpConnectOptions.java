@@ -18,9 +18,10 @@ final class HttpConnectOptions {
       paramLabel = "BOOL",
       arity = "0..1",
       fallbackValue = "true",
-      description = "Clients send CONNECT HOST:PORT first and are tunnelled to this pool if it "
-          + "answers to that target, else get 403 (default false). Pools with it on may share a "
-          + "--listen address.")
+      description =
+          "Clients send CONNECT HOST:PORT first and are tunnelled to this pool if it "
+              + "answers to that target, else get 403 (default false). Pools with it on may share a "
+              + "--listen address.")
   private void enabled(boolean enabled) {
     edit.set("http_connect.enabled").getHttpConnectBuilder().setEnabled(enabled);
   }
@@ -30,11 +31,14 @@ final class HttpConnectOptions {
       order = 91,
       paramLabel = "HOST:PORT",
       converter = AddressConverter.class,
-      description = "A CONNECT target this pool answers to; repeat for more (pool set replaces "
-          + "the list). By default the pool answers to its name with its listen port.")
+      description =
+          "A CONNECT target this pool answers to; repeat for more (pool set replaces "
+              + "the list). By default the pool answers to its name with its listen port.")
   private void authorities(List<String> authorities) {
     // picocli passes the values given so far, so each call sets the whole list.
-    edit.set("http_connect.authorities").getHttpConnectBuilder().clearAuthorities()
+    edit.set("http_connect.authorities")
+        .getHttpConnectBuilder()
+        .clearAuthorities()
         .addAllAuthorities(authorities);
   }
 

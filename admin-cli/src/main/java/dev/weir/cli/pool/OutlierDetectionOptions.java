@@ -61,9 +61,10 @@ final class OutlierDetectionOptions {
       order = 24,
       paramLabel = "DURATION",
       converter = SettingDurationConverter.class,
-      description = "Counts a connection as failed when the backend sends nothing this long after"
-          + " the client's first bytes (1s..1h; default 0: off). For protocols that answer"
-          + " every request, not long polls.")
+      description =
+          "Counts a connection as failed when the backend sends nothing this long after"
+              + " the client's first bytes (1s..1h; default 0: off). For protocols that answer"
+              + " every request, not long polls.")
   private void responseTimeout(Duration timeout) {
     detection("response_timeout").setResponseTimeout(DurationText.toProto(timeout));
   }

@@ -23,8 +23,9 @@ final class ProxyProtocolOptions {
       paramLabel = "VERSION",
       converter = VersionConverter.class,
       completionCandidates = Names.class,
-      description = "Send each backend a PROXY header with the client's address first: "
-          + "${COMPLETION-CANDIDATES} (default off). The backends must expect it.")
+      description =
+          "Send each backend a PROXY header with the client's address first: "
+              + "${COMPLETION-CANDIDATES} (default off). The backends must expect it.")
   private void send(ProxyProtocolVersion version) {
     edit.set("proxy_protocol.send").getProxyProtocolBuilder().setSend(version);
   }
@@ -35,9 +36,10 @@ final class ProxyProtocolOptions {
       paramLabel = "BOOL",
       arity = "0..1",
       fallbackValue = "true",
-      description = "Clients must start with a PROXY header from a balancer in front, whose "
-          + "address becomes the client's (default false). Only for listeners nothing else can "
-          + "reach.")
+      description =
+          "Clients must start with a PROXY header from a balancer in front, whose "
+              + "address becomes the client's (default false). Only for listeners nothing else can "
+              + "reach.")
   private void accept(boolean accept) {
     edit.set("proxy_protocol.accept").getProxyProtocolBuilder().setAccept(accept);
   }
@@ -64,8 +66,9 @@ final class ProxyProtocolOptions {
         case "off" -> ProxyProtocolVersion.PROXY_PROTOCOL_OFF;
         case "v1" -> ProxyProtocolVersion.PROXY_PROTOCOL_V1;
         case "v2" -> ProxyProtocolVersion.PROXY_PROTOCOL_V2;
-        default -> throw new TypeConversionException(
-            "'" + value + "' is not one of " + String.join(", ", NAMES));
+        default ->
+            throw new TypeConversionException(
+                "'" + value + "' is not one of " + String.join(", ", NAMES));
       };
     }
   }

@@ -65,13 +65,19 @@ final class SettingsSummary {
     }
     if (settings.hasProxyProtocol()) {
       ProxyProtocol pp = settings.getProxyProtocol();
-      lines.put("PROXY protocol", "send " + ProxyProtocolOptions.name(pp.getSend())
-          + (pp.getAccept() ? ", accept from clients" : ""));
+      lines.put(
+          "PROXY protocol",
+          "send "
+              + ProxyProtocolOptions.name(pp.getSend())
+              + (pp.getAccept() ? ", accept from clients" : ""));
     }
     if (settings.getHttpConnect().getEnabled()) {
       List<String> targets = settings.getHttpConnect().getAuthoritiesList();
-      lines.put("HTTP CONNECT", targets.isEmpty() ? "on, for the pool's name and port"
-          : "on, for " + String.join(", ", targets));
+      lines.put(
+          "HTTP CONNECT",
+          targets.isEmpty()
+              ? "on, for the pool's name and port"
+              : "on, for " + String.join(", ", targets));
     }
     if (settings.getTlsRouting().getEnabled()) {
       lines.put("TLS routing", tlsRouting(settings.getTlsRouting()));
@@ -121,17 +127,24 @@ final class SettingsSummary {
       parts.add(tls.getMinVersion() + " and later");
     }
     if (tls.hasClientAuth()) {
-      parts.add("client certificates " + (tls.getClientAuth().getRequired() ? "required"
-          : "optional") + " (CA " + tls.getClientAuth().getCaFile() + ")");
+      parts.add(
+          "client certificates "
+              + (tls.getClientAuth().getRequired() ? "required" : "optional")
+              + " (CA "
+              + tls.getClientAuth().getCaFile()
+              + ")");
     }
     if (tls.hasHandshakeTimeout()) {
       parts.add("handshake within " + duration(tls.getHandshakeTimeout()));
     }
     if (tls.getBackendTls().getEnabled()) {
       BackendTls backend = tls.getBackendTls();
-      parts.add("re-encrypted to the backends (CA " + (backend.getCaFile().isEmpty()
-          ? "the JDK's" : backend.getCaFile()) + ", name " + (backend.getServerName().isEmpty()
-          ? "the backend's host" : backend.getServerName()) + ")");
+      parts.add(
+          "re-encrypted to the backends (CA "
+              + (backend.getCaFile().isEmpty() ? "the JDK's" : backend.getCaFile())
+              + ", name "
+              + (backend.getServerName().isEmpty() ? "the backend's host" : backend.getServerName())
+              + ")");
     }
     return String.join("; ", parts);
   }
@@ -209,8 +222,10 @@ final class SettingsSummary {
     List<String> parts = new ArrayList<>();
     boolean response = isSet(detection.getResponseTimeout());
     if (detection.getConsecutiveFailures() != 0) {
-      parts.add("eject after " + Counts.format(detection.getConsecutiveFailures())
-          + (response ? " connect failures or unanswered connections" : " connect failures"));
+      parts.add(
+          "eject after "
+              + Counts.format(detection.getConsecutiveFailures())
+              + (response ? " connect failures or unanswered connections" : " connect failures"));
     }
     String base = durationOrEmpty(detection.getBaseEjectionTime());
     String max = durationOrEmpty(detection.getMaxEjectionTime());

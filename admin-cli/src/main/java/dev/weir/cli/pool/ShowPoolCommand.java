@@ -93,7 +93,9 @@ final class ShowPoolCommand implements Runnable {
           BackendCells.health(backend, now),
           BackendCells.drain(backend.getDrain()));
     }
-    return text.append(table.render()).append(BackendCells.legend(status.getBackendsList()))
-        .append(missing).toString();
+    return text.append(table.render())
+        .append(BackendCells.legend(status.getBackendsList()))
+        .append(missing)
+        .toString();
   }
 }

@@ -30,10 +30,11 @@ final class TlsTerminationOptions {
       names = "--tls-certificate",
       order = 100,
       paramLabel = "CERT_FILE:KEY_FILE",
-      description = "A certificate chain and its key, PEM files on every proxy host (absolute "
-          + "paths; keys never leave the proxy hosts). Repeat for more, chosen by the client's "
-          + "server name (SNI) against each certificate's names; the first serves any other name "
-          + "(pool set replaces the list). Turns TLS termination on.")
+      description =
+          "A certificate chain and its key, PEM files on every proxy host (absolute "
+              + "paths; keys never leave the proxy hosts). Repeat for more, chosen by the client's "
+              + "server name (SNI) against each certificate's names; the first serves any other name "
+              + "(pool set replaces the list). Turns TLS termination on.")
   private void certificates(List<String> pairs) {
     // picocli passes the values given so far, so each call sets the whole list.
     List<Certificate> certificates = new ArrayList<>(pairs.size());
@@ -41,7 +42,9 @@ final class TlsTerminationOptions {
       certificates.add(certificate(pair));
     }
     enable();
-    edit.set("tls_termination.certificates").getTlsTerminationBuilder().clearCertificates()
+    edit.set("tls_termination.certificates")
+        .getTlsTerminationBuilder()
+        .clearCertificates()
         .addAllCertificates(certificates);
   }
 
@@ -52,8 +55,7 @@ final class TlsTerminationOptions {
       paramLabel = "PROTOCOL",
       description = "ALPN protocols offered to clients, in order (h2,http/1.1); default none.")
   private void alpn(List<String> protocols) {
-    edit.set("tls_termination.alpn").getTlsTerminationBuilder().clearAlpn()
-        .addAllAlpn(protocols);
+    edit.set("tls_termination.alpn").getTlsTerminationBuilder().clearAlpn().addAllAlpn(protocols);
   }
 
   @Option(
@@ -64,8 +66,8 @@ final class TlsTerminationOptions {
   private void minVersion(String version) {
     String normal = version.toUpperCase(Locale.ROOT).replace("V", "");
     if (!normal.equals("TLS1.2") && !normal.equals("TLS1.3")) {
-      throw new ParameterException(spec.commandLine(),
-          "--tls-min-version must be TLS1.2 or TLS1.3, got '" + version + "'");
+      throw new ParameterException(
+          spec.commandLine(), "--tls-min-version must be TLS1.2 or TLS1.3, got '" + version + "'");
     }
     edit.set("tls_termination.min_version").getTlsTerminationBuilder().setMinVersion(normal);
   }
@@ -74,29 +76,37 @@ final class TlsTerminationOptions {
       names = "--tls-client-ca",
       order = 103,
       paramLabel = "FILE",
-      description = "Ask clients for a certificate signed by the CAs in this PEM file on the "
-          + "proxy hosts (mTLS); optional unless --tls-client-auth required. The verified "
-          + "client's name goes to the backends in the PROXY v2 header (--proxy-protocol v2).")
+      description =
+          "Ask clients for a certificate signed by the CAs in this PEM file on the "
+              + "proxy hosts (mTLS); optional unless --tls-client-auth required. The verified "
+              + "client's name goes to the backends in the PROXY v2 header (--proxy-protocol v2).")
   private void clientCa(String file) {
-    edit.set("tls_termination.client_auth.ca_file").getTlsTerminationBuilder()
-        .getClientAuthBuilder().setCaFile(absolute("--tls-client-ca", file));
+    edit.set("tls_termination.client_auth.ca_file")
+        .getTlsTerminationBuilder()
+        .getClientAuthBuilder()
+        .setCaFile(absolute("--tls-client-ca", file));
   }
 
   @Option(
       names = "--tls-client-auth",
       order = 104,
       paramLabel = "MODE",
-      description = "required (clients without a valid certificate are refused) or optional "
-          + "(default; verified when sent). Needs --tls-client-ca.")
+      description =
+          "required (clients without a valid certificate are refused) or optional "
+              + "(default; verified when sent). Needs --tls-client-ca.")
   private void clientAuth(String mode) {
-    boolean required = switch (mode.toLowerCase(Locale.ROOT)) {
-      case "required" -> true;
-      case "optional" -> false;
-      default -> throw new ParameterException(spec.commandLine(),
-          "--tls-client-auth must be required or optional, got '" + mode + "'");
-    };
+    boolean required =
+        switch (mode.toLowerCase(Locale.ROOT)) {
+          case "required" -> true;
+          case "optional" -> false;
+          default ->
+              throw new ParameterException(
+                  spec.commandLine(),
+                  "--tls-client-auth must be required or optional, got '" + mode + "'");
+        };
     ClientAuth.Builder auth =
-        edit.set("tls_termination.client_auth.required").getTlsTerminationBuilder()
+        edit.set("tls_termination.client_auth.required")
+            .getTlsTerminationBuilder()
             .getClientAuthBuilder();
     auth.setRequired(required);
   }
@@ -108,7 +118,8 @@ final class TlsTerminationOptions {
       converter = SettingDurationConverter.class,
       description = "Time a client has to complete its TLS handshake (default 10s, 1ms..1m).")
   private void handshakeTimeout(Duration timeout) {
-    edit.set("tls_termination.handshake_timeout").getTlsTerminationBuilder()
+    edit.set("tls_termination.handshake_timeout")
+        .getTlsTerminationBuilder()
         .setHandshakeTimeout(DurationText.toProto(timeout));
   }
 
@@ -118,8 +129,9 @@ final class TlsTerminationOptions {
       paramLabel = "BOOL",
       arity = "0..1",
       fallbackValue = "true",
-      description = "Terminates TLS (on with --tls-certificate; --tls-termination=false turns "
-          + "it off, with all --tls-* and --backend-tls* settings cleared).")
+      description =
+          "Terminates TLS (on with --tls-certificate; --tls-termination=false turns "
+              + "it off, with all --tls-* and --backend-tls* settings cleared).")
   private void enabled(boolean enabled) {
     if (enabled) {
       enable();
@@ -134,8 +146,9 @@ final class TlsTerminationOptions {
       paramLabel = "BOOL",
       arity = "0..1",
       fallbackValue = "true",
-      description = "Connect to the backends over TLS and verify their certificates (default "
-          + "false: plaintext). Needs TLS termination.")
+      description =
+          "Connect to the backends over TLS and verify their certificates (default "
+              + "false: plaintext). Needs TLS termination.")
   private void backendTls(boolean enabled) {
     if (enabled) {
       enableBackendTls();
@@ -148,32 +161,42 @@ final class TlsTerminationOptions {
       names = "--backend-tls-ca",
       order = 108,
       paramLabel = "FILE",
-      description = "The CAs the backends' certificates must chain to, a PEM file on the proxy "
-          + "hosts (default: the JDK's trusted CAs). Turns --backend-tls on.")
+      description =
+          "The CAs the backends' certificates must chain to, a PEM file on the proxy "
+              + "hosts (default: the JDK's trusted CAs). Turns --backend-tls on.")
   private void backendCa(String file) {
     enableBackendTls();
-    edit.set("tls_termination.backend_tls.ca_file").getTlsTerminationBuilder()
-        .getBackendTlsBuilder().setCaFile(absolute("--backend-tls-ca", file));
+    edit.set("tls_termination.backend_tls.ca_file")
+        .getTlsTerminationBuilder()
+        .getBackendTlsBuilder()
+        .setCaFile(absolute("--backend-tls-ca", file));
   }
 
   @Option(
       names = "--backend-tls-server-name",
       order = 109,
       paramLabel = "NAME",
-      description = "The name sent (SNI) and verified in each backend's certificate (default: "
-          + "the backend's host). Turns --backend-tls on.")
+      description =
+          "The name sent (SNI) and verified in each backend's certificate (default: "
+              + "the backend's host). Turns --backend-tls on.")
   private void backendServerName(String name) {
     enableBackendTls();
-    edit.set("tls_termination.backend_tls.server_name").getTlsTerminationBuilder()
-        .getBackendTlsBuilder().setServerName(name);
+    edit.set("tls_termination.backend_tls.server_name")
+        .getTlsTerminationBuilder()
+        .getBackendTlsBuilder()
+        .setServerName(name);
   }
 
   private Certificate certificate(String pair) {
     // Both are absolute paths, so the key's starts at the first ":/".
     int split = pair.indexOf(":/");
     if (split <= 0) {
-      throw new ParameterException(spec.commandLine(), "--tls-certificate must be "
-          + "CERT_FILE:KEY_FILE, two absolute paths on the proxy hosts, got '" + pair + "'");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--tls-certificate must be "
+              + "CERT_FILE:KEY_FILE, two absolute paths on the proxy hosts, got '"
+              + pair
+              + "'");
     }
     return Certificate.newBuilder()
         .setCertFile(absolute("--tls-certificate", pair.substring(0, split)))
@@ -183,8 +206,13 @@ final class TlsTerminationOptions {
 
   private String absolute(String flag, String path) {
     if (!path.startsWith("/")) {
-      throw new ParameterException(spec.commandLine(), flag + " needs an absolute path on the "
-          + "proxy hosts (the proxies read it, not weirctl), got '" + path + "'");
+      throw new ParameterException(
+          spec.commandLine(),
+          flag
+              + " needs an absolute path on the "
+              + "proxy hosts (the proxies read it, not weirctl), got '"
+              + path
+              + "'");
     }
     return path;
   }
@@ -195,8 +223,10 @@ final class TlsTerminationOptions {
 
   private void enableBackendTls() {
     enable();
-    BackendTls.Builder backend = edit.set("tls_termination.backend_tls.enabled")
-        .getTlsTerminationBuilder().getBackendTlsBuilder();
+    BackendTls.Builder backend =
+        edit.set("tls_termination.backend_tls.enabled")
+            .getTlsTerminationBuilder()
+            .getBackendTlsBuilder();
     backend.setEnabled(true);
   }
 

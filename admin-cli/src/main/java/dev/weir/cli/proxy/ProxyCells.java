@@ -22,8 +22,8 @@ public final class ProxyCells {
   }
 
   /**
-   * How long the proxy has been in its status. A disconnected proxy's stream-open time says
-   * little; how long it has been gone says more.
+   * How long the proxy has been in its status. A disconnected proxy's stream-open time says little;
+   * how long it has been gone says more.
    */
   public static String since(ProxyInfo proxy, Instant now) {
     if (!proxy.getConnected() && proxy.hasDisconnectedAt()) {
@@ -40,7 +40,8 @@ public final class ProxyCells {
 
   /** The names of the pools that could not be put in force on the proxy, or empty. */
   public static String failedPools(ProxyInfo proxy) {
-    return proxy.getFailedPoolsList().stream().map(PoolApplyFailure::getPool)
+    return proxy.getFailedPoolsList().stream()
+        .map(PoolApplyFailure::getPool)
         .collect(Collectors.joining(","));
   }
 
@@ -60,9 +61,14 @@ public final class ProxyCells {
 
   /** "pool web failed on proxy edge-1: reason", and what the proxy serves meanwhile. */
   public static String failure(PoolApplyFailure failure, String proxyId) {
-    return "pool " + failure.getPool() + " failed on proxy " + proxyId + ": "
+    return "pool "
+        + failure.getPool()
+        + " failed on proxy "
+        + proxyId
+        + ": "
         + failure.getReason()
-        + (failure.getServingPrevious() ? " (serving its previous config; retrying)"
+        + (failure.getServingPrevious()
+            ? " (serving its previous config; retrying)"
             : " (not served there; retrying)");
   }
 

@@ -27,8 +27,18 @@ final class ProxyTable {
     boolean replicas = ReplicaCoverage.spansReplicas(response.getCoverage());
     // No ACKED column: an ACK only says the proxy found a version valid, before applying it, and
     // "ACKED 31" beside "LAST NACK v31" (valid, then not applied) read as a contradiction.
-    List<String> headers = new ArrayList<>(List.of("ID", "ADDRESS", "STATUS", "SINCE", "SENT",
-        "APPLIED", "LATEST", "PUSH", "LAST NACK"));
+    List<String> headers =
+        new ArrayList<>(
+            List.of(
+                "ID",
+                "ADDRESS",
+                "STATUS",
+                "SINCE",
+                "SENT",
+                "APPLIED",
+                "LATEST",
+                "PUSH",
+                "LAST NACK"));
     if (replicas) {
       headers.add(2, "REPLICA");
     }
@@ -37,16 +47,18 @@ final class ProxyTable {
     }
     Table table = new Table(headers.toArray(String[]::new));
     for (ProxyInfo proxy : response.getProxiesList()) {
-      List<Object> cells = new ArrayList<>(List.of(
-          proxy.getId(),
-          proxy.getAddress(),
-          status(proxy),
-          ProxyCells.since(proxy, now),
-          ProxyCells.version(proxy.getLastSentVersion()),
-          applied(proxy),
-          ProxyCells.version(response.getConfigVersion()),
-          pushLatency(proxy),
-          lastNack(proxy)));
+      List<Object> cells =
+          new ArrayList<>(
+              List.of(
+                  proxy.getId(),
+                  proxy.getAddress(),
+                  status(proxy),
+                  ProxyCells.since(proxy, now),
+                  ProxyCells.version(proxy.getLastSentVersion()),
+                  applied(proxy),
+                  ProxyCells.version(response.getConfigVersion()),
+                  pushLatency(proxy),
+                  lastNack(proxy)));
       if (replicas) {
         cells.add(2, ReplicaCoverage.replica(proxy.getReplica(), response.getCoverage()));
       }
@@ -55,7 +67,9 @@ final class ProxyTable {
       }
       table.row(cells.toArray());
     }
-    return table.render() + ProxyCells.failureLines(response.getProxiesList()) + missing
+    return table.render()
+        + ProxyCells.failureLines(response.getProxiesList())
+        + missing
         + refusals(response);
   }
 
@@ -80,16 +94,20 @@ final class ProxyTable {
     StringBuilder text = new StringBuilder();
     for (ProxyInfo proxy : response.getProxiesList()) {
       if (!refusal(proxy).isEmpty()) {
-        text.append("\nproxy ").append(proxy.getId())
-            .append(" refuses this control plane's config (").append(refusal(proxy))
-            .append(") and keeps serving version ").append(proxy.getServingVersion())
-            .append(" of fleet ").append(proxy.getServingFleetId().isEmpty()
-                ? "(none)" : proxy.getServingFleetId());
+        text.append("\nproxy ")
+            .append(proxy.getId())
+            .append(" refuses this control plane's config (")
+            .append(refusal(proxy))
+            .append(") and keeps serving version ")
+            .append(proxy.getServingVersion())
+            .append(" of fleet ")
+            .append(proxy.getServingFleetId().isEmpty() ? "(none)" : proxy.getServingFleetId());
       }
     }
     if (text.length() > 0) {
-      text.append("\nto make the proxies take this control plane's pools: weirctl fleet adopt "
-          + "(try --dry-run first)");
+      text.append(
+          "\nto make the proxies take this control plane's pools: weirctl fleet adopt "
+              + "(try --dry-run first)");
     }
     return text.toString();
   }
@@ -113,9 +131,14 @@ final class ProxyTable {
       return "";
     }
     String applied = applied(proxy);
-    boolean superseded = !applied.isEmpty()
-        && Long.compareUnsigned(proxy.getLastAppliedVersion(), proxy.getLastNackVersion()) > 0;
-    return "v" + proxy.getLastNackVersion() + " rejected"
-        + (superseded ? ", " + applied + " applied since" : "") + ": " + proxy.getLastNackReason();
+    boolean superseded =
+        !applied.isEmpty()
+            && Long.compareUnsigned(proxy.getLastAppliedVersion(), proxy.getLastNackVersion()) > 0;
+    return "v"
+        + proxy.getLastNackVersion()
+        + " rejected"
+        + (superseded ? ", " + applied + " applied since" : "")
+        + ": "
+        + proxy.getLastNackReason();
   }
 }

@@ -22,8 +22,8 @@ public final class ReplicaCoverage {
   private ReplicaCoverage() {}
 
   /**
-   * Whether the answer spans more than one replica or names a missing one: only then does a
-   * REPLICA column tell the reader anything.
+   * Whether the answer spans more than one replica or names a missing one: only then does a REPLICA
+   * column tell the reader anything.
    */
   public static boolean spansReplicas(FleetCoverage coverage) {
     return coverage.getReplicasCount() > 1 || coverage.getMissingCount() > 0;
@@ -69,8 +69,7 @@ public final class ReplicaCoverage {
 
   /** "replica r3" or "replicas r2, r3". */
   public static String replicas(List<String> ids) {
-    return (ids.size() == 1 ? "replica " : "replicas ")
-        + escape(String.join(", ", ids));
+    return (ids.size() == 1 ? "replica " : "replicas ") + escape(String.join(", ", ids));
   }
 
   private static String notCounted(List<String> proxies) {
@@ -80,8 +79,8 @@ public final class ReplicaCoverage {
     if (proxies.size() == 1) {
       return "proxy " + escape(proxies.get(0)) + " is not counted";
     }
-    String named = escape(String.join(", ", proxies.subList(0, Math.min(PROXIES_NAMED,
-        proxies.size()))));
+    String named =
+        escape(String.join(", ", proxies.subList(0, Math.min(PROXIES_NAMED, proxies.size()))));
     int more = proxies.size() - PROXIES_NAMED;
     return "proxies " + named + (more > 0 ? " and " + more + " more" : "") + " are not counted";
   }

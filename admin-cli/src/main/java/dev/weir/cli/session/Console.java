@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * Where weirctl runs: whether a person watches stdout (so progress may rewrite one line) or a
- * script reads it (so only lines that stay), and how a command waits between two polls. Tests
- * pass one that does not sleep.
+ * script reads it (so only lines that stay), and how a command waits between two polls. Tests pass
+ * one that does not sleep.
  */
 public interface Console {
 

@@ -84,8 +84,9 @@ public final class GlobalOptions {
       order = GlobalOptions.HELP_ORDER + 3,
       paramLabel = "FILE",
       scope = ScopeType.INHERIT,
-      description = "Connect with TLS, trusting the control plane's certificate if these PEM CA "
-          + "certificates vouch for it (default: $WEIR_TLS_CA).")
+      description =
+          "Connect with TLS, trusting the control plane's certificate if these PEM CA "
+              + "certificates vouch for it (default: $WEIR_TLS_CA).")
   private Path tlsCa;
 
   @Option(
@@ -93,8 +94,9 @@ public final class GlobalOptions {
       order = GlobalOptions.HELP_ORDER + 4,
       paramLabel = "FILE",
       scope = ScopeType.INHERIT,
-      description = "Connect with TLS, presenting this PEM client certificate (with --tls-key) "
-          + "(default: $WEIR_TLS_CERT).")
+      description =
+          "Connect with TLS, presenting this PEM client certificate (with --tls-key) "
+              + "(default: $WEIR_TLS_CERT).")
   private Path tlsCert;
 
   @Option(
@@ -110,8 +112,9 @@ public final class GlobalOptions {
       order = GlobalOptions.HELP_ORDER + 6,
       paramLabel = "FILE",
       scope = ScopeType.INHERIT,
-      description = "Authenticate with the bearer token in this file (default: $WEIR_TOKEN_FILE, "
-          + "else the token in $WEIR_TOKEN); sent only over TLS.")
+      description =
+          "Authenticate with the bearer token in this file (default: $WEIR_TOKEN_FILE, "
+              + "else the token in $WEIR_TOKEN); sent only over TLS.")
   private Path tokenFile;
 
   /** {@code environment} looks up environment variables, returning null for unset ones. */
@@ -154,25 +157,30 @@ public final class GlobalOptions {
     Path cert = file(tlsCert, "--tls-cert", CERT_VARIABLE);
     Path key = file(tlsKey, "--tls-key", KEY_VARIABLE);
     if ((cert == null) != (key == null)) {
-      throw new ParameterException(mixee.commandLine(),
-          "--tls-cert and --tls-key go together; give both (or $" + CERT_VARIABLE + " and $"
-              + KEY_VARIABLE + ")");
+      throw new ParameterException(
+          mixee.commandLine(),
+          "--tls-cert and --tls-key go together; give both (or $"
+              + CERT_VARIABLE
+              + " and $"
+              + KEY_VARIABLE
+              + ")");
     }
     return new ClientTls(ca, cert, key);
   }
 
   /**
-   * The bearer token from --token-file, $WEIR_TOKEN_FILE or $WEIR_TOKEN; null for none. Never
-   * a flag's value: the command line is visible to every user of the machine.
+   * The bearer token from --token-file, $WEIR_TOKEN_FILE or $WEIR_TOKEN; null for none. Never a
+   * flag's value: the command line is visible to every user of the machine.
    *
    * @throws ParameterException if the token is malformed, or there is one but no TLS to send it
    */
   public BearerToken token() {
     BearerToken token;
     try {
-      SettingsFile.Setting fileSetting = tokenFile != null
-          ? new SettingsFile.Setting(tokenFile.toString(), "--token-file", false)
-          : setting(TOKEN_FILE_VARIABLE);
+      SettingsFile.Setting fileSetting =
+          tokenFile != null
+              ? new SettingsFile.Setting(tokenFile.toString(), "--token-file", false)
+              : setting(TOKEN_FILE_VARIABLE);
       String fromEnvironment = environment.apply(TOKEN_VARIABLE);
       boolean environmentToken = fromEnvironment != null && !fromEnvironment.isEmpty();
       // The settings file is the last resort: $WEIR_TOKEN wins over its token-file.
@@ -190,8 +198,12 @@ public final class GlobalOptions {
       throw new ParameterException(mixee.commandLine(), "cannot read the token: " + e.getMessage());
     }
     if (!tls().enabled()) {
-      throw new ParameterException(mixee.commandLine(), "a bearer token is only sent over TLS: "
-          + "add --tls-ca (or $" + CA_VARIABLE + ") for the control plane's CA");
+      throw new ParameterException(
+          mixee.commandLine(),
+          "a bearer token is only sent over TLS: "
+              + "add --tls-ca (or $"
+              + CA_VARIABLE
+              + ") for the control plane's CA");
     }
     return token;
   }

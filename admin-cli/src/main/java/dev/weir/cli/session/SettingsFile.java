@@ -10,25 +10,27 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * weirctl's settings file, so the control plane and credentials need not be given on every
- * command: {@code $WEIR_CONFIG}, else {@code $XDG_CONFIG_HOME/weir/weirctl.conf}, else
- * {@code ~/.config/weir/weirctl.conf}. Lines are {@code key = value}; {@code #} starts a comment.
- * A flag wins over the environment, and the environment over this file.
+ * weirctl's settings file, so the control plane and credentials need not be given on every command:
+ * {@code $WEIR_CONFIG}, else {@code $XDG_CONFIG_HOME/weir/weirctl.conf}, else {@code
+ * ~/.config/weir/weirctl.conf}. Lines are {@code key = value}; {@code #} starts a comment. A flag
+ * wins over the environment, and the environment over this file.
  *
- * <p>It holds what the environment variables hold, and nothing secret itself: a token lives in
- * the file {@code token-file} names. Relative paths are relative to this file's directory.
+ * <p>It holds what the environment variables hold, and nothing secret itself: a token lives in the
+ * file {@code token-file} names. Relative paths are relative to this file's directory.
  */
 final class SettingsFile {
 
   static final String PATH_VARIABLE = "WEIR_CONFIG";
 
   /** Each key and the environment variable it stands in for. */
-  private static final Map<String, String> KEYS = Map.of(
-      "control-plane", GlobalOptions.ADDRESS_VARIABLE,
-      "tls-ca", GlobalOptions.CA_VARIABLE,
-      "tls-cert", GlobalOptions.CERT_VARIABLE,
-      "tls-key", GlobalOptions.KEY_VARIABLE,
-      "token-file", GlobalOptions.TOKEN_FILE_VARIABLE);
+  private static final Map<String, String> KEYS =
+      Map.of(
+          "control-plane", GlobalOptions.ADDRESS_VARIABLE,
+          "tls-ca", GlobalOptions.CA_VARIABLE,
+          "tls-cert", GlobalOptions.CERT_VARIABLE,
+          "tls-key", GlobalOptions.KEY_VARIABLE,
+          "token-file", GlobalOptions.TOKEN_FILE_VARIABLE);
+
   private static final List<String> KEY_ORDER =
       List.of("control-plane", "tls-ca", "tls-cert", "tls-key", "token-file");
   private static final List<String> PATH_KEYS =
@@ -37,8 +39,8 @@ final class SettingsFile {
   static final SettingsFile NONE = new SettingsFile(null, Map.of());
 
   /**
-   * A value and where it came from, for messages: e.g. {@code "$WEIR_TLS_CA"} or
-   * {@code "/home/ana/.config/weir/weirctl.conf (tls-ca)"}.
+   * A value and where it came from, for messages: e.g. {@code "$WEIR_TLS_CA"} or {@code
+   * "/home/ana/.config/weir/weirctl.conf (tls-ca)"}.
    *
    * @param fromSettingsFile whether this file gave it, rather than a flag or the environment
    */
@@ -99,8 +101,13 @@ final class SettingsFile {
       String value = text.substring(equals + 1).strip();
       String variable = KEYS.get(key);
       if (variable == null) {
-        throw new IllegalArgumentException(where + "unknown setting \"" + key + "\"; the "
-            + "settings are " + String.join(", ", KEY_ORDER));
+        throw new IllegalArgumentException(
+            where
+                + "unknown setting \""
+                + key
+                + "\"; the "
+                + "settings are "
+                + String.join(", ", KEY_ORDER));
       }
       if (value.isEmpty()) {
         throw new IllegalArgumentException(where + key + " has no value");
@@ -122,8 +129,12 @@ final class SettingsFile {
     if (value == null) {
       return null;
     }
-    String key = KEYS.entrySet().stream()
-        .filter(e -> e.getValue().equals(variable)).findFirst().orElseThrow().getKey();
+    String key =
+        KEYS.entrySet().stream()
+            .filter(e -> e.getValue().equals(variable))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
     return new Setting(value, file + " (" + key + ")", true);
   }
 

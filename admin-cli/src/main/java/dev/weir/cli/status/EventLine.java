@@ -79,19 +79,30 @@ final class EventLine {
 
   private static String proxy(ProxyEvent event) {
     String version = "v" + Long.toUnsignedString(event.getConfigVersion());
-    String details = switch (event.getKind()) {
-      case CONNECTED -> "connected";
-      case DISCONNECTED -> "disconnected";
-      case ACKED -> "acked " + version;
-      case APPLIED -> "applied " + version + pushLatency(event);
-      case NACKED -> "nacked " + version + ": " + event.getDetail();
-      case POOL_FAILED -> "pool " + event.getPoolFailure().getPool() + " failed " + version + ": "
-          + event.getPoolFailure().getReason();
-      case POOL_RECOVERED -> "pool " + event.getPoolFailure().getPool() + " in force " + version
-          + (event.getPoolFailure().getListen().isEmpty()
-              ? "" : " on " + event.getPoolFailure().getListen());
-      default -> event.getKind().name().toLowerCase(Locale.ROOT) + " " + version;
-    };
+    String details =
+        switch (event.getKind()) {
+          case CONNECTED -> "connected";
+          case DISCONNECTED -> "disconnected";
+          case ACKED -> "acked " + version;
+          case APPLIED -> "applied " + version + pushLatency(event);
+          case NACKED -> "nacked " + version + ": " + event.getDetail();
+          case POOL_FAILED ->
+              "pool "
+                  + event.getPoolFailure().getPool()
+                  + " failed "
+                  + version
+                  + ": "
+                  + event.getPoolFailure().getReason();
+          case POOL_RECOVERED ->
+              "pool "
+                  + event.getPoolFailure().getPool()
+                  + " in force "
+                  + version
+                  + (event.getPoolFailure().getListen().isEmpty()
+                      ? ""
+                      : " on " + event.getPoolFailure().getListen());
+          default -> event.getKind().name().toLowerCase(Locale.ROOT) + " " + version;
+        };
     // Another replica's proxy says so; the watcher's own replica's proxies read as they always
     // did.
     String replica = event.getReplica().isEmpty() ? "" : " (replica " + event.getReplica() + ")";

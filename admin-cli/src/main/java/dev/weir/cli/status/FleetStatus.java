@@ -44,8 +44,8 @@ record FleetStatus(
   }
 
   /**
-   * The replicas missing from any of the answers the figures come from, each once; the proxy
-   * list, read last, first.
+   * The replicas missing from any of the answers the figures come from, each once; the proxy list,
+   * read last, first.
    */
   List<MissingReplica> missingReplicas() {
     List<FleetCoverage> coverages = new ArrayList<>();

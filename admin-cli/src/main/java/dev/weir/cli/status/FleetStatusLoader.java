@@ -38,7 +38,11 @@ final class FleetStatusLoader {
     }
     ListProxiesResponse proxies =
         session.admin().listProxies(ListProxiesRequest.getDefaultInstance());
-    return new FleetStatus(session.controlPlane(), proxies.getConfigVersion(), pools,
-        proxies.getProxiesList(), proxies.getCoverage());
+    return new FleetStatus(
+        session.controlPlane(),
+        proxies.getConfigVersion(),
+        pools,
+        proxies.getProxiesList(),
+        proxies.getCoverage());
   }
 }

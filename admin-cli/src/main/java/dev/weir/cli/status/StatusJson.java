@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code status -o json}: one object around the API's own messages, printed as every other
- * command prints them ({@link ApiJson}: 64-bit numbers as numbers):
+ * {@code status -o json}: one object around the API's own messages, printed as every other command
+ * prints them ({@link ApiJson}: 64-bit numbers as numbers):
  *
  * <pre>
  * {"controlPlane": "...", "configVersion": 42, "proxiesConnected": 2, "proxiesTotal": 3,
@@ -18,8 +18,8 @@ import java.util.List;
  *  "proxies": [ProxyInfo plus "versionsBehind"...]}
  * </pre>
  *
- * No AdminService message holds all of it, so the envelope is written here rather than added to
- * the API for one command.
+ * No AdminService message holds all of it, so the envelope is written here rather than added to the
+ * API for one command.
  */
 final class StatusJson {
 
@@ -47,7 +47,8 @@ final class StatusJson {
         // Only from a control plane that says which replicas it covers, so older ones' output
         // stays as it was.
         + (fleet.coverage().equals(FleetCoverage.getDefaultInstance())
-            ? "" : field("coverage", message(fleet.coverage())) + ",\n")
+            ? ""
+            : field("coverage", message(fleet.coverage())) + ",\n")
         + field("pools", array(pools))
         + ",\n"
         + field("proxies", array(proxies))

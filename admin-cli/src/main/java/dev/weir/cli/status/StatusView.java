@@ -28,8 +28,10 @@ final class StatusView {
   static String render(FleetStatus fleet, Instant now) {
     StringBuilder text = new StringBuilder();
     // Right under the header, so that top shows them on the smallest terminal too.
-    text.append(header(fleet)).append('\n')
-        .append(ReplicaCoverage.lines(fleet.missingReplicas())).append('\n');
+    text.append(header(fleet))
+        .append('\n')
+        .append(ReplicaCoverage.lines(fleet.missingReplicas()))
+        .append('\n');
     if (fleet.pools().isEmpty()) {
       text.append("No pools.\n");
     }
@@ -66,8 +68,7 @@ final class StatusView {
     if (status.getBackendsCount() == 0) {
       return heading + "  No backends.\n";
     }
-    Table table =
-        new Table("ADDRESS", "WEIGHT", "STATE", "HEALTH", "ACTIVE", "FAIL/S", "FAILURES");
+    Table table = new Table("ADDRESS", "WEIGHT", "STATE", "HEALTH", "ACTIVE", "FAIL/S", "FAILURES");
     for (BackendStatus backend : status.getBackendsList()) {
       table.row(
           backend.getAddress(),
@@ -106,8 +107,8 @@ final class StatusView {
     boolean failures = ProxyCells.anyFailedPools(fleet.proxies());
     // And the replica a proxy is connected to, only when there is a choice.
     boolean replicas = ReplicaCoverage.spansReplicas(fleet.coverage());
-    List<String> headers = new ArrayList<>(
-        List.of("PROXY", "STATUS", "SINCE", "APPLIED", "BEHIND", "LAST SEEN"));
+    List<String> headers =
+        new ArrayList<>(List.of("PROXY", "STATUS", "SINCE", "APPLIED", "BEHIND", "LAST SEEN"));
     if (replicas) {
       headers.add(1, "REPLICA");
     }
@@ -116,13 +117,15 @@ final class StatusView {
     }
     Table table = new Table(headers.toArray(String[]::new));
     for (ProxyInfo proxy : fleet.proxies()) {
-      List<Object> cells = new ArrayList<>(List.of(
-          proxy.getId(),
-          ProxyCells.connection(proxy),
-          ProxyCells.since(proxy, now),
-          ProxyCells.version(proxy.getLastAppliedVersion()),
-          Long.toString(fleet.versionsBehind(proxy)),
-          lastSeen(proxy, now)));
+      List<Object> cells =
+          new ArrayList<>(
+              List.of(
+                  proxy.getId(),
+                  ProxyCells.connection(proxy),
+                  ProxyCells.since(proxy, now),
+                  ProxyCells.version(proxy.getLastAppliedVersion()),
+                  Long.toString(fleet.versionsBehind(proxy)),
+                  lastSeen(proxy, now)));
       if (replicas) {
         cells.add(1, ReplicaCoverage.replica(proxy.getReplica(), fleet.coverage()));
       }

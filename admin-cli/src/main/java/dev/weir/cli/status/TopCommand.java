@@ -67,7 +67,9 @@ public final class TopCommand implements Runnable {
     if (session.output().format().forScripts()) {
       throw new ParameterException(
           spec.commandLine(),
-          "top has no -o " + session.output().format().cliName() + "; use 'weirctl status -o "
+          "top has no -o "
+              + session.output().format().cliName()
+              + "; use 'weirctl status -o "
               + "json' or 'weirctl watch -o json'");
     }
     // Read once before taking over the screen, so an unreachable control plane is reported as

@@ -33,16 +33,18 @@ class HostPortTest {
   void aListenPortWithoutItsColonSaysSoAndHowToWriteIt() {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> HostPort.parseListen("8085"))
-        .withMessage("'8085' is not [HOST]:PORT: it has no colon; give HOST:PORT or :PORT, "
-            + "e.g. :8085 for every address");
+        .withMessage(
+            "'8085' is not [HOST]:PORT: it has no colon; give HOST:PORT or :PORT, "
+                + "e.g. :8085 for every address");
   }
 
   @Test
   void aPortWithoutHostOrColonAsksForTheHost() {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> HostPort.parse("9900"))
-        .withMessage("'9900' is not HOST:PORT: it has no colon; give the host too, "
-            + "e.g. 127.0.0.1:9900");
+        .withMessage(
+            "'9900' is not HOST:PORT: it has no colon; give the host too, "
+                + "e.g. 127.0.0.1:9900");
   }
 
   @ParameterizedTest

@@ -125,9 +125,12 @@ class BackendCommandsTest {
     String help = result.out().replaceAll("\\s+", " ");
     assertThat(help)
         .doesNotContain("connections are closed")
-        .contains("Its open connections are not closed",
-            "until the client or the backend closes them", "--idle-timeout",
-            "drain the backend first", "weirctl connections --backend HOST:PORT",
+        .contains(
+            "Its open connections are not closed",
+            "until the client or the backend closes them",
+            "--idle-timeout",
+            "drain the backend first",
+            "weirctl connections --backend HOST:PORT",
             "weirctl connections close ID");
   }
 

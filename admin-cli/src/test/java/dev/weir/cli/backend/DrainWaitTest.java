@@ -90,29 +90,26 @@ class DrainWaitTest {
             "draining: 5 connections remain",
             "draining: 1 connection remains",
             "drained in 2s");
-    assertThat(controlPlane.service().requests(GetPoolStatusRequest.class)).hasSize(5)
+    assertThat(controlPlane.service().requests(GetPoolStatusRequest.class))
+        .hasSize(5)
         .allSatisfy(request -> assertThat(request.getName()).isEqualTo("web"));
   }
 
   @Test
   void connectionsCutAtTheDeadlineAreCounted() {
-    controlPlane
-        .service()
-        .respondTo(GetPoolStatusRequest.class, draining(3), drained(3));
+    controlPlane.service().respondTo(GetPoolStatusRequest.class, draining(3), drained(3));
 
-    Result result =
-        cli().run("backend", "drain", "web", BACKEND, "--deadline", "1s", "--wait");
+    Result result = cli().run("backend", "drain", "web", BACKEND, "--deadline", "1s", "--wait");
 
-    assertThat(result.outLines()).last()
+    assertThat(result.outLines())
+        .last()
         .isEqualTo("drained in 500ms; 3 connections were cut at the deadline");
   }
 
   @Test
   void onATerminalTheCountRewritesOneLine() {
     console = TestConsole.terminal();
-    controlPlane
-        .service()
-        .respondTo(GetPoolStatusRequest.class, draining(2), drained(0));
+    controlPlane.service().respondTo(GetPoolStatusRequest.class, draining(2), drained(0));
 
     Result result = cli().run("backend", "drain", "web", BACKEND, "--wait");
 
@@ -126,8 +123,7 @@ class DrainWaitTest {
   void aDrainStillGoingAtTheWaitTimeoutExitsWithFour() {
     controlPlane.service().respondTo(GetPoolStatusRequest.class, draining(4));
 
-    Result result =
-        cli().run("backend", "drain", "web", BACKEND, "--wait", "--wait-timeout", "2s");
+    Result result = cli().run("backend", "drain", "web", BACKEND, "--wait", "--wait-timeout", "2s");
 
     assertThat(result.exitCode()).isEqualTo(4);
     assertThat(result.errLines())
@@ -178,8 +174,7 @@ class DrainWaitTest {
   void aDrainThatCannotBeConfirmedAtTheWaitTimeoutExitsWithFourNamingTheReplica() {
     controlPlane.service().respondTo(GetPoolStatusRequest.class, draining(0, "r3"));
 
-    Result result =
-        cli().run("backend", "drain", "web", BACKEND, "--wait", "--wait-timeout", "2s");
+    Result result = cli().run("backend", "drain", "web", BACKEND, "--wait", "--wait-timeout", "2s");
 
     assertThat(result.exitCode()).isEqualTo(4);
     assertThat(result.outLines()).noneMatch(line -> line.startsWith("drained"));
@@ -195,8 +190,17 @@ class DrainWaitTest {
     controlPlane.service().respondTo(GetPoolStatusRequest.class, draining(3, "r3", "r4"));
 
     Result result =
-        cli().run("backend", "drain", "web", BACKEND, "--deadline", "1s", "--wait",
-            "--wait-timeout", "1s");
+        cli()
+            .run(
+                "backend",
+                "drain",
+                "web",
+                BACKEND,
+                "--deadline",
+                "1s",
+                "--wait",
+                "--wait-timeout",
+                "1s");
 
     assertThat(result.exitCode()).isEqualTo(4);
     assertThat(result.errLines())
@@ -212,13 +216,14 @@ class DrainWaitTest {
         .service()
         .respondTo(GetPoolStatusRequest.class, draining(3, "r3"), drained(2, "r3"));
 
-    Result result =
-        cli().run("backend", "drain", "web", BACKEND, "--deadline", "1s", "--wait");
+    Result result = cli().run("backend", "drain", "web", BACKEND, "--deadline", "1s", "--wait");
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.outLines()).last()
-        .isEqualTo("drained in 500ms; 2 connections were cut at the deadline; replica r3 "
-            + "unaccounted: its proxies' connections are not counted");
+    assertThat(result.outLines())
+        .last()
+        .isEqualTo(
+            "drained in 500ms; 2 connections were cut at the deadline; replica r3 "
+                + "unaccounted: its proxies' connections are not counted");
   }
 
   @Test
@@ -251,9 +256,7 @@ class DrainWaitTest {
 
   @Test
   void withJsonOnlyTheResponseIsPrintedWhileItWaits() {
-    controlPlane
-        .service()
-        .respondTo(GetPoolStatusRequest.class, draining(2), drained(0));
+    controlPlane.service().respondTo(GetPoolStatusRequest.class, draining(2), drained(0));
 
     Result result = cli().run("-o", "json", "backend", "drain", "web", BACKEND, "--wait");
 
@@ -274,8 +277,12 @@ class DrainWaitTest {
     return status(BackendState.DRAINING, DrainStatus.State.DRAINED, 0, cut, unaccounted);
   }
 
-  private static PoolStatus status(BackendState state, DrainStatus.State drain, long remaining,
-      long cut, String... unaccounted) {
+  private static PoolStatus status(
+      BackendState state,
+      DrainStatus.State drain,
+      long remaining,
+      long cut,
+      String... unaccounted) {
     return PoolStatus.newBuilder()
         .setPool(Pool.newBuilder().setName("web"))
         .addBackends(BackendStatus.newBuilder().setAddress("10.0.0.4:80").setState(state))

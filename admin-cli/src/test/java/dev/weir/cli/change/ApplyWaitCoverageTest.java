@@ -86,8 +86,8 @@ class ApplyWaitCoverageTest {
         WaitForAppliedResponse.newBuilder()
             .addProxies(applied("edge-1", "", 8))
             .addProxies(applied("edge-2", "r2", 7))
-            .setCoverage(R3_MISSING.toBuilder()
-                .addMissing(MissingReplica.newBuilder().setReplicaId("r4")))
+            .setCoverage(
+                R3_MISSING.toBuilder().addMissing(MissingReplica.newBuilder().setReplicaId("r4")))
             .build());
 
     Result result = weight("--wait", "--wait-timeout", "1s");
@@ -113,9 +113,12 @@ class ApplyWaitCoverageTest {
     Result result = weight("--wait", "--wait-timeout", "1s");
 
     assertThat(result.exitCode()).isEqualTo(WaitIncompleteException.EXIT_CODE);
-    assertThat(result.errLines()).singleElement().asString()
-        .startsWith("error: config version 8 was not confirmed within 1s: applied on 1 of 1 "
-            + "proxies; replica r3 (127.0.0.1:9911) is missing");
+    assertThat(result.errLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "error: config version 8 was not confirmed within 1s: applied on 1 of 1 "
+                + "proxies; replica r3 (127.0.0.1:9911) is missing");
   }
 
   @Test
@@ -134,8 +137,12 @@ class ApplyWaitCoverageTest {
             .addProxies(applied("edge-1", "", 8))
             .addProxies(applied("edge-2", "r2", 8))
             .addProxies(applied("pd", "r3", 8))
-            .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
-                .addReplicas("r2").addReplicas("r3"))
+            .setCoverage(
+                FleetCoverage.newBuilder()
+                    .setAnsweredBy("r1")
+                    .addReplicas("r1")
+                    .addReplicas("r2")
+                    .addReplicas("r3"))
             .build());
 
     Result result =

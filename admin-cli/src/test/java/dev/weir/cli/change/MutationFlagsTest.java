@@ -88,17 +88,18 @@ class MutationFlagsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "pool create web --listen :8080",
-    "pool set web --idle-timeout 5m",
-    "pool delete web",
-    "backend add web 10.0.0.5:80",
-    "backend remove web 10.0.0.5:80",
-    "backend weight web 10.0.0.5:80 3",
-    "backend drain web 10.0.0.5:80",
-    "backend undrain web 10.0.0.5:80",
-    "rollback 5"
-  })
+  @ValueSource(
+      strings = {
+        "pool create web --listen :8080",
+        "pool set web --idle-timeout 5m",
+        "pool delete web",
+        "backend add web 10.0.0.5:80",
+        "backend remove web 10.0.0.5:80",
+        "backend weight web 10.0.0.5:80 3",
+        "backend drain web 10.0.0.5:80",
+        "backend undrain web 10.0.0.5:80",
+        "rollback 5"
+      })
   void everyMutatingCommandSendsDryRunAndForce(String command) {
     Result result = run(command, "--dry-run", "--force");
 
@@ -108,17 +109,18 @@ class MutationFlagsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "pool create web --listen :8080",
-    "pool set web --idle-timeout 5m",
-    "pool delete web",
-    "backend add web 10.0.0.5:80",
-    "backend remove web 10.0.0.5:80",
-    "backend weight web 10.0.0.5:80 3",
-    "backend drain web 10.0.0.5:80",
-    "backend undrain web 10.0.0.5:80",
-    "rollback 5"
-  })
+  @ValueSource(
+      strings = {
+        "pool create web --listen :8080",
+        "pool set web --idle-timeout 5m",
+        "pool delete web",
+        "backend add web 10.0.0.5:80",
+        "backend remove web 10.0.0.5:80",
+        "backend weight web 10.0.0.5:80 3",
+        "backend drain web 10.0.0.5:80",
+        "backend undrain web 10.0.0.5:80",
+        "rollback 5"
+      })
   void everyMutatingCommandWaitsForTheVersionItMadeAndDocumentsTheFlags(String command) {
     Result result = run(command, "--wait", "--wait-timeout", "5s");
 
@@ -157,14 +159,14 @@ class MutationFlagsTest {
 
     Result result = run("backend", "weight", "web", "10.0.0.5:80", "3", "--force");
 
-    assertThat(result.outLines())
-        .endsWith("  ! pool web forced: guard min_healthy_backends");
+    assertThat(result.outLines()).endsWith("  ! pool web forced: guard min_healthy_backends");
   }
 
   @Test
   void aDryRunPrintsWhatWouldChangeAndSaysNothingWasChanged() {
-    controlPlane.service().respondWith(CHANGED.toBuilder().setDryRun(true).setConfigVersion(7)
-        .build());
+    controlPlane
+        .service()
+        .respondWith(CHANGED.toBuilder().setDryRun(true).setConfigVersion(7).build());
 
     Result result = run("backend", "weight", "web", "10.0.0.5:80", "3", "--dry-run", "--wait");
 
@@ -217,8 +219,8 @@ class MutationFlagsTest {
             WaitForAppliedRequest.class,
             WaitForAppliedResponse.newBuilder().addProxies(applied("edge-1", 7)).build());
 
-    Result result = run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait",
-        "--wait-timeout", "2500ms");
+    Result result =
+        run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait", "--wait-timeout", "2500ms");
 
     assertThat(result.exitCode()).isEqualTo(WaitIncompleteException.EXIT_CODE);
     assertThat(controlPlane.service().requests(WaitForAppliedRequest.class))
@@ -278,9 +280,7 @@ class MutationFlagsTest {
             .build();
     WaitForAppliedResponse twoOfThree =
         oneOfThree.toBuilder().setProxies(2, applied("edge-3", 8)).build();
-    controlPlane
-        .service()
-        .respondTo(WaitForAppliedRequest.class, oneOfThree, twoOfThree, APPLIED);
+    controlPlane.service().respondTo(WaitForAppliedRequest.class, oneOfThree, twoOfThree, APPLIED);
 
     Result result =
         controlPlane
@@ -313,8 +313,15 @@ class MutationFlagsTest {
         controlPlane
             .cli()
             .withConsole(TestConsole.terminal())
-            .run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait",
-                "--wait-timeout", "2500ms");
+            .run(
+                "backend",
+                "weight",
+                "web",
+                "10.0.0.5:80",
+                "3",
+                "--wait",
+                "--wait-timeout",
+                "2500ms");
 
     assertThat(result.exitCode()).isEqualTo(WaitIncompleteException.EXIT_CODE);
     assertThat(controlPlane.service().requests(WaitForAppliedRequest.class))
@@ -361,10 +368,15 @@ class MutationFlagsTest {
             WaitForAppliedResponse.newBuilder()
                 .setComplete(true)
                 .addProxies(applied("edge-1", 8))
-                .addProxies(applied("edge-2", 8).toBuilder().addFailedPools(
-                    PoolApplyFailure.newBuilder().setPool("web").setListen("0.0.0.0:8080")
-                        .setReason("cannot listen on 0.0.0.0:8080: another program already "
-                            + "listens on this port (SO_REUSEPORT would share it)")))
+                .addProxies(
+                    applied("edge-2", 8).toBuilder()
+                        .addFailedPools(
+                            PoolApplyFailure.newBuilder()
+                                .setPool("web")
+                                .setListen("0.0.0.0:8080")
+                                .setReason(
+                                    "cannot listen on 0.0.0.0:8080: another program already "
+                                        + "listens on this port (SO_REUSEPORT would share it)")))
                 .build());
 
     Result result =
@@ -395,8 +407,8 @@ class MutationFlagsTest {
                 .addProxies(applied("edge-3", 7))
                 .build());
 
-    Result result = run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait",
-        "--wait-timeout", "3s");
+    Result result =
+        run("backend", "weight", "web", "10.0.0.5:80", "3", "--wait", "--wait-timeout", "3s");
 
     assertThat(result.exitCode()).isEqualTo(WaitIncompleteException.EXIT_CODE).isEqualTo(4);
     assertThat(result.outLines()).hasSize(2);

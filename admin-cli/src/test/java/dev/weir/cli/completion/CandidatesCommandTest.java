@@ -19,21 +19,27 @@ import org.junit.jupiter.api.Test;
 
 class CandidatesCommandTest {
 
-  private static final Pool WEB = Pool.newBuilder().setName("web")
-      .addBackends(Backend.newBuilder().setAddress("10.0.0.5:80"))
-      .addBackends(Backend.newBuilder().setAddress("10.0.0.6:80"))
-      .build();
-  private static final Pool DB = Pool.newBuilder().setName("db")
-      .addBackends(Backend.newBuilder().setAddress("10.0.1.7:5432"))
-      .build();
+  private static final Pool WEB =
+      Pool.newBuilder()
+          .setName("web")
+          .addBackends(Backend.newBuilder().setAddress("10.0.0.5:80"))
+          .addBackends(Backend.newBuilder().setAddress("10.0.0.6:80"))
+          .build();
+  private static final Pool DB =
+      Pool.newBuilder()
+          .setName("db")
+          .addBackends(Backend.newBuilder().setAddress("10.0.1.7:5432"))
+          .build();
 
   private FakeControlPlane controlPlane;
 
   @BeforeEach
   void startControlPlane() {
     controlPlane = new FakeControlPlane();
-    controlPlane.service()
-        .respondTo(ListPoolsRequest.class,
+    controlPlane
+        .service()
+        .respondTo(
+            ListPoolsRequest.class,
             ListPoolsResponse.newBuilder().addPools(WEB).addPools(DB).build())
         .respondTo(GetPoolRequest.class, PoolResponse.newBuilder().setPool(WEB).build());
   }
@@ -54,14 +60,24 @@ class CandidatesCommandTest {
   void aBackendArgumentOffersThatPoolsBackends() {
     assertThat(candidates("10.0.0.", "backend", "remove", "web"))
         .containsExactly("10.0.0.5:80", "10.0.0.6:80");
-    assertThat(controlPlane.service().onlyRequest(GetPoolRequest.class).getName())
-        .isEqualTo("web");
+    assertThat(controlPlane.service().onlyRequest(GetPoolRequest.class).getName()).isEqualTo("web");
   }
 
   @Test
   void optionsBeforeThePositionalsAreSkippedWithTheirValues() {
-    assertThat(candidates("", "--control-plane", "cp:9900", "-o", "json", "backend", "weight",
-        "--timeout", "5s", "web")).containsExactly("10.0.0.5:80", "10.0.0.6:80");
+    assertThat(
+            candidates(
+                "",
+                "--control-plane",
+                "cp:9900",
+                "-o",
+                "json",
+                "backend",
+                "weight",
+                "--timeout",
+                "5s",
+                "web"))
+        .containsExactly("10.0.0.5:80", "10.0.0.6:80");
   }
 
   @Test

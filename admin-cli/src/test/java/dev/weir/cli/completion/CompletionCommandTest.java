@@ -65,11 +65,29 @@ class CompletionCommandTest {
     Path weirctl = standIn("10.0.0.5:80\n10.0.0.5:8080\n");
 
     // bash replaces only what follows the word's last ':', so that is what it must be offered.
-    assertThat(complete("bash", weirctl.toString(), "--control-plane", "cp:9900", "backend",
-        "drain", "web", "10.0.0.5:")).containsExactly("80", "8080");
-    assertThat(Files.readAllLines(dir.resolve("bin/args"))).containsExactly(
-        "--control-plane", "cp:9900", "__complete", "--",
-        "--control-plane", "cp:9900", "backend", "drain", "web", "10.0.0.5:");
+    assertThat(
+            complete(
+                "bash",
+                weirctl.toString(),
+                "--control-plane",
+                "cp:9900",
+                "backend",
+                "drain",
+                "web",
+                "10.0.0.5:"))
+        .containsExactly("80", "8080");
+    assertThat(Files.readAllLines(dir.resolve("bin/args")))
+        .containsExactly(
+            "--control-plane",
+            "cp:9900",
+            "__complete",
+            "--",
+            "--control-plane",
+            "cp:9900",
+            "backend",
+            "drain",
+            "web",
+            "10.0.0.5:");
   }
 
   @Test
@@ -77,8 +95,14 @@ class CompletionCommandTest {
     requireShell("bash");
     writeScript("bash");
 
-    String registered = run(List.of("bash", "-c", "source " + script
-        + " 2>/dev/null; complete -p weirctl bin/weirctl ./bin/weirctl"));
+    String registered =
+        run(
+            List.of(
+                "bash",
+                "-c",
+                "source "
+                    + script
+                    + " 2>/dev/null; complete -p weirctl bin/weirctl ./bin/weirctl"));
 
     assertThat(registered.lines()).hasSize(3).allMatch(line -> line.contains("-F _weirctl "));
   }
@@ -90,17 +114,31 @@ class CompletionCommandTest {
     Path weirctl = standIn("web\nweb-canary\n");
     String line = weirctl + " pool delete w";
 
-    String output = run(List.of("zsh", "-f", "-c", "source " + script + " 2>/dev/null\n"
-        + "print -r -- \"bin: $_comps[bin/weirctl]\"\n"
-        + "print -r -- \"pattern: $_patcomps[*/weirctl]\"\n"
-        + "COMP_LINE='" + line + "'; COMP_POINT=" + line.length() + "\n"
-        + "_weirctl_from_control_plane\n"
-        + "print -rl -- $COMPREPLY"));
+    String output =
+        run(
+            List.of(
+                "zsh",
+                "-f",
+                "-c",
+                "source "
+                    + script
+                    + " 2>/dev/null\n"
+                    + "print -r -- \"bin: $_comps[bin/weirctl]\"\n"
+                    + "print -r -- \"pattern: $_patcomps[*/weirctl]\"\n"
+                    + "COMP_LINE='"
+                    + line
+                    + "'; COMP_POINT="
+                    + line.length()
+                    + "\n"
+                    + "_weirctl_from_control_plane\n"
+                    + "print -rl -- $COMPREPLY"));
 
-    assertThat(output.lines()).containsExactly(
-        "bin: _bash_complete -F _weirctl -o default",
-        "pattern: _bash_complete -F _weirctl -o default",
-        "web", "web-canary");
+    assertThat(output.lines())
+        .containsExactly(
+            "bin: _bash_complete -F _weirctl -o default",
+            "pattern: _bash_complete -F _weirctl -o default",
+            "web",
+            "web-canary");
   }
 
   @Test
@@ -108,8 +146,10 @@ class CompletionCommandTest {
     Result result = controlPlane.cli().run("completion", "zsh");
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).startsWith("autoload -U +X compinit && compinit\n"
-        + "autoload -U +X bashcompinit && bashcompinit\n");
+    assertThat(result.out())
+        .startsWith(
+            "autoload -U +X compinit && compinit\n"
+                + "autoload -U +X bashcompinit && bashcompinit\n");
   }
 
   @Test
@@ -139,36 +179,52 @@ class CompletionCommandTest {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     Files.writeString(bin.resolve("candidates"), candidates);
     Path weirctl = bin.resolve("weirctl");
-    Files.writeString(weirctl, "#!/bin/sh\n"
-        + "here=$(dirname \"$0\")\n"
-        + "printf '%s\\n' \"$@\" > \"$here/args\"\n"
-        + "cat \"$here/candidates\"\n");
+    Files.writeString(
+        weirctl,
+        "#!/bin/sh\n"
+            + "here=$(dirname \"$0\")\n"
+            + "printf '%s\\n' \"$@\" > \"$here/args\"\n"
+            + "cat \"$here/candidates\"\n");
     Files.setPosixFilePermissions(weirctl, PosixFilePermissions.fromString("rwxr-xr-x"));
     return weirctl;
   }
 
   /**
-   * What bash offers for the last of {@code words}, from the registered completion function,
-   * with COMP_WORDS split as bash splits them (also at ':').
+   * What bash offers for the last of {@code words}, from the registered completion function, with
+   * COMP_WORDS split as bash splits them (also at ':').
    */
   private List<String> complete(String shell, String... words) throws Exception {
     String line = String.join(" ", words);
     String split = line.replace(":", " : ");
     String[] compWords = split.endsWith(" ") ? (split + "''").split(" +") : split.split(" +");
-    String program = "source " + script + "\n"
-        + "COMP_WORDS=(" + String.join(" ", compWords) + ")\n"
-        + "COMP_CWORD=" + (compWords.length - 1) + "\n"
-        + "COMP_LINE='" + line + "'\n"
-        + "COMP_POINT=" + line.length() + "\n"
-        + "_weirctl\n"
-        + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
+    String program =
+        "source "
+            + script
+            + "\n"
+            + "COMP_WORDS=("
+            + String.join(" ", compWords)
+            + ")\n"
+            + "COMP_CWORD="
+            + (compWords.length - 1)
+            + "\n"
+            + "COMP_LINE='"
+            + line
+            + "'\n"
+            + "COMP_POINT="
+            + line.length()
+            + "\n"
+            + "_weirctl\n"
+            + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
     // compopt complains outside a real completion; what COMPREPLY holds is what matters.
     return run(List.of(shell, "-c", program)).lines().filter(s -> !s.isEmpty()).toList();
   }
 
   private String run(List<String> command) throws Exception {
-    Process process = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process process =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     return output;

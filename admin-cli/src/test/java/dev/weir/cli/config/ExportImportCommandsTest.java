@@ -80,8 +80,8 @@ class ExportImportCommandsTest {
     assertThat(result.err()).isEmpty();
     assertThat(result.out())
         .startsWith("{\n  \"configVersion\": 42,\n  \"pools\": [{\n    \"name\": \"api\"")
-        .contains("\"algorithm\": \"MAGLEV\"", "\"state\": \"DRAINING\"",
-            "\"drainTimeout\": \"30s\"");
+        .contains(
+            "\"algorithm\": \"MAGLEV\"", "\"state\": \"DRAINING\"", "\"drainTimeout\": \"30s\"");
     assertThat(controlPlane.service().onlyRequest(ExportConfigRequest.class))
         .isEqualTo(ExportConfigRequest.getDefaultInstance());
   }
@@ -138,7 +138,9 @@ class ExportImportCommandsTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.outLines())
         .containsExactly(
-            "the configuration in " + file + " is already current (config version 7); "
+            "the configuration in "
+                + file
+                + " is already current (config version 7); "
                 + "nothing changed");
   }
 
@@ -157,8 +159,8 @@ class ExportImportCommandsTest {
     Result result =
         controlPlane
             .cli()
-            .run("import", "-f", file.toString(), "--dry-run", "--force",
-                "--expected-version", "0");
+            .run(
+                "import", "-f", file.toString(), "--dry-run", "--force", "--expected-version", "0");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.outLines())
@@ -234,7 +236,8 @@ class ExportImportCommandsTest {
     Result result = controlPlane.cli().run("import", "-f", file.toString());
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.err()).startsWith("error: " + file + " is not a Weir configuration: ")
+    assertThat(result.err())
+        .startsWith("error: " + file + " is not a Weir configuration: ")
         .contains("FASTEST");
     assertThat(controlPlane.service().requests()).isEmpty();
   }
@@ -260,7 +263,9 @@ class ExportImportCommandsTest {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.errLines())
         .containsExactly(
-            "error: " + file + " is empty; expected the JSON or YAML 'weirctl export' and "
+            "error: "
+                + file
+                + " is empty; expected the JSON or YAML 'weirctl export' and "
                 + "'weirctl get' write");
     assertThat(controlPlane.service().requests()).isEmpty();
   }
@@ -272,9 +277,14 @@ class ExportImportCommandsTest {
     Result result = controlPlane.cli().run("import", "-f", file.toString(), "--dry-run");
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.errLines()).singleElement().asString()
-        .startsWith("error: " + file + " has no \"pools\" key, so it does not say which pools "
-            + "to keep; expected what 'weirctl export' and 'weirctl get -o yaml' write: ")
+    assertThat(result.errLines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "error: "
+                + file
+                + " has no \"pools\" key, so it does not say which pools "
+                + "to keep; expected what 'weirctl export' and 'weirctl get -o yaml' write: ")
         .contains("--delete-all");
     assertThat(controlPlane.service().requests()).isEmpty();
   }
@@ -282,8 +292,10 @@ class ExportImportCommandsTest {
   @Test
   void deleteAllIsSentOnlyWhenGiven() throws Exception {
     Path file = write("none.json", "{\"pools\": []}\n");
-    controlPlane.service().respondWith(ImportConfigResponse.newBuilder()
-        .setConfigVersion(8).setDiff("- pool web").build());
+    controlPlane
+        .service()
+        .respondWith(
+            ImportConfigResponse.newBuilder().setConfigVersion(8).setDiff("- pool web").build());
 
     Result result = controlPlane.cli().run("import", "-f", file.toString(), "--delete-all");
 

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** What weirctl reads from a file, at most: hostile or mistaken input costs little. */
 class FileLimitsTest {
 
-  private static final String TOO_LARGE = " is larger than 8 MiB, the most the control plane "
-      + "accepts\n";
+  private static final String TOO_LARGE =
+      " is larger than 8 MiB, the most the control plane " + "accepts\n";
 
   @TempDir Path dir;
   private FakeControlPlane controlPlane;
@@ -32,10 +32,13 @@ class FileLimitsTest {
   @BeforeEach
   void startControlPlane() {
     controlPlane = new FakeControlPlane();
-    controlPlane.service()
-        .respondTo(ExportConfigRequest.class,
+    controlPlane
+        .service()
+        .respondTo(
+            ExportConfigRequest.class,
             ExportConfigResponse.newBuilder().setConfigVersion(4).build())
-        .respondTo(ImportConfigRequest.class,
+        .respondTo(
+            ImportConfigRequest.class,
             ImportConfigResponse.newBuilder().setConfigVersion(5).setDiff("+ pool web").build());
   }
 
@@ -76,8 +79,12 @@ class FileLimitsTest {
     String head = "pools: []\n";
     int padding = ConfigFile.MAX_BYTES - head.length();
     Path file = dir.resolve("padded.yaml");
-    Files.writeString(file, head + line.repeat(padding / line.length())
-        + "#".repeat(padding % line.length() - 1) + "\n");
+    Files.writeString(
+        file,
+        head
+            + line.repeat(padding / line.length())
+            + "#".repeat(padding % line.length() - 1)
+            + "\n");
     assertThat(Files.size(file)).isEqualTo(ConfigFile.MAX_BYTES);
 
     Result result = controlPlane.cli().run("apply", "-f", file.toString());
@@ -94,24 +101,34 @@ class FileLimitsTest {
     long start = System.nanoTime();
     Result result = controlPlane.cli().run("apply", "-f", file.toString());
 
-    assertThat(result.err()).isEqualTo("error: " + file + " is not a Weir configuration: line 2 "
-        + "is 7000010 characters long, more than the 65536 a YAML configuration may have (JSON, "
-        + "in a file not named .yaml, may have longer lines)\n");
+    assertThat(result.err())
+        .isEqualTo(
+            "error: "
+                + file
+                + " is not a Weir configuration: line 2 "
+                + "is 7000010 characters long, more than the 65536 a YAML configuration may have (JSON, "
+                + "in a file not named .yaml, may have longer lines)\n");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 
   @Test
   void stdinIsReadWithTheSameLimit() {
-    InputStream endless = new InputStream() {
-      @Override
-      public int read() {
-        return ' ';
-      }
-    };
+    InputStream endless =
+        new InputStream() {
+          @Override
+          public int read() {
+            return ' ';
+          }
+        };
 
     Result tooLarge = withStdin(endless, "apply", "-f", "-");
-    Result pool = withStdin(new ByteArrayInputStream(
-        "name: web\nlisten: \":8080\"\n".getBytes(StandardCharsets.UTF_8)), "apply", "-f", "-");
+    Result pool =
+        withStdin(
+            new ByteArrayInputStream(
+                "name: web\nlisten: \":8080\"\n".getBytes(StandardCharsets.UTF_8)),
+            "apply",
+            "-f",
+            "-");
 
     assertThat(tooLarge.err()).isEqualTo("error: stdin" + TOO_LARGE);
     assertThat(pool.exitCode()).as(pool.err()).isZero();
@@ -126,7 +143,8 @@ class FileLimitsTest {
     Result result = controlPlane.cli().run("apply", "-f", file.toString());
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.err()).startsWith("error: " + file + " is not a Weir configuration: ")
+    assertThat(result.err())
+        .startsWith("error: " + file + " is not a Weir configuration: ")
         .contains("Nesting Depth");
     assertThat(result.errLines()).hasSize(1);
   }

@@ -187,7 +187,6 @@ class HistoryCommandsTest {
     Result result = controlPlane.cli().run("rollback", "99");
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.errLines())
-        .containsExactly("error: revision 99 not found: the newest is 12");
+    assertThat(result.errLines()).containsExactly("error: revision 99 not found: the newest is 12");
   }
 }

@@ -55,36 +55,65 @@ class CreatePoolSettingsTest {
   void everySettingsFlagLandsInItsPoolSettingsField() {
     Result result =
         create(
-            "--health-check", "http",
-            "--health-interval", "5s",
-            "--health-timeout", "500ms",
-            "--health-rise", "2",
-            "--health-fall", "3",
-            "--health-jitter", "15%",
-            "--health-path", "/healthz",
-            "--health-status", "204",
-            "--health-host", "api.internal",
-            "--outlier-failures", "7",
-            "--outlier-base-ejection", "10s",
-            "--outlier-max-ejection", "2m",
-            "--outlier-max-percent", "30",
-            "--response-timeout", "5s",
-            "--slow-start", "30s",
-            "--max-connections", "1000",
-            "--max-connections-per-backend", "100",
-            "--connect-timeout", "250ms",
-            "--idle-timeout", "1h",
-            "--drain-timeout", "45s",
-            "--socket-buffer", "64k",
-            "--write-buffer-low", "1048576",
-            "--write-buffer-high", "2m",
-            "--maglev-table-size", "65537",
-            "--health-quorum", "60%",
+            "--health-check",
+            "http",
+            "--health-interval",
+            "5s",
+            "--health-timeout",
+            "500ms",
+            "--health-rise",
+            "2",
+            "--health-fall",
+            "3",
+            "--health-jitter",
+            "15%",
+            "--health-path",
+            "/healthz",
+            "--health-status",
+            "204",
+            "--health-host",
+            "api.internal",
+            "--outlier-failures",
+            "7",
+            "--outlier-base-ejection",
+            "10s",
+            "--outlier-max-ejection",
+            "2m",
+            "--outlier-max-percent",
+            "30",
+            "--response-timeout",
+            "5s",
+            "--slow-start",
+            "30s",
+            "--max-connections",
+            "1000",
+            "--max-connections-per-backend",
+            "100",
+            "--connect-timeout",
+            "250ms",
+            "--idle-timeout",
+            "1h",
+            "--drain-timeout",
+            "45s",
+            "--socket-buffer",
+            "64k",
+            "--write-buffer-low",
+            "1048576",
+            "--write-buffer-high",
+            "2m",
+            "--maglev-table-size",
+            "65537",
+            "--health-quorum",
+            "60%",
             "--adaptive-weights",
-            "--adaptive-min-percent", "50",
-            "--adaptive-max-percent", "150%",
-            "--adaptive-interval", "30s",
-            "--send-proxy-protocol", "v1",
+            "--adaptive-min-percent",
+            "50",
+            "--adaptive-max-percent",
+            "150%",
+            "--adaptive-interval",
+            "30s",
+            "--send-proxy-protocol",
+            "v1",
             "--accept-proxy-protocol");
 
     assertThat(result.exitCode()).isZero();
@@ -139,64 +168,118 @@ class CreatePoolSettingsTest {
 
   @Test
   void httpConnectWithAuthoritiesLandsInItsField() {
-    Result result = create("--http-connect", "--connect-authority", "db.internal:5432",
-        "--connect-authority", "[::1]:5432");
+    Result result =
+        create(
+            "--http-connect",
+            "--connect-authority",
+            "db.internal:5432",
+            "--connect-authority",
+            "[::1]:5432");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
-        .isEqualTo(PoolSettings.newBuilder().setHttpConnect(HttpConnect.newBuilder()
-            .setEnabled(true).addAuthorities("db.internal:5432").addAuthorities("[::1]:5432"))
-            .build());
+        .isEqualTo(
+            PoolSettings.newBuilder()
+                .setHttpConnect(
+                    HttpConnect.newBuilder()
+                        .setEnabled(true)
+                        .addAuthorities("db.internal:5432")
+                        .addAuthorities("[::1]:5432"))
+                .build());
   }
 
   @Test
   void serverNamesTurnTlsRoutingOnAndLandInTheirFields() {
-    Result result = create("--sni", "db.example.com", "--sni", "*.db.example.com",
-        "--sni-default", "--sni-postgres", "--client-hello-timeout", "5s");
+    Result result =
+        create(
+            "--sni",
+            "db.example.com",
+            "--sni",
+            "*.db.example.com",
+            "--sni-default",
+            "--sni-postgres",
+            "--client-hello-timeout",
+            "5s");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
-        .isEqualTo(PoolSettings.newBuilder().setTlsRouting(TlsRouting.newBuilder()
-            .setEnabled(true).addServerNames("db.example.com").addServerNames("*.db.example.com")
-            .setDefaultPool(true).setPostgres(true).setClientHelloTimeout(seconds(5)))
-            .build());
+        .isEqualTo(
+            PoolSettings.newBuilder()
+                .setTlsRouting(
+                    TlsRouting.newBuilder()
+                        .setEnabled(true)
+                        .addServerNames("db.example.com")
+                        .addServerNames("*.db.example.com")
+                        .setDefaultPool(true)
+                        .setPostgres(true)
+                        .setClientHelloTimeout(seconds(5)))
+                .build());
   }
 
   @Test
   void tlsTerminationFlagsLandInTheirFields() {
-    Result result = create(
-        "--tls-certificate", "/etc/weir/web.pem:/etc/weir/web.key",
-        "--tls-certificate", "/etc/weir/api.pem:/etc/weir/api.key",
-        "--tls-alpn", "h2,http/1.1", "--tls-min-version", "tls1.3",
-        "--tls-client-ca", "/etc/weir/clients.pem", "--tls-client-auth", "required",
-        "--tls-handshake-timeout", "5s",
-        "--backend-tls-ca", "/etc/weir/internal.pem", "--backend-tls-server-name", "db.internal");
+    Result result =
+        create(
+            "--tls-certificate",
+            "/etc/weir/web.pem:/etc/weir/web.key",
+            "--tls-certificate",
+            "/etc/weir/api.pem:/etc/weir/api.key",
+            "--tls-alpn",
+            "h2,http/1.1",
+            "--tls-min-version",
+            "tls1.3",
+            "--tls-client-ca",
+            "/etc/weir/clients.pem",
+            "--tls-client-auth",
+            "required",
+            "--tls-handshake-timeout",
+            "5s",
+            "--backend-tls-ca",
+            "/etc/weir/internal.pem",
+            "--backend-tls-server-name",
+            "db.internal");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
-        .isEqualTo(PoolSettings.newBuilder().setTlsTermination(TlsTermination.newBuilder()
-            .setEnabled(true)
-            .addCertificates(Certificate.newBuilder().setCertFile("/etc/weir/web.pem")
-                .setKeyFile("/etc/weir/web.key"))
-            .addCertificates(Certificate.newBuilder().setCertFile("/etc/weir/api.pem")
-                .setKeyFile("/etc/weir/api.key"))
-            .addAlpn("h2").addAlpn("http/1.1").setMinVersion("TLS1.3")
-            .setClientAuth(ClientAuth.newBuilder().setCaFile("/etc/weir/clients.pem")
-                .setRequired(true))
-            .setHandshakeTimeout(seconds(5))
-            .setBackendTls(BackendTls.newBuilder().setEnabled(true)
-                .setCaFile("/etc/weir/internal.pem").setServerName("db.internal")))
-            .build());
+        .isEqualTo(
+            PoolSettings.newBuilder()
+                .setTlsTermination(
+                    TlsTermination.newBuilder()
+                        .setEnabled(true)
+                        .addCertificates(
+                            Certificate.newBuilder()
+                                .setCertFile("/etc/weir/web.pem")
+                                .setKeyFile("/etc/weir/web.key"))
+                        .addCertificates(
+                            Certificate.newBuilder()
+                                .setCertFile("/etc/weir/api.pem")
+                                .setKeyFile("/etc/weir/api.key"))
+                        .addAlpn("h2")
+                        .addAlpn("http/1.1")
+                        .setMinVersion("TLS1.3")
+                        .setClientAuth(
+                            ClientAuth.newBuilder()
+                                .setCaFile("/etc/weir/clients.pem")
+                                .setRequired(true))
+                        .setHandshakeTimeout(seconds(5))
+                        .setBackendTls(
+                            BackendTls.newBuilder()
+                                .setEnabled(true)
+                                .setCaFile("/etc/weir/internal.pem")
+                                .setServerName("db.internal")))
+                .build());
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "--tls-certificate | web.pem:web.key          | absolute paths on the proxy hosts",
-      "--tls-certificate | /etc/weir/web.pem         | CERT_FILE:KEY_FILE",
-      "--tls-client-ca   | clients.pem              | --tls-client-ca needs an absolute path",
-      "--tls-min-version | TLS1.1                   | must be TLS1.2 or TLS1.3",
-      "--tls-client-auth | sometimes                | must be required or optional",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--tls-certificate | web.pem:web.key          | absolute paths on the proxy hosts",
+        "--tls-certificate | /etc/weir/web.pem         | CERT_FILE:KEY_FILE",
+        "--tls-client-ca   | clients.pem              | --tls-client-ca needs an absolute path",
+        "--tls-min-version | TLS1.1                   | must be TLS1.2 or TLS1.3",
+        "--tls-client-auth | sometimes                | must be required or optional",
+      })
   void badTlsFlagsAreUsageErrorsNamingTheFlagAndNothingIsSent(
       String flag, String value, String problem) {
     Result result = create(flag, value);
@@ -221,7 +304,8 @@ class CreatePoolSettingsTest {
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err())
-        .contains("--send-proxy-protocol").contains("'v3' is not one of off, v1, v2");
+        .contains("--send-proxy-protocol")
+        .contains("'v3' is not one of off, v1, v2");
     assertThat(controlPlane.service().requests()).isEmpty();
   }
 

@@ -42,8 +42,15 @@ class GuardFlagsTest {
         controlPlane
             .cli()
             .run(
-                "pool", "create", "web", "--listen", ":8080", "--min-healthy", "2",
-                "--max-drain-percent", "25%");
+                "pool",
+                "create",
+                "web",
+                "--listen",
+                ":8080",
+                "--min-healthy",
+                "2",
+                "--max-drain-percent",
+                "25%");
 
     assertThat(result.exitCode()).isZero();
     assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())

@@ -415,9 +415,10 @@ class PoolCommandsTest {
                 .setTotalConnections(80)
                 .setDrainClosedConnections(2)
                 .setFleetHealth(FleetHealth.FLEET_UNKNOWN)
-                .setDrain(DrainStatus.newBuilder()
-                    .setState(DrainStatus.State.DRAINING)
-                    .setRemainingConnections(1)))
+                .setDrain(
+                    DrainStatus.newBuilder()
+                        .setState(DrainStatus.State.DRAINING)
+                        .setRemainingConnections(1)))
         .build();
   }
 

@@ -50,8 +50,16 @@ class QuorumAndAdaptiveFlagsTest {
         controlPlane
             .cli()
             .run(
-                "pool", "set", "web", "--health-quorum", "60", "--adaptive-weights",
-                "--adaptive-max-percent", "150", "--adaptive-interval", "1m");
+                "pool",
+                "set",
+                "web",
+                "--health-quorum",
+                "60",
+                "--adaptive-weights",
+                "--adaptive-max-percent",
+                "150",
+                "--adaptive-interval",
+                "1m");
 
     assertThat(result.exitCode()).isZero();
     UpdatePoolRequest request = controlPlane.service().onlyRequest(UpdatePoolRequest.class);
@@ -97,9 +105,7 @@ class QuorumAndAdaptiveFlagsTest {
 
   @Test
   void createCanStartAPoolWithAdaptiveWeightsOff() {
-    controlPlane
-        .cli()
-        .run("pool", "create", "web", "--listen", ":8080", "--no-adaptive-weights");
+    controlPlane.cli().run("pool", "create", "web", "--listen", ":8080", "--no-adaptive-weights");
 
     assertThat(controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings())
         .isEqualTo(
@@ -113,8 +119,17 @@ class QuorumAndAdaptiveFlagsTest {
     controlPlane
         .cli()
         .run(
-            "pool", "create", "web", "--listen", ":8080", "--health-quorum", "400",
-            "--adaptive-min-percent", "0", "--adaptive-max-percent", "5000");
+            "pool",
+            "create",
+            "web",
+            "--listen",
+            ":8080",
+            "--health-quorum",
+            "400",
+            "--adaptive-min-percent",
+            "0",
+            "--adaptive-max-percent",
+            "5000");
 
     PoolSettings settings =
         controlPlane.service().onlyRequest(CreatePoolRequest.class).getSettings();

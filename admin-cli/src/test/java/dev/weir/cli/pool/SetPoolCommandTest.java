@@ -135,8 +135,9 @@ class SetPoolCommandTest {
 
   @Test
   void aCertificateTurnsTlsTerminationOnAndTurningItOffClearsIt() {
-    controlPlane.cli().run("pool", "set", "web", "--tls-certificate",
-        "/etc/weir/web.pem:/etc/weir/web.key");
+    controlPlane
+        .cli()
+        .run("pool", "set", "web", "--tls-certificate", "/etc/weir/web.pem:/etc/weir/web.key");
     controlPlane.cli().run("pool", "set", "web", "--backend-tls=false");
     controlPlane.cli().run("pool", "set", "web", "--tls-termination=false");
 
@@ -146,8 +147,12 @@ class SetPoolCommandTest {
             List.of("settings.tls_termination.enabled", "settings.tls_termination.certificates"),
             List.of("settings.tls_termination.backend_tls"),
             List.of("settings.tls_termination"));
-    assertThat(controlPlane.service().requests()).allSatisfy(r -> assertThat(
-        FieldMaskUtil.isValid(Pool.class, ((UpdatePoolRequest) r).getUpdateMask())).isTrue());
+    assertThat(controlPlane.service().requests())
+        .allSatisfy(
+            r ->
+                assertThat(
+                        FieldMaskUtil.isValid(Pool.class, ((UpdatePoolRequest) r).getUpdateMask()))
+                    .isTrue());
   }
 
   @Test

@@ -43,10 +43,16 @@ class SettingsSummaryTest {
 
   @Test
   void httpConnectNamesItsTargetsOrTheDefault() {
-    PoolSettings defaults = PoolSettings.newBuilder()
-        .setHttpConnect(HttpConnect.newBuilder().setEnabled(true)).build();
-    PoolSettings listed = PoolSettings.newBuilder().setHttpConnect(HttpConnect.newBuilder()
-        .setEnabled(true).addAuthorities("db:5432").addAuthorities("db.internal:5432")).build();
+    PoolSettings defaults =
+        PoolSettings.newBuilder().setHttpConnect(HttpConnect.newBuilder().setEnabled(true)).build();
+    PoolSettings listed =
+        PoolSettings.newBuilder()
+            .setHttpConnect(
+                HttpConnect.newBuilder()
+                    .setEnabled(true)
+                    .addAuthorities("db:5432")
+                    .addAuthorities("db.internal:5432"))
+            .build();
 
     assertThat(SettingsSummary.of(defaults))
         .containsEntry("HTTP CONNECT", "on, for the pool's name and port");
@@ -58,19 +64,30 @@ class SettingsSummaryTest {
 
   @Test
   void tlsTerminationNamesItsFilesAndWhatIsAskedOfClientsAndBackends() {
-    PoolSettings settings = PoolSettings.newBuilder().setTlsTermination(TlsTermination
-        .newBuilder().setEnabled(true)
-        .addCertificates(Certificate.newBuilder().setCertFile("/etc/weir/web.pem")
-            .setKeyFile("/etc/weir/web.key"))
-        .addAlpn("h2").setMinVersion("TLS1.3")
-        .setClientAuth(ClientAuth.newBuilder().setCaFile("/etc/weir/clients.pem")
-            .setRequired(true))
-        .setBackendTls(BackendTls.newBuilder().setEnabled(true))).build();
+    PoolSettings settings =
+        PoolSettings.newBuilder()
+            .setTlsTermination(
+                TlsTermination.newBuilder()
+                    .setEnabled(true)
+                    .addCertificates(
+                        Certificate.newBuilder()
+                            .setCertFile("/etc/weir/web.pem")
+                            .setKeyFile("/etc/weir/web.key"))
+                    .addAlpn("h2")
+                    .setMinVersion("TLS1.3")
+                    .setClientAuth(
+                        ClientAuth.newBuilder()
+                            .setCaFile("/etc/weir/clients.pem")
+                            .setRequired(true))
+                    .setBackendTls(BackendTls.newBuilder().setEnabled(true)))
+            .build();
 
-    assertThat(SettingsSummary.of(settings)).containsEntry("TLS",
-        "terminated with /etc/weir/web.pem (key /etc/weir/web.key); ALPN h2; TLS1.3 and later;"
-            + " client certificates required (CA /etc/weir/clients.pem); re-encrypted to the"
-            + " backends (CA the JDK's, name the backend's host)");
+    assertThat(SettingsSummary.of(settings))
+        .containsEntry(
+            "TLS",
+            "terminated with /etc/weir/web.pem (key /etc/weir/web.key); ALPN h2; TLS1.3 and later;"
+                + " client certificates required (CA /etc/weir/clients.pem); re-encrypted to the"
+                + " backends (CA the JDK's, name the backend's host)");
     assertThat(SettingsSummary.of(PoolSettings.getDefaultInstance())).doesNotContainKey("TLS");
   }
 
@@ -112,7 +129,8 @@ class SettingsSummaryTest {
             .build();
 
     assertThat(SettingsSummary.of(settings))
-        .containsEntry("Outliers",
+        .containsEntry(
+            "Outliers",
             "eject after 3 connect failures or unanswered connections, response timeout 5s");
   }
 

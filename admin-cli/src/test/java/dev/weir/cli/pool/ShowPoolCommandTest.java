@@ -44,27 +44,37 @@ class ShowPoolCommandTest {
 
   @Test
   void eachBackendShowsItsFleetHealthWithTheHealthyCountAndItsDrain() {
-    controlPlane.service().respondWith(PoolStatus.newBuilder()
-        .setPool(WEB)
-        .addBackends(backend("10.0.0.1:80", 1, 0)
-            .setFleetHealth(FleetHealth.FLEET_UNHEALTHY)
-            .setHealthyProxies(1).setUnhealthyProxies(2))
-        .addBackends(backend("10.0.0.2:80", 1, 0)
-            .setFleetHealth(FleetHealth.FLEET_DAMPED)
-            .setDampedUntil(timestamp(NOW.plusSeconds(45)))
-            .setHealthyProxies(3))
-        .addBackends(backend("10.0.0.3:80", 1, 0)
-            .setState(BackendState.DRAINING)
-            .setFleetHealth(FleetHealth.FLEET_HEALTHY)
-            .setHealthyProxies(3)
-            .setDrain(DrainStatus.newBuilder().setState(DrainStatus.State.DRAINED)
-                .setCutConnections(3)))
-        .addBackends(backend("10.0.0.4:80", 1, 0)
-            .setState(BackendState.DRAINING)
-            .setFleetHealth(FleetHealth.FLEET_HEALTHY)
-            .setHealthyProxies(3)
-            .setDrain(DrainStatus.newBuilder().setState(DrainStatus.State.DRAINED)))
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            PoolStatus.newBuilder()
+                .setPool(WEB)
+                .addBackends(
+                    backend("10.0.0.1:80", 1, 0)
+                        .setFleetHealth(FleetHealth.FLEET_UNHEALTHY)
+                        .setHealthyProxies(1)
+                        .setUnhealthyProxies(2))
+                .addBackends(
+                    backend("10.0.0.2:80", 1, 0)
+                        .setFleetHealth(FleetHealth.FLEET_DAMPED)
+                        .setDampedUntil(timestamp(NOW.plusSeconds(45)))
+                        .setHealthyProxies(3))
+                .addBackends(
+                    backend("10.0.0.3:80", 1, 0)
+                        .setState(BackendState.DRAINING)
+                        .setFleetHealth(FleetHealth.FLEET_HEALTHY)
+                        .setHealthyProxies(3)
+                        .setDrain(
+                            DrainStatus.newBuilder()
+                                .setState(DrainStatus.State.DRAINED)
+                                .setCutConnections(3)))
+                .addBackends(
+                    backend("10.0.0.4:80", 1, 0)
+                        .setState(BackendState.DRAINING)
+                        .setFleetHealth(FleetHealth.FLEET_HEALTHY)
+                        .setHealthyProxies(3)
+                        .setDrain(DrainStatus.newBuilder().setState(DrainStatus.State.DRAINED)))
+                .build());
 
     List<String> rows = rows(show());
 
@@ -74,20 +84,24 @@ class ShowPoolCommandTest {
     assertThat(rows.get(3)).endsWith("healthy 3/3           drained (3 cut)");
     assertThat(rows.get(4)).endsWith("healthy 3/3           drained");
     // "damped 45s left" is the control plane's flap damping, which the table alone cannot say.
-    assertThat(rows.subList(5, rows.size())).containsExactly(
-        "damped: its health flipped 3 times within 2m, so it counts as unhealthy (also for guards)",
-        "        for the time left, even if it recovers; each further flip doubles that, up to "
-            + "10m.");
+    assertThat(rows.subList(5, rows.size()))
+        .containsExactly(
+            "damped: its health flipped 3 times within 2m, so it counts as unhealthy (also for guards)",
+            "        for the time left, even if it recovers; each further flip doubles that, up to "
+                + "10m.");
   }
 
   @Test
   void theEffectiveWeightIsShownOnlyWhereItDiffersFromTheConfiguredOne() {
-    controlPlane.service().respondWith(PoolStatus.newBuilder()
-        .setPool(WEB)
-        .addBackends(backend("10.0.0.1:80", 3, 2))
-        .addBackends(backend("10.0.0.2:80", 3, 3))
-        .addBackends(backend("10.0.0.3:80", 3, 0))
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            PoolStatus.newBuilder()
+                .setPool(WEB)
+                .addBackends(backend("10.0.0.1:80", 3, 2))
+                .addBackends(backend("10.0.0.2:80", 3, 3))
+                .addBackends(backend("10.0.0.3:80", 3, 0))
+                .build());
 
     List<String> rows = rows(show());
 
@@ -98,94 +112,145 @@ class ShowPoolCommandTest {
 
   @Test
   void theQuorumAndAdaptiveWeightSettingsAreSummarisedWhenSet() {
-    controlPlane.service().respondWith(PoolStatus.newBuilder()
-        .setPool(WEB.toBuilder().setSettings(PoolSettings.newBuilder()
-            .setHealthQuorumPercent(60)
-            .setAdaptiveWeights(AdaptiveWeights.newBuilder().setEnabled(true)
-                .setMinPercent(50).setMaxPercent(150)
-                .setInterval(Duration.newBuilder().setSeconds(30)))))
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            PoolStatus.newBuilder()
+                .setPool(
+                    WEB.toBuilder()
+                        .setSettings(
+                            PoolSettings.newBuilder()
+                                .setHealthQuorumPercent(60)
+                                .setAdaptiveWeights(
+                                    AdaptiveWeights.newBuilder()
+                                        .setEnabled(true)
+                                        .setMinPercent(50)
+                                        .setMaxPercent(150)
+                                        .setInterval(Duration.newBuilder().setSeconds(30)))))
+                .build());
 
-    assertThat(show().outLines()).contains(
-        "Health quorum:   60% of proxies",
-        "Weights:         adaptive, 50%..150% of the configured weight, every 30s");
+    assertThat(show().outLines())
+        .contains(
+            "Health quorum:   60% of proxies",
+            "Weights:         adaptive, 50%..150% of the configured weight, every 30s");
   }
 
   @Test
   void aDrainWithAnUnaccountedReplicaSaysSoAndTheMissingReplicaIsNamedUnderTheTable() {
-    controlPlane.service().respondWith(PoolStatus.newBuilder()
-        .setPool(WEB)
-        .addBackends(backend("10.0.0.1:80", 1, 0)
-            .setFleetHealth(FleetHealth.FLEET_HEALTHY).setHealthyProxies(2))
-        .addBackends(backend("10.0.0.2:80", 1, 0)
-            .setState(BackendState.DRAINING)
-            .setFleetHealth(FleetHealth.FLEET_HEALTHY).setHealthyProxies(2)
-            .setDrain(DrainStatus.newBuilder().setState(DrainStatus.State.DRAINING)
-                .addUnaccountedReplicas("r3")))
-        .addBackends(backend("10.0.0.3:80", 1, 0)
-            .setState(BackendState.DRAINING)
-            .setFleetHealth(FleetHealth.FLEET_HEALTHY).setHealthyProxies(2)
-            .setDrain(DrainStatus.newBuilder().setState(DrainStatus.State.DRAINED)
-                .setCutConnections(1).addUnaccountedReplicas("r3").addUnaccountedReplicas("r4")))
-        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
-            .addReplicas("r2").addMissing(MissingReplica.newBuilder().setReplicaId("r3")
-                .setAddress("127.0.0.1:9911")
-                .setReason("not answering since 12:00:01: connection refused")
-                .addProxies("pb").addProxies("pc")))
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            PoolStatus.newBuilder()
+                .setPool(WEB)
+                .addBackends(
+                    backend("10.0.0.1:80", 1, 0)
+                        .setFleetHealth(FleetHealth.FLEET_HEALTHY)
+                        .setHealthyProxies(2))
+                .addBackends(
+                    backend("10.0.0.2:80", 1, 0)
+                        .setState(BackendState.DRAINING)
+                        .setFleetHealth(FleetHealth.FLEET_HEALTHY)
+                        .setHealthyProxies(2)
+                        .setDrain(
+                            DrainStatus.newBuilder()
+                                .setState(DrainStatus.State.DRAINING)
+                                .addUnaccountedReplicas("r3")))
+                .addBackends(
+                    backend("10.0.0.3:80", 1, 0)
+                        .setState(BackendState.DRAINING)
+                        .setFleetHealth(FleetHealth.FLEET_HEALTHY)
+                        .setHealthyProxies(2)
+                        .setDrain(
+                            DrainStatus.newBuilder()
+                                .setState(DrainStatus.State.DRAINED)
+                                .setCutConnections(1)
+                                .addUnaccountedReplicas("r3")
+                                .addUnaccountedReplicas("r4")))
+                .setCoverage(
+                    FleetCoverage.newBuilder()
+                        .setAnsweredBy("r1")
+                        .addReplicas("r1")
+                        .addReplicas("r2")
+                        .addMissing(
+                            MissingReplica.newBuilder()
+                                .setReplicaId("r3")
+                                .setAddress("127.0.0.1:9911")
+                                .setReason("not answering since 12:00:01: connection refused")
+                                .addProxies("pb")
+                                .addProxies("pc")))
+                .build());
 
     List<String> rows = rows(show());
 
-    assertThat(rows).containsExactly(
-        "ADDRESS       WEIGHT   STATE      ACTIVE   TOTAL   FAILURES   REFUSED   CONNECT P99   "
-            + "HEALTH        DRAIN",
-        "10.0.0.1:80   1        active     0        0       0          0         -             "
-            + "healthy 2/2   -",
-        "10.0.0.2:80   1        draining   0        0       0          0         -             "
-            + "healthy 2/2   draining 0 left, replica r3 unaccounted",
-        "10.0.0.3:80   1        draining   0        0       0          0         -             "
-            + "healthy 2/2   drained (1 cut), replicas r3, r4 unaccounted",
-        "replica r3 (127.0.0.1:9911) is missing (not answering since 12:00:01: connection "
-            + "refused): proxies pb, pc are not counted");
+    assertThat(rows)
+        .containsExactly(
+            "ADDRESS       WEIGHT   STATE      ACTIVE   TOTAL   FAILURES   REFUSED   CONNECT P99   "
+                + "HEALTH        DRAIN",
+            "10.0.0.1:80   1        active     0        0       0          0         -             "
+                + "healthy 2/2   -",
+            "10.0.0.2:80   1        draining   0        0       0          0         -             "
+                + "healthy 2/2   draining 0 left, replica r3 unaccounted",
+            "10.0.0.3:80   1        draining   0        0       0          0         -             "
+                + "healthy 2/2   drained (1 cut), replicas r3, r4 unaccounted",
+            "replica r3 (127.0.0.1:9911) is missing (not answering since 12:00:01: connection "
+                + "refused): proxies pb, pc are not counted");
   }
 
   @Test
   void oneReplicaAnsweringForItselfPrintsExactlyWhatAnOlderControlPlaneGets() {
-    PoolStatus older = PoolStatus.newBuilder()
-        .setPool(WEB)
-        .addBackends(backend("10.0.0.2:80", 1, 0)
-            .setState(BackendState.DRAINING)
-            .setDrain(DrainStatus.newBuilder().setState(DrainStatus.State.DRAINING)
-                .setRemainingConnections(2)))
-        .build();
+    PoolStatus older =
+        PoolStatus.newBuilder()
+            .setPool(WEB)
+            .addBackends(
+                backend("10.0.0.2:80", 1, 0)
+                    .setState(BackendState.DRAINING)
+                    .setDrain(
+                        DrainStatus.newBuilder()
+                            .setState(DrainStatus.State.DRAINING)
+                            .setRemainingConnections(2)))
+            .build();
     controlPlane.service().respondWith(older);
     String before = show().out();
-    controlPlane.service().respondWith(older.toBuilder()
-        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")).build());
+    controlPlane
+        .service()
+        .respondWith(
+            older.toBuilder()
+                .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1"))
+                .build());
 
     assertThat(show().out()).isEqualTo(before).endsWith("draining 2 left\n");
   }
 
   @Test
   void aPoolWithoutBackendsStillNamesAMissingReplica() {
-    controlPlane.service().respondWith(PoolStatus.newBuilder()
-        .setPool(WEB)
-        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
-            .addMissing(MissingReplica.newBuilder().setReplicaId("r2")
-                .setReason("link not in sync yet")))
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            PoolStatus.newBuilder()
+                .setPool(WEB)
+                .setCoverage(
+                    FleetCoverage.newBuilder()
+                        .setAnsweredBy("r1")
+                        .addReplicas("r1")
+                        .addMissing(
+                            MissingReplica.newBuilder()
+                                .setReplicaId("r2")
+                                .setReason("link not in sync yet")))
+                .build());
 
-    assertThat(show().outLines()).endsWith(
-        "No backends.",
-        "replica r2 is missing (link not in sync yet): its proxies are not counted");
+    assertThat(show().outLines())
+        .endsWith(
+            "No backends.",
+            "replica r2 is missing (link not in sync yet): its proxies are not counted");
   }
 
   @Test
   void ratesAreInTheJsonOutput() throws Exception {
-    PoolStatus status = PoolStatus.newBuilder()
-        .setPool(WEB)
-        .addBackends(backend("10.0.0.1:80", 1, 0).setConnectionRate(12.5).setFailureRate(0.25))
-        .build();
+    PoolStatus status =
+        PoolStatus.newBuilder()
+            .setPool(WEB)
+            .addBackends(backend("10.0.0.1:80", 1, 0).setConnectionRate(12.5).setFailureRate(0.25))
+            .build();
     controlPlane.service().respondWith(status);
 
     Result result = controlPlane.cli().run("pool", "show", "web", "-o", "json");
@@ -197,7 +262,8 @@ class ShowPoolCommandTest {
   }
 
   private Result show() {
-    return controlPlane.cli()
+    return controlPlane
+        .cli()
         .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
         .run("pool", "show", "web");
   }

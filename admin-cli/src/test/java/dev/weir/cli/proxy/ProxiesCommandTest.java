@@ -9,8 +9,8 @@ import dev.weir.api.v1.FleetCoverage;
 import dev.weir.api.v1.ListProxiesRequest;
 import dev.weir.api.v1.ListProxiesResponse;
 import dev.weir.api.v1.MissingReplica;
-import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.NackKind;
+import dev.weir.api.v1.PoolApplyFailure;
 import dev.weir.api.v1.ProxyInfo;
 import dev.weir.cli.CliRunner.Result;
 import dev.weir.cli.FakeControlPlane;
@@ -108,35 +108,71 @@ class ProxiesCommandTest {
   @Test
   void aVersionAckedThenRejectedReadsAsRejectedOnlyAndAnOldNackSaysWhatCameSince() {
     // The proxy found version 31 valid (ACK) but could not put it in force (NACK).
-    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
-        .setConfigVersion(32)
-        .addProxies(CURRENT.toBuilder().setLastSentVersion(31).setLastAckedVersion(31)
-            .setLastAppliedVersion(30).setLastNackVersion(31).setLastNackReason("boom"))
-        .addProxies(JUST_CONNECTED.toBuilder().setLastSentVersion(32).setLastAckedVersion(32)
-            .setLastAppliedVersion(32).setLastNackVersion(31).setLastNackReason("boom"))
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            ListProxiesResponse.newBuilder()
+                .setConfigVersion(32)
+                .addProxies(
+                    CURRENT.toBuilder()
+                        .setLastSentVersion(31)
+                        .setLastAckedVersion(31)
+                        .setLastAppliedVersion(30)
+                        .setLastNackVersion(31)
+                        .setLastNackReason("boom"))
+                .addProxies(
+                    JUST_CONNECTED.toBuilder()
+                        .setLastSentVersion(32)
+                        .setLastAckedVersion(32)
+                        .setLastAppliedVersion(32)
+                        .setLastNackVersion(31)
+                        .setLastNackReason("boom"))
+                .build());
 
     Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
 
     assertThat(result.outLines().get(0)).doesNotContain("ACKED");
     assertThat(result.outLines().get(1).split(" {2,}"))
-        .containsExactly("proxy-a", "10.0.0.9:51234", "connected", "3m", "31", "30", "32", "42ms",
+        .containsExactly(
+            "proxy-a",
+            "10.0.0.9:51234",
+            "connected",
+            "3m",
+            "31",
+            "30",
+            "32",
+            "42ms",
             "v31 rejected: boom");
     assertThat(result.outLines().get(2).split(" {2,}"))
-        .containsExactly("proxy-c", "10.0.0.7:40001", "connected", "5s", "32", "32", "32", "-",
+        .containsExactly(
+            "proxy-c",
+            "10.0.0.7:40001",
+            "connected",
+            "5s",
+            "32",
+            "32",
+            "32",
+            "-",
             "v31 rejected, 32 applied since: boom");
   }
 
   @Test
   void aProxyWithFailedPoolsGetsAColumnAndALinePerPoolWithItsReason() {
-    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
-        .setConfigVersion(7)
-        .addProxies(CURRENT.toBuilder().addFailedPools(PoolApplyFailure.newBuilder()
-            .setPool("busy").setListen("0.0.0.0:8080")
-            .setReason("cannot listen on 0.0.0.0:8080: Address already in use")
-            .setServingPrevious(true)))
-        .addProxies(JUST_CONNECTED)
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            ListProxiesResponse.newBuilder()
+                .setConfigVersion(7)
+                .addProxies(
+                    CURRENT.toBuilder()
+                        .addFailedPools(
+                            PoolApplyFailure.newBuilder()
+                                .setPool("busy")
+                                .setListen("0.0.0.0:8080")
+                                .setReason("cannot listen on 0.0.0.0:8080: Address already in use")
+                                .setServingPrevious(true)))
+                .addProxies(JUST_CONNECTED)
+                .build());
 
     Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
 
@@ -155,15 +191,19 @@ class ProxiesCommandTest {
 
   @Test
   void aRefusingProxyIsFlaggedInItsStatusAndTheWayOutIsPrintedUnderTheTable() {
-    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
-        .addProxies(CURRENT.toBuilder()
-            .setRefusing(NackKind.OTHER_FLEET)
-            .setServingFleetId("1a2b")
-            .setServingVersion(10)
-            .setLastNackVersion(1)
-            .setLastNackReason("refused config version 1 of fleet 8f3c"))
-        .setConfigVersion(1)
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            ListProxiesResponse.newBuilder()
+                .addProxies(
+                    CURRENT.toBuilder()
+                        .setRefusing(NackKind.OTHER_FLEET)
+                        .setServingFleetId("1a2b")
+                        .setServingVersion(10)
+                        .setLastNackVersion(1)
+                        .setLastNackReason("refused config version 1 of fleet 8f3c"))
+                .setConfigVersion(1)
+                .build());
 
     Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
 
@@ -171,14 +211,15 @@ class ProxiesCommandTest {
         .startsWith("proxy-a   10.0.0.9:51234   connected, REFUSING (other fleet)   3m");
     // What it serves is another fleet's version 10, not this control plane's: no APPLIED.
     assertThat(result.outLines().get(1).split(" {2,}"))
-        .containsSubsequence("3m", "7", "-", "1", "42ms",
-            "v1 rejected: refused config version 1 of fleet 8f3c");
-    assertThat(result.outLines()).endsWith(
-        "",
-        "proxy proxy-a refuses this control plane's config (other fleet) and keeps serving "
-            + "version 10 of fleet 1a2b",
-        "to make the proxies take this control plane's pools: weirctl fleet adopt (try "
-            + "--dry-run first)");
+        .containsSubsequence(
+            "3m", "7", "-", "1", "42ms", "v1 rejected: refused config version 1 of fleet 8f3c");
+    assertThat(result.outLines())
+        .endsWith(
+            "",
+            "proxy proxy-a refuses this control plane's config (other fleet) and keeps serving "
+                + "version 10 of fleet 1a2b",
+            "to make the proxies take this control plane's pools: weirctl fleet adopt (try "
+                + "--dry-run first)");
   }
 
   @Test
@@ -211,17 +252,26 @@ class ProxiesCommandTest {
 
   @Test
   void anAnswerOverSeveralReplicasNamesEachProxysReplicaAndEveryMissingOneUnderTheTable() {
-    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
-        .setConfigVersion(7)
-        .addProxies(CURRENT)
-        .addProxies(JUST_CONNECTED.toBuilder().setReplica("r2"))
-        .setCoverage(FleetCoverage.newBuilder()
-            .setAnsweredBy("r1").addReplicas("r1").addReplicas("r2")
-            .addMissing(MissingReplica.newBuilder().setReplicaId("r3")
-                .setAddress("127.0.0.1:9911")
-                .setReason("not answering since 12:00:01: connection refused")
-                .addProxies("pb").addProxies("pc")))
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            ListProxiesResponse.newBuilder()
+                .setConfigVersion(7)
+                .addProxies(CURRENT)
+                .addProxies(JUST_CONNECTED.toBuilder().setReplica("r2"))
+                .setCoverage(
+                    FleetCoverage.newBuilder()
+                        .setAnsweredBy("r1")
+                        .addReplicas("r1")
+                        .addReplicas("r2")
+                        .addMissing(
+                            MissingReplica.newBuilder()
+                                .setReplicaId("r3")
+                                .setAddress("127.0.0.1:9911")
+                                .setReason("not answering since 12:00:01: connection refused")
+                                .addProxies("pb")
+                                .addProxies("pc")))
+                .build());
 
     Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
 
@@ -243,10 +293,15 @@ class ProxiesCommandTest {
     controlPlane.service().respondWith(RESPONSE);
     String older =
         controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies").out();
-    controlPlane.service().respondWith(RESPONSE.toBuilder()
-        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("127.0.0.1:9901")
-            .addReplicas("127.0.0.1:9901"))
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            RESPONSE.toBuilder()
+                .setCoverage(
+                    FleetCoverage.newBuilder()
+                        .setAnsweredBy("127.0.0.1:9901")
+                        .addReplicas("127.0.0.1:9901"))
+                .build());
 
     Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
 
@@ -255,21 +310,31 @@ class ProxiesCommandTest {
 
   @Test
   void aMissingReplicaIsNamedEvenWhenNoProxyIsListedAndItsReasonCannotBreakTheLine() {
-    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
-        .setConfigVersion(3)
-        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
-            .addMissing(MissingReplica.newBuilder().setReplicaId("r2")
-                .setReason("link not in sync yet\n\u001b[2Jforged line"))
-            .addMissing(MissingReplica.newBuilder().setReplicaId("r3").addProxies("pd")))
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            ListProxiesResponse.newBuilder()
+                .setConfigVersion(3)
+                .setCoverage(
+                    FleetCoverage.newBuilder()
+                        .setAnsweredBy("r1")
+                        .addReplicas("r1")
+                        .addMissing(
+                            MissingReplica.newBuilder()
+                                .setReplicaId("r2")
+                                .setReason("link not in sync yet\n\u001b[2Jforged line"))
+                        .addMissing(
+                            MissingReplica.newBuilder().setReplicaId("r3").addProxies("pd")))
+                .build());
 
     Result result = controlPlane.cli().run("proxies");
 
-    assertThat(result.outLines()).containsExactly(
-        "No proxies.",
-        "replica r2 is missing (link not in sync yet\\x0a\\x1b[2Jforged line): its proxies are "
-            + "not counted",
-        "replica r3 is missing: proxy pd is not counted");
+    assertThat(result.outLines())
+        .containsExactly(
+            "No proxies.",
+            "replica r2 is missing (link not in sync yet\\x0a\\x1b[2Jforged line): its proxies are "
+                + "not counted",
+            "replica r3 is missing: proxy pd is not counted");
   }
 
   @Test
@@ -278,26 +343,42 @@ class ProxiesCommandTest {
     for (int i = 1; i <= 8; i++) {
       missing.addProxies("p" + i);
     }
-    controlPlane.service().respondWith(ListProxiesResponse.newBuilder()
-        .addProxies(CURRENT)
-        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
-            .addMissing(missing))
-        .build());
+    controlPlane
+        .service()
+        .respondWith(
+            ListProxiesResponse.newBuilder()
+                .addProxies(CURRENT)
+                .setCoverage(
+                    FleetCoverage.newBuilder()
+                        .setAnsweredBy("r1")
+                        .addReplicas("r1")
+                        .addMissing(missing))
+                .build());
 
     Result result = controlPlane.cli().withClock(Clock.fixed(NOW, ZoneOffset.UTC)).run("proxies");
 
-    assertThat(result.outLines()).last().isEqualTo(
-        "replica r3 is missing: proxies p1, p2, p3, p4, p5 and 3 more are not counted");
+    assertThat(result.outLines())
+        .last()
+        .isEqualTo("replica r3 is missing: proxies p1, p2, p3, p4, p5 and 3 more are not counted");
   }
 
   @Test
   void jsonCarriesTheCoverageAsTheApiDoes() throws Exception {
-    ListProxiesResponse partial = RESPONSE.toBuilder()
-        .setProxies(2, JUST_CONNECTED.toBuilder().setReplica("r2"))
-        .setCoverage(FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
-            .addReplicas("r2").addMissing(MissingReplica.newBuilder().setReplicaId("r3")
-                .setAddress("127.0.0.1:9911").setReason("stream failed").addProxies("pb")))
-        .build();
+    ListProxiesResponse partial =
+        RESPONSE.toBuilder()
+            .setProxies(2, JUST_CONNECTED.toBuilder().setReplica("r2"))
+            .setCoverage(
+                FleetCoverage.newBuilder()
+                    .setAnsweredBy("r1")
+                    .addReplicas("r1")
+                    .addReplicas("r2")
+                    .addMissing(
+                        MissingReplica.newBuilder()
+                            .setReplicaId("r3")
+                            .setAddress("127.0.0.1:9911")
+                            .setReason("stream failed")
+                            .addProxies("pb")))
+            .build();
     controlPlane.service().respondWith(partial);
 
     Result result = controlPlane.cli().run("proxies", "-o", "json");

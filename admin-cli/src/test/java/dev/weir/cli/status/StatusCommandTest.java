@@ -93,8 +93,9 @@ class StatusCommandTest {
     assertThat(cells(result, "proxy-c"))
         .containsExactly("proxy-c", "connected", "5s", "-", "42", "5s");
     // Pools in the order ListPools gave them, then the proxies; the damped backend explained.
-    assertThat(result.out()).containsSubsequence("Pool web", "Pool api", "damped: its health "
-        + "flipped 3 times within 2m", "PROXY");
+    assertThat(result.out())
+        .containsSubsequence(
+            "Pool web", "Pool api", "damped: its health " + "flipped 3 times within 2m", "PROXY");
     assertThat(controlPlane.service().requests(GetPoolStatusRequest.class))
         .extracting(GetPoolStatusRequest::getName)
         .containsExactly("web", "api");
@@ -103,21 +104,34 @@ class StatusCommandTest {
   @Test
   void aProxyWithAFailedPoolIsShownWithThePoolAndItsReason() {
     FleetFixture.serve(controlPlane.service());
-    controlPlane.service().respondTo(ListProxiesRequest.class, FleetFixture.PROXIES.toBuilder()
-        .setProxies(0, FleetFixture.CURRENT.toBuilder().addFailedPools(PoolApplyFailure
-            .newBuilder().setPool("api").setListen("127.0.0.1:9000")
-            .setReason("cannot listen on 127.0.0.1:9000: Address already in use")))
-        .build());
+    controlPlane
+        .service()
+        .respondTo(
+            ListProxiesRequest.class,
+            FleetFixture.PROXIES.toBuilder()
+                .setProxies(
+                    0,
+                    FleetFixture.CURRENT.toBuilder()
+                        .addFailedPools(
+                            PoolApplyFailure.newBuilder()
+                                .setPool("api")
+                                .setListen("127.0.0.1:9000")
+                                .setReason(
+                                    "cannot listen on 127.0.0.1:9000: Address already in use")))
+                .build());
 
     Result result = cli().run("status");
 
     assertThat(result.exitCode()).isZero();
-    assertThat(cells(result, "PROXY")).containsExactly(
-        "PROXY", "STATUS", "SINCE", "APPLIED", "BEHIND", "LAST SEEN", "FAILED POOLS");
+    assertThat(cells(result, "PROXY"))
+        .containsExactly(
+            "PROXY", "STATUS", "SINCE", "APPLIED", "BEHIND", "LAST SEEN", "FAILED POOLS");
     assertThat(cells(result, "proxy-a"))
         .containsExactly("proxy-a", "connected", "3m", "42", "0", "4s", "api");
-    assertThat(result.outLines()).endsWith("pool api failed on proxy proxy-a: cannot listen on "
-        + "127.0.0.1:9000: Address already in use (not served there; retrying)");
+    assertThat(result.outLines())
+        .endsWith(
+            "pool api failed on proxy proxy-a: cannot listen on "
+                + "127.0.0.1:9000: Address already in use (not served there; retrying)");
   }
 
   @Test
@@ -181,14 +195,22 @@ class StatusCommandTest {
     Result result = cli().run("status");
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.outLines().subList(0, 4)).containsExactly(
-        "Control plane cp.example:9900, config version 42, proxies 2/3 connected",
-        "replica r3 (127.0.0.1:9911) is missing (not answering since 12:00:01: connection "
-            + "refused): proxies pd, pe are not counted",
-        "replica r4 is missing (link not in sync yet): its proxies are not counted",
-        "");
-    assertThat(cells(result, "10.0.0.6:80")).containsExactly("10.0.0.6:80", "1",
-        "draining 4 left, replica r3 unaccounted", "healthy 2/2", "4", "0", "0");
+    assertThat(result.outLines().subList(0, 4))
+        .containsExactly(
+            "Control plane cp.example:9900, config version 42, proxies 2/3 connected",
+            "replica r3 (127.0.0.1:9911) is missing (not answering since 12:00:01: connection "
+                + "refused): proxies pd, pe are not counted",
+            "replica r4 is missing (link not in sync yet): its proxies are not counted",
+            "");
+    assertThat(cells(result, "10.0.0.6:80"))
+        .containsExactly(
+            "10.0.0.6:80",
+            "1",
+            "draining 4 left, replica r3 unaccounted",
+            "healthy 2/2",
+            "4",
+            "0",
+            "0");
     assertThat(cells(result, "PROXY"))
         .containsExactly("PROXY", "REPLICA", "STATUS", "SINCE", "APPLIED", "BEHIND", "LAST SEEN");
     assertThat(cells(result, "proxy-a"))
@@ -202,8 +224,11 @@ class StatusCommandTest {
     FleetFixture.serve(controlPlane.service());
     String older = cli().run("status").out();
     FleetCoverage alone = FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1").build();
-    controlPlane.service()
-        .respondTo(GetPoolStatusRequest.class, WEB.toBuilder().setCoverage(alone).build(),
+    controlPlane
+        .service()
+        .respondTo(
+            GetPoolStatusRequest.class,
+            WEB.toBuilder().setCoverage(alone).build(),
             API.toBuilder().setCoverage(alone).build())
         .respondTo(ListProxiesRequest.class, PROXIES.toBuilder().setCoverage(alone).build());
 
@@ -221,31 +246,57 @@ class StatusCommandTest {
     FleetCoverage.Builder parsed = FleetCoverage.newBuilder();
     JsonFormat.parser().merge(status.get("coverage").toString(), parsed);
     assertThat(parsed.build()).isEqualTo(coverage);
-    assertThat(parsePool(status.getAsJsonArray("pools").get(0).toString()).getCoverage()
-        .getMissing(0).getReplicaId()).isEqualTo("r3");
+    assertThat(
+            parsePool(status.getAsJsonArray("pools").get(0).toString())
+                .getCoverage()
+                .getMissing(0)
+                .getReplicaId())
+        .isEqualTo("r3");
   }
 
   // Replicas r1 and r2 answer; r3 is down (the proxy list and pool web say so), and pool api,
   // read a moment before, names r4 as not in sync yet.
   private FleetCoverage servePartialFleet() {
-    MissingReplica r3 = MissingReplica.newBuilder().setReplicaId("r3")
-        .setAddress("127.0.0.1:9911")
-        .setReason("not answering since 12:00:01: connection refused")
-        .addProxies("pd").addProxies("pe").build();
-    FleetCoverage coverage = FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
-        .addReplicas("r2").addMissing(r3).build();
+    MissingReplica r3 =
+        MissingReplica.newBuilder()
+            .setReplicaId("r3")
+            .setAddress("127.0.0.1:9911")
+            .setReason("not answering since 12:00:01: connection refused")
+            .addProxies("pd")
+            .addProxies("pe")
+            .build();
+    FleetCoverage coverage =
+        FleetCoverage.newBuilder()
+            .setAnsweredBy("r1")
+            .addReplicas("r1")
+            .addReplicas("r2")
+            .addMissing(r3)
+            .build();
     PoolStatus.Builder web = WEB.toBuilder().setCoverage(coverage);
-    web.getBackendsBuilder(1).setDrain(DrainStatus.newBuilder()
-        .setState(DrainStatus.State.DRAINING).setRemainingConnections(4)
-        .addUnaccountedReplicas("r3"));
-    PoolStatus api = API.toBuilder().setCoverage(coverage.toBuilder()
-        .addMissing(MissingReplica.newBuilder().setReplicaId("r4")
-            .setReason("link not in sync yet"))).build();
-    controlPlane.service()
+    web.getBackendsBuilder(1)
+        .setDrain(
+            DrainStatus.newBuilder()
+                .setState(DrainStatus.State.DRAINING)
+                .setRemainingConnections(4)
+                .addUnaccountedReplicas("r3"));
+    PoolStatus api =
+        API.toBuilder()
+            .setCoverage(
+                coverage.toBuilder()
+                    .addMissing(
+                        MissingReplica.newBuilder()
+                            .setReplicaId("r4")
+                            .setReason("link not in sync yet")))
+            .build();
+    controlPlane
+        .service()
         .respondTo(GetPoolStatusRequest.class, web.build(), api)
-        .respondTo(ListProxiesRequest.class, PROXIES.toBuilder()
-            .setProxies(2, FleetFixture.NEW.toBuilder().setReplica("r2"))
-            .setCoverage(coverage).build());
+        .respondTo(
+            ListProxiesRequest.class,
+            PROXIES.toBuilder()
+                .setProxies(2, FleetFixture.NEW.toBuilder().setReplica("r2"))
+                .setCoverage(coverage)
+                .build());
     return coverage;
   }
 

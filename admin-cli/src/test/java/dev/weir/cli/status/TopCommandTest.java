@@ -56,10 +56,7 @@ class TopCommandTest {
   private CompletableFuture<Result> topInBackground() {
     return CompletableFuture.supplyAsync(
         () ->
-            controlPlane
-                .cli()
-                .withConsole(TestConsole.terminal())
-                .run("top", "--interval", "1h"));
+            controlPlane.cli().withConsole(TestConsole.terminal()).run("top", "--interval", "1h"));
   }
 
   private long listPoolsCalls() {
@@ -72,8 +69,7 @@ class TopCommandTest {
 
     List<String> lines = frame.lines().toList();
     assertThat(lines.get(0))
-        .isEqualTo(
-            "weirctl top: 00:00:00 UTC, redrawn on every fleet event and every 2s; q quits");
+        .isEqualTo("weirctl top: 00:00:00 UTC, redrawn on every fleet event and every 2s; q quits");
     assertThat(lines.get(1)).isEmpty();
     assertThat(frame.substring(frame.indexOf('\n') + 2)).isEqualTo(StatusView.render(FLEET, NOW));
     assertThat(frame).doesNotContain("more lines");
@@ -81,19 +77,28 @@ class TopCommandTest {
 
   @Test
   void aMissingReplicaIsNamedUnderTheHeaderSoEvenASmallFrameShowsIt() {
-    FleetCoverage coverage = FleetCoverage.newBuilder().setAnsweredBy("r1").addReplicas("r1")
-        .addMissing(MissingReplica.newBuilder().setReplicaId("r3").setAddress("127.0.0.1:9911")
-            .setReason("stream failed").addProxies("pd"))
-        .build();
-    FleetStatus partial = new FleetStatus(FLEET.controlPlane(), FLEET.configVersion(),
-        FLEET.pools(), FLEET.proxies(), coverage);
+    FleetCoverage coverage =
+        FleetCoverage.newBuilder()
+            .setAnsweredBy("r1")
+            .addReplicas("r1")
+            .addMissing(
+                MissingReplica.newBuilder()
+                    .setReplicaId("r3")
+                    .setAddress("127.0.0.1:9911")
+                    .setReason("stream failed")
+                    .addProxies("pd"))
+            .build();
+    FleetStatus partial =
+        new FleetStatus(
+            FLEET.controlPlane(), FLEET.configVersion(), FLEET.pools(), FLEET.proxies(), coverage);
 
     String frame = TopScreen.render(partial, NOW, Duration.ofSeconds(2), 100, 6);
 
-    assertThat(frame.lines().toList().subList(2, 5)).containsExactly(
-        "Control plane 127.0.0.1:9900, config version 42, proxies 2/3 connected",
-        "replica r3 (127.0.0.1:9911) is missing (stream failed): proxy pd is not counted",
-        "");
+    assertThat(frame.lines().toList().subList(2, 5))
+        .containsExactly(
+            "Control plane 127.0.0.1:9900, config version 42, proxies 2/3 connected",
+            "replica r3 (127.0.0.1:9911) is missing (stream failed): proxy pd is not counted",
+            "");
   }
 
   @Test
@@ -145,8 +150,8 @@ class TopCommandTest {
 
       assertThat(result.exitCode()).isEqualTo(3);
       assertThat(result.out()).startsWith(ENTER).endsWith(LEAVE);
-      assertThat(result.err()).isEqualTo("error: cannot reach control plane at 127.0.0.1:9900: "
-          + "shutting down\n");
+      assertThat(result.err())
+          .isEqualTo("error: cannot reach control plane at 127.0.0.1:9900: " + "shutting down\n");
     }
   }
 

@@ -69,9 +69,11 @@ class WatchCommandTest {
                   .setKind(ProxyEvent.Kind.POOL_FAILED)
                   .setProxyId("proxy-b")
                   .setConfigVersion(43)
-                  .setPoolFailure(PoolApplyFailure.newBuilder().setPool("api")
-                      .setListen("0.0.0.0:9090")
-                      .setReason("cannot listen on 0.0.0.0:9090: address already in use")))
+                  .setPoolFailure(
+                      PoolApplyFailure.newBuilder()
+                          .setPool("api")
+                          .setListen("0.0.0.0:9090")
+                          .setReason("cannot listen on 0.0.0.0:9090: address already in use")))
           .build();
 
   private static final FleetEvent POOL_RECOVERED =
@@ -82,8 +84,8 @@ class WatchCommandTest {
                   .setKind(ProxyEvent.Kind.POOL_RECOVERED)
                   .setProxyId("proxy-b")
                   .setConfigVersion(43)
-                  .setPoolFailure(PoolApplyFailure.newBuilder().setPool("api")
-                      .setListen("0.0.0.0:9090")))
+                  .setPoolFailure(
+                      PoolApplyFailure.newBuilder().setPool("api").setListen("0.0.0.0:9090")))
           .build();
 
   // After the watcher fell behind: the control plane skipped 5 events before this one.
@@ -110,7 +112,13 @@ class WatchCommandTest {
           .build();
 
   private static final List<FleetEvent> EVENTS =
-      List.of(DRAIN_REVISION, APPLIED, NACKED, HEALTH_AFTER_MISSED, DRAINED, POOL_FAILED,
+      List.of(
+          DRAIN_REVISION,
+          APPLIED,
+          NACKED,
+          HEALTH_AFTER_MISSED,
+          DRAINED,
+          POOL_FAILED,
           POOL_RECOVERED);
 
   private FakeControlPlane controlPlane;
@@ -157,16 +165,23 @@ class WatchCommandTest {
     CompletableFuture<Result> watch = watchInBackground("watch");
     StreamObserver<FleetEvent> stream = controlPlane.service().awaitWatcher();
 
-    stream.onNext(APPLIED.toBuilder()
-        .setProxy(APPLIED.getProxy().toBuilder().setProxyId("pb").setReplica("r2"))
-        .build());
-    stream.onNext(NACKED.toBuilder()
-        .setProxy(NACKED.getProxy().toBuilder().setReplica("r\u001b[2J"))
-        .build());
-    stream.onNext(DRAINED.toBuilder()
-        .setDrain(DRAINED.getDrain().toBuilder().setStatus(DrainStatus.newBuilder()
-            .setState(DrainStatus.State.DRAINING).addUnaccountedReplicas("r3")))
-        .build());
+    stream.onNext(
+        APPLIED.toBuilder()
+            .setProxy(APPLIED.getProxy().toBuilder().setProxyId("pb").setReplica("r2"))
+            .build());
+    stream.onNext(
+        NACKED.toBuilder()
+            .setProxy(NACKED.getProxy().toBuilder().setReplica("r\u001b[2J"))
+            .build());
+    stream.onNext(
+        DRAINED.toBuilder()
+            .setDrain(
+                DRAINED.getDrain().toBuilder()
+                    .setStatus(
+                        DrainStatus.newBuilder()
+                            .setState(DrainStatus.State.DRAINING)
+                            .addUnaccountedReplicas("r3")))
+            .build());
     stream.onCompleted();
     Result result = watch.get(30, TimeUnit.SECONDS);
 
@@ -226,5 +241,4 @@ class WatchCommandTest {
   private CompletableFuture<Result> watchInBackground(String... args) {
     return CompletableFuture.supplyAsync(() -> controlPlane.cli().run(args));
   }
-
 }

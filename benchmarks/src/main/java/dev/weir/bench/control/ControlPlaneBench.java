@@ -26,9 +26,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The control-plane benchmark's driver; bench/control-plane starts the control plane (and any
- * real proxies) and runs this once per scenario. Progress goes to stderr, one CSV line of
- * figures to stdout.
+ * The control-plane benchmark's driver; bench/control-plane starts the control plane (and any real
+ * proxies) and runs this once per scenario. Progress goes to stderr, one CSV line of figures to
+ * stdout.
  *
  * <pre>
  * push   --control H:P[,H:P...] --metrics H:P[,...] --pid PID[,...] --proxies N --edits E
@@ -53,14 +53,14 @@ import java.util.concurrent.TimeUnit;
  *                replica,I,H:P,proxies,cpu %,live heap MiB,rss MiB,reports/s
  * </pre>
  *
- * <p>Given several control planes (R replicas sharing one store), the simulated proxies are
- * spread evenly over them, and edits and queries go through the first; CPU, heap and RSS in the
- * ingest line are the replicas' sums, CPU per edit too.
+ * <p>Given several control planes (R replicas sharing one store), the simulated proxies are spread
+ * evenly over them, and edits and queries go through the first; CPU, heap and RSS in the ingest
+ * line are the replicas' sums, CPU per edit too.
  *
- * <p>Latencies are in milliseconds. "client": from the edit RPC's start to the last proxy
- * sending ConfigApplied (simulated) or to WaitForApplied answering complete (real). "control":
- * the control plane's own commit-to-applied time for that version (WaitForApplied.elapsed),
- * which through a replica covers every replica's proxies.
+ * <p>Latencies are in milliseconds. "client": from the edit RPC's start to the last proxy sending
+ * ConfigApplied (simulated) or to WaitForApplied answering complete (real). "control": the control
+ * plane's own commit-to-applied time for that version (WaitForApplied.elapsed), which through a
+ * replica covers every replica's proxies.
  */
 public final class ControlPlaneBench {
   private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(60);
@@ -73,17 +73,23 @@ public final class ControlPlaneBench {
 
   private ControlPlaneBench(Map<String, String> options) {
     this.options = options;
-    this.controls = ControlPlanes.parse(required("control"), required("metrics"),
-        required("pid"), Long.parseLong(options.getOrDefault("clk-tck", "100")));
-    this.adminChannel = NettyChannelBuilder
-        .forAddress(controls.address(0).host(), controls.address(0).port()).usePlaintext()
-        .build();
+    this.controls =
+        ControlPlanes.parse(
+            required("control"),
+            required("metrics"),
+            required("pid"),
+            Long.parseLong(options.getOrDefault("clk-tck", "100")));
+    this.adminChannel =
+        NettyChannelBuilder.forAddress(controls.address(0).host(), controls.address(0).port())
+            .usePlaintext()
+            .build();
   }
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || !(args[0].equals("push") || args[0].equals("ingest"))) {
-      System.err.println("usage: ControlPlaneBench push|ingest --control HOST:PORT ... "
-          + "(see the class's javadoc)");
+      System.err.println(
+          "usage: ControlPlaneBench push|ingest --control HOST:PORT ... "
+              + "(see the class's javadoc)");
       System.exit(2);
     }
     Map<String, String> options = new HashMap<>();
@@ -120,8 +126,10 @@ public final class ControlPlaneBench {
         awaitRealProxies(proxies, version);
       } else {
         fleet = new SimulatedFleet(controls.addresses(), proxies, shape);
-        progress("connecting %d simulated proxies to %d control plane(s), one HTTP/2 "
-            + "connection each", proxies, controls.size());
+        progress(
+            "connecting %d simulated proxies to %d control plane(s), one HTTP/2 "
+                + "connection each",
+            proxies, controls.size());
         fleet.connectAndAwait(version, APPLY_TIMEOUT);
         awaitFleetView(proxies);
       }
@@ -133,8 +141,7 @@ public final class ControlPlaneBench {
       double cpuBefore = controls.cpuSeconds();
       List<Double> client = new ArrayList<>();
       List<Double> control = new ArrayList<>();
-      progress("%d measured edits to %d %s proxies", edits, proxies,
-          real ? "real" : "simulated");
+      progress("%d measured edits to %d %s proxies", edits, proxies, real ? "real" : "simulated");
       for (int i = 0; i < edits; i++) {
         double[] latency = edit(fleet, shape);
         client.add(latency[0]);
@@ -142,13 +149,24 @@ public final class ControlPlaneBench {
       }
       double cpuPerEdit = (controls.cpuSeconds() - cpuBefore) * 1e3 / edits;
       String after = controls.probe(0).scrape();
-      long within = ControlPlaneProbe.pushesAtMost(after, "0.05")
-          - ControlPlaneProbe.pushesAtMost(before, "0.05");
-      long total = ControlPlaneProbe.pushesAtMost(after, "+Inf")
-          - ControlPlaneProbe.pushesAtMost(before, "+Inf");
-      return String.format(Locale.ROOT, "push,%s,%d,%d,%s,%s,%d,%d,%.2f,%d",
-          real ? "real" : "simulated", proxies, edits, triple(client), triple(control),
-          within, total, cpuPerEdit, controls.size());
+      long within =
+          ControlPlaneProbe.pushesAtMost(after, "0.05")
+              - ControlPlaneProbe.pushesAtMost(before, "0.05");
+      long total =
+          ControlPlaneProbe.pushesAtMost(after, "+Inf")
+              - ControlPlaneProbe.pushesAtMost(before, "+Inf");
+      return String.format(
+          Locale.ROOT,
+          "push,%s,%d,%d,%s,%s,%d,%d,%.2f,%d",
+          real ? "real" : "simulated",
+          proxies,
+          edits,
+          triple(client),
+          triple(control),
+          within,
+          total,
+          cpuPerEdit,
+          controls.size());
     } finally {
       if (fleet != null) {
         fleet.close();
@@ -167,12 +185,14 @@ public final class ControlPlaneBench {
     ReportShape shape = new ReportShape(3, BACKENDS_PER_POOL, 21000);
     long version = createPools(shape);
     try (SimulatedFleet fleet = new SimulatedFleet(controls.addresses(), proxies, shape)) {
-      progress("connecting %d simulated proxies to %d control plane(s), one HTTP/2 connection "
-          + "each", proxies, controls.size());
+      progress(
+          "connecting %d simulated proxies to %d control plane(s), one HTTP/2 connection " + "each",
+          proxies, controls.size());
       long connectStart = System.nanoTime();
       fleet.connectAndAwait(version, Duration.ofSeconds(120));
       awaitFleetView(proxies);
-      progress("all on version %d after %.1f s; reports every second from each, %d s warm-up",
+      progress(
+          "all on version %d after %.1f s; reports every second from each, %d s warm-up",
           version, (System.nanoTime() - connectStart) / 1e9, warmupSeconds);
       fleet.startReporting(Duration.ofSeconds(1));
       long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
@@ -219,25 +239,28 @@ public final class ControlPlaneBench {
         reports[r] -= reportsBefore[r];
       }
 
-      progress("fleet-wide queries through %s over %d s, no edits: %d GetPoolStatus, "
-          + "%d ListProxies", controls.address(0), querySeconds, queries, queries);
+      progress(
+          "fleet-wide queries through %s over %d s, no edits: %d GetPoolStatus, "
+              + "%d ListProxies",
+          controls.address(0), querySeconds, queries, queries);
       EtcdProbe.Counters etcdQuietBefore = etcd != null ? etcd.counters() : null;
       long quietStart = System.nanoTime();
-      FleetQueries.Timings asked = new FleetQueries(this::admin, shape.poolName(0), proxies)
-          .run(queries, Duration.ofSeconds(querySeconds));
+      FleetQueries.Timings asked =
+          new FleetQueries(this::admin, shape.poolName(0), proxies)
+              .run(queries, Duration.ofSeconds(querySeconds));
       long quietLeft = quietStart + querySeconds * 1_000_000_000L - System.nanoTime();
       if (quietLeft > 0) {
         TimeUnit.NANOSECONDS.sleep(quietLeft); // the rest of the quiet window
       }
       double quietWall = (System.nanoTime() - quietStart) / 1e9;
-      EtcdProbe.Counters etcdQuiet =
-          etcd != null ? etcd.counters().minus(etcdQuietBefore) : null;
+      EtcdProbe.Counters etcdQuiet = etcd != null ? etcd.counters().minus(etcdQuietBefore) : null;
 
       long[] heap = new long[controls.size()];
       for (int r = 0; r < controls.size(); r++) {
         List<String> top = new ArrayList<>();
         heap[r] = controls.probe(r).liveHeapBytes(top);
-        progress("%s: live heap after a full GC: %.1f MiB; largest classes:",
+        progress(
+            "%s: live heap after a full GC: %.1f MiB; largest classes:",
             controls.address(r), heap[r] / 1048576.0);
         for (String line : top) {
           progress("  %s", line);
@@ -246,18 +269,45 @@ public final class ControlPlaneBench {
           progress("  heap_info: %s", line);
         }
       }
-      StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-          "ingest,%d,%d,%.1f,%.1f,%.1f,%.0f,%s,%.1f,%.1f,%d,%d,%d,%s,%s,%d,%d,%s,%s,%.0f,%d,%d",
-          proxies, seconds, 100 * sum(cpu) / wall, sum(heap) / 1048576.0, sum(rss) / 1048576.0,
-          sum(reports) / wall, triple(client), percentile(control, 50), percentile(control, 99),
-          edits, controls.size(), queries, pair(asked.poolStatus()), pair(asked.listProxies()),
-          asked.partial(), querySeconds, etcdRates(etcdWindow, wall),
-          etcdRates(etcdQuiet, quietWall), sent / wall, backlogBefore, backlogAfter));
+      StringBuilder out =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "ingest,%d,%d,%.1f,%.1f,%.1f,%.0f,%s,%.1f,%.1f,%d,%d,%d,%s,%s,%d,%d,%s,%s,%.0f,%d,%d",
+                  proxies,
+                  seconds,
+                  100 * sum(cpu) / wall,
+                  sum(heap) / 1048576.0,
+                  sum(rss) / 1048576.0,
+                  sum(reports) / wall,
+                  triple(client),
+                  percentile(control, 50),
+                  percentile(control, 99),
+                  edits,
+                  controls.size(),
+                  queries,
+                  pair(asked.poolStatus()),
+                  pair(asked.listProxies()),
+                  asked.partial(),
+                  querySeconds,
+                  etcdRates(etcdWindow, wall),
+                  etcdRates(etcdQuiet, quietWall),
+                  sent / wall,
+                  backlogBefore,
+                  backlogAfter));
       if (controls.size() > 1) {
         for (int r = 0; r < controls.size(); r++) {
-          out.append(String.format(Locale.ROOT, "%nreplica,%d,%s,%d,%.1f,%.1f,%.1f,%.0f",
-              r + 1, controls.address(r), fleet.servedBy(r, controls.size()), 100 * cpu[r] / wall,
-              heap[r] / 1048576.0, rss[r] / 1048576.0, reports[r] / wall));
+          out.append(
+              String.format(
+                  Locale.ROOT,
+                  "%nreplica,%d,%s,%d,%.1f,%.1f,%.1f,%.0f",
+                  r + 1,
+                  controls.address(r),
+                  fleet.servedBy(r, controls.size()),
+                  100 * cpu[r] / wall,
+                  heap[r] / 1048576.0,
+                  rss[r] / 1048576.0,
+                  reports[r] / wall));
         }
       }
       return out.toString();
@@ -265,10 +315,10 @@ public final class ControlPlaneBench {
   }
 
   /**
-   * Waits, at most 60 s, until the control planes have taken in all but about one second's
-   * worth of the reports sent so far. Reports they could not keep up with while warming up
-   * (JIT, connecting) wait in the HTTP/2 flow-control windows, and would otherwise be counted as
-   * taken in during the window, above the rate sent. Returns the reports still in flight.
+   * Waits, at most 60 s, until the control planes have taken in all but about one second's worth of
+   * the reports sent so far. Reports they could not keep up with while warming up (JIT, connecting)
+   * wait in the HTTP/2 flow-control windows, and would otherwise be counted as taken in during the
+   * window, above the rate sent. Returns the reports still in flight.
    */
   private long awaitCaughtUp(SimulatedFleet fleet) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -277,8 +327,10 @@ public final class ControlPlaneBench {
       long ingested = (long) sum(controls.reportsIngestedEach());
       long backlog = Math.max(0, fleet.reportsSent() - ingested);
       if (backlog <= fleet.size() || System.nanoTime() > deadline) {
-        progress("%d reports sent and not yet taken in, after %.1f s waiting for the control "
-            + "plane(s) to catch up", backlog, (System.nanoTime() - start) / 1e9);
+        progress(
+            "%d reports sent and not yet taken in, after %.1f s waiting for the control "
+                + "plane(s) to catch up",
+            backlog, (System.nanoTime() - start) / 1e9);
         return backlog;
       }
       Thread.sleep(1000); // polling the control planes' counters; bounded by the deadline above
@@ -291,13 +343,17 @@ public final class ControlPlaneBench {
       return ",,";
     }
     double per = seconds * controls.size();
-    return String.format(Locale.ROOT, "%.2f,%.2f,%.1f", delta.proposals() / per,
-        delta.keysWritten() / per, delta.requests() / per);
+    return String.format(
+        Locale.ROOT,
+        "%.2f,%.2f,%.1f",
+        delta.proposals() / per,
+        delta.keysWritten() / per,
+        delta.requests() / per);
   }
 
   /**
-   * With several replicas, waits until the first one's ListProxies covers every replica and
-   * lists all {@code proxies} connected: the replica links are up before anything is measured.
+   * With several replicas, waits until the first one's ListProxies covers every replica and lists
+   * all {@code proxies} connected: the replica links are up before anything is measured.
    */
   private void awaitFleetView(int proxies) throws InterruptedException {
     if (controls.size() == 1) {
@@ -309,34 +365,51 @@ public final class ControlPlaneBench {
       long seen = FleetQueries.connected(answer);
       int missing = answer.getCoverage().getMissingCount();
       if (seen == proxies && missing == 0) {
-        progress("%s lists all %d proxies of %d replicas", controls.address(0), proxies,
-            answer.getCoverage().getReplicasCount());
+        progress(
+            "%s lists all %d proxies of %d replicas",
+            controls.address(0), proxies, answer.getCoverage().getReplicasCount());
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(String.format(Locale.ROOT, "after 120 s %s lists %d "
-            + "of %d proxies connected, %d replica(s) missing: %s", controls.address(0), seen,
-            proxies, missing, answer.getCoverage()));
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT,
+                "after 120 s %s lists %d " + "of %d proxies connected, %d replica(s) missing: %s",
+                controls.address(0),
+                seen,
+                proxies,
+                missing,
+                answer.getCoverage()));
       }
       Thread.sleep(200); // polling the control plane; bounded by the deadline above
     }
   }
 
   /**
-   * One weight change, waited for on every proxy. Returns the client-side and the control
-   * plane's latency in milliseconds.
+   * One weight change, waited for on every proxy. Returns the client-side and the control plane's
+   * latency in milliseconds.
    */
   private double[] edit(SimulatedFleet fleet, ReportShape shape) {
     weight = weight % 999 + 1; // always differs from the last, so every edit is a new version
     long expected = currentVersion() + 1;
     SimulatedFleet.Expectation applied = fleet != null ? fleet.expect(expected) : null;
     long start = System.nanoTime();
-    long version = admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
-        .setPool(shape.poolName(0)).setAddress(shape.backendAddress(0, 0))
-        .setWeight(weight + 1).build()).getConfigVersion();
+    long version =
+        admin()
+            .setBackendWeight(
+                SetBackendWeightRequest.newBuilder()
+                    .setPool(shape.poolName(0))
+                    .setAddress(shape.backendAddress(0, 0))
+                    .setWeight(weight + 1)
+                    .build())
+            .getConfigVersion();
     if (version != expected) {
-      throw new IllegalStateException("expected the edit to make version " + expected
-          + ", it made " + version + ": is something else changing the configuration?");
+      throw new IllegalStateException(
+          "expected the edit to make version "
+              + expected
+              + ", it made "
+              + version
+              + ": is something else changing the configuration?");
     }
     long end;
     WaitForAppliedResponse wait;
@@ -360,9 +433,13 @@ public final class ControlPlaneBench {
   }
 
   private WaitForAppliedResponse waitForApplied(long version) {
-    return admin().waitForApplied(WaitForAppliedRequest.newBuilder().setConfigVersion(version)
-        .setTimeout(com.google.protobuf.Duration.newBuilder()
-            .setSeconds(APPLY_TIMEOUT.toSeconds())).build());
+    return admin()
+        .waitForApplied(
+            WaitForAppliedRequest.newBuilder()
+                .setConfigVersion(version)
+                .setTimeout(
+                    com.google.protobuf.Duration.newBuilder().setSeconds(APPLY_TIMEOUT.toSeconds()))
+                .build());
   }
 
   private long currentVersion() {
@@ -372,11 +449,12 @@ public final class ControlPlaneBench {
   private long createPools(ReportShape shape) {
     long version = 0;
     for (int p = 0; p < shape.pools(); p++) {
-      CreatePoolRequest.Builder pool = CreatePoolRequest.newBuilder()
-          .setName(shape.poolName(p)).setListen(":" + shape.listenPort(p));
+      CreatePoolRequest.Builder pool =
+          CreatePoolRequest.newBuilder()
+              .setName(shape.poolName(p))
+              .setListen(":" + shape.listenPort(p));
       for (int b = 0; b < shape.backendsPerPool(); b++) {
-        pool.addBackends(Backend.newBuilder().setAddress(shape.backendAddress(p, b))
-            .setWeight(1));
+        pool.addBackends(Backend.newBuilder().setAddress(shape.backendAddress(p, b)).setWeight(1));
       }
       version = admin().createPool(pool.build()).getConfigVersion();
     }
@@ -384,20 +462,27 @@ public final class ControlPlaneBench {
   }
 
   private void awaitRealProxies(int proxies, long version) throws InterruptedException {
-    progress("waiting for %d weir-proxy processes to connect and apply version %d",
-        proxies, version);
+    progress(
+        "waiting for %d weir-proxy processes to connect and apply version %d", proxies, version);
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (true) {
-      List<ProxyInfo> listed = admin().listProxies(ListProxiesRequest.getDefaultInstance())
-          .getProxiesList();
-      long ready = listed.stream()
-          .filter(p -> p.getConnected() && p.getLastAppliedVersion() >= version).count();
+      List<ProxyInfo> listed =
+          admin().listProxies(ListProxiesRequest.getDefaultInstance()).getProxiesList();
+      long ready =
+          listed.stream()
+              .filter(p -> p.getConnected() && p.getLastAppliedVersion() >= version)
+              .count();
       if (ready >= proxies) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(ready + " of " + proxies
-            + " weir-proxy processes connected and applied version " + version + " in 120 s");
+        throw new IllegalStateException(
+            ready
+                + " of "
+                + proxies
+                + " weir-proxy processes connected and applied version "
+                + version
+                + " in 120 s");
       }
       Thread.sleep(200); // polling the control plane; bounded by the deadline above
     }
@@ -434,8 +519,12 @@ public final class ControlPlaneBench {
   }
 
   private static String triple(List<Double> values) {
-    return String.format(Locale.ROOT, "%.2f,%.2f,%.2f",
-        percentile(values, 50), percentile(values, 99), percentile(values, 100));
+    return String.format(
+        Locale.ROOT,
+        "%.2f,%.2f,%.2f",
+        percentile(values, 50),
+        percentile(values, 99),
+        percentile(values, 100));
   }
 
   /** Nearest-rank percentile. */

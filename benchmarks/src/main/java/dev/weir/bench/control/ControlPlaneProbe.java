@@ -33,9 +33,10 @@ final class ControlPlaneProbe {
 
   /** The metrics text, scraped now. */
   String scrape() throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException(metrics + " answered HTTP " + response.statusCode());
     }
@@ -52,7 +53,8 @@ final class ControlPlaneProbe {
   }
 
   private static double value(String scrape, String prefix) {
-    return scrape.lines()
+    return scrape
+        .lines()
         .filter(l -> l.startsWith(prefix))
         .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()).trim().split(" ")[0]))
         .findFirst()
@@ -78,8 +80,8 @@ final class ControlPlaneProbe {
   }
 
   /**
-   * Live heap: {@code jcmd PID GC.class_histogram} runs a full GC first and totals what
-   * survived. Returns the bytes; the largest classes go to {@code topClasses}.
+   * Live heap: {@code jcmd PID GC.class_histogram} runs a full GC first and totals what survived.
+   * Returns the bytes; the largest classes go to {@code topClasses}.
    */
   long liveHeapBytes(List<String> topClasses) throws IOException, InterruptedException {
     List<String> lines = jcmd("GC.class_histogram");
@@ -89,12 +91,12 @@ final class ControlPlaneProbe {
       if (trimmed.startsWith("Total ")) {
         String[] parts = trimmed.split("\\s+");
         total = Long.parseLong(parts[2]);
-      } else if (trimmed.matches("^[0-9]+:\\s+[0-9]+\\s+[0-9]+\\s+.*")
-          && topClasses.size() < 8) {
+      } else if (trimmed.matches("^[0-9]+:\\s+[0-9]+\\s+[0-9]+\\s+.*") && topClasses.size() < 8) {
         // "  1:   12345   678900  [B (java.base@17)"; jcmd's own first line is "PID:".
         String[] parts = trimmed.split("\\s+");
-        topClasses.add(String.format(Locale.ROOT, "%.1f MiB %s",
-            Long.parseLong(parts[2]) / 1048576.0, parts[3]));
+        topClasses.add(
+            String.format(
+                Locale.ROOT, "%.1f MiB %s", Long.parseLong(parts[2]) / 1048576.0, parts[3]));
       }
     }
     if (total < 0) {
@@ -109,11 +111,13 @@ final class ControlPlaneProbe {
   }
 
   private List<String> jcmd(String command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder("jcmd", Long.toString(pid), command)
-        .redirectErrorStream(true).start();
-    List<String> lines = new ArrayList<>(
-        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-            .toList());
+    Process process =
+        new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+    List<String> lines =
+        new ArrayList<>(
+            new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .toList());
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IOException("jcmd " + pid + " " + command + " failed: " + lines);
     }

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The control planes of one scenario: one, or several replicas sharing a store, each with its
- * address and its {@link ControlPlaneProbe}, in the order the script lists them. Edits and
- * queries go through the first.
+ * address and its {@link ControlPlaneProbe}, in the order the script lists them. Edits and queries
+ * go through the first.
  */
 final class ControlPlanes {
   private final List<HostPort> addresses;
@@ -33,14 +33,18 @@ final class ControlPlanes {
     String[] metricsEach = metrics.split(",");
     String[] pidEach = pids.split(",");
     if (metricsEach.length != addresses.size() || pidEach.length != addresses.size()) {
-      throw new IllegalArgumentException("--control, --metrics and --pid need one entry per "
-          + "control plane, got " + addresses.size() + ", " + metricsEach.length + " and "
-          + pidEach.length);
+      throw new IllegalArgumentException(
+          "--control, --metrics and --pid need one entry per "
+              + "control plane, got "
+              + addresses.size()
+              + ", "
+              + metricsEach.length
+              + " and "
+              + pidEach.length);
     }
     List<ControlPlaneProbe> probes = new ArrayList<>();
     for (int r = 0; r < addresses.size(); r++) {
-      probes.add(new ControlPlaneProbe(metricsEach[r], Long.parseLong(pidEach[r]),
-          ticksPerSecond));
+      probes.add(new ControlPlaneProbe(metricsEach[r], Long.parseLong(pidEach[r]), ticksPerSecond));
     }
     return new ControlPlanes(addresses, probes);
   }

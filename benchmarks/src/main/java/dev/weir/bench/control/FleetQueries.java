@@ -48,8 +48,8 @@ final class FleetQueries {
       long begin = System.nanoTime();
       boolean whole;
       if (i % 2 == 0) {
-        PoolStatus answer = admin.get()
-            .getPoolStatus(GetPoolStatusRequest.newBuilder().setName(pool).build());
+        PoolStatus answer =
+            admin.get().getPoolStatus(GetPoolStatusRequest.newBuilder().setName(pool).build());
         status.add((System.nanoTime() - begin) / 1e6);
         whole = complete(answer.getCoverage());
       } else {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The pools the benchmark creates, which the simulated proxies report on: {@code pools} pools
- * of {@code backendsPerPool} backends each, listening from {@code firstPort} up.
+ * The pools the benchmark creates, which the simulated proxies report on: {@code pools} pools of
+ * {@code backendsPerPool} backends each, listening from {@code firstPort} up.
  */
 record ReportShape(int pools, int backendsPerPool, int firstPort) {
   String poolName(int pool) {
@@ -30,8 +30,8 @@ record ReportShape(int pools, int backendsPerPool, int firstPort) {
       for (int b = 0; b < backendsPerPool; b++) {
         backends.add(backendAddress(p, b));
       }
-      reported.add(new SimulatedProxy.ReportedPool(
-          poolName(p), backends, "127.0.0.1:" + listenPort(p)));
+      reported.add(
+          new SimulatedProxy.ReportedPool(poolName(p), backends, "127.0.0.1:" + listenPort(p)));
     }
     return reported;
   }

@@ -23,37 +23,44 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * N simulated proxies, each with its own channel (one TCP connection, one HTTP/2 session) as
- * real proxies have, sharing a small event loop group. Given several control-plane replicas,
- * proxy i connects to replica i mod R, so each replica serves an even share. Lets the driver
- * wait until every proxy has applied a version and learn when the last one sent its
- * ConfigApplied.
+ * N simulated proxies, each with its own channel (one TCP connection, one HTTP/2 session) as real
+ * proxies have, sharing a small event loop group. Given several control-plane replicas, proxy i
+ * connects to replica i mod R, so each replica serves an even share. Lets the driver wait until
+ * every proxy has applied a version and learn when the last one sent its ConfigApplied.
  */
 final class SimulatedFleet implements AutoCloseable {
   private final List<SimulatedProxy> proxies = new ArrayList<>();
   // The channel of each proxy, by index.
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final EventLoopGroup loops = new NioEventLoopGroup(2);
-  private final ScheduledExecutorService reporters = Executors.newScheduledThreadPool(1, r -> {
-    Thread t = new Thread(r, "bench-reports");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService reporters =
+      Executors.newScheduledThreadPool(
+          1,
+          r -> {
+            Thread t = new Thread(r, "bench-reports");
+            t.setDaemon(true);
+            return t;
+          });
   private final List<ScheduledFuture<?>> reporting = new ArrayList<>();
   private volatile Expectation expectation;
 
   SimulatedFleet(List<HostPort> controls, int size, ReportShape shape) {
     for (int i = 0; i < size; i++) {
       HostPort control = controls.get(i % controls.size());
-      ManagedChannel channel = NettyChannelBuilder.forAddress(control.host(), control.port())
-          .negotiationType(NegotiationType.PLAINTEXT)
-          .eventLoopGroup(loops)
-          .channelType(NioSocketChannel.class)
-          .directExecutor()
-          .build();
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress(control.host(), control.port())
+              .negotiationType(NegotiationType.PLAINTEXT)
+              .eventLoopGroup(loops)
+              .channelType(NioSocketChannel.class)
+              .directExecutor()
+              .build();
       channels.add(channel);
-      proxies.add(new SimulatedProxy(String.format(Locale.ROOT, "sim-%04d", i), "bench",
-          shape.reportedPools(), this::applied));
+      proxies.add(
+          new SimulatedProxy(
+              String.format(Locale.ROOT, "sim-%04d", i),
+              "bench",
+              shape.reportedPools(),
+              this::applied));
     }
   }
 
@@ -88,8 +95,12 @@ final class SimulatedFleet implements AutoCloseable {
   void startReporting(Duration interval) {
     long period = interval.toMillis();
     for (SimulatedProxy proxy : proxies) {
-      reporting.add(reporters.scheduleAtFixedRate(proxy::report,
-          ThreadLocalRandom.current().nextLong(period), period, TimeUnit.MILLISECONDS));
+      reporting.add(
+          reporters.scheduleAtFixedRate(
+              proxy::report,
+              ThreadLocalRandom.current().nextLong(period),
+              period,
+              TimeUnit.MILLISECONDS));
     }
   }
 
@@ -157,9 +168,15 @@ final class SimulatedFleet implements AutoCloseable {
             why.append("; ").append(proxy.failure());
           }
         }
-        throw new IllegalStateException(String.format(Locale.ROOT,
-            "%d of %d proxies had not applied version %d after %s%s", remaining.getCount(),
-            proxies.size(), version, timeout, why));
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT,
+                "%d of %d proxies had not applied version %d after %s%s",
+                remaining.getCount(),
+                proxies.size(),
+                version,
+                timeout,
+                why));
       }
       return lastSentAt.get();
     }

@@ -21,10 +21,11 @@ record AdaptivePolicy(boolean enabled, double min, double max, Duration interval
     // The registry refuses bounds the wrong way round; a config from elsewhere still gets a
     // usable range.
     maxPercent = Math.max(minPercent, maxPercent);
-    Duration interval = settings.hasInterval() && Durations.toNanos(settings.getInterval()) > 0
-        ? Duration.ofNanos(Durations.toNanos(settings.getInterval()))
-        : DEFAULT_INTERVAL;
-    return new AdaptivePolicy(settings.getEnabled(), minPercent / 100.0, maxPercent / 100.0,
-        interval);
+    Duration interval =
+        settings.hasInterval() && Durations.toNanos(settings.getInterval()) > 0
+            ? Duration.ofNanos(Durations.toNanos(settings.getInterval()))
+            : DEFAULT_INTERVAL;
+    return new AdaptivePolicy(
+        settings.getEnabled(), minPercent / 100.0, maxPercent / 100.0, interval);
   }
 }

@@ -51,16 +51,20 @@ public final class AdaptiveWeightsLoop {
   // before a revision records them.
   @GuardedBy("this")
   private final Map<BackendKey, Double> factors = new HashMap<>();
+
   @GuardedBy("this")
   private final Map<String, Instant> nextRun = new HashMap<>();
 
   public AdaptiveWeightsLoop(PoolRegistry pools, ReportHistory reports, Clock clock) {
-    this(pools::current, new ReportedSignals(reports),
-        m -> pools.apply(m, ChangeIntent.internal(OPERATION)), clock);
+    this(
+        pools::current,
+        new ReportedSignals(reports),
+        m -> pools.apply(m, ChangeIntent.internal(OPERATION)),
+        clock);
   }
 
-  AdaptiveWeightsLoop(Supplier<ConfigSnapshot> config, FleetSignals signals, Committer committer,
-      Clock clock) {
+  AdaptiveWeightsLoop(
+      Supplier<ConfigSnapshot> config, FleetSignals signals, Committer committer, Clock clock) {
     this.config = config;
     this.signals = signals;
     this.committer = committer;
@@ -78,8 +82,8 @@ public final class AdaptiveWeightsLoop {
         nextRun.remove(pool.getName());
         factors.keySet().removeIf(k -> k.pool().equals(pool.getName()));
         if (pool.getBackendsList().stream().anyMatch(b -> b.getEffectiveWeight() != 0)) {
-          log.info("pool {}: adaptive weights are off; back to the configured weights",
-              pool.getName());
+          log.info(
+              "pool {}: adaptive weights are off; back to the configured weights", pool.getName());
           commit(pool.getName(), clearing(pool.getName()));
         }
         continue;
@@ -105,8 +109,10 @@ public final class AdaptiveWeightsLoop {
     Map<String, Double> current = new HashMap<>();
     for (BackendSignals s : reported) {
       Backend backend = byAddress.get(s.address());
-      current.put(s.address(), factors.getOrDefault(
-          new BackendKey(pool.getName(), s.address()), EffectiveWeights.factor(backend)));
+      current.put(
+          s.address(),
+          factors.getOrDefault(
+              new BackendKey(pool.getName(), s.address()), EffectiveWeights.factor(backend)));
     }
     Map<String, Double> next = WeightFactors.next(reported, current, policy);
     boolean meaningful = false;
@@ -132,43 +138,52 @@ public final class AdaptiveWeightsLoop {
   }
 
   /**
-   * Sets each listed backend's effective weight from its factor and its configured weight as
-   * they are when the change is applied; changes nothing if adaptive weights were turned off
-   * meanwhile.
+   * Sets each listed backend's effective weight from its factor and its configured weight as they
+   * are when the change is applied; changes nothing if adaptive weights were turned off meanwhile.
    */
   private static Mutation setting(String poolName, Map<String, Double> factors) {
-    return current -> edit(current, poolName, pool -> {
-      if (!pool.getSettings().getAdaptiveWeights().getEnabled()) {
-        return pool;
-      }
-      Pool.Builder edited = pool.toBuilder().clearBackends();
-      for (Backend backend : pool.getBackendsList()) {
-        Double factor = factors.get(backend.getAddress());
-        if (factor == null || backend.getState() != BackendState.ACTIVE) {
-          edited.addBackends(backend);
-          continue;
-        }
-        int effective = EffectiveWeights.of(backend.getWeight(), factor);
-        edited.addBackends(backend.toBuilder()
-            .setEffectiveWeight(EffectiveWeights.stored(backend.getWeight(), effective)));
-      }
-      return edited.build();
-    });
+    return current ->
+        edit(
+            current,
+            poolName,
+            pool -> {
+              if (!pool.getSettings().getAdaptiveWeights().getEnabled()) {
+                return pool;
+              }
+              Pool.Builder edited = pool.toBuilder().clearBackends();
+              for (Backend backend : pool.getBackendsList()) {
+                Double factor = factors.get(backend.getAddress());
+                if (factor == null || backend.getState() != BackendState.ACTIVE) {
+                  edited.addBackends(backend);
+                  continue;
+                }
+                int effective = EffectiveWeights.of(backend.getWeight(), factor);
+                edited.addBackends(
+                    backend.toBuilder()
+                        .setEffectiveWeight(
+                            EffectiveWeights.stored(backend.getWeight(), effective)));
+              }
+              return edited.build();
+            });
   }
 
   private static Mutation clearing(String poolName) {
-    return current -> edit(current, poolName, pool -> {
-      if (pool.getSettings().getAdaptiveWeights().getEnabled()) {
-        return pool;
-      }
-      Pool.Builder edited = pool.toBuilder().clearBackends();
-      pool.getBackendsList().forEach(b -> edited.addBackends(b.toBuilder().clearEffectiveWeight()));
-      return edited.build();
-    });
+    return current ->
+        edit(
+            current,
+            poolName,
+            pool -> {
+              if (pool.getSettings().getAdaptiveWeights().getEnabled()) {
+                return pool;
+              }
+              Pool.Builder edited = pool.toBuilder().clearBackends();
+              pool.getBackendsList()
+                  .forEach(b -> edited.addBackends(b.toBuilder().clearEffectiveWeight()));
+              return edited.build();
+            });
   }
 
-  private static List<Pool> edit(List<Pool> current, String poolName,
-      UnaryOperator<Pool> edit) {
+  private static List<Pool> edit(List<Pool> current, String poolName, UnaryOperator<Pool> edit) {
     List<Pool> next = new ArrayList<>(current.size());
     for (Pool pool : current) {
       next.add(pool.getName().equals(poolName) ? edit.apply(pool) : pool);
@@ -181,8 +196,13 @@ public final class AdaptiveWeightsLoop {
     for (Backend backend : pool.getBackendsList()) {
       Double factor = factors.get(backend.getAddress());
       if (factor != null) {
-        parts.add(backend.getAddress() + "=" + EffectiveWeights.of(backend.getWeight(), factor)
-            + " (weight " + backend.getWeight() + ")");
+        parts.add(
+            backend.getAddress()
+                + "="
+                + EffectiveWeights.of(backend.getWeight(), factor)
+                + " (weight "
+                + backend.getWeight()
+                + ")");
       }
     }
     return String.join(", ", parts);

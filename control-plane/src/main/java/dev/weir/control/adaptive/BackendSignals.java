@@ -1,8 +1,8 @@
 package dev.weir.control.adaptive;
 
 /**
- * What the fleet reports about one ACTIVE backend over the last interval, the inputs of
- * {@link WeightFactors}.
+ * What the fleet reports about one ACTIVE backend over the last interval, the inputs of {@link
+ * WeightFactors}.
  *
  * @param weight the configured weight
  * @param connectP99Micros the proxies' 99th percentile connect time, averaged over those that

@@ -4,8 +4,8 @@ import dev.weir.api.v1.Backend;
 
 /**
  * Factors as the integer weights proxies balance by, and when a new one is worth a revision: each
- * costs a push to every proxy and a line in the history, so only a change of more than
- * {@value #CHANGE_THRESHOLD} of a backend's current effective weight makes one.
+ * costs a push to every proxy and a line in the history, so only a change of more than {@value
+ * #CHANGE_THRESHOLD} of a backend's current effective weight makes one.
  */
 final class EffectiveWeights {
   static final double CHANGE_THRESHOLD = 0.10;

@@ -51,13 +51,14 @@ final class ReportedSignals implements FleetSignals {
       Sums sums = byAddress.get(backend.getAddress());
       Rate rate = reports.rate(pool.getName(), backend.getAddress());
       int weight = Math.max(1, backend.getWeight());
-      signals.add(new BackendSignals(
-          backend.getAddress(),
-          weight,
-          sums == null || sums.p99Count == 0 ? 0 : sums.p99Total / sums.p99Count,
-          rate.failureRatio(),
-          sums == null ? 0 : (double) sums.active / weight,
-          sums != null));
+      signals.add(
+          new BackendSignals(
+              backend.getAddress(),
+              weight,
+              sums == null || sums.p99Count == 0 ? 0 : sums.p99Total / sums.p99Count,
+              rate.failureRatio(),
+              sums == null ? 0 : (double) sums.active / weight,
+              sums != null));
     }
     return signals;
   }

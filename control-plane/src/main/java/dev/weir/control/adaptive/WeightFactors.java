@@ -14,15 +14,15 @@ import java.util.function.ToDoubleFunction;
  * <p>A signal's verdict is {@code (median + floor) / (value + floor)}: below 1 for a backend worse
  * than the median, above 1 for a better one. The floors keep small absolute differences (0.2 ms
  * against 0.1 ms, 1 connection against none) from counting as large ratios, and verdicts within
- * {@value #DEAD_ZONE} of 1 count as 1, so a pool of equal backends stays put. The step applies
- * only {@value #GAIN} of the combined verdict and at most ×{@value #MAX_STEP} either way, so
- * factors move over several intervals rather than jump; because the step multiplies, a backend
- * that stays slower keeps losing share until its lighter load balances its latency, or it meets
- * the pool's lower bound.
+ * {@value #DEAD_ZONE} of 1 count as 1, so a pool of equal backends stays put. The step applies only
+ * {@value #GAIN} of the combined verdict and at most ×{@value #MAX_STEP} either way, so factors
+ * move over several intervals rather than jump; because the step multiplies, a backend that stays
+ * slower keeps losing share until its lighter load balances its latency, or it meets the pool's
+ * lower bound.
  *
  * <p>Factors are then scaled so the weight-weighted mean of the reported backends' factors is 1
- * (the pool's total weight stays what the operator set, shifted between backends), and clamped
- * to the policy's bounds.
+ * (the pool's total weight stays what the operator set, shifted between backends), and clamped to
+ * the policy's bounds.
  */
 final class WeightFactors {
   static final double DEAD_ZONE = 0.10;
@@ -40,8 +40,8 @@ final class WeightFactors {
    *
    * @param current each backend's factor now (1.0 where it has none)
    */
-  static Map<String, Double> next(List<BackendSignals> signals, Map<String, Double> current,
-      AdaptivePolicy policy) {
+  static Map<String, Double> next(
+      List<BackendSignals> signals, Map<String, Double> current, AdaptivePolicy policy) {
     Map<String, Double> next = new HashMap<>();
     List<BackendSignals> reported = new ArrayList<>();
     for (BackendSignals s : signals) {
@@ -59,8 +59,9 @@ final class WeightFactors {
     double weighted = 0;
     double weights = 0;
     for (BackendSignals s : reported) {
-      double verdict = verdict(failures, s.failureRatio(), FAILURE_RATIO_FLOOR)
-          * verdict(load, s.activePerWeight(), LOAD_FLOOR);
+      double verdict =
+          verdict(failures, s.failureRatio(), FAILURE_RATIO_FLOOR)
+              * verdict(load, s.activePerWeight(), LOAD_FLOOR);
       if (s.connectP99Micros() > 0 && !Double.isNaN(latency)) {
         verdict *= verdict(latency, s.connectP99Micros(), LATENCY_FLOOR_MICROS);
       }
@@ -84,13 +85,10 @@ final class WeightFactors {
   }
 
   /** The median; over positive values only if {@code positiveOnly}; NaN when there are none. */
-  private static double median(List<BackendSignals> signals, ToDoubleFunction<BackendSignals> of,
-      boolean positiveOnly) {
-    double[] values = signals.stream()
-        .mapToDouble(of)
-        .filter(v -> !positiveOnly || v > 0)
-        .sorted()
-        .toArray();
+  private static double median(
+      List<BackendSignals> signals, ToDoubleFunction<BackendSignals> of, boolean positiveOnly) {
+    double[] values =
+        signals.stream().mapToDouble(of).filter(v -> !positiveOnly || v > 0).sorted().toArray();
     if (values.length == 0) {
       return Double.NaN;
     }

@@ -70,8 +70,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code AdminService}. Changes go through the {@link PoolRegistry}, which makes each one a new
  * version; a change that alters nothing (draining a backend already draining, say) returns the
- * current version without making a new one. Every change answers with its diff; with
- * {@code options.dry_run} it is checked and diffed exactly as for real, and nothing changes.
+ * current version without making a new one. Every change answers with its diff; with {@code
+ * options.dry_run} it is checked and diffed exactly as for real, and nothing changes.
  */
 public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
@@ -84,8 +84,13 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
   private final Clock clock;
 
   /** Serve it behind an {@link ActorInterceptor}, which names the caller of each change. */
-  public AdminServiceImpl(PoolRegistry pools, ProxyFleet fleet, FleetEventBus events,
-      RevisionHistory revisions, FleetView view, Clock clock) {
+  public AdminServiceImpl(
+      PoolRegistry pools,
+      ProxyFleet fleet,
+      FleetEventBus events,
+      RevisionHistory revisions,
+      FleetView view,
+      Clock clock) {
     this.pools = pools;
     this.fleet = fleet;
     this.events = events;
@@ -96,106 +101,160 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void createPool(CreatePoolRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(request.getName(), PoolMutations.createPool(request),
-        "CreatePool", request.getOptions()));
+    respond(
+        response,
+        () ->
+            change(
+                request.getName(),
+                PoolMutations.createPool(request),
+                "CreatePool",
+                request.getOptions()));
   }
 
   @Override
   public void listPools(ListPoolsRequest request, StreamObserver<ListPoolsResponse> response) {
-    respond(response, () -> {
-      ConfigSnapshot current = pools.current();
-      return ListPoolsResponse.newBuilder()
-          .addAllPools(current.getPoolsList())
-          .setConfigVersion(current.getVersion())
-          .build();
-    });
+    respond(
+        response,
+        () -> {
+          ConfigSnapshot current = pools.current();
+          return ListPoolsResponse.newBuilder()
+              .addAllPools(current.getPoolsList())
+              .setConfigVersion(current.getVersion())
+              .build();
+        });
   }
 
   @Override
   public void getPool(GetPoolRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> {
-      String name = ConfigRules.poolName(request.getName());
-      return poolResponse(pools.current(), name);
-    });
+    respond(
+        response,
+        () -> {
+          String name = ConfigRules.poolName(request.getName());
+          return poolResponse(pools.current(), name);
+        });
   }
 
   @Override
   public void updatePool(UpdatePoolRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(request.getPool().getName(),
-        PoolMutations.updatePool(request), "UpdatePool", request.getOptions()));
+    respond(
+        response,
+        () ->
+            change(
+                request.getPool().getName(),
+                PoolMutations.updatePool(request),
+                "UpdatePool",
+                request.getOptions()));
   }
 
   @Override
   public void deletePool(DeletePoolRequest request, StreamObserver<DeletePoolResponse> response) {
-    respond(response, () -> {
-      ChangeOutcome outcome = pools.apply(PoolMutations.deletePool(request.getName()),
-          intent("DeletePool", request.getOptions()));
-      return DeletePoolResponse.newBuilder()
-          .setConfigVersion(outcome.config().getVersion())
-          .setDiff(outcome.diff())
-          .setDryRun(outcome.dryRun())
-          .build();
-    });
+    respond(
+        response,
+        () -> {
+          ChangeOutcome outcome =
+              pools.apply(
+                  PoolMutations.deletePool(request.getName()),
+                  intent("DeletePool", request.getOptions()));
+          return DeletePoolResponse.newBuilder()
+              .setConfigVersion(outcome.config().getVersion())
+              .setDiff(outcome.diff())
+              .setDryRun(outcome.dryRun())
+              .build();
+        });
   }
 
   @Override
   public void addBackend(AddBackendRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(request.getPool(), PoolMutations.addBackend(request),
-        "AddBackend", request.getOptions()));
+    respond(
+        response,
+        () ->
+            change(
+                request.getPool(),
+                PoolMutations.addBackend(request),
+                "AddBackend",
+                request.getOptions()));
   }
 
   @Override
   public void removeBackend(RemoveBackendRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(request.getPool(),
-        PoolMutations.removeBackend(request.getPool(), request.getAddress()),
-        "RemoveBackend", request.getOptions()));
+    respond(
+        response,
+        () ->
+            change(
+                request.getPool(),
+                PoolMutations.removeBackend(request.getPool(), request.getAddress()),
+                "RemoveBackend",
+                request.getOptions()));
   }
 
   @Override
   public void setBackendWeight(
       SetBackendWeightRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(request.getPool(),
-        PoolMutations.setWeight(request.getPool(), request.getAddress(), request.getWeight()),
-        "SetBackendWeight", request.getOptions()));
+    respond(
+        response,
+        () ->
+            change(
+                request.getPool(),
+                PoolMutations.setWeight(
+                    request.getPool(), request.getAddress(), request.getWeight()),
+                "SetBackendWeight",
+                request.getOptions()));
   }
 
   @Override
   public void drainBackend(DrainBackendRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(request.getPool(),
-        PoolMutations.drain(request.getPool(), request.getAddress(),
-            DrainDeadline.of(request, clock)),
-        "DrainBackend", request.getOptions()));
+    respond(
+        response,
+        () ->
+            change(
+                request.getPool(),
+                PoolMutations.drain(
+                    request.getPool(), request.getAddress(), DrainDeadline.of(request, clock)),
+                "DrainBackend",
+                request.getOptions()));
   }
 
   @Override
-  public void undrainBackend(
-      UndrainBackendRequest request, StreamObserver<PoolResponse> response) {
-    respond(response, () -> change(request.getPool(),
-        PoolMutations.undrain(request.getPool(), request.getAddress()),
-        "UndrainBackend", request.getOptions()));
+  public void undrainBackend(UndrainBackendRequest request, StreamObserver<PoolResponse> response) {
+    respond(
+        response,
+        () ->
+            change(
+                request.getPool(),
+                PoolMutations.undrain(request.getPool(), request.getAddress()),
+                "UndrainBackend",
+                request.getOptions()));
   }
 
   @Override
   public void listProxies(
       ListProxiesRequest request, StreamObserver<ListProxiesResponse> response) {
-    respond(response, () -> ListProxiesResponse.newBuilder()
-        .addAllProxies(fleet.proxies())
-        .setConfigVersion(pools.current().getVersion())
-        .setCoverage(fleet.coverage())
-        .build());
+    respond(
+        response,
+        () ->
+            ListProxiesResponse.newBuilder()
+                .addAllProxies(fleet.proxies())
+                .setConfigVersion(pools.current().getVersion())
+                .setCoverage(fleet.coverage())
+                .build());
   }
 
   @Override
   public void getPoolStatus(GetPoolStatusRequest request, StreamObserver<PoolStatus> response) {
-    respond(response, () -> {
-      String name = ConfigRules.poolName(request.getName());
-      ConfigSnapshot current = pools.current();
-      return PoolStatusAggregator.aggregate(
-          Pools.require(current.getPoolsList(), name),
-          current.getVersion(),
-          fleet.connectedReports(),
-          view).toBuilder().setCoverage(fleet.coverage()).build();
-    });
+    respond(
+        response,
+        () -> {
+          String name = ConfigRules.poolName(request.getName());
+          ConfigSnapshot current = pools.current();
+          return PoolStatusAggregator.aggregate(
+                  Pools.require(current.getPoolsList(), name),
+                  current.getVersion(),
+                  fleet.connectedReports(),
+                  view)
+              .toBuilder()
+              .setCoverage(fleet.coverage())
+              .build();
+        });
   }
 
   @Override
@@ -205,8 +264,9 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
     try {
       ConnectionRequests.Filters filters =
           ConnectionRequests.filters(request, pools.current().getPoolsList());
-      answer = fleet.listConnections(
-          filters.pool(), filters.backend(), filters.proxy(), filters.limit());
+      answer =
+          fleet.listConnections(
+              filters.pool(), filters.backend(), filters.proxy(), filters.limit());
     } catch (StatusRuntimeException e) {
       response.onError(e);
       return;
@@ -225,12 +285,23 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
       return;
     }
     String actor = ActorInterceptor.currentActor();
-    respondLater(response, fleet.closeConnection(id.proxyId(), id.sequence()).thenApply(closed -> {
-      log.info("connection {} closed by {} (pool {}, client {}, backend {})", closed.getId(),
-          actor, closed.getPool(), closed.getClientAddress(),
-          closed.getBackendAddress().isEmpty() ? "none yet" : closed.getBackendAddress());
-      return CloseConnectionResponse.newBuilder().setConnection(closed).build();
-    }));
+    respondLater(
+        response,
+        fleet
+            .closeConnection(id.proxyId(), id.sequence())
+            .thenApply(
+                closed -> {
+                  log.info(
+                      "connection {} closed by {} (pool {}, client {}, backend {})",
+                      closed.getId(),
+                      actor,
+                      closed.getPool(),
+                      closed.getClientAddress(),
+                      closed.getBackendAddress().isEmpty()
+                          ? "none yet"
+                          : closed.getBackendAddress());
+                  return CloseConnectionResponse.newBuilder().setConnection(closed).build();
+                }));
   }
 
   @Override
@@ -269,53 +340,61 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
   @Override
   public void exportConfig(
       ExportConfigRequest request, StreamObserver<ExportConfigResponse> response) {
-    respond(response, () -> {
-      ConfigSnapshot current = pools.current();
-      return ExportConfigResponse.newBuilder()
-          .setConfigVersion(current.getVersion())
-          .addAllPools(current.getPoolsList())
-          .build();
-    });
+    respond(
+        response,
+        () -> {
+          ConfigSnapshot current = pools.current();
+          return ExportConfigResponse.newBuilder()
+              .setConfigVersion(current.getVersion())
+              .addAllPools(current.getPoolsList())
+              .build();
+        });
   }
 
   /**
    * One revision replacing every pool. Importing what is already current changes nothing, so a
-   * second import of the same file makes no new version. Emptying the fleet needs
-   * {@code allow_delete_all}, and pools read at {@code base_version} may not undo a change made
-   * since (see {@link ImportGuards}).
+   * second import of the same file makes no new version. Emptying the fleet needs {@code
+   * allow_delete_all}, and pools read at {@code base_version} may not undo a change made since (see
+   * {@link ImportGuards}).
    */
   @Override
   public void importConfig(
       ImportConfigRequest request, StreamObserver<ImportConfigResponse> response) {
-    respond(response, () -> {
-      Mutation mutation = ImportGuards.keepsSomePool(request.getAllowDeleteAll(),
-          PoolMutations.replaceAll(request.getPoolsList()));
-      if (request.hasBaseVersion() && !request.getOverwriteNewer()) {
-        long base = request.getBaseVersion();
-        // Read outside the registry's lock: a revision never changes once stored.
-        List<Pool> basePools = revisions.poolsAt(base).orElse(null);
-        mutation = ImportGuards.unchangedSince(base, basePools,
-            () -> pools.current().getVersion(), mutation);
-      }
-      if (request.hasExpectedVersion()) {
-        mutation = PoolMutations.ifVersion(
-            request.getExpectedVersion(), () -> pools.current().getVersion(), mutation);
-      }
-      ChangeOutcome outcome = pools.apply(mutation, intent("ImportConfig", request.getOptions()));
-      return ImportConfigResponse.newBuilder()
-          .setConfigVersion(outcome.config().getVersion())
-          .setDiff(outcome.diff())
-          .setDryRun(outcome.dryRun())
-          .build();
-    });
+    respond(
+        response,
+        () -> {
+          Mutation mutation =
+              ImportGuards.keepsSomePool(
+                  request.getAllowDeleteAll(), PoolMutations.replaceAll(request.getPoolsList()));
+          if (request.hasBaseVersion() && !request.getOverwriteNewer()) {
+            long base = request.getBaseVersion();
+            // Read outside the registry's lock: a revision never changes once stored.
+            List<Pool> basePools = revisions.poolsAt(base).orElse(null);
+            mutation =
+                ImportGuards.unchangedSince(
+                    base, basePools, () -> pools.current().getVersion(), mutation);
+          }
+          if (request.hasExpectedVersion()) {
+            mutation =
+                PoolMutations.ifVersion(
+                    request.getExpectedVersion(), () -> pools.current().getVersion(), mutation);
+          }
+          ChangeOutcome outcome =
+              pools.apply(mutation, intent("ImportConfig", request.getOptions()));
+          return ImportConfigResponse.newBuilder()
+              .setConfigVersion(outcome.config().getVersion())
+              .setDiff(outcome.diff())
+              .setDryRun(outcome.dryRun())
+              .build();
+        });
   }
 
   /**
    * Applies {@code mutation} as rpc {@code operation} and returns the pool it changed, as it is
    * afterwards (for a dry run: as it would be), with the diff.
    */
-  private PoolResponse change(String poolName, Mutation mutation, String operation,
-      MutationOptions options) {
+  private PoolResponse change(
+      String poolName, Mutation mutation, String operation, MutationOptions options) {
     ChangeOutcome outcome = pools.apply(mutation, intent(operation, options));
     return poolResponse(outcome.config(), poolName).toBuilder()
         .setDiff(outcome.diff())
@@ -325,8 +404,11 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void adoptFleet(AdoptFleetRequest request, StreamObserver<AdoptFleetResponse> response) {
-    respond(response, () -> FleetAdoption.adopt(pools, fleet.proxies(), request,
-        intent("AdoptFleet", request.getOptions())));
+    respond(
+        response,
+        () ->
+            FleetAdoption.adopt(
+                pools, fleet.proxies(), request, intent("AdoptFleet", request.getOptions())));
   }
 
   private static ChangeIntent intent(String operation, MutationOptions options) {
@@ -342,20 +424,22 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
 
   /** Answers once {@code answer} completes; it holds no thread meanwhile. */
   private static <T> void respondLater(StreamObserver<T> observer, CompletableFuture<T> answer) {
-    answer.whenComplete((result, error) -> {
-      if (error == null) {
-        observer.onNext(result);
-        observer.onCompleted();
-        return;
-      }
-      Throwable cause = ProxyFleet.cause(error);
-      if (cause instanceof StatusRuntimeException e) {
-        observer.onError(e);
-      } else {
-        log.error("admin call failed", cause);
-        observer.onError(Status.INTERNAL.withDescription(cause.toString()).asRuntimeException());
-      }
-    });
+    answer.whenComplete(
+        (result, error) -> {
+          if (error == null) {
+            observer.onNext(result);
+            observer.onCompleted();
+            return;
+          }
+          Throwable cause = ProxyFleet.cause(error);
+          if (cause instanceof StatusRuntimeException e) {
+            observer.onError(e);
+          } else {
+            log.error("admin call failed", cause);
+            observer.onError(
+                Status.INTERNAL.withDescription(cause.toString()).asRuntimeException());
+          }
+        });
   }
 
   private static <T> void respond(StreamObserver<T> observer, Supplier<T> call) {

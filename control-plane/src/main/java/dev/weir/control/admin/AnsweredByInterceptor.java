@@ -14,12 +14,14 @@ public final class AnsweredByInterceptor implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    return next.startCall(new SimpleForwardingServerCall<>(call) {
-      @Override
-      public void close(Status status, Metadata trailers) {
-        trailers.put(AnsweredBy.KEY, AnsweredBy.CONTROL_PLANE);
-        super.close(status, trailers);
-      }
-    }, headers);
+    return next.startCall(
+        new SimpleForwardingServerCall<>(call) {
+          @Override
+          public void close(Status status, Metadata trailers) {
+            trailers.put(AnsweredBy.KEY, AnsweredBy.CONTROL_PLANE);
+            super.close(status, trailers);
+          }
+        },
+        headers);
   }
 }

@@ -33,13 +33,21 @@ final class ConnectionRequests {
     }
     String proxy = request.getProxy();
     if (!proxy.isEmpty() && !ProxyId.isValid(proxy)) {
-      throw Status.INVALID_ARGUMENT.withDescription(ProxyId.problem("proxy", proxy).get()
-          + ", as 'weirctl proxies' shows").asRuntimeException();
+      throw Status.INVALID_ARGUMENT
+          .withDescription(ProxyId.problem("proxy", proxy).get() + ", as 'weirctl proxies' shows")
+          .asRuntimeException();
     }
     int limit = request.getLimit();
     if (limit < 0 || limit > MAX_LIMIT) {
-      throw Status.INVALID_ARGUMENT.withDescription("limit must be 0.." + MAX_LIMIT + " (0 means "
-          + DEFAULT_LIMIT + "), got " + Integer.toUnsignedString(limit)).asRuntimeException();
+      throw Status.INVALID_ARGUMENT
+          .withDescription(
+              "limit must be 0.."
+                  + MAX_LIMIT
+                  + " (0 means "
+                  + DEFAULT_LIMIT
+                  + "), got "
+                  + Integer.toUnsignedString(limit))
+          .asRuntimeException();
     }
     return new Filters(pool, backend, proxy, limit == 0 ? DEFAULT_LIMIT : limit);
   }
@@ -49,16 +57,23 @@ final class ConnectionRequests {
     String proxy = slash < 0 ? "" : id.substring(0, slash);
     String sequence = slash < 0 ? "" : id.substring(slash + 1);
     if (!ProxyId.isValid(proxy) || !SEQUENCE.matcher(sequence).matches()) {
-      throw Status.INVALID_ARGUMENT.withDescription("id \"" + id + "\" is invalid: use "
-          + "PROXY-ID/SEQUENCE as 'weirctl connections' shows it, e.g. "
-          + "\"edge-1/1763700000000000\"").asRuntimeException();
+      throw Status.INVALID_ARGUMENT
+          .withDescription(
+              "id \""
+                  + id
+                  + "\" is invalid: use "
+                  + "PROXY-ID/SEQUENCE as 'weirctl connections' shows it, e.g. "
+                  + "\"edge-1/1763700000000000\"")
+          .asRuntimeException();
     }
     long parsed;
     try {
       parsed = Long.parseLong(sequence);
     } catch (NumberFormatException e) {
-      throw Status.INVALID_ARGUMENT.withDescription("id \"" + id + "\" is invalid: the sequence "
-          + "must be at most " + Long.MAX_VALUE).asRuntimeException();
+      throw Status.INVALID_ARGUMENT
+          .withDescription(
+              "id \"" + id + "\" is invalid: the sequence " + "must be at most " + Long.MAX_VALUE)
+          .asRuntimeException();
     }
     return new ConnectionId(proxy, parsed);
   }

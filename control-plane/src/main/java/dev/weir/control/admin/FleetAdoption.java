@@ -14,10 +14,10 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * AdoptFleet: makes this control plane's pools the configuration of the fleet its connected
- * proxies serve, at a version above any of theirs, so proxies that refused its config (another
- * fleet's, or older than theirs) accept it. The fleet comes from the request or, when it names
- * none, from the proxies, who must agree: adopting is deliberate, so nothing is guessed.
+ * AdoptFleet: makes this control plane's pools the configuration of the fleet its connected proxies
+ * serve, at a version above any of theirs, so proxies that refused its config (another fleet's, or
+ * older than theirs) accept it. The fleet comes from the request or, when it names none, from the
+ * proxies, who must agree: adopting is deliberate, so nothing is guessed.
  */
 final class FleetAdoption {
   // What a store creates (a UUID) and more; the proxies check nothing but equality.
@@ -25,8 +25,8 @@ final class FleetAdoption {
 
   private FleetAdoption() {}
 
-  static AdoptFleetResponse adopt(PoolRegistry pools, List<ProxyInfo> proxies,
-      AdoptFleetRequest request, ChangeIntent intent) {
+  static AdoptFleetResponse adopt(
+      PoolRegistry pools, List<ProxyInfo> proxies, AdoptFleetRequest request, ChangeIntent intent) {
     String requested = request.getFleetId();
     if (!requested.isEmpty() && !FLEET_ID.matcher(requested).matches()) {
       throw Status.INVALID_ARGUMENT
@@ -42,8 +42,7 @@ final class FleetAdoption {
       }
       servedVersion = Math.max(servedVersion, proxy.getServingVersion());
       if (!proxy.getServingFleetId().isEmpty()) {
-        fleets.computeIfAbsent(proxy.getServingFleetId(), k -> new TreeSet<>())
-            .add(proxy.getId());
+        fleets.computeIfAbsent(proxy.getServingFleetId(), k -> new TreeSet<>()).add(proxy.getId());
       }
     }
     String fleetId = requested.isEmpty() ? reportedFleet(fleets, servedVersion) : requested;
@@ -61,20 +60,31 @@ final class FleetAdoption {
   private static String reportedFleet(Map<String, TreeSet<String>> fleets, long servedVersion) {
     if (fleets.isEmpty()) {
       throw Status.FAILED_PRECONDITION
-          .withDescription(servedVersion == 0
-              ? "no connected proxy serves a fleet to adopt; connect the proxies first, or give "
-                  + "fleet_id (weirctl fleet adopt --fleet-id ID)"
-              : "the connected proxies serve configs without a fleet id (from a Weir without "
-                  + "fleet ids); give fleet_id (weirctl fleet adopt --fleet-id ID)")
+          .withDescription(
+              servedVersion == 0
+                  ? "no connected proxy serves a fleet to adopt; connect the proxies first, or give "
+                      + "fleet_id (weirctl fleet adopt --fleet-id ID)"
+                  : "the connected proxies serve configs without a fleet id (from a Weir without "
+                      + "fleet ids); give fleet_id (weirctl fleet adopt --fleet-id ID)")
           .asRuntimeException();
     }
     if (fleets.size() > 1) {
       StringBuilder which = new StringBuilder();
-      fleets.forEach((id, proxyIds) -> which.append(which.length() > 0 ? "; " : "")
-          .append("fleet ").append(id).append(": ").append(String.join(", ", proxyIds)));
+      fleets.forEach(
+          (id, proxyIds) ->
+              which
+                  .append(which.length() > 0 ? "; " : "")
+                  .append("fleet ")
+                  .append(id)
+                  .append(": ")
+                  .append(String.join(", ", proxyIds)));
       throw Status.FAILED_PRECONDITION
-          .withDescription("the connected proxies serve " + fleets.size() + " fleets (" + which
-              + "); give fleet_id to say which to adopt (weirctl fleet adopt --fleet-id ID)")
+          .withDescription(
+              "the connected proxies serve "
+                  + fleets.size()
+                  + " fleets ("
+                  + which
+                  + "); give fleet_id to say which to adopt (weirctl fleet adopt --fleet-id ID)")
           .asRuntimeException();
     }
     return fleets.keySet().iterator().next();

@@ -22,11 +22,11 @@ final class PoolStatusAggregator {
   private PoolStatusAggregator() {}
 
   /**
-   * One status per configured backend, in the pool's order. Report entries for other pools or
-   * for backends no longer configured are left out.
+   * One status per configured backend, in the pool's order. Report entries for other pools or for
+   * backends no longer configured are left out.
    */
-  static PoolStatus aggregate(Pool pool, long configVersion, List<StatsReport> reports,
-      FleetView view) {
+  static PoolStatus aggregate(
+      Pool pool, long configVersion, List<StatsReport> reports, FleetView view) {
     Map<String, BackendStatus.Builder> byAddress = new LinkedHashMap<>();
     for (Backend backend : pool.getBackendsList()) {
       byAddress.put(backend.getAddress(), withView(pool.getName(), backend, view));
@@ -40,25 +40,26 @@ final class PoolStatusAggregator {
         add(status, stats);
       }
     }
-    PoolStatus.Builder result = PoolStatus.newBuilder()
-        .setPool(pool)
-        .setConfigVersion(configVersion);
+    PoolStatus.Builder result =
+        PoolStatus.newBuilder().setPool(pool).setConfigVersion(configVersion);
     byAddress.values().forEach(result::addBackends);
     return result.build();
   }
 
   private static BackendStatus.Builder withView(String pool, Backend backend, FleetView view) {
-    BackendStatus.Builder status = BackendStatus.newBuilder()
-        .setAddress(backend.getAddress())
-        .setWeight(backend.getWeight())
-        .setState(backend.getState())
-        .setEffectiveWeight(backend.getEffectiveWeight());
+    BackendStatus.Builder status =
+        BackendStatus.newBuilder()
+            .setAddress(backend.getAddress())
+            .setWeight(backend.getWeight())
+            .setState(backend.getState())
+            .setEffectiveWeight(backend.getEffectiveWeight());
     FleetHealthTracker.Verdict verdict = view.health().verdict(pool, backend.getAddress());
     status.setFleetHealth(verdict.health());
     if (verdict.dampedUntil() != null) {
-      status.setDampedUntil(Timestamp.newBuilder()
-          .setSeconds(verdict.dampedUntil().getEpochSecond())
-          .setNanos(verdict.dampedUntil().getNano()));
+      status.setDampedUntil(
+          Timestamp.newBuilder()
+              .setSeconds(verdict.dampedUntil().getEpochSecond())
+              .setNanos(verdict.dampedUntil().getNano()));
     }
     Rate rate = view.reports().rate(pool, backend.getAddress());
     return status
@@ -68,7 +69,8 @@ final class PoolStatusAggregator {
   }
 
   private static void add(BackendStatus.Builder status, BackendStats stats) {
-    status.setActiveConnections(status.getActiveConnections() + stats.getActiveConnections())
+    status
+        .setActiveConnections(status.getActiveConnections() + stats.getActiveConnections())
         .setTotalConnections(status.getTotalConnections() + stats.getTotalConnections())
         .setConnectFailures(status.getConnectFailures() + stats.getConnectFailures())
         .setBytesToBackend(status.getBytesToBackend() + stats.getBytesToBackend())

@@ -75,26 +75,28 @@ final class BackendDrain {
   }
 
   /**
-   * @param connectedProxies how many proxies have a stream open; the drain is over when every
-   *     one of them has settled it, or at the deadline
-   * @param unaccounted control-plane replicas whose proxies cannot be counted: while there are
-   *     any, only the deadline ends the drain
+   * @param connectedProxies how many proxies have a stream open; the drain is over when every one
+   *     of them has settled it, or at the deadline
+   * @param unaccounted control-plane replicas whose proxies cannot be counted: while there are any,
+   *     only the deadline ends the drain
    */
   DrainStatus status(Instant now, int connectedProxies, List<String> unaccounted) {
     boolean everywhere =
         settled.size() >= connectedProxies && remaining == 0 && unaccounted.isEmpty();
-    boolean pastDeadline = deadline != null
-        && !now.isBefore(Instant.ofEpochSecond(deadline.getSeconds(), deadline.getNanos()));
-    DrainStatus.Builder status = DrainStatus.newBuilder()
-        .setState(everywhere || pastDeadline
-            ? DrainStatus.State.DRAINED
-            : DrainStatus.State.DRAINING)
-        .setRemainingConnections(remaining)
-        .setStartedAt(Timestamp.newBuilder()
-            .setSeconds(startedAt.getEpochSecond())
-            .setNanos(startedAt.getNano()))
-        .setCutConnections(cut())
-        .addAllUnaccountedReplicas(unaccounted);
+    boolean pastDeadline =
+        deadline != null
+            && !now.isBefore(Instant.ofEpochSecond(deadline.getSeconds(), deadline.getNanos()));
+    DrainStatus.Builder status =
+        DrainStatus.newBuilder()
+            .setState(
+                everywhere || pastDeadline ? DrainStatus.State.DRAINED : DrainStatus.State.DRAINING)
+            .setRemainingConnections(remaining)
+            .setStartedAt(
+                Timestamp.newBuilder()
+                    .setSeconds(startedAt.getEpochSecond())
+                    .setNanos(startedAt.getNano()))
+            .setCutConnections(cut())
+            .addAllUnaccountedReplicas(unaccounted);
     if (deadline != null) {
       status.setDeadline(deadline);
     }

@@ -10,7 +10,9 @@ final class CutCounter {
   private long baseline;
   private long last;
 
-  /** @param baseline the proxy's count when the drain started */
+  /**
+   * @param baseline the proxy's count when the drain started
+   */
   CutCounter(long baseline) {
     this.baseline = baseline;
     this.last = baseline;

@@ -10,8 +10,8 @@ import java.time.Clock;
 
 /**
  * The {@code deadline} of a DrainBackend request: how long the drain may take, turned into the
- * absolute time every proxy closes the backend's remaining connections at. An absolute time means
- * a proxy that learns of the drain late (say, after reconnecting) still ends it with the rest.
+ * absolute time every proxy closes the backend's remaining connections at. An absolute time means a
+ * proxy that learns of the drain late (say, after reconnecting) still ends it with the rest.
  */
 public final class DrainDeadline {
   static final Duration MIN = Durations.fromSeconds(1);
@@ -22,8 +22,7 @@ public final class DrainDeadline {
   /**
    * {@code now + request.deadline}, or null when the request has none.
    *
-   * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT naming the field when it is not
-   *     1s..24h
+   * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT naming the field when it is not 1s..24h
    */
   public static Timestamp of(DrainBackendRequest request, Clock clock) {
     if (!request.hasDeadline()) {
@@ -34,9 +33,11 @@ public final class DrainDeadline {
         || Durations.compare(deadline, MIN) < 0
         || Durations.compare(deadline, MAX) > 0) {
       throw Status.INVALID_ARGUMENT
-          .withDescription("deadline must be 1s..24h, got "
-              + (Durations.isValid(deadline) ? Durations.toString(deadline)
-                  : deadline.getSeconds() + "s " + deadline.getNanos() + "ns"))
+          .withDescription(
+              "deadline must be 1s..24h, got "
+                  + (Durations.isValid(deadline)
+                      ? Durations.toString(deadline)
+                      : deadline.getSeconds() + "s " + deadline.getNanos() + "ns"))
           .asRuntimeException();
     }
     return Timestamps.add(Timestamps.fromMillis(clock.millis()), deadline);

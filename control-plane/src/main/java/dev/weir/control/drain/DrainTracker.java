@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every DRAINING backend's fleet-wide drain: the connections still open to it, summed over the
- * connected proxies' latest reports; DRAINED once every connected proxy has settled it (see
- * {@link BackendDrain}) or its deadline has passed, with how many connections the deadline cut.
+ * connected proxies' latest reports; DRAINED once every connected proxy has settled it (see {@link
+ * BackendDrain}) or its deadline has passed, with how many connections the deadline cut.
  *
  * <p>Publishes a {@link DrainEvent} whenever a drain's status changes (a drain starting, its
  * remaining count moving, becoming DRAINED, or ending as NOT_DRAINING on undrain). Listens to the
@@ -45,15 +45,19 @@ public final class DrainTracker implements FleetListener, ConfigListener {
 
   @GuardedBy("lock")
   private long configVersion = -1;
+
   @GuardedBy("lock")
   private final Set<String> connected = new HashSet<>();
+
   // Connected proxies' latest reports, for the baselines of drains to come.
   @GuardedBy("lock")
   private final Map<String, StatsReport> latest = new HashMap<>();
+
   // Replicas whose proxies cannot be counted: no drain is DRAINED before its
   // deadline while there are any.
   @GuardedBy("lock")
   private List<String> unaccounted = List.of();
+
   @GuardedBy("lock")
   private final Map<BackendKey, BackendDrain> drains = new HashMap<>();
 
@@ -186,38 +190,46 @@ public final class DrainTracker implements FleetListener, ConfigListener {
   private BackendDrain start(BackendKey key, Instant now, Timestamp deadline) {
     Map<String, Long> baselines = new HashMap<>();
     Map<String, BackendStats> current = new HashMap<>();
-    latest.forEach((proxy, report) -> {
-      for (BackendStats stats : report.getBackendsList()) {
-        if (BackendKey.of(stats).equals(key)) {
-          baselines.put(proxy, stats.getDrainClosedConnections());
-          current.put(proxy, stats);
-        }
-      }
-    });
+    latest.forEach(
+        (proxy, report) -> {
+          for (BackendStats stats : report.getBackendsList()) {
+            if (BackendKey.of(stats).equals(key)) {
+              baselines.put(proxy, stats.getDrainClosedConnections());
+              current.put(proxy, stats);
+            }
+          }
+        });
     BackendDrain drain = new BackendDrain(now, deadline, baselines);
     for (String proxy : latest.keySet()) {
       drain.observe(proxy, current.get(proxy));
     }
-    log.info("backend {} in pool {} is draining{}", key.address(), key.pool(),
+    log.info(
+        "backend {} in pool {} is draining{}",
+        key.address(),
+        key.pool(),
         deadline != null ? " (deadline " + Instant.ofEpochSecond(deadline.getSeconds()) + ")" : "");
     return drain;
   }
 
   @GuardedBy("lock")
   private void publishChanges(Instant now, List<FleetEvent> out) {
-    drains.forEach((key, drain) -> {
-      DrainStatus status = drain.status(now, connected.size(), unaccounted);
-      DrainStatus.State before = drain.publishedState();
-      if (drain.changedSincePublished(status)) {
-        if (status.getState() == DrainStatus.State.DRAINED
-            && before != DrainStatus.State.DRAINED) {
-          log.info("backend {} in pool {}: drained ({} connections open, {} cut at the deadline)",
-              key.address(), key.pool(), status.getRemainingConnections(),
-              status.getCutConnections());
-        }
-        out.add(event(key, status, now));
-      }
-    });
+    drains.forEach(
+        (key, drain) -> {
+          DrainStatus status = drain.status(now, connected.size(), unaccounted);
+          DrainStatus.State before = drain.publishedState();
+          if (drain.changedSincePublished(status)) {
+            if (status.getState() == DrainStatus.State.DRAINED
+                && before != DrainStatus.State.DRAINED) {
+              log.info(
+                  "backend {} in pool {}: drained ({} connections open, {} cut at the deadline)",
+                  key.address(),
+                  key.pool(),
+                  status.getRemainingConnections(),
+                  status.getCutConnections());
+            }
+            out.add(event(key, status, now));
+          }
+        });
   }
 
   private static DrainStatus notDraining() {
@@ -227,10 +239,8 @@ public final class DrainTracker implements FleetListener, ConfigListener {
   private static FleetEvent event(BackendKey key, DrainStatus status, Instant now) {
     return FleetEvent.newBuilder()
         .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-        .setDrain(DrainEvent.newBuilder()
-            .setPool(key.pool())
-            .setBackend(key.address())
-            .setStatus(status))
+        .setDrain(
+            DrainEvent.newBuilder().setPool(key.pool()).setBackend(key.address()).setStatus(status))
         .build();
   }
 }

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One {@code WaitForApplied} call. It holds no thread while it waits: the answer is sent by
- * whichever comes first of the apply that completes the version everywhere (on that proxy's
- * stream thread), the timeout (on the scheduler), or nothing at all if the caller cancels.
+ * whichever comes first of the apply that completes the version everywhere (on that proxy's stream
+ * thread), the timeout (on the scheduler), or nothing at all if the caller cancels.
  */
 final class AppliedWait {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -41,8 +41,13 @@ final class AppliedWait {
   private volatile Runnable stopWaiting = () -> {};
   private volatile ScheduledFuture<?> timer;
 
-  private AppliedWait(long version, ApplyProgress progress, ProxyDirectory directory,
-      OtherReplicas others, Clock clock, StreamObserver<WaitForAppliedResponse> response) {
+  private AppliedWait(
+      long version,
+      ApplyProgress progress,
+      ProxyDirectory directory,
+      OtherReplicas others,
+      Clock clock,
+      StreamObserver<WaitForAppliedResponse> response) {
     this.version = version;
     this.progress = progress;
     this.directory = directory;
@@ -57,9 +62,15 @@ final class AppliedWait {
    *
    * @param newestVersion the newest config version, the highest one can wait for
    */
-  static void start(WaitForAppliedRequest request, StreamObserver<WaitForAppliedResponse> response,
-      long newestVersion, ApplyProgress progress, ProxyDirectory directory, OtherReplicas others,
-      ScheduledExecutorService scheduler, Clock clock) {
+  static void start(
+      WaitForAppliedRequest request,
+      StreamObserver<WaitForAppliedResponse> response,
+      long newestVersion,
+      ApplyProgress progress,
+      ProxyDirectory directory,
+      OtherReplicas others,
+      ScheduledExecutorService scheduler,
+      Clock clock) {
     String problem = problem(request, newestVersion);
     if (problem != null) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
@@ -99,9 +110,10 @@ final class AppliedWait {
     Instant acceptedAt = progress.acceptedAt(version);
     Instant everywhereAt = progress.everywhereAt(version);
     Instant end = complete && everywhereAt != null ? everywhereAt : now;
-    Duration elapsed = acceptedAt == null || end.isBefore(acceptedAt)
-        ? Duration.ZERO
-        : Duration.between(acceptedAt, end);
+    Duration elapsed =
+        acceptedAt == null || end.isBefore(acceptedAt)
+            ? Duration.ZERO
+            : Duration.between(acceptedAt, end);
     // Every proxy once, this replica's and the others' (the others' may name a proxy that has
     // just moved here; the stream here is the one it uses).
     List<ProxyApplyStatus> proxies = new ArrayList<>(directory.applyStatuses(version, acceptedAt));
@@ -114,13 +126,15 @@ final class AppliedWait {
     }
     proxies.sort(Comparator.comparing(ProxyApplyStatus::getProxyId));
     FleetCoverage coverage = others.coverage();
-    response.onNext(WaitForAppliedResponse.newBuilder()
-        // A missing replica holds the progress back already; this is for a race with its return.
-        .setComplete(complete && coverage.getMissingCount() == 0)
-        .setElapsed(Durations.fromNanos(elapsed.toNanos()))
-        .addAllProxies(proxies)
-        .setCoverage(coverage)
-        .build());
+    response.onNext(
+        WaitForAppliedResponse.newBuilder()
+            // A missing replica holds the progress back already; this is for a race with its
+            // return.
+            .setComplete(complete && coverage.getMissingCount() == 0)
+            .setElapsed(Durations.fromNanos(elapsed.toNanos()))
+            .addAllProxies(proxies)
+            .setCoverage(coverage)
+            .build());
     response.onCompleted();
   }
 
@@ -142,15 +156,20 @@ final class AppliedWait {
     long version = request.getConfigVersion();
     if (version == 0 || version > newestVersion) {
       return newestVersion == 0
-          ? "config_version " + Long.toUnsignedString(version)
+          ? "config_version "
+              + Long.toUnsignedString(version)
               + " does not exist: no configuration has been committed yet"
-          : "config_version must be 1.." + newestVersion + " (the newest), got "
+          : "config_version must be 1.."
+              + newestVersion
+              + " (the newest), got "
               + Long.toUnsignedString(version);
     }
     if (request.hasTimeout()) {
       com.google.protobuf.Duration timeout = request.getTimeout();
       if (!Durations.isValid(timeout)) {
-        return "timeout is not a valid duration: seconds " + timeout.getSeconds() + ", nanos "
+        return "timeout is not a valid duration: seconds "
+            + timeout.getSeconds()
+            + ", nanos "
             + timeout.getNanos();
       }
       if (Durations.isNegative(timeout)

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * their version is in force everywhere, and listeners each version's fleet-wide push latency.
  *
  * <p>"Everywhere" is the proxies connected at the time: one that disconnects no longer holds a
- * version back, and one that connects does until it has applied it. Every change costs a few
- * tree operations, so a thousand proxies answering a push cost a thousand of them, not a
- * thousand scans of the fleet.
+ * version back, and one that connects does until it has applied it. Every change costs a few tree
+ * operations, so a thousand proxies answering a push cost a thousand of them, not a thousand scans
+ * of the fleet.
  */
 final class ApplyProgress {
   private static final Logger log = LoggerFactory.getLogger(ApplyProgress.class);
@@ -41,15 +41,19 @@ final class ApplyProgress {
   // until it is followed again (what its proxies have in force is not known).
   @GuardedBy("lock")
   private final Map<Object, Long> inForce = new HashMap<>();
+
   // How many connected proxies have each version in force; the lowest key is how far the whole
   // fleet has got.
   @GuardedBy("lock")
   private final TreeMap<Long, Integer> proxiesAt = new TreeMap<>();
+
   @GuardedBy("lock")
   private final TreeMap<Long, Version> versions = new TreeMap<>();
+
   // Versions accepted but not yet in force everywhere.
   @GuardedBy("lock")
   private final TreeSet<Long> pending = new TreeSet<>();
+
   @GuardedBy("lock")
   private final TreeMap<Long, Set<Waiter>> waiters = new TreeMap<>();
 
@@ -104,8 +108,8 @@ final class ApplyProgress {
   }
 
   /**
-   * When every connected proxy first had {@code version} (or a newer one) in force, or null if
-   * that has not happened or is not known.
+   * When every connected proxy first had {@code version} (or a newer one) in force, or null if that
+   * has not happened or is not known.
    */
   Instant everywhereAt(long version) {
     synchronized (lock) {
@@ -127,8 +131,8 @@ final class ApplyProgress {
   }
 
   /**
-   * Counts {@code key} (another replica's proxy, or a missing replica) as a proxy with
-   * {@code version} in force, until {@link #disconnected} removes it.
+   * Counts {@code key} (another replica's proxy, or a missing replica) as a proxy with {@code
+   * version} in force, until {@link #disconnected} removes it.
    */
   void counted(Object key, long version) {
     add(key, version, () -> true);
@@ -183,9 +187,9 @@ final class ApplyProgress {
   }
 
   /**
-   * Runs {@code action} once every connected proxy has {@code version} or a newer one in force:
-   * at once (on this thread) if they already have, else on the thread of the change that gets
-   * them there. Returns what cancels the wait.
+   * Runs {@code action} once every connected proxy has {@code version} or a newer one in force: at
+   * once (on this thread) if they already have, else on the thread of the change that gets them
+   * there. Returns what cancels the wait.
    */
   Runnable await(long version, Runnable action) {
     Waiter waiter = new Waiter(action);

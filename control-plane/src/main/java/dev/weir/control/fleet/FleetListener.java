@@ -31,8 +31,8 @@ public interface FleetListener {
   default void snapshotApplied(String proxyId, long version, Duration pushLatency) {}
 
   /**
-   * A pool of {@code version}, the version in force on the proxy, could not be put in force
-   * there (or now fails for another reason).
+   * A pool of {@code version}, the version in force on the proxy, could not be put in force there
+   * (or now fails for another reason).
    */
   default void poolFailed(String proxyId, long version, PoolApplyFailure failure) {}
 
@@ -44,8 +44,8 @@ public interface FleetListener {
 
   /**
    * Every connected proxy now has {@code version} (or a newer one) in force; {@code pushLatency}
-   * runs from its acceptance to the last of them applying it. Said once per version, and only
-   * for versions accepted by this control plane while proxies were connected.
+   * runs from its acceptance to the last of them applying it. Said once per version, and only for
+   * versions accepted by this control plane while proxies were connected.
    */
   default void appliedEverywhere(long version, Duration pushLatency) {}
 
@@ -53,8 +53,8 @@ public interface FleetListener {
   default void statsReported(String proxyId, StatsReport report) {}
 
   /**
-   * The control-plane replicas whose proxies cannot be counted changed (fleet-wide listeners
-   * only): what those proxies hold is unknown until the list is empty again.
+   * The control-plane replicas whose proxies cannot be counted changed (fleet-wide listeners only):
+   * what those proxies hold is unknown until the list is empty again.
    */
   default void coverageChanged(List<String> missingReplicas) {}
 }

@@ -27,21 +27,20 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The other control-plane replicas' proxies, as their Follow streams tell this replica, merged
- * with this replica's own into one fleet. Each proxy id is counted once: from this replica while
- * its stream is open here, else from the followed replica where it connected last. What the
- * fleet-wide listeners (health by quorum, drains, rates, adaptive weights) and
- * {@link ApplyProgress} see follows that choice, so a proxy moving between replicas is never
- * counted twice.
+ * The other control-plane replicas' proxies, as their Follow streams tell this replica, merged with
+ * this replica's own into one fleet. Each proxy id is counted once: from this replica while its
+ * stream is open here, else from the followed replica where it connected last. What the fleet-wide
+ * listeners (health by quorum, drains, rates, adaptive weights) and {@link ApplyProgress} see
+ * follows that choice, so a proxy moving between replicas is never counted twice.
  *
- * <p>A replica is <em>missing</em> while it is a member (its key in the store lives) but its
- * stream is not in sync, and after it stops being a member for as long as proxies it served are
- * seen nowhere else, up to the linger. A missing replica holds back {@code WaitForApplied} (it
- * counts as a proxy at version 0) and drains (through {@link FleetListener#coverageChanged}), and
- * every fleet-wide answer names it.
+ * <p>A replica is <em>missing</em> while it is a member (its key in the store lives) but its stream
+ * is not in sync, and after it stops being a member for as long as proxies it served are seen
+ * nowhere else, up to the linger. A missing replica holds back {@code WaitForApplied} (it counts as
+ * a proxy at version 0) and drains (through {@link FleetListener#coverageChanged}), and every
+ * fleet-wide answer names it.
  *
- * <p>Listener calls are made under this object's lock, so they keep the order of the changes
- * that caused them; the listeners only take their own locks and publish events.
+ * <p>Listener calls are made under this object's lock, so they keep the order of the changes that
+ * caused them; the listeners only take their own locks and publish events.
  */
 final class OtherReplicas implements FleetListener {
   private static final String HERE = "";
@@ -59,9 +58,11 @@ final class OtherReplicas implements FleetListener {
 
   @GuardedBy("lock")
   private final Map<String, Replica> replicas = new TreeMap<>();
+
   // Where each connected proxy id is counted from: HERE or a replica id.
   @GuardedBy("lock")
   private final Map<String, Counted> counted = new HashMap<>();
+
   @GuardedBy("lock")
   private List<String> missingPublished = List.of();
 
@@ -101,8 +102,13 @@ final class OtherReplicas implements FleetListener {
 
   private record Hold(String replicaId) {}
 
-  OtherReplicas(String selfId, ApplyProgress progress,
-      FleetListener fleetWide, FleetEventSink events, Clock clock, Duration linger,
+  OtherReplicas(
+      String selfId,
+      ApplyProgress progress,
+      FleetListener fleetWide,
+      FleetEventSink events,
+      Clock clock,
+      Duration linger,
       Duration retention) {
     this.selfId = selfId;
     this.progress = progress;
@@ -254,9 +260,9 @@ final class OtherReplicas implements FleetListener {
   }
 
   /**
-   * {@code id}'s membership ended (it shut down, or its lease expired): it is no longer waited
-   * for, but the proxies it served stay unaccounted for until they show up elsewhere or the
-   * linger passes.
+   * {@code id}'s membership ended (it shut down, or its lease expired): it is no longer waited for,
+   * but the proxies it served stay unaccounted for until they show up elsewhere or the linger
+   * passes.
    */
   void left(String id) {
     synchronized (lock) {
@@ -287,9 +293,15 @@ final class OtherReplicas implements FleetListener {
     synchronized (lock) {
       Instant cutoff = clock.instant().minus(retention);
       for (Replica replica : replicas.values()) {
-        replica.proxies.values().removeIf(p -> !p.getInfo().getConnected()
-            && p.getInfo().hasDisconnectedAt()
-            && Timestamps.toMillis(p.getInfo().getDisconnectedAt()) < cutoff.toEpochMilli());
+        replica
+            .proxies
+            .values()
+            .removeIf(
+                p ->
+                    !p.getInfo().getConnected()
+                        && p.getInfo().hasDisconnectedAt()
+                        && Timestamps.toMillis(p.getInfo().getDisconnectedAt())
+                            < cutoff.toEpochMilli());
       }
       forgetFoundLocked();
       updateMissingLocked();
@@ -357,14 +369,15 @@ final class OtherReplicas implements FleetListener {
   List<StatsReport> reports() {
     List<StatsReport> reports = new ArrayList<>();
     synchronized (lock) {
-      counted.forEach((proxyId, c) -> {
-        if (!c.source.equals(HERE)) {
-          RemoteProxy proxy = replicas.get(c.source).proxies.get(proxyId);
-          if (proxy != null && proxy.hasReport()) {
-            reports.add(proxy.getReport());
-          }
-        }
-      });
+      counted.forEach(
+          (proxyId, c) -> {
+            if (!c.source.equals(HERE)) {
+              RemoteProxy proxy = replicas.get(c.source).proxies.get(proxyId);
+              if (proxy != null && proxy.hasReport()) {
+                reports.add(proxy.getReport());
+              }
+            }
+          });
     }
     return reports;
   }
@@ -373,34 +386,36 @@ final class OtherReplicas implements FleetListener {
   List<ProxyApplyStatus> applyStatuses(long version) {
     List<ProxyApplyStatus> statuses = new ArrayList<>();
     synchronized (lock) {
-      counted.forEach((proxyId, c) -> {
-        if (c.source.equals(HERE)) {
-          return;
-        }
-        ProxyInfo info = replicas.get(c.source).proxies.get(proxyId).getInfo();
-        ProxyApplyStatus.Builder status = ProxyApplyStatus.newBuilder()
-            .setProxyId(proxyId)
-            .setAppliedVersion(info.getLastAppliedVersion())
-            .setReplica(c.source);
-        if (info.getLastAppliedVersion() < version && info.getLastNackVersion() >= version) {
-          status.setNackReason(info.getLastNackReason());
-        }
-        if (info.getLastAppliedVersion() >= version) {
-          status.addAllFailedPools(info.getFailedPoolsList());
-          if (info.getLastAppliedVersion() == version && info.hasLastPushLatency()) {
-            status.setPushLatency(info.getLastPushLatency());
-          }
-        }
-        statuses.add(status.build());
-      });
+      counted.forEach(
+          (proxyId, c) -> {
+            if (c.source.equals(HERE)) {
+              return;
+            }
+            ProxyInfo info = replicas.get(c.source).proxies.get(proxyId).getInfo();
+            ProxyApplyStatus.Builder status =
+                ProxyApplyStatus.newBuilder()
+                    .setProxyId(proxyId)
+                    .setAppliedVersion(info.getLastAppliedVersion())
+                    .setReplica(c.source);
+            if (info.getLastAppliedVersion() < version && info.getLastNackVersion() >= version) {
+              status.setNackReason(info.getLastNackReason());
+            }
+            if (info.getLastAppliedVersion() >= version) {
+              status.addAllFailedPools(info.getFailedPoolsList());
+              if (info.getLastAppliedVersion() == version && info.hasLastPushLatency()) {
+                status.setPushLatency(info.getLastPushLatency());
+              }
+            }
+            statuses.add(status.build());
+          });
     }
     statuses.sort(Comparator.comparing(ProxyApplyStatus::getProxyId));
     return statuses;
   }
 
   /**
-   * The replica whose stream {@code proxyId} has open, if another replica's; null if this
-   * replica's or unknown.
+   * The replica whose stream {@code proxyId} has open, if another replica's; null if this replica's
+   * or unknown.
    */
   String replicaOf(String proxyId) {
     synchronized (lock) {
@@ -425,11 +440,12 @@ final class OtherReplicas implements FleetListener {
   List<String> followed() {
     synchronized (lock) {
       List<String> ids = new ArrayList<>();
-      replicas.forEach((id, r) -> {
-        if (r.synced) {
-          ids.add(id);
-        }
-      });
+      replicas.forEach(
+          (id, r) -> {
+            if (r.synced) {
+              ids.add(id);
+            }
+          });
       return ids;
     }
   }
@@ -438,11 +454,12 @@ final class OtherReplicas implements FleetListener {
   Map<String, String> addresses() {
     synchronized (lock) {
       Map<String, String> out = new TreeMap<>();
-      replicas.forEach((id, r) -> {
-        if (r.member || r.synced) {
-          out.put(id, r.address);
-        }
-      });
+      replicas.forEach(
+          (id, r) -> {
+            if (r.member || r.synced) {
+              out.put(id, r.address);
+            }
+          });
       return out;
     }
   }
@@ -472,8 +489,9 @@ final class OtherReplicas implements FleetListener {
       if (proxy == null || !proxy.getInfo().getConnected()) {
         continue;
       }
-      if (bestInfo == null || Timestamps.compare(
-          proxy.getInfo().getConnectedSince(), bestInfo.getConnectedSince()) > 0) {
+      if (bestInfo == null
+          || Timestamps.compare(proxy.getInfo().getConnectedSince(), bestInfo.getConnectedSince())
+              > 0) {
         best = replica;
         bestInfo = proxy.getInfo();
       }
@@ -487,7 +505,8 @@ final class OtherReplicas implements FleetListener {
       return;
     }
     RemoteProxy chosen = best.proxies.get(proxyId);
-    if (current == null || !current.source.equals(best.id)
+    if (current == null
+        || !current.source.equals(best.id)
         || !current.connectedSince.equals(bestInfo.getConnectedSince())) {
       // A new stream (here, a move between replicas, or a reconnect to the same one): as for a
       // proxy connecting here, nothing its old stream said still holds.
@@ -528,8 +547,8 @@ final class OtherReplicas implements FleetListener {
         continue;
       }
       replica.proxies.keySet().removeAll(counted.keySet());
-      if (!replica.member && (unaccountedLocked(replica).isEmpty()
-          || !now.isBefore(replica.leftAt.plus(linger)))) {
+      if (!replica.member
+          && (unaccountedLocked(replica).isEmpty() || !now.isBefore(replica.leftAt.plus(linger)))) {
         it.remove();
       }
     }
@@ -538,11 +557,12 @@ final class OtherReplicas implements FleetListener {
   @GuardedBy("lock")
   private List<String> unaccountedLocked(Replica replica) {
     List<String> ids = new ArrayList<>();
-    replica.proxies.forEach((proxyId, proxy) -> {
-      if (proxy.getInfo().getConnected() && !counted.containsKey(proxyId)) {
-        ids.add(proxyId);
-      }
-    });
+    replica.proxies.forEach(
+        (proxyId, proxy) -> {
+          if (proxy.getInfo().getConnected() && !counted.containsKey(proxyId)) {
+            ids.add(proxyId);
+          }
+        });
     ids.sort(null);
     return ids;
   }
@@ -550,11 +570,12 @@ final class OtherReplicas implements FleetListener {
   @GuardedBy("lock")
   private List<String> missingIdsLocked() {
     List<String> ids = new ArrayList<>();
-    replicas.forEach((id, r) -> {
-      if (!r.synced) {
-        ids.add(id);
-      }
-    });
+    replicas.forEach(
+        (id, r) -> {
+          if (!r.synced) {
+            ids.add(id);
+          }
+        });
     return ids;
   }
 
@@ -581,23 +602,28 @@ final class OtherReplicas implements FleetListener {
 
   @GuardedBy("lock")
   private FleetCoverage coverageLocked() {
-    FleetCoverage.Builder coverage = FleetCoverage.newBuilder()
-        .setAnsweredBy(selfId)
-        .addReplicas(selfId);
-    replicas.forEach((id, replica) -> {
-      if (replica.synced) {
-        coverage.addReplicas(id);
-      } else {
-        String since = replica.missingSince == null ? ""
-            : " since " + TIME.format(replica.missingSince) + " UTC";
-        coverage.addMissing(MissingReplica.newBuilder()
-            .setReplicaId(id)
-            .setAddress(replica.address)
-            .setReason((replica.member ? "" : "left the fleet" + since + "; ")
-                + (replica.member ? "not followed" + since + ": " : "last: ") + replica.reason)
-            .addAllProxies(unaccountedLocked(replica)));
-      }
-    });
+    FleetCoverage.Builder coverage =
+        FleetCoverage.newBuilder().setAnsweredBy(selfId).addReplicas(selfId);
+    replicas.forEach(
+        (id, replica) -> {
+          if (replica.synced) {
+            coverage.addReplicas(id);
+          } else {
+            String since =
+                replica.missingSince == null
+                    ? ""
+                    : " since " + TIME.format(replica.missingSince) + " UTC";
+            coverage.addMissing(
+                MissingReplica.newBuilder()
+                    .setReplicaId(id)
+                    .setAddress(replica.address)
+                    .setReason(
+                        (replica.member ? "" : "left the fleet" + since + "; ")
+                            + (replica.member ? "not followed" + since + ": " : "last: ")
+                            + replica.reason)
+                    .addAllProxies(unaccountedLocked(replica)));
+          }
+        });
     return coverage.build();
   }
 

@@ -21,9 +21,9 @@ final class PeerAddressInterceptor implements ServerInterceptor {
   }
 
   /**
-   * Whether two peers, as {@link #currentPeer} gives them, are the same host: the same IP,
-   * whatever the port, since a proxy that reconnects does so from a new ephemeral port. Unknown
-   * peers (in-process calls) count as one host.
+   * Whether two peers, as {@link #currentPeer} gives them, are the same host: the same IP, whatever
+   * the port, since a proxy that reconnects does so from a new ephemeral port. Unknown peers
+   * (in-process calls) count as one host.
    */
   static boolean sameHost(String a, String b) {
     return host(a).equals(host(b));

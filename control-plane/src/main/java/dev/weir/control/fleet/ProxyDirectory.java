@@ -23,6 +23,7 @@ final class ProxyDirectory {
 
   @GuardedBy("lock")
   private final Map<String, ProxyRecord> records = new HashMap<>();
+
   @GuardedBy("lock")
   private boolean closed;
 
@@ -40,11 +41,11 @@ final class ProxyDirectory {
   record Registration(boolean accepted, ProxySession replaced, String heldBy) {}
 
   /**
-   * Makes {@code record} its proxy's current one. A previous stream of the proxy from the same
-   * host (a proxy reconnecting before its old stream was seen to end) is marked ended here, so it
-   * neither gets pushes nor reports a disconnect when it closes. Refused once closed, and while
-   * the id has a stream open from another host: two proxies given one id would otherwise replace
-   * each other's stream in turn, and the fleet would show one of them at a time.
+   * Makes {@code record} its proxy's current one. A previous stream of the proxy from the same host
+   * (a proxy reconnecting before its old stream was seen to end) is marked ended here, so it
+   * neither gets pushes nor reports a disconnect when it closes. Refused once closed, and while the
+   * id has a stream open from another host: two proxies given one id would otherwise replace each
+   * other's stream in turn, and the fleet would show one of them at a time.
    */
   Registration register(ProxyRecord record) {
     Instant now = clock.instant();

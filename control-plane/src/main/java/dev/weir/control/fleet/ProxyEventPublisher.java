@@ -50,8 +50,10 @@ final class ProxyEventPublisher implements FleetListener {
 
   @Override
   public void poolFailed(String proxyId, long version, PoolApplyFailure failure) {
-    publish(event(ProxyEvent.Kind.POOL_FAILED, proxyId, version)
-        .setDetail(failure.getReason()).setPoolFailure(failure));
+    publish(
+        event(ProxyEvent.Kind.POOL_FAILED, proxyId, version)
+            .setDetail(failure.getReason())
+            .setPoolFailure(failure));
   }
 
   @Override
@@ -64,9 +66,10 @@ final class ProxyEventPublisher implements FleetListener {
   }
 
   private void publish(ProxyEvent.Builder event) {
-    sink.publish(FleetEvent.newBuilder()
-        .setTime(Timestamps.fromMillis(clock.millis()))
-        .setProxy(event)
-        .build());
+    sink.publish(
+        FleetEvent.newBuilder()
+            .setTime(Timestamps.fromMillis(clock.millis()))
+            .setProxy(event)
+            .build());
   }
 }

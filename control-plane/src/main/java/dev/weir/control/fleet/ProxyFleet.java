@@ -26,23 +26,25 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
- * The proxies connected to this control plane: serves {@code ProxyService}, pushes every new
- * config version to each proxy, and answers what the fleet has acknowledged, applied and
- * reported.
+ * The proxies connected to this control plane: serves {@code ProxyService}, pushes every new config
+ * version to each proxy, and answers what the fleet has acknowledged, applied and reported.
  */
 public final class ProxyFleet implements AutoCloseable {
   /** How long a disconnected proxy stays listed. */
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
+
   /**
    * How long a sent snapshot may go unanswered before a newer one is sent anyway: a lost answer
    * delays a proxy's next config by at most this.
    */
   public static final Duration DEFAULT_ANSWER_TIMEOUT = Duration.ofSeconds(5);
+
   /** How long a proxy has to answer an operator's request about its connections. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
   /**
-   * How long the proxies of a replica that left stay unaccounted for unless they show up
-   * elsewhere: long enough for them to reconnect to another replica after their backoff.
+   * How long the proxies of a replica that left stay unaccounted for unless they show up elsewhere:
+   * long enough for them to reconnect to another replica after their backoff.
    */
   public static final Duration DEFAULT_REPLICA_LINGER = Duration.ofSeconds(15);
 
@@ -75,13 +77,28 @@ public final class ProxyFleet implements AutoCloseable {
     this.ownsScheduler = builder.scheduler == null;
     this.scheduler = ownsScheduler ? newScheduler() : builder.scheduler;
     listeners.add(new ProxyEventPublisher(builder.events, clock));
-    this.service = ServerInterceptors.intercept(
-        new ProxyServiceImpl(new SessionContext(directory, progress, pools, listeners, clock,
-            scheduler, builder.answerTimeout)),
-        new PeerAddressInterceptor());
+    this.service =
+        ServerInterceptors.intercept(
+            new ProxyServiceImpl(
+                new SessionContext(
+                    directory,
+                    progress,
+                    pools,
+                    listeners,
+                    clock,
+                    scheduler,
+                    builder.answerTimeout)),
+            new PeerAddressInterceptor());
     this.connections = new ConnectionQueries(directory, builder.requestTimeout);
-    this.others = new OtherReplicas(builder.replicaId, progress, fleetWide, builder.events, clock,
-        builder.replicaLinger, builder.retention);
+    this.others =
+        new OtherReplicas(
+            builder.replicaId,
+            progress,
+            fleetWide,
+            builder.events,
+            clock,
+            builder.replicaLinger,
+            builder.retention);
     listeners.add(others);
     this.replicaConnections = new ReplicaConnections(connections, directory, others);
     pools.addListener(this::configChanged);
@@ -103,8 +120,8 @@ public final class ProxyFleet implements AutoCloseable {
 
   /**
    * Told about every proxy of the fleet, this replica's and the other replicas' (each proxy id
-   * once; see {@link OtherReplicas}): connects, disconnects and stats reports, and which
-   * replicas are missing. With one control plane, the same as {@link #addListener}.
+   * once; see {@link OtherReplicas}): connects, disconnects and stats reports, and which replicas
+   * are missing. With one control plane, the same as {@link #addListener}.
    */
   public void addFleetWideListener(FleetListener listener) {
     fleetWide.add(listener);
@@ -218,14 +235,21 @@ public final class ProxyFleet implements AutoCloseable {
    */
   public void waitForApplied(
       WaitForAppliedRequest request, StreamObserver<WaitForAppliedResponse> response) {
-    AppliedWait.start(request, response, pools.current().getVersion(), progress, directory,
-        others, scheduler, clock);
+    AppliedWait.start(
+        request,
+        response,
+        pools.current().getVersion(),
+        progress,
+        directory,
+        others,
+        scheduler,
+        clock);
   }
 
   /**
-   * The open client connections of every connected proxy (or of {@code proxy} alone), matching
-   * the filters (empty: any), sorted by proxy and sequence, at most {@code limit}. Proxies that do
-   * not answer within the request timeout are named in the answer. Fails (StatusRuntimeException,
+   * The open client connections of every connected proxy (or of {@code proxy} alone), matching the
+   * filters (empty: any), sorted by proxy and sequence, at most {@code limit}. Proxies that do not
+   * answer within the request timeout are named in the answer. Fails (StatusRuntimeException,
    * possibly inside a CompletionException) with NOT_FOUND or UNAVAILABLE when {@code proxy} is
    * unknown or not connected. The caller validates the filters.
    */
@@ -260,8 +284,8 @@ public final class ProxyFleet implements AutoCloseable {
   }
 
   /**
-   * Ends every proxy stream with UNAVAILABLE, so proxies reconnect (here or elsewhere) rather
-   * than hold a stream that would keep the server from shutting down. Idempotent.
+   * Ends every proxy stream with UNAVAILABLE, so proxies reconnect (here or elsewhere) rather than
+   * hold a stream that would keep the server from shutting down. Idempotent.
    */
   @Override
   public void close() {
@@ -280,12 +304,15 @@ public final class ProxyFleet implements AutoCloseable {
   }
 
   private static ScheduledExecutorService newScheduler() {
-    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = Executors.defaultThreadFactory().newThread(r);
-      t.setName("weir-fleet-timers");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = Executors.defaultThreadFactory().newThread(r);
+              t.setName("weir-fleet-timers");
+              t.setDaemon(true);
+              return t;
+            });
     // Answer timeouts are cancelled by nearly every answer; don't keep them queued for seconds.
     scheduler.setRemoveOnCancelPolicy(true);
     return scheduler;

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What one stream of a proxy has told the control plane and been sent. A new stream from the
- * same proxy gets a new record, so nothing from an old stream leaks into the new one; the
- * directory keeps only the newest record per proxy id.
+ * What one stream of a proxy has told the control plane and been sent. A new stream from the same
+ * proxy gets a new record, so nothing from an old stream leaks into the new one; the directory
+ * keeps only the newest record per proxy id.
  *
  * <p>A send is answered by an ACK (the proxy validated it) and then by ConfigApplied (it is in
  * force, perhaps with some pools that could not be), or by a NACK, which may also follow an ACK
@@ -46,43 +46,59 @@ final class ProxyRecord {
 
   @GuardedBy("this")
   private boolean connected = true;
+
   @GuardedBy("this")
   private Instant disconnectedAt;
+
   @GuardedBy("this")
   private long lastSentVersion;
+
   @GuardedBy("this")
-  private final Map<String, Sent> unanswered = new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Sent> eldest) {
-      return size() > MAX_UNANSWERED_SENDS;
-    }
-  };
+  private final Map<String, Sent> unanswered =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Sent> eldest) {
+          return size() > MAX_UNANSWERED_SENDS;
+        }
+      };
+
   @GuardedBy("this")
   private long lastAckedVersion;
+
   @GuardedBy("this")
   private long lastAppliedVersion;
+
   @GuardedBy("this")
   private Duration lastPushLatency;
+
   @GuardedBy("this")
   private final ArrayDeque<Applied> applies = new ArrayDeque<>();
+
   @GuardedBy("this")
   private long lastNackVersion;
+
   @GuardedBy("this")
   private String lastNackReason = "";
+
   // The pools of lastAppliedVersion that the proxy could not put in force.
   @GuardedBy("this")
   private List<PoolApplyFailure> failedPools = List.of();
+
   // What the proxy serves: from its hello, then from each apply.
   @GuardedBy("this")
   private String servingFleetId;
+
   @GuardedBy("this")
   private long servingVersion;
+
   // The kind of the last NACK while it refuses this control plane's fleet or version; cleared
   // by the next apply.
   @GuardedBy("this")
   private NackKind refusing = NackKind.NACK_KIND_UNSPECIFIED;
+
   @GuardedBy("this")
   private StatsReport latestReport;
+
   @GuardedBy("this")
   private Instant lastReportAt;
 
@@ -94,7 +110,12 @@ final class ProxyRecord {
    * @param inForce the version of this control plane's the proxy serves, from its hello; 0 when
    *     what it serves is not one of this control plane's versions (another fleet's, or newer)
    */
-  ProxyRecord(ProxySession session, Hello hello, String peer, Instant now, long newestAtConnect,
+  ProxyRecord(
+      ProxySession session,
+      Hello hello,
+      String peer,
+      Instant now,
+      long newestAtConnect,
       long inForce) {
     this.session = session;
     this.id = hello.getProxyId();
@@ -144,8 +165,8 @@ final class ProxyRecord {
   }
 
   /**
-   * Records an ACK and returns the time since the send, or empty if it answers nothing we sent.
-   * The send stays open for the ConfigApplied or NACK that follows.
+   * Records an ACK and returns the time since the send, or empty if it answers nothing we sent. The
+   * send stays open for the ConfigApplied or NACK that follows.
    */
   synchronized Optional<Duration> ack(long configVersion, String nonce, Instant now) {
     Sent sent = unanswered.get(nonce);
@@ -169,8 +190,12 @@ final class ProxyRecord {
    *
    * @param acceptedAt when the control plane accepted the version; null if not known
    */
-  synchronized Optional<Apply> applied(long configVersion, String nonce, Instant now,
-      Instant acceptedAt, List<PoolApplyFailure> failed) {
+  synchronized Optional<Apply> applied(
+      long configVersion,
+      String nonce,
+      Instant now,
+      Instant acceptedAt,
+      List<PoolApplyFailure> failed) {
     Sent sent = unanswered.get(nonce);
     if (!answer(configVersion, nonce)) {
       return Optional.empty();
@@ -211,8 +236,10 @@ final class ProxyRecord {
     }
     lastNackVersion = configVersion;
     lastNackReason = reason;
-    refusing = kind == NackKind.OTHER_FLEET || kind == NackKind.OLDER_VERSION
-        ? kind : NackKind.NACK_KIND_UNSPECIFIED;
+    refusing =
+        kind == NackKind.OTHER_FLEET || kind == NackKind.OLDER_VERSION
+            ? kind
+            : NackKind.NACK_KIND_UNSPECIFIED;
     return true;
   }
 
@@ -256,9 +283,8 @@ final class ProxyRecord {
 
   /** Where this proxy stands with {@code configVersion}, accepted at {@code acceptedAt}. */
   synchronized ProxyApplyStatus applyStatus(long configVersion, Instant acceptedAt) {
-    ProxyApplyStatus.Builder status = ProxyApplyStatus.newBuilder()
-        .setProxyId(id)
-        .setAppliedVersion(lastAppliedVersion);
+    ProxyApplyStatus.Builder status =
+        ProxyApplyStatus.newBuilder().setProxyId(id).setAppliedVersion(lastAppliedVersion);
     if (lastAppliedVersion < configVersion && lastNackVersion >= configVersion) {
       status.setNackReason(lastNackReason);
     }
@@ -268,8 +294,8 @@ final class ProxyRecord {
     if (isPush(configVersion, acceptedAt)) {
       for (Applied applied : applies) {
         if (applied.version() >= configVersion) {
-          status.setPushLatency(Durations.fromNanos(
-              Duration.between(acceptedAt, applied.at()).toNanos()));
+          status.setPushLatency(
+              Durations.fromNanos(Duration.between(acceptedAt, applied.at()).toNanos()));
           break;
         }
       }
@@ -278,22 +304,23 @@ final class ProxyRecord {
   }
 
   synchronized ProxyInfo toInfo() {
-    ProxyInfo.Builder info = ProxyInfo.newBuilder()
-        .setId(id)
-        .setAddress(address)
-        .setHostname(hostname)
-        .setVersion(version)
-        .setConnected(connected)
-        .setConnectedSince(timestamp(connectedSince))
-        .setLastSentVersion(lastSentVersion)
-        .setLastAckedVersion(lastAckedVersion)
-        .setLastAppliedVersion(lastAppliedVersion)
-        .setLastNackVersion(lastNackVersion)
-        .setLastNackReason(lastNackReason)
-        .addAllFailedPools(failedPools)
-        .setServingFleetId(servingFleetId)
-        .setServingVersion(servingVersion)
-        .setRefusing(refusing);
+    ProxyInfo.Builder info =
+        ProxyInfo.newBuilder()
+            .setId(id)
+            .setAddress(address)
+            .setHostname(hostname)
+            .setVersion(version)
+            .setConnected(connected)
+            .setConnectedSince(timestamp(connectedSince))
+            .setLastSentVersion(lastSentVersion)
+            .setLastAckedVersion(lastAckedVersion)
+            .setLastAppliedVersion(lastAppliedVersion)
+            .setLastNackVersion(lastNackVersion)
+            .setLastNackReason(lastNackReason)
+            .addAllFailedPools(failedPools)
+            .setServingFleetId(servingFleetId)
+            .setServingVersion(servingVersion)
+            .setRefusing(refusing);
     if (lastPushLatency != null) {
       info.setLastPushLatency(Durations.fromNanos(lastPushLatency.toNanos()));
     }

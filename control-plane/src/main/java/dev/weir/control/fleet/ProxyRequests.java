@@ -17,21 +17,24 @@ import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
 /**
- * Requests the control plane sent down one proxy stream and awaits answers to, by request id.
- * Each answer completes its request's future; a request not answered within its timeout fails
- * with DEADLINE_EXCEEDED (an older proxy ignores kinds it does not know, so it never answers),
- * and when the stream ends every outstanding one fails with UNAVAILABLE. At most
- * {@link #MAX_OUTSTANDING} may be outstanding, so a proxy that never answers holds no more.
+ * Requests the control plane sent down one proxy stream and awaits answers to, by request id. Each
+ * answer completes its request's future; a request not answered within its timeout fails with
+ * DEADLINE_EXCEEDED (an older proxy ignores kinds it does not know, so it never answers), and when
+ * the stream ends every outstanding one fails with UNAVAILABLE. At most {@link #MAX_OUTSTANDING}
+ * may be outstanding, so a proxy that never answers holds no more.
  */
 final class ProxyRequests {
   static final int MAX_OUTSTANDING = 64;
 
   private final ScheduledExecutorService scheduler;
   private final Object lock = new Object();
+
   @GuardedBy("lock")
   private final Map<Long, Pending> pending = new HashMap<>();
+
   @GuardedBy("lock")
   private long nextId = 1;
+
   @GuardedBy("lock")
   private String endedWhy;
 
@@ -45,36 +48,57 @@ final class ProxyRequests {
       ScheduledFuture<?> timeout) {}
 
   /**
-   * Registers a request and sends it with {@code send}, which builds the message from the
-   * request id and returns false if the stream will not carry it.
+   * Registers a request and sends it with {@code send}, which builds the message from the request
+   * id and returns false if the stream will not carry it.
    *
    * @param fits whether an answer carrying the request's id is of the right kind
    * @param proxyId for error descriptions
    */
-  CompletableFuture<ProxyMessage> ask(String proxyId, Duration timeout,
-      Predicate<ProxyMessage> fits, LongFunction<Boolean> send) {
+  CompletableFuture<ProxyMessage> ask(
+      String proxyId, Duration timeout, Predicate<ProxyMessage> fits, LongFunction<Boolean> send) {
     CompletableFuture<ProxyMessage> answer = new CompletableFuture<>();
     long id;
     synchronized (lock) {
       if (endedWhy != null) {
-        return CompletableFuture.failedFuture(Status.UNAVAILABLE
-            .withDescription("proxy " + proxyId + " " + endedWhy).asRuntimeException());
+        return CompletableFuture.failedFuture(
+            Status.UNAVAILABLE
+                .withDescription("proxy " + proxyId + " " + endedWhy)
+                .asRuntimeException());
       }
       if (pending.size() >= MAX_OUTSTANDING) {
-        return CompletableFuture.failedFuture(Status.RESOURCE_EXHAUSTED.withDescription(
-            "proxy " + proxyId + " already has " + MAX_OUTSTANDING + " requests unanswered; "
-                + "retry later").asRuntimeException());
+        return CompletableFuture.failedFuture(
+            Status.RESOURCE_EXHAUSTED
+                .withDescription(
+                    "proxy "
+                        + proxyId
+                        + " already has "
+                        + MAX_OUTSTANDING
+                        + " requests unanswered; "
+                        + "retry later")
+                .asRuntimeException());
       }
       id = nextId++;
       ScheduledFuture<?> timer;
       try {
         long requestId = id;
-        timer = scheduler.schedule(() -> fail(requestId, Status.DEADLINE_EXCEEDED.withDescription(
-            "proxy " + proxyId + " did not answer within " + timeout.toMillis() + " ms")),
-            timeout.toNanos(), TimeUnit.NANOSECONDS);
+        timer =
+            scheduler.schedule(
+                () ->
+                    fail(
+                        requestId,
+                        Status.DEADLINE_EXCEEDED.withDescription(
+                            "proxy "
+                                + proxyId
+                                + " did not answer within "
+                                + timeout.toMillis()
+                                + " ms")),
+                timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException shuttingDown) {
-        return CompletableFuture.failedFuture(Status.UNAVAILABLE
-            .withDescription("control plane is shutting down").asRuntimeException());
+        return CompletableFuture.failedFuture(
+            Status.UNAVAILABLE
+                .withDescription("control plane is shutting down")
+                .asRuntimeException());
       }
       pending.put(id, new Pending(answer, fits, timer));
     }
@@ -116,8 +140,11 @@ final class ProxyRequests {
     }
     for (Pending p : failed) {
       p.timeout().cancel(false);
-      p.answer().completeExceptionally(Status.UNAVAILABLE
-          .withDescription("the proxy's stream ended before it answered").asRuntimeException());
+      p.answer()
+          .completeExceptionally(
+              Status.UNAVAILABLE
+                  .withDescription("the proxy's stream ended before it answered")
+                  .asRuntimeException());
     }
   }
 

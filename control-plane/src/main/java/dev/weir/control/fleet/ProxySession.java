@@ -37,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One proxy's {@code Connect} stream. gRPC delivers its inbound messages one at a time; pushes
- * come from other threads through the {@link SnapshotPusher}.
+ * One proxy's {@code Connect} stream. gRPC delivers its inbound messages one at a time; pushes come
+ * from other threads through the {@link SnapshotPusher}.
  */
 final class ProxySession implements StreamObserver<ProxyMessage> {
   private static final Logger log = LoggerFactory.getLogger(ProxySession.class);
@@ -60,10 +60,13 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   private volatile ProxyRecord record;
 
   /**
-   * @param caller who opened the stream, or null without authentication; a proxy that proved
-   *     itself with a certificate may only take that certificate's name as its id
+   * @param caller who opened the stream, or null without authentication; a proxy that proved itself
+   *     with a certificate may only take that certificate's name as its id
    */
-  ProxySession(ServerCallStreamObserver<ControlMessage> stream, String peer, Caller caller,
+  ProxySession(
+      ServerCallStreamObserver<ControlMessage> stream,
+      String peer,
+      Caller caller,
       SessionContext fleet) {
     this.peer = peer;
     this.caller = caller;
@@ -75,25 +78,40 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   }
 
   /**
-   * Asks the proxy for its open connections; the answer's entries are as the proxy sent them.
-   * Fails with DEADLINE_EXCEEDED after {@code timeout}, or UNAVAILABLE if the stream ends first.
-   * Only for registered sessions (after hello).
+   * Asks the proxy for its open connections; the answer's entries are as the proxy sent them. Fails
+   * with DEADLINE_EXCEEDED after {@code timeout}, or UNAVAILABLE if the stream ends first. Only for
+   * registered sessions (after hello).
    */
   CompletableFuture<ConnectionList> listConnections(
       ListConnectionsCommand command, Duration timeout) {
-    return requests.ask(record.id(), timeout, ProxyMessage::hasConnections,
-        id -> pusher.send(ControlMessage.newBuilder()
-            .setListConnections(command.toBuilder().setRequestId(id)).build()))
+    return requests
+        .ask(
+            record.id(),
+            timeout,
+            ProxyMessage::hasConnections,
+            id ->
+                pusher.send(
+                    ControlMessage.newBuilder()
+                        .setListConnections(command.toBuilder().setRequestId(id))
+                        .build()))
         .thenApply(ProxyMessage::getConnections);
   }
 
   /** Asks the proxy to close connection {@code sequence}; fails as {@link #listConnections}. */
   CompletableFuture<ConnectionCloseResult> closeConnection(long sequence, Duration timeout) {
-    return requests.ask(record.id(), timeout, ProxyMessage::hasConnectionClosed,
-        id -> pusher.send(ControlMessage.newBuilder()
-            .setCloseConnection(CloseConnectionCommand.newBuilder()
-                .setRequestId(id).setSequence(sequence))
-            .build()))
+    return requests
+        .ask(
+            record.id(),
+            timeout,
+            ProxyMessage::hasConnectionClosed,
+            id ->
+                pusher.send(
+                    ControlMessage.newBuilder()
+                        .setCloseConnection(
+                            CloseConnectionCommand.newBuilder()
+                                .setRequestId(id)
+                                .setSequence(sequence))
+                        .build()))
         .thenApply(ProxyMessage::getConnectionClosed);
   }
 
@@ -118,10 +136,12 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     if (message.hasHello()) {
       hello(message.getHello());
     } else if (current == null) {
-      reject(Status.INVALID_ARGUMENT, "the first message must be hello, got "
-          + (message.getKindCase() == ProxyMessage.KindCase.KIND_NOT_SET
-              ? "a message of unknown kind"
-              : message.getKindCase().name().toLowerCase(Locale.ROOT)));
+      reject(
+          Status.INVALID_ARGUMENT,
+          "the first message must be hello, got "
+              + (message.getKindCase() == ProxyMessage.KindCase.KIND_NOT_SET
+                  ? "a message of unknown kind"
+                  : message.getKindCase().name().toLowerCase(Locale.ROOT)));
     } else if (message.hasAck()) {
       ack(current, message.getAck());
     } else if (message.hasApplied()) {
@@ -137,8 +157,8 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     } else if (message.hasConnectionClosed()) {
       answer(current, message.getConnectionClosed().getRequestId(), message);
     } else {
-      log.debug("proxy {} sent a message kind this control plane does not know; ignored",
-          current.id());
+      log.debug(
+          "proxy {} sent a message kind this control plane does not know; ignored", current.id());
     }
   }
 
@@ -172,12 +192,18 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
       reject(Status.INVALID_ARGUMENT, invalid.get());
       return;
     }
-    if (caller != null && !caller.certificateNames().isEmpty()
+    if (caller != null
+        && !caller.certificateNames().isEmpty()
         && !caller.certificateNames().contains(id)) {
       // Otherwise one proxy's certificate could report, or take over the stream, as another.
-      reject(Status.PERMISSION_DENIED, "proxy_id \"" + id + "\" is not a name in this "
-          + "proxy's client certificate " + caller.certificateNames()
-          + "; a proxy that presents a certificate must use its name as --id");
+      reject(
+          Status.PERMISSION_DENIED,
+          "proxy_id \""
+              + id
+              + "\" is not a name in this "
+              + "proxy's client certificate "
+              + caller.certificateNames()
+              + "; a proxy that presents a certificate must use its name as --id");
       return;
     }
     String problem = describeBadText("hostname", hello.getHostname(), MAX_HOSTNAME_LENGTH);
@@ -195,8 +221,8 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     // so applying it counts as a push.
     long newest = fleet.pools().current().getVersion();
     String fleetId = fleet.pools().current().getFleetId();
-    boolean otherFleet = !hello.getFleetId().isEmpty() && !fleetId.isEmpty()
-        && !hello.getFleetId().equals(fleetId);
+    boolean otherFleet =
+        !hello.getFleetId().isEmpty() && !fleetId.isEmpty() && !hello.getFleetId().equals(fleetId);
     // Another fleet's version, or one newer than any this control plane knows, is none of this
     // control plane's versions in force: counting it would end a --wait for a version the proxy
     // is about to refuse.
@@ -207,9 +233,15 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     if (!registration.accepted()) {
       record = null;
       if (registration.heldBy() != null) {
-        reject(Status.ALREADY_EXISTS, "proxy id " + id + " is already connected from "
-            + registration.heldBy() + "; this stream comes from " + peer
-            + "; give each proxy its own --id");
+        reject(
+            Status.ALREADY_EXISTS,
+            "proxy id "
+                + id
+                + " is already connected from "
+                + registration.heldBy()
+                + "; this stream comes from "
+                + peer
+                + "; give each proxy its own --id");
         return;
       }
       pusher.end(Status.UNAVAILABLE.withDescription("control plane is shutting down"));
@@ -220,25 +252,36 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
       ProxySession replaced = registration.replaced();
       // The directory marked it ended, so it will not report its own disconnect.
       fleet.progress().disconnected(replaced.record);
-      replaced.close(Status.ABORTED.withDescription(
-          "replaced by a newer stream from proxy " + id));
+      replaced.close(Status.ABORTED.withDescription("replaced by a newer stream from proxy " + id));
     }
     fleet.progress().connected(current, inForce);
-    log.info("proxy {} connected from {} (host {}, weir {}, running config version {} of fleet {})",
-        id, peer, hello.getHostname(), hello.getVersion(), hello.getConfigVersion(),
+    log.info(
+        "proxy {} connected from {} (host {}, weir {}, running config version {} of fleet {})",
+        id,
+        peer,
+        hello.getHostname(),
+        hello.getVersion(),
+        hello.getConfigVersion(),
         hello.getFleetId().isEmpty() ? "(none)" : hello.getFleetId());
     events.proxyConnected(id);
     if (otherFleet) {
       // The proxy will refuse this store's config; only an operator can decide to take it over.
-      log.warn("proxy {} serves config version {} of fleet {}, but this control plane's store is "
-          + "fleet {}: the proxy will refuse its config and keep serving its own until an "
-          + "operator adopts the fleet (weirctl fleet adopt)",
-          id, hello.getConfigVersion(), hello.getFleetId(), fleetId);
+      log.warn(
+          "proxy {} serves config version {} of fleet {}, but this control plane's store is "
+              + "fleet {}: the proxy will refuse its config and keep serving its own until an "
+              + "operator adopts the fleet (weirctl fleet adopt)",
+          id,
+          hello.getConfigVersion(),
+          hello.getFleetId(),
+          fleetId);
     } else if (hello.getConfigVersion() > newest) {
       // Usually a control plane started on a fresh or restored data dir: the proxy may refuse
       // versions older than the one it runs.
-      log.warn("proxy {} runs config version {}, newer than this control plane's {}",
-          id, hello.getConfigVersion(), newest);
+      log.warn(
+          "proxy {} runs config version {}, newer than this control plane's {}",
+          id,
+          hello.getConfigVersion(),
+          newest);
     }
     // Registered before reading the current version: a change committed meanwhile is either in
     // this snapshot or broadcast to this session.
@@ -248,12 +291,18 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   private void ack(ProxyRecord current, ConfigAck ack) {
     Optional<Duration> sinceSent = current.ack(ack.getVersion(), ack.getNonce(), clock.instant());
     if (sinceSent.isEmpty()) {
-      log.debug("proxy {} ACKed version {} with nonce {}, which matches no send; ignored",
-          current.id(), ack.getVersion(), ack.getNonce());
+      log.debug(
+          "proxy {} ACKed version {} with nonce {}, which matches no send; ignored",
+          current.id(),
+          ack.getVersion(),
+          ack.getNonce());
       return;
     }
-    log.debug("proxy {} ACKed config version {} after {} ms",
-        current.id(), ack.getVersion(), sinceSent.get().toMillis());
+    log.debug(
+        "proxy {} ACKed config version {} after {} ms",
+        current.id(),
+        ack.getVersion(),
+        sinceSent.get().toMillis());
     pusher.answered(ack.getNonce());
     events.snapshotAcked(current.id(), ack.getVersion(), sinceSent.get());
   }
@@ -262,25 +311,36 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     Instant now = clock.instant();
     long version = applied.getVersion();
     List<PoolApplyFailure> failed = bounded(applied.getFailedPoolsList());
-    Optional<ProxyRecord.Apply> apply = current.applied(
-        version, applied.getNonce(), now, fleet.progress().acceptedAt(version), failed);
+    Optional<ProxyRecord.Apply> apply =
+        current.applied(
+            version, applied.getNonce(), now, fleet.progress().acceptedAt(version), failed);
     if (apply.isEmpty()) {
-      log.debug("proxy {} applied version {} with nonce {}, which matches no send; ignored",
-          current.id(), version, applied.getNonce());
+      log.debug(
+          "proxy {} applied version {} with nonce {}, which matches no send; ignored",
+          current.id(),
+          version,
+          applied.getNonce());
       return;
     }
     Duration pushLatency = apply.get().pushLatency();
     if (pushLatency != null) {
-      log.debug("proxy {} applied config version {}, {} ms after it was accepted",
-          current.id(), version, pushLatency.toMillis());
+      log.debug(
+          "proxy {} applied config version {}, {} ms after it was accepted",
+          current.id(),
+          version,
+          pushLatency.toMillis());
     }
     // An apply without an ACK before it (a proxy that skips ACKs) answers the send too.
     pusher.answered(applied.getNonce());
     fleet.progress().applied(current, version);
     events.snapshotApplied(current.id(), version, pushLatency);
     for (PoolApplyFailure failure : failed) {
-      log.warn("proxy {} applied config version {} without pool {}: {}", current.id(), version,
-          failure.getPool(), failure.getReason());
+      log.warn(
+          "proxy {} applied config version {} without pool {}: {}",
+          current.id(),
+          version,
+          failure.getPool(),
+          failure.getReason());
       events.poolFailed(current.id(), version, failure);
     }
   }
@@ -291,23 +351,34 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     List<PoolApplyFailure> failed = bounded(status.getFailedPoolsList());
     Optional<List<PoolApplyFailure>> before = current.poolStatus(version, failed);
     if (before.isEmpty()) {
-      log.debug("proxy {} reported pools of version {}, not the one in force; ignored",
-          current.id(), version);
+      log.debug(
+          "proxy {} reported pools of version {}, not the one in force; ignored",
+          current.id(),
+          version);
       return;
     }
     Map<String, PoolApplyFailure> was = new HashMap<>();
     before.get().forEach(f -> was.put(f.getPool(), f));
     for (PoolApplyFailure failure : failed) {
       if (!failure.equals(was.remove(failure.getPool()))) {
-        log.warn("proxy {}: pool {} of config version {} is not in force: {}", current.id(),
-            failure.getPool(), version, failure.getReason());
+        log.warn(
+            "proxy {}: pool {} of config version {} is not in force: {}",
+            current.id(),
+            failure.getPool(),
+            version,
+            failure.getReason());
         events.poolFailed(current.id(), version, failure);
       }
     }
     for (PoolApplyFailure recovered : was.values()) {
-      log.info("proxy {}: pool {} of config version {} is in force now", current.id(),
-          recovered.getPool(), version);
-      events.poolRecovered(current.id(), version,
+      log.info(
+          "proxy {}: pool {} of config version {} is in force now",
+          current.id(),
+          recovered.getPool(),
+          version);
+      events.poolRecovered(
+          current.id(),
+          version,
           recovered.toBuilder().clearReason().clearServingPrevious().build());
     }
   }
@@ -316,11 +387,12 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   private static List<PoolApplyFailure> bounded(List<PoolApplyFailure> failed) {
     List<PoolApplyFailure> kept = new ArrayList<>(Math.min(failed.size(), MAX_FAILED_POOLS));
     for (PoolApplyFailure f : failed.subList(0, Math.min(failed.size(), MAX_FAILED_POOLS))) {
-      kept.add(f.toBuilder()
-          .setPool(truncate(f.getPool(), MAX_HOSTNAME_LENGTH))
-          .setListen(truncate(f.getListen(), MAX_HOSTNAME_LENGTH))
-          .setReason(truncate(f.getReason(), MAX_NACK_REASON_LENGTH))
-          .build());
+      kept.add(
+          f.toBuilder()
+              .setPool(truncate(f.getPool(), MAX_HOSTNAME_LENGTH))
+              .setListen(truncate(f.getListen(), MAX_HOSTNAME_LENGTH))
+              .setReason(truncate(f.getReason(), MAX_NACK_REASON_LENGTH))
+              .build());
     }
     return kept;
   }
@@ -330,8 +402,11 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     // not whatever a broken proxy sends.
     String reason = truncate(nack.getReason(), MAX_NACK_REASON_LENGTH);
     if (!current.nack(nack.getVersion(), nack.getNonce(), reason, nack.getKind())) {
-      log.debug("proxy {} NACKed version {} with nonce {}, which matches no send; ignored",
-          current.id(), nack.getVersion(), nack.getNonce());
+      log.debug(
+          "proxy {} NACKed version {} with nonce {}, which matches no send; ignored",
+          current.id(),
+          nack.getVersion(),
+          nack.getNonce());
       return;
     }
     log.warn("proxy {} rejected config version {}: {}", current.id(), nack.getVersion(), reason);
@@ -349,20 +424,26 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
 
   private void answer(ProxyRecord current, long requestId, ProxyMessage message) {
     if (!requests.answer(requestId, message)) {
-      log.debug("proxy {} answered request {}, which is not outstanding (late?); ignored",
-          current.id(), requestId);
+      log.debug(
+          "proxy {} answered request {}, which is not outstanding (late?); ignored",
+          current.id(),
+          requestId);
     }
   }
 
   private void stats(ProxyRecord current, StatsReport report) {
-    Set<String> known = fleet.pools().current().getPoolsList().stream()
-        .map(Pool::getName)
-        .collect(Collectors.toSet());
+    Set<String> known =
+        fleet.pools().current().getPoolsList().stream()
+            .map(Pool::getName)
+            .collect(Collectors.toSet());
     ReportFilter filter = ReportFilter.filter(report, known);
     if (filter.dropped() > 0) {
       // Once per report at most, so a lying proxy costs one line per stats interval.
-      log.warn("proxy {} sent {} stats entries that cannot be true; ignored them ({}{})",
-          current.id(), filter.dropped(), filter.firstReason(),
+      log.warn(
+          "proxy {} sent {} stats entries that cannot be true; ignored them ({}{})",
+          current.id(),
+          filter.dropped(),
+          filter.firstReason(),
           filter.dropped() > 1 ? ", ..." : "");
     }
     StatsReport filtered = filter.kept();
@@ -371,8 +452,8 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
   }
 
   /**
-   * Why a Hello text field cannot be kept, or null if it can. Both are shown to operators, so
-   * they are bounded and free of control characters (which could rewrite a terminal).
+   * Why a Hello text field cannot be kept, or null if it can. Both are shown to operators, so they
+   * are bounded and free of control characters (which could rewrite a terminal).
    */
   private static String describeBadText(String field, String value, int maxLength) {
     if (value.length() > maxLength) {
@@ -380,7 +461,8 @@ final class ProxySession implements StreamObserver<ProxyMessage> {
     }
     for (int i = 0; i < value.length(); i++) {
       if (Character.isISOControl(value.charAt(i))) {
-        return String.format("%s must not contain control characters, got U+%04X at index %d",
+        return String.format(
+            "%s must not contain control characters, got U+%04X at index %d",
             field, (int) value.charAt(i), i);
       }
     }

@@ -19,10 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connections across replicas: a listing asks this replica's proxies and every other replica
- * (one call each, in parallel) and merges the answers; a close goes to the replica whose proxy
- * holds the connection. A replica that fails to answer is named in the coverage, never silently
- * left out.
+ * Connections across replicas: a listing asks this replica's proxies and every other replica (one
+ * call each, in parallel) and merges the answers; a close goes to the replica whose proxy holds the
+ * connection. A replica that fails to answer is named in the coverage, never silently left out.
  */
 final class ReplicaConnections {
   private static final Logger log = LoggerFactory.getLogger(ReplicaConnections.class);
@@ -42,12 +41,13 @@ final class ReplicaConnections {
     this.peers = peers;
   }
 
-  CompletableFuture<ListConnectionsResponse> list(String pool, String backend, String proxy,
-      int limit) {
+  CompletableFuture<ListConnectionsResponse> list(
+      String pool, String backend, String proxy, int limit) {
     if (!proxy.isEmpty() && !connectedHere(proxy)) {
       String replica = others.replicaOf(proxy);
       if (replica != null) {
-        return peers.listConnections(replica, request(pool, backend, proxy, limit))
+        return peers
+            .listConnections(replica, request(pool, backend, proxy, limit))
             .thenApply(answer -> answer.toBuilder().setCoverage(others.coverage()).build());
       }
       MissingReplica missing = others.missingWith(proxy);
@@ -73,8 +73,10 @@ final class ReplicaConnections {
     if (!connectedHere(proxyId)) {
       String replica = others.replicaOf(proxyId);
       if (replica != null) {
-        return peers.closeConnection(replica, CloseConnectionRequest.newBuilder()
-                .setId(proxyId + "/" + sequence).build())
+        return peers
+            .closeConnection(
+                replica,
+                CloseConnectionRequest.newBuilder().setId(proxyId + "/" + sequence).build())
             .thenApply(answer -> answer.getConnection());
       }
       MissingReplica missing = others.missingWith(proxyId);
@@ -90,11 +92,13 @@ final class ReplicaConnections {
     return record != null && record.connected();
   }
 
-  private ListConnectionsResponse merge(ListConnectionsResponse here,
-      Map<String, CompletableFuture<ListConnectionsResponse>> asked, int limit) {
+  private ListConnectionsResponse merge(
+      ListConnectionsResponse here,
+      Map<String, CompletableFuture<ListConnectionsResponse>> asked,
+      int limit) {
     FleetCoverage coverage = others.coverage();
-    FleetCoverage.Builder covered = coverage.toBuilder().clearReplicas().clearMissing()
-        .addReplicas(coverage.getAnsweredBy());
+    FleetCoverage.Builder covered =
+        coverage.toBuilder().clearReplicas().clearMissing().addReplicas(coverage.getAnsweredBy());
     covered.addAllMissing(coverage.getMissingList());
     Map<String, ConnectionInfo> byId = new LinkedHashMap<>();
     here.getConnectionsList().forEach(c -> byId.put(c.getId(), c));
@@ -108,11 +112,14 @@ final class ReplicaConnections {
       } catch (RuntimeException e) {
         Status status = Status.fromThrowable(ConnectionQueries.unwrap(e));
         log.info("replica {} left out of a connection listing: {}", replica, status);
-        covered.addMissing(MissingReplica.newBuilder()
-            .setReplicaId(replica)
-            .setAddress(others.addresses().getOrDefault(replica, ""))
-            .setReason("did not answer the listing: " + status.getCode()
-                + (status.getDescription() != null ? ": " + status.getDescription() : "")));
+        covered.addMissing(
+            MissingReplica.newBuilder()
+                .setReplicaId(replica)
+                .setAddress(others.addresses().getOrDefault(replica, ""))
+                .setReason(
+                    "did not answer the listing: "
+                        + status.getCode()
+                        + (status.getDescription() != null ? ": " + status.getDescription() : "")));
         continue;
       }
       covered.addReplicas(replica);
@@ -121,8 +128,9 @@ final class ReplicaConnections {
       truncated |= answer.getTruncated();
     }
     List<ConnectionInfo> connections = new ArrayList<>(byId.values());
-    connections.sort(Comparator.comparing(ConnectionInfo::getProxyId)
-        .thenComparingLong(ConnectionInfo::getSequence));
+    connections.sort(
+        Comparator.comparing(ConnectionInfo::getProxyId)
+            .thenComparingLong(ConnectionInfo::getSequence));
     if (connections.size() > limit) {
       truncated = true;
       connections = connections.subList(0, limit);
@@ -135,15 +143,29 @@ final class ReplicaConnections {
         .build();
   }
 
-  private static ListConnectionsRequest request(String pool, String backend, String proxy,
-      int limit) {
+  private static ListConnectionsRequest request(
+      String pool, String backend, String proxy, int limit) {
     return ListConnectionsRequest.newBuilder()
-        .setPool(pool).setBackend(backend).setProxy(proxy).setLimit(limit).build();
+        .setPool(pool)
+        .setBackend(backend)
+        .setProxy(proxy)
+        .setLimit(limit)
+        .build();
   }
 
   private static StatusRuntimeException unreachable(String proxyId, MissingReplica missing) {
-    return Status.UNAVAILABLE.withDescription("proxy " + proxyId + " was last connected to "
-        + "control-plane replica " + missing.getReplicaId() + " (" + missing.getAddress()
-        + "), which is missing (" + missing.getReason() + ")").asRuntimeException();
+    return Status.UNAVAILABLE
+        .withDescription(
+            "proxy "
+                + proxyId
+                + " was last connected to "
+                + "control-plane replica "
+                + missing.getReplicaId()
+                + " ("
+                + missing.getAddress()
+                + "), which is missing ("
+                + missing.getReason()
+                + ")")
+        .asRuntimeException();
   }
 }

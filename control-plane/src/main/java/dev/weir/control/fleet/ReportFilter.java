@@ -39,12 +39,11 @@ final class ReportFilter {
         // A pool deleted while the report was on its way: normal, not a lie.
         continue;
       }
-      String where = "backend " + printable(backend.getAddress()) + " of pool "
-          + backend.getPool();
-      String reason = !seen.add(backend.getPool() + "\0" + backend.getAddress())
-          ? where + " is listed twice"
-          : absurd(backend) ? where + " has a counter of 2^63 or more"
-          : null;
+      String where = "backend " + printable(backend.getAddress()) + " of pool " + backend.getPool();
+      String reason =
+          !seen.add(backend.getPool() + "\0" + backend.getAddress())
+              ? where + " is listed twice"
+              : absurd(backend) ? where + " has a counter of 2^63 or more" : null;
       if (reason != null) {
         dropped++;
         firstReason = firstReason == null ? reason : firstReason;
@@ -57,11 +56,12 @@ final class ReportFilter {
       if (!knownPools.contains(listener.getPool())) {
         continue;
       }
-      String reason = !listeners.add(listener.getPool())
-          ? "listener of pool " + listener.getPool() + " is listed twice"
-          : absurd(listener) ? "listener of pool " + listener.getPool()
-              + " has a counter of 2^63 or more"
-          : null;
+      String reason =
+          !listeners.add(listener.getPool())
+              ? "listener of pool " + listener.getPool() + " is listed twice"
+              : absurd(listener)
+                  ? "listener of pool " + listener.getPool() + " has a counter of 2^63 or more"
+                  : null;
       if (reason != null) {
         dropped++;
         firstReason = firstReason == null ? reason : firstReason;
@@ -96,14 +96,24 @@ final class ReportFilter {
   }
 
   private static boolean absurd(BackendStats s) {
-    return (s.getActiveConnections() | s.getTotalConnections() | s.getConnectFailures()
-        | s.getBytesToBackend() | s.getBytesToClient() | s.getRefusedConnections()
-        | s.getConnectLatencyP50Us() | s.getConnectLatencyP99Us()
-        | s.getDrainClosedConnections() | s.getUnansweredConnections()) < 0;
+    return (s.getActiveConnections()
+            | s.getTotalConnections()
+            | s.getConnectFailures()
+            | s.getBytesToBackend()
+            | s.getBytesToClient()
+            | s.getRefusedConnections()
+            | s.getConnectLatencyP50Us()
+            | s.getConnectLatencyP99Us()
+            | s.getDrainClosedConnections()
+            | s.getUnansweredConnections())
+        < 0;
   }
 
   private static boolean absurd(ListenerStats s) {
-    return (s.getAcceptedConnections() | s.getRefusedConnections()
-        | s.getNoBackendConnections() | s.getActiveConnections()) < 0;
+    return (s.getAcceptedConnections()
+            | s.getRefusedConnections()
+            | s.getNoBackendConnections()
+            | s.getActiveConnections())
+        < 0;
   }
 }

@@ -19,19 +19,19 @@ import org.slf4j.LoggerFactory;
  * Sends snapshots down one proxy stream without ever queueing more than one.
  *
  * <p>At most one snapshot is in flight: a snapshot goes out at once when the proxy has answered
- * (ACK or NACK) the previous one, and otherwise waits for that answer, or for the answer timeout
- * in case an answer was lost. While one waits, a newer snapshot replaces it, since each snapshot
- * is the whole configuration. So an isolated change costs no extra latency, and a burst of changes
+ * (ACK or NACK) the previous one, and otherwise waits for that answer, or for the answer timeout in
+ * case an answer was lost. While one waits, a newer snapshot replaces it, since each snapshot is
+ * the whole configuration. So an isolated change costs no extra latency, and a burst of changes
  * reaches a slow proxy as one or two snapshots rather than a queue of them. The same holds while
  * the stream is not ready (the proxy or the network is slow): the snapshot left waiting is sent
  * when gRPC calls the ready handler.
  *
- * <p>Operators' requests to the proxy (list or close connections) go down the same stream, so
- * they are queued here and sent by the same loop, ahead of any waiting snapshot; the session
- * bounds how many may be outstanding.
+ * <p>Operators' requests to the proxy (list or close connections) go down the same stream, so they
+ * are queued here and sent by the same loop, ahead of any waiting snapshot; the session bounds how
+ * many may be outstanding.
  *
- * <p>Whichever thread finds the stream idle does the sending, so calls on the stream are
- * serialized without holding a lock across them.
+ * <p>Whichever thread finds the stream idle does the sending, so calls on the stream are serialized
+ * without holding a lock across them.
  */
 final class SnapshotPusher {
   private static final Logger log = LoggerFactory.getLogger(SnapshotPusher.class);
@@ -44,21 +44,28 @@ final class SnapshotPusher {
 
   @GuardedBy("lock")
   private long newestVersion = -1;
+
   @GuardedBy("lock")
   private ConfigSnapshot pending;
+
   @GuardedBy("lock")
   private final ArrayDeque<ControlMessage> requests = new ArrayDeque<>();
+
   // The nonce of the snapshot sent and not answered yet, and the timer that stops waiting for it.
   @GuardedBy("lock")
   private String inFlight;
+
   @GuardedBy("lock")
   private ScheduledFuture<?> inFlightTimeout;
+
   // How the stream should end: an error status, OK to complete it, null to keep it open.
   @GuardedBy("lock")
   private Status ending;
+
   // True while one thread is calling the stream; others leave their work for it.
   @GuardedBy("lock")
   private boolean busy;
+
   @GuardedBy("lock")
   private boolean ended;
 
@@ -169,8 +176,11 @@ final class SnapshotPusher {
       inFlight = null;
       inFlightTimeout = null;
       if (pending != null) {
-        log.debug("no answer to snapshot {} within {} ms; sending version {}", nonce,
-            answerTimeout.toMillis(), pending.getVersion());
+        log.debug(
+            "no answer to snapshot {} within {} ms; sending version {}",
+            nonce,
+            answerTimeout.toMillis(),
+            pending.getVersion());
       }
     }
     drain();
@@ -226,8 +236,9 @@ final class SnapshotPusher {
   private void awaitAnswer(String nonce) {
     ScheduledFuture<?> timeout;
     try {
-      timeout = scheduler.schedule(
-          () -> answerTimedOut(nonce), answerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      timeout =
+          scheduler.schedule(
+              () -> answerTimedOut(nonce), answerTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException shuttingDown) {
       timeout = null;
     }

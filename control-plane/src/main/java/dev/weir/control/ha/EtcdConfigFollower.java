@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * hands each newer snapshot to {@link PoolRegistry#adopt}, which pushes it to this replica's
  * proxies. Its own commits come back through the watch too and are ignored as not newer.
  *
- * <p>If the watch fails (etcd compacted past it, or it cannot be kept open), the follower reads
- * the config afresh and watches again from there, retrying every {@link #RESYNC} while etcd is
+ * <p>If the watch fails (etcd compacted past it, or it cannot be kept open), the follower reads the
+ * config afresh and watches again from there, retrying every {@link #RESYNC} while etcd is
  * unreachable; meanwhile proxies keep the config they have. Work runs on a thread of its own, not
  * on the etcd client's.
  */
@@ -46,11 +46,13 @@ public final class EtcdConfigFollower implements AutoCloseable {
     this.client = client;
     this.store = store;
     this.pools = pools;
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "weir-etcd-follower");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weir-etcd-follower");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Starts watching for commits after etcd revision {@code etcdRevision} (when loaded). */
@@ -80,12 +82,16 @@ public final class EtcdConfigFollower implements AutoCloseable {
       return;
     }
     long mine = ++generation;
-    watcher = client.getWatchClient().watch(store.configKey(),
-        WatchOption.builder().withRevision(etcdRevision).build(),
-        Watch.listener(
-            response -> executor.execute(() -> received(mine, response)),
-            error -> executor.execute(() -> failed(mine, error)),
-            () -> executor.execute(() -> failed(mine, null))));
+    watcher =
+        client
+            .getWatchClient()
+            .watch(
+                store.configKey(),
+                WatchOption.builder().withRevision(etcdRevision).build(),
+                Watch.listener(
+                    response -> executor.execute(() -> received(mine, response)),
+                    error -> executor.execute(() -> failed(mine, error)),
+                    () -> executor.execute(() -> failed(mine, null))));
   }
 
   private void received(long watch, WatchResponse response) {
@@ -108,8 +114,10 @@ public final class EtcdConfigFollower implements AutoCloseable {
     if (watch != generation || closed) {
       return;
     }
-    log.warn("watching {} stopped ({}); reading the config again",
-        store.location(), error != null ? error.getMessage() : "the stream ended");
+    log.warn(
+        "watching {} stopped ({}); reading the config again",
+        store.location(),
+        error != null ? error.getMessage() : "the stream ended");
     resync();
   }
 
@@ -121,11 +129,17 @@ public final class EtcdConfigFollower implements AutoCloseable {
       EtcdConfigStore.Loaded loaded = store.loadAt();
       adopt(loaded.snapshot());
       watchFrom(loaded.etcdRevision() + 1);
-      log.info("following {} again from config version {}", store.location(),
+      log.info(
+          "following {} again from config version {}",
+          store.location(),
           loaded.snapshot().getVersion());
     } catch (IOException e) {
-      log.warn("cannot follow the config in {} ({}); proxies keep the config they have; "
-          + "retrying in {} s", store.location(), e.getMessage(), RESYNC.toSeconds());
+      log.warn(
+          "cannot follow the config in {} ({}); proxies keep the config they have; "
+              + "retrying in {} s",
+          store.location(),
+          e.getMessage(),
+          RESYNC.toSeconds());
       stopWatching();
       executor.schedule(this::resync, RESYNC.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -137,12 +151,17 @@ public final class EtcdConfigFollower implements AutoCloseable {
     }
     Revision revision = null;
     try {
-      revision = store.revision(snapshot.getVersion())
-          .map(r -> r.toBuilder().clearConfig().build())
-          .orElse(null);
+      revision =
+          store
+              .revision(snapshot.getVersion())
+              .map(r -> r.toBuilder().clearConfig().build())
+              .orElse(null);
     } catch (IOException e) {
       // The config matters; the history event is only news.
-      log.warn("cannot read revision {} from {}: {}", snapshot.getVersion(), store.location(),
+      log.warn(
+          "cannot read revision {} from {}: {}",
+          snapshot.getVersion(),
+          store.location(),
           e.getMessage());
     }
     pools.adopt(snapshot, revision);

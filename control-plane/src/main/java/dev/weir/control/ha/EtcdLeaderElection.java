@@ -19,14 +19,14 @@ import org.slf4j.LoggerFactory;
  * Leader election among control planes through etcd: each replica holds a lease (kept alive) and
  * campaigns with it; the one whose key is oldest leads until its lease ends.
  *
- * <p>A replica that dies stops renewing its lease, so etcd deletes its key within the lease TTL
- * and the next candidate leads. A replica that cannot renew (etcd unreachable, or the lease
- * expired) stops counting itself the leader at once: {@link #isLeader} also requires the last
- * renewal to be younger than the TTL, so even a silent keep-alive stream cannot leave two
- * leaders for longer than the clocks' drift. It then campaigns again with a new lease.
+ * <p>A replica that dies stops renewing its lease, so etcd deletes its key within the lease TTL and
+ * the next candidate leads. A replica that cannot renew (etcd unreachable, or the lease expired)
+ * stops counting itself the leader at once: {@link #isLeader} also requires the last renewal to be
+ * younger than the TTL, so even a silent keep-alive stream cannot leave two leaders for longer than
+ * the clocks' drift. It then campaigns again with a new lease.
  *
- * <p>One thread of its own campaigns; {@link #close} resigns and revokes the lease, so a
- * replica shut down cleanly hands over at once rather than after the TTL.
+ * <p>One thread of its own campaigns; {@link #close} resigns and revokes the lease, so a replica
+ * shut down cleanly hands over at once rather than after the TTL.
  */
 public final class EtcdLeaderElection implements Leadership, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdLeaderElection.class);
@@ -91,8 +91,10 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
           return;
         }
       } catch (Exception e) {
-        log.warn("leader election through etcd failed ({}); campaigning again in {} s",
-            EtcdErrors.describe(e), RETRY.toSeconds());
+        log.warn(
+            "leader election through etcd failed ({}); campaigning again in {} s",
+            EtcdErrors.describe(e),
+            RETRY.toSeconds());
       }
       try {
         Thread.sleep(RETRY.toMillis());
@@ -106,8 +108,12 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
 
   /** One lease: campaign with it, lead while it lives, give it up. */
   private void term() throws Exception {
-    long lease = client.getLeaseClient().grant(ttl.toSeconds())
-        .get(ttl.toMillis(), TimeUnit.MILLISECONDS).getID();
+    long lease =
+        client
+            .getLeaseClient()
+            .grant(ttl.toSeconds())
+            .get(ttl.toMillis(), TimeUnit.MILLISECONDS)
+            .getID();
     CountDownLatch lost = new CountDownLatch(1);
     CloseableClient keepAlive = client.getLeaseClient().keepAlive(lease, new Renewals(lost));
     CompletableFuture<CampaignResponse> campaign = null;
@@ -121,8 +127,10 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
       }
       won = true;
       leading = true;
-      log.info("this control plane ({}) is now the leader: it runs adaptive weights and "
-          + "history compaction", candidate.toString(StandardCharsets.UTF_8));
+      log.info(
+          "this control plane ({}) is now the leader: it runs adaptive weights and "
+              + "history compaction",
+          candidate.toString(StandardCharsets.UTF_8));
       // Poll too, so a keep-alive stream that went quiet ends the term when the TTL runs out.
       while (!lost.await(ttl.toMillis() / 4, TimeUnit.MILLISECONDS) && isLeader()) {
         // still leading
@@ -143,8 +151,8 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
     }
   }
 
-  private CampaignResponse awaitCampaign(CompletableFuture<CampaignResponse> campaign,
-      CountDownLatch lost) throws Exception {
+  private CampaignResponse awaitCampaign(
+      CompletableFuture<CampaignResponse> campaign, CountDownLatch lost) throws Exception {
     while (true) {
       try {
         return campaign.get(ttl.toMillis() / 4, TimeUnit.MILLISECONDS);
@@ -166,7 +174,6 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
       log.debug("could not revoke lease {}: {}", lease, EtcdErrors.describe(e));
     }
   }
-
 
   /** Marks each renewal; an error or end of the stream ends the term. */
   private final class Renewals implements StreamObserver<LeaseKeepAliveResponse> {

@@ -30,13 +30,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Membership through etcd: each replica keeps {@code PREFIX/replicas/ID} (its address) under a
- * lease of its own, kept alive, and watches the prefix. A replica that dies stops renewing, so
- * its key goes within the lease TTL; one that closes revokes the lease, so the others hear at
- * once. The cost in etcd is one key and one lease per replica, whatever the fleet does.
+ * lease of its own, kept alive, and watches the prefix. A replica that dies stops renewing, so its
+ * key goes within the lease TTL; one that closes revokes the lease, so the others hear at once. The
+ * cost in etcd is one key and one lease per replica, whatever the fleet does.
  *
  * <p>A key already held under another lease (two replicas given one id, or this replica's
- * predecessor whose lease has not expired yet) is not overwritten: registration waits for it to
- * go, with a warning. All state is confined to one thread.
+ * predecessor whose lease has not expired yet) is not overwritten: registration waits for it to go,
+ * with a warning. All state is confined to one thread.
  */
 final class EtcdMembership implements Membership {
   private static final Logger log = LoggerFactory.getLogger(EtcdMembership.class);
@@ -65,22 +65,25 @@ final class EtcdMembership implements Membership {
     this.prefix = prefix;
     this.ttl = ttl;
     this.timeout = timeout;
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "weir-etcd-members");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weir-etcd-members");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   @Override
   public void join(String replicaId, String replicaAddress, Listener members) {
-    executor.execute(() -> {
-      selfId = replicaId;
-      address = replicaAddress;
-      listener = members;
-      register();
-      resync();
-    });
+    executor.execute(
+        () -> {
+          selfId = replicaId;
+          address = replicaAddress;
+          listener = members;
+          register();
+          resync();
+        });
   }
 
   @Override
@@ -89,10 +92,11 @@ final class EtcdMembership implements Membership {
       return;
     }
     closed = true;
-    executor.execute(() -> {
-      stopWatching();
-      endLease();
-    });
+    executor.execute(
+        () -> {
+          stopWatching();
+          endLease();
+        });
     executor.shutdown();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -119,20 +123,31 @@ final class EtcdMembership implements Membership {
     endLease();
     ByteSequence key = key(selfId);
     try {
-      long granted = client.getLeaseClient().grant(ttl.toSeconds())
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS).getID();
+      long granted =
+          client
+              .getLeaseClient()
+              .grant(ttl.toSeconds())
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .getID();
       lease = granted;
-      TxnResponse put = client.getKVClient().txn()
-          .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-          .Then(Op.put(key, text(address), PutOption.builder().withLeaseId(granted).build()))
-          .Else(Op.get(key, GetOption.DEFAULT))
-          .commit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      TxnResponse put =
+          client
+              .getKVClient()
+              .txn()
+              .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+              .Then(Op.put(key, text(address), PutOption.builder().withLeaseId(granted).build()))
+              .Else(Op.get(key, GetOption.DEFAULT))
+              .commit()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!put.isSucceeded()) {
         KeyValue holder = put.getGetResponses().get(0).getKvs().get(0);
         if (!warnedTaken) {
-          log.warn("replica id {} is registered in etcd by another control plane (at {}, lease "
-              + "{}); waiting for it to go (another replica with this id? set --replica-id)",
-              selfId, holder.getValue().toString(StandardCharsets.UTF_8), holder.getLease());
+          log.warn(
+              "replica id {} is registered in etcd by another control plane (at {}, lease "
+                  + "{}); waiting for it to go (another replica with this id? set --replica-id)",
+              selfId,
+              holder.getValue().toString(StandardCharsets.UTF_8),
+              holder.getLease());
           warnedTaken = true;
         }
         revokeQuietly(granted);
@@ -148,8 +163,11 @@ final class EtcdMembership implements Membership {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      log.warn("cannot register this replica in etcd ({}); other replicas do not follow it "
-          + "meanwhile; retrying in {} s", EtcdErrors.describe(e), RETRY.toSeconds());
+      log.warn(
+          "cannot register this replica in etcd ({}); other replicas do not follow it "
+              + "meanwhile; retrying in {} s",
+          EtcdErrors.describe(e),
+          RETRY.toSeconds());
       executor.schedule(this::register, RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
@@ -218,9 +236,11 @@ final class EtcdMembership implements Membership {
     stopWatching();
     try {
       ByteSequence dir = text(prefix);
-      GetResponse members = client.getKVClient()
-          .get(dir, GetOption.builder().isPrefix(true).build())
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      GetResponse members =
+          client
+              .getKVClient()
+              .get(dir, GetOption.builder().isPrefix(true).build())
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       Map<String, String> now = new HashMap<>();
       for (KeyValue kv : members.getKvs()) {
         now.put(idOf(kv), kv.getValue().toString(StandardCharsets.UTF_8));
@@ -232,18 +252,26 @@ final class EtcdMembership implements Membership {
       }
       now.forEach(this::put);
       long mine = ++generation;
-      watcher = client.getWatchClient().watch(dir,
-          WatchOption.builder().isPrefix(true)
-              .withRevision(members.getHeader().getRevision() + 1).build(),
-          Watch.listener(
-              response -> post(() -> received(mine, response)),
-              error -> post(() -> failed(mine, error)),
-              () -> post(() -> failed(mine, null))));
+      watcher =
+          client
+              .getWatchClient()
+              .watch(
+                  dir,
+                  WatchOption.builder()
+                      .isPrefix(true)
+                      .withRevision(members.getHeader().getRevision() + 1)
+                      .build(),
+                  Watch.listener(
+                      response -> post(() -> received(mine, response)),
+                      error -> post(() -> failed(mine, error)),
+                      () -> post(() -> failed(mine, null))));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      log.warn("cannot read the replicas from etcd ({}); retrying in {} s",
-          EtcdErrors.describe(e), RETRY.toSeconds());
+      log.warn(
+          "cannot read the replicas from etcd ({}); retrying in {} s",
+          EtcdErrors.describe(e),
+          RETRY.toSeconds());
       executor.schedule(this::resync, RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
@@ -266,7 +294,8 @@ final class EtcdMembership implements Membership {
     if (watch != generation || closed) {
       return;
     }
-    log.warn("watching the replicas in etcd stopped ({}); reading them again",
+    log.warn(
+        "watching the replicas in etcd stopped ({}); reading them again",
         error != null ? EtcdErrors.describe(error) : "the stream ended");
     executor.schedule(this::resync, RETRY.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * prefix: an {@link EtcdConfigStore}, an {@link EtcdConfigFollower} that adopts commits made
  * through other replicas, and an {@link EtcdLeaderElection} whose leader compacts the history.
  *
- * <p>Opening reads the config once, so a control plane that cannot reach etcd fails to start
- * after one bounded wait instead of serving an empty configuration.
+ * <p>Opening reads the config once, so a control plane that cannot reach etcd fails to start after
+ * one bounded wait instead of serving an empty configuration.
  */
 final class EtcdStoreBackend implements StoreBackend {
   private static final Logger log = LoggerFactory.getLogger(EtcdStoreBackend.class);
@@ -38,32 +38,44 @@ final class EtcdStoreBackend implements StoreBackend {
   private final EtcdMembership membership;
   private final Settings settings;
   private final ScheduledExecutorService duties;
+
   @GuardedBy("this")
   private EtcdConfigFollower follower;
+
   @GuardedBy("this")
   private boolean closed;
 
-  private EtcdStoreBackend(Client client, EtcdConfigStore store, EtcdConfigStore.Loaded loaded,
-      Settings settings) {
+  private EtcdStoreBackend(
+      Client client, EtcdConfigStore store, EtcdConfigStore.Loaded loaded, Settings settings) {
     this.client = client;
     this.store = store;
     this.loaded = loaded;
     this.settings = settings;
-    this.election = new EtcdLeaderElection(client, settings.prefix() + "leader", candidateName(),
-        settings.leaseTtl());
-    this.membership = new EtcdMembership(client, settings.prefix() + "replicas/",
-        settings.leaseTtl(), settings.timeout());
-    this.duties = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "weir-etcd-leader-duties");
-      t.setDaemon(true);
-      return t;
-    });
+    this.election =
+        new EtcdLeaderElection(
+            client, settings.prefix() + "leader", candidateName(), settings.leaseTtl());
+    this.membership =
+        new EtcdMembership(
+            client, settings.prefix() + "replicas/", settings.leaseTtl(), settings.timeout());
+    this.duties =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weir-etcd-leader-duties");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** The defaults for a control plane: 5 s per call, a 5 s lease, compaction every minute. */
   static Settings settings(List<URI> endpoints, String prefix, EtcdTls tls) {
-    return new Settings(endpoints, prefix, Duration.ofSeconds(5), Duration.ofSeconds(5),
-        Duration.ofMinutes(1), FileConfigStore.DEFAULT_MAX_REVISIONS, tls);
+    return new Settings(
+        endpoints,
+        prefix,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(5),
+        Duration.ofMinutes(1),
+        FileConfigStore.DEFAULT_MAX_REVISIONS,
+        tls);
   }
 
   /** Opens the store with non-default settings; for tests. */
@@ -72,16 +84,22 @@ final class EtcdStoreBackend implements StoreBackend {
   }
 
   static StoreBackend open(Settings settings) throws IOException {
-    ClientBuilder builder = Client.builder()
-        .endpoints(settings.endpoints().toArray(URI[]::new))
-        .connectTimeout(settings.timeout());
+    ClientBuilder builder =
+        Client.builder()
+            .endpoints(settings.endpoints().toArray(URI[]::new))
+            .connectTimeout(settings.timeout());
     if (settings.tls() != null) {
       builder.sslContext(settings.tls().context());
     }
     Client client = builder.build();
     try {
-      EtcdConfigStore store = new EtcdConfigStore(client, settings.describeEndpoints(),
-          settings.prefix(), settings.maxRevisions(), settings.timeout());
+      EtcdConfigStore store =
+          new EtcdConfigStore(
+              client,
+              settings.describeEndpoints(),
+              settings.prefix(),
+              settings.maxRevisions(),
+              settings.timeout());
       EtcdConfigStore.Loaded loaded;
       try {
         loaded = store.loadAt();
@@ -102,8 +120,9 @@ final class EtcdStoreBackend implements StoreBackend {
     }
     URI endpoint = settings.endpoints().get(0);
     String why = settings.tls().whyNoSession(endpoint, settings.timeout());
-    return why == null ? e : new IOException(e.getMessage() + "; TLS with " + endpoint
-        + " fails: " + why, e);
+    return why == null
+        ? e
+        : new IOException(e.getMessage() + "; TLS with " + endpoint + " fails: " + why, e);
   }
 
   @Override
@@ -113,7 +132,8 @@ final class EtcdStoreBackend implements StoreBackend {
 
   @Override
   public String location() {
-    return settings.tls() == null ? store.location()
+    return settings.tls() == null
+        ? store.location()
         : store.location() + " over TLS (" + settings.tls() + ")";
   }
 
@@ -187,8 +207,14 @@ final class EtcdStoreBackend implements StoreBackend {
    * @param maxRevisions how many revisions the history keeps
    * @param tls for {@code https://} endpoints; null for plaintext
    */
-  record Settings(List<URI> endpoints, String prefix, Duration timeout, Duration leaseTtl,
-      Duration compactEvery, int maxRevisions, EtcdTls tls) {
+  record Settings(
+      List<URI> endpoints,
+      String prefix,
+      Duration timeout,
+      Duration leaseTtl,
+      Duration compactEvery,
+      int maxRevisions,
+      EtcdTls tls) {
     Settings {
       endpoints = List.copyOf(endpoints);
       if (endpoints.isEmpty()) {
@@ -197,8 +223,13 @@ final class EtcdStoreBackend implements StoreBackend {
     }
 
     /** Plaintext. */
-    Settings(List<URI> endpoints, String prefix, Duration timeout, Duration leaseTtl,
-        Duration compactEvery, int maxRevisions) {
+    Settings(
+        List<URI> endpoints,
+        String prefix,
+        Duration timeout,
+        Duration leaseTtl,
+        Duration compactEvery,
+        int maxRevisions) {
       this(endpoints, prefix, timeout, leaseTtl, compactEvery, maxRevisions, null);
     }
 

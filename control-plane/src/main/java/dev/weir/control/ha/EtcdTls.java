@@ -28,8 +28,8 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * TLS to etcd ({@code https://} endpoints): which CA vouches for etcd's certificate and, for an
- * etcd started with {@code --client-cert-auth}, the certificate the control plane shows it.
- * Read once at start, so a bad file stops the start naming its flag before etcd is dialled.
+ * etcd started with {@code --client-cert-auth}, the certificate the control plane shows it. Read
+ * once at start, so a bad file stops the start naming its flag before etcd is dialled.
  */
 public final class EtcdTls {
 
@@ -50,8 +50,8 @@ public final class EtcdTls {
    * @param ca the CA certificate(s) that signed etcd's, or null for the JDK's trusted CAs
    * @param certificate the client certificate chain, or null to show none; needs {@code key}
    * @param key its PKCS#8 private key, or null
-   * @throws IllegalArgumentException naming the flag whose file is missing, unreadable or not
-   *     what it should be
+   * @throws IllegalArgumentException naming the flag whose file is missing, unreadable or not what
+   *     it should be
    */
   public static EtcdTls read(Path ca, Path certificate, Path key) {
     if ((certificate == null) != (key == null)) {
@@ -73,8 +73,14 @@ public final class EtcdTls {
       try {
         builder.keyManager(certFile, keyFile);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--etcd-cert " + certificate + " / --etcd-key " + key
-            + ": not a PEM certificate chain and PKCS#8 key: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "--etcd-cert "
+                + certificate
+                + " / --etcd-key "
+                + key
+                + ": not a PEM certificate chain and PKCS#8 key: "
+                + e.getMessage(),
+            e);
       }
     }
     String trust = "etcd's certificate checked against " + (ca != null ? ca : "the JDK's CAs");
@@ -82,8 +88,11 @@ public final class EtcdTls {
     try {
       return new EtcdTls(builder.build(), summary);
     } catch (SSLException e) {
-      throw new IllegalArgumentException("TLS to etcd cannot be set up from --etcd-ca, "
-          + "--etcd-cert and --etcd-key: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "TLS to etcd cannot be set up from --etcd-ca, "
+              + "--etcd-cert and --etcd-key: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -94,54 +103,70 @@ public final class EtcdTls {
 
   /**
    * Why no TLS session can be had with {@code endpoint}, or null when one can: jetcd retries a
-   * failed handshake until the call's deadline and reports only that it ran out, so a start
-   * that cannot reach etcd asks this for the reason (an untrusted certificate, a refused client
-   * certificate). Checks etcd's certificate against the host name as gRPC does; waits up to
-   * {@code timeout} for the handshake and a moment more for a refusal that TLS 1.3 sends after it.
+   * failed handshake until the call's deadline and reports only that it ran out, so a start that
+   * cannot reach etcd asks this for the reason (an untrusted certificate, a refused client
+   * certificate). Checks etcd's certificate against the host name as gRPC does; waits up to {@code
+   * timeout} for the handshake and a moment more for a refusal that TLS 1.3 sends after it.
    */
   String whyNoSession(URI endpoint, Duration timeout) {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       CompletableFuture<String> outcome = new CompletableFuture<>();
-      Bootstrap bootstrap = new Bootstrap()
-          .group(group)
-          .channel(NioSocketChannel.class)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
-          .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              SslHandler tls = context.newHandler(ch.alloc(), endpoint.getHost(), endpoint.getPort());
-              SSLParameters parameters = tls.engine().getSSLParameters();
-              parameters.setEndpointIdentificationAlgorithm("HTTPS");
-              tls.engine().setSSLParameters(parameters);
-              tls.handshakeFuture().addListener(done -> {
-                if (!done.isSuccess()) {
-                  outcome.complete(reason(done.cause()));
-                } else {
-                  ch.eventLoop().schedule(() -> outcome.complete(null), AFTER_HANDSHAKE_MILLIS,
-                      TimeUnit.MILLISECONDS);
-                }
-              });
-              ch.pipeline().addLast(tls, new ChannelInboundHandlerAdapter() {
-                @Override
-                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                  outcome.complete(reason(cause));
-                  ctx.close();
-                }
+      Bootstrap bootstrap =
+          new Bootstrap()
+              .group(group)
+              .channel(NioSocketChannel.class)
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
+              .handler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      SslHandler tls =
+                          context.newHandler(ch.alloc(), endpoint.getHost(), endpoint.getPort());
+                      SSLParameters parameters = tls.engine().getSSLParameters();
+                      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                      tls.engine().setSSLParameters(parameters);
+                      tls.handshakeFuture()
+                          .addListener(
+                              done -> {
+                                if (!done.isSuccess()) {
+                                  outcome.complete(reason(done.cause()));
+                                } else {
+                                  ch.eventLoop()
+                                      .schedule(
+                                          () -> outcome.complete(null),
+                                          AFTER_HANDSHAKE_MILLIS,
+                                          TimeUnit.MILLISECONDS);
+                                }
+                              });
+                      ch.pipeline()
+                          .addLast(
+                              tls,
+                              new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void exceptionCaught(
+                                    ChannelHandlerContext ctx, Throwable cause) {
+                                  outcome.complete(reason(cause));
+                                  ctx.close();
+                                }
 
-                @Override
-                public void channelInactive(ChannelHandlerContext ctx) {
-                  outcome.complete("etcd closed the connection during or right after the "
-                      + "TLS handshake");
+                                @Override
+                                public void channelInactive(ChannelHandlerContext ctx) {
+                                  outcome.complete(
+                                      "etcd closed the connection during or right after the "
+                                          + "TLS handshake");
+                                }
+                              });
+                    }
+                  });
+      bootstrap
+          .connect(endpoint.getHost(), endpoint.getPort())
+          .addListener(
+              connected -> {
+                if (!connected.isSuccess()) {
+                  outcome.complete("cannot connect: " + reason(connected.cause()));
                 }
               });
-            }
-          });
-      bootstrap.connect(endpoint.getHost(), endpoint.getPort()).addListener(connected -> {
-        if (!connected.isSuccess()) {
-          outcome.complete("cannot connect: " + reason(connected.cause()));
-        }
-      });
       return outcome.get(timeout.toMillis() + AFTER_HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       return "no TLS handshake within " + timeout.toMillis() + " ms";
@@ -162,12 +187,15 @@ public final class EtcdTls {
     }
     String message = root.getMessage() != null ? root.getMessage() : root.toString();
     if (message.contains("certification path") || message.contains("No subject alternative")) {
-      return message + " (--etcd-ca must name the CA that signed etcd's certificate, which "
+      return message
+          + " (--etcd-ca must name the CA that signed etcd's certificate, which "
           + "must name the endpoint's host)";
     }
-    if (message.contains("bad_certificate") || message.contains("certificate_required")
+    if (message.contains("bad_certificate")
+        || message.contains("certificate_required")
         || message.contains("unknown_ca")) {
-      return message + " (etcd refused the client certificate, or its absence: give "
+      return message
+          + " (etcd refused the client certificate, or its absence: give "
           + "--etcd-cert and --etcd-key issued by a CA etcd's --trusted-ca-file names)";
     }
     return message;

@@ -1,9 +1,9 @@
 package dev.weir.control.ha;
 
 /**
- * Whether this control plane may run the duties that must have one writer across replicas
- * (adaptive weights, history compaction). Callers ask before each round of such a duty, so a
- * replica that loses leadership stops at its next round.
+ * Whether this control plane may run the duties that must have one writer across replicas (adaptive
+ * weights, history compaction). Callers ask before each round of such a duty, so a replica that
+ * loses leadership stops at its next round.
  */
 @FunctionalInterface
 public interface Leadership {

@@ -13,13 +13,14 @@ public interface Membership extends AutoCloseable {
     void left(String replicaId);
   }
 
-  Membership NONE = new Membership() {
-    @Override
-    public void join(String replicaId, String address, Listener listener) {}
+  Membership NONE =
+      new Membership() {
+        @Override
+        public void join(String replicaId, String address, Listener listener) {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   /** Registers this replica and starts telling {@code listener} about every member. */
   void join(String replicaId, String address, Listener listener);

@@ -56,8 +56,10 @@ public final class FleetHealthTracker implements BackendHealthView, FleetListene
 
   @GuardedBy("lock")
   private long configVersion = -1;
+
   @GuardedBy("lock")
   private final Map<BackendKey, Votes> backends = new HashMap<>();
+
   @GuardedBy("lock")
   private final Map<String, Set<BackendKey>> votedBy = new HashMap<>();
 
@@ -185,25 +187,33 @@ public final class FleetHealthTracker implements BackendHealthView, FleetListene
   private void evaluate(Set<BackendKey> keys, Instant now, List<FleetEvent> out) {
     for (BackendKey key : keys) {
       Votes votes = backends.get(key);
-      FleetHealth verdict =
-          QuorumRule.verdict(votes.healthy, votes.unhealthy, votes.quorumPercent);
+      FleetHealth verdict = QuorumRule.verdict(votes.healthy, votes.unhealthy, votes.quorumPercent);
       FleetHealth reported = votes.damper.observe(verdict, now);
       if (reported == votes.reported) {
         continue;
       }
       FleetHealth previous = votes.reported;
       votes.reported = reported;
-      log.info("backend {} in pool {} is {} fleet-wide ({} of {} proxies with a view see it "
-              + "unhealthy; quorum {}%)", key.address(), key.pool(), describe(reported),
-          votes.unhealthy, votes.healthy + votes.unhealthy, votes.quorumPercent);
-      out.add(FleetEvent.newBuilder()
-          .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-          .setHealth(HealthEvent.newBuilder()
-              .setPool(key.pool())
-              .setBackend(key.address())
-              .setHealth(reported)
-              .setPrevious(previous))
-          .build());
+      log.info(
+          "backend {} in pool {} is {} fleet-wide ({} of {} proxies with a view see it "
+              + "unhealthy; quorum {}%)",
+          key.address(),
+          key.pool(),
+          describe(reported),
+          votes.unhealthy,
+          votes.healthy + votes.unhealthy,
+          votes.quorumPercent);
+      out.add(
+          FleetEvent.newBuilder()
+              .setTime(
+                  Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+              .setHealth(
+                  HealthEvent.newBuilder()
+                      .setPool(key.pool())
+                      .setBackend(key.address())
+                      .setHealth(reported)
+                      .setPrevious(previous))
+              .build());
     }
   }
 
@@ -218,7 +228,9 @@ public final class FleetHealthTracker implements BackendHealthView, FleetListene
 
   /** What one proxy says about a backend, as the quorum counts it. */
   private enum Vote {
-    HEALTHY, UNHEALTHY, ABSTAIN;
+    HEALTHY,
+    UNHEALTHY,
+    ABSTAIN;
 
     static Vote of(BackendHealth health) {
       return switch (health) {

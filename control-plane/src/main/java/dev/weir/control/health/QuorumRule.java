@@ -5,8 +5,8 @@ import dev.weir.api.v1.FleetHealth;
 /**
  * A backend is unhealthy fleet-wide when at least the pool's quorum percent of the proxies with a
  * verdict on it say so. Proxies that know nothing yet (UNKNOWN) are not counted either way, so a
- * backend none has judged is FLEET_UNKNOWN, and one partitioned proxy among three cannot condemn
- * a backend the other two reach.
+ * backend none has judged is FLEET_UNKNOWN, and one partitioned proxy among three cannot condemn a
+ * backend the other two reach.
  */
 final class QuorumRule {
   /** {@code health_quorum_percent} when the pool does not set it. */

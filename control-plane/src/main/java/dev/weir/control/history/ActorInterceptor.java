@@ -16,9 +16,9 @@ import io.grpc.ServerInterceptor;
  * <p>With authentication ({@code --auth-file}) the name is the authenticated caller's, with the
  * address and whatever the {@code weir-actor} header claims after it, e.g. {@code alice (admin,
  * cert) (127.0.0.1:53211, claims alice@laptop)}: the claim can say which person used a shared
- * credential, but it proves nothing. Without authentication only the claim is known (weirctl
- * sends {@code $USER@hostname}), followed by the address, e.g. {@code alice@laptop
- * (127.0.0.1:53211)}; without the header, only the address.
+ * credential, but it proves nothing. Without authentication only the claim is known (weirctl sends
+ * {@code $USER@hostname}), followed by the address, e.g. {@code alice@laptop (127.0.0.1:53211)};
+ * without the header, only the address.
  */
 public final class ActorInterceptor implements ServerInterceptor {
   public static final Metadata.Key<String> ACTOR_HEADER =

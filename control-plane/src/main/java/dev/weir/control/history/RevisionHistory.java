@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The revision rpcs: listing and reading revisions, diffing any two, and rolling back to one.
- * Reads go to the store; a rollback is one more change through the {@link PoolRegistry}, so it is
+ * The revision rpcs: listing and reading revisions, diffing any two, and rolling back to one. Reads
+ * go to the store; a rollback is one more change through the {@link PoolRegistry}, so it is
  * validated, guarded, dry-run and recorded like any other.
  */
 public final class RevisionHistory {
@@ -42,9 +42,10 @@ public final class RevisionHistory {
 
   /** Newest first; a limit of 0 means 50, and more than 1000 means 1000. */
   public ListRevisionsResponse list(ListRevisionsRequest request) {
-    int limit = request.getLimit() == 0
-        ? DEFAULT_LIMIT
-        : (int) Math.min(MAX_LIMIT, Integer.toUnsignedLong(request.getLimit()));
+    int limit =
+        request.getLimit() == 0
+            ? DEFAULT_LIMIT
+            : (int) Math.min(MAX_LIMIT, Integer.toUnsignedLong(request.getLimit()));
     try {
       return ListRevisionsResponse.newBuilder()
           .addAllRevisions(store.revisions(request.getBeforeVersion(), limit))
@@ -62,9 +63,8 @@ public final class RevisionHistory {
   /** From one revision's config to another's; {@code to_version} 0 is the current config. */
   public DiffRevisionsResponse diff(DiffRevisionsRequest request) {
     ConfigSnapshot from = config(requireVersion("from_version", request.getFromVersion()));
-    ConfigSnapshot to = request.getToVersion() == 0
-        ? pools.current()
-        : config(request.getToVersion());
+    ConfigSnapshot to =
+        request.getToVersion() == 0 ? pools.current() : config(request.getToVersion());
     return DiffRevisionsResponse.newBuilder()
         .setDiff(ConfigDiff.between(from.getPoolsList(), to.getPoolsList()))
         .build();
@@ -74,9 +74,10 @@ public final class RevisionHistory {
   public RollbackResponse rollback(RollbackRequest request, String actor) {
     long version = requireVersion("version", request.getVersion());
     ConfigSnapshot target = config(version);
-    ChangeOutcome outcome = pools.apply(
-        PoolMutations.restore(version, target.getPoolsList()),
-        ChangeIntent.of("Rollback", actor, request.getOptions()));
+    ChangeOutcome outcome =
+        pools.apply(
+            PoolMutations.restore(version, target.getPoolsList()),
+            ChangeIntent.of("Rollback", actor, request.getOptions()));
     return RollbackResponse.newBuilder()
         .setConfigVersion(outcome.config().getVersion())
         .setDiff(outcome.diff())
@@ -118,10 +119,11 @@ public final class RevisionHistory {
 
   private StatusRuntimeException notFound(long version) {
     long newest = pools.current().getVersion();
-    String why = version > newest
-        ? "the newest is " + newest
-        : "the history keeps a bounded number of revisions, so older ones may have been "
-            + "compacted away; 'weirctl history' lists those kept";
+    String why =
+        version > newest
+            ? "the newest is " + newest
+            : "the history keeps a bounded number of revisions, so older ones may have been "
+                + "compacted away; 'weirctl history' lists those kept";
     return Status.NOT_FOUND
         .withDescription("revision " + version + " not found: " + why)
         .asRuntimeException();

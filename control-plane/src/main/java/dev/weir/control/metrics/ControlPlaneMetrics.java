@@ -38,8 +38,8 @@ public final class ControlPlaneMetrics implements MultiCollector {
   private final LatencyHistogram fleetPushLatency = new LatencyHistogram();
   private final LatencyHistogram proxyPushLatency = new LatencyHistogram();
 
-  private ControlPlaneMetrics(ProxyFleet fleet, PoolRegistry pools, FleetEventBus events,
-      Leadership leadership) {
+  private ControlPlaneMetrics(
+      ProxyFleet fleet, PoolRegistry pools, FleetEventBus events, Leadership leadership) {
     this.leadership = leadership;
     this.fleet = fleet;
     this.pools = pools;
@@ -69,64 +69,110 @@ public final class ControlPlaneMetrics implements MultiCollector {
   @Override
   public MetricSnapshots collect() {
     return MetricSnapshots.builder()
-        .metricSnapshot(gauge("weir_control_proxies_connected",
-            "Proxies with a stream to this control plane open.", fleet.connectedCount()))
-        .metricSnapshot(gauge("weir_control_fleet_proxies_connected",
-            "Proxies with a stream open to this control plane or to a replica it follows, each "
-                + "counted once.", fleet.fleetConnectedCount()))
+        .metricSnapshot(
+            gauge(
+                "weir_control_proxies_connected",
+                "Proxies with a stream to this control plane open.",
+                fleet.connectedCount()))
+        .metricSnapshot(
+            gauge(
+                "weir_control_fleet_proxies_connected",
+                "Proxies with a stream open to this control plane or to a replica it follows, each "
+                    + "counted once.",
+                fleet.fleetConnectedCount()))
         .metricSnapshot(replicas())
-        .metricSnapshot(gauge("weir_control_config_version",
-            "The newest configuration version.", pools.current().getVersion()))
-        .metricSnapshot(gauge("weir_control_leader",
-            "1 while this control plane is the leader of its replicas (always, with the embedded "
-                + "store), else 0.", leadership.isLeader() ? 1 : 0))
-        .metricSnapshot(counter("weir_control_revisions_accepted",
-            "Configuration changes committed since the control plane started.", revisions))
-        .metricSnapshot(counter("weir_control_stats_reports_ingested",
-            "Stats reports taken in from proxies since the control plane started.", reports))
-        .metricSnapshot(counter("weir_control_config_nacks",
-            "Configuration versions proxies refused or could not apply.", nacks))
-        .metricSnapshot(gauge("weir_control_watchers",
-            "AdminService.Watch calls following the fleet's events.", events.watchers()))
-        .metricSnapshot(histogram("weir_control_push_latency_seconds",
-            "From a change being accepted to every connected proxy having applied it; one "
-                + "observation per configuration version.", fleetPushLatency))
-        .metricSnapshot(histogram("weir_control_proxy_push_latency_seconds",
-            "From a change being accepted to one proxy having applied it; one observation per "
-                + "proxy and configuration version it applied.", proxyPushLatency))
+        .metricSnapshot(
+            gauge(
+                "weir_control_config_version",
+                "The newest configuration version.",
+                pools.current().getVersion()))
+        .metricSnapshot(
+            gauge(
+                "weir_control_leader",
+                "1 while this control plane is the leader of its replicas (always, with the embedded "
+                    + "store), else 0.",
+                leadership.isLeader() ? 1 : 0))
+        .metricSnapshot(
+            counter(
+                "weir_control_revisions_accepted",
+                "Configuration changes committed since the control plane started.",
+                revisions))
+        .metricSnapshot(
+            counter(
+                "weir_control_stats_reports_ingested",
+                "Stats reports taken in from proxies since the control plane started.",
+                reports))
+        .metricSnapshot(
+            counter(
+                "weir_control_config_nacks",
+                "Configuration versions proxies refused or could not apply.",
+                nacks))
+        .metricSnapshot(
+            gauge(
+                "weir_control_watchers",
+                "AdminService.Watch calls following the fleet's events.",
+                events.watchers()))
+        .metricSnapshot(
+            histogram(
+                "weir_control_push_latency_seconds",
+                "From a change being accepted to every connected proxy having applied it; one "
+                    + "observation per configuration version.",
+                fleetPushLatency))
+        .metricSnapshot(
+            histogram(
+                "weir_control_proxy_push_latency_seconds",
+                "From a change being accepted to one proxy having applied it; one observation per "
+                    + "proxy and configuration version it applied.",
+                proxyPushLatency))
         .build();
   }
 
   private GaugeSnapshot replicas() {
     FleetCoverage coverage = fleet.coverage();
-    return GaugeSnapshot.builder().name("weir_control_replicas")
-        .help("The other control-plane replicas of the fleet: followed (their proxies are "
-            + "counted here) or missing (not followed: down, unreachable or not in sync)")
-        .dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("state", "followed"))
-            .value(Math.max(0, coverage.getReplicasCount() - 1)).build())
-        .dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("state", "missing"))
-            .value(coverage.getMissingCount()).build())
+    return GaugeSnapshot.builder()
+        .name("weir_control_replicas")
+        .help(
+            "The other control-plane replicas of the fleet: followed (their proxies are "
+                + "counted here) or missing (not followed: down, unreachable or not in sync)")
+        .dataPoint(
+            GaugeDataPointSnapshot.builder()
+                .labels(Labels.of("state", "followed"))
+                .value(Math.max(0, coverage.getReplicasCount() - 1))
+                .build())
+        .dataPoint(
+            GaugeDataPointSnapshot.builder()
+                .labels(Labels.of("state", "missing"))
+                .value(coverage.getMissingCount())
+                .build())
         .build();
   }
 
   private static GaugeSnapshot gauge(String name, String help, double value) {
-    return GaugeSnapshot.builder().name(name).help(help)
+    return GaugeSnapshot.builder()
+        .name(name)
+        .help(help)
         .dataPoint(GaugeDataPointSnapshot.builder().value(value).build())
         .build();
   }
 
   private static CounterSnapshot counter(String name, String help, LongAdder value) {
-    return CounterSnapshot.builder().name(name).help(help)
+    return CounterSnapshot.builder()
+        .name(name)
+        .help(help)
         .dataPoint(CounterDataPointSnapshot.builder().value(value.sum()).build())
         .build();
   }
 
   private static HistogramSnapshot histogram(String name, String help, LatencyHistogram latency) {
-    return HistogramSnapshot.builder().name(name).help(help).unit(Unit.SECONDS)
-        .dataPoint(HistogramDataPointSnapshot.builder()
-            .classicHistogramBuckets(latency.buckets())
-            .sum(latency.sumSeconds())
-            .build())
+    return HistogramSnapshot.builder()
+        .name(name)
+        .help(help)
+        .unit(Unit.SECONDS)
+        .dataPoint(
+            HistogramDataPointSnapshot.builder()
+                .classicHistogramBuckets(latency.buckets())
+                .sum(latency.sumSeconds())
+                .build())
         .build();
   }
 

@@ -6,14 +6,28 @@ import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts durations into fixed buckets, from a millisecond to a minute, without locks: recording
- * is one adder increment, so a thousand proxies applying at once do not queue on it. Read as a
+ * Counts durations into fixed buckets, from a millisecond to a minute, without locks: recording is
+ * one adder increment, so a thousand proxies applying at once do not queue on it. Read as a
  * Prometheus classic histogram.
  */
 final class LatencyHistogram {
   // Seconds. Pushes on a healthy fleet land in the first few; the tail shows stuck proxies.
   static final double[] UPPER_BOUNDS = {
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1,
+    2.5,
+    5,
+    10,
+    30,
+    60,
     Double.POSITIVE_INFINITY
   };
 

@@ -4,9 +4,9 @@ package dev.weir.control.pool;
  * What the fleet says about a backend's health, as far as guards need it: a guard counts only
  * ACTIVE backends that are not unhealthy fleet-wide.
  *
- * <p>Plug the fleet's quorum view in with {@link PoolRegistry#setHealthView}. It is asked under
- * the registry's lock, once per backend of each pool a change touches, so it must answer from
- * memory at once and never block.
+ * <p>Plug the fleet's quorum view in with {@link PoolRegistry#setHealthView}. It is asked under the
+ * registry's lock, once per backend of each pool a change touches, so it must answer from memory at
+ * once and never block.
  */
 @FunctionalInterface
 public interface BackendHealthView {

@@ -21,8 +21,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * What changed between two configurations, one line per change, for people and for the audit
- * trail. The same two configurations always give the same text.
+ * What changed between two configurations, one line per change, for people and for the audit trail.
+ * The same two configurations always give the same text.
  *
  * <pre>
  *   + pool web listen :8080 algorithm round-robin        a new pool, then its settings and
@@ -39,10 +39,10 @@ import java.util.stream.Collectors;
  *   ~ pool web backend order 10.0.0.5:80, 10.0.0.7:80 -> 10.0.0.7:80, 10.0.0.5:80
  * </pre>
  *
- * <p>Pools come in name order; within a pool, its own fields in field-number order, then
- * backends in the order the pools list them. The third word of every line is the pool's name.
- * Field paths are the API's (snake_case, relative to Pool or Backend); enums are lower case with
- * hyphens, durations in their shortest unit, timestamps in RFC 3339.
+ * <p>Pools come in name order; within a pool, its own fields in field-number order, then backends
+ * in the order the pools list them. The third word of every line is the pool's name. Field paths
+ * are the API's (snake_case, relative to Pool or Backend); enums are lower case with hyphens,
+ * durations in their shortest unit, timestamps in RFC 3339.
  */
 public final class ConfigDiff {
   private static final String UNSET = "unset";
@@ -97,11 +97,14 @@ public final class ConfigDiff {
     for (Backend backend : is.getBackendsList()) {
       Backend before = oldBackends.get(backend.getAddress());
       if (before == null) {
-        lines.add("+ pool " + is.getName() + " backend " + backend.getAddress()
-            + describe(backend));
+        lines.add(
+            "+ pool " + is.getName() + " backend " + backend.getAddress() + describe(backend));
       } else if (!before.equals(backend)) {
-        compare(prefix + " backend " + backend.getAddress() + " ",
-            leaves(before, BACKEND_SKIPPED), leaves(backend, BACKEND_SKIPPED), lines);
+        compare(
+            prefix + " backend " + backend.getAddress() + " ",
+            leaves(before, BACKEND_SKIPPED),
+            leaves(backend, BACKEND_SKIPPED),
+            lines);
       }
     }
     for (Backend backend : was.getBackendsList()) {
@@ -109,13 +112,23 @@ public final class ConfigDiff {
         lines.add("- pool " + is.getName() + " backend " + backend.getAddress());
       }
     }
-    List<String> oldOrder = was.getBackendsList().stream().map(Backend::getAddress)
-        .filter(newBackends::containsKey).collect(Collectors.toList());
-    List<String> newOrder = is.getBackendsList().stream().map(Backend::getAddress)
-        .filter(oldBackends::containsKey).collect(Collectors.toList());
+    List<String> oldOrder =
+        was.getBackendsList().stream()
+            .map(Backend::getAddress)
+            .filter(newBackends::containsKey)
+            .collect(Collectors.toList());
+    List<String> newOrder =
+        is.getBackendsList().stream()
+            .map(Backend::getAddress)
+            .filter(oldBackends::containsKey)
+            .collect(Collectors.toList());
     if (!oldOrder.equals(newOrder)) {
-      lines.add(prefix + " backend order " + String.join(", ", oldOrder) + " -> "
-          + String.join(", ", newOrder));
+      lines.add(
+          prefix
+              + " backend order "
+              + String.join(", ", oldOrder)
+              + " -> "
+              + String.join(", ", newOrder));
     }
   }
 
@@ -126,14 +139,14 @@ public final class ConfigDiff {
       text.append(" state ").append(enumText(backend.getState().getValueDescriptor()));
     }
     Set<String> shown = Set.of("address", "weight", "state");
-    leaves(backend, shown).forEach((path, leaf) -> text.append(' ').append(path).append(' ')
-        .append(leaf.text()));
+    leaves(backend, shown)
+        .forEach((path, leaf) -> text.append(' ').append(path).append(' ').append(leaf.text()));
     return text.toString();
   }
 
   /** One "~" line per path whose value differs, in field-number order. */
-  private static void compare(String prefix, Map<String, Leaf> before, Map<String, Leaf> after,
-      List<String> lines) {
+  private static void compare(
+      String prefix, Map<String, Leaf> before, Map<String, Leaf> after, List<String> lines) {
     Map<List<Integer>, String> paths = new TreeMap<>(ConfigDiff::compareNumbers);
     before.forEach((path, leaf) -> paths.put(leaf.numbers(), path));
     after.forEach((path, leaf) -> paths.put(leaf.numbers(), path));
@@ -153,8 +166,12 @@ public final class ConfigDiff {
     return leaves;
   }
 
-  private static void collect(String prefix, List<Integer> numbers, Message message,
-      Set<String> skipped, Map<String, Leaf> into) {
+  private static void collect(
+      String prefix,
+      List<Integer> numbers,
+      Message message,
+      Set<String> skipped,
+      Map<String, Leaf> into) {
     for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
       FieldDescriptor descriptor = field.getKey();
       if (prefix.isEmpty() && skipped.contains(descriptor.getName())) {
@@ -165,9 +182,14 @@ public final class ConfigDiff {
       fieldNumbers.add(descriptor.getNumber());
       Object value = field.getValue();
       if (descriptor.isRepeated()) {
-        into.put(path, new Leaf(fieldNumbers, ((List<?>) value).stream()
-            .map(v -> valueText(descriptor, v))
-            .collect(Collectors.joining(", ", "[", "]"))));
+        into.put(
+            path,
+            new Leaf(
+                fieldNumbers,
+                ((List<?>) value)
+                    .stream()
+                        .map(v -> valueText(descriptor, v))
+                        .collect(Collectors.joining(", ", "[", "]"))));
       } else if (value instanceof Message child && !isValue(child)) {
         if (child.getAllFields().isEmpty()) {
           into.put(path, new Leaf(fieldNumbers, "{}"));

@@ -7,8 +7,8 @@ import dev.weir.api.v1.ConfigSnapshot;
 public interface ConfigListener {
 
   /**
-   * Called after the commit, outside the registry's lock, possibly from several threads at once:
-   * a listener may see versions out of order and should keep the highest. Must not block.
+   * Called after the commit, outside the registry's lock, possibly from several threads at once: a
+   * listener may see versions out of order and should keep the highest. Must not block.
    */
   void configChanged(ConfigSnapshot snapshot);
 }

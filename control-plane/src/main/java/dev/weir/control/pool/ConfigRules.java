@@ -21,8 +21,10 @@ public final class ConfigRules {
   public static final int MAX_BACKENDS_PER_POOL = SnapshotRules.MAX_BACKENDS_PER_POOL;
   public static final int MIN_WEIGHT = SnapshotRules.MIN_WEIGHT;
   public static final int MAX_WEIGHT = SnapshotRules.MAX_WEIGHT;
+
   /** A 253-character DNS name, ":" and a 5-digit port; bracketed IPv6 is shorter. */
   public static final int MAX_ADDRESS_LENGTH = 259;
+
   // Error descriptions quote what they got, up to this much: they travel back in a header.
   private static final int MAX_QUOTED_LENGTH = 80;
 
@@ -36,8 +38,11 @@ public final class ConfigRules {
 
   public static String poolName(String name) {
     if (!POOL_NAME.matcher(name).matches()) {
-      throw invalid("pool name " + quoted(name) + " is invalid: use 1..63 of [a-z0-9-], starting and "
-          + "ending with a letter or digit");
+      throw invalid(
+          "pool name "
+              + quoted(name)
+              + " is invalid: use 1..63 of [a-z0-9-], starting and "
+              + "ending with a letter or digit");
     }
     return name;
   }
@@ -48,11 +53,17 @@ public final class ConfigRules {
     try {
       return HostPort.parse(listen).requirePort();
     } catch (IllegalArgumentException e) {
-      String example = listen.matches("[0-9]{1,5}")
-          ? "\":" + listen + "\" for every address"
-          : "\":8080\" or \"10.0.0.1:8080\"";
-      throw invalid("listen \"" + listen + "\" is invalid: " + e.getMessage()
-          + "; use [host]:port, e.g. " + example);
+      String example =
+          listen.matches("[0-9]{1,5}")
+              ? "\":" + listen + "\" for every address"
+              : "\":8080\" or \"10.0.0.1:8080\"";
+      throw invalid(
+          "listen \""
+              + listen
+              + "\" is invalid: "
+              + e.getMessage()
+              + "; use [host]:port, e.g. "
+              + example);
     }
   }
 
@@ -62,8 +73,13 @@ public final class ConfigRules {
     try {
       return HostPort.parseWithHost(address).toString();
     } catch (IllegalArgumentException e) {
-      throw invalid("backend address \"" + address + "\" is invalid: " + e.getMessage() + "; "
-          + ADDRESS_FORM);
+      throw invalid(
+          "backend address \""
+              + address
+              + "\" is invalid: "
+              + e.getMessage()
+              + "; "
+              + ADDRESS_FORM);
     }
   }
 
@@ -83,8 +99,13 @@ public final class ConfigRules {
   public static int weight(int weight) {
     if (Integer.compareUnsigned(weight, MIN_WEIGHT) < 0
         || Integer.compareUnsigned(weight, MAX_WEIGHT) > 0) {
-      throw invalid("backend weight must be " + MIN_WEIGHT + ".." + MAX_WEIGHT + ", got "
-          + Integer.toUnsignedString(weight));
+      throw invalid(
+          "backend weight must be "
+              + MIN_WEIGHT
+              + ".."
+              + MAX_WEIGHT
+              + ", got "
+              + Integer.toUnsignedString(weight));
     }
     return weight;
   }
@@ -101,18 +122,27 @@ public final class ConfigRules {
   }
 
   private static String knownAlgorithms() {
-    List<String> names = Arrays.stream(Algorithm.values())
-        .filter(a -> a != Algorithm.ALGORITHM_UNSPECIFIED && a != Algorithm.UNRECOGNIZED)
-        .map(Algorithm::name)
-        .collect(Collectors.toList());
+    List<String> names =
+        Arrays.stream(Algorithm.values())
+            .filter(a -> a != Algorithm.ALGORITHM_UNSPECIFIED && a != Algorithm.UNRECOGNIZED)
+            .map(Algorithm::name)
+            .collect(Collectors.toList());
     return String.join(", ", names.subList(0, names.size() - 1))
-        + " or " + names.get(names.size() - 1);
+        + " or "
+        + names.get(names.size() - 1);
   }
 
   private static void requireAddressLength(String field, String value) {
     if (value.length() > MAX_ADDRESS_LENGTH) {
-      throw invalid(field + " " + quoted(value) + " is invalid: it has " + value.length()
-          + " characters, more than the " + MAX_ADDRESS_LENGTH + " a host:port can have");
+      throw invalid(
+          field
+              + " "
+              + quoted(value)
+              + " is invalid: it has "
+              + value.length()
+              + " characters, more than the "
+              + MAX_ADDRESS_LENGTH
+              + " a host:port can have");
     }
   }
 

@@ -10,8 +10,8 @@ final class DurationRules {
   private DurationRules() {}
 
   /**
-   * Checks a duration where zero means "the default". Anything else must lie in
-   * {@code min..max} (a null {@code max} means no upper bound).
+   * Checks a duration where zero means "the default". Anything else must lie in {@code min..max} (a
+   * null {@code max} means no upper bound).
    *
    * @param range how the allowed values read in the error, e.g. {@code "100ms..1h"}
    */
@@ -33,9 +33,14 @@ final class DurationRules {
    */
   static void valid(String field, Duration value) {
     if (!Durations.isValid(value)) {
-      throw ConfigRules.invalid(field + " is not a valid duration: seconds " + value.getSeconds()
-          + ", nanos " + value.getNanos() + " (nanos must be 0..999999999 and the total at most "
-          + "10000 years)");
+      throw ConfigRules.invalid(
+          field
+              + " is not a valid duration: seconds "
+              + value.getSeconds()
+              + ", nanos "
+              + value.getNanos()
+              + " (nanos must be 0..999999999 and the total at most "
+              + "10000 years)");
     }
   }
 

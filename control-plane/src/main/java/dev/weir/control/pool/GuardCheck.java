@@ -13,16 +13,16 @@ import java.util.stream.Collectors;
 /**
  * A pool's guards against a change that would leave it too thin.
  *
- * <p>A guard refuses only a change that makes things worse while leaving the pool beyond its
- * limit: a pool already below {@code min_healthy_backends} can still gain or undrain backends,
- * and a guard set on a pool that does not meet it takes effect for the next change that would
- * thin it further. The pool's guards after the change apply (so a change may lower them); a
- * deleted pool is held to the guards it had. New pools carry no traffic yet and are not checked.
+ * <p>A guard refuses only a change that makes things worse while leaving the pool beyond its limit:
+ * a pool already below {@code min_healthy_backends} can still gain or undrain backends, and a guard
+ * set on a pool that does not meet it takes effect for the next change that would thin it further.
+ * The pool's guards after the change apply (so a change may lower them); a deleted pool is held to
+ * the guards it had. New pools carry no traffic yet and are not checked.
  *
  * <ul>
- *   <li>{@code min_healthy_backends}: counts backends that are ACTIVE and not unhealthy
- *       fleet-wide ({@link BackendHealthView}); a change may not bring that count below the
- *       minimum and lower than it was.
+ *   <li>{@code min_healthy_backends}: counts backends that are ACTIVE and not unhealthy fleet-wide
+ *       ({@link BackendHealthView}); a change may not bring that count below the minimum and lower
+ *       than it was.
  *   <li>{@code max_drain_percent}: DRAINING backends as a percent of all the pool's backends; a
  *       change may not raise that share above the maximum.
  * </ul>
@@ -45,10 +45,9 @@ final class GuardCheck {
   }
 
   /** What {@code before -> after} breaks, one per broken guard; empty if nothing. */
-  static List<Violation> violations(List<Pool> before, List<Pool> after,
-      BackendHealthView health) {
-    Map<String, Pool> now = after.stream()
-        .collect(Collectors.toMap(Pool::getName, Function.identity()));
+  static List<Violation> violations(List<Pool> before, List<Pool> after, BackendHealthView health) {
+    Map<String, Pool> now =
+        after.stream().collect(Collectors.toMap(Pool::getName, Function.identity()));
     List<Violation> violations = new ArrayList<>();
     for (Pool was : before) {
       Pool is = now.get(was.getName());
@@ -65,12 +64,14 @@ final class GuardCheck {
   /** The message of a refusal. */
   static String refusal(List<Violation> violations) {
     return violations.stream()
-        .map(v -> "pool \"" + v.pool() + "\" " + v.detail())
-        .collect(Collectors.joining("; ")) + "; " + OVERRIDE;
+            .map(v -> "pool \"" + v.pool() + "\" " + v.detail())
+            .collect(Collectors.joining("; "))
+        + "; "
+        + OVERRIDE;
   }
 
-  private static void minHealthy(Pool was, Pool is, Guards guards, BackendHealthView health,
-      List<Violation> violations) {
+  private static void minHealthy(
+      Pool was, Pool is, Guards guards, BackendHealthView health, List<Violation> violations) {
     long min = Integer.toUnsignedLong(guards.getMinHealthyBackends());
     if (min == 0) {
       return;
@@ -79,17 +80,30 @@ final class GuardCheck {
     int after = is == null ? 0 : healthy(is, health);
     if (after < min && after < before) {
       int unhealthy = is == null ? 0 : unhealthyActive(is, health);
-      violations.add(new Violation(was.getName(), "guard min_healthy_backends is " + min
-          + ": this change would leave " + after + " healthy ACTIVE backend"
-          + (after == 1 ? "" : "s") + " (now " + before + ")"
-          + (unhealthy > 0 ? "; " + unhealthy + " other ACTIVE backend"
-              + (unhealthy == 1 ? " is" : "s are") + " unhealthy fleet-wide" : "")
-          + (is == null ? "; deleting the pool leaves none" : "")));
+      violations.add(
+          new Violation(
+              was.getName(),
+              "guard min_healthy_backends is "
+                  + min
+                  + ": this change would leave "
+                  + after
+                  + " healthy ACTIVE backend"
+                  + (after == 1 ? "" : "s")
+                  + " (now "
+                  + before
+                  + ")"
+                  + (unhealthy > 0
+                      ? "; "
+                          + unhealthy
+                          + " other ACTIVE backend"
+                          + (unhealthy == 1 ? " is" : "s are")
+                          + " unhealthy fleet-wide"
+                      : "")
+                  + (is == null ? "; deleting the pool leaves none" : "")));
     }
   }
 
-  private static void maxDraining(Pool was, Pool is, Guards guards,
-      List<Violation> violations) {
+  private static void maxDraining(Pool was, Pool is, Guards guards, List<Violation> violations) {
     long max = Integer.toUnsignedLong(guards.getMaxDrainPercent());
     if (max == 0 || is == null) {
       return;
@@ -100,10 +114,22 @@ final class GuardCheck {
     boolean over = draining * 100L > max * total;
     boolean worse = (long) draining * was.getBackendsCount() > (long) draining(was) * total;
     if (over && worse) {
-      violations.add(new Violation(was.getName(), "guard max_drain_percent is " + max
-          + ": this change would leave " + draining + " of " + total + " backends DRAINING ("
-          + percent(draining, total) + "%, now " + draining(was) + " of "
-          + was.getBackendsCount() + ")"));
+      violations.add(
+          new Violation(
+              was.getName(),
+              "guard max_drain_percent is "
+                  + max
+                  + ": this change would leave "
+                  + draining
+                  + " of "
+                  + total
+                  + " backends DRAINING ("
+                  + percent(draining, total)
+                  + "%, now "
+                  + draining(was)
+                  + " of "
+                  + was.getBackendsCount()
+                  + ")"));
     }
   }
 
@@ -130,9 +156,8 @@ final class GuardCheck {
   }
 
   private static int draining(Pool pool) {
-    return (int) pool.getBackendsList().stream()
-        .filter(b -> b.getState() == BackendState.DRAINING)
-        .count();
+    return (int)
+        pool.getBackendsList().stream().filter(b -> b.getState() == BackendState.DRAINING).count();
   }
 
   private static long percent(int part, int whole) {

@@ -9,13 +9,16 @@ final class MessageForm {
   private MessageForm() {}
 
   /**
-   * Refuses fields this build does not know anywhere in {@code message}: they would be stored
-   * and pushed to proxies without ever being validated.
+   * Refuses fields this build does not know anywhere in {@code message}: they would be stored and
+   * pushed to proxies without ever being validated.
    */
   static void rejectUnknownFields(String path, Message message) {
     if (!message.getUnknownFields().asMap().isEmpty()) {
-      throw ConfigRules.invalid(path + " has fields this weir-control does not know (numbers "
-          + message.getUnknownFields().asMap().keySet() + "); upgrade weir-control to set them");
+      throw ConfigRules.invalid(
+          path
+              + " has fields this weir-control does not know (numbers "
+              + message.getUnknownFields().asMap().keySet()
+              + "); upgrade weir-control to set them");
     }
     for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
       if (field.getKey().getJavaType() == FieldDescriptor.JavaType.MESSAGE
@@ -26,8 +29,8 @@ final class MessageForm {
   }
 
   /**
-   * {@code message} without sub-messages that hold only defaults (a zero duration, an empty
-   * {@code limits {}}), which mean the same as leaving them out.
+   * {@code message} without sub-messages that hold only defaults (a zero duration, an empty {@code
+   * limits {}}), which mean the same as leaving them out.
    */
   @SuppressWarnings("unchecked")
   static <T extends Message> T prune(T message) {

@@ -21,8 +21,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The changes the admin API offers. Each factory checks the request's own fields at once (so a
- * malformed request never takes the registry lock) and returns a {@link Mutation} that checks
- * it against the current pools.
+ * malformed request never takes the registry lock) and returns a {@link Mutation} that checks it
+ * against the current pools.
  */
 public final class PoolMutations {
   private PoolMutations() {}
@@ -30,13 +30,17 @@ public final class PoolMutations {
   public static Mutation createPool(CreatePoolRequest request) {
     String name = ConfigRules.poolName(request.getName());
     HostPort listen = ConfigRules.listen(request.getListen());
-    Pool.Builder pool = Pool.newBuilder()
-        .setName(name)
-        .setListen(listen.toString())
-        .setAlgorithm(ConfigRules.algorithm(request.getAlgorithmValue()));
+    Pool.Builder pool =
+        Pool.newBuilder()
+            .setName(name)
+            .setListen(listen.toString())
+            .setAlgorithm(ConfigRules.algorithm(request.getAlgorithmValue()));
     if (request.getBackendsCount() > ConfigRules.MAX_BACKENDS_PER_POOL) {
-      throw ConfigRules.invalid("backends: a pool has at most " + ConfigRules.MAX_BACKENDS_PER_POOL
-          + " backends, got " + request.getBackendsCount());
+      throw ConfigRules.invalid(
+          "backends: a pool has at most "
+              + ConfigRules.MAX_BACKENDS_PER_POOL
+              + " backends, got "
+              + request.getBackendsCount());
     }
     Set<String> addresses = new HashSet<>();
     for (Backend backend : request.getBackendsList()) {
@@ -45,13 +49,15 @@ public final class PoolMutations {
         throw alreadyExists("backend \"" + address + "\" is listed twice");
       }
       // On the wire an unset weight is 0, which here means the default rather than an error.
-      int weight = backend.getWeight() == 0
-          ? ConfigDefaults.WEIGHT
-          : ConfigRules.weight(backend.getWeight());
-      pool.addBackends(Backend.newBuilder()
-          .setAddress(address)
-          .setWeight(weight)
-          .setState(ConfigRules.backendState(backend.getStateValue())));
+      int weight =
+          backend.getWeight() == 0
+              ? ConfigDefaults.WEIGHT
+              : ConfigRules.weight(backend.getWeight());
+      pool.addBackends(
+          Backend.newBuilder()
+              .setAddress(address)
+              .setWeight(weight)
+              .setState(ConfigRules.backendState(backend.getStateValue())));
     }
     if (request.hasSettings()) {
       PoolSettings settings = SettingsRules.settings(request.getSettings());
@@ -67,8 +73,10 @@ public final class PoolMutations {
       }
       if (current.size() >= ConfigRules.MAX_POOLS) {
         throw Status.FAILED_PRECONDITION
-            .withDescription("there are already " + ConfigRules.MAX_POOLS
-                + " pools, the most allowed; delete one first")
+            .withDescription(
+                "there are already "
+                    + ConfigRules.MAX_POOLS
+                    + " pools, the most allowed; delete one first")
             .asRuntimeException();
       }
       List<Pool> next = new ArrayList<>(current);
@@ -93,11 +101,12 @@ public final class PoolMutations {
     String address = ConfigRules.backendAddress(request.getAddress());
     int weight =
         request.hasWeight() ? ConfigRules.weight(request.getWeight()) : ConfigDefaults.WEIGHT;
-    Backend backend = Backend.newBuilder()
-        .setAddress(address)
-        .setWeight(weight)
-        .setState(ConfigDefaults.STATE)
-        .build();
+    Backend backend =
+        Backend.newBuilder()
+            .setAddress(address)
+            .setWeight(weight)
+            .setState(ConfigDefaults.STATE)
+            .build();
     return current -> {
       Pool pool = Pools.require(current, name);
       if (Pools.indexOfBackend(pool, address) >= 0) {
@@ -105,8 +114,12 @@ public final class PoolMutations {
       }
       if (pool.getBackendsCount() >= ConfigRules.MAX_BACKENDS_PER_POOL) {
         throw Status.FAILED_PRECONDITION
-            .withDescription("pool \"" + name + "\" already has "
-                + ConfigRules.MAX_BACKENDS_PER_POOL + " backends, the most allowed")
+            .withDescription(
+                "pool \""
+                    + name
+                    + "\" already has "
+                    + ConfigRules.MAX_BACKENDS_PER_POOL
+                    + " backends, the most allowed")
             .asRuntimeException();
       }
       Pool grown = pool.toBuilder().addBackends(backend).build();
@@ -137,9 +150,13 @@ public final class PoolMutations {
    */
   public static Mutation setWeight(String poolName, String backendAddress, int weight) {
     int checked = ConfigRules.weight(weight);
-    return editBackend(poolName, backendAddress, b -> b.getWeight() == checked
-        ? b
-        : b.toBuilder().setWeight(checked).clearEffectiveWeight().build());
+    return editBackend(
+        poolName,
+        backendAddress,
+        b ->
+            b.getWeight() == checked
+                ? b
+                : b.toBuilder().setWeight(checked).clearEffectiveWeight().build());
   }
 
   /**
@@ -162,18 +179,23 @@ public final class PoolMutations {
    * one; without one, a deadline already set is kept, so draining twice changes nothing.
    */
   public static Mutation drain(String poolName, String backendAddress, Timestamp deadline) {
-    return editBackend(poolName, backendAddress, b -> {
-      Backend.Builder drained = b.toBuilder().setState(BackendState.DRAINING);
-      if (deadline != null) {
-        drained.setDrainDeadline(deadline);
-      }
-      return drained.build();
-    });
+    return editBackend(
+        poolName,
+        backendAddress,
+        b -> {
+          Backend.Builder drained = b.toBuilder().setState(BackendState.DRAINING);
+          if (deadline != null) {
+            drained.setDrainDeadline(deadline);
+          }
+          return drained.build();
+        });
   }
 
   /** {@code UndrainBackend}: ACTIVE again, without a drain deadline. */
   public static Mutation undrain(String poolName, String backendAddress) {
-    return editBackend(poolName, backendAddress,
+    return editBackend(
+        poolName,
+        backendAddress,
         b -> b.toBuilder().setState(BackendState.ACTIVE).clearDrainDeadline().build());
   }
 
@@ -189,8 +211,11 @@ public final class PoolMutations {
       RestoreRules.check(pools);
     } catch (StatusRuntimeException e) {
       throw Status.FAILED_PRECONDITION
-          .withDescription("revision " + version + " cannot be restored under the current rules: "
-              + e.getStatus().getDescription())
+          .withDescription(
+              "revision "
+                  + version
+                  + " cannot be restored under the current rules: "
+                  + e.getStatus().getDescription())
           .asRuntimeException();
     }
     List<Pool> restored = List.copyOf(pools);
@@ -198,10 +223,10 @@ public final class PoolMutations {
   }
 
   /**
-   * {@code ImportConfig}: the pools become exactly {@code pools}. Each pool is checked as a
-   * restore checks it (the error names the pool), then the whole set (unique names and ports, at
-   * most {@link ConfigRules#MAX_POOLS}). Nothing is normalised, so an export imports unchanged,
-   * but fields left unset get the defaults a create gives them: round robin, ACTIVE, weight 1.
+   * {@code ImportConfig}: the pools become exactly {@code pools}. Each pool is checked as a restore
+   * checks it (the error names the pool), then the whole set (unique names and ports, at most
+   * {@link ConfigRules#MAX_POOLS}). Nothing is normalised, so an export imports unchanged, but
+   * fields left unset get the defaults a create gives them: round robin, ACTIVE, weight 1.
    */
   public static Mutation replaceAll(List<Pool> requested) {
     List<Pool> pools = ConfigDefaults.fill(requested);
@@ -210,8 +235,8 @@ public final class PoolMutations {
       try {
         RestoreRules.check(List.of(pool));
       } catch (StatusRuntimeException e) {
-        String label = pool.getName().isEmpty() ? "pools[" + i + "]" : "pool \"" + pool.getName()
-            + "\"";
+        String label =
+            pool.getName().isEmpty() ? "pools[" + i + "]" : "pool \"" + pool.getName() + "\"";
         throw e.getStatus()
             .withDescription(label + ": " + e.getStatus().getDescription())
             .asRuntimeException();
@@ -224,18 +249,21 @@ public final class PoolMutations {
 
   /**
    * {@code then}, only if {@code currentVersion} still reads {@code expected} when the registry
-   * applies it; otherwise ABORTED naming both versions. {@link PoolRegistry} runs mutations
-   * under its lock, and only there changes its current version, so the check and the change
-   * cannot be split by another writer.
+   * applies it; otherwise ABORTED naming both versions. {@link PoolRegistry} runs mutations under
+   * its lock, and only there changes its current version, so the check and the change cannot be
+   * split by another writer.
    */
   public static Mutation ifVersion(long expected, LongSupplier currentVersion, Mutation then) {
     return current -> {
       long actual = currentVersion.getAsLong();
       if (actual != expected) {
         throw Status.ABORTED
-            .withDescription("expected_version is " + Long.toUnsignedString(expected)
-                + " but the current config version is " + Long.toUnsignedString(actual)
-                + "; export again, or import without an expected version")
+            .withDescription(
+                "expected_version is "
+                    + Long.toUnsignedString(expected)
+                    + " but the current config version is "
+                    + Long.toUnsignedString(actual)
+                    + "; export again, or import without an expected version")
             .asRuntimeException();
       }
       return then.apply(current);

@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
  * The current configuration, and the one place it changes.
  *
  * <p>Readers get an immutable {@link ConfigSnapshot} without locking. Writers take turns: each
- * {@link Mutation} is checked against the current pools and the pools' guards, stored as version
- * + 1 together with its {@link Revision} (who, what, when), and only then published, announced to
- * listeners and reported as a fleet event (the revision without its config). A mutation that
- * fails validation or cannot be stored leaves everything as it was; a dry run goes as far as the
- * diff and stops.
+ * {@link Mutation} is checked against the current pools and the pools' guards, stored as version +
+ * 1 together with its {@link Revision} (who, what, when), and only then published, announced to
+ * listeners and reported as a fleet event (the revision without its config). A mutation that fails
+ * validation or cannot be stored leaves everything as it was; a dry run goes as far as the diff and
+ * stops.
  */
 public final class PoolRegistry {
   private static final Logger log = LoggerFactory.getLogger(PoolRegistry.class);
@@ -47,8 +47,8 @@ public final class PoolRegistry {
   private volatile ConfigSnapshot current;
   private volatile BackendHealthView health = BackendHealthView.NONE_UNHEALTHY;
 
-  public PoolRegistry(ConfigStore store, ConfigSnapshot initial, Clock clock,
-      FleetEventSink events) {
+  public PoolRegistry(
+      ConfigStore store, ConfigSnapshot initial, Clock clock, FleetEventSink events) {
     this.store = store;
     this.clock = clock;
     this.events = events;
@@ -76,8 +76,8 @@ public final class PoolRegistry {
   }
 
   /**
-   * Lets guards leave out backends the fleet reports unhealthy. Until this is called, every
-   * ACTIVE backend counts as healthy.
+   * Lets guards leave out backends the fleet reports unhealthy. Until this is called, every ACTIVE
+   * backend counts as healthy.
    */
   public void setHealthView(BackendHealthView health) {
     this.health = health;
@@ -98,9 +98,9 @@ public final class PoolRegistry {
    *
    * @throws io.grpc.StatusRuntimeException the mutation's own error; FAILED_PRECONDITION if it
    *     breaks a pool's guards and is not forced; ABORTED if another writer committed first;
-   *     UNAVAILABLE if the change could not be stored (nothing was); UNKNOWN if the store's
-   *     answer was lost and whether it stored the change is not known. A dry run fails exactly
-   *     as the real change would, short of storing it.
+   *     UNAVAILABLE if the change could not be stored (nothing was); UNKNOWN if the store's answer
+   *     was lost and whether it stored the change is not known. A dry run fails exactly as the real
+   *     change would, short of storing it.
    */
   public ChangeOutcome apply(Mutation mutation, ChangeIntent intent) {
     ConfigSnapshot next;
@@ -109,9 +109,10 @@ public final class PoolRegistry {
     try {
       synchronized (lock) {
         ConfigSnapshot before = current;
-        List<Pool> pools = ConfigDefaults.fill(mutation.apply(before.getPoolsList())).stream()
-            .sorted(BY_NAME)
-            .collect(Collectors.toList());
+        List<Pool> pools =
+            ConfigDefaults.fill(mutation.apply(before.getPoolsList())).stream()
+                .sorted(BY_NAME)
+                .collect(Collectors.toList());
         if (pools.equals(before.getPoolsList())) {
           return new ChangeOutcome(before, "", intent.dryRun());
         }
@@ -133,31 +134,35 @@ public final class PoolRegistry {
           ConfigSnapshot wouldBe = before.toBuilder().clearPools().addAllPools(pools).build();
           return new ChangeOutcome(wouldBe, diff, true);
         }
-        next = ConfigSnapshot.newBuilder()
-            .setVersion(before.getVersion() + 1)
-            .setFleetId(before.getFleetId())
-            .addAllPools(pools)
-            .build();
+        next =
+            ConfigSnapshot.newBuilder()
+                .setVersion(before.getVersion() + 1)
+                .setFleetId(before.getFleetId())
+                .addAllPools(pools)
+                .build();
         event = commitCurrent(before, next, diff, intent);
       }
     } catch (VersionConflictException conflict) {
       // Outside the lock: catching up reads the store and tells the listeners.
       throw lostRace(conflict);
     }
-    log.info("config version {} committed: {} by {}", next.getVersion(), intent.operation(),
+    log.info(
+        "config version {} committed: {} by {}",
+        next.getVersion(),
+        intent.operation(),
         intent.actor());
     return published(next, diff, event);
   }
 
   /**
    * Makes the current pools the configuration of fleet {@code fleetId}, as one revision whose
-   * version is above both {@code servedVersion} (the newest any of the fleet's proxies serves)
-   * and the current one, so proxies that refused this control plane's config as another fleet's
-   * or as older accept it. How an operator hands a fleet to a control plane whose store was
-   * lost, replaced or restored from an older backup. Not guarded: the pools do not change.
+   * version is above both {@code servedVersion} (the newest any of the fleet's proxies serves) and
+   * the current one, so proxies that refused this control plane's config as another fleet's or as
+   * older accept it. How an operator hands a fleet to a control plane whose store was lost,
+   * replaced or restored from an older backup. Not guarded: the pools do not change.
    *
-   * @throws io.grpc.StatusRuntimeException ABORTED if another writer committed first;
-   *     UNAVAILABLE if the change could not be stored
+   * @throws io.grpc.StatusRuntimeException ABORTED if another writer committed first; UNAVAILABLE
+   *     if the change could not be stored
    */
   public ChangeOutcome adoptFleet(String fleetId, long servedVersion, ChangeIntent intent) {
     ConfigSnapshot next;
@@ -166,12 +171,21 @@ public final class PoolRegistry {
     try {
       synchronized (lock) {
         ConfigSnapshot before = current;
-        next = before.toBuilder()
-            .setVersion(Math.max(servedVersion, before.getVersion()) + 1)
-            .setFleetId(fleetId)
-            .build();
-        diff = "fleet " + describeFleet(before.getFleetId()) + " -> " + fleetId + ", version "
-            + before.getVersion() + " -> " + next.getVersion() + ", pools unchanged";
+        next =
+            before.toBuilder()
+                .setVersion(Math.max(servedVersion, before.getVersion()) + 1)
+                .setFleetId(fleetId)
+                .build();
+        diff =
+            "fleet "
+                + describeFleet(before.getFleetId())
+                + " -> "
+                + fleetId
+                + ", version "
+                + before.getVersion()
+                + " -> "
+                + next.getVersion()
+                + ", pools unchanged";
         if (intent.dryRun()) {
           return new ChangeOutcome(next, diff, true);
         }
@@ -181,8 +195,12 @@ public final class PoolRegistry {
       // Outside the lock: catching up reads the store and tells the listeners.
       throw lostRace(conflict);
     }
-    log.warn("config version {} committed: this control plane adopted fleet {} ({} by {})",
-        next.getVersion(), fleetId, intent.operation(), intent.actor());
+    log.warn(
+        "config version {} committed: this control plane adopted fleet {} ({} by {})",
+        next.getVersion(),
+        fleetId,
+        intent.operation(),
+        intent.actor());
     return published(next, diff, event);
   }
 
@@ -193,16 +211,18 @@ public final class PoolRegistry {
    * @throws VersionConflictException if another writer committed first; nothing changed here
    * @throws io.grpc.StatusRuntimeException as {@link #commit} for a store that failed
    */
-  private FleetEvent commitCurrent(ConfigSnapshot before, ConfigSnapshot next, String diff,
-      ChangeIntent intent) throws VersionConflictException {
+  private FleetEvent commitCurrent(
+      ConfigSnapshot before, ConfigSnapshot next, String diff, ChangeIntent intent)
+      throws VersionConflictException {
     Timestamp now = Timestamps.fromMillis(clock.millis());
-    Revision revision = Revision.newBuilder()
-        .setVersion(next.getVersion())
-        .setTime(now)
-        .setActor(intent.actor())
-        .setOperation(intent.operation())
-        .setDiff(diff)
-        .build();
+    Revision revision =
+        Revision.newBuilder()
+            .setVersion(next.getVersion())
+            .setTime(now)
+            .setActor(intent.actor())
+            .setOperation(intent.operation())
+            .setDiff(diff)
+            .build();
     commit(before, next, revision);
     current = next;
     return FleetEvent.newBuilder().setTime(now).setRevision(revision).build();
@@ -221,10 +241,10 @@ public final class PoolRegistry {
   }
 
   /**
-   * Makes {@code committed}, a snapshot another control plane already stored in the shared
-   * store, current here, and tells the listeners (which push it to this control plane's
-   * proxies) and the event watchers ({@code revision}, if known). Does nothing unless it is
-   * newer than the current one.
+   * Makes {@code committed}, a snapshot another control plane already stored in the shared store,
+   * current here, and tells the listeners (which push it to this control plane's proxies) and the
+   * event watchers ({@code revision}, if known). Does nothing unless it is newer than the current
+   * one.
    *
    * @param revision the revision that made it, without its config; null if it could not be read
    * @return whether it became current
@@ -237,31 +257,38 @@ public final class PoolRegistry {
       }
       current = next;
     }
-    log.info("config version {} adopted: committed through another control plane{}",
-        next.getVersion(), revision != null
-            ? " (" + revision.getOperation() + " by " + revision.getActor() + ")" : "");
+    log.info(
+        "config version {} adopted: committed through another control plane{}",
+        next.getVersion(),
+        revision != null
+            ? " (" + revision.getOperation() + " by " + revision.getActor() + ")"
+            : "");
     notifyListeners(next);
     if (revision != null) {
-      events.publish(FleetEvent.newBuilder()
-          .setTime(revision.hasTime() ? revision.getTime() : Timestamps.fromMillis(clock.millis()))
-          .setRevision(revision)
-          .build());
+      events.publish(
+          FleetEvent.newBuilder()
+              .setTime(
+                  revision.hasTime() ? revision.getTime() : Timestamps.fromMillis(clock.millis()))
+              .setRevision(revision)
+              .build());
     }
     return true;
   }
 
   /**
-   * The final gate: the rules every proxy checks a snapshot against. The mutations' own checks
-   * give better messages for what a request got wrong; this one makes sure that nothing they
-   * let through is committed only to be refused by every proxy.
+   * The final gate: the rules every proxy checks a snapshot against. The mutations' own checks give
+   * better messages for what a request got wrong; this one makes sure that nothing they let through
+   * is committed only to be refused by every proxy.
    */
   private static void checkProxiesAccept(List<Pool> pools) {
     try {
       SnapshotRules.check(ConfigSnapshot.newBuilder().addAllPools(pools).build());
     } catch (RuleViolation e) {
       throw Status.INVALID_ARGUMENT
-          .withDescription(e.getMessage() + "; the proxies would refuse this configuration, so "
-              + "nothing was changed")
+          .withDescription(
+              e.getMessage()
+                  + "; the proxies would refuse this configuration, so "
+                  + "nothing was changed")
           .asRuntimeException();
     }
   }
@@ -298,8 +325,12 @@ public final class PoolRegistry {
       // Not current here: if it was committed, the store's follower (etcd) brings it in.
       log.error("config version {} may or may not have been committed", next.getVersion(), e);
       throw Status.UNKNOWN
-          .withDescription("config version " + next.getVersion() + " may have been applied: "
-              + e.getMessage() + "; check `weirctl history` before retrying")
+          .withDescription(
+              "config version "
+                  + next.getVersion()
+                  + " may have been applied: "
+                  + e.getMessage()
+                  + "; check `weirctl history` before retrying")
           .withCause(e)
           .asRuntimeException();
     } catch (IOException e) {
@@ -313,8 +344,8 @@ public final class PoolRegistry {
 
   /**
    * The answer to a change that lost the race to the store: it is not retried, so of two
-   * conflicting changes exactly one wins. Catches up with the winner first, so the caller's
-   * retry builds on it.
+   * conflicting changes exactly one wins. Catches up with the winner first, so the caller's retry
+   * builds on it.
    */
   private RuntimeException lostRace(VersionConflictException conflict) {
     try {
@@ -323,9 +354,11 @@ public final class PoolRegistry {
       log.warn("could not read the configuration that won: {}", e.getMessage());
     }
     return Status.ABORTED
-        .withDescription("the configuration changed to version " + conflict.storedVersion()
-            + " through another control plane while this change was being made; nothing was "
-            + "applied; retry")
+        .withDescription(
+            "the configuration changed to version "
+                + conflict.storedVersion()
+                + " through another control plane while this change was being made; nothing was "
+                + "applied; retry")
         .withCause(conflict)
         .asRuntimeException();
   }

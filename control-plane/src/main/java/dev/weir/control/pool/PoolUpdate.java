@@ -21,10 +21,11 @@ final class PoolUpdate {
       "allowed paths are listen, algorithm, settings and any path under settings "
           + "(e.g. settings.health_check, settings.limits.idle_timeout)";
   private static final List<String> TOP_LEVEL = List.of("listen", "algorithm", "settings");
-  private static final FieldMaskUtil.MergeOptions REPLACE = new FieldMaskUtil.MergeOptions()
-      .setReplaceMessageFields(true)
-      .setReplaceRepeatedFields(true)
-      .setReplacePrimitiveFields(true);
+  private static final FieldMaskUtil.MergeOptions REPLACE =
+      new FieldMaskUtil.MergeOptions()
+          .setReplaceMessageFields(true)
+          .setReplaceRepeatedFields(true)
+          .setReplacePrimitiveFields(true);
 
   private PoolUpdate() {}
 
@@ -38,7 +39,8 @@ final class PoolUpdate {
       Pool.Builder merged = before.toBuilder();
       FieldMaskUtil.merge(mask, source, merged, REPLACE);
       HostPort listen = ConfigRules.listen(merged.getListen());
-      merged.setListen(listen.toString())
+      merged
+          .setListen(listen.toString())
           .setAlgorithm(ConfigRules.algorithm(merged.getAlgorithmValue()));
       PoolSettings settings = SettingsRules.settings(merged.getSettings());
       if (settings.equals(PoolSettings.getDefaultInstance())) {
@@ -68,20 +70,33 @@ final class PoolUpdate {
   private static void checkPath(String path) {
     String root = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
     if (root.equals("name")) {
-      throw ConfigRules.invalid("update_mask path \"" + path + "\" cannot be changed: pool.name "
-          + "only finds the pool; " + ALLOWED);
+      throw ConfigRules.invalid(
+          "update_mask path \""
+              + path
+              + "\" cannot be changed: pool.name "
+              + "only finds the pool; "
+              + ALLOWED);
     }
     if (root.equals("backends")) {
-      throw ConfigRules.invalid("update_mask path \"" + path + "\" cannot be changed here: use "
-          + "AddBackend, RemoveBackend, SetBackendWeight, DrainBackend or UndrainBackend; "
-          + ALLOWED);
+      throw ConfigRules.invalid(
+          "update_mask path \""
+              + path
+              + "\" cannot be changed here: use "
+              + "AddBackend, RemoveBackend, SetBackendWeight, DrainBackend or UndrainBackend; "
+              + ALLOWED);
     }
     boolean wellFormed = !path.startsWith(".") && !path.endsWith(".") && !path.contains("..");
-    boolean known = wellFormed && FieldMaskUtil.isValid(Pool.class, path)
-        && (TOP_LEVEL.contains(path) || path.startsWith("settings."));
+    boolean known =
+        wellFormed
+            && FieldMaskUtil.isValid(Pool.class, path)
+            && (TOP_LEVEL.contains(path) || path.startsWith("settings."));
     if (!known) {
-      throw ConfigRules.invalid("update_mask path \"" + path + "\" is not a field UpdatePool "
-          + "can change; " + ALLOWED);
+      throw ConfigRules.invalid(
+          "update_mask path \""
+              + path
+              + "\" is not a field UpdatePool "
+              + "can change; "
+              + ALLOWED);
     }
   }
 

@@ -16,8 +16,12 @@ public final class Pools {
   }
 
   public static Pool require(List<Pool> pools, String name) {
-    return find(pools, name).orElseThrow(() ->
-        Status.NOT_FOUND.withDescription("pool \"" + name + "\" not found").asRuntimeException());
+    return find(pools, name)
+        .orElseThrow(
+            () ->
+                Status.NOT_FOUND
+                    .withDescription("pool \"" + name + "\" not found")
+                    .asRuntimeException());
   }
 
   /** The index of the backend with the (normalised) address, or -1. */
@@ -35,8 +39,8 @@ public final class Pools {
     int index = indexOfBackend(pool, address);
     if (index < 0) {
       throw Status.NOT_FOUND
-          .withDescription("backend \"" + address + "\" not found in pool \"" + pool.getName()
-              + "\"")
+          .withDescription(
+              "backend \"" + address + "\" not found in pool \"" + pool.getName() + "\"")
           .asRuntimeException();
     }
     return index;

@@ -15,11 +15,13 @@ import java.util.Set;
 final class RestoreRules {
   private RestoreRules() {}
 
-  /** @throws io.grpc.StatusRuntimeException naming the first field that breaks a rule */
+  /**
+   * @throws io.grpc.StatusRuntimeException naming the first field that breaks a rule
+   */
   static void check(List<Pool> pools) {
     if (pools.size() > ConfigRules.MAX_POOLS) {
-      throw ConfigRules.invalid("it has " + pools.size() + " pools, more than the "
-          + ConfigRules.MAX_POOLS + " allowed");
+      throw ConfigRules.invalid(
+          "it has " + pools.size() + " pools, more than the " + ConfigRules.MAX_POOLS + " allowed");
     }
     Set<String> names = new HashSet<>();
     for (Pool pool : pools) {
@@ -39,15 +41,21 @@ final class RestoreRules {
 
   private static void backends(Pool pool) {
     if (pool.getBackendsCount() > ConfigRules.MAX_BACKENDS_PER_POOL) {
-      throw ConfigRules.invalid("pool \"" + pool.getName() + "\" has " + pool.getBackendsCount()
-          + " backends, more than the " + ConfigRules.MAX_BACKENDS_PER_POOL + " allowed");
+      throw ConfigRules.invalid(
+          "pool \""
+              + pool.getName()
+              + "\" has "
+              + pool.getBackendsCount()
+              + " backends, more than the "
+              + ConfigRules.MAX_BACKENDS_PER_POOL
+              + " allowed");
     }
     Set<String> addresses = new HashSet<>();
     for (Backend backend : pool.getBackendsList()) {
       String address = ConfigRules.backendAddress(backend.getAddress());
       if (!addresses.add(address)) {
-        throw alreadyExists("backend \"" + address + "\" is listed twice in pool \""
-            + pool.getName() + "\"");
+        throw alreadyExists(
+            "backend \"" + address + "\" is listed twice in pool \"" + pool.getName() + "\"");
       }
       ConfigRules.weight(backend.getWeight());
       ConfigRules.backendState(backend.getStateValue());

@@ -22,8 +22,8 @@ import java.util.Set;
 /**
  * The ranges config.proto documents for {@link PoolSettings}. Zero or unset always means "the
  * default" and is stored as such, so a later change of a default reaches every pool that did not
- * choose a value. The Maglev table size depends on the backends and is checked by
- * {@link MaglevRules}.
+ * choose a value. The Maglev table size depends on the backends and is checked by {@link
+ * MaglevRules}.
  */
 public final class SettingsRules {
   static final int MAX_HTTP_PATH_LENGTH = 1024;
@@ -56,13 +56,21 @@ public final class SettingsRules {
     if (settings.hasOutlierDetection()) {
       outlierDetection(settings.getOutlierDetection());
     }
-    DurationRules.check("settings.slow_start", settings.getSlowStart(),
-        DurationRules.ZERO, DurationRules.seconds(3600), "0..1h");
+    DurationRules.check(
+        "settings.slow_start",
+        settings.getSlowStart(),
+        DurationRules.ZERO,
+        DurationRules.seconds(3600),
+        "0..1h");
     if (settings.hasLimits()) {
       limits(settings.getLimits());
     }
-    DurationRules.check("settings.drain_timeout", settings.getDrainTimeout(),
-        DurationRules.ZERO, DurationRules.seconds(24 * 3600), "0..24h");
+    DurationRules.check(
+        "settings.drain_timeout",
+        settings.getDrainTimeout(),
+        DurationRules.ZERO,
+        DurationRules.seconds(24 * 3600),
+        "0..24h");
     if (settings.hasTuning()) {
       tuning(settings.getTuning());
     }
@@ -81,8 +89,7 @@ public final class SettingsRules {
     }
     if (settings.hasTlsRouting()) {
       try {
-        settings = settings.toBuilder()
-            .setTlsRouting(TlsRoutingRules.normalized(settings)).build();
+        settings = settings.toBuilder().setTlsRouting(TlsRoutingRules.normalized(settings)).build();
       } catch (RuleViolation e) {
         throw ConfigRules.invalid(e.getMessage());
       }
@@ -97,8 +104,10 @@ public final class SettingsRules {
 
   private static void proxyProtocol(ProxyProtocol proxyProtocol) {
     if (ProxyProtocolVersion.forNumber(proxyProtocol.getSendValue()) == null) {
-      throw ConfigRules.invalid("settings.proxy_protocol.send must be PROXY_PROTOCOL_OFF,"
-          + " PROXY_PROTOCOL_V1 or PROXY_PROTOCOL_V2, got " + proxyProtocol.getSendValue());
+      throw ConfigRules.invalid(
+          "settings.proxy_protocol.send must be PROXY_PROTOCOL_OFF,"
+              + " PROXY_PROTOCOL_V1 or PROXY_PROTOCOL_V2, got "
+              + proxyProtocol.getSendValue());
     }
   }
 
@@ -107,18 +116,27 @@ public final class SettingsRules {
     HttpConnect connect = settings.getHttpConnect();
     if (!connect.getEnabled()) {
       if (connect.getAuthoritiesCount() > 0) {
-        throw ConfigRules.invalid(HTTP_CONNECT + "authorities needs " + HTTP_CONNECT
-            + "enabled: a pool answers CONNECT requests only in HTTP CONNECT mode");
+        throw ConfigRules.invalid(
+            HTTP_CONNECT
+                + "authorities needs "
+                + HTTP_CONNECT
+                + "enabled: a pool answers CONNECT requests only in HTTP CONNECT mode");
       }
       return connect;
     }
     if (settings.getProxyProtocol().getAccept()) {
-      throw ConfigRules.invalid("settings.proxy_protocol.accept cannot be combined with "
-          + HTTP_CONNECT + "enabled; turn one of them off");
+      throw ConfigRules.invalid(
+          "settings.proxy_protocol.accept cannot be combined with "
+              + HTTP_CONNECT
+              + "enabled; turn one of them off");
     }
     if (connect.getAuthoritiesCount() > MAX_CONNECT_AUTHORITIES) {
-      throw ConfigRules.invalid(HTTP_CONNECT + "authorities: at most " + MAX_CONNECT_AUTHORITIES
-          + " allowed, got " + connect.getAuthoritiesCount());
+      throw ConfigRules.invalid(
+          HTTP_CONNECT
+              + "authorities: at most "
+              + MAX_CONNECT_AUTHORITIES
+              + " allowed, got "
+              + connect.getAuthoritiesCount());
     }
     HttpConnect.Builder normal = connect.toBuilder().clearAuthorities();
     Set<String> seen = new HashSet<>();
@@ -126,16 +144,28 @@ public final class SettingsRules {
       String field = HTTP_CONNECT + "authorities[" + i + "]";
       String authority = connect.getAuthorities(i);
       if (authority.length() > MAX_AUTHORITY_LENGTH) {
-        throw ConfigRules.invalid(field + " " + ConfigRules.quoted(authority) + " is invalid: it"
-            + " has " + authority.length() + " characters, more than the " + MAX_AUTHORITY_LENGTH
-            + " a host:port can have");
+        throw ConfigRules.invalid(
+            field
+                + " "
+                + ConfigRules.quoted(authority)
+                + " is invalid: it"
+                + " has "
+                + authority.length()
+                + " characters, more than the "
+                + MAX_AUTHORITY_LENGTH
+                + " a host:port can have");
       }
       HostPort parsed;
       try {
         parsed = HostPort.parseWithHost(authority);
       } catch (IllegalArgumentException e) {
-        throw ConfigRules.invalid(field + " \"" + authority + "\" is invalid: " + e.getMessage()
-            + "; use host:port, the target clients name in CONNECT, e.g. \"db.internal:5432\"");
+        throw ConfigRules.invalid(
+            field
+                + " \""
+                + authority
+                + "\" is invalid: "
+                + e.getMessage()
+                + "; use host:port, the target clients name in CONNECT, e.g. \"db.internal:5432\"");
       }
       if (!seen.add(parsed.toString())) {
         throw ConfigRules.invalid(field + " \"" + authority + "\" is listed twice");
@@ -152,15 +182,26 @@ public final class SettingsRules {
     }
     if (kind == HealthCheck.Kind.KIND_UNSPECIFIED) {
       // An unset kind with other fields set is most likely a forgotten kind, not "checks off".
-      throw ConfigRules.invalid(HC + "kind must be set to TCP or HTTP (to turn health checks "
-          + "off, unset settings.health_check instead)");
+      throw ConfigRules.invalid(
+          HC
+              + "kind must be set to TCP or HTTP (to turn health checks "
+              + "off, unset settings.health_check instead)");
     }
-    DurationRules.check(HC + "interval", check.getInterval(),
-        DurationRules.millis(100), DurationRules.seconds(3600), "100ms..1h");
+    DurationRules.check(
+        HC + "interval",
+        check.getInterval(),
+        DurationRules.millis(100),
+        DurationRules.seconds(3600),
+        "100ms..1h");
     boolean intervalSet = !check.getInterval().equals(DurationRules.ZERO);
     Duration interval = intervalSet ? check.getInterval() : DEFAULT_HEALTH_INTERVAL;
-    DurationRules.check(HC + "timeout", check.getTimeout(), DurationRules.ZERO, interval,
-        "0.." + DurationRules.format(interval)
+    DurationRules.check(
+        HC + "timeout",
+        check.getTimeout(),
+        DurationRules.ZERO,
+        interval,
+        "0.."
+            + DurationRules.format(interval)
             + (intervalSet ? " (at most the interval)" : " (at most the default interval)"));
     uint(HC + "rise", check.getRise(), 1, 100);
     uint(HC + "fall", check.getFall(), 1, 100);
@@ -182,8 +223,8 @@ public final class SettingsRules {
 
   private static void httpOnly(String field, boolean set) {
     if (set) {
-      throw ConfigRules.invalid(HC + field + " applies to HTTP checks only, but "
-          + HC + "kind is TCP");
+      throw ConfigRules.invalid(
+          HC + field + " applies to HTTP checks only, but " + HC + "kind is TCP");
     }
   }
 
@@ -193,50 +234,87 @@ public final class SettingsRules {
    */
   private static void headerText(String field, String value, int maxLength) {
     if (value.length() > maxLength) {
-      throw ConfigRules.invalid(field + " must be at most " + maxLength + " characters, got "
-          + value.length());
+      throw ConfigRules.invalid(
+          field + " must be at most " + maxLength + " characters, got " + value.length());
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c < 0x21 || c > 0x7e) {
-        throw ConfigRules.invalid(String.format(
-            "%s must be visible ASCII without spaces or control characters (percent-encode "
-                + "others), got U+%04X at index %d", field, (int) c, i));
+        throw ConfigRules.invalid(
+            String.format(
+                "%s must be visible ASCII without spaces or control characters (percent-encode "
+                    + "others), got U+%04X at index %d",
+                field, (int) c, i));
       }
     }
   }
 
   private static void outlierDetection(OutlierDetection detection) {
     uint(OD + "consecutive_failures", detection.getConsecutiveFailures(), 1, 1000);
-    DurationRules.check(OD + "base_ejection_time", detection.getBaseEjectionTime(),
-        DurationRules.ZERO, null, "a non-negative duration");
-    DurationRules.check(OD + "max_ejection_time", detection.getMaxEjectionTime(),
-        DurationRules.ZERO, null, "a non-negative duration");
+    DurationRules.check(
+        OD + "base_ejection_time",
+        detection.getBaseEjectionTime(),
+        DurationRules.ZERO,
+        null,
+        "a non-negative duration");
+    DurationRules.check(
+        OD + "max_ejection_time",
+        detection.getMaxEjectionTime(),
+        DurationRules.ZERO,
+        null,
+        "a non-negative duration");
     uint(OD + "max_ejection_percent", detection.getMaxEjectionPercent(), 0, 100);
-    DurationRules.check(OD + "response_timeout", detection.getResponseTimeout(),
-        DurationRules.seconds(1), DurationRules.seconds(3600), "0 (off) or 1s..1h");
+    DurationRules.check(
+        OD + "response_timeout",
+        detection.getResponseTimeout(),
+        DurationRules.seconds(1),
+        DurationRules.seconds(3600),
+        "0 (off) or 1s..1h");
     if (detection.getDisabled() && !detection.getResponseTimeout().equals(DurationRules.ZERO)) {
       // Unanswered connections only count towards ejections, which disabled turns off.
-      throw ConfigRules.invalid(OD + "response_timeout needs outlier detection on, but " + OD
-          + "disabled is true; unset response_timeout too (weirctl: --response-timeout 0)");
+      throw ConfigRules.invalid(
+          OD
+              + "response_timeout needs outlier detection on, but "
+              + OD
+              + "disabled is true; unset response_timeout too (weirctl: --response-timeout 0)");
     }
   }
 
   private static void limits(Limits limits) {
     // max_connections and max_connections_per_backend: any uint32 is a cap, zero is none.
-    DurationRules.check(LIMITS + "connect_timeout", limits.getConnectTimeout(),
-        DurationRules.millis(1), DurationRules.seconds(60), "1ms..1m");
-    DurationRules.check(LIMITS + "idle_timeout", limits.getIdleTimeout(),
-        DurationRules.ZERO, DurationRules.seconds(7 * 86_400), "0..7d");
+    DurationRules.check(
+        LIMITS + "connect_timeout",
+        limits.getConnectTimeout(),
+        DurationRules.millis(1),
+        DurationRules.seconds(60),
+        "1ms..1m");
+    DurationRules.check(
+        LIMITS + "idle_timeout",
+        limits.getIdleTimeout(),
+        DurationRules.ZERO,
+        DurationRules.seconds(7 * 86_400),
+        "0..7d");
   }
 
   private static void tuning(Tuning tuning) {
-    bytes(TUNING + "socket_buffer_bytes", tuning.getSocketBufferBytes(), 4L << 10, 16L << 20,
+    bytes(
+        TUNING + "socket_buffer_bytes",
+        tuning.getSocketBufferBytes(),
+        4L << 10,
+        16L << 20,
         "4 KiB..16 MiB");
-    bytes(TUNING + "write_buffer_low_bytes", tuning.getWriteBufferLowBytes(), 1L << 10, 64L << 20,
+    bytes(
+        TUNING + "write_buffer_low_bytes",
+        tuning.getWriteBufferLowBytes(),
+        1L << 10,
+        64L << 20,
         "1 KiB..64 MiB");
-    bytes(TUNING + "write_buffer_high_bytes", tuning.getWriteBufferHighBytes(), 1L << 10,
-        64L << 20, "1 KiB..64 MiB");
+    bytes(
+        TUNING + "write_buffer_high_bytes",
+        tuning.getWriteBufferHighBytes(),
+        1L << 10,
+        64L << 20,
+        "1 KiB..64 MiB");
     // Compared with the other mark's default when only one is set: the proxy could not apply
     // a low mark above the high one either way.
     boolean lowSet = tuning.getWriteBufferLowBytes() != 0;
@@ -244,14 +322,23 @@ public final class SettingsRules {
     long low = lowSet ? tuning.getWriteBufferLowBytes() : DEFAULT_WRITE_BUFFER_LOW;
     long high = highSet ? tuning.getWriteBufferHighBytes() : DEFAULT_WRITE_BUFFER_HIGH;
     if ((lowSet || highSet) && low >= high) {
-      throw ConfigRules.invalid(TUNING + "write_buffer_low_bytes (" + low
-          + (lowSet ? "" : ", the default") + ") must be below write_buffer_high_bytes (" + high
-          + (highSet ? "" : ", the default") + ")");
+      throw ConfigRules.invalid(
+          TUNING
+              + "write_buffer_low_bytes ("
+              + low
+              + (lowSet ? "" : ", the default")
+              + ") must be below write_buffer_high_bytes ("
+              + high
+              + (highSet ? "" : ", the default")
+              + ")");
     }
   }
 
   private static void guards(Guards guards) {
-    uint(GUARDS + "min_healthy_backends", guards.getMinHealthyBackends(), 0,
+    uint(
+        GUARDS + "min_healthy_backends",
+        guards.getMinHealthyBackends(),
+        0,
         ConfigRules.MAX_BACKENDS_PER_POOL);
     uint(GUARDS + "max_drain_percent", guards.getMaxDrainPercent(), 0, 100);
   }
@@ -262,15 +349,19 @@ public final class SettingsRules {
     String field = "settings.adaptive_weights.";
     uint(field + "min_percent", adaptive.getMinPercent(), 1, 100);
     uint(field + "max_percent", adaptive.getMaxPercent(), 100, 1000);
-    DurationRules.check(field + "interval", adaptive.getInterval(),
-        DurationRules.seconds(1), DurationRules.seconds(3600), "1s..1h");
+    DurationRules.check(
+        field + "interval",
+        adaptive.getInterval(),
+        DurationRules.seconds(1),
+        DurationRules.seconds(3600),
+        "1s..1h");
   }
 
   private static void bytes(String field, int value, long min, long max, String range) {
     long unsigned = Integer.toUnsignedLong(value);
     if (unsigned != 0 && (unsigned < min || unsigned > max)) {
-      throw ConfigRules.invalid(field + " must be " + min + ".." + max + " (" + range + "), got "
-          + unsigned);
+      throw ConfigRules.invalid(
+          field + " must be " + min + ".." + max + " (" + range + "), got " + unsigned);
     }
   }
 

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This replica following one other replica: one Follow stream, whose updates go to the fleet,
- * reopened after a backoff when it fails. A stream that sends nothing (not even the heartbeat)
- * for {@link #QUIET} is given up as broken: a replica that hangs, or a partition that leaves the
- * TCP connection open, is missing as soon as one that died.
+ * reopened after a backoff when it fails. A stream that sends nothing (not even the heartbeat) for
+ * {@link #QUIET} is given up as broken: a replica that hangs, or a partition that leaves the TCP
+ * connection open, is missing as soon as one that died.
  */
 final class PeerLink {
   private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
@@ -41,19 +41,31 @@ final class PeerLink {
 
   @GuardedBy("this")
   private Follower current;
+
   @GuardedBy("this")
   private long lastHeardMillis;
+
   @GuardedBy("this")
   private int failures;
+
   @GuardedBy("this")
   private boolean closed;
+
   @GuardedBy("this")
   private boolean reportedDown;
+
   @GuardedBy("this")
   private ScheduledFuture<?> retry;
 
-  PeerLink(String id, String address, String selfId, Supplier<String> fleetId,
-      ManagedChannel channel, ProxyFleet fleet, Clock clock, ScheduledExecutorService scheduler) {
+  PeerLink(
+      String id,
+      String address,
+      String selfId,
+      Supplier<String> fleetId,
+      ManagedChannel channel,
+      ProxyFleet fleet,
+      Clock clock,
+      ScheduledExecutorService scheduler) {
     this.id = id;
     this.address = address;
     this.selfId = selfId;
@@ -81,8 +93,7 @@ final class PeerLink {
   void check() {
     Follower quiet;
     synchronized (this) {
-      if (closed || current == null
-          || clock.millis() - lastHeardMillis < QUIET.toMillis()) {
+      if (closed || current == null || clock.millis() - lastHeardMillis < QUIET.toMillis()) {
         return;
       }
       quiet = current;
@@ -113,8 +124,10 @@ final class PeerLink {
     }
     current = new Follower();
     lastHeardMillis = clock.millis();
-    stub().follow(FollowRequest.newBuilder().setReplicaId(selfId).setFleetId(fleetId.get())
-        .build(), current);
+    stub()
+        .follow(
+            FollowRequest.newBuilder().setReplicaId(selfId).setFleetId(fleetId.get()).build(),
+            current);
   }
 
   private synchronized void heard(Follower follower, ReplicaUpdate update) {
@@ -143,8 +156,12 @@ final class PeerLink {
       Duration wait = backoff(failures++);
       if (!reportedDown) {
         // Once per outage, not per retry.
-        log.warn("replica {} at {} is missing: {}; its proxies are not counted until it is "
-            + "followed again (retrying every {} s at most)", id, address, reason,
+        log.warn(
+            "replica {} at {} is missing: {}; its proxies are not counted until it is "
+                + "followed again (retrying every {} s at most)",
+            id,
+            address,
+            reason,
             MAX_RETRY.toSeconds());
         reportedDown = true;
       }
@@ -184,9 +201,10 @@ final class PeerLink {
       String reason = givenUpFor;
       if (reason == null) {
         Status status = Status.fromThrowable(t);
-        reason = status.getCode() == Status.Code.UNAVAILABLE
-            ? "unreachable (" + describe(status) + ")"
-            : describe(status);
+        reason =
+            status.getCode() == Status.Code.UNAVAILABLE
+                ? "unreachable (" + describe(status) + ")"
+                : describe(status);
       }
       broke(this, reason);
     }

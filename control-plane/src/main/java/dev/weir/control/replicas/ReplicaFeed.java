@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * What this replica tells the replicas that follow it: its own proxies' state and events.
  *
  * <p>Each follower has a set of proxies whose state changed since it was last sent, not a queue of
- * changes: a proxy reporting every second while the follower reads slowly costs one entry, and
- * what is sent is the proxy's state at the moment of sending. Events (ProxyEvents, for watchers
- * there) queue up to {@link #EVENT_LIMIT}, then the oldest go and the next update counts them.
- * Sends follow gRPC's flow control: nothing is written while the stream is not ready.
+ * changes: a proxy reporting every second while the follower reads slowly costs one entry, and what
+ * is sent is the proxy's state at the moment of sending. Events (ProxyEvents, for watchers there)
+ * queue up to {@link #EVENT_LIMIT}, then the oldest go and the next update counts them. Sends
+ * follow gRPC's flow control: nothing is written while the stream is not ready.
  *
  * <p>A change is sent {@link #BATCH} after it happens, with whatever else changed meanwhile: a
  * config push makes every proxy here ACK and apply within milliseconds, and one update carrying
@@ -56,11 +56,13 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
   public ReplicaFeed(ProxyFleet fleet, Clock clock) {
     this.fleet = fleet;
     this.clock = clock;
-    this.batches = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "weir-replica-feed");
-      t.setDaemon(true);
-      return t;
-    });
+    this.batches =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weir-replica-feed");
+              t.setDaemon(true);
+              return t;
+            });
     fleet.addListener(this);
     fleet.addLocalEventSink(this);
   }
@@ -73,10 +75,11 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
     }
     Follower follower = new Follower(followerId, call, all);
     followers.add(follower);
-    call.setOnCancelHandler(() -> {
-      followers.remove(follower);
-      log.info("replica {} stopped following this replica", followerId);
-    });
+    call.setOnCancelHandler(
+        () -> {
+          followers.remove(follower);
+          log.info("replica {} stopped following this replica", followerId);
+        });
     call.setOnReadyHandler(follower::flush);
     log.info("replica {} follows this replica ({} proxies)", followerId, all.size());
     follower.flush();
@@ -159,21 +162,29 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
   private final class Follower {
     private final String id;
     private final ServerCallStreamObserver<ReplicaUpdate> call;
+
     @GuardedBy("this")
     private final LinkedHashSet<String> dirty;
+
     // The first full list still to send; synced goes with the update that empties it.
     @GuardedBy("this")
     private final Set<String> unsent;
+
     @GuardedBy("this")
     private boolean syncedSent;
+
     @GuardedBy("this")
     private final ArrayDeque<FleetEvent> events = new ArrayDeque<>();
+
     @GuardedBy("this")
     private long missedEvents;
+
     @GuardedBy("this")
     private long lastSentMillis;
+
     @GuardedBy("this")
     private boolean ended;
+
     @GuardedBy("this")
     private boolean batchDue;
 
@@ -223,8 +234,7 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
 
     synchronized void flush() {
       batchDue = false;
-      while (!ended && call.isReady()
-          && (!dirty.isEmpty() || !events.isEmpty() || !syncedSent)) {
+      while (!ended && call.isReady() && (!dirty.isEmpty() || !events.isEmpty() || !syncedSent)) {
         ReplicaUpdate.Builder update = ReplicaUpdate.newBuilder();
         int bytes = 0;
         var ids = dirty.iterator();
@@ -235,8 +245,7 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
           RemoteProxy proxy = fleet.localProxy(proxyId);
           if (proxy == null) {
             // Forgotten here (past the retention): an info with only the id says so.
-            proxy = RemoteProxy.newBuilder().setInfo(ProxyInfo.newBuilder().setId(proxyId))
-                .build();
+            proxy = RemoteProxy.newBuilder().setInfo(ProxyInfo.newBuilder().setId(proxyId)).build();
           }
           bytes += proxy.getSerializedSize();
           update.addProxies(proxy);
@@ -265,9 +274,8 @@ public final class ReplicaFeed implements FleetListener, FleetEventSink {
       }
       long now = clock.millis();
       try {
-        call.onNext(update.setReplicaId(fleet.replicaId())
-            .setSentAt(Timestamps.fromMillis(now))
-            .build());
+        call.onNext(
+            update.setReplicaId(fleet.replicaId()).setSentAt(Timestamps.fromMillis(now)).build());
         lastSentMillis = now;
         return true;
       } catch (RuntimeException e) {

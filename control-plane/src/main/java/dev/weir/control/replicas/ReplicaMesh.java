@@ -26,14 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This replica's links to every other replica of the fleet, as the {@link Membership} tells them:
- * a {@link PeerLink} following each one, and one round trip to a replica for a question only it
- * can answer (its proxies' connections). Ticks every second: heartbeats to this replica's own
+ * This replica's links to every other replica of the fleet, as the {@link Membership} tells them: a
+ * {@link PeerLink} following each one, and one round trip to a replica for a question only it can
+ * answer (its proxies' connections). Ticks every second: heartbeats to this replica's own
  * followers, quiet links given up, departed replicas let go.
  */
 public final class ReplicaMesh implements Membership.Listener, PeerQueries, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaMesh.class);
   static final Duration TICK = Duration.ofSeconds(1);
+
   /**
    * A replica asks its own proxies with {@link ProxyFleet#DEFAULT_REQUEST_TIMEOUT}; this leaves
    * room for the hop.
@@ -55,8 +56,13 @@ public final class ReplicaMesh implements Membership.Listener, PeerQueries, Auto
    * @param maxReportBytes the largest stats report a proxy may send; an update carries one report
    *     past {@link ReplicaFeed#UPDATE_BYTES} at most
    */
-  public ReplicaMesh(String selfId, ProxyFleet fleet, ReplicaFeed feed,
-      ChannelCredentials credentials, Supplier<String> fleetId, Clock clock,
+  public ReplicaMesh(
+      String selfId,
+      ProxyFleet fleet,
+      ReplicaFeed feed,
+      ChannelCredentials credentials,
+      Supplier<String> fleetId,
+      Clock clock,
       int maxReportBytes) {
     this.selfId = selfId;
     this.fleet = fleet;
@@ -66,20 +72,23 @@ public final class ReplicaMesh implements Membership.Listener, PeerQueries, Auto
     this.clock = clock;
     // With room for the info beside that report, and for events.
     this.maxMessageBytes = 2 * ReplicaFeed.UPDATE_BYTES + maxReportBytes;
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = Executors.defaultThreadFactory().newThread(r);
-      t.setName("weir-replica-links");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor timers =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = Executors.defaultThreadFactory().newThread(r);
+              t.setName("weir-replica-links");
+              t.setDaemon(true);
+              return t;
+            });
     timers.setRemoveOnCancelPolicy(true);
     this.scheduler = timers;
   }
 
   /** Starts ticking; the membership then tells of the replicas to follow. */
   public ReplicaMesh start() {
-    scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(),
-        TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     fleet.peerQueries(this);
     return this;
   }
@@ -100,11 +109,12 @@ public final class ReplicaMesh implements Membership.Listener, PeerQueries, Auto
       fleet.replicaLost(replicaId, "it moved to " + address);
     }
     log.info("replica {} at {} joined the fleet; following it", replicaId, address);
-    ManagedChannel channel = Grpc.newChannelBuilder(address, credentials)
-        .maxInboundMessageSize(maxMessageBytes)
-        .build();
-    links.put(replicaId, new PeerLink(replicaId, address, selfId, fleetId, channel, fleet,
-        clock, scheduler).start());
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(address, credentials).maxInboundMessageSize(maxMessageBytes).build();
+    links.put(
+        replicaId,
+        new PeerLink(replicaId, address, selfId, fleetId, channel, fleet, clock, scheduler)
+            .start());
   }
 
   @Override
@@ -128,7 +138,8 @@ public final class ReplicaMesh implements Membership.Listener, PeerQueries, Auto
       return unlinked(replicaId);
     }
     CompletableFuture<ListConnectionsResponse> answer = new CompletableFuture<>();
-    link.stub().withDeadlineAfter(QUERY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+    link.stub()
+        .withDeadlineAfter(QUERY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
         .listLocalConnections(request, into(answer));
     return answer;
   }
@@ -141,7 +152,8 @@ public final class ReplicaMesh implements Membership.Listener, PeerQueries, Auto
       return unlinked(replicaId);
     }
     CompletableFuture<CloseConnectionResponse> answer = new CompletableFuture<>();
-    link.stub().withDeadlineAfter(QUERY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+    link.stub()
+        .withDeadlineAfter(QUERY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
         .closeLocalConnection(request, into(answer));
     return answer;
   }
@@ -170,8 +182,10 @@ public final class ReplicaMesh implements Membership.Listener, PeerQueries, Auto
   }
 
   private static <T> CompletableFuture<T> unlinked(String replicaId) {
-    return CompletableFuture.failedFuture(Status.UNAVAILABLE
-        .withDescription("replica " + replicaId + " is not followed").asRuntimeException());
+    return CompletableFuture.failedFuture(
+        Status.UNAVAILABLE
+            .withDescription("replica " + replicaId + " is not followed")
+            .asRuntimeException());
   }
 
   private static <T> StreamObserver<T> into(CompletableFuture<T> answer) {
@@ -189,8 +203,8 @@ public final class ReplicaMesh implements Membership.Listener, PeerQueries, Auto
       @Override
       public void onCompleted() {
         if (!answer.isDone()) {
-          answer.completeExceptionally(Status.INTERNAL
-              .withDescription("the replica answered nothing").asRuntimeException());
+          answer.completeExceptionally(
+              Status.INTERNAL.withDescription("the replica answered nothing").asRuntimeException());
         }
       }
     };

@@ -10,13 +10,13 @@ import java.util.Objects;
  * How a replica is known to the others and calls them.
  *
  * @param id its name in answers; null: its address
- * @param address where the others reach it ("host:port"); null: {@code listenHost} and the port
- *     the proxy API is bound to
+ * @param address where the others reach it ("host:port"); null: {@code listenHost} and the port the
+ *     proxy API is bound to
  * @param listenHost the host the proxy API listens on
  * @param credentials for calling the other replicas
  */
-public record ReplicaSettings(String id, String address, String listenHost,
-    ChannelCredentials credentials) {
+public record ReplicaSettings(
+    String id, String address, String listenHost, ChannelCredentials credentials) {
   public ReplicaSettings {
     Objects.requireNonNull(listenHost);
     Objects.requireNonNull(credentials);

@@ -6,7 +6,8 @@ public record Rate(double connectionsPerSecond, double failuresPerSecond) {
   public static final Rate ZERO = new Rate(0, 0);
 
   public Rate plus(Rate other) {
-    return new Rate(connectionsPerSecond + other.connectionsPerSecond,
+    return new Rate(
+        connectionsPerSecond + other.connectionsPerSecond,
         failuresPerSecond + other.failuresPerSecond);
   }
 

@@ -16,21 +16,21 @@ import java.util.concurrent.ConcurrentMap;
  * Each connected proxy's latest stats report, with the rates that follow from the one before it.
  *
  * <p>Counters in a report are cumulative since the proxy started, so a rate is the difference of
- * two consecutive reports over the time between them. A new stream starts the proxy afresh (it
- * may be a restarted proxy whose counters began again at zero), and a counter that went down is a
- * reset too: that backend gets no rate from that pair of reports rather than a negative one.
+ * two consecutive reports over the time between them. A new stream starts the proxy afresh (it may
+ * be a restarted proxy whose counters began again at zero), and a counter that went down is a reset
+ * too: that backend gets no rate from that pair of reports rather than a negative one.
  */
 public final class ReportHistory implements FleetListener {
   private final Clock clock;
   private final ConcurrentMap<String, Latest> byProxy = new ConcurrentHashMap<>();
 
   /**
-   * @param at when the report was taken: the proxy's own timestamp, or its arrival when it has
-   *     none (so rates compare times from one clock)
+   * @param at when the report was taken: the proxy's own timestamp, or its arrival when it has none
+   *     (so rates compare times from one clock)
    * @param stamped whether {@code at} is the proxy's timestamp
    */
-  private record Latest(StatsReport report, Instant at, boolean stamped,
-      Map<BackendKey, Rate> rates) {}
+  private record Latest(
+      StatsReport report, Instant at, boolean stamped, Map<BackendKey, Rate> rates) {}
 
   public ReportHistory(Clock clock) {
     this.clock = clock;
@@ -88,8 +88,8 @@ public final class ReportHistory implements FleetListener {
     return new Latest(report, at, stamped, rates(previous.report(), report, seconds(between)));
   }
 
-  private static Map<BackendKey, Rate> rates(StatsReport before, StatsReport after,
-      double seconds) {
+  private static Map<BackendKey, Rate> rates(
+      StatsReport before, StatsReport after, double seconds) {
     Map<BackendKey, BackendStats> earlier = new HashMap<>();
     for (BackendStats stats : before.getBackendsList()) {
       earlier.put(BackendKey.of(stats), stats);

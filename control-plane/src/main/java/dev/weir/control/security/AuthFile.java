@@ -27,8 +27,8 @@ import javax.naming.ldap.Rdn;
  *       digits, e.g. from {@code printf %s "$TOKEN" | sha256sum}), so the file does not hold the
  *       secret. Tokens are compared by hash in constant time.
  *   <li>{@code cert:NAME}: a client certificate, already verified against {@code --tls-ca}, whose
- *       subject CN or one of whose DNS names is NAME; a NAME ending in {@code *} matches every
- *       name starting with the rest, e.g. {@code cert:edge-*} for a fleet of proxies.
+ *       subject CN or one of whose DNS names is NAME; a NAME ending in {@code *} matches every name
+ *       starting with the rest, e.g. {@code cert:edge-*} for a fleet of proxies.
  * </ul>
  *
  * <p>The first line that matches a certificate decides its caller.
@@ -74,8 +74,8 @@ public final class AuthFile {
       String where = "auth file " + source + " line " + (i + 1) + ": ";
       String[] fields = line.split("\\s+");
       if (fields.length != 3) {
-        throw new IllegalArgumentException(where + "expected ROLE NAME CREDENTIAL, got "
-            + fields.length + " fields");
+        throw new IllegalArgumentException(
+            where + "expected ROLE NAME CREDENTIAL, got " + fields.length + " fields");
       }
       Role role = Role.parse(fields[0]);
       if (role == null) {
@@ -95,23 +95,31 @@ public final class AuthFile {
         String hex = credential.substring(TOKEN_PREFIX.length());
         if (!HEX_SHA256.matcher(hex).matches()) {
           // Never echo the value: someone may have pasted the token itself here.
-          throw new IllegalArgumentException(where + TOKEN_PREFIX
-              + " must be followed by the token's SHA-256 as 64 hex digits (the token itself "
-              + "does not belong in this file)");
+          throw new IllegalArgumentException(
+              where
+                  + TOKEN_PREFIX
+                  + " must be followed by the token's SHA-256 as 64 hex digits (the token itself "
+                  + "does not belong in this file)");
         }
         tokens.add(new TokenEntry(new Caller(name, role, "token"), HexFormat.of().parseHex(hex)));
       } else if (credential.startsWith(CERT_PREFIX)) {
         String certName = credential.substring(CERT_PREFIX.length());
         if (!CERT_NAME.matcher(certName).matches()
             || certName.indexOf('*') != certName.length() - 1 && certName.indexOf('*') >= 0) {
-          throw new IllegalArgumentException(where + "cert: must be followed by a certificate "
-              + "CN or DNS name, optionally ending in *, got '" + certName + "'");
+          throw new IllegalArgumentException(
+              where
+                  + "cert: must be followed by a certificate "
+                  + "CN or DNS name, optionally ending in *, got '"
+                  + certName
+                  + "'");
         }
         certs.add(new CertEntry(new Caller(name, role, "cert"), certName));
       } else {
         // Not echoed either: a bare token pasted here must not end up in a log.
-        throw new IllegalArgumentException(where + "credential must be token-sha256:HEX or "
-            + "cert:NAME (the value is not shown, in case it is a secret)");
+        throw new IllegalArgumentException(
+            where
+                + "credential must be token-sha256:HEX or "
+                + "cert:NAME (the value is not shown, in case it is a secret)");
       }
     }
     return new AuthFile(tokens, certs);

@@ -20,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates every call and checks its role before any service sees it: the caller is the
- * {@code authorization: Bearer} token's entry in the auth file if the call carries one, else the
- * verified TLS client certificate's. Unknown callers get UNAUTHENTICATED, callers whose role may
- * not call the rpc PERMISSION_DENIED; both are logged at WARN with the rpc, the peer and what was
- * presented, never the token. The health service answers anyone.
+ * Authenticates every call and checks its role before any service sees it: the caller is the {@code
+ * authorization: Bearer} token's entry in the auth file if the call carries one, else the verified
+ * TLS client certificate's. Unknown callers get UNAUTHENTICATED, callers whose role may not call
+ * the rpc PERMISSION_DENIED; both are logged at WARN with the rpc, the peer and what was presented,
+ * never the token. The health service answers anyone.
  */
 public final class AuthInterceptor implements ServerInterceptor {
 
@@ -50,28 +50,49 @@ public final class AuthInterceptor implements ServerInterceptor {
       String token = BearerToken.parseHeader(authorization);
       caller = token != null ? callers.byToken(token) : null;
       if (caller == null) {
-        return refuse(call, Status.UNAUTHENTICATED, method, peer,
+        return refuse(
+            call,
+            Status.UNAUTHENTICATED,
+            method,
+            peer,
             token == null ? "authorization header is not 'Bearer TOKEN'" : "unknown bearer token");
       }
     } else {
-      X509Certificate certificate = clientCertificate(call.getAttributes().get(
-          Grpc.TRANSPORT_ATTR_SSL_SESSION));
+      X509Certificate certificate =
+          clientCertificate(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
       if (certificate == null) {
-        return refuse(call, Status.UNAUTHENTICATED, method, peer,
+        return refuse(
+            call,
+            Status.UNAUTHENTICATED,
+            method,
+            peer,
             "no credentials: present a client certificate or a bearer token");
       }
       caller = callers.byCertificate(certificate);
       if (caller == null) {
-        return refuse(call, Status.UNAUTHENTICATED, method, peer,
+        return refuse(
+            call,
+            Status.UNAUTHENTICATED,
+            method,
+            peer,
             "client certificate " + AuthFile.namesOf(certificate) + " is not in the auth file");
       }
     }
     Set<Role> allowed = MethodRoles.allowed(method);
     if (!allowed.contains(caller.role())) {
-      return refuse(call, Status.PERMISSION_DENIED, method, peer,
-          "caller " + caller.name() + " has role " + caller.role().id() + "; " + method
-              + " needs " + allowed.stream().map(Role::id).sorted()
-                  .collect(Collectors.joining(" or ")));
+      return refuse(
+          call,
+          Status.PERMISSION_DENIED,
+          method,
+          peer,
+          "caller "
+              + caller.name()
+              + " has role "
+              + caller.role().id()
+              + "; "
+              + method
+              + " needs "
+              + allowed.stream().map(Role::id).sorted().collect(Collectors.joining(" or ")));
     }
     Context context = Context.current().withValue(Caller.CONTEXT_KEY, caller);
     return Contexts.interceptCall(context, call, headers, next);

@@ -8,28 +8,29 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Which roles may call which rpc. AdminService rpcs are admin-only unless listed here as reads,
- * so an rpc added later changes nothing until someone decides a viewer may call it.
+ * Which roles may call which rpc. AdminService rpcs are admin-only unless listed here as reads, so
+ * an rpc added later changes nothing until someone decides a viewer may call it.
  */
 final class MethodRoles {
 
-  private static final Set<String> ADMIN_READS = Set.of(
-      AdminServiceGrpc.getListPoolsMethod().getFullMethodName(),
-      AdminServiceGrpc.getGetPoolMethod().getFullMethodName(),
-      AdminServiceGrpc.getListProxiesMethod().getFullMethodName(),
-      AdminServiceGrpc.getGetPoolStatusMethod().getFullMethodName(),
-      // Clients' addresses and byte counts; closing one (CloseConnection) stays admin-only.
-      AdminServiceGrpc.getListConnectionsMethod().getFullMethodName(),
-      AdminServiceGrpc.getWaitForAppliedMethod().getFullMethodName(),
-      AdminServiceGrpc.getListRevisionsMethod().getFullMethodName(),
-      AdminServiceGrpc.getGetRevisionMethod().getFullMethodName(),
-      AdminServiceGrpc.getDiffRevisionsMethod().getFullMethodName(),
-      AdminServiceGrpc.getWatchMethod().getFullMethodName(),
-      // The same pools ListPools shows a viewer, in the form import takes.
-      AdminServiceGrpc.getExportConfigMethod().getFullMethodName());
+  private static final Set<String> ADMIN_READS =
+      Set.of(
+          AdminServiceGrpc.getListPoolsMethod().getFullMethodName(),
+          AdminServiceGrpc.getGetPoolMethod().getFullMethodName(),
+          AdminServiceGrpc.getListProxiesMethod().getFullMethodName(),
+          AdminServiceGrpc.getGetPoolStatusMethod().getFullMethodName(),
+          // Clients' addresses and byte counts; closing one (CloseConnection) stays admin-only.
+          AdminServiceGrpc.getListConnectionsMethod().getFullMethodName(),
+          AdminServiceGrpc.getWaitForAppliedMethod().getFullMethodName(),
+          AdminServiceGrpc.getListRevisionsMethod().getFullMethodName(),
+          AdminServiceGrpc.getGetRevisionMethod().getFullMethodName(),
+          AdminServiceGrpc.getDiffRevisionsMethod().getFullMethodName(),
+          AdminServiceGrpc.getWatchMethod().getFullMethodName(),
+          // The same pools ListPools shows a viewer, in the form import takes.
+          AdminServiceGrpc.getExportConfigMethod().getFullMethodName());
   private static final String HEALTH_SERVICE = "grpc.health.v1.Health";
-  private static final Set<String> REFLECTION_SERVICES = Set.of(
-      "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+  private static final Set<String> REFLECTION_SERVICES =
+      Set.of("grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
 
   private static final Set<Role> ADMIN_ONLY = EnumSet.of(Role.ADMIN);
   private static final Set<Role> READERS = EnumSet.of(Role.ADMIN, Role.VIEWER);

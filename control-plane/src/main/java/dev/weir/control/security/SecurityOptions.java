@@ -9,24 +9,34 @@ import picocli.CommandLine.Option;
  */
 public final class SecurityOptions {
 
-  @Option(names = "--tls-cert", paramLabel = "FILE",
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
       description = "Serve TLS with this PEM certificate chain (with --tls-key).")
   Path certificate;
 
-  @Option(names = "--tls-key", paramLabel = "FILE",
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
       description = "The PEM (PKCS#8) private key of --tls-cert.")
   Path privateKey;
 
-  @Option(names = "--tls-ca", paramLabel = "FILE",
-      description = "Verify client certificates against these PEM CA certificates (mutual TLS): "
-          + "a client presenting none is refused at the handshake unless the auth file also "
-          + "lists tokens. Needs --tls-cert.")
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description =
+          "Verify client certificates against these PEM CA certificates (mutual TLS): "
+              + "a client presenting none is refused at the handshake unless the auth file also "
+              + "lists tokens. Needs --tls-cert.")
   Path clientCa;
 
-  @Option(names = "--auth-file", paramLabel = "FILE",
-      description = "Callers and their roles (admin, viewer, proxy, replica), one per line: "
-          + "ROLE NAME token-sha256:HEX or ROLE NAME cert:CN. With it every call is "
-          + "authenticated and checked against its role (default: no checks).")
+  @Option(
+      names = "--auth-file",
+      paramLabel = "FILE",
+      description =
+          "Callers and their roles (admin, viewer, proxy, replica), one per line: "
+              + "ROLE NAME token-sha256:HEX or ROLE NAME cert:CN. With it every call is "
+              + "authenticated and checked against its role (default: no checks).")
   Path authFile;
 
   public SecurityOptions() {}

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@link SecurityOptions} ask of every gRPC server: its credentials (TLS, requiring or
- * accepting client certificates) and the interceptor that authenticates and authorizes calls.
- * Built once, checked whole, so a bad flag stops the start before anything listens.
+ * accepting client certificates) and the interceptor that authenticates and authorizes calls. Built
+ * once, checked whole, so a bad flag stops the start before anything listens.
  */
 public final class ServerSecurity {
 
@@ -37,8 +37,8 @@ public final class ServerSecurity {
 
   /** No TLS, no authentication: today's local default. */
   public static ServerSecurity none() {
-    return new ServerSecurity(InsecureServerCredentials.create(), null, false,
-        "plaintext, no authentication");
+    return new ServerSecurity(
+        InsecureServerCredentials.create(), null, false, "plaintext, no authentication");
   }
 
   /**
@@ -63,22 +63,34 @@ public final class ServerSecurity {
             "--auth-file " + options.authFile + " lists no callers; every call would be refused");
       }
       if (callers.hasCertificates() && options.clientCa == null) {
-        throw new IllegalArgumentException("--auth-file " + options.authFile
-            + " lists cert: callers, which needs --tls-ca to verify client certificates");
+        throw new IllegalArgumentException(
+            "--auth-file "
+                + options.authFile
+                + " lists cert: callers, which needs --tls-ca to verify client certificates");
       }
     }
     AuthInterceptor interceptor = callers != null ? new AuthInterceptor(callers) : null;
     if (options.certificate == null) {
-      return new ServerSecurity(InsecureServerCredentials.create(), interceptor, false,
-          "plaintext, " + (callers != null ? "callers authenticated by token" : "no authentication"));
+      return new ServerSecurity(
+          InsecureServerCredentials.create(),
+          interceptor,
+          false,
+          "plaintext, "
+              + (callers != null ? "callers authenticated by token" : "no authentication"));
     }
     TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder();
     try {
-      tls.keyManager(readable(options.certificate, "--tls-cert").toFile(),
+      tls.keyManager(
+          readable(options.certificate, "--tls-cert").toFile(),
           readable(options.privateKey, "--tls-key").toFile());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--tls-cert " + options.certificate + " / --tls-key "
-          + options.privateKey + ": not a PEM certificate chain and PKCS#8 key: " + e.getMessage(),
+      throw new IllegalArgumentException(
+          "--tls-cert "
+              + options.certificate
+              + " / --tls-key "
+              + options.privateKey
+              + ": not a PEM certificate chain and PKCS#8 key: "
+              + e.getMessage(),
           e);
     }
     String mode = "TLS";
@@ -88,10 +100,15 @@ public final class ServerSecurity {
       // show one --tls-ca vouches for.
       boolean tokensToo = callers != null && callers.hasTokens();
       tls.clientAuth(tokensToo ? ClientAuth.OPTIONAL : ClientAuth.REQUIRE);
-      mode = tokensToo ? "TLS, client certificates verified (or a token)"
-          : "mutual TLS, client certificates required";
+      mode =
+          tokensToo
+              ? "TLS, client certificates verified (or a token)"
+              : "mutual TLS, client certificates required";
     }
-    return new ServerSecurity(tls.build(), interceptor, true,
+    return new ServerSecurity(
+        tls.build(),
+        interceptor,
+        true,
         mode + ", " + (callers != null ? "callers authorized by role" : "no role checks"));
   }
 
@@ -110,13 +127,18 @@ public final class ServerSecurity {
     boolean local = address.getAddress() != null && address.getAddress().isLoopbackAddress();
     log.info("{} on {}:{}: {}", what, address.getHostString(), address.getPort(), summary);
     if (!local && !tls) {
-      log.warn("{} listens on {} WITHOUT TLS: anyone on the network can read and change the "
+      log.warn(
+          "{} listens on {} WITHOUT TLS: anyone on the network can read and change the "
               + "fleet's traffic to it; use --tls-cert, --tls-key and --tls-ca",
-          what, address.getHostString());
+          what,
+          address.getHostString());
     }
     if (!local && interceptor == null) {
-      log.warn("{} listens on {} WITHOUT an --auth-file: every caller that connects may change "
-          + "every pool", what, address.getHostString());
+      log.warn(
+          "{} listens on {} WITHOUT an --auth-file: every caller that connects may change "
+              + "every pool",
+          what,
+          address.getHostString());
     }
   }
 

@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * A commit whose answer was lost and could not be resolved afterwards: the store may or may not
- * hold the new version. Unlike other IOExceptions of {@link ConfigStore#commit}, it does not
- * mean that nothing was written, so it must not be reported as a failure.
+ * hold the new version. Unlike other IOExceptions of {@link ConfigStore#commit}, it does not mean
+ * that nothing was written, so it must not be reported as a failure.
  */
 public final class CommitOutcomeUnknownException extends IOException {
   private final long version;

@@ -26,9 +26,9 @@ public interface ConfigStore extends Closeable {
   ConfigSnapshot load() throws IOException;
 
   /**
-   * Stores {@code next} in place of the snapshot with version {@code expectedVersion}, and
-   * {@code revision} as the history record of the change, together: after a crash both are
-   * there or neither is. Durable when it returns. The nonce is not stored.
+   * Stores {@code next} in place of the snapshot with version {@code expectedVersion}, and {@code
+   * revision} as the history record of the change, together: after a crash both are there or
+   * neither is. Durable when it returns. The nonce is not stored.
    *
    * @param revision who changed what and when; its version must be {@code next}'s, and its config
    *     is ignored (the store records {@code next})

@@ -47,8 +47,9 @@ final class DataDirLock implements Closeable {
       }
       // The pid is only for the error message another process prints.
       channel.truncate(0);
-      channel.write(ByteBuffer.wrap(
-          (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+      channel.write(
+          ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
       return new DataDirLock(dir, channel, lock);
     } catch (IOException | RuntimeException e) {
       if (channel != null) {

@@ -19,15 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the configuration in one {@link SnapshotFile} in a data dir, and its history in a
- * {@link RevisionLog} beside it.
+ * Keeps the configuration in one {@link SnapshotFile} in a data dir, and its history in a {@link
+ * RevisionLog} beside it.
  *
- * <p>A commit first appends the revision to the history (fsynced), then writes a temp file,
- * fsyncs it, renames it over the state file and fsyncs the directory, so after a crash the file
- * holds either the old snapshot or the new one, never a mix. The state file is the source of
- * truth: a history record newer than it (the crash came between the two steps) is dropped when
- * the history is opened. Temp files a crash leaves behind are deleted on open. The dir is locked
- * while the store is open.
+ * <p>A commit first appends the revision to the history (fsynced), then writes a temp file, fsyncs
+ * it, renames it over the state file and fsyncs the directory, so after a crash the file holds
+ * either the old snapshot or the new one, never a mix. The state file is the source of truth: a
+ * history record newer than it (the crash came between the two steps) is dropped when the history
+ * is opened. Temp files a crash leaves behind are deleted on open. The dir is locked while the
+ * store is open.
  *
  * <p>The store has a fleet id from the moment it is created (see {@link ConfigSnapshot}'s
  * fleet_id), so a store that lost its state is not mistaken for a new one: a history without a
@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
 public final class FileConfigStore implements ConfigStore {
   public static final String STATE_FILE = "config.snapshot";
   public static final String HISTORY_FILE = "history.log";
+
   /** How many revisions the history keeps by default; older ones are compacted away. */
   public static final int DEFAULT_MAX_REVISIONS = 10_000;
+
   private static final String TEMP_PREFIX = STATE_FILE + ".";
   private static final Logger log = LoggerFactory.getLogger(FileConfigStore.class);
 
@@ -51,12 +53,15 @@ public final class FileConfigStore implements ConfigStore {
   // The version in the state file, or -1 until read.
   @GuardedBy("writeLock")
   private long storedVersion = -1;
+
   // The fleet id in the state file, once read.
   @GuardedBy("writeLock")
   private String storedFleetId = "";
+
   // Opened with the first use that needs it, once the state file is read.
   @GuardedBy("writeLock")
   private RevisionLog history;
+
   @GuardedBy("writeLock")
   private boolean closed;
 
@@ -96,10 +101,10 @@ public final class FileConfigStore implements ConfigStore {
   }
 
   /**
-   * Reads the state file, giving a new store its fleet id first, durably, so every reader sees
-   * the same one: an empty dir gets a version-0 state file carrying a random id, and a state
-   * file written by a Weir without fleet ids gets one at its version. A history without its
-   * state file is a lost configuration, not a new store. Call holding writeLock.
+   * Reads the state file, giving a new store its fleet id first, durably, so every reader sees the
+   * same one: an empty dir gets a version-0 state file carrying a random id, and a state file
+   * written by a Weir without fleet ids gets one at its version. A history without its state file
+   * is a lost configuration, not a new store. Call holding writeLock.
    */
   private ConfigSnapshot readWithFleetId() throws IOException {
     if (!Files.exists(stateFile)) {
@@ -118,8 +123,11 @@ public final class FileConfigStore implements ConfigStore {
     }
     ConfigSnapshot named = stored.toBuilder().setFleetId(newFleetId()).build();
     writeState(named);
-    log.info("gave the store in {} (config version {}) the fleet id {}", dir,
-        named.getVersion(), named.getFleetId());
+    log.info(
+        "gave the store in {} (config version {}) the fleet id {}",
+        dir,
+        named.getVersion(),
+        named.getFleetId());
     return named;
   }
 
@@ -160,12 +168,18 @@ public final class FileConfigStore implements ConfigStore {
   public void commit(long expectedVersion, ConfigSnapshot next, Revision revision)
       throws IOException, VersionConflictException {
     if (next.getVersion() <= expectedVersion) {
-      throw new IllegalArgumentException("next version " + next.getVersion()
-          + " is not newer than expected version " + expectedVersion);
+      throw new IllegalArgumentException(
+          "next version "
+              + next.getVersion()
+              + " is not newer than expected version "
+              + expectedVersion);
     }
     if (revision.getVersion() != next.getVersion()) {
-      throw new IllegalArgumentException("revision " + revision.getVersion()
-          + " does not describe config version " + next.getVersion());
+      throw new IllegalArgumentException(
+          "revision "
+              + revision.getVersion()
+              + " does not describe config version "
+              + next.getVersion());
     }
     synchronized (writeLock) {
       RevisionLog revisions = history();
@@ -173,9 +187,10 @@ public final class FileConfigStore implements ConfigStore {
         throw new VersionConflictException(expectedVersion, storedVersion);
       }
       // The fleet id belongs to the store: a snapshot that names none keeps it.
-      ConfigSnapshot stored = next.getFleetId().isEmpty()
-          ? next.toBuilder().clearNonce().setFleetId(storedFleetId).build()
-          : next.toBuilder().clearNonce().build();
+      ConfigSnapshot stored =
+          next.getFleetId().isEmpty()
+              ? next.toBuilder().clearNonce().setFleetId(storedFleetId).build()
+              : next.toBuilder().clearNonce().build();
       try {
         revisions.append(revision, stored);
       } catch (IOException | RuntimeException e) {
@@ -196,10 +211,10 @@ public final class FileConfigStore implements ConfigStore {
   }
 
   /**
-   * Whether a write of the state file that failed replaced it all the same: the rename can
-   * succeed and the directory's fsync after it fail. The state file is the truth (a restart loads
-   * it), so then the commit stands, and saying it failed would be wrong. A state file that cannot
-   * be read back does not hold it (and would not load at a restart either).
+   * Whether a write of the state file that failed replaced it all the same: the rename can succeed
+   * and the directory's fsync after it fail. The state file is the truth (a restart loads it), so
+   * then the commit stands, and saying it failed would be wrong. A state file that cannot be read
+   * back does not hold it (and would not load at a restart either).
    */
   private boolean tookEffect(ConfigSnapshot stored, Exception failure) {
     try {
@@ -209,8 +224,12 @@ public final class FileConfigStore implements ConfigStore {
     } catch (IOException | SnapshotFileException | RuntimeException e) {
       return false;
     }
-    log.warn("{} holds config version {}, though writing it failed: {}; it is committed, but "
-        + "may not survive a power loss", stateFile, stored.getVersion(), describe(failure));
+    log.warn(
+        "{} holds config version {}, though writing it failed: {}; it is committed, but "
+            + "may not survive a power loss",
+        stateFile,
+        stored.getVersion(),
+        describe(failure));
     return true;
   }
 
@@ -273,8 +292,7 @@ public final class FileConfigStore implements ConfigStore {
     try {
       revisions.truncateFrom(version);
     } catch (IOException e) {
-      log.warn("could not drop the history record of failed commit {}", version,
-          e);
+      log.warn("could not drop the history record of failed commit {}", version, e);
     }
   }
 
@@ -283,8 +301,7 @@ public final class FileConfigStore implements ConfigStore {
     try {
       revisions.compactIfDue();
     } catch (IOException e) {
-      log.warn("could not compact the history; will retry after the next commit",
-          e);
+      log.warn("could not compact the history; will retry after the next commit", e);
     }
   }
 

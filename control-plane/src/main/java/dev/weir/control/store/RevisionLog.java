@@ -23,16 +23,16 @@ import org.slf4j.LoggerFactory;
  * The history file: every revision, appended in version order as a {@link RevisionRecord}, each
  * with the whole configuration it produced.
  *
- * <p>Each append is fsynced before the state file is replaced, so a
- * crash can leave at most one torn record at the end, or one whole record newer than the state
- * file (its commit never finished). Opening truncates either, with a log line; nothing before them
- * is touched. Listing reads only the small revision part of each record; the config is read when
- * one revision is asked for.
+ * <p>Each append is fsynced before the state file is replaced, so a crash can leave at most one
+ * torn record at the end, or one whole record newer than the state file (its commit never
+ * finished). Opening truncates either, with a log line; nothing before them is touched. Listing
+ * reads only the small revision part of each record; the config is read when one revision is asked
+ * for.
  *
  * <p>The oldest records are compacted away once there are {@code maxRevisions} plus a tenth: the
  * newest {@code maxRevisions} are copied to a new file that replaces the old one atomically.
- * Revisions beyond the newest {@code maxRevisions} are never served, so callers see a fixed
- * window whatever the compaction schedule.
+ * Revisions beyond the newest {@code maxRevisions} are never served, so callers see a fixed window
+ * whatever the compaction schedule.
  *
  * <p>Not thread-safe: {@link FileConfigStore} calls it under its own lock.
  */
@@ -73,10 +73,12 @@ final class RevisionLog implements AutoCloseable {
 
   // Readable by its owner only, like the state file: it holds every config the state file held.
   private static FileChannel openOwnerOnly(Path file) throws IOException {
-    Set<StandardOpenOption> options = EnumSet.of(
-        StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    Set<StandardOpenOption> options =
+        EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
-      return FileChannel.open(file, options,
+      return FileChannel.open(
+          file,
+          options,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       return FileChannel.open(file, options);
@@ -89,8 +91,8 @@ final class RevisionLog implements AutoCloseable {
   }
 
   /**
-   * Appends {@code revision} (its config left out) and {@code config}, durably. A record left at
-   * or above this version by a commit that failed after its append is dropped first.
+   * Appends {@code revision} (its config left out) and {@code config}, durably. A record left at or
+   * above this version by a commit that failed after its append is dropped first.
    */
   void append(Revision revision, ConfigSnapshot config) throws IOException {
     truncateFrom(revision.getVersion());
@@ -120,8 +122,11 @@ final class RevisionLog implements AutoCloseable {
       return;
     }
     long offset = entries.get(keep).offset();
-    log.warn("{}: dropping revisions {}..{}, whose commit did not finish", file,
-        entries.get(keep).version(), entries.get(entries.size() - 1).version());
+    log.warn(
+        "{}: dropping revisions {}..{}, whose commit did not finish",
+        file,
+        entries.get(keep).version(),
+        entries.get(entries.size() - 1).version());
     channel.truncate(offset);
     channel.force(true);
     entries.subList(keep, entries.size()).clear();
@@ -193,8 +198,12 @@ final class RevisionLog implements AutoCloseable {
     for (RevisionRecord e : kept) {
       entries.add(e.shiftedBack(from));
     }
-    log.info("{}: compacted, dropping the oldest {} revisions; revisions {}..{} remain", file,
-        drop, entries.get(0).version(), entries.get(entries.size() - 1).version());
+    log.info(
+        "{}: compacted, dropping the oldest {} revisions; revisions {}..{} remain",
+        file,
+        drop,
+        entries.get(0).version(),
+        entries.get(entries.size() - 1).version());
   }
 
   @Override
@@ -224,8 +233,8 @@ final class RevisionLog implements AutoCloseable {
   }
 
   /**
-   * Indexes the records by their headers, checks the last one whole, and cuts off what a crash
-   * left behind: a torn record, or records newer than the committed config.
+   * Indexes the records by their headers, checks the last one whole, and cuts off what a crash left
+   * behind: a torn record, or records newer than the committed config.
    */
   private void recover(long committedVersion) throws IOException {
     long size = channel.size();
@@ -258,8 +267,13 @@ final class RevisionLog implements AutoCloseable {
       damage = "a record whose checksum does not match";
     }
     if (damage != null) {
-      log.warn("{}: dropping {} bytes at offset {} ({}), left by a commit a crash interrupted; "
-          + "the {} revisions before it are kept", file, size - offset, offset, damage,
+      log.warn(
+          "{}: dropping {} bytes at offset {} ({}), left by a commit a crash interrupted; "
+              + "the {} revisions before it are kept",
+          file,
+          size - offset,
+          offset,
+          damage,
           entries.size());
       channel.truncate(offset);
       channel.force(true);
@@ -288,9 +302,11 @@ final class RevisionLog implements AutoCloseable {
       throws StoreCorruptException {
     int actual = RevisionRecord.crc(bytes);
     if (actual != expected) {
-      throw new StoreCorruptException(file, String.format(
-          "revision %d at offset %d: %s CRC32C is 0x%08x, header says 0x%08x",
-          entry.version(), entry.offset(), part, actual, expected));
+      throw new StoreCorruptException(
+          file,
+          String.format(
+              "revision %d at offset %d: %s CRC32C is 0x%08x, header says 0x%08x",
+              entry.version(), entry.offset(), part, actual, expected));
     }
   }
 
@@ -298,8 +314,8 @@ final class RevisionLog implements AutoCloseable {
     ByteBuffer buffer = ByteBuffer.allocate(length);
     while (buffer.hasRemaining()) {
       if (channel.read(buffer, offset + buffer.position()) < 0) {
-        throw new StoreCorruptException(file, "ends at offset " + (offset + buffer.position())
-            + ", inside a record");
+        throw new StoreCorruptException(
+            file, "ends at offset " + (offset + buffer.position()) + ", inside a record");
       }
     }
     return buffer.array();

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * Where one record of the history file lies, and what its parts must checksum to; and the
- * record's bytes.
+ * Where one record of the history file lies, and what its parts must checksum to; and the record's
+ * bytes.
  *
  * <pre>
  *   record := header | revision (without config) | config
@@ -17,11 +17,16 @@ import java.util.zip.CRC32C;
  *             | CRC32C of the 28 header bytes before it (int32)
  * </pre>
  *
- * All integers are big-endian. The header has a checksum of its own so that a torn or zeroed
- * header is told from a record with a bad body, and no length is trusted before it is checked.
+ * All integers are big-endian. The header has a checksum of its own so that a torn or zeroed header
+ * is told from a record with a bad body, and no length is trusted before it is checked.
  */
-record RevisionRecord(long version, long offset, int revisionLength, int configLength,
-    int revisionCrc, int configCrc) {
+record RevisionRecord(
+    long version,
+    long offset,
+    int revisionLength,
+    int configLength,
+    int revisionCrc,
+    int configCrc) {
 
   static final int MAGIC = 0x57525631;
   static final int HEADER_BYTES = 32;
@@ -31,7 +36,8 @@ record RevisionRecord(long version, long offset, int revisionLength, int configL
     byte[] meta = revision.toBuilder().clearConfig().build().toByteArray();
     byte[] body = config.toByteArray();
     ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + meta.length + body.length);
-    buffer.putInt(MAGIC)
+    buffer
+        .putInt(MAGIC)
         .putLong(revision.getVersion())
         .putInt(meta.length)
         .putInt(body.length)
@@ -42,8 +48,8 @@ record RevisionRecord(long version, long offset, int revisionLength, int configL
   }
 
   /**
-   * The record whose header starts {@code bytes}, found at {@code offset} in the file; null if
-   * the header is damaged.
+   * The record whose header starts {@code bytes}, found at {@code offset} in the file; null if the
+   * header is damaged.
    */
   static RevisionRecord parse(byte[] bytes, long offset) {
     ByteBuffer fields = ByteBuffer.wrap(bytes, 0, HEADER_BYTES);
@@ -54,14 +60,16 @@ record RevisionRecord(long version, long offset, int revisionLength, int configL
     int revisionCrc = fields.getInt();
     int configCrc = fields.getInt();
     int headerCrc = fields.getInt();
-    boolean intact = magic == MAGIC
-        && headerCrc == crc(bytes, 0, HEADER_BYTES - Integer.BYTES)
-        && version > 0
-        && revisionLength >= 0 && revisionLength <= SnapshotFile.MAX_PAYLOAD_BYTES
-        && configLength >= 0 && configLength <= SnapshotFile.MAX_PAYLOAD_BYTES;
+    boolean intact =
+        magic == MAGIC
+            && headerCrc == crc(bytes, 0, HEADER_BYTES - Integer.BYTES)
+            && version > 0
+            && revisionLength >= 0
+            && revisionLength <= SnapshotFile.MAX_PAYLOAD_BYTES
+            && configLength >= 0
+            && configLength <= SnapshotFile.MAX_PAYLOAD_BYTES;
     return intact
-        ? new RevisionRecord(version, offset, revisionLength, configLength, revisionCrc,
-            configCrc)
+        ? new RevisionRecord(version, offset, revisionLength, configLength, revisionCrc, configCrc)
         : null;
   }
 
@@ -80,8 +88,8 @@ record RevisionRecord(long version, long offset, int revisionLength, int configL
 
   /** The same record after the bytes before {@code from} were cut from the file. */
   RevisionRecord shiftedBack(long from) {
-    return new RevisionRecord(version, offset - from, revisionLength, configLength, revisionCrc,
-        configCrc);
+    return new RevisionRecord(
+        version, offset - from, revisionLength, configLength, revisionCrc, configCrc);
   }
 
   static int crc(byte[] bytes) {

@@ -7,7 +7,13 @@ import java.nio.file.Path;
 public final class StoreLockedException extends IOException {
 
   public StoreLockedException(Path dataDir, Path lockFile, String holder) {
-    super("data dir " + dataDir + " is in use by another weir-control" + holder
-        + " (lock file " + lockFile + " is held)");
+    super(
+        "data dir "
+            + dataDir
+            + " is in use by another weir-control"
+            + holder
+            + " (lock file "
+            + lockFile
+            + " is held)");
   }
 }

@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Caps the connections the control plane's servers hold at once, on the listening sockets, before
- * gRPC sees a connection. At the cap a new connection does not simply lose: the oldest one that
- * has not yet started speaking gRPC (sent the HTTP/2 preface) is closed to make room, so a flood
- * of connections that send nothing cannot keep weirctl or a proxy out; only connections that all
- * speak gRPC fill the cap, and then the newest is reset.
+ * gRPC sees a connection. At the cap a new connection does not simply lose: the oldest one that has
+ * not yet started speaking gRPC (sent the HTTP/2 preface) is closed to make room, so a flood of
+ * connections that send nothing cannot keep weirctl or a proxy out; only connections that all speak
+ * gRPC fill the cap, and then the newest is reset.
  *
  * <p>One gate serves every server of a control plane, so the admin and proxy ports share the
  * process's file descriptors.
@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
+
   /** Kept for the store, etcd, the metrics server and the JVM's own files. */
   static final long RESERVED_FILE_DESCRIPTORS = 256;
+
   /** The least the default allows, however low the open-file limit. */
   static final int MIN_DEFAULT = 16;
 
@@ -39,13 +41,17 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
   private final LogThrottle throttle;
   private final LongAdder closedForRoom = new LongAdder();
   private final LongAdder refused = new LongAdder();
+
   // Open connections that have not sent the HTTP/2 preface, oldest first.
   @GuardedBy("this")
   private final Map<SocketAddress, Channel> notSpeaking = new LinkedHashMap<>();
+
   @GuardedBy("this")
   private int open;
 
-  /** @param limit connections held at once, at least 1 */
+  /**
+   * @param limit connections held at once, at least 1
+   */
   public ConnectionGate(int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
@@ -55,8 +61,8 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The default cap: what the open-file limit leaves after {@value #RESERVED_FILE_DESCRIPTORS}
-   * kept for everything else, one descriptor per connection; at least {@value #MIN_DEFAULT}.
+   * The default cap: what the open-file limit leaves after {@value #RESERVED_FILE_DESCRIPTORS} kept
+   * for everything else, one descriptor per connection; at least {@value #MIN_DEFAULT}.
    *
    * @param maxFileDescriptors the process's open-file limit, or -1 if unknown
    */
@@ -64,8 +70,10 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
     if (maxFileDescriptors < 0) {
       return 10_000;
     }
-    return (int) Math.max(MIN_DEFAULT,
-        Math.min(Integer.MAX_VALUE, maxFileDescriptors - RESERVED_FILE_DESCRIPTORS));
+    return (int)
+        Math.max(
+            MIN_DEFAULT,
+            Math.min(Integer.MAX_VALUE, maxFileDescriptors - RESERVED_FILE_DESCRIPTORS));
   }
 
   public int limit() {
@@ -122,8 +130,11 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
     if (evicted != null) {
       closedForRoom.increment();
       closeNow(evicted);
-      note("at the cap of " + limit + " connections; closing the oldest one that has not "
-          + "started speaking gRPC to make room");
+      note(
+          "at the cap of "
+              + limit
+              + " connections; closing the oldest one that has not "
+              + "started speaking gRPC to make room");
     }
     ctx.fireChannelRead(child);
   }
@@ -139,8 +150,11 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
     // A reset tells the client at once and costs no TIME_WAIT here.
     child.config().setOption(ChannelOption.SO_LINGER, 0);
     child.unsafe().closeForcibly();
-    note("at the cap of " + limit + " connections, all speaking gRPC; refusing new ones "
-        + "(--max-connections)");
+    note(
+        "at the cap of "
+            + limit
+            + " connections, all speaking gRPC; refusing new ones "
+            + "(--max-connections)");
   }
 
   private void note(String what) {

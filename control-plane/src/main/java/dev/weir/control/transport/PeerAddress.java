@@ -11,9 +11,8 @@ public final class PeerAddress {
   /** An address as {@code host:port}, IPv6 hosts in brackets. */
   public static String format(SocketAddress address) {
     if (address instanceof InetSocketAddress inet) {
-      String host = inet.getAddress() != null
-          ? inet.getAddress().getHostAddress()
-          : inet.getHostString();
+      String host =
+          inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
       return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
     }
     return address != null ? address.toString() : "unknown address";

@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a control-plane server allows a connection before it speaks gRPC: a place under the
- * {@link ConnectionGate}'s cap, and {@code handshakeTimeout} to finish the TLS handshake and send
- * the HTTP/2 preface, after which gRPC closes it. A connection that sends nothing would otherwise
- * hold a file descriptor for as long as the peer likes.
+ * What a control-plane server allows a connection before it speaks gRPC: a place under the {@link
+ * ConnectionGate}'s cap, and {@code handshakeTimeout} to finish the TLS handshake and send the
+ * HTTP/2 preface, after which gRPC closes it. A connection that sends nothing would otherwise hold
+ * a file descriptor for as long as the peer likes.
  */
 public final class ServerConnections {
 
@@ -39,19 +39,21 @@ public final class ServerConnections {
     // reaches; grpc then wants the event loops named too: its shared NIO ones, which it owns.
     InternalNettyServerBuilder.useNioTransport(builder);
     return builder
-        .channelFactory(() -> {
-          NioServerSocketChannel socket = new NioServerSocketChannel();
-          // First in the pipeline: ahead of the acceptor the server bootstrap adds on register.
-          socket.pipeline().addLast(gate);
-          return socket;
-        })
-        .addTransportFilter(new ServerTransportFilter() {
-          @Override
-          public Attributes transportReady(Attributes attributes) {
-            gate.speaking(attributes.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-            return attributes;
-          }
-        })
+        .channelFactory(
+            () -> {
+              NioServerSocketChannel socket = new NioServerSocketChannel();
+              // First in the pipeline: ahead of the acceptor the server bootstrap adds on register.
+              socket.pipeline().addLast(gate);
+              return socket;
+            })
+        .addTransportFilter(
+            new ServerTransportFilter() {
+              @Override
+              public Attributes transportReady(Attributes attributes) {
+                gate.speaking(attributes.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+                return attributes;
+              }
+            })
         .handshakeTimeout(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

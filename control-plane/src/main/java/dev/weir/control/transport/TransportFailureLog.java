@@ -11,15 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes over what gRPC's Netty transport logs through java.util.logging: by default each
- * connection that fails (garbage bytes, a TLS client on a plaintext port) printed an INFO with a
- * stack trace of some 25 lines, so a stranger could grow the log at will. Here each failure is one
- * line without a stack trace, and each cause at most one line a minute, which counts the rest.
+ * Takes over what gRPC's Netty transport logs through java.util.logging: by default each connection
+ * that fails (garbage bytes, a TLS client on a plaintext port) printed an INFO with a stack trace
+ * of some 25 lines, so a stranger could grow the log at will. Here each failure is one line without
+ * a stack trace, and each cause at most one line a minute, which counts the rest.
  */
 public final class TransportFailureLog extends Handler {
 
   /** The logger of grpc's Netty transport, as shaded into grpc-netty-shaded. */
   static final String GRPC_NETTY = "io.grpc.netty.shaded.io.grpc.netty";
+
   private static final Duration INTERVAL = Duration.ofMinutes(1);
   private static final int MAX_DETAIL = 160;
   // java.util.logging holds loggers weakly; without this reference the set-up could be lost.
@@ -30,7 +31,9 @@ public final class TransportFailureLog extends Handler {
   private final LogThrottle throttle;
   private final BiConsumer<Level, String> sink;
 
-  /** @param sink writes a line at a level: slf4j, or a list in tests */
+  /**
+   * @param sink writes a line at a level: slf4j, or a list in tests
+   */
   TransportFailureLog(LongSupplier nanoTime, BiConsumer<Level, String> sink) {
     this.throttle = new LogThrottle(INTERVAL, nanoTime);
     this.sink = sink;
@@ -61,8 +64,11 @@ public final class TransportFailureLog extends Handler {
     if (suppressed == LogThrottle.SUPPRESS) {
       return;
     }
-    String line = "grpc: " + message + (cause != null ? ": " + describe(cause) : "")
-        + LogThrottle.suppressedNote(suppressed);
+    String line =
+        "grpc: "
+            + message
+            + (cause != null ? ": " + describe(cause) : "")
+            + LogThrottle.suppressedNote(suppressed);
     sink.accept(record.getLevel(), line);
   }
 
@@ -76,8 +82,9 @@ public final class TransportFailureLog extends Handler {
 
   /** The cause on one line, cut short, without control characters a peer may have sent. */
   static String describe(Throwable cause) {
-    String text = cause.getClass().getSimpleName()
-        + (cause.getMessage() != null ? ": " + cause.getMessage() : "");
+    String text =
+        cause.getClass().getSimpleName()
+            + (cause.getMessage() != null ? ": " + cause.getMessage() : "");
     text = text.replaceAll("[\\p{Cntrl}]+", " ").strip();
     return text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "...";
   }

@@ -19,14 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the control plane knows about its backends across the fleet, beyond the stored config:
- * rates between reports ({@link ReportHistory}), health by quorum with flap damping
- * ({@link FleetHealthTracker}, also the registry's view for guards), drain progress
- * ({@link DrainTracker}) and adaptive weights ({@link AdaptiveWeightsLoop}).
+ * What the control plane knows about its backends across the fleet, beyond the stored config: rates
+ * between reports ({@link ReportHistory}), health by quorum with flap damping ({@link
+ * FleetHealthTracker}, also the registry's view for guards), drain progress ({@link DrainTracker})
+ * and adaptive weights ({@link AdaptiveWeightsLoop}).
  *
  * <p>Reports and config changes update it as they arrive; a tick every {@link #TICK} catches what
- * changes with time alone (a damping hold running out, a drain deadline passing, a pool due for
- * new weights). Time comes from the injected clock; the ticking thread is the view's own.
+ * changes with time alone (a damping hold running out, a drain deadline passing, a pool due for new
+ * weights). Time comes from the injected clock; the ticking thread is the view's own.
  */
 public final class FleetView implements AutoCloseable {
   public static final Duration TICK = Duration.ofSeconds(1);
@@ -38,8 +38,10 @@ public final class FleetView implements AutoCloseable {
   private final AdaptiveWeightsLoop adaptive;
   private final Leadership leadership;
   private final ScheduledExecutorService scheduler;
+
   @GuardedBy("this")
   private ScheduledFuture<?> ticking;
+
   @GuardedBy("this")
   private boolean closed;
 
@@ -49,22 +51,28 @@ public final class FleetView implements AutoCloseable {
   }
 
   /**
-   * As above, with adaptive weights (which commit revisions) run only while {@code leadership}
-   * says this control plane leads; the rest only observes this control plane's proxies and runs
+   * As above, with adaptive weights (which commit revisions) run only while {@code leadership} says
+   * this control plane leads; the rest only observes this control plane's proxies and runs
    * everywhere.
    */
-  public FleetView(PoolRegistry pools, ProxyFleet fleet, Clock clock, FleetEventSink events,
+  public FleetView(
+      PoolRegistry pools,
+      ProxyFleet fleet,
+      Clock clock,
+      FleetEventSink events,
       Leadership leadership) {
     this.leadership = leadership;
     this.reports = new ReportHistory(clock);
     this.health = new FleetHealthTracker(clock, events);
     this.drains = new DrainTracker(clock, events);
     this.adaptive = new AdaptiveWeightsLoop(pools, reports, clock);
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "weir-fleet-view");
-      t.setDaemon(true);
-      return t;
-    });
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weir-fleet-view");
+              t.setDaemon(true);
+              return t;
+            });
     // Every replica's proxies, so health by quorum, drains, rates and the leader's adaptive
     // weights count every proxy's report whichever replica it reports to.
     fleet.addFleetWideListener(reports);
@@ -80,8 +88,9 @@ public final class FleetView implements AutoCloseable {
   /** Starts ticking. Idempotent. */
   public synchronized FleetView start() {
     if (ticking == null && !closed) {
-      ticking = scheduler.scheduleWithFixedDelay(
-          this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+      ticking =
+          scheduler.scheduleWithFixedDelay(
+              this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
     return this;
   }

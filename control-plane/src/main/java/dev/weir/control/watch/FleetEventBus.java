@@ -31,8 +31,10 @@ import java.util.concurrent.TimeUnit;
 public final class FleetEventBus implements FleetEventSink, ConfigListener, AutoCloseable {
   /** Events queued per watcher before the oldest are dropped. */
   public static final int DEFAULT_QUEUE_LIMIT = 1024;
+
   /** Watch calls served at once; each may hold a full queue. */
   public static final int MAX_WATCHERS = 1000;
+
   static final int MAX_WATCHED_POOLS = 1000;
 
   private final Clock clock;
@@ -59,11 +61,13 @@ public final class FleetEventBus implements FleetEventSink, ConfigListener, Auto
     this.clock = clock;
     this.queueLimit = queueLimit;
     if (delivery == null) {
-      ownedDelivery = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "weir-watch-delivery");
-        t.setDaemon(true);
-        return t;
-      });
+      ownedDelivery =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "weir-watch-delivery");
+                t.setDaemon(true);
+                return t;
+              });
       this.delivery = ownedDelivery;
     } else {
       ownedDelivery = null;
@@ -77,9 +81,10 @@ public final class FleetEventBus implements FleetEventSink, ConfigListener, Auto
     if (watchers.isEmpty()) {
       return;
     }
-    FleetEvent stamped = event.hasTime()
-        ? event
-        : event.toBuilder().setTime(Timestamps.fromMillis(clock.millis())).build();
+    FleetEvent stamped =
+        event.hasTime()
+            ? event
+            : event.toBuilder().setTime(Timestamps.fromMillis(clock.millis())).build();
     Set<String> pools = poolsOf(stamped);
     for (Watcher watcher : watchers) {
       if (watcher.follows(pools)) {
@@ -103,15 +108,20 @@ public final class FleetEventBus implements FleetEventSink, ConfigListener, Auto
       return;
     }
     if (closed) {
-      response.onError(Status.UNAVAILABLE
-          .withDescription("control plane is shutting down").asRuntimeException());
+      response.onError(
+          Status.UNAVAILABLE
+              .withDescription("control plane is shutting down")
+              .asRuntimeException());
       return;
     }
     if (watchers.size() >= MAX_WATCHERS) {
-      response.onError(Status.RESOURCE_EXHAUSTED
-          .withDescription("this control plane already serves " + MAX_WATCHERS
-              + " watchers; try again later")
-          .asRuntimeException());
+      response.onError(
+          Status.RESOURCE_EXHAUSTED
+              .withDescription(
+                  "this control plane already serves "
+                      + MAX_WATCHERS
+                      + " watchers; try again later")
+              .asRuntimeException());
       return;
     }
     ServerCallStreamObserver<FleetEvent> stream = (ServerCallStreamObserver<FleetEvent>) response;
@@ -169,8 +179,11 @@ public final class FleetEventBus implements FleetEventSink, ConfigListener, Auto
   private static Set<String> pools(WatchRequest request) {
     if (request.getPoolsCount() > MAX_WATCHED_POOLS) {
       throw Status.INVALID_ARGUMENT
-          .withDescription("pools must name at most " + MAX_WATCHED_POOLS + " pools, got "
-              + request.getPoolsCount())
+          .withDescription(
+              "pools must name at most "
+                  + MAX_WATCHED_POOLS
+                  + " pools, got "
+                  + request.getPoolsCount())
           .asRuntimeException();
     }
     Set<String> pools = new LinkedHashSet<>();

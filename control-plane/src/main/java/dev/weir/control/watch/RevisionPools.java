@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Which pools a revision touched, for watchers that follow only some pools. A {@link Revision}
- * does not name them, so they come from comparing the configuration a version produced with the
- * one before it, as the registry announced them.
+ * Which pools a revision touched, for watchers that follow only some pools. A {@link Revision} does
+ * not name them, so they come from comparing the configuration a version produced with the one
+ * before it, as the registry announced them.
  */
 final class RevisionPools {
   // Enough for any revision event to arrive after its version was announced; snapshots share
@@ -36,9 +36,8 @@ final class RevisionPools {
     Map<String, Pool> after;
     synchronized (this) {
       before = versions.get(revision.getVersion() - 1);
-      after = revision.hasConfig()
-          ? byName(revision.getConfig())
-          : versions.get(revision.getVersion());
+      after =
+          revision.hasConfig() ? byName(revision.getConfig()) : versions.get(revision.getVersion());
     }
     if (before == null || after == null) {
       return null;

@@ -15,12 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One {@code Watch} call: a queue of at most {@code limit} events, sent as fast as the watcher
  * reads them. When the queue is full the oldest event goes, and the next event sent carries how
- * many went, so a slow reader costs the control plane a bounded amount of memory and nothing
- * else.
+ * many went, so a slow reader costs the control plane a bounded amount of memory and nothing else.
  *
  * <p>Sends happen on the delivery executor, never on the publisher's thread, and at most one
- * delivery task per watcher runs at a time, which keeps the events in the order they were
- * offered.
+ * delivery task per watcher runs at a time, which keeps the events in the order they were offered.
  */
 final class Watcher {
   private static final Logger log = LoggerFactory.getLogger(Watcher.class);
@@ -33,15 +31,19 @@ final class Watcher {
 
   @GuardedBy("lock")
   private final ArrayDeque<FleetEvent> queue = new ArrayDeque<>();
+
   // Events dropped since the last one sent.
   @GuardedBy("lock")
   private long missed;
+
   // True while a delivery task is queued or running; others leave the sending to it.
   @GuardedBy("lock")
   private boolean delivering;
+
   // How the stream should end once the task gets to it; null while it stays open.
   @GuardedBy("lock")
   private Status ending;
+
   @GuardedBy("lock")
   private boolean ended;
 
@@ -50,18 +52,23 @@ final class Watcher {
    *
    * @param pools the pools the watcher follows; empty for everything
    */
-  Watcher(ServerCallStreamObserver<FleetEvent> stream, Set<String> pools, int limit,
-      Executor delivery, Consumer<Watcher> onCancel) {
+  Watcher(
+      ServerCallStreamObserver<FleetEvent> stream,
+      Set<String> pools,
+      int limit,
+      Executor delivery,
+      Consumer<Watcher> onCancel) {
     this.stream = stream;
     this.pools = Set.copyOf(pools);
     this.limit = limit;
     this.delivery = delivery;
     stream.setOnReadyHandler(this::schedule);
     // A client that stops watching cancels: the normal end of a watch, not worth a log line.
-    stream.setOnCancelHandler(() -> {
-      cancelled();
-      onCancel.accept(this);
-    });
+    stream.setOnCancelHandler(
+        () -> {
+          cancelled();
+          onCancel.accept(this);
+        });
   }
 
   /**

@@ -14,7 +14,6 @@ import dev.weir.control.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,8 +44,8 @@ class AdaptiveWeightsLoopTest {
     loop.tick();
 
     assertThat(commits).hasSize(1);
-    assertThat(effectiveWeights()).containsExactly(
-        Map.entry("a", 86), Map.entry("b", 107), Map.entry("c", 107));
+    assertThat(effectiveWeights())
+        .containsExactly(Map.entry("a", 86), Map.entry("b", 107), Map.entry("c", 107));
   }
 
   @Test
@@ -83,9 +82,11 @@ class AdaptiveWeightsLoopTest {
   void aBackendBackAtItsConfiguredWeightIsStoredWithoutAnEffectiveOne() {
     configure(true, backend("a", 100, 80), backend("b", 100, 0), backend("c", 100, 0));
     // a is as good as the others now, and lighter: it earns its share back.
-    reported = List.of(new BackendSignals("a", 100, 2_000, 0, 0.0, true),
-        new BackendSignals("b", 100, 2_000, 0, 2.0, true),
-        new BackendSignals("c", 100, 2_000, 0, 2.0, true));
+    reported =
+        List.of(
+            new BackendSignals("a", 100, 2_000, 0, 0.0, true),
+            new BackendSignals("b", 100, 2_000, 0, 2.0, true),
+            new BackendSignals("c", 100, 2_000, 0, 2.0, true));
     loop.tick();
     clock.advance(INTERVAL);
 
@@ -93,7 +94,8 @@ class AdaptiveWeightsLoopTest {
 
     assertThat(commits).hasSize(1);
     assertThat(config.get().getPools(0).getBackendsList())
-        .extracting(Backend::getEffectiveWeight).containsExactly(0, 0, 0);
+        .extracting(Backend::getEffectiveWeight)
+        .containsExactly(0, 0, 0);
   }
 
   @Test
@@ -111,7 +113,10 @@ class AdaptiveWeightsLoopTest {
 
   @Test
   void drainingBackendsAreLeftAsTheyAre() {
-    configure(true, backend("a", 10, 0), backend("b", 10, 0),
+    configure(
+        true,
+        backend("a", 10, 0),
+        backend("b", 10, 0),
         backend("c", 10, 7).toBuilder().setState(BackendState.DRAINING).build());
     reported = List.of(signals("a", 30_000), signals("b", 2_000));
     loop.tick();
@@ -123,7 +128,11 @@ class AdaptiveWeightsLoopTest {
 
   @Test
   void thePoolsIntervalSetsTheCadence() {
-    configure(true, Durations.fromSeconds(60), backend("a", 100, 0), backend("b", 100, 0),
+    configure(
+        true,
+        Durations.fromSeconds(60),
+        backend("a", 100, 0),
+        backend("b", 100, 0),
         backend("c", 100, 0));
     reported = List.of(signals("a", 30_000), signals("b", 2_000), signals("c", 2_000));
     loop.tick();
@@ -139,43 +148,53 @@ class AdaptiveWeightsLoopTest {
   private void commit(Mutation mutation) {
     commits.add(mutation);
     ConfigSnapshot before = config.get();
-    config.set(before.toBuilder()
-        .setVersion(before.getVersion() + 1)
-        .clearPools()
-        .addAllPools(mutation.apply(before.getPoolsList()))
-        .build());
+    config.set(
+        before.toBuilder()
+            .setVersion(before.getVersion() + 1)
+            .clearPools()
+            .addAllPools(mutation.apply(before.getPoolsList()))
+            .build());
   }
 
   private Map<String, Integer> effectiveWeights() {
     return config.get().getPools(0).getBackendsList().stream()
-        .collect(Collectors.toMap(Backend::getAddress,
-            b -> b.getEffectiveWeight() != 0 ? b.getEffectiveWeight() : b.getWeight(),
-            (x, y) -> x, java.util.LinkedHashMap::new));
+        .collect(
+            Collectors.toMap(
+                Backend::getAddress,
+                b -> b.getEffectiveWeight() != 0 ? b.getEffectiveWeight() : b.getWeight(),
+                (x, y) -> x,
+                java.util.LinkedHashMap::new));
   }
 
   private void configure(boolean enabled, Backend... backends) {
     configure(enabled, null, backends);
   }
 
-  private void configure(boolean enabled, com.google.protobuf.Duration interval,
-      Backend... backends) {
+  private void configure(
+      boolean enabled, com.google.protobuf.Duration interval, Backend... backends) {
     AdaptiveWeights.Builder adaptive = AdaptiveWeights.newBuilder().setEnabled(enabled);
     if (interval != null) {
       adaptive.setInterval(interval);
     }
-    config.set(ConfigSnapshot.newBuilder()
-        .setVersion(1)
-        .addPools(Pool.newBuilder()
-            .setName("web")
-            .setListen(":8080")
-            .addAllBackends(List.of(backends))
-            .setSettings(PoolSettings.newBuilder().setAdaptiveWeights(adaptive)))
-        .build());
+    config.set(
+        ConfigSnapshot.newBuilder()
+            .setVersion(1)
+            .addPools(
+                Pool.newBuilder()
+                    .setName("web")
+                    .setListen(":8080")
+                    .addAllBackends(List.of(backends))
+                    .setSettings(PoolSettings.newBuilder().setAdaptiveWeights(adaptive)))
+            .build());
   }
 
   private static Backend backend(String address, int weight, int effective) {
-    return Backend.newBuilder().setAddress(address).setWeight(weight).setEffectiveWeight(effective)
-        .setState(BackendState.ACTIVE).build();
+    return Backend.newBuilder()
+        .setAddress(address)
+        .setWeight(weight)
+        .setEffectiveWeight(effective)
+        .setState(BackendState.ACTIVE)
+        .build();
   }
 
   private static BackendSignals signals(String address, double p99Micros) {

@@ -15,45 +15,54 @@ class WeightFactorsTest {
 
   @Test
   void backendsThatReportAlikeKeepTheirFactors() {
-    Map<String, Double> next = WeightFactors.next(
-        List.of(typical("a"), typical("b"), typical("c")), Map.of(), DEFAULTS);
+    Map<String, Double> next =
+        WeightFactors.next(List.of(typical("a"), typical("b"), typical("c")), Map.of(), DEFAULTS);
 
     assertThat(next).containsExactlyInAnyOrderEntriesOf(Map.of("a", 1.0, "b", 1.0, "c", 1.0));
   }
 
   @Test
   void smallDifferencesAreWithinTheDeadZone() {
-    Map<String, Double> next = WeightFactors.next(List.of(
-        signals("a", 2_000, 0.0, 4.0), signals("b", 2_150, 0.004, 4.3), typical("c")),
-        Map.of(), DEFAULTS);
+    Map<String, Double> next =
+        WeightFactors.next(
+            List.of(signals("a", 2_000, 0.0, 4.0), signals("b", 2_150, 0.004, 4.3), typical("c")),
+            Map.of(),
+            DEFAULTS);
 
     assertThat(next.values()).containsOnly(1.0);
   }
 
   @Test
   void aSlowerBackendLosesShareAndTheOthersGainIt() {
-    Map<String, Double> next = WeightFactors.next(List.of(
-        signals("slow", 20_000, 0, 4), typical("b"), typical("c")), Map.of(), DEFAULTS);
+    Map<String, Double> next =
+        WeightFactors.next(
+            List.of(signals("slow", 20_000, 0, 4), typical("b"), typical("c")), Map.of(), DEFAULTS);
 
     assertThat(next.get("slow")).isLessThan(1.0);
     assertThat(next.get("b")).isGreaterThan(1.0).isEqualTo(next.get("c"));
     assertThat(next.get("slow") + next.get("b") + next.get("c"))
-        .as("the pool's total weight is shifted, not changed").isCloseTo(3.0, within(1e-9));
+        .as("the pool's total weight is shifted, not changed")
+        .isCloseTo(3.0, within(1e-9));
   }
 
   @Test
   void aBackendFailingConnectsLosesShare() {
-    Map<String, Double> next = WeightFactors.next(List.of(
-        signals("failing", 2_000, 0.30, 4), typical("b"), typical("c")), Map.of(), DEFAULTS);
+    Map<String, Double> next =
+        WeightFactors.next(
+            List.of(signals("failing", 2_000, 0.30, 4), typical("b"), typical("c")),
+            Map.of(),
+            DEFAULTS);
 
     assertThat(next.get("failing")).isLessThan(1.0);
   }
 
   @Test
   void aBackendCarryingMoreConnectionsPerWeightLosesShareAndALighterOneGains() {
-    Map<String, Double> next = WeightFactors.next(List.of(
-        signals("busy", 2_000, 0, 20), signals("light", 2_000, 0, 0), typical("c")),
-        Map.of(), DEFAULTS);
+    Map<String, Double> next =
+        WeightFactors.next(
+            List.of(signals("busy", 2_000, 0, 20), signals("light", 2_000, 0, 0), typical("c")),
+            Map.of(),
+            DEFAULTS);
 
     assertThat(next.get("busy")).isLessThan(next.get("c"));
     assertThat(next.get("light")).isGreaterThan(next.get("c"));
@@ -61,8 +70,11 @@ class WeightFactorsTest {
 
   @Test
   void oneIntervalMovesAFactorGraduallyEvenWhenTheSignalIsExtreme() {
-    Map<String, Double> next = WeightFactors.next(List.of(
-        signals("awful", 500_000, 0.9, 100), typical("b"), typical("c")), Map.of(), DEFAULTS);
+    Map<String, Double> next =
+        WeightFactors.next(
+            List.of(signals("awful", 500_000, 0.9, 100), typical("b"), typical("c")),
+            Map.of(),
+            DEFAULTS);
 
     double relative = next.get("awful") / next.get("b");
     assertThat(relative).isCloseTo(1 / WeightFactors.MAX_STEP, within(1e-9));
@@ -72,8 +84,11 @@ class WeightFactorsTest {
   void aBackendThatStaysSlowSinksToTheLowerBoundAndNoFactorPassesTheUpper() {
     Map<String, Double> factors = new HashMap<>();
     for (int interval = 0; interval < 100; interval++) {
-      factors = WeightFactors.next(List.of(
-          signals("slow", 50_000, 0, 4), typical("b"), typical("c")), factors, DEFAULTS);
+      factors =
+          WeightFactors.next(
+              List.of(signals("slow", 50_000, 0, 4), typical("b"), typical("c")),
+              factors,
+              DEFAULTS);
     }
 
     assertThat(factors.get("slow")).isEqualTo(0.10);
@@ -85,9 +100,11 @@ class WeightFactorsTest {
     AdaptivePolicy narrow = new AdaptivePolicy(true, 0.50, 1.20, Duration.ofSeconds(10));
     Map<String, Double> factors = new HashMap<>();
     for (int interval = 0; interval < 100; interval++) {
-      factors = WeightFactors.next(List.of(
-          signals("slow", 50_000, 0, 4), signals("fast", 100, 0, 0), typical("c")), factors,
-          narrow);
+      factors =
+          WeightFactors.next(
+              List.of(signals("slow", 50_000, 0, 4), signals("fast", 100, 0, 0), typical("c")),
+              factors,
+              narrow);
     }
 
     assertThat(factors.get("slow")).isEqualTo(0.50);
@@ -98,25 +115,29 @@ class WeightFactorsTest {
   void backendsNoProxyReportsOnKeepTheirFactor() {
     BackendSignals silent = new BackendSignals("silent", 1, 0, 0, 0, false);
 
-    Map<String, Double> next = WeightFactors.next(
-        List.of(silent, signals("slow", 50_000, 0, 4), typical("c")), Map.of("silent", 0.7),
-        DEFAULTS);
+    Map<String, Double> next =
+        WeightFactors.next(
+            List.of(silent, signals("slow", 50_000, 0, 4), typical("c")),
+            Map.of("silent", 0.7),
+            DEFAULTS);
 
     assertThat(next.get("silent")).isEqualTo(0.7);
   }
 
   @Test
   void withFewerThanTwoReportedBackendsThereIsNothingToCompare() {
-    Map<String, Double> next = WeightFactors.next(
-        List.of(signals("slow", 50_000, 0.5, 40)), Map.of("slow", 0.8), DEFAULTS);
+    Map<String, Double> next =
+        WeightFactors.next(
+            List.of(signals("slow", 50_000, 0.5, 40)), Map.of("slow", 0.8), DEFAULTS);
 
     assertThat(next).containsExactly(Map.entry("slow", 0.8));
   }
 
   @Test
   void latencyIsComparedOnlyAmongBackendsWithConnectsToTime() {
-    Map<String, Double> next = WeightFactors.next(List.of(
-        signals("idle", 0, 0, 4), typical("b"), typical("c")), Map.of(), DEFAULTS);
+    Map<String, Double> next =
+        WeightFactors.next(
+            List.of(signals("idle", 0, 0, 4), typical("b"), typical("c")), Map.of(), DEFAULTS);
 
     assertThat(next.values()).containsOnly(1.0);
   }
@@ -125,8 +146,8 @@ class WeightFactorsTest {
     return signals(address, 2_000, 0, 4);
   }
 
-  private static BackendSignals signals(String address, double p99Micros, double failureRatio,
-      double activePerWeight) {
+  private static BackendSignals signals(
+      String address, double p99Micros, double failureRatio, double activePerWeight) {
     return new BackendSignals(address, 1, p99Micros, failureRatio, activePerWeight, true);
   }
 }

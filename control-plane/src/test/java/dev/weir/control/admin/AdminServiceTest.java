@@ -47,22 +47,31 @@ class AdminServiceTest {
 
   @Test
   void createPoolFillsInDefaultsAndNormalisesAddresses() {
-    PoolResponse created = control.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web")
-        .setListen("0.0.0.0:8080")
-        .addBackends(Backend.newBuilder().setAddress("App-1.Example:80"))
-        .addBackends(Backend.newBuilder().setAddress("[0:0::1]:81").setWeight(5)
-            .setState(BackendState.DRAINING))
-        .build());
+    PoolResponse created =
+        control
+            .admin()
+            .createPool(
+                CreatePoolRequest.newBuilder()
+                    .setName("web")
+                    .setListen("0.0.0.0:8080")
+                    .addBackends(Backend.newBuilder().setAddress("App-1.Example:80"))
+                    .addBackends(
+                        Backend.newBuilder()
+                            .setAddress("[0:0::1]:81")
+                            .setWeight(5)
+                            .setState(BackendState.DRAINING))
+                    .build());
 
     assertThat(created.getConfigVersion()).isEqualTo(1);
-    assertThat(created.getPool()).isEqualTo(Pool.newBuilder()
-        .setName("web")
-        .setListen("0.0.0.0:8080")
-        .setAlgorithm(Algorithm.ROUND_ROBIN)
-        .addBackends(backend("app-1.example:80", 1, BackendState.ACTIVE))
-        .addBackends(backend("[::1]:81", 5, BackendState.DRAINING))
-        .build());
+    assertThat(created.getPool())
+        .isEqualTo(
+            Pool.newBuilder()
+                .setName("web")
+                .setListen("0.0.0.0:8080")
+                .setAlgorithm(Algorithm.ROUND_ROBIN)
+                .addBackends(backend("app-1.example:80", 1, BackendState.ACTIVE))
+                .addBackends(backend("[::1]:81", 5, BackendState.DRAINING))
+                .build());
   }
 
   @Test
@@ -70,7 +79,8 @@ class AdminServiceTest {
     createPool("web", ":8080");
     createPool("api", ":8081");
 
-    assertThat(control.listPools().getPoolsList()).extracting(Pool::getName)
+    assertThat(control.listPools().getPoolsList())
+        .extracting(Pool::getName)
         .containsExactly("api", "web");
     assertThat(control.listPools().getConfigVersion()).isEqualTo(2);
     PoolResponse web = control.admin().getPool(GetPoolRequest.newBuilder().setName("web").build());
@@ -101,29 +111,51 @@ class AdminServiceTest {
   void eachBackendChangeBumpsTheVersionByOne() {
     createPool("web", ":8080");
 
-    PoolResponse added = control.admin().addBackend(AddBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").build());
+    PoolResponse added =
+        control
+            .admin()
+            .addBackend(
+                AddBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build());
     assertThat(added.getConfigVersion()).isEqualTo(2);
     assertThat(added.getPool().getBackendsList())
         .containsExactly(backend("10.0.0.1:80", 1, BackendState.ACTIVE));
 
-    PoolResponse weighted = control.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").setWeight(7).build());
+    PoolResponse weighted =
+        control
+            .admin()
+            .setBackendWeight(
+                SetBackendWeightRequest.newBuilder()
+                    .setPool("web")
+                    .setAddress("10.0.0.1:80")
+                    .setWeight(7)
+                    .build());
     assertThat(weighted.getConfigVersion()).isEqualTo(3);
     assertThat(weighted.getPool().getBackends(0).getWeight()).isEqualTo(7);
 
-    PoolResponse drained = control.admin().drainBackend(DrainBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").build());
+    PoolResponse drained =
+        control
+            .admin()
+            .drainBackend(
+                DrainBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build());
     assertThat(drained.getConfigVersion()).isEqualTo(4);
     assertThat(drained.getPool().getBackends(0).getState()).isEqualTo(BackendState.DRAINING);
 
-    PoolResponse undrained = control.admin().undrainBackend(UndrainBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").build());
+    PoolResponse undrained =
+        control
+            .admin()
+            .undrainBackend(
+                UndrainBackendRequest.newBuilder()
+                    .setPool("web")
+                    .setAddress("10.0.0.1:80")
+                    .build());
     assertThat(undrained.getConfigVersion()).isEqualTo(5);
     assertThat(undrained.getPool().getBackends(0).getState()).isEqualTo(BackendState.ACTIVE);
 
-    PoolResponse removed = control.admin().removeBackend(RemoveBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").build());
+    PoolResponse removed =
+        control
+            .admin()
+            .removeBackend(
+                RemoveBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build());
     assertThat(removed.getConfigVersion()).isEqualTo(6);
     assertThat(removed.getPool().getBackendsList()).isEmpty();
   }
@@ -131,11 +163,18 @@ class AdminServiceTest {
   @Test
   void backendsAreFoundByTheirNormalForm() {
     createPool("web", ":8080");
-    control.admin().addBackend(AddBackendRequest.newBuilder()
-        .setPool("web").setAddress("[::1]:80").build());
+    control
+        .admin()
+        .addBackend(AddBackendRequest.newBuilder().setPool("web").setAddress("[::1]:80").build());
 
-    PoolResponse removed = control.admin().removeBackend(RemoveBackendRequest.newBuilder()
-        .setPool("web").setAddress("[0:0:0:0:0:0:0:1]:80").build());
+    PoolResponse removed =
+        control
+            .admin()
+            .removeBackend(
+                RemoveBackendRequest.newBuilder()
+                    .setPool("web")
+                    .setAddress("[0:0:0:0:0:0:0:1]:80")
+                    .build());
 
     assertThat(removed.getPool().getBackendsList()).isEmpty();
   }
@@ -143,10 +182,12 @@ class AdminServiceTest {
   @Test
   void drainingADrainingBackendReturnsTheCurrentVersionWithoutANewOne() {
     createPool("web", ":8080");
-    control.admin().addBackend(AddBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").build());
-    DrainBackendRequest drain = DrainBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").build();
+    control
+        .admin()
+        .addBackend(
+            AddBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build());
+    DrainBackendRequest drain =
+        DrainBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build();
     control.admin().drainBackend(drain);
 
     PoolResponse again = control.admin().drainBackend(drain);
@@ -159,11 +200,19 @@ class AdminServiceTest {
   @Test
   void undrainingAnActiveBackendChangesNothing() {
     createPool("web", ":8080");
-    control.admin().addBackend(AddBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").build());
+    control
+        .admin()
+        .addBackend(
+            AddBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build());
 
-    PoolResponse response = control.admin().undrainBackend(UndrainBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").build());
+    PoolResponse response =
+        control
+            .admin()
+            .undrainBackend(
+                UndrainBackendRequest.newBuilder()
+                    .setPool("web")
+                    .setAddress("10.0.0.1:80")
+                    .build());
 
     assertThat(response.getConfigVersion()).isEqualTo(2);
   }
@@ -171,11 +220,17 @@ class AdminServiceTest {
   @Test
   void poolStatusWithoutProxiesShowsTheConfigWithZeroFigures() {
     createPool("web", ":8080");
-    control.admin().addBackend(AddBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").setWeight(3).build());
+    control
+        .admin()
+        .addBackend(
+            AddBackendRequest.newBuilder()
+                .setPool("web")
+                .setAddress("10.0.0.1:80")
+                .setWeight(3)
+                .build());
 
-    PoolStatus status = control.admin().getPoolStatus(
-        GetPoolStatusRequest.newBuilder().setName("web").build());
+    PoolStatus status =
+        control.admin().getPoolStatus(GetPoolStatusRequest.newBuilder().setName("web").build());
 
     assertThat(status.getConfigVersion()).isEqualTo(2);
     assertThat(status.getBackendsCount()).isEqualTo(1);
@@ -197,8 +252,9 @@ class AdminServiceTest {
   }
 
   private PoolResponse createPool(String name, String listen) {
-    return control.admin().createPool(
-        CreatePoolRequest.newBuilder().setName(name).setListen(listen).build());
+    return control
+        .admin()
+        .createPool(CreatePoolRequest.newBuilder().setName(name).setListen(listen).build());
   }
 
   private static Backend backend(String address, int weight, BackendState state) {

@@ -32,11 +32,14 @@ class AdminServiceValidationTest {
   @BeforeEach
   void startWithOnePool() throws Exception {
     control = new InProcessControlPlane(dataDir);
-    control.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web")
-        .setListen(":8080")
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
-        .build());
+    control
+        .admin()
+        .createPool(
+            CreatePoolRequest.newBuilder()
+                .setName("web")
+                .setListen(":8080")
+                .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
+                .build());
   }
 
   @AfterEach
@@ -46,7 +49,8 @@ class AdminServiceValidationTest {
 
   @Test
   void aPoolNameOutsideTheRuleIsInvalid() {
-    assertRejected(() -> control.admin().createPool(create("Web_1", ":9000")),
+    assertRejected(
+        () -> control.admin().createPool(create("Web_1", ":9000")),
         Status.Code.INVALID_ARGUMENT,
         "pool name \"Web_1\" is invalid: use 1..63 of [a-z0-9-], starting and ending with a "
             + "letter or digit");
@@ -54,32 +58,45 @@ class AdminServiceValidationTest {
 
   @Test
   void aListenAddressWithoutAPortIsInvalid() {
-    assertRejected(() -> control.admin().createPool(create("api", "0.0.0.0")),
-        Status.Code.INVALID_ARGUMENT, "listen \"0.0.0.0\" is invalid", "[host]:port");
+    assertRejected(
+        () -> control.admin().createPool(create("api", "0.0.0.0")),
+        Status.Code.INVALID_ARGUMENT,
+        "listen \"0.0.0.0\" is invalid",
+        "[host]:port");
   }
 
   @Test
   void aListenPortOutOfRangeIsInvalid() {
-    assertRejected(() -> control.admin().createPool(create("api", ":70000")),
-        Status.Code.INVALID_ARGUMENT, "listen \":70000\" is invalid", "1..65535");
+    assertRejected(
+        () -> control.admin().createPool(create("api", ":70000")),
+        Status.Code.INVALID_ARGUMENT,
+        "listen \":70000\" is invalid",
+        "1..65535");
   }
 
   @Test
   void aListenPortAnotherPoolUsesAlreadyExistsNamingThatPool() {
-    assertRejected(() -> control.admin().createPool(create("api", "127.0.0.1:8080")),
-        Status.Code.ALREADY_EXISTS, "listen port 8080 is already used by pool \"web\"");
+    assertRejected(
+        () -> control.admin().createPool(create("api", "127.0.0.1:8080")),
+        Status.Code.ALREADY_EXISTS,
+        "listen port 8080 is already used by pool \"web\"");
   }
 
   @Test
   void aPoolNameInUseAlreadyExists() {
-    assertRejected(() -> control.admin().createPool(create("web", ":9000")),
-        Status.Code.ALREADY_EXISTS, "pool \"web\" already exists");
+    assertRejected(
+        () -> control.admin().createPool(create("web", ":9000")),
+        Status.Code.ALREADY_EXISTS,
+        "pool \"web\" already exists");
   }
 
   @Test
   void anUnknownAlgorithmIsInvalidListingTheAllowedOnes() {
-    assertRejected(() -> control.admin().createPool(
-            create("api", ":9000").toBuilder().setAlgorithmValue(7).build()),
+    assertRejected(
+        () ->
+            control
+                .admin()
+                .createPool(create("api", ":9000").toBuilder().setAlgorithmValue(7).build()),
         Status.Code.INVALID_ARGUMENT,
         "algorithm must be ROUND_ROBIN, WEIGHTED_ROUND_ROBIN, LEAST_CONNECTIONS, P2C or MAGLEV, "
             + "got 7");
@@ -87,96 +104,175 @@ class AdminServiceValidationTest {
 
   @Test
   void aMalformedBackendAddressIsInvalid() {
-    assertRejected(() -> control.admin().addBackend(add("web", "10.0.0.300:80")),
-        Status.Code.INVALID_ARGUMENT, "backend address \"10.0.0.300:80\" is invalid");
+    assertRejected(
+        () -> control.admin().addBackend(add("web", "10.0.0.300:80")),
+        Status.Code.INVALID_ARGUMENT,
+        "backend address \"10.0.0.300:80\" is invalid");
   }
 
   @Test
   void aMalformedInitialBackendFailsTheWholeCreate() {
-    CreatePoolRequest request = create("api", ":9000").toBuilder()
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80"))
-        .addBackends(Backend.newBuilder().setAddress("db:0"))
-        .build();
+    CreatePoolRequest request =
+        create("api", ":9000").toBuilder()
+            .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80"))
+            .addBackends(Backend.newBuilder().setAddress("db:0"))
+            .build();
 
-    assertRejected(() -> control.admin().createPool(request),
-        Status.Code.INVALID_ARGUMENT, "backend address \"db:0\" is invalid");
+    assertRejected(
+        () -> control.admin().createPool(request),
+        Status.Code.INVALID_ARGUMENT,
+        "backend address \"db:0\" is invalid");
   }
 
   @Test
   void aWeightOfZeroIsInvalid() {
-    assertRejected(() -> control.admin().addBackend(add("web", "10.0.0.2:80").toBuilder()
-            .setWeight(0).build()),
-        Status.Code.INVALID_ARGUMENT, "backend weight must be 1..1000, got 0");
+    assertRejected(
+        () ->
+            control.admin().addBackend(add("web", "10.0.0.2:80").toBuilder().setWeight(0).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "backend weight must be 1..1000, got 0");
   }
 
   @Test
   void aWeightOf1001IsInvalid() {
-    assertRejected(() -> control.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
-            .setPool("web").setAddress("10.0.0.1:80").setWeight(1001).build()),
-        Status.Code.INVALID_ARGUMENT, "backend weight must be 1..1000, got 1001");
+    assertRejected(
+        () ->
+            control
+                .admin()
+                .setBackendWeight(
+                    SetBackendWeightRequest.newBuilder()
+                        .setPool("web")
+                        .setAddress("10.0.0.1:80")
+                        .setWeight(1001)
+                        .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "backend weight must be 1..1000, got 1001");
   }
 
   @Test
   void anInitialBackendWeightOf1001IsInvalid() {
-    assertRejected(() -> control.admin().createPool(create("api", ":9000").toBuilder()
-            .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80").setWeight(1001))
-            .build()),
-        Status.Code.INVALID_ARGUMENT, "backend weight must be 1..1000, got 1001");
+    assertRejected(
+        () ->
+            control
+                .admin()
+                .createPool(
+                    create("api", ":9000").toBuilder()
+                        .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80").setWeight(1001))
+                        .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "backend weight must be 1..1000, got 1001");
   }
 
   @Test
   void aBackendAlreadyInThePoolAlreadyExists() {
-    assertRejected(() -> control.admin().addBackend(add("web", "10.0.0.1:80")),
-        Status.Code.ALREADY_EXISTS, "backend \"10.0.0.1:80\" already exists in pool \"web\"");
+    assertRejected(
+        () -> control.admin().addBackend(add("web", "10.0.0.1:80")),
+        Status.Code.ALREADY_EXISTS,
+        "backend \"10.0.0.1:80\" already exists in pool \"web\"");
   }
 
   @Test
   void aBackendListedTwiceInACreateAlreadyExists() {
-    assertRejected(() -> control.admin().createPool(create("api", ":9000").toBuilder()
-            .addBackends(Backend.newBuilder().setAddress("DB.example:80"))
-            .addBackends(Backend.newBuilder().setAddress("db.example:80"))
-            .build()),
-        Status.Code.ALREADY_EXISTS, "backend \"db.example:80\" is listed twice");
+    assertRejected(
+        () ->
+            control
+                .admin()
+                .createPool(
+                    create("api", ":9000").toBuilder()
+                        .addBackends(Backend.newBuilder().setAddress("DB.example:80"))
+                        .addBackends(Backend.newBuilder().setAddress("db.example:80"))
+                        .build()),
+        Status.Code.ALREADY_EXISTS,
+        "backend \"db.example:80\" is listed twice");
   }
 
   @Test
   void everyPoolOperationOnAnUnknownPoolIsNotFound() {
     String missing = "pool \"nope\" not found";
-    assertRejected(() -> control.admin().getPool(
-        GetPoolRequest.newBuilder().setName("nope").build()), Status.Code.NOT_FOUND, missing);
-    assertRejected(() -> control.admin().deletePool(
-        DeletePoolRequest.newBuilder().setName("nope").build()), Status.Code.NOT_FOUND, missing);
-    assertRejected(() -> control.admin().addBackend(add("nope", "10.0.0.2:80")),
-        Status.Code.NOT_FOUND, missing);
-    assertRejected(() -> control.admin().getPoolStatus(
-        GetPoolStatusRequest.newBuilder().setName("nope").build()),
-        Status.Code.NOT_FOUND, missing);
+    assertRejected(
+        () -> control.admin().getPool(GetPoolRequest.newBuilder().setName("nope").build()),
+        Status.Code.NOT_FOUND,
+        missing);
+    assertRejected(
+        () -> control.admin().deletePool(DeletePoolRequest.newBuilder().setName("nope").build()),
+        Status.Code.NOT_FOUND,
+        missing);
+    assertRejected(
+        () -> control.admin().addBackend(add("nope", "10.0.0.2:80")),
+        Status.Code.NOT_FOUND,
+        missing);
+    assertRejected(
+        () ->
+            control
+                .admin()
+                .getPoolStatus(GetPoolStatusRequest.newBuilder().setName("nope").build()),
+        Status.Code.NOT_FOUND,
+        missing);
   }
 
   @Test
   void everyBackendOperationOnAnUnknownBackendIsNotFound() {
     String missing = "backend \"10.9.9.9:80\" not found in pool \"web\"";
-    assertRejected(() -> control.admin().removeBackend(RemoveBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.9.9.9:80").build()), Status.Code.NOT_FOUND, missing);
-    assertRejected(() -> control.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
-            .setPool("web").setAddress("10.9.9.9:80").setWeight(5).build()),
-        Status.Code.NOT_FOUND, missing);
-    assertRejected(() -> control.admin().drainBackend(DrainBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.9.9.9:80").build()), Status.Code.NOT_FOUND, missing);
-    assertRejected(() -> control.admin().undrainBackend(UndrainBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.9.9.9:80").build()), Status.Code.NOT_FOUND, missing);
+    assertRejected(
+        () ->
+            control
+                .admin()
+                .removeBackend(
+                    RemoveBackendRequest.newBuilder()
+                        .setPool("web")
+                        .setAddress("10.9.9.9:80")
+                        .build()),
+        Status.Code.NOT_FOUND,
+        missing);
+    assertRejected(
+        () ->
+            control
+                .admin()
+                .setBackendWeight(
+                    SetBackendWeightRequest.newBuilder()
+                        .setPool("web")
+                        .setAddress("10.9.9.9:80")
+                        .setWeight(5)
+                        .build()),
+        Status.Code.NOT_FOUND,
+        missing);
+    assertRejected(
+        () ->
+            control
+                .admin()
+                .drainBackend(
+                    DrainBackendRequest.newBuilder()
+                        .setPool("web")
+                        .setAddress("10.9.9.9:80")
+                        .build()),
+        Status.Code.NOT_FOUND,
+        missing);
+    assertRejected(
+        () ->
+            control
+                .admin()
+                .undrainBackend(
+                    UndrainBackendRequest.newBuilder()
+                        .setPool("web")
+                        .setAddress("10.9.9.9:80")
+                        .build()),
+        Status.Code.NOT_FOUND,
+        missing);
   }
 
   private void assertRejected(ThrowingCallable call, Status.Code code, String... fragments) {
     ListPoolsResponse before = control.listPools();
 
-    assertThatThrownBy(call).satisfies(e -> {
-      Status status = Status.fromThrowable(e);
-      assertThat(status.getCode()).isEqualTo(code);
-      assertThat(status.getDescription()).contains(fragments);
-      assertThat(AnsweredBy.controlPlane(Status.trailersFromThrowable(e)))
-          .as("marked as the control plane's own answer").isTrue();
-    });
+    assertThatThrownBy(call)
+        .satisfies(
+            e -> {
+              Status status = Status.fromThrowable(e);
+              assertThat(status.getCode()).isEqualTo(code);
+              assertThat(status.getDescription()).contains(fragments);
+              assertThat(AnsweredBy.controlPlane(Status.trailersFromThrowable(e)))
+                  .as("marked as the control plane's own answer")
+                  .isTrue();
+            });
 
     assertThat(control.listPools()).isEqualTo(before);
   }

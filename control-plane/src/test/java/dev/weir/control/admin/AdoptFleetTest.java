@@ -52,8 +52,9 @@ class AdoptFleetTest {
     TestProxy proxy = control.connectProxy().hello("edge-1");
     await().until(() -> proxy.latest() != null);
     String fleetId = proxy.latest().getFleetId();
-    control.admin().createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    control
+        .admin()
+        .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
     await().until(() -> proxy.latest().getVersion() == 1);
 
     assertThat(fleetId).isNotEmpty();
@@ -76,13 +77,19 @@ class AdoptFleetTest {
   void aProxyServingAnotherFleetsNewerVersionDoesNotCountAsHavingAppliedThisOne() {
     TestProxy proxy = refusingProxy("edge-1", 10);
     await().until(() -> info("edge-1").getRefusing() == NackKind.OTHER_FLEET);
-    control.admin().createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    control
+        .admin()
+        .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
     await().until(() -> proxy.latest().getVersion() == 1);
 
-    WaitForAppliedResponse response = control.admin().waitForApplied(
-        WaitForAppliedRequest.newBuilder().setConfigVersion(1)
-            .setTimeout(Durations.fromMillis(100)).build());
+    WaitForAppliedResponse response =
+        control
+            .admin()
+            .waitForApplied(
+                WaitForAppliedRequest.newBuilder()
+                    .setConfigVersion(1)
+                    .setTimeout(Durations.fromMillis(100))
+                    .build());
 
     assertThat(response.getComplete()).isFalse();
     assertThat(info("edge-1").getLastAppliedVersion()).isZero();
@@ -90,8 +97,9 @@ class AdoptFleetTest {
 
   @Test
   void adoptingCommitsThePoolsUnderTheProxiesFleetAboveTheirVersionAndRecordsIt() {
-    control.admin().createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    control
+        .admin()
+        .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
     TestProxy proxy = refusingProxy("edge-1", 10);
     await().until(() -> info("edge-1").getRefusing() == NackKind.OTHER_FLEET);
     String before = proxy.latest().getFleetId();
@@ -108,8 +116,11 @@ class AdoptFleetTest {
     proxy.ack(pushed).applied(pushed);
     await().until(() -> info("edge-1").getRefusing() == NackKind.NACK_KIND_UNSPECIFIED);
     assertThat(info("edge-1").getServingFleetId()).isEqualTo(PROXIES_FLEET);
-    Revision revision = control.admin()
-        .listRevisions(ListRevisionsRequest.newBuilder().setLimit(1).build()).getRevisions(0);
+    Revision revision =
+        control
+            .admin()
+            .listRevisions(ListRevisionsRequest.newBuilder().setLimit(1).build())
+            .getRevisions(0);
     assertThat(revision.getVersion()).isEqualTo(11);
     assertThat(revision.getOperation()).isEqualTo("AdoptFleet");
     assertThat(revision.getDiff()).contains(before + " -> " + PROXIES_FLEET);
@@ -120,8 +131,13 @@ class AdoptFleetTest {
     refusingProxy("edge-1", 10);
     await().until(() -> info("edge-1").getRefusing() == NackKind.OTHER_FLEET);
 
-    AdoptFleetResponse wouldBe = control.admin().adoptFleet(AdoptFleetRequest.newBuilder()
-        .setOptions(MutationOptions.newBuilder().setDryRun(true)).build());
+    AdoptFleetResponse wouldBe =
+        control
+            .admin()
+            .adoptFleet(
+                AdoptFleetRequest.newBuilder()
+                    .setOptions(MutationOptions.newBuilder().setDryRun(true))
+                    .build());
 
     assertThat(wouldBe.getDryRun()).isTrue();
     assertThat(wouldBe.getConfigVersion()).isEqualTo(11);
@@ -131,65 +147,108 @@ class AdoptFleetTest {
   @Test
   void withoutProxiesOrAFleetIdNothingIsGuessed() {
     assertThatThrownBy(() -> control.admin().adoptFleet(AdoptFleetRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-          assertThat(e.getStatus().getDescription())
-              .contains("no connected proxy serves a fleet to adopt")
-              .contains("--fleet-id");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getStatus().getDescription())
+                  .contains("no connected proxy serves a fleet to adopt")
+                  .contains("--fleet-id");
+            });
   }
 
   @Test
   void proxiesOfTwoFleetsNeedTheFleetIdNamed() {
     refusingProxy("edge-1", 10);
-    TestProxy other = control.connectProxy().hello(Hello.newBuilder()
-        .setProxyId("edge-2").setHostname("h").setVersion("test")
-        .setFleetId("other-fleet").setConfigVersion(3).build());
+    TestProxy other =
+        control
+            .connectProxy()
+            .hello(
+                Hello.newBuilder()
+                    .setProxyId("edge-2")
+                    .setHostname("h")
+                    .setVersion("test")
+                    .setFleetId("other-fleet")
+                    .setConfigVersion(3)
+                    .build());
     await().until(() -> info("edge-2").getConnected());
 
     assertThatThrownBy(() -> control.admin().adoptFleet(AdoptFleetRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-          assertThat(e.getStatus().getDescription())
-              .contains("serve 2 fleets")
-              .contains("fleet other-fleet: edge-2")
-              .contains("fleet " + PROXIES_FLEET + ": edge-1");
-        });
-    AdoptFleetResponse adopted = control.admin().adoptFleet(
-        AdoptFleetRequest.newBuilder().setFleetId("other-fleet").build());
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getStatus().getDescription())
+                  .contains("serve 2 fleets")
+                  .contains("fleet other-fleet: edge-2")
+                  .contains("fleet " + PROXIES_FLEET + ": edge-1");
+            });
+    AdoptFleetResponse adopted =
+        control
+            .admin()
+            .adoptFleet(AdoptFleetRequest.newBuilder().setFleetId("other-fleet").build());
     assertThat(adopted.getConfigVersion()).as("above every version served").isEqualTo(11);
     assertThat(other.closedWith()).isNull();
   }
 
   @Test
   void aMalformedFleetIdIsInvalidArgumentNamingTheField() {
-    assertThatThrownBy(() -> control.admin().adoptFleet(
-        AdoptFleetRequest.newBuilder().setFleetId("bad id!").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).startsWith("fleet_id must be");
-        });
+    assertThatThrownBy(
+            () ->
+                control
+                    .admin()
+                    .adoptFleet(AdoptFleetRequest.newBuilder().setFleetId("bad id!").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).startsWith("fleet_id must be");
+            });
   }
 
   // A proxy that serves version {@code version} of PROXIES_FLEET and refuses what it is sent.
   private TestProxy refusingProxy(String id, long version) {
-    TestProxy proxy = control.connectProxy().hello(Hello.newBuilder()
-        .setProxyId(id).setHostname("h").setVersion("test")
-        .setFleetId(PROXIES_FLEET).setConfigVersion(version).build());
+    TestProxy proxy =
+        control
+            .connectProxy()
+            .hello(
+                Hello.newBuilder()
+                    .setProxyId(id)
+                    .setHostname("h")
+                    .setVersion("test")
+                    .setFleetId(PROXIES_FLEET)
+                    .setConfigVersion(version)
+                    .build());
     await().until(() -> proxy.latest() != null);
     ConfigSnapshot offered = proxy.latest();
-    proxy.send(ProxyMessage.newBuilder().setNack(ConfigNack.newBuilder()
-        .setVersion(offered.getVersion())
-        .setNonce(offered.getNonce())
-        .setKind(NackKind.OTHER_FLEET)
-        .setReason("refused config version " + offered.getVersion() + " of fleet "
-            + offered.getFleetId() + ": this proxy serves version " + version + " of fleet "
-            + PROXIES_FLEET)).build());
+    proxy.send(
+        ProxyMessage.newBuilder()
+            .setNack(
+                ConfigNack.newBuilder()
+                    .setVersion(offered.getVersion())
+                    .setNonce(offered.getNonce())
+                    .setKind(NackKind.OTHER_FLEET)
+                    .setReason(
+                        "refused config version "
+                            + offered.getVersion()
+                            + " of fleet "
+                            + offered.getFleetId()
+                            + ": this proxy serves version "
+                            + version
+                            + " of fleet "
+                            + PROXIES_FLEET))
+            .build());
     return proxy;
   }
 
   private ProxyInfo info(String id) {
-    return control.admin().listProxies(ListProxiesRequest.getDefaultInstance())
-        .getProxiesList().stream().filter(p -> p.getId().equals(id)).findFirst().orElseThrow();
+    return control
+        .admin()
+        .listProxies(ListProxiesRequest.getDefaultInstance())
+        .getProxiesList()
+        .stream()
+        .filter(p -> p.getId().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -68,15 +68,24 @@ class DryRunTest {
   @BeforeEach
   void startWithTwoRevisions() throws Exception {
     control = new InProcessControlPlane(dataDir);
-    control.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web")
-        .setListen(":8080")
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80")
-            .setState(BackendState.DRAINING))
-        .build());
-    control.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").setWeight(2).build());
+    control
+        .admin()
+        .createPool(
+            CreatePoolRequest.newBuilder()
+                .setName("web")
+                .setListen(":8080")
+                .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
+                .addBackends(
+                    Backend.newBuilder().setAddress("10.0.0.2:80").setState(BackendState.DRAINING))
+                .build());
+    control
+        .admin()
+        .setBackendWeight(
+            SetBackendWeightRequest.newBuilder()
+                .setPool("web")
+                .setAddress("10.0.0.1:80")
+                .setWeight(2)
+                .build());
   }
 
   @AfterEach
@@ -86,41 +95,114 @@ class DryRunTest {
 
   static Stream<Arguments> changes() {
     return Stream.of(
-        Arguments.of("CreatePool", (Call) (admin, options) -> Answer.of(admin.createPool(
-            CreatePoolRequest.newBuilder().setName("api").setListen(":8081")
-                .setOptions(options).build())),
+        Arguments.of(
+            "CreatePool",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.createPool(
+                            CreatePoolRequest.newBuilder()
+                                .setName("api")
+                                .setListen(":8081")
+                                .setOptions(options)
+                                .build())),
             "+ pool api listen :8081 algorithm round-robin"),
-        Arguments.of("UpdatePool", (Call) (admin, options) -> Answer.of(admin.updatePool(
-            UpdatePoolRequest.newBuilder()
-                .setPool(Pool.newBuilder().setName("web").setAlgorithm(Algorithm.MAGLEV))
-                .setUpdateMask(FieldMask.newBuilder().addPaths("algorithm"))
-                .setOptions(options).build())),
+        Arguments.of(
+            "UpdatePool",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.updatePool(
+                            UpdatePoolRequest.newBuilder()
+                                .setPool(
+                                    Pool.newBuilder().setName("web").setAlgorithm(Algorithm.MAGLEV))
+                                .setUpdateMask(FieldMask.newBuilder().addPaths("algorithm"))
+                                .setOptions(options)
+                                .build())),
             "~ pool web algorithm round-robin -> maglev"),
-        Arguments.of("DeletePool", (Call) (admin, options) -> Answer.of(admin.deletePool(
-            DeletePoolRequest.newBuilder().setName("web").setOptions(options).build())),
+        Arguments.of(
+            "DeletePool",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.deletePool(
+                            DeletePoolRequest.newBuilder()
+                                .setName("web")
+                                .setOptions(options)
+                                .build())),
             "- pool web"),
-        Arguments.of("AddBackend", (Call) (admin, options) -> Answer.of(admin.addBackend(
-            AddBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.3:80")
-                .setWeight(4).setOptions(options).build())),
+        Arguments.of(
+            "AddBackend",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.addBackend(
+                            AddBackendRequest.newBuilder()
+                                .setPool("web")
+                                .setAddress("10.0.0.3:80")
+                                .setWeight(4)
+                                .setOptions(options)
+                                .build())),
             "+ pool web backend 10.0.0.3:80 weight 4"),
-        Arguments.of("RemoveBackend", (Call) (admin, options) -> Answer.of(admin.removeBackend(
-            RemoveBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80")
-                .setOptions(options).build())),
+        Arguments.of(
+            "RemoveBackend",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.removeBackend(
+                            RemoveBackendRequest.newBuilder()
+                                .setPool("web")
+                                .setAddress("10.0.0.1:80")
+                                .setOptions(options)
+                                .build())),
             "- pool web backend 10.0.0.1:80"),
-        Arguments.of("SetBackendWeight", (Call) (admin, options) -> Answer.of(
-            admin.setBackendWeight(SetBackendWeightRequest.newBuilder().setPool("web")
-                .setAddress("10.0.0.1:80").setWeight(5).setOptions(options).build())),
+        Arguments.of(
+            "SetBackendWeight",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.setBackendWeight(
+                            SetBackendWeightRequest.newBuilder()
+                                .setPool("web")
+                                .setAddress("10.0.0.1:80")
+                                .setWeight(5)
+                                .setOptions(options)
+                                .build())),
             "~ pool web backend 10.0.0.1:80 weight 2 -> 5"),
-        Arguments.of("DrainBackend", (Call) (admin, options) -> Answer.of(admin.drainBackend(
-            DrainBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80")
-                .setOptions(options).build())),
+        Arguments.of(
+            "DrainBackend",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.drainBackend(
+                            DrainBackendRequest.newBuilder()
+                                .setPool("web")
+                                .setAddress("10.0.0.1:80")
+                                .setOptions(options)
+                                .build())),
             "~ pool web backend 10.0.0.1:80 state active -> draining"),
-        Arguments.of("UndrainBackend", (Call) (admin, options) -> Answer.of(
-            admin.undrainBackend(UndrainBackendRequest.newBuilder().setPool("web")
-                .setAddress("10.0.0.2:80").setOptions(options).build())),
+        Arguments.of(
+            "UndrainBackend",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.undrainBackend(
+                            UndrainBackendRequest.newBuilder()
+                                .setPool("web")
+                                .setAddress("10.0.0.2:80")
+                                .setOptions(options)
+                                .build())),
             "~ pool web backend 10.0.0.2:80 state draining -> active"),
-        Arguments.of("Rollback", (Call) (admin, options) -> Answer.of(admin.rollback(
-            RollbackRequest.newBuilder().setVersion(1).setOptions(options).build())),
+        Arguments.of(
+            "Rollback",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.rollback(
+                            RollbackRequest.newBuilder()
+                                .setVersion(1)
+                                .setOptions(options)
+                                .build())),
             "~ pool web backend 10.0.0.1:80 weight 2 -> 1"));
   }
 
@@ -149,31 +231,103 @@ class DryRunTest {
 
   static Stream<Arguments> refusals() {
     return Stream.of(
-        Arguments.of("CreatePool", (Call) (admin, options) -> Answer.of(admin.createPool(
-            CreatePoolRequest.newBuilder().setName("api").setListen(":8080")
-                .setOptions(options).build()))),
-        Arguments.of("UpdatePool", (Call) (admin, options) -> Answer.of(admin.updatePool(
-            UpdatePoolRequest.newBuilder().setPool(Pool.newBuilder().setName("web"))
-                .setOptions(options).build()))),
-        Arguments.of("DeletePool", (Call) (admin, options) -> Answer.of(admin.deletePool(
-            DeletePoolRequest.newBuilder().setName("nope").setOptions(options).build()))),
-        Arguments.of("AddBackend", (Call) (admin, options) -> Answer.of(admin.addBackend(
-            AddBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80")
-                .setOptions(options).build()))),
-        Arguments.of("RemoveBackend", (Call) (admin, options) -> Answer.of(admin.removeBackend(
-            RemoveBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.9:80")
-                .setOptions(options).build()))),
-        Arguments.of("SetBackendWeight", (Call) (admin, options) -> Answer.of(
-            admin.setBackendWeight(SetBackendWeightRequest.newBuilder().setPool("web")
-                .setAddress("10.0.0.1:80").setWeight(1001).setOptions(options).build()))),
-        Arguments.of("DrainBackend", (Call) (admin, options) -> Answer.of(admin.drainBackend(
-            DrainBackendRequest.newBuilder().setPool("Web").setAddress("10.0.0.1:80")
-                .setOptions(options).build()))),
-        Arguments.of("UndrainBackend", (Call) (admin, options) -> Answer.of(
-            admin.undrainBackend(UndrainBackendRequest.newBuilder().setPool("web")
-                .setAddress("10.0.0.1").setOptions(options).build()))),
-        Arguments.of("Rollback", (Call) (admin, options) -> Answer.of(admin.rollback(
-            RollbackRequest.newBuilder().setVersion(7).setOptions(options).build()))));
+        Arguments.of(
+            "CreatePool",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.createPool(
+                            CreatePoolRequest.newBuilder()
+                                .setName("api")
+                                .setListen(":8080")
+                                .setOptions(options)
+                                .build()))),
+        Arguments.of(
+            "UpdatePool",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.updatePool(
+                            UpdatePoolRequest.newBuilder()
+                                .setPool(Pool.newBuilder().setName("web"))
+                                .setOptions(options)
+                                .build()))),
+        Arguments.of(
+            "DeletePool",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.deletePool(
+                            DeletePoolRequest.newBuilder()
+                                .setName("nope")
+                                .setOptions(options)
+                                .build()))),
+        Arguments.of(
+            "AddBackend",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.addBackend(
+                            AddBackendRequest.newBuilder()
+                                .setPool("web")
+                                .setAddress("10.0.0.1:80")
+                                .setOptions(options)
+                                .build()))),
+        Arguments.of(
+            "RemoveBackend",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.removeBackend(
+                            RemoveBackendRequest.newBuilder()
+                                .setPool("web")
+                                .setAddress("10.0.0.9:80")
+                                .setOptions(options)
+                                .build()))),
+        Arguments.of(
+            "SetBackendWeight",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.setBackendWeight(
+                            SetBackendWeightRequest.newBuilder()
+                                .setPool("web")
+                                .setAddress("10.0.0.1:80")
+                                .setWeight(1001)
+                                .setOptions(options)
+                                .build()))),
+        Arguments.of(
+            "DrainBackend",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.drainBackend(
+                            DrainBackendRequest.newBuilder()
+                                .setPool("Web")
+                                .setAddress("10.0.0.1:80")
+                                .setOptions(options)
+                                .build()))),
+        Arguments.of(
+            "UndrainBackend",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.undrainBackend(
+                            UndrainBackendRequest.newBuilder()
+                                .setPool("web")
+                                .setAddress("10.0.0.1")
+                                .setOptions(options)
+                                .build()))),
+        Arguments.of(
+            "Rollback",
+            (Call)
+                (admin, options) ->
+                    Answer.of(
+                        admin.rollback(
+                            RollbackRequest.newBuilder()
+                                .setVersion(7)
+                                .setOptions(options)
+                                .build()))));
   }
 
   @ParameterizedTest(name = "{0}")

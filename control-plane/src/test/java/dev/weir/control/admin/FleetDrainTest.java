@@ -38,12 +38,15 @@ class FleetDrainTest {
   @BeforeEach
   void startWithOnePool() throws Exception {
     control = new InProcessControlPlane(dataDir);
-    control.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web")
-        .setListen(":8080")
-        .addBackends(Backend.newBuilder().setAddress(A))
-        .addBackends(Backend.newBuilder().setAddress(B))
-        .build());
+    control
+        .admin()
+        .createPool(
+            CreatePoolRequest.newBuilder()
+                .setName("web")
+                .setListen(":8080")
+                .addBackends(Backend.newBuilder().setAddress(A))
+                .addBackends(Backend.newBuilder().setAddress(B))
+                .build());
   }
 
   @AfterEach
@@ -61,28 +64,41 @@ class FleetDrainTest {
     Backend a = drained.getPool().getBackends(0);
     assertThat(a.getState()).isEqualTo(BackendState.DRAINING);
     assertThat(a.getDrainDeadline()).isEqualTo(Timestamp.newBuilder().setSeconds(now + 30).build());
-    await().until(() -> proxy.latest() != null
-        && proxy.latest().getVersion() == drained.getConfigVersion());
+    await()
+        .until(
+            () ->
+                proxy.latest() != null
+                    && proxy.latest().getVersion() == drained.getConfigVersion());
     assertThat(proxy.latest().getPools(0).getBackends(0).getDrainDeadline())
         .isEqualTo(a.getDrainDeadline());
   }
 
   @Test
   void aDeadlineOutsideOneSecondToADayIsRefusedNamingTheField() {
-    Rejections.assertRejected(control,
+    Rejections.assertRejected(
+        control,
         () -> drain(Duration.newBuilder().setNanos(500_000_000).build()),
-        Status.Code.INVALID_ARGUMENT, "deadline", "1s..24h", "0.500s");
-    Rejections.assertRejected(control,
+        Status.Code.INVALID_ARGUMENT,
+        "deadline",
+        "1s..24h",
+        "0.500s");
+    Rejections.assertRejected(
+        control,
         () -> drain(Duration.newBuilder().setSeconds(86_401).build()),
-        Status.Code.INVALID_ARGUMENT, "deadline", "1s..24h");
+        Status.Code.INVALID_ARGUMENT,
+        "deadline",
+        "1s..24h");
   }
 
   @Test
   void undrainingClearsTheDeadline() {
     drain(Duration.newBuilder().setSeconds(30).build());
 
-    PoolResponse undrained = control.admin().undrainBackend(UndrainBackendRequest.newBuilder()
-        .setPool("web").setAddress(A).build());
+    PoolResponse undrained =
+        control
+            .admin()
+            .undrainBackend(
+                UndrainBackendRequest.newBuilder().setPool("web").setAddress(A).build());
 
     Backend a = undrained.getPool().getBackends(0);
     assertThat(a.getState()).isEqualTo(BackendState.ACTIVE);
@@ -141,7 +157,8 @@ class FleetDrainTest {
   }
 
   private BackendStatus status() {
-    return control.admin()
+    return control
+        .admin()
         .getPoolStatus(GetPoolStatusRequest.newBuilder().setName("web").build())
         .getBackends(0);
   }

@@ -49,13 +49,13 @@ class FleetHealthStatusTest {
 
   @ParameterizedTest(name = "{1} of {0} proxies say unhealthy -> {2}")
   @CsvSource({
-      "1, 0, FLEET_HEALTHY",
-      "1, 1, FLEET_UNHEALTHY",
-      "2, 1, FLEET_UNHEALTHY",
-      "3, 1, FLEET_HEALTHY",
-      "3, 2, FLEET_UNHEALTHY",
-      "5, 2, FLEET_HEALTHY",
-      "5, 3, FLEET_UNHEALTHY",
+    "1, 0, FLEET_HEALTHY",
+    "1, 1, FLEET_UNHEALTHY",
+    "2, 1, FLEET_UNHEALTHY",
+    "3, 1, FLEET_HEALTHY",
+    "3, 2, FLEET_UNHEALTHY",
+    "5, 2, FLEET_HEALTHY",
+    "5, 3, FLEET_UNHEALTHY",
   })
   void aBackendIsUnhealthyFleetWideOnlyWhenHalfTheProxiesSeeingItSaySo(
       int proxies, int unhealthy, FleetHealth expected) throws Exception {
@@ -66,12 +66,14 @@ class FleetHealthStatusTest {
       fleet.get(i).stats(report(health("web", A, i < unhealthy ? UNHEALTHY : HEALTHY)));
     }
 
-    await().untilAsserted(() -> {
-      BackendStatus a = status(A);
-      assertThat(a.getHealthyProxies() + a.getUnhealthyProxies()).isEqualTo(proxies);
-      assertThat(a.getUnhealthyProxies()).isEqualTo(unhealthy);
-      assertThat(a.getFleetHealth()).isEqualTo(expected);
-    });
+    await()
+        .untilAsserted(
+            () -> {
+              BackendStatus a = status(A);
+              assertThat(a.getHealthyProxies() + a.getUnhealthyProxies()).isEqualTo(proxies);
+              assertThat(a.getUnhealthyProxies()).isEqualTo(unhealthy);
+              assertThat(a.getFleetHealth()).isEqualTo(expected);
+            });
   }
 
   @Test
@@ -102,11 +104,13 @@ class FleetHealthStatusTest {
       fleet.get(i).stats(report(health("web", A, i == 0 ? UNHEALTHY : HEALTHY)));
     }
 
-    await().untilAsserted(() -> {
-      BackendStatus a = status(A);
-      assertThat(a.getHealthyProxies() + a.getUnhealthyProxies()).isEqualTo(5);
-      assertThat(a.getFleetHealth()).isEqualTo(FleetHealth.FLEET_UNHEALTHY);
-    });
+    await()
+        .untilAsserted(
+            () -> {
+              BackendStatus a = status(A);
+              assertThat(a.getHealthyProxies() + a.getUnhealthyProxies()).isEqualTo(5);
+              assertThat(a.getFleetHealth()).isEqualTo(FleetHealth.FLEET_UNHEALTHY);
+            });
   }
 
   @Test
@@ -133,27 +137,35 @@ class FleetHealthStatusTest {
 
   @Test
   void guardsCountABackendUnhealthyByQuorumAsNotHealthy() throws Exception {
-    start(PoolSettings.newBuilder()
-        .setGuards(Guards.newBuilder().setMinHealthyBackends(1)).build());
+    start(
+        PoolSettings.newBuilder().setGuards(Guards.newBuilder().setMinHealthyBackends(1)).build());
     TestProxy proxy = connect(1).get(0);
     proxy.stats(report(health("web", A, HEALTHY), health("web", B, UNHEALTHY)));
     await().until(() -> status(B).getFleetHealth() == FleetHealth.FLEET_UNHEALTHY);
 
-    Rejections.assertRejected(control,
-        () -> control.admin().drainBackend(DrainBackendRequest.newBuilder()
-            .setPool("web").setAddress(A).build()),
-        Status.Code.FAILED_PRECONDITION, "min_healthy_backends");
+    Rejections.assertRejected(
+        control,
+        () ->
+            control
+                .admin()
+                .drainBackend(
+                    DrainBackendRequest.newBuilder().setPool("web").setAddress(A).build()),
+        Status.Code.FAILED_PRECONDITION,
+        "min_healthy_backends");
   }
 
   private void start(PoolSettings settings) throws Exception {
     control = new InProcessControlPlane(dataDir);
-    control.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web")
-        .setListen(":8080")
-        .addBackends(Backend.newBuilder().setAddress(A))
-        .addBackends(Backend.newBuilder().setAddress(B))
-        .setSettings(settings)
-        .build());
+    control
+        .admin()
+        .createPool(
+            CreatePoolRequest.newBuilder()
+                .setName("web")
+                .setListen(":8080")
+                .addBackends(Backend.newBuilder().setAddress(A))
+                .addBackends(Backend.newBuilder().setAddress(B))
+                .setSettings(settings)
+                .build());
   }
 
   private List<TestProxy> connect(int count) {
@@ -165,9 +177,11 @@ class FleetHealthStatusTest {
   }
 
   private BackendStatus status(String address) {
-    return control.admin()
+    return control
+        .admin()
         .getPoolStatus(GetPoolStatusRequest.newBuilder().setName("web").build())
-        .getBackendsList().stream()
+        .getBackendsList()
+        .stream()
         .filter(b -> b.getAddress().equals(address))
         .findFirst()
         .orElseThrow();

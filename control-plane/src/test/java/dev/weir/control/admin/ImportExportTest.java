@@ -40,20 +40,37 @@ class ImportExportTest {
   void start() throws Exception {
     source = new InProcessControlPlane(sourceDir);
     target = new InProcessControlPlane(targetDir);
-    source.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web").setListen(":8080").setAlgorithm(Algorithm.LEAST_CONNECTIONS)
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80"))
-        .setSettings(PoolSettings.newBuilder().setDrainTimeout(Durations.fromSeconds(30)))
-        .build());
-    source.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("api").setListen(":9090")
-        .addBackends(Backend.newBuilder().setAddress("10.0.1.1:80"))
-        .build());
-    source.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").setWeight(7).build());
-    source.admin().drainBackend(DrainBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.2:80").build());
+    source
+        .admin()
+        .createPool(
+            CreatePoolRequest.newBuilder()
+                .setName("web")
+                .setListen(":8080")
+                .setAlgorithm(Algorithm.LEAST_CONNECTIONS)
+                .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
+                .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80"))
+                .setSettings(PoolSettings.newBuilder().setDrainTimeout(Durations.fromSeconds(30)))
+                .build());
+    source
+        .admin()
+        .createPool(
+            CreatePoolRequest.newBuilder()
+                .setName("api")
+                .setListen(":9090")
+                .addBackends(Backend.newBuilder().setAddress("10.0.1.1:80"))
+                .build());
+    source
+        .admin()
+        .setBackendWeight(
+            SetBackendWeightRequest.newBuilder()
+                .setPool("web")
+                .setAddress("10.0.0.1:80")
+                .setWeight(7)
+                .build());
+    source
+        .admin()
+        .drainBackend(
+            DrainBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.2:80").build());
   }
 
   @AfterEach
@@ -64,8 +81,8 @@ class ImportExportTest {
 
   @Test
   void exportIsEveryPoolAsStoredWithTheVersion() {
-    ExportConfigResponse export = source.admin().exportConfig(
-        ExportConfigRequest.getDefaultInstance());
+    ExportConfigResponse export =
+        source.admin().exportConfig(ExportConfigRequest.getDefaultInstance());
 
     assertThat(export.getConfigVersion()).isEqualTo(4);
     assertThat(export.getPoolsList()).isEqualTo(source.listPools().getPoolsList());
@@ -74,21 +91,24 @@ class ImportExportTest {
 
   @Test
   void anExportImportedIntoAFreshControlPlaneGivesTheSamePoolsAsOneRevision() {
-    ExportConfigResponse export = source.admin().exportConfig(
-        ExportConfigRequest.getDefaultInstance());
+    ExportConfigResponse export =
+        source.admin().exportConfig(ExportConfigRequest.getDefaultInstance());
 
-    ImportConfigResponse imported = target.admin().importConfig(ImportConfigRequest.newBuilder()
-        .addAllPools(export.getPoolsList()).build());
+    ImportConfigResponse imported =
+        target
+            .admin()
+            .importConfig(
+                ImportConfigRequest.newBuilder().addAllPools(export.getPoolsList()).build());
 
     assertThat(imported.getConfigVersion()).isEqualTo(1);
     assertThat(imported.getDryRun()).isFalse();
     assertThat(imported.getDiff()).contains("pool api", "pool web");
-    ExportConfigResponse copy = target.admin().exportConfig(
-        ExportConfigRequest.getDefaultInstance());
+    ExportConfigResponse copy =
+        target.admin().exportConfig(ExportConfigRequest.getDefaultInstance());
     assertThat(copy.getPoolsList()).isEqualTo(export.getPoolsList());
     assertThat(copy.getPools(1).getBackends(1).getState()).isEqualTo(BackendState.DRAINING);
-    List<Revision> revisions = target.admin().listRevisions(
-        ListRevisionsRequest.getDefaultInstance()).getRevisionsList();
+    List<Revision> revisions =
+        target.admin().listRevisions(ListRevisionsRequest.getDefaultInstance()).getRevisionsList();
     assertThat(revisions).extracting(Revision::getOperation).containsExactly("ImportConfig");
   }
 
@@ -97,25 +117,35 @@ class ImportExportTest {
     List<Pool> pools = source.listPools().getPoolsList();
     target.admin().importConfig(ImportConfigRequest.newBuilder().addAllPools(pools).build());
 
-    ImportConfigResponse again = target.admin().importConfig(
-        ImportConfigRequest.newBuilder().addAllPools(pools).build());
+    ImportConfigResponse again =
+        target.admin().importConfig(ImportConfigRequest.newBuilder().addAllPools(pools).build());
 
     assertThat(again.getConfigVersion()).isEqualTo(1);
     assertThat(again.getDiff()).isEmpty();
-    assertThat(target.admin().listRevisions(ListRevisionsRequest.getDefaultInstance())
-        .getRevisionsCount()).isEqualTo(1);
+    assertThat(
+            target
+                .admin()
+                .listRevisions(ListRevisionsRequest.getDefaultInstance())
+                .getRevisionsCount())
+        .isEqualTo(1);
   }
 
   @Test
   void importReplacesEveryPoolAndDeletesTheOnesNotListed() {
-    Pool only = Pool.newBuilder().setName("db").setListen(":5432")
-        .setAlgorithm(Algorithm.ROUND_ROBIN)
-        .addBackends(Backend.newBuilder().setAddress("10.0.2.1:5432").setWeight(1)
-            .setState(BackendState.ACTIVE))
-        .build();
+    Pool only =
+        Pool.newBuilder()
+            .setName("db")
+            .setListen(":5432")
+            .setAlgorithm(Algorithm.ROUND_ROBIN)
+            .addBackends(
+                Backend.newBuilder()
+                    .setAddress("10.0.2.1:5432")
+                    .setWeight(1)
+                    .setState(BackendState.ACTIVE))
+            .build();
 
-    ImportConfigResponse imported = source.admin().importConfig(
-        ImportConfigRequest.newBuilder().addPools(only).build());
+    ImportConfigResponse imported =
+        source.admin().importConfig(ImportConfigRequest.newBuilder().addPools(only).build());
 
     assertThat(imported.getConfigVersion()).isEqualTo(5);
     assertThat(imported.getDiff()).contains("- pool api", "- pool web", "+ pool db");
@@ -126,10 +156,14 @@ class ImportExportTest {
   void aDryRunReturnsTheDiffAndChangesNothing() {
     List<Pool> before = target.listPools().getPoolsList();
 
-    ImportConfigResponse dryRun = target.admin().importConfig(ImportConfigRequest.newBuilder()
-        .addAllPools(source.listPools().getPoolsList())
-        .setOptions(MutationOptions.newBuilder().setDryRun(true))
-        .build());
+    ImportConfigResponse dryRun =
+        target
+            .admin()
+            .importConfig(
+                ImportConfigRequest.newBuilder()
+                    .addAllPools(source.listPools().getPoolsList())
+                    .setOptions(MutationOptions.newBuilder().setDryRun(true))
+                    .build());
 
     assertThat(dryRun.getDryRun()).isTrue();
     assertThat(dryRun.getConfigVersion()).isZero();
@@ -140,13 +174,22 @@ class ImportExportTest {
 
   @Test
   void anInvalidPoolIsRefusedNamingItAndNothingChanges() {
-    Pool badWeight = Pool.newBuilder().setName("web").setListen(":8080")
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80").setWeight(1001))
-        .build();
+    Pool badWeight =
+        Pool.newBuilder()
+            .setName("web")
+            .setListen(":8080")
+            .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80").setWeight(1001))
+            .build();
 
-    assertRejected(source, () -> source.admin().importConfig(
-            ImportConfigRequest.newBuilder().addPools(badWeight).build()),
-        Status.Code.INVALID_ARGUMENT, "pool \"web\"", "weight must be 1..1000, got 1001");
+    assertRejected(
+        source,
+        () ->
+            source
+                .admin()
+                .importConfig(ImportConfigRequest.newBuilder().addPools(badWeight).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "pool \"web\"",
+        "weight must be 1..1000, got 1001");
   }
 
   @Test
@@ -154,47 +197,76 @@ class ImportExportTest {
     Pool a = Pool.newBuilder().setName("a").setListen(":8080").build();
     Pool b = Pool.newBuilder().setName("b").setListen(":8080").build();
 
-    assertRejected(source, () -> source.admin().importConfig(
-            ImportConfigRequest.newBuilder().addPools(a).addPools(b).build()),
-        Status.Code.ALREADY_EXISTS, "listen port 8080", "\"a\"", "\"b\"");
+    assertRejected(
+        source,
+        () ->
+            source
+                .admin()
+                .importConfig(ImportConfigRequest.newBuilder().addPools(a).addPools(b).build()),
+        Status.Code.ALREADY_EXISTS,
+        "listen port 8080",
+        "\"a\"",
+        "\"b\"");
   }
 
   @Test
   void aStaleExpectedVersionIsAbortedNamingBothVersions() {
-    assertRejected(source, () -> source.admin().importConfig(ImportConfigRequest.newBuilder()
-            .setExpectedVersion(3).build()),
-        Status.Code.ABORTED, "expected_version is 3", "current config version is 4");
+    assertRejected(
+        source,
+        () ->
+            source
+                .admin()
+                .importConfig(ImportConfigRequest.newBuilder().setExpectedVersion(3).build()),
+        Status.Code.ABORTED,
+        "expected_version is 3",
+        "current config version is 4");
   }
 
   @Test
   void aCurrentExpectedVersionImports() {
-    ImportConfigResponse imported = target.admin().importConfig(ImportConfigRequest.newBuilder()
-        .setExpectedVersion(0)
-        .addAllPools(source.listPools().getPoolsList())
-        .build());
+    ImportConfigResponse imported =
+        target
+            .admin()
+            .importConfig(
+                ImportConfigRequest.newBuilder()
+                    .setExpectedVersion(0)
+                    .addAllPools(source.listPools().getPoolsList())
+                    .build());
 
     assertThat(imported.getConfigVersion()).isEqualTo(1);
   }
 
   @Test
   void anImportOfNoPoolsIsRefusedNamingEveryPoolItWouldDelete() {
-    assertRejected(source, () -> source.admin().importConfig(
-            ImportConfigRequest.getDefaultInstance()),
-        Status.Code.FAILED_PRECONDITION, "would delete every pool (api, web)",
+    assertRejected(
+        source,
+        () -> source.admin().importConfig(ImportConfigRequest.getDefaultInstance()),
+        Status.Code.FAILED_PRECONDITION,
+        "would delete every pool (api, web)",
         "allow_delete_all");
   }
 
   @Test
   void aDryRunOfAnImportOfNoPoolsIsRefusedToo() {
-    assertRejected(source, () -> source.admin().importConfig(ImportConfigRequest.newBuilder()
-            .setOptions(MutationOptions.newBuilder().setDryRun(true)).build()),
-        Status.Code.FAILED_PRECONDITION, "would delete every pool (api, web)");
+    assertRejected(
+        source,
+        () ->
+            source
+                .admin()
+                .importConfig(
+                    ImportConfigRequest.newBuilder()
+                        .setOptions(MutationOptions.newBuilder().setDryRun(true))
+                        .build()),
+        Status.Code.FAILED_PRECONDITION,
+        "would delete every pool (api, web)");
   }
 
   @Test
   void anImportOfNoPoolsDeletesEveryPoolWhenAllowed() {
-    ImportConfigResponse emptied = source.admin().importConfig(ImportConfigRequest.newBuilder()
-        .setAllowDeleteAll(true).build());
+    ImportConfigResponse emptied =
+        source
+            .admin()
+            .importConfig(ImportConfigRequest.newBuilder().setAllowDeleteAll(true).build());
 
     assertThat(emptied.getConfigVersion()).isEqualTo(5);
     assertThat(source.listPools().getPoolsList()).isEmpty();
@@ -202,47 +274,85 @@ class ImportExportTest {
 
   @Test
   void poolsReadBeforeAChangeToThemAreAbortedNamingBothVersionsAndThePools() {
-    ExportConfigResponse stale = source.admin().exportConfig(
-        ExportConfigRequest.getDefaultInstance());
-    source.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").setWeight(9).build());
+    ExportConfigResponse stale =
+        source.admin().exportConfig(ExportConfigRequest.getDefaultInstance());
+    source
+        .admin()
+        .setBackendWeight(
+            SetBackendWeightRequest.newBuilder()
+                .setPool("web")
+                .setAddress("10.0.0.1:80")
+                .setWeight(9)
+                .build());
     List<Pool> edited = withApiBackendWeight(stale.getPoolsList(), 3);
 
-    assertRejected(source, () -> source.admin().importConfig(ImportConfigRequest.newBuilder()
-            .addAllPools(edited)
-            .setBaseVersion(stale.getConfigVersion())
-            .build()),
-        Status.Code.ABORTED, "read at config version 4", "at version 5", "pool web was changed",
+    assertRejected(
+        source,
+        () ->
+            source
+                .admin()
+                .importConfig(
+                    ImportConfigRequest.newBuilder()
+                        .addAllPools(edited)
+                        .setBaseVersion(stale.getConfigVersion())
+                        .build()),
+        Status.Code.ABORTED,
+        "read at config version 4",
+        "at version 5",
+        "pool web was changed",
         "overwrite_newer");
   }
 
   @Test
   void aDryRunOfStalePoolsIsAbortedToo() {
-    ExportConfigResponse stale = source.admin().exportConfig(
-        ExportConfigRequest.getDefaultInstance());
-    source.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").setWeight(9).build());
+    ExportConfigResponse stale =
+        source.admin().exportConfig(ExportConfigRequest.getDefaultInstance());
+    source
+        .admin()
+        .setBackendWeight(
+            SetBackendWeightRequest.newBuilder()
+                .setPool("web")
+                .setAddress("10.0.0.1:80")
+                .setWeight(9)
+                .build());
 
-    assertRejected(source, () -> source.admin().importConfig(ImportConfigRequest.newBuilder()
-            .addAllPools(withApiBackendWeight(stale.getPoolsList(), 3))
-            .setBaseVersion(stale.getConfigVersion())
-            .setOptions(MutationOptions.newBuilder().setDryRun(true))
-            .build()),
-        Status.Code.ABORTED, "pool web was changed");
+    assertRejected(
+        source,
+        () ->
+            source
+                .admin()
+                .importConfig(
+                    ImportConfigRequest.newBuilder()
+                        .addAllPools(withApiBackendWeight(stale.getPoolsList(), 3))
+                        .setBaseVersion(stale.getConfigVersion())
+                        .setOptions(MutationOptions.newBuilder().setDryRun(true))
+                        .build()),
+        Status.Code.ABORTED,
+        "pool web was changed");
   }
 
   @Test
   void poolsReadBeforeAChangeToOtherPoolsImport() {
-    ExportConfigResponse read = source.admin().exportConfig(
-        ExportConfigRequest.getDefaultInstance());
-    source.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").setWeight(9).build());
+    ExportConfigResponse read =
+        source.admin().exportConfig(ExportConfigRequest.getDefaultInstance());
+    source
+        .admin()
+        .setBackendWeight(
+            SetBackendWeightRequest.newBuilder()
+                .setPool("web")
+                .setAddress("10.0.0.1:80")
+                .setWeight(9)
+                .build());
     List<Pool> apiEdited = withApiBackendWeight(source.listPools().getPoolsList(), 3);
 
-    ImportConfigResponse imported = source.admin().importConfig(ImportConfigRequest.newBuilder()
-        .addAllPools(apiEdited)
-        .setBaseVersion(read.getConfigVersion())
-        .build());
+    ImportConfigResponse imported =
+        source
+            .admin()
+            .importConfig(
+                ImportConfigRequest.newBuilder()
+                    .addAllPools(apiEdited)
+                    .setBaseVersion(read.getConfigVersion())
+                    .build());
 
     assertThat(imported.getConfigVersion()).isEqualTo(6);
     assertThat(imported.getDiff()).contains("api").doesNotContain("web");
@@ -250,16 +360,26 @@ class ImportExportTest {
 
   @Test
   void stalePoolsOverwriteNewerChangesWhenAskedTo() {
-    ExportConfigResponse stale = source.admin().exportConfig(
-        ExportConfigRequest.getDefaultInstance());
-    source.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").setWeight(9).build());
+    ExportConfigResponse stale =
+        source.admin().exportConfig(ExportConfigRequest.getDefaultInstance());
+    source
+        .admin()
+        .setBackendWeight(
+            SetBackendWeightRequest.newBuilder()
+                .setPool("web")
+                .setAddress("10.0.0.1:80")
+                .setWeight(9)
+                .build());
 
-    ImportConfigResponse imported = source.admin().importConfig(ImportConfigRequest.newBuilder()
-        .addAllPools(stale.getPoolsList())
-        .setBaseVersion(stale.getConfigVersion())
-        .setOverwriteNewer(true)
-        .build());
+    ImportConfigResponse imported =
+        source
+            .admin()
+            .importConfig(
+                ImportConfigRequest.newBuilder()
+                    .addAllPools(stale.getPoolsList())
+                    .setBaseVersion(stale.getConfigVersion())
+                    .setOverwriteNewer(true)
+                    .build());
 
     assertThat(imported.getConfigVersion()).isEqualTo(6);
     assertThat(source.listPools().getPoolsList()).isEqualTo(stale.getPoolsList());
@@ -267,44 +387,71 @@ class ImportExportTest {
 
   @Test
   void poolsReadAtAVersionNewerThanThisControlPlanesAreAborted() {
-    assertRejected(source, () -> source.admin().importConfig(ImportConfigRequest.newBuilder()
-            .addAllPools(withApiBackendWeight(source.listPools().getPoolsList(), 3))
-            .setBaseVersion(99)
-            .build()),
-        Status.Code.ABORTED, "read at config version 99, newer than this control plane's 4",
+    assertRejected(
+        source,
+        () ->
+            source
+                .admin()
+                .importConfig(
+                    ImportConfigRequest.newBuilder()
+                        .addAllPools(withApiBackendWeight(source.listPools().getPoolsList(), 3))
+                        .setBaseVersion(99)
+                        .build()),
+        Status.Code.ABORTED,
+        "read at config version 99, newer than this control plane's 4",
         "another fleet");
   }
 
   private static List<Pool> withApiBackendWeight(List<Pool> pools, int weight) {
     return pools.stream()
-        .map(p -> p.getName().equals("api")
-            ? p.toBuilder().setBackends(0, p.getBackends(0).toBuilder().setWeight(weight)).build()
-            : p)
+        .map(
+            p ->
+                p.getName().equals("api")
+                    ? p.toBuilder()
+                        .setBackends(0, p.getBackends(0).toBuilder().setWeight(weight))
+                        .build()
+                    : p)
         .toList();
   }
 
   @Test
   void guardsApplyUnlessForced() {
-    Pool guarded = Pool.newBuilder().setName("web").setListen(":8080")
-        .setAlgorithm(Algorithm.ROUND_ROBIN)
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80").setWeight(1)
-            .setState(BackendState.ACTIVE))
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80").setWeight(1)
-            .setState(BackendState.ACTIVE))
-        .setSettings(PoolSettings.newBuilder()
-            .setGuards(Guards.newBuilder().setMinHealthyBackends(2)))
-        .build();
+    Pool guarded =
+        Pool.newBuilder()
+            .setName("web")
+            .setListen(":8080")
+            .setAlgorithm(Algorithm.ROUND_ROBIN)
+            .addBackends(
+                Backend.newBuilder()
+                    .setAddress("10.0.0.1:80")
+                    .setWeight(1)
+                    .setState(BackendState.ACTIVE))
+            .addBackends(
+                Backend.newBuilder()
+                    .setAddress("10.0.0.2:80")
+                    .setWeight(1)
+                    .setState(BackendState.ACTIVE))
+            .setSettings(
+                PoolSettings.newBuilder().setGuards(Guards.newBuilder().setMinHealthyBackends(2)))
+            .build();
     target.admin().importConfig(ImportConfigRequest.newBuilder().addPools(guarded).build());
     Pool thinner = guarded.toBuilder().removeBackends(1).build();
 
-    assertRejected(target, () -> target.admin().importConfig(
-            ImportConfigRequest.newBuilder().addPools(thinner).build()),
-        Status.Code.FAILED_PRECONDITION, "web");
+    assertRejected(
+        target,
+        () ->
+            target.admin().importConfig(ImportConfigRequest.newBuilder().addPools(thinner).build()),
+        Status.Code.FAILED_PRECONDITION,
+        "web");
 
-    ImportConfigResponse forced = target.admin().importConfig(ImportConfigRequest.newBuilder()
-        .addPools(thinner)
-        .setOptions(MutationOptions.newBuilder().setForce(true))
-        .build());
+    ImportConfigResponse forced =
+        target
+            .admin()
+            .importConfig(
+                ImportConfigRequest.newBuilder()
+                    .addPools(thinner)
+                    .setOptions(MutationOptions.newBuilder().setForce(true))
+                    .build());
     assertThat(forced.getConfigVersion()).isEqualTo(2);
     assertThat(target.listPools().getPoolsList()).containsExactly(thinner);
   }

@@ -18,28 +18,33 @@ final class PoolRequests {
 
   /** A CreatePool request; {@code settings} null for none. */
   static CreatePoolRequest create(String name, String listen, PoolSettings settings) {
-    CreatePoolRequest.Builder request = CreatePoolRequest.newBuilder()
-        .setName(name).setListen(listen);
+    CreatePoolRequest.Builder request =
+        CreatePoolRequest.newBuilder().setName(name).setListen(listen);
     if (settings != null) {
       request.setSettings(settings);
     }
     return request.build();
   }
 
-  /** {@code call} is refused with {@code code}, its description naming all of {@code fragments},
-   * and the exported configuration is byte for byte what it was. */
+  /**
+   * {@code call} is refused with {@code code}, its description naming all of {@code fragments}, and
+   * the exported configuration is byte for byte what it was.
+   */
   static void assertRefusedChangingNothing(
-      InProcessControlPlane control, ThrowingCallable call, Status.Code code,
-      String... fragments) {
-    ByteString before = control.admin().exportConfig(ExportConfigRequest.getDefaultInstance())
-        .toByteString();
+      InProcessControlPlane control, ThrowingCallable call, Status.Code code, String... fragments) {
+    ByteString before =
+        control.admin().exportConfig(ExportConfigRequest.getDefaultInstance()).toByteString();
 
-    assertThatThrownBy(call).satisfies(e -> {
-      Status status = Status.fromThrowable(e);
-      assertThat(status.getCode()).isEqualTo(code);
-      assertThat(status.getDescription()).contains(fragments);
-    });
-    assertThat(control.admin().exportConfig(ExportConfigRequest.getDefaultInstance())
-        .toByteString()).as("nothing changed").isEqualTo(before);
+    assertThatThrownBy(call)
+        .satisfies(
+            e -> {
+              Status status = Status.fromThrowable(e);
+              assertThat(status.getCode()).isEqualTo(code);
+              assertThat(status.getDescription()).contains(fragments);
+            });
+    assertThat(
+            control.admin().exportConfig(ExportConfigRequest.getDefaultInstance()).toByteString())
+        .as("nothing changed")
+        .isEqualTo(before);
   }
 }

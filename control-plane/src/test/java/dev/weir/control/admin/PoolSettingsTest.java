@@ -30,8 +30,9 @@ class PoolSettingsTest {
   @BeforeEach
   void startWithOnePool() throws Exception {
     control = new InProcessControlPlane(dataDir);
-    control.admin().createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    control
+        .admin()
+        .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
   }
 
   @AfterEach
@@ -61,30 +62,49 @@ class PoolSettingsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.weir.control.testing.SettingsCases#rejected")
   void createPoolWithASettingOutOfBoundsChangesNothing(PoolSettings settings, String error) {
-    assertRejected(control, () -> control.admin().createPool(create("api", ":9000", settings)),
-        Status.Code.INVALID_ARGUMENT, error);
+    assertRejected(
+        control,
+        () -> control.admin().createPool(create("api", ":9000", settings)),
+        Status.Code.INVALID_ARGUMENT,
+        error);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.weir.control.testing.SettingsCases#rejected")
   void updatePoolWithASettingOutOfBoundsChangesNothing(PoolSettings settings, String error) {
-    assertRejected(control, () -> control.admin().updatePool(replaceSettings(settings)),
-        Status.Code.INVALID_ARGUMENT, error);
+    assertRejected(
+        control,
+        () -> control.admin().updatePool(replaceSettings(settings)),
+        Status.Code.INVALID_ARGUMENT,
+        error);
   }
 
   @Test
   void settingsHoldingOnlyDefaultsAreStoredAsNoSettings() {
-    PoolResponse created = control.admin().createPool(create("api", ":9000",
-        PoolSettings.newBuilder().setLimits(Limits.getDefaultInstance()).build()));
+    PoolResponse created =
+        control
+            .admin()
+            .createPool(
+                create(
+                    "api",
+                    ":9000",
+                    PoolSettings.newBuilder().setLimits(Limits.getDefaultInstance()).build()));
 
     assertThat(created.getPool().hasSettings()).isFalse();
   }
 
   @ParameterizedTest
-  @EnumSource(value = Algorithm.class, names = {"LEAST_CONNECTIONS", "P2C", "MAGLEV"})
+  @EnumSource(
+      value = Algorithm.class,
+      names = {"LEAST_CONNECTIONS", "P2C", "MAGLEV"})
   void theNewAlgorithmsAreAcceptedOnCreate(Algorithm algorithm) {
-    PoolResponse created = control.admin().createPool(create("api", ":9000",
-        PoolSettings.getDefaultInstance()).toBuilder().setAlgorithm(algorithm).build());
+    PoolResponse created =
+        control
+            .admin()
+            .createPool(
+                create("api", ":9000", PoolSettings.getDefaultInstance()).toBuilder()
+                    .setAlgorithm(algorithm)
+                    .build());
 
     assertThat(created.getPool().getAlgorithm()).isEqualTo(algorithm);
   }

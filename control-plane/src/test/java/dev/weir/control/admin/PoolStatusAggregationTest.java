@@ -31,12 +31,15 @@ class PoolStatusAggregationTest {
   @BeforeEach
   void startWithOnePool() throws Exception {
     control = new InProcessControlPlane(dataDir);
-    control.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web")
-        .setListen(":8080")
-        .addBackends(Backend.newBuilder().setAddress(ONE))
-        .addBackends(Backend.newBuilder().setAddress(TWO))
-        .build());
+    control
+        .admin()
+        .createPool(
+            CreatePoolRequest.newBuilder()
+                .setName("web")
+                .setListen(":8080")
+                .addBackends(Backend.newBuilder().setAddress(ONE))
+                .addBackends(Backend.newBuilder().setAddress(TWO))
+                .build());
   }
 
   @AfterEach
@@ -49,24 +52,39 @@ class PoolStatusAggregationTest {
     TestProxy first = control.connectProxy().hello("edge-1");
     TestProxy second = control.connectProxy().hello("edge-2");
     TestProxy gone = control.connectProxy().hello("edge-3");
-    gone.stats(report(stats(ONE).setRefusedConnections(1000).setConnectLatencyP99Us(999_999)
-        .setDrainClosedConnections(1000).setHealth(BackendHealth.EJECTED)));
+    gone.stats(
+        report(
+            stats(ONE)
+                .setRefusedConnections(1000)
+                .setConnectLatencyP99Us(999_999)
+                .setDrainClosedConnections(1000)
+                .setHealth(BackendHealth.EJECTED)));
     await().until(() -> status(0).getRefusedConnections() == 1000);
     gone.cancel();
     await().until(() -> !proxy("edge-3").getConnected());
 
-    first.stats(report(
-        stats(ONE).setRefusedConnections(3).setDrainClosedConnections(1)
-            .setConnectLatencyP50Us(200).setConnectLatencyP99Us(900)
-            .setHealth(BackendHealth.HEALTHY),
-        stats(TWO).setHealth(BackendHealth.EJECTED)
-            .setEjectedUntil(com.google.protobuf.Timestamp.newBuilder().setSeconds(1))));
+    first.stats(
+        report(
+            stats(ONE)
+                .setRefusedConnections(3)
+                .setDrainClosedConnections(1)
+                .setConnectLatencyP50Us(200)
+                .setConnectLatencyP99Us(900)
+                .setHealth(BackendHealth.HEALTHY),
+            stats(TWO)
+                .setHealth(BackendHealth.EJECTED)
+                .setEjectedUntil(com.google.protobuf.Timestamp.newBuilder().setSeconds(1))));
     // No connects in its interval: zero latency, which must not lower the figure.
-    second.stats(report(
-        stats(ONE).setRefusedConnections(4).setDrainClosedConnections(2)
-            .setConnectLatencyP50Us(350).setConnectLatencyP99Us(0)
-            .setDraining(true).setHealth(BackendHealth.UNHEALTHY),
-        stats(TWO).setHealth(BackendHealth.UNKNOWN)));
+    second.stats(
+        report(
+            stats(ONE)
+                .setRefusedConnections(4)
+                .setDrainClosedConnections(2)
+                .setConnectLatencyP50Us(350)
+                .setConnectLatencyP99Us(0)
+                .setDraining(true)
+                .setHealth(BackendHealth.UNHEALTHY),
+            stats(TWO).setHealth(BackendHealth.UNKNOWN)));
 
     await().until(() -> status(0).getRefusedConnections() == 7);
     BackendStatus one = status(0);
@@ -82,14 +100,21 @@ class PoolStatusAggregationTest {
   }
 
   private BackendStatus status(int index) {
-    return control.admin()
+    return control
+        .admin()
         .getPoolStatus(GetPoolStatusRequest.newBuilder().setName("web").build())
         .getBackends(index);
   }
 
   private ProxyInfo proxy(String id) {
-    return control.admin().listProxies(ListProxiesRequest.getDefaultInstance())
-        .getProxiesList().stream().filter(p -> p.getId().equals(id)).findFirst().orElseThrow();
+    return control
+        .admin()
+        .listProxies(ListProxiesRequest.getDefaultInstance())
+        .getProxiesList()
+        .stream()
+        .filter(p -> p.getId().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static StatsReport report(BackendStats.Builder... backends) {

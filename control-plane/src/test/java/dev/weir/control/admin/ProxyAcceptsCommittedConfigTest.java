@@ -31,11 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * proxy NACKs it for an ALGORITHM_UNSPECIFIED it cannot balance with.
  */
 class ProxyAcceptsCommittedConfigTest {
-  private static final Pool BARE_POOL = Pool.newBuilder()
-      .setName("web").setListen(":8080")
-      .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80").setWeight(3))
-      .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80"))
-      .build();
+  private static final Pool BARE_POOL =
+      Pool.newBuilder()
+          .setName("web")
+          .setListen(":8080")
+          .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80").setWeight(3))
+          .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80"))
+          .build();
 
   @TempDir Path dataDir;
 
@@ -48,7 +50,8 @@ class ProxyAcceptsCommittedConfigTest {
       ConfigSnapshot committed = committed(control);
       Pool web = committed.getPools(0);
       assertThat(web.getAlgorithm()).isEqualTo(Algorithm.ROUND_ROBIN);
-      assertThat(web.getBackendsList()).extracting(Backend::getState)
+      assertThat(web.getBackendsList())
+          .extracting(Backend::getState)
           .containsOnly(BackendState.ACTIVE);
       assertThat(web.getBackendsList()).extracting(Backend::getWeight).containsExactly(3, 1);
       assertThatCode(() -> SnapshotValidator.validate(committed)).doesNotThrowAnyException();
@@ -58,18 +61,24 @@ class ProxyAcceptsCommittedConfigTest {
   @Test
   void aPoolStoredWithoutAlgorithmBeforeDefaultsWereFilledIsServedWithThem() throws Exception {
     try (FileConfigStore store = FileConfigStore.open(dataDir)) {
-      store.commit(0, ConfigSnapshot.newBuilder().setVersion(1)
-          .addPools(BARE_POOL.toBuilder().setBackends(1,
-              BARE_POOL.getBackends(1).toBuilder().setWeight(1)))
-          .build(), Revision.newBuilder().setVersion(1).build());
+      store.commit(
+          0,
+          ConfigSnapshot.newBuilder()
+              .setVersion(1)
+              .addPools(
+                  BARE_POOL.toBuilder()
+                      .setBackends(1, BARE_POOL.getBackends(1).toBuilder().setWeight(1)))
+              .build(),
+          Revision.newBuilder().setVersion(1).build());
     }
     try (InProcessControlPlane control = new InProcessControlPlane(dataDir)) {
       assertThatCode(() -> SnapshotValidator.validate(committed(control)))
           .doesNotThrowAnyException();
 
       // An unrelated change still commits, and what it commits passes too.
-      control.admin().createPool(CreatePoolRequest.newBuilder()
-          .setName("api").setListen(":9090").build());
+      control
+          .admin()
+          .createPool(CreatePoolRequest.newBuilder().setName("api").setListen(":9090").build());
 
       ConfigSnapshot committed = committed(control);
       assertThat(committed.getVersion()).isEqualTo(2);
@@ -81,8 +90,9 @@ class ProxyAcceptsCommittedConfigTest {
   void aRollbackToARevisionWithoutAlgorithmRestoresItWithTheDefaults() throws Exception {
     try (InProcessControlPlane control = new InProcessControlPlane(dataDir)) {
       control.admin().importConfig(ImportConfigRequest.newBuilder().addPools(BARE_POOL).build());
-      control.admin().importConfig(
-          ImportConfigRequest.newBuilder().setAllowDeleteAll(true).build());
+      control
+          .admin()
+          .importConfig(ImportConfigRequest.newBuilder().setAllowDeleteAll(true).build());
 
       control.admin().rollback(RollbackRequest.newBuilder().setVersion(1).build());
 
@@ -96,20 +106,39 @@ class ProxyAcceptsCommittedConfigTest {
   void aConfigurationTheProxiesWouldRefuseIsNotCommittedAndTheAnswerNamesPoolAndField()
       throws Exception {
     try (InProcessControlPlane control = new InProcessControlPlane(dataDir)) {
-      Pool adaptive = BARE_POOL.toBuilder()
-          .setBackends(0, BARE_POOL.getBackends(0).toBuilder().setEffectiveWeight(5000))
-          .build();
-      Pool slowEjection = BARE_POOL.toBuilder().setName("api").setListen(":9090")
-          .setSettings(PoolSettings.newBuilder().setOutlierDetection(OutlierDetection
-              .newBuilder().setBaseEjectionTime(Durations.fromDays(8))))
-          .build();
+      Pool adaptive =
+          BARE_POOL.toBuilder()
+              .setBackends(0, BARE_POOL.getBackends(0).toBuilder().setEffectiveWeight(5000))
+              .build();
+      Pool slowEjection =
+          BARE_POOL.toBuilder()
+              .setName("api")
+              .setListen(":9090")
+              .setSettings(
+                  PoolSettings.newBuilder()
+                      .setOutlierDetection(
+                          OutlierDetection.newBuilder().setBaseEjectionTime(Durations.fromDays(8))))
+              .build();
 
-      assertRejected(control, () -> control.admin().importConfig(
-              ImportConfigRequest.newBuilder().addPools(adaptive).build()),
+      assertRejected(
+          control,
+          () ->
+              control
+                  .admin()
+                  .importConfig(ImportConfigRequest.newBuilder().addPools(adaptive).build()),
           Status.Code.INVALID_ARGUMENT,
           "pool web: backend 10.0.0.1:80: effective_weight must be 0..1000");
-      assertRejected(control, () -> control.admin().createPool(CreatePoolRequest.newBuilder()
-              .setName("api").setListen(":9090").setSettings(slowEjection.getSettings()).build()),
+      assertRejected(
+          control,
+          () ->
+              control
+                  .admin()
+                  .createPool(
+                      CreatePoolRequest.newBuilder()
+                          .setName("api")
+                          .setListen(":9090")
+                          .setSettings(slowEjection.getSettings())
+                          .build()),
           Status.Code.INVALID_ARGUMENT,
           "pool api: settings.outlier_detection.base_ejection_time must be at most 7d");
 

@@ -20,8 +20,9 @@ class DrainDeadlineTest {
   void aDeadlineBecomesTheTimeItEndsAt() {
     Timestamp at = DrainDeadline.of(request(Duration.newBuilder().setSeconds(30).build()), clock);
 
-    assertThat(at).isEqualTo(Timestamp.newBuilder()
-        .setSeconds(clock.instant().getEpochSecond() + 30).build());
+    assertThat(at)
+        .isEqualTo(
+            Timestamp.newBuilder().setSeconds(clock.instant().getEpochSecond() + 30).build());
   }
 
   @Test
@@ -41,11 +42,13 @@ class DrainDeadlineTest {
     DrainBackendRequest request =
         request(Duration.newBuilder().setSeconds(s).setNanos(nanos).build());
 
-    assertThatThrownBy(() -> DrainDeadline.of(request, clock)).satisfies(e -> {
-      Status status = Status.fromThrowable(e);
-      assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-      assertThat(status.getDescription()).startsWith("deadline must be 1s..24h, got ");
-    });
+    assertThatThrownBy(() -> DrainDeadline.of(request, clock))
+        .satisfies(
+            e -> {
+              Status status = Status.fromThrowable(e);
+              assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(status.getDescription()).startsWith("deadline must be 1s..24h, got ");
+            });
   }
 
   private static Duration seconds(long s) {
@@ -54,6 +57,9 @@ class DrainDeadlineTest {
 
   private static DrainBackendRequest request(Duration deadline) {
     return DrainBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").setDeadline(deadline).build();
+        .setPool("web")
+        .setAddress("10.0.0.1:80")
+        .setDeadline(deadline)
+        .build();
   }
 }

@@ -44,11 +44,13 @@ class DrainTrackerTest {
     Instant started = clock.instant();
 
     configure(draining(A));
-    assertThat(status()).isEqualTo(DrainStatus.newBuilder()
-        .setState(DrainStatus.State.DRAINING)
-        .setRemainingConnections(5)
-        .setStartedAt(timestamp(started))
-        .build());
+    assertThat(status())
+        .isEqualTo(
+            DrainStatus.newBuilder()
+                .setState(DrainStatus.State.DRAINING)
+                .setRemainingConnections(5)
+                .setStartedAt(timestamp(started))
+                .build());
 
     tracker.statsReported("p1", report(drainingStats(A, 0)));
     tracker.statsReported("p2", report(drainingStats(A, 1)));
@@ -99,8 +101,8 @@ class DrainTrackerTest {
 
   @Test
   void atTheDeadlineTheDrainIsOverAndSaysHowManyConnectionsWereCutSinceItStarted() {
-    tracker.statsReported("p1", report(stats("web", A).setActiveConnections(2)
-        .setDrainClosedConnections(7)));
+    tracker.statsReported(
+        "p1", report(stats("web", A).setActiveConnections(2).setDrainClosedConnections(7)));
     tracker.statsReported("p2", report(stats("web", A).setActiveConnections(1)));
     Timestamp deadline = timestamp(clock.instant().plusSeconds(30));
     configure(draining(A).toBuilder().setDrainDeadline(deadline).build());
@@ -142,7 +144,8 @@ class DrainTrackerTest {
             tuple(DrainStatus.State.DRAINING, 2L),
             tuple(DrainStatus.State.DRAINING, 1L),
             tuple(DrainStatus.State.DRAINED, 0L));
-    assertThat(events.drains()).extracting(DrainEvent::getPool, DrainEvent::getBackend)
+    assertThat(events.drains())
+        .extracting(DrainEvent::getPool, DrainEvent::getBackend)
         .containsOnly(tuple("web", A));
   }
 
@@ -162,14 +165,17 @@ class DrainTrackerTest {
     configure(active(A));
 
     assertThat(status().getState()).isEqualTo(DrainStatus.State.NOT_DRAINING);
-    assertThat(events.drains()).extracting(e -> e.getStatus().getState())
+    assertThat(events.drains())
+        .extracting(e -> e.getStatus().getState())
         .containsExactly(DrainStatus.State.NOT_DRAINING);
   }
 
   @Test
   void aLaterDeadlineReplacesTheEarlierOne() {
-    configure(draining(A).toBuilder()
-        .setDrainDeadline(timestamp(clock.instant().plusSeconds(10))).build());
+    configure(
+        draining(A).toBuilder()
+            .setDrainDeadline(timestamp(clock.instant().plusSeconds(10)))
+            .build());
     tracker.statsReported("p1", report(drainingStats(A, 1)));
     Timestamp later = timestamp(clock.instant().plusSeconds(60));
 
@@ -186,12 +192,16 @@ class DrainTrackerTest {
 
   private void configure(Backend backend) {
     lastConfigured = backend;
-    tracker.configChanged(ConfigSnapshot.newBuilder()
-        .setVersion(++version)
-        .addPools(Pool.newBuilder().setName("web").setListen(":8080")
-            .addBackends(backend)
-            .addBackends(active(B)))
-        .build());
+    tracker.configChanged(
+        ConfigSnapshot.newBuilder()
+            .setVersion(++version)
+            .addPools(
+                Pool.newBuilder()
+                    .setName("web")
+                    .setListen(":8080")
+                    .addBackends(backend)
+                    .addBackends(active(B)))
+            .build());
   }
 
   private static BackendStats.Builder drainingStats(String address, long active) {
@@ -199,8 +209,11 @@ class DrainTrackerTest {
   }
 
   private static Backend active(String address) {
-    return Backend.newBuilder().setAddress(address).setWeight(1)
-        .setState(BackendState.ACTIVE).build();
+    return Backend.newBuilder()
+        .setAddress(address)
+        .setWeight(1)
+        .setState(BackendState.ACTIVE)
+        .build();
   }
 
   private static Backend draining(String address) {
@@ -209,6 +222,8 @@ class DrainTrackerTest {
 
   private static Timestamp timestamp(Instant instant) {
     return Timestamp.newBuilder()
-        .setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
   }
 }

@@ -22,17 +22,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the control plane records per proxy as it answers: sent, ACKed, applied, NACKed. */
 class ApplyBookkeepingTest {
-  private static final PoolApplyFailure BUSY = PoolApplyFailure.newBuilder()
-      .setPool("web").setListen("0.0.0.0:8080")
-      .setReason("cannot listen on 0.0.0.0:8080: address already in use").build();
+  private static final PoolApplyFailure BUSY =
+      PoolApplyFailure.newBuilder()
+          .setPool("web")
+          .setListen("0.0.0.0:8080")
+          .setReason("cannot listen on 0.0.0.0:8080: address already in use")
+          .build();
   @TempDir Path dataDir;
   private InProcessControlPlane control;
 
   @BeforeEach
   void startWithOnePool() throws Exception {
     control = new InProcessControlPlane(dataDir);
-    control.admin().createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    control
+        .admin()
+        .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
   }
 
   @AfterEach
@@ -78,7 +82,8 @@ class ApplyBookkeepingTest {
     addBackend("10.0.0.1:80");
     await().until(() -> latestVersion(proxy) == 2);
 
-    proxy.ack(proxy.latest())
+    proxy
+        .ack(proxy.latest())
         .nack(proxy.latest(), "pool web: cannot listen on 0.0.0.0:8080: address already in use");
 
     await().until(() -> info("edge-1").getLastNackVersion() == 2);
@@ -171,8 +176,9 @@ class ApplyBookkeepingTest {
 
   @Test
   void aProxyConnectsRunningTheVersionItSaysItServes() {
-    control.connectProxy().hello(Hello.newBuilder().setProxyId("edge-1").setConfigVersion(1)
-        .build());
+    control
+        .connectProxy()
+        .hello(Hello.newBuilder().setProxyId("edge-1").setConfigVersion(1).build());
 
     ProxyInfo info = info("edge-1");
     assertThat(info.getLastAppliedVersion()).isEqualTo(1);
@@ -189,13 +195,17 @@ class ApplyBookkeepingTest {
   }
 
   private void addBackend(String address) {
-    control.admin().addBackend(
-        AddBackendRequest.newBuilder().setPool("web").setAddress(address).build());
+    control
+        .admin()
+        .addBackend(AddBackendRequest.newBuilder().setPool("web").setAddress(address).build());
   }
 
   private ProxyInfo info(String id) {
-    return control.admin().listProxies(ListProxiesRequest.getDefaultInstance())
-        .getProxiesList().stream()
+    return control
+        .admin()
+        .listProxies(ListProxiesRequest.getDefaultInstance())
+        .getProxiesList()
+        .stream()
         .filter(p -> p.getId().equals(id))
         .findFirst()
         .orElseThrow();

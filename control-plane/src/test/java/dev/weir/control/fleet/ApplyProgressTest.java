@@ -14,12 +14,15 @@ import org.junit.jupiter.api.Test;
 class ApplyProgressTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
   private final List<String> everywhere = new CopyOnWriteArrayList<>();
-  private final ApplyProgress progress = new ApplyProgress(clock, new FleetListener() {
-    @Override
-    public void appliedEverywhere(long version, Duration pushLatency) {
-      everywhere.add("v" + version + " in " + pushLatency.toMillis() + " ms");
-    }
-  });
+  private final ApplyProgress progress =
+      new ApplyProgress(
+          clock,
+          new FleetListener() {
+            @Override
+            public void appliedEverywhere(long version, Duration pushLatency) {
+              everywhere.add("v" + version + " in " + pushLatency.toMillis() + " ms");
+            }
+          });
 
   @Test
   void aVersionIsInForceEverywhereWhenTheLastConnectedProxyAppliesIt() {
@@ -132,7 +135,12 @@ class ApplyProgressTest {
   }
 
   private ProxyRecord record(String id, long running) {
-    return new ProxyRecord(null, Hello.newBuilder().setProxyId(id).setConfigVersion(running)
-        .build(), "127.0.0.1:1", clock.instant(), running, running);
+    return new ProxyRecord(
+        null,
+        Hello.newBuilder().setProxyId(id).setConfigVersion(running).build(),
+        "127.0.0.1:1",
+        clock.instant(),
+        running,
+        running);
   }
 }

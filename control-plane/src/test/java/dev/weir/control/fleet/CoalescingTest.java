@@ -27,8 +27,9 @@ class CoalescingTest {
   @BeforeEach
   void startWithOnePool() throws Exception {
     control = new InProcessControlPlane(dataDir);
-    control.admin().createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    control
+        .admin()
+        .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
   }
 
   @AfterEach
@@ -78,8 +79,13 @@ class CoalescingTest {
   }
 
   private void addBackend(int i) {
-    control.admin().addBackend(AddBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0." + (i / 250) + "." + (i % 250 + 1) + ":80").build());
+    control
+        .admin()
+        .addBackend(
+            AddBackendRequest.newBuilder()
+                .setPool("web")
+                .setAddress("10.0." + (i / 250) + "." + (i % 250 + 1) + ":80")
+                .build());
   }
 
   private static List<Long> versions(TestProxy proxy) {

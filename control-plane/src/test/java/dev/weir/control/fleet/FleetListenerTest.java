@@ -35,35 +35,41 @@ class FleetListenerTest {
   void start() throws Exception {
     pools = PoolRegistry.load(new InMemoryConfigStore());
     fleet = new ProxyFleet(pools, clock);
-    fleet.addListener(new FleetListener() {
-      @Override
-      public void proxyConnected(String proxyId) {
-        events.add("connected " + proxyId);
-      }
+    fleet.addListener(
+        new FleetListener() {
+          @Override
+          public void proxyConnected(String proxyId) {
+            events.add("connected " + proxyId);
+          }
 
-      @Override
-      public void proxyDisconnected(String proxyId) {
-        events.add("disconnected " + proxyId);
-      }
+          @Override
+          public void proxyDisconnected(String proxyId) {
+            events.add("disconnected " + proxyId);
+          }
 
-      @Override
-      public void snapshotAcked(String proxyId, long version, Duration pushLatency) {
-        events.add("acked " + proxyId + " v" + version + " in " + pushLatency.toMillis() + " ms");
-      }
+          @Override
+          public void snapshotAcked(String proxyId, long version, Duration pushLatency) {
+            events.add(
+                "acked " + proxyId + " v" + version + " in " + pushLatency.toMillis() + " ms");
+          }
 
-      @Override
-      public void snapshotNacked(String proxyId, long version, String reason) {
-        events.add("nacked " + proxyId + " v" + version + ": " + reason);
-      }
+          @Override
+          public void snapshotNacked(String proxyId, long version, String reason) {
+            events.add("nacked " + proxyId + " v" + version + ": " + reason);
+          }
 
-      @Override
-      public void statsReported(String proxyId, StatsReport report) {
-        events.add("stats " + proxyId);
-      }
-    });
+          @Override
+          public void statsReported(String proxyId, StatsReport report) {
+            events.add("stats " + proxyId);
+          }
+        });
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(fleet.service()).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(fleet.service())
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -83,19 +89,21 @@ class FleetListenerTest {
     clock.advance(Duration.ofMillis(250));
     proxy.ack(proxy.latest());
 
-    pools.apply(PoolMutations.createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build()));
+    pools.apply(
+        PoolMutations.createPool(
+            CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build()));
     await().until(() -> proxy.latest().getVersion() == 1);
     proxy.nack(proxy.latest(), "no");
     proxy.stats(StatsReport.getDefaultInstance());
     proxy.cancel();
 
     await().until(() -> events.size() == 5);
-    assertThat(events).containsExactly(
-        "connected edge-1",
-        "acked edge-1 v0 in 250 ms",
-        "nacked edge-1 v1: no",
-        "stats edge-1",
-        "disconnected edge-1");
+    assertThat(events)
+        .containsExactly(
+            "connected edge-1",
+            "acked edge-1 v0 in 250 ms",
+            "nacked edge-1 v1: no",
+            "stats edge-1",
+            "disconnected edge-1");
   }
 }

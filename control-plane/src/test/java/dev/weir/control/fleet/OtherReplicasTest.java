@@ -27,44 +27,61 @@ class OtherReplicasTest {
   private final List<String> heard = new ArrayList<>();
   private final List<FleetEvent> published = new ArrayList<>();
   private final ApplyProgress progress = new ApplyProgress(clock, new FleetListener() {});
-  private final OtherReplicas others = new OtherReplicas("r1", progress, new FleetListener() {
-    @Override
-    public void proxyConnected(String proxyId) {
-      heard.add("connected " + proxyId);
-    }
+  private final OtherReplicas others =
+      new OtherReplicas(
+          "r1",
+          progress,
+          new FleetListener() {
+            @Override
+            public void proxyConnected(String proxyId) {
+              heard.add("connected " + proxyId);
+            }
 
-    @Override
-    public void proxyDisconnected(String proxyId) {
-      heard.add("disconnected " + proxyId);
-    }
+            @Override
+            public void proxyDisconnected(String proxyId) {
+              heard.add("disconnected " + proxyId);
+            }
 
-    @Override
-    public void statsReported(String proxyId, StatsReport report) {
-      heard.add("report " + proxyId + " @" + report.getTime().getSeconds());
-    }
+            @Override
+            public void statsReported(String proxyId, StatsReport report) {
+              heard.add("report " + proxyId + " @" + report.getTime().getSeconds());
+            }
 
-    @Override
-    public void coverageChanged(List<String> missingReplicas) {
-      heard.add("missing " + missingReplicas);
-    }
-  }, published::add, clock, LINGER, Duration.ofHours(1));
+            @Override
+            public void coverageChanged(List<String> missingReplicas) {
+              heard.add("missing " + missingReplicas);
+            }
+          },
+          published::add,
+          clock,
+          LINGER,
+          Duration.ofHours(1));
 
   @Test
   void aFollowedReplicasProxiesAreCountedWithTheirReportsAndEvents() {
     others.joined("r2", "10.0.0.2:9901");
-    others.update("r2", ReplicaUpdate.newBuilder()
-        .addProxies(proxy("pb", 100, 7, 50))
-        .addEvents(FleetEvent.newBuilder().setProxy(ProxyEvent.newBuilder()
-            .setKind(ProxyEvent.Kind.APPLIED).setProxyId("pb").setConfigVersion(7)))
-        .setSynced(true)
-        .build());
+    others.update(
+        "r2",
+        ReplicaUpdate.newBuilder()
+            .addProxies(proxy("pb", 100, 7, 50))
+            .addEvents(
+                FleetEvent.newBuilder()
+                    .setProxy(
+                        ProxyEvent.newBuilder()
+                            .setKind(ProxyEvent.Kind.APPLIED)
+                            .setProxyId("pb")
+                            .setConfigVersion(7)))
+            .setSynced(true)
+            .build());
 
-    assertThat(heard).containsExactly("missing [r2]", "connected pb", "report pb @50",
-        "missing []");
-    assertThat(published).singleElement()
+    assertThat(heard)
+        .containsExactly("missing [r2]", "connected pb", "report pb @50", "missing []");
+    assertThat(published)
+        .singleElement()
         .satisfies(e -> assertThat(e.getProxy().getReplica()).isEqualTo("r2"));
     assertThat(others.coverage().getReplicasList()).containsExactly("r1", "r2");
-    assertThat(others.merge(List.of())).extracting(ProxyInfo::getId, ProxyInfo::getReplica)
+    assertThat(others.merge(List.of()))
+        .extracting(ProxyInfo::getId, ProxyInfo::getReplica)
         .containsExactly(tuple("pb", "r2"));
     assertThat(others.reports()).hasSize(1);
     progress.accepted(7, clock.instant());
@@ -89,11 +106,14 @@ class OtherReplicasTest {
     assertThat(progress.inForceEverywhere(3)).isFalse();
     FleetCoverage coverage = others.coverage();
     assertThat(coverage.getReplicasList()).containsExactly("r1");
-    assertThat(coverage.getMissingList()).singleElement().satisfies(m -> {
-      assertThat(m.getReplicaId()).isEqualTo("r2");
-      assertThat(m.getAddress()).isEqualTo("10.0.0.2:9901");
-      assertThat(m.getReason()).contains("not in sync yet");
-    });
+    assertThat(coverage.getMissingList())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getReplicaId()).isEqualTo("r2");
+              assertThat(m.getAddress()).isEqualTo("10.0.0.2:9901");
+              assertThat(m.getReason()).contains("not in sync yet");
+            });
     assertThat(heard).containsExactly("missing [r2]");
   }
 
@@ -116,14 +136,18 @@ class OtherReplicasTest {
     assertThat(others.coverage().getMissing(0).getProxiesList()).containsExactly("pc");
     assertThat(others.replicaOf("pb")).isNull();
     // r2 comes back in sync, still listing pb from before it noticed the stream end.
-    others.update("r2", ReplicaUpdate.newBuilder().addProxies(proxy("pb", 100, 5, 10))
-        .addProxies(proxy("pc", 100, 5, 10)).setSynced(true).build());
+    others.update(
+        "r2",
+        ReplicaUpdate.newBuilder()
+            .addProxies(proxy("pb", 100, 5, 10))
+            .addProxies(proxy("pc", 100, 5, 10))
+            .setSynced(true)
+            .build());
 
     assertThat(others.coverage().getMissingList()).isEmpty();
-    assertThat(others.merge(List.of(ProxyInfo.newBuilder().setId("pb").setConnected(true)
-        .build()))).extracting(ProxyInfo::getId, ProxyInfo::getReplica)
-        .containsExactly(tuple("pb", ""),
-            tuple("pc", "r2"));
+    assertThat(others.merge(List.of(ProxyInfo.newBuilder().setId("pb").setConnected(true).build())))
+        .extracting(ProxyInfo::getId, ProxyInfo::getReplica)
+        .containsExactly(tuple("pb", ""), tuple("pc", "r2"));
     assertThat(others.countedElsewhere()).isEqualTo(1);
   }
 
@@ -151,7 +175,8 @@ class OtherReplicasTest {
 
     assertThat(others.replicaOf("pb")).isEqualTo("r3");
     assertThat(others.countedElsewhere()).isEqualTo(1);
-    assertThat(others.merge(List.of())).singleElement()
+    assertThat(others.merge(List.of()))
+        .singleElement()
         .satisfies(p -> assertThat(p.getReplica()).isEqualTo("r3"));
     // The old stream's late report changes nothing.
     heard.clear();
@@ -159,10 +184,16 @@ class OtherReplicasTest {
     assertThat(heard).isEmpty();
 
     // r3 says the stream ended; r2 never saw it come back: the proxy is not connected anywhere.
-    others.update("r3", ReplicaUpdate.newBuilder().addProxies(RemoteProxy.newBuilder()
-        .setInfo(info("pb", 200, 6).setConnected(false))).build());
-    others.update("r2", ReplicaUpdate.newBuilder().addProxies(RemoteProxy.newBuilder()
-        .setInfo(info("pb", 100, 5).setConnected(false))).build());
+    others.update(
+        "r3",
+        ReplicaUpdate.newBuilder()
+            .addProxies(RemoteProxy.newBuilder().setInfo(info("pb", 200, 6).setConnected(false)))
+            .build());
+    others.update(
+        "r2",
+        ReplicaUpdate.newBuilder()
+            .addProxies(RemoteProxy.newBuilder().setInfo(info("pb", 100, 5).setConnected(false)))
+            .build());
     assertThat(others.countedElsewhere()).isZero();
     assertThat(heard).contains("disconnected pb");
   }
@@ -186,8 +217,9 @@ class OtherReplicasTest {
 
   private void follow(String replica, RemoteProxy... proxies) {
     others.joined(replica, "10.0.0.9:9901");
-    others.update(replica, ReplicaUpdate.newBuilder().addAllProxies(List.of(proxies))
-        .setSynced(true).build());
+    others.update(
+        replica,
+        ReplicaUpdate.newBuilder().addAllProxies(List.of(proxies)).setSynced(true).build());
   }
 
   private static RemoteProxy proxy(String id, long connectedAt, long applied, long reportAt) {
@@ -199,7 +231,9 @@ class OtherReplicasTest {
   }
 
   private static ProxyInfo.Builder info(String id, long connectedAt, long applied) {
-    return ProxyInfo.newBuilder().setId(id).setConnected(true)
+    return ProxyInfo.newBuilder()
+        .setId(id)
+        .setConnected(true)
         .setConnectedSince(Timestamps.fromSeconds(connectedAt))
         .setLastAppliedVersion(applied);
   }

@@ -37,12 +37,17 @@ class ProxyReportsTest {
   @BeforeEach
   void start() throws Exception {
     PoolRegistry pools = PoolRegistry.load(new InMemoryConfigStore());
-    pools.apply(PoolMutations.createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build()));
+    pools.apply(
+        PoolMutations.createPool(
+            CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build()));
     fleet = new ProxyFleet(pools, clock);
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(fleet.service()).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(fleet.service())
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -57,23 +62,36 @@ class ProxyReportsTest {
 
   @Test
   void everyNewBackendAndListenerFigureIsKeptForKnownPoolsOnly() {
-    BackendStats backend = BackendStats.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80")
-        .setRefusedConnections(1).setConnectLatencyP50Us(2).setConnectLatencyP99Us(3)
-        .setDraining(true).setDrainClosedConnections(4)
-        .setHealth(BackendHealth.EJECTED).setEjectedUntil(Timestamp.newBuilder().setSeconds(5))
-        .build();
-    ListenerStats listener = ListenerStats.newBuilder()
-        .setPool("web").setAddress("0.0.0.0:8080")
-        .setAcceptedConnections(10).setRefusedConnections(2).setNoBackendConnections(1)
-        .setActiveConnections(7)
-        .build();
-    new TestProxy(channel).hello("edge-1").stats(StatsReport.newBuilder()
-        .addBackends(backend)
-        .addBackends(backend.toBuilder().setPool("gone"))
-        .addListeners(listener)
-        .addListeners(listener.toBuilder().setPool("gone"))
-        .build());
+    BackendStats backend =
+        BackendStats.newBuilder()
+            .setPool("web")
+            .setAddress("10.0.0.1:80")
+            .setRefusedConnections(1)
+            .setConnectLatencyP50Us(2)
+            .setConnectLatencyP99Us(3)
+            .setDraining(true)
+            .setDrainClosedConnections(4)
+            .setHealth(BackendHealth.EJECTED)
+            .setEjectedUntil(Timestamp.newBuilder().setSeconds(5))
+            .build();
+    ListenerStats listener =
+        ListenerStats.newBuilder()
+            .setPool("web")
+            .setAddress("0.0.0.0:8080")
+            .setAcceptedConnections(10)
+            .setRefusedConnections(2)
+            .setNoBackendConnections(1)
+            .setActiveConnections(7)
+            .build();
+    new TestProxy(channel)
+        .hello("edge-1")
+        .stats(
+            StatsReport.newBuilder()
+                .addBackends(backend)
+                .addBackends(backend.toBuilder().setPool("gone"))
+                .addListeners(listener)
+                .addListeners(listener.toBuilder().setPool("gone"))
+                .build());
 
     await().until(() -> !fleet.connectedReports().isEmpty());
     StatsReport kept = fleet.connectedReports().get(0);
@@ -113,8 +131,8 @@ class ProxyReportsTest {
 
   @Test
   void aHelloAtTheLengthLimitsIsAccepted() {
-    new TestProxy(channel).hello(hello()
-        .setHostname("h".repeat(255)).setVersion("1".repeat(64)).build());
+    new TestProxy(channel)
+        .hello(hello().setHostname("h".repeat(255)).setVersion("1".repeat(64)).build());
 
     await().until(() -> !fleet.proxies().isEmpty());
     ProxyInfo info = fleet.proxies().get(0);

@@ -39,8 +39,9 @@ class ProxyServiceTest {
   @BeforeEach
   void startWithOnePool() throws Exception {
     control = new InProcessControlPlane(dataDir);
-    control.admin().createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    control
+        .admin()
+        .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
     addBackend("10.0.0.1:80");
   }
 
@@ -111,9 +112,15 @@ class ProxyServiceTest {
 
   @Test
   void theProxyListShowsWhoTheProxyIsAndWhenItConnected() {
-    control.connectProxy().hello(Hello.newBuilder()
-        .setProxyId("edge-1").setHostname("lb-7.example").setVersion("0.1.0")
-        .setConfigVersion(1).build());
+    control
+        .connectProxy()
+        .hello(
+            Hello.newBuilder()
+                .setProxyId("edge-1")
+                .setHostname("lb-7.example")
+                .setVersion("0.1.0")
+                .setConfigVersion(1)
+                .build());
 
     ProxyInfo info = proxyInfo("edge-1");
     assertThat(info.getConnected()).isTrue();
@@ -144,17 +151,18 @@ class ProxyServiceTest {
 
   @Test
   void aSecondStreamWithTheSameIdFromAnotherHostIsRefusedAndTheFirstKeepsItsStream() {
-    TestProxy first = control.connectProxyFrom("10.0.0.1", 4242).hello("web-1")
-        .applyEverything();
+    TestProxy first = control.connectProxyFrom("10.0.0.1", 4242).hello("web-1").applyEverything();
     await().until(() -> latestVersion(first) == 2);
 
     TestProxy second = control.connectProxyFrom("10.0.0.2", 5151).hello("web-1");
 
     await().until(() -> second.closedWith() != null);
     assertThat(second.closedWith().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
-    assertThat(second.closedWith().getDescription()).isEqualTo("proxy id web-1 is already "
-        + "connected from 10.0.0.1:4242; this stream comes from 10.0.0.2:5151; give each proxy "
-        + "its own --id");
+    assertThat(second.closedWith().getDescription())
+        .isEqualTo(
+            "proxy id web-1 is already "
+                + "connected from 10.0.0.1:4242; this stream comes from 10.0.0.2:5151; give each proxy "
+                + "its own --id");
     assertThat(first.closedWith()).isNull();
     addBackend("10.0.0.2:80");
     await().until(() -> latestVersion(first) == 3);
@@ -165,12 +173,10 @@ class ProxyServiceTest {
 
   @Test
   void aSecondStreamWithTheSameIdFromTheSameHostReplacesTheFirst() {
-    TestProxy first = control.connectProxyFrom("10.0.0.1", 4242).hello("web-1")
-        .applyEverything();
+    TestProxy first = control.connectProxyFrom("10.0.0.1", 4242).hello("web-1").applyEverything();
     await().until(() -> latestVersion(first) == 2);
 
-    TestProxy second = control.connectProxyFrom("10.0.0.1", 4343).hello("web-1")
-        .applyEverything();
+    TestProxy second = control.connectProxyFrom("10.0.0.1", 4343).hello("web-1").applyEverything();
 
     await().until(() -> first.closedWith() != null);
     assertThat(first.closedWith().getCode()).isEqualTo(Status.Code.ABORTED);
@@ -185,8 +191,7 @@ class ProxyServiceTest {
     first.cancel();
     await().until(() -> !proxyInfo("web-1").getConnected());
 
-    TestProxy second = control.connectProxyFrom("10.0.0.2", 5151).hello("web-1")
-        .applyEverything();
+    TestProxy second = control.connectProxyFrom("10.0.0.2", 5151).hello("web-1").applyEverything();
 
     await().until(() -> latestVersion(second) == 2);
     assertThat(second.closedWith()).isNull();
@@ -242,10 +247,11 @@ class ProxyServiceTest {
     TestProxy first = control.connectProxy().hello("edge-1");
     TestProxy second = control.connectProxy().hello("edge-2");
 
-    first.stats(report(
-        stats("web", "10.0.0.1:80", 3, BackendHealth.HEALTHY),
-        stats("web", "10.0.0.2:80", 0, BackendHealth.UNHEALTHY),
-        stats("gone", "10.0.0.1:80", 50, BackendHealth.HEALTHY)));
+    first.stats(
+        report(
+            stats("web", "10.0.0.1:80", 3, BackendHealth.HEALTHY),
+            stats("web", "10.0.0.2:80", 0, BackendHealth.UNHEALTHY),
+            stats("gone", "10.0.0.1:80", 50, BackendHealth.HEALTHY)));
     second.stats(report(stats("web", "10.0.0.1:80", 4, BackendHealth.HEALTHY)));
 
     await().until(() -> backendStatus(0).getActiveConnections() == 7);
@@ -321,22 +327,29 @@ class ProxyServiceTest {
       List<Future<?>> work = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         int writer = w;
-        work.add(threads.submit(() -> {
-          for (int i = 0; i < poolsPerWriter; i++) {
-            control.admin().createPool(CreatePoolRequest.newBuilder()
-                .setName("pool-" + writer + "-" + i)
-                .setListen(":" + (9000 + writer * 100 + i))
-                .build());
-          }
-        }));
+        work.add(
+            threads.submit(
+                () -> {
+                  for (int i = 0; i < poolsPerWriter; i++) {
+                    control
+                        .admin()
+                        .createPool(
+                            CreatePoolRequest.newBuilder()
+                                .setName("pool-" + writer + "-" + i)
+                                .setListen(":" + (9000 + writer * 100 + i))
+                                .build());
+                  }
+                }));
       }
       for (int p = 0; p < 2; p++) {
         int half = p;
-        work.add(threads.submit(() -> {
-          for (int i = half; i < proxyCount; i += 2) {
-            connected.add(control.connectProxy().hello("edge-" + i).applyEverything());
-          }
-        }));
+        work.add(
+            threads.submit(
+                () -> {
+                  for (int i = half; i < proxyCount; i += 2) {
+                    connected.add(control.connectProxy().hello("edge-" + i).applyEverything());
+                  }
+                }));
       }
       for (Future<?> future : work) {
         future.get(30, TimeUnit.SECONDS);
@@ -362,8 +375,9 @@ class ProxyServiceTest {
   }
 
   private void addBackend(String address) {
-    control.admin().addBackend(
-        AddBackendRequest.newBuilder().setPool("web").setAddress(address).build());
+    control
+        .admin()
+        .addBackend(AddBackendRequest.newBuilder().setPool("web").setAddress(address).build());
   }
 
   private List<ProxyInfo> proxies() {
@@ -375,7 +389,8 @@ class ProxyServiceTest {
   }
 
   private BackendStatus backendStatus(int index) {
-    return control.admin()
+    return control
+        .admin()
         .getPoolStatus(GetPoolStatusRequest.newBuilder().setName("web").build())
         .getBackends(index);
   }

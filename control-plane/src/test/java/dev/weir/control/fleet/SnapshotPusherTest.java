@@ -144,10 +144,11 @@ class SnapshotPusherTest {
   @Test
   void anAnswerThatArrivesDuringItsOwnSendReleasesTheNextSnapshot() {
     // What a fast proxy on a direct executor does: it answers before onNext returns.
-    stream.duringSend = () -> {
-      pusher.offer(version(2));
-      pusher.answered("n1");
-    };
+    stream.duringSend =
+        () -> {
+          pusher.offer(version(2));
+          pusher.answered("n1");
+        };
 
     pusher.offer(version(1));
 
@@ -210,15 +211,19 @@ class SnapshotPusherTest {
   }
 
   private SnapshotPusher pusher(Duration answerTimeout) {
-    return new SnapshotPusher(stream,
+    return new SnapshotPusher(
+        stream,
         s -> s.toBuilder().setNonce("n" + stamps.incrementAndGet()).build(),
-        scheduler, answerTimeout);
+        scheduler,
+        answerTimeout);
   }
 
   private List<Long> versionsSent() {
     synchronized (stream.sent) {
-      return stream.sent.stream().map(ControlMessage::getSnapshot)
-          .map(ConfigSnapshot::getVersion).toList();
+      return stream.sent.stream()
+          .map(ControlMessage::getSnapshot)
+          .map(ConfigSnapshot::getVersion)
+          .toList();
     }
   }
 

@@ -38,13 +38,16 @@ class WaitForAppliedTest {
   @BeforeEach
   void startThreeProxiesAndMakeAChange() throws Exception {
     control = new InProcessControlPlane(dataDir);
-    control.admin().createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
+    control
+        .admin()
+        .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
     a = upToDate("edge-a");
     b = upToDate("edge-b");
     c = upToDate("edge-c");
-    control.admin().addBackend(
-        AddBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build());
+    control
+        .admin()
+        .addBackend(
+            AddBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build());
     await().until(() -> List.of(a, b, c).stream().allMatch(p -> latestVersion(p) == 2));
   }
 
@@ -67,9 +70,11 @@ class WaitForAppliedTest {
     WaitForAppliedResponse response = wait.get(5, TimeUnit.SECONDS);
     assertThat(response.getComplete()).isTrue();
     assertThat(Durations.toMillis(response.getElapsed())).isEqualTo(300);
-    assertThat(response.getProxiesList()).extracting(ProxyApplyStatus::getProxyId)
+    assertThat(response.getProxiesList())
+        .extracting(ProxyApplyStatus::getProxyId)
         .containsExactly("edge-a", "edge-b", "edge-c");
-    assertThat(response.getProxiesList()).extracting(ProxyApplyStatus::getAppliedVersion)
+    assertThat(response.getProxiesList())
+        .extracting(ProxyApplyStatus::getAppliedVersion)
         .containsOnly(2L);
     assertThat(response.getProxiesList())
         .extracting(s -> Durations.toMillis(s.getPushLatency()))
@@ -98,9 +103,15 @@ class WaitForAppliedTest {
     apply(a);
     apply(b);
     c.nack(c.latest(), "pool web: cannot listen on :8080: address already in use");
-    await().until(() -> control.admin()
-        .listProxies(ListProxiesRequest.getDefaultInstance())
-        .getProxiesList().stream().anyMatch(p -> p.getLastNackVersion() == 2));
+    await()
+        .until(
+            () ->
+                control
+                    .admin()
+                    .listProxies(ListProxiesRequest.getDefaultInstance())
+                    .getProxiesList()
+                    .stream()
+                    .anyMatch(p -> p.getLastNackVersion() == 2));
 
     WaitForAppliedResponse response = waitFor(2, Duration.ofMillis(100)).get(5, TimeUnit.SECONDS);
 
@@ -114,8 +125,12 @@ class WaitForAppliedTest {
     ListenableFuture<WaitForAppliedResponse> wait = waitFor(2, Duration.ofSeconds(30));
     apply(a);
     apply(b);
-    PoolApplyFailure busy = PoolApplyFailure.newBuilder().setPool("web")
-        .setListen("0.0.0.0:8080").setReason("cannot listen on 0.0.0.0:8080: in use").build();
+    PoolApplyFailure busy =
+        PoolApplyFailure.newBuilder()
+            .setPool("web")
+            .setListen("0.0.0.0:8080")
+            .setReason("cannot listen on 0.0.0.0:8080: in use")
+            .build();
 
     c.ack(c.latest()).applied(c.latest(), busy);
 
@@ -134,7 +149,8 @@ class WaitForAppliedTest {
     WaitForAppliedResponse response = waitFor(1, Duration.ofSeconds(30)).get(5, TimeUnit.SECONDS);
 
     assertThat(response.getComplete()).isTrue();
-    assertThat(response.getProxiesList()).extracting(ProxyApplyStatus::getAppliedVersion)
+    assertThat(response.getProxiesList())
+        .extracting(ProxyApplyStatus::getAppliedVersion)
         .containsOnly(2L);
   }
 
@@ -148,7 +164,8 @@ class WaitForAppliedTest {
 
     WaitForAppliedResponse response = wait.get(5, TimeUnit.SECONDS);
     assertThat(response.getComplete()).isTrue();
-    assertThat(response.getProxiesList()).extracting(ProxyApplyStatus::getProxyId)
+    assertThat(response.getProxiesList())
+        .extracting(ProxyApplyStatus::getProxyId)
         .containsExactly("edge-a", "edge-b");
   }
 
@@ -169,11 +186,15 @@ class WaitForAppliedTest {
 
   @Test
   void aCallerThatGivesUpIsAnsweredNothingAndTheFleetCarriesOn() {
-    assertThatThrownBy(() -> AdminServiceGrpc.newBlockingStub(control.channel())
-        .withDeadlineAfter(100, TimeUnit.MILLISECONDS)
-        .waitForApplied(request(2, Duration.ofSeconds(30))))
-        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode())
-            .isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    assertThatThrownBy(
+            () ->
+                AdminServiceGrpc.newBlockingStub(control.channel())
+                    .withDeadlineAfter(100, TimeUnit.MILLISECONDS)
+                    .waitForApplied(request(2, Duration.ofSeconds(30))))
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e).getCode())
+                    .isEqualTo(Status.Code.DEADLINE_EXCEEDED));
 
     apply(a);
     apply(b);
@@ -184,23 +205,25 @@ class WaitForAppliedTest {
 
   @Test
   void versionsThatDoNotExistAndTimeoutsOverTenMinutesAreRefusedNamingTheField() {
-    assertInvalid(request(0, Duration.ofSeconds(1)),
-        "config_version must be 1..2 (the newest), got 0");
-    assertInvalid(request(3, Duration.ofSeconds(1)),
-        "config_version must be 1..2 (the newest), got 3");
-    assertInvalid(request(2, Duration.ofMinutes(10).plusMillis(1)),
+    assertInvalid(
+        request(0, Duration.ofSeconds(1)), "config_version must be 1..2 (the newest), got 0");
+    assertInvalid(
+        request(3, Duration.ofSeconds(1)), "config_version must be 1..2 (the newest), got 3");
+    assertInvalid(
+        request(2, Duration.ofMinutes(10).plusMillis(1)),
         "timeout must be 0..10m (0 or unset: 30s), got 600.001s");
-    assertInvalid(request(2, Duration.ofSeconds(-1)),
-        "timeout must be 0..10m (0 or unset: 30s), got -1s");
+    assertInvalid(
+        request(2, Duration.ofSeconds(-1)), "timeout must be 0..10m (0 or unset: 30s), got -1s");
   }
 
   private void assertInvalid(WaitForAppliedRequest request, String description) {
     assertThatThrownBy(() -> control.admin().waitForApplied(request))
-        .satisfies(e -> {
-          Status status = Status.fromThrowable(e);
-          assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(status.getDescription()).isEqualTo(description);
-        });
+        .satisfies(
+            e -> {
+              Status status = Status.fromThrowable(e);
+              assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(status.getDescription()).isEqualTo(description);
+            });
   }
 
   private TestProxy upToDate(String id) {
@@ -229,7 +252,9 @@ class WaitForAppliedTest {
 
   private static ProxyApplyStatus status(WaitForAppliedResponse response, String id) {
     return response.getProxiesList().stream()
-        .filter(s -> s.getProxyId().equals(id)).findFirst().orElseThrow();
+        .filter(s -> s.getProxyId().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static long latestVersion(TestProxy proxy) {

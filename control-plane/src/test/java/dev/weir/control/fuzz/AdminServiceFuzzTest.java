@@ -31,7 +31,6 @@ import dev.weir.control.testing.InProcessControlPlane;
 import dev.weir.proxy.config.SnapshotValidator;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,24 +41,28 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 
 /**
- * Drives AdminService with generated requests against a real control plane on a fresh data dir
- * per input. After every call: either it succeeded, the whole configuration still passes every
- * rule (as a rollback to it would check it) and the proxy's own validator accepts the snapshot
- * the control plane committed, or it failed with one of the statuses the API documents for bad
- * input and the configuration is byte for byte what it was. After the last call the store,
- * opened again, holds exactly the configuration the API last showed.
+ * Drives AdminService with generated requests against a real control plane on a fresh data dir per
+ * input. After every call: either it succeeded, the whole configuration still passes every rule (as
+ * a rollback to it would check it) and the proxy's own validator accepts the snapshot the control
+ * plane committed, or it failed with one of the statuses the API documents for bad input and the
+ * configuration is byte for byte what it was. After the last call the store, opened again, holds
+ * exactly the configuration the API last showed.
  *
- * <p>{@code mvn verify} runs the seeds in {@code AdminServiceFuzzTestInputs} only. To fuzz:
- * {@code JAZZER_FUZZ=1 mvn -o -pl control-plane -am test -Dtest=AdminServiceFuzzTest
- * -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration=10m} (findings land in the
- * inputs directory, so they become regression seeds).
+ * <p>{@code mvn verify} runs the seeds in {@code AdminServiceFuzzTestInputs} only. To fuzz: {@code
+ * JAZZER_FUZZ=1 mvn -o -pl control-plane -am test -Dtest=AdminServiceFuzzTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration=10m} (findings land in the inputs
+ * directory, so they become regression seeds).
  */
 class AdminServiceFuzzTest {
-  private static final Set<Status.Code> REFUSALS = EnumSet.of(
-      Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND, Status.Code.ALREADY_EXISTS,
-      Status.Code.FAILED_PRECONDITION);
+  private static final Set<Status.Code> REFUSALS =
+      EnumSet.of(
+          Status.Code.INVALID_ARGUMENT,
+          Status.Code.NOT_FOUND,
+          Status.Code.ALREADY_EXISTS,
+          Status.Code.FAILED_PRECONDITION);
   private static final String[] POOLS = {"web", "api", "db"};
   private static final int MAX_CALLS = 24;
   // How PoolRegistry ends a refusal by the proxies' rules, the final gate: counted apart, since
@@ -100,26 +103,33 @@ class AdminServiceFuzzTest {
     try {
       call(control.admin(), data);
     } catch (StatusRuntimeException e) {
-      count(e.getStatus().getCode().name()
-          + (String.valueOf(e.getStatus().getDescription()).endsWith(PROXIES_REFUSE)
-              ? " (proxies' rules)" : ""));
-      assertThat(REFUSALS).as("status of a refused call: %s", e.getStatus())
+      count(
+          e.getStatus().getCode().name()
+              + (String.valueOf(e.getStatus().getDescription()).endsWith(PROXIES_REFUSE)
+                  ? " (proxies' rules)"
+                  : ""));
+      assertThat(REFUSALS)
+          .as("status of a refused call: %s", e.getStatus())
           .contains(e.getStatus().getCode());
       assertThat(e.getStatus().getDescription()).as("a refusal says why").isNotBlank();
       ListPoolsResponse after = control.listPools();
-      assertThat(after.toByteString()).as("config after %s", e.getStatus())
+      assertThat(after.toByteString())
+          .as("config after %s", e.getStatus())
           .isEqualTo(before.toByteString());
       return after;
     }
     ListPoolsResponse after = control.listPools();
     count(after.getConfigVersion() > before.getConfigVersion() ? "OK, changed" : "OK, no change");
-    assertThat(after.getConfigVersion()).isBetween(before.getConfigVersion(),
-        before.getConfigVersion() + 1);
+    assertThat(after.getConfigVersion())
+        .isBetween(before.getConfigVersion(), before.getConfigVersion() + 1);
     // Throws, naming the field, if any pool breaks a rule.
     PoolMutations.restore(after.getConfigVersion(), after.getPoolsList());
     ConfigLimits.check(after.getPoolsList());
-    ConfigSnapshot committed = ConfigSnapshot.newBuilder()
-        .setVersion(after.getConfigVersion()).addAllPools(after.getPoolsList()).build();
+    ConfigSnapshot committed =
+        ConfigSnapshot.newBuilder()
+            .setVersion(after.getConfigVersion())
+            .addAllPools(after.getPoolsList())
+            .build();
     assertThatCode(() -> SnapshotValidator.validate(committed))
         .as("the proxies' verdict on committed version %d", committed.getVersion())
         .doesNotThrowAnyException();
@@ -129,54 +139,86 @@ class AdminServiceFuzzTest {
   private static void call(AdminServiceBlockingStub admin, FuzzedDataProvider data) {
     switch (data.consumeInt(0, 10)) {
       case 0 -> admin.createPool(createPool(data));
-      case 1 -> admin.deletePool(DeletePoolRequest.newBuilder()
-          .setName(pool(data)).setOptions(options(data)).build());
+      case 1 ->
+          admin.deletePool(
+              DeletePoolRequest.newBuilder().setName(pool(data)).setOptions(options(data)).build());
       case 2 -> {
-        AddBackendRequest.Builder request = AddBackendRequest.newBuilder()
-            .setPool(pool(data)).setAddress(address(data)).setOptions(options(data));
+        AddBackendRequest.Builder request =
+            AddBackendRequest.newBuilder()
+                .setPool(pool(data))
+                .setAddress(address(data))
+                .setOptions(options(data));
         if (data.consumeBoolean()) {
           request.setWeight(data.consumeInt());
         }
         admin.addBackend(request.build());
       }
-      case 3 -> admin.removeBackend(RemoveBackendRequest.newBuilder()
-          .setPool(pool(data)).setAddress(address(data)).setOptions(options(data)).build());
-      case 4 -> admin.setBackendWeight(SetBackendWeightRequest.newBuilder()
-          .setPool(pool(data)).setAddress(address(data)).setWeight(data.consumeInt())
-          .setOptions(options(data)).build());
-      case 5 -> admin.drainBackend(DrainBackendRequest.newBuilder()
-          .setPool(pool(data)).setAddress(address(data))
-          .setDeadline(Duration.newBuilder()
-              .setSeconds(data.consumeLong()).setNanos(data.consumeInt()))
-          .setOptions(options(data)).build());
-      case 6 -> admin.undrainBackend(UndrainBackendRequest.newBuilder()
-          .setPool(pool(data)).setAddress(address(data)).setOptions(options(data)).build());
-      case 7 -> admin.rollback(RollbackRequest.newBuilder()
-          .setVersion(data.consumeLong(0, 12)).setOptions(options(data)).build());
+      case 3 ->
+          admin.removeBackend(
+              RemoveBackendRequest.newBuilder()
+                  .setPool(pool(data))
+                  .setAddress(address(data))
+                  .setOptions(options(data))
+                  .build());
+      case 4 ->
+          admin.setBackendWeight(
+              SetBackendWeightRequest.newBuilder()
+                  .setPool(pool(data))
+                  .setAddress(address(data))
+                  .setWeight(data.consumeInt())
+                  .setOptions(options(data))
+                  .build());
+      case 5 ->
+          admin.drainBackend(
+              DrainBackendRequest.newBuilder()
+                  .setPool(pool(data))
+                  .setAddress(address(data))
+                  .setDeadline(
+                      Duration.newBuilder()
+                          .setSeconds(data.consumeLong())
+                          .setNanos(data.consumeInt()))
+                  .setOptions(options(data))
+                  .build());
+      case 6 ->
+          admin.undrainBackend(
+              UndrainBackendRequest.newBuilder()
+                  .setPool(pool(data))
+                  .setAddress(address(data))
+                  .setOptions(options(data))
+                  .build());
+      case 7 ->
+          admin.rollback(
+              RollbackRequest.newBuilder()
+                  .setVersion(data.consumeLong(0, 12))
+                  .setOptions(options(data))
+                  .build());
       case 8 -> admin.importConfig(importConfig(data));
       default -> admin.updatePool(updatePool(data));
     }
   }
 
   /**
-   * Pools as a file given to {@code weirctl import} may hold them: fields left unset, or any
-   * value at all, and settings from whatever the bytes say.
+   * Pools as a file given to {@code weirctl import} may hold them: fields left unset, or any value
+   * at all, and settings from whatever the bytes say.
    */
   private static ImportConfigRequest importConfig(FuzzedDataProvider data) {
-    ImportConfigRequest.Builder request = ImportConfigRequest.newBuilder()
-        .setOptions(options(data));
+    ImportConfigRequest.Builder request =
+        ImportConfigRequest.newBuilder().setOptions(options(data));
     int pools = data.consumeInt(0, 3);
     for (int p = 0; p < pools; p++) {
-      Pool.Builder pool = Pool.newBuilder()
-          .setName(pool(data))
-          .setListen(listen(data))
-          .setAlgorithmValue(data.consumeInt(-1, 7));
+      Pool.Builder pool =
+          Pool.newBuilder()
+              .setName(pool(data))
+              .setListen(listen(data))
+              .setAlgorithmValue(data.consumeInt(-1, 7));
       int backends = data.consumeInt(0, 4);
       for (int i = 0; i < backends; i++) {
-        pool.addBackends(Backend.newBuilder()
-            .setAddress(address(data)).setWeight(data.consumeInt(-1, 1001))
-            .setStateValue(data.consumeInt(0, 3))
-            .setEffectiveWeight(data.consumeBoolean() ? 0 : data.consumeInt()));
+        pool.addBackends(
+            Backend.newBuilder()
+                .setAddress(address(data))
+                .setWeight(data.consumeInt(-1, 1001))
+                .setStateValue(data.consumeInt(0, 3))
+                .setEffectiveWeight(data.consumeBoolean() ? 0 : data.consumeInt()));
       }
       if (data.consumeBoolean()) {
         try {
@@ -199,16 +241,19 @@ class AdminServiceFuzzTest {
         return CreatePoolRequest.getDefaultInstance();
       }
     }
-    CreatePoolRequest.Builder request = CreatePoolRequest.newBuilder()
-        .setName(pool(data))
-        .setListen(listen(data))
-        .setAlgorithmValue(data.consumeInt(-1, 7))
-        .setOptions(options(data));
+    CreatePoolRequest.Builder request =
+        CreatePoolRequest.newBuilder()
+            .setName(pool(data))
+            .setListen(listen(data))
+            .setAlgorithmValue(data.consumeInt(-1, 7))
+            .setOptions(options(data));
     int backends = data.consumeInt(0, 4);
     for (int i = 0; i < backends; i++) {
-      request.addBackends(Backend.newBuilder()
-          .setAddress(address(data)).setWeight(data.consumeInt(-1, 1001))
-          .setStateValue(data.consumeInt(0, 3)));
+      request.addBackends(
+          Backend.newBuilder()
+              .setAddress(address(data))
+              .setWeight(data.consumeInt(-1, 1001))
+              .setStateValue(data.consumeInt(0, 3)));
     }
     return request.build();
   }
@@ -219,9 +264,8 @@ class AdminServiceFuzzTest {
           UpdatePoolRequest.parseFrom(data.consumeBytes(data.consumeInt(0, 400)));
       // Aim most of them at a pool that may exist, so the field checks behind it run too.
       if (data.consumeBoolean()) {
-        request = request.toBuilder()
-            .setPool(request.getPool().toBuilder().setName(pool(data)))
-            .build();
+        request =
+            request.toBuilder().setPool(request.getPool().toBuilder().setName(pool(data))).build();
       }
       return request;
     } catch (InvalidProtocolBufferException e) {
@@ -253,7 +297,9 @@ class AdminServiceFuzzTest {
 
   private static MutationOptions options(FuzzedDataProvider data) {
     return MutationOptions.newBuilder()
-        .setDryRun(data.consumeBoolean()).setForce(data.consumeBoolean()).build();
+        .setDryRun(data.consumeBoolean())
+        .setForce(data.consumeBoolean())
+        .build();
   }
 
   private static void count(String outcome) {

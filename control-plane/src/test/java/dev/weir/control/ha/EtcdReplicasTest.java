@@ -8,8 +8,8 @@ import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.ConfigSnapshot;
 import dev.weir.api.v1.CreatePoolRequest;
 import dev.weir.api.v1.ListRevisionsRequest;
-import dev.weir.api.v1.Revision;
 import dev.weir.api.v1.Pool;
+import dev.weir.api.v1.Revision;
 import dev.weir.control.pool.PoolMutations;
 import dev.weir.control.pool.PoolRegistry;
 import dev.weir.control.store.EtcdConfigStore;
@@ -74,20 +74,33 @@ class EtcdReplicasTest {
     InProcessControlPlane second = replica(shared, "second");
     TestProxy proxy = second.connectProxy().hello("proxy-on-second").applyEverything();
 
-    long version = first.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web")
-        .setListen(":8080")
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
-        .build()).getConfigVersion();
+    long version =
+        first
+            .admin()
+            .createPool(
+                CreatePoolRequest.newBuilder()
+                    .setName("web")
+                    .setListen(":8080")
+                    .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
+                    .build())
+            .getConfigVersion();
 
-    await().atMost(WITHIN).untilAsserted(() -> {
-      assertThat(proxy.latest().getVersion()).isEqualTo(version);
-      assertThat(proxy.latest().getPoolsList()).extracting(Pool::getName).containsExactly("web");
-    });
+    await()
+        .atMost(WITHIN)
+        .untilAsserted(
+            () -> {
+              assertThat(proxy.latest().getVersion()).isEqualTo(version);
+              assertThat(proxy.latest().getPoolsList())
+                  .extracting(Pool::getName)
+                  .containsExactly("web");
+            });
     assertThat(second.listPools().getConfigVersion()).isEqualTo(version);
     // The revision is in the shared history, whichever replica is asked.
-    assertThat(second.admin().listRevisions(
-        ListRevisionsRequest.newBuilder().setLimit(10).build()).getRevisionsList())
+    assertThat(
+            second
+                .admin()
+                .listRevisions(ListRevisionsRequest.newBuilder().setLimit(10).build())
+                .getRevisionsList())
         .extracting(Revision::getOperation)
         .containsExactly("CreatePool");
   }
@@ -103,17 +116,26 @@ class EtcdReplicasTest {
     List<ConfigSnapshot> secondAnnounced = new CopyOnWriteArrayList<>();
     second.addListener(secondAnnounced::add);
 
-    ConfigSnapshot won = first.apply(PoolMutations.createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build()));
+    ConfigSnapshot won =
+        first.apply(
+            PoolMutations.createPool(
+                CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build()));
 
-    assertThatThrownBy(() -> second.apply(PoolMutations.createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":9090").build())))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
-          assertThat(e.getStatus().getDescription()).isEqualTo("the configuration changed to "
-              + "version 1 through another control plane while this change was being made; "
-              + "nothing was applied; retry");
-        });
+    assertThatThrownBy(
+            () ->
+                second.apply(
+                    PoolMutations.createPool(
+                        CreatePoolRequest.newBuilder().setName("web").setListen(":9090").build())))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo(
+                      "the configuration changed to "
+                          + "version 1 through another control plane while this change was being made; "
+                          + "nothing was applied; retry");
+            });
     assertThat(store.load()).isEqualTo(won);
     assertThat(second.current()).isEqualTo(won);
     assertThat(secondAnnounced).containsExactly(won);
@@ -139,15 +161,19 @@ class EtcdReplicasTest {
 
       // The loser either raced the commit (ABORTED) or came after it (ALREADY_EXISTS).
       assertThat(outcomes).filteredOn(Status::isOk).hasSize(1);
-      assertThat(outcomes).filteredOn(s -> !s.isOk())
+      assertThat(outcomes)
+          .filteredOn(s -> !s.isOk())
           .singleElement()
-          .satisfies(s -> assertThat(s.getCode())
-              .isIn(Status.Code.ABORTED, Status.Code.ALREADY_EXISTS));
+          .satisfies(
+              s -> assertThat(s.getCode()).isIn(Status.Code.ABORTED, Status.Code.ALREADY_EXISTS));
       String winner = outcomes.get(0).isOk() ? firstListen : secondListen;
-      await().atMost(WITHIN).untilAsserted(() -> {
-        assertThat(listenOf(first, pool)).isEqualTo(winner);
-        assertThat(listenOf(second, pool)).isEqualTo(winner);
-      });
+      await()
+          .atMost(WITHIN)
+          .untilAsserted(
+              () -> {
+                assertThat(listenOf(first, pool)).isEqualTo(winner);
+                assertThat(listenOf(second, pool)).isEqualTo(winner);
+              });
     }
   }
 
@@ -158,7 +184,9 @@ class EtcdReplicasTest {
     await().atMost(WITHIN).until(() -> first.plane().isLeader());
     InProcessControlPlane second = replica(shared, "second");
     // Long enough for a wrongly elected second leader to show up.
-    await().during(LEASE.multipliedBy(2)).atMost(WITHIN)
+    await()
+        .during(LEASE.multipliedBy(2))
+        .atMost(WITHIN)
         .until(() -> first.plane().isLeader() && !second.plane().isLeader());
 
     first.close();
@@ -188,26 +216,41 @@ class EtcdReplicasTest {
       throws Exception {
     EtcdServer own = EtcdServer.start();
     opened.add(own);
-    StoreSpec store = EtcdStoreBackend.spec(new EtcdStoreBackend.Settings(
-        List.of(own.endpoint()), "/weir/", Duration.ofSeconds(2), LEASE, Duration.ofMinutes(1),
-        10_000));
+    StoreSpec store =
+        EtcdStoreBackend.spec(
+            new EtcdStoreBackend.Settings(
+                List.of(own.endpoint()),
+                "/weir/",
+                Duration.ofSeconds(2),
+                LEASE,
+                Duration.ofMinutes(1),
+                10_000));
     InProcessControlPlane plane = replica(store, "only");
     TestProxy proxy = plane.connectProxy().hello("proxy").applyEverything();
-    long version = plane.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web").setListen(":8080").build()).getConfigVersion();
+    long version =
+        plane
+            .admin()
+            .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build())
+            .getConfigVersion();
     await().atMost(WITHIN).until(() -> proxy.latest().getVersion() == version);
 
     own.close();
 
-    assertThatThrownBy(() -> plane.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("api").setListen(":8081").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          // Whether etcd got the commit before it went is not known, so neither is the outcome.
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
-          assertThat(e.getStatus().getDescription())
-              .startsWith("config version 2 may have been applied: ")
-              .contains("etcd at " + own.endpoint(), "check `weirctl history`");
-        });
+    assertThatThrownBy(
+            () ->
+                plane
+                    .admin()
+                    .createPool(
+                        CreatePoolRequest.newBuilder().setName("api").setListen(":8081").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              // Whether etcd got the commit before it went is not known, so neither is the outcome.
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
+              assertThat(e.getStatus().getDescription())
+                  .startsWith("config version 2 may have been applied: ")
+                  .contains("etcd at " + own.endpoint(), "check `weirctl history`");
+            });
     assertThat(plane.listPools().getConfigVersion()).isEqualTo(version);
     assertThat(proxy.closedWith()).isNull();
     assertThat(proxy.latest().getVersion()).isEqualTo(version);
@@ -216,38 +259,66 @@ class EtcdReplicasTest {
   @Test
   void theLeaderCompactsTheSharedHistory() throws Exception {
     String prefix = newPrefix();
-    StoreSpec store = EtcdStoreBackend.spec(new EtcdStoreBackend.Settings(
-        List.of(etcd.endpoint()), prefix, Duration.ofSeconds(5), LEASE, Duration.ofMillis(200),
-        3));
+    StoreSpec store =
+        EtcdStoreBackend.spec(
+            new EtcdStoreBackend.Settings(
+                List.of(etcd.endpoint()),
+                prefix,
+                Duration.ofSeconds(5),
+                LEASE,
+                Duration.ofMillis(200),
+                3));
     InProcessControlPlane plane = replica(store, "only");
     await().atMost(WITHIN).until(() -> plane.plane().isLeader());
     for (int i = 0; i < 6; i++) {
-      plane.admin().createPool(CreatePoolRequest.newBuilder()
-          .setName("pool-" + i).setListen(":" + (8000 + i)).build());
+      plane
+          .admin()
+          .createPool(
+              CreatePoolRequest.newBuilder()
+                  .setName("pool-" + i)
+                  .setListen(":" + (8000 + i))
+                  .build());
     }
     Client client = client();
 
-    await().atMost(WITHIN).untilAsserted(() -> {
-      assertThat(keysUnder(client, prefix + "revisions/")).isEqualTo(3);
-      assertThat(keysUnder(client, prefix + "configs/")).isEqualTo(3);
-    });
-    assertThat(plane.admin().listRevisions(ListRevisionsRequest.newBuilder().setLimit(10).build())
-        .getRevisionsList()).extracting(Revision::getVersion).containsExactly(6L, 5L, 4L);
+    await()
+        .atMost(WITHIN)
+        .untilAsserted(
+            () -> {
+              assertThat(keysUnder(client, prefix + "revisions/")).isEqualTo(3);
+              assertThat(keysUnder(client, prefix + "configs/")).isEqualTo(3);
+            });
+    assertThat(
+            plane
+                .admin()
+                .listRevisions(ListRevisionsRequest.newBuilder().setLimit(10).build())
+                .getRevisionsList())
+        .extracting(Revision::getVersion)
+        .containsExactly(6L, 5L, 4L);
   }
 
   private static long keysUnder(Client client, String prefix) throws Exception {
     ByteSequence key = ByteSequence.from(prefix, StandardCharsets.UTF_8);
-    return client.getKVClient().get(key, GetOption.builder().isPrefix(true).withCountOnly(true)
-        .build()).get(5, TimeUnit.SECONDS).getCount();
+    return client
+        .getKVClient()
+        .get(key, GetOption.builder().isPrefix(true).withCountOnly(true).build())
+        .get(5, TimeUnit.SECONDS)
+        .getCount();
   }
 
   @Test
   void afterAnEtcdOutageReplicasFollowEachOtherAgain() throws Exception {
     EtcdServer own = EtcdServer.start();
     opened.add(own);
-    StoreSpec shared = EtcdStoreBackend.spec(new EtcdStoreBackend.Settings(
-        List.of(own.endpoint()), "/weir/", Duration.ofSeconds(2), LEASE, Duration.ofMinutes(1),
-        10_000));
+    StoreSpec shared =
+        EtcdStoreBackend.spec(
+            new EtcdStoreBackend.Settings(
+                List.of(own.endpoint()),
+                "/weir/",
+                Duration.ofSeconds(2),
+                LEASE,
+                Duration.ofMinutes(1),
+                10_000));
     InProcessControlPlane first = replica(shared, "first");
     InProcessControlPlane second = replica(shared, "second");
     TestProxy proxy = second.connectProxy().hello("proxy-on-second").applyEverything();
@@ -258,29 +329,34 @@ class EtcdReplicasTest {
     // try whose answer timed out may have been applied all the same.
     await().atMost(WITHIN).until(() -> createdOrExists(first, "web", ":8080"));
 
-    await().atMost(WITHIN).untilAsserted(() -> assertThat(proxy.latest().getPoolsList())
-        .extracting(Pool::getName).containsExactly("web"));
-    assertThat(second.listPools().getPoolsList()).extracting(Pool::getName)
-        .containsExactly("web");
+    await()
+        .atMost(WITHIN)
+        .untilAsserted(
+            () ->
+                assertThat(proxy.latest().getPoolsList())
+                    .extracting(Pool::getName)
+                    .containsExactly("web"));
+    assertThat(second.listPools().getPoolsList()).extracting(Pool::getName).containsExactly("web");
   }
 
-  private static boolean createdOrExists(InProcessControlPlane plane, String pool,
-      String listen) {
+  private static boolean createdOrExists(InProcessControlPlane plane, String pool, String listen) {
     try {
-      plane.admin().createPool(CreatePoolRequest.newBuilder().setName(pool).setListen(listen)
-          .build());
+      plane
+          .admin()
+          .createPool(CreatePoolRequest.newBuilder().setName(pool).setListen(listen).build());
       return true;
     } catch (StatusRuntimeException e) {
       return e.getStatus().getCode() == Status.Code.ALREADY_EXISTS;
     }
   }
 
-  private Status create(InProcessControlPlane plane, CountDownLatch go, String pool,
-      String listen) throws InterruptedException {
+  private Status create(InProcessControlPlane plane, CountDownLatch go, String pool, String listen)
+      throws InterruptedException {
     go.await();
     try {
-      plane.admin().createPool(CreatePoolRequest.newBuilder().setName(pool).setListen(listen)
-          .build());
+      plane
+          .admin()
+          .createPool(CreatePoolRequest.newBuilder().setName(pool).setListen(listen).build());
       return Status.OK;
     } catch (StatusRuntimeException e) {
       return e.getStatus();
@@ -296,8 +372,14 @@ class EtcdReplicasTest {
   }
 
   private StoreSpec sharedStore() {
-    return EtcdStoreBackend.spec(new EtcdStoreBackend.Settings(List.of(etcd.endpoint()),
-        newPrefix(), Duration.ofSeconds(5), LEASE, Duration.ofMinutes(1), 10_000));
+    return EtcdStoreBackend.spec(
+        new EtcdStoreBackend.Settings(
+            List.of(etcd.endpoint()),
+            newPrefix(),
+            Duration.ofSeconds(5),
+            LEASE,
+            Duration.ofMinutes(1),
+            10_000));
   }
 
   private InProcessControlPlane replica(StoreSpec store, String name) throws Exception {

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A control plane storing its configuration in a real etcd that serves clients over TLS and
- * admits only those showing a certificate its CA issued ({@code --client-cert-auth}).
+ * A control plane storing its configuration in a real etcd that serves clients over TLS and admits
+ * only those showing a certificate its CA issued ({@code --client-cert-auth}).
  */
 class EtcdTlsTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -49,8 +49,9 @@ class EtcdTlsTest {
     StoreSpec store = spec(EtcdTls.read(pki.caFile(), client.certFile(), client.keyFile()));
 
     try (InProcessControlPlane first = new InProcessControlPlane(dir.resolve("first"), store)) {
-      first.admin().createPool(CreatePoolRequest.newBuilder()
-          .setName("web").setListen(":8080").build());
+      first
+          .admin()
+          .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
     }
     // A fresh control plane has only etcd to learn the pool from.
     try (InProcessControlPlane second = new InProcessControlPlane(dir.resolve("second"), store)) {
@@ -64,9 +65,16 @@ class EtcdTlsTest {
     StoreSpec store = spec(EtcdTls.read(pki.caFile(), client.certFile(), client.keyFile()));
 
     try (StoreBackend backend = store.open(dir)) {
-      assertThat(backend.location()).isEqualTo("etcd " + etcd.endpoint() + " under /tls/"
-          + " over TLS (etcd's certificate checked against " + pki.caFile()
-          + ", client certificate " + client.certFile() + ")");
+      assertThat(backend.location())
+          .isEqualTo(
+              "etcd "
+                  + etcd.endpoint()
+                  + " under /tls/"
+                  + " over TLS (etcd's certificate checked against "
+                  + pki.caFile()
+                  + ", client certificate "
+                  + client.certFile()
+                  + ")");
     }
   }
 
@@ -108,7 +116,14 @@ class EtcdTlsTest {
   }
 
   private static StoreSpec spec(EtcdTls tls) {
-    return EtcdStoreBackend.spec(new EtcdStoreBackend.Settings(List.of(etcd.endpoint()),
-        "/tls/", TIMEOUT, Duration.ofSeconds(2), Duration.ofMinutes(1), 100, tls));
+    return EtcdStoreBackend.spec(
+        new EtcdStoreBackend.Settings(
+            List.of(etcd.endpoint()),
+            "/tls/",
+            TIMEOUT,
+            Duration.ofSeconds(2),
+            Duration.ofMinutes(1),
+            100,
+            tls));
   }
 }

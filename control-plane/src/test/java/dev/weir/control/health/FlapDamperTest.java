@@ -46,13 +46,15 @@ class FlapDamperTest {
 
     assertThat(damper.reported(now.plusSeconds(29))).isEqualTo(FLEET_DAMPED);
     assertThat(damper.reported(now.plusSeconds(30)))
-        .as("the hold has run out: the quorum's verdict again").isEqualTo(FLEET_UNHEALTHY);
+        .as("the hold has run out: the quorum's verdict again")
+        .isEqualTo(FLEET_UNHEALTHY);
   }
 
   @Test
   void flipsSpreadOverMoreThanTheWindowDoNotDamp() {
-    FleetHealth[] verdicts = {FLEET_HEALTHY, FLEET_UNHEALTHY, FLEET_HEALTHY, FLEET_UNHEALTHY,
-        FLEET_HEALTHY, FLEET_UNHEALTHY};
+    FleetHealth[] verdicts = {
+      FLEET_HEALTHY, FLEET_UNHEALTHY, FLEET_HEALTHY, FLEET_UNHEALTHY, FLEET_HEALTHY, FLEET_UNHEALTHY
+    };
     for (FleetHealth verdict : verdicts) {
       assertThat(see(verdict)).isEqualTo(verdict);
       later(Duration.ofSeconds(61));

@@ -101,9 +101,10 @@ class FleetHealthTrackerTest {
     vote("p1", UNHEALTHY);
     vote("p1", UNHEALTHY);
 
-    assertThat(events.health()).containsExactly(
-        event(FleetHealth.FLEET_HEALTHY, FleetHealth.FLEET_UNKNOWN),
-        event(FleetHealth.FLEET_UNHEALTHY, FleetHealth.FLEET_HEALTHY));
+    assertThat(events.health())
+        .containsExactly(
+            event(FleetHealth.FLEET_HEALTHY, FleetHealth.FLEET_UNKNOWN),
+            event(FleetHealth.FLEET_UNHEALTHY, FleetHealth.FLEET_HEALTHY));
   }
 
   @Test
@@ -122,10 +123,10 @@ class FleetHealthTrackerTest {
     clock.advance(Duration.ofSeconds(20));
     tracker.tick();
 
-    assertThat(tracker.verdict("web", A)).isEqualTo(
-        new FleetHealthTracker.Verdict(FleetHealth.FLEET_UNHEALTHY, null));
-    assertThat(events.health()).containsExactly(
-        event(FleetHealth.FLEET_UNHEALTHY, FleetHealth.FLEET_DAMPED));
+    assertThat(tracker.verdict("web", A))
+        .isEqualTo(new FleetHealthTracker.Verdict(FleetHealth.FLEET_UNHEALTHY, null));
+    assertThat(events.health())
+        .containsExactly(event(FleetHealth.FLEET_UNHEALTHY, FleetHealth.FLEET_DAMPED));
   }
 
   @Test
@@ -155,12 +156,19 @@ class FleetHealthTrackerTest {
 
   private static HealthEvent event(FleetHealth health, FleetHealth previous) {
     return HealthEvent.newBuilder()
-        .setPool("web").setBackend(A).setHealth(health).setPrevious(previous).build();
+        .setPool("web")
+        .setBackend(A)
+        .setHealth(health)
+        .setPrevious(previous)
+        .build();
   }
 
   private static ConfigSnapshot config(long version, int quorum, String... addresses) {
-    Pool.Builder pool = Pool.newBuilder().setName("web").setListen(":8080")
-        .setSettings(PoolSettings.newBuilder().setHealthQuorumPercent(quorum));
+    Pool.Builder pool =
+        Pool.newBuilder()
+            .setName("web")
+            .setListen(":8080")
+            .setSettings(PoolSettings.newBuilder().setHealthQuorumPercent(quorum));
     for (String address : addresses) {
       pool.addBackends(Backend.newBuilder().setAddress(address).setWeight(1));
     }

@@ -14,22 +14,22 @@ class QuorumRuleTest {
 
   @ParameterizedTest(name = "{0} healthy, {1} unhealthy at {2}% -> {3}")
   @CsvSource({
-      // One proxy: its view decides.
-      "1, 0, 50, FLEET_HEALTHY",
-      "0, 1, 50, FLEET_UNHEALTHY",
-      // Two: one of two is half, which is the default quorum.
-      "2, 0, 50, FLEET_HEALTHY",
-      "1, 1, 50, FLEET_UNHEALTHY",
-      "1, 1, 51, FLEET_HEALTHY",
-      // Three: one partitioned proxy cannot condemn it; two can.
-      "2, 1, 50, FLEET_HEALTHY",
-      "1, 2, 50, FLEET_UNHEALTHY",
-      // Five: two is not a quorum at 50%, three is.
-      "3, 2, 50, FLEET_HEALTHY",
-      "2, 3, 50, FLEET_UNHEALTHY",
-      "4, 1, 20, FLEET_UNHEALTHY",
-      "1, 4, 100, FLEET_HEALTHY",
-      "0, 5, 100, FLEET_UNHEALTHY",
+    // One proxy: its view decides.
+    "1, 0, 50, FLEET_HEALTHY",
+    "0, 1, 50, FLEET_UNHEALTHY",
+    // Two: one of two is half, which is the default quorum.
+    "2, 0, 50, FLEET_HEALTHY",
+    "1, 1, 50, FLEET_UNHEALTHY",
+    "1, 1, 51, FLEET_HEALTHY",
+    // Three: one partitioned proxy cannot condemn it; two can.
+    "2, 1, 50, FLEET_HEALTHY",
+    "1, 2, 50, FLEET_UNHEALTHY",
+    // Five: two is not a quorum at 50%, three is.
+    "3, 2, 50, FLEET_HEALTHY",
+    "2, 3, 50, FLEET_UNHEALTHY",
+    "4, 1, 20, FLEET_UNHEALTHY",
+    "1, 4, 100, FLEET_HEALTHY",
+    "0, 5, 100, FLEET_UNHEALTHY",
   })
   void aBackendIsUnhealthyWhenAtLeastTheQuorumOfJudgingProxiesSaySo(
       int healthy, int unhealthy, int quorum, FleetHealth expected) {

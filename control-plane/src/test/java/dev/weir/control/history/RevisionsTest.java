@@ -79,7 +79,8 @@ class RevisionsTest {
     assertThat(list(0, 0)).extracting(Revision::getVersion).containsExactly(3L, 2L, 1L);
     assertThat(list(2, 0)).extracting(Revision::getVersion).containsExactly(3L, 2L);
     assertThat(list(2, 2)).extracting(Revision::getVersion).containsExactly(1L);
-    assertThat(list(0, 3)).extracting(Revision::getOperation)
+    assertThat(list(0, 3))
+        .extracting(Revision::getOperation)
         .containsExactly("AddBackend", "CreatePool");
   }
 
@@ -87,31 +88,47 @@ class RevisionsTest {
   void aRevisionComesWithTheWholeConfigItProduced() {
     createThreeRevisions();
 
-    Revision two = control.admin().getRevision(GetRevisionRequest.newBuilder()
-        .setVersion(2).build());
+    Revision two =
+        control.admin().getRevision(GetRevisionRequest.newBuilder().setVersion(2).build());
 
     assertThat(two.getOperation()).isEqualTo("AddBackend");
     assertThat(two.getConfig().getVersion()).isEqualTo(2);
-    assertThat(two.getConfig().getPools(0).getBackendsList()).containsExactly(Backend.newBuilder()
-        .setAddress("10.0.0.1:80").setWeight(1).setState(BackendState.ACTIVE).build());
+    assertThat(two.getConfig().getPools(0).getBackendsList())
+        .containsExactly(
+            Backend.newBuilder()
+                .setAddress("10.0.0.1:80")
+                .setWeight(1)
+                .setState(BackendState.ACTIVE)
+                .build());
   }
 
   @Test
   void unknownAndUnsetRevisionsAreRefused() {
     createThreeRevisions();
 
-    assertRejected(control, () -> control.admin().getRevision(
-        GetRevisionRequest.newBuilder().setVersion(9).build()),
-        Status.Code.NOT_FOUND, "revision 9 not found: the newest is 3");
-    assertRejected(control, () -> control.admin().getRevision(
-        GetRevisionRequest.getDefaultInstance()),
-        Status.Code.INVALID_ARGUMENT, "version must be set");
-    assertRejected(control, () -> control.admin().diffRevisions(
-        DiffRevisionsRequest.newBuilder().setToVersion(2).build()),
-        Status.Code.INVALID_ARGUMENT, "from_version must be set");
-    assertRejected(control, () -> control.admin().rollback(
-        RollbackRequest.newBuilder().setVersion(4).build()),
-        Status.Code.NOT_FOUND, "revision 4 not found");
+    assertRejected(
+        control,
+        () -> control.admin().getRevision(GetRevisionRequest.newBuilder().setVersion(9).build()),
+        Status.Code.NOT_FOUND,
+        "revision 9 not found: the newest is 3");
+    assertRejected(
+        control,
+        () -> control.admin().getRevision(GetRevisionRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT,
+        "version must be set");
+    assertRejected(
+        control,
+        () ->
+            control
+                .admin()
+                .diffRevisions(DiffRevisionsRequest.newBuilder().setToVersion(2).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "from_version must be set");
+    assertRejected(
+        control,
+        () -> control.admin().rollback(RollbackRequest.newBuilder().setVersion(4).build()),
+        Status.Code.NOT_FOUND,
+        "revision 4 not found");
   }
 
   @Test
@@ -127,11 +144,11 @@ class RevisionsTest {
   @Test
   void rollbackRestoresAnEarlierRevisionExactlyAsANewOne() {
     createThreeRevisions();
-    Revision one = control.admin().getRevision(GetRevisionRequest.newBuilder()
-        .setVersion(1).build());
+    Revision one =
+        control.admin().getRevision(GetRevisionRequest.newBuilder().setVersion(1).build());
 
-    RollbackResponse rolledBack = as("bob@ops").rollback(RollbackRequest.newBuilder()
-        .setVersion(1).build());
+    RollbackResponse rolledBack =
+        as("bob@ops").rollback(RollbackRequest.newBuilder().setVersion(1).build());
 
     assertThat(rolledBack.getConfigVersion()).isEqualTo(4);
     assertThat(rolledBack.getDryRun()).isFalse();
@@ -146,46 +163,78 @@ class RevisionsTest {
 
   @Test
   void rollbackIsHeldToTheGuardsUnlessForced() {
-    control.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web").setListen(":8080")
-        .setSettings(PoolSettings.newBuilder()
-            .setGuards(Guards.newBuilder().setMinHealthyBackends(1)))
-        .build());
-    control.admin().addBackend(AddBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").build());
+    control
+        .admin()
+        .createPool(
+            CreatePoolRequest.newBuilder()
+                .setName("web")
+                .setListen(":8080")
+                .setSettings(
+                    PoolSettings.newBuilder()
+                        .setGuards(Guards.newBuilder().setMinHealthyBackends(1)))
+                .build());
+    control
+        .admin()
+        .addBackend(
+            AddBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build());
 
-    assertRejected(control, () -> control.admin().rollback(
-        RollbackRequest.newBuilder().setVersion(1).build()),
-        Status.Code.FAILED_PRECONDITION, "guard min_healthy_backends is 1",
+    assertRejected(
+        control,
+        () -> control.admin().rollback(RollbackRequest.newBuilder().setVersion(1).build()),
+        Status.Code.FAILED_PRECONDITION,
+        "guard min_healthy_backends is 1",
         "use force to override");
 
-    RollbackResponse forced = control.admin().rollback(RollbackRequest.newBuilder()
-        .setVersion(1).setOptions(MutationOptions.newBuilder().setForce(true)).build());
-    assertThat(forced.getDiff()).endsWith("! pool web forced: guard min_healthy_backends is 1: "
-        + "this change would leave 0 healthy ACTIVE backends (now 1)");
+    RollbackResponse forced =
+        control
+            .admin()
+            .rollback(
+                RollbackRequest.newBuilder()
+                    .setVersion(1)
+                    .setOptions(MutationOptions.newBuilder().setForce(true))
+                    .build());
+    assertThat(forced.getDiff())
+        .endsWith(
+            "! pool web forced: guard min_healthy_backends is 1: "
+                + "this change would leave 0 healthy ACTIVE backends (now 1)");
   }
 
   @Test
   void aGuardRefusesAnRpcWithFailedPreconditionAndForceOverridesIt() {
-    control.admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web").setListen(":8080")
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
-        .setSettings(PoolSettings.newBuilder()
-            .setGuards(Guards.newBuilder().setMinHealthyBackends(1)))
-        .build());
-    DrainBackendRequest drain = DrainBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").build();
+    control
+        .admin()
+        .createPool(
+            CreatePoolRequest.newBuilder()
+                .setName("web")
+                .setListen(":8080")
+                .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
+                .setSettings(
+                    PoolSettings.newBuilder()
+                        .setGuards(Guards.newBuilder().setMinHealthyBackends(1)))
+                .build());
+    DrainBackendRequest drain =
+        DrainBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build();
 
-    assertRejected(control, () -> control.admin().drainBackend(drain),
+    assertRejected(
+        control,
+        () -> control.admin().drainBackend(drain),
         Status.Code.FAILED_PRECONDITION,
         "pool \"web\" guard min_healthy_backends is 1: this change would leave 0 healthy "
             + "ACTIVE backends (now 1); use force to override");
-    assertRejected(control, () -> control.admin().deletePool(
-        DeletePoolRequest.newBuilder().setName("web").build()),
-        Status.Code.FAILED_PRECONDITION, "deleting the pool leaves none");
+    assertRejected(
+        control,
+        () -> control.admin().deletePool(DeletePoolRequest.newBuilder().setName("web").build()),
+        Status.Code.FAILED_PRECONDITION,
+        "deleting the pool leaves none");
 
-    assertThat(control.admin().drainBackend(drain.toBuilder()
-        .setOptions(MutationOptions.newBuilder().setForce(true)).build()).getConfigVersion())
+    assertThat(
+            control
+                .admin()
+                .drainBackend(
+                    drain.toBuilder()
+                        .setOptions(MutationOptions.newBuilder().setForce(true))
+                        .build())
+                .getConfigVersion())
         .isEqualTo(2);
     assertThat(newest().getDiff()).contains("! pool web forced: guard min_healthy_backends");
   }
@@ -194,15 +243,15 @@ class RevisionsTest {
   void historySurvivesARestart() throws Exception {
     createThreeRevisions();
     List<Revision> before = list(0, 0);
-    Revision two = control.admin().getRevision(GetRevisionRequest.newBuilder()
-        .setVersion(2).build());
+    Revision two =
+        control.admin().getRevision(GetRevisionRequest.newBuilder().setVersion(2).build());
     control.close();
 
     control = new InProcessControlPlane(dataDir);
 
     assertThat(list(0, 0)).isEqualTo(before);
-    assertThat(control.admin().getRevision(GetRevisionRequest.newBuilder()
-        .setVersion(2).build())).isEqualTo(two);
+    assertThat(control.admin().getRevision(GetRevisionRequest.newBuilder().setVersion(2).build()))
+        .isEqualTo(two);
     control.admin().rollback(RollbackRequest.newBuilder().setVersion(2).build());
     assertThat(list(0, 0)).extracting(Revision::getVersion).containsExactly(4L, 3L, 2L, 1L);
   }
@@ -210,20 +259,37 @@ class RevisionsTest {
   /** 1: create web; 2: add a backend; 3: set its weight to 2. */
   private void createThreeRevisions() {
     control.admin().createPool(pool("web", ":8080"));
-    control.admin().addBackend(AddBackendRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").build());
-    control.admin().setBackendWeight(SetBackendWeightRequest.newBuilder()
-        .setPool("web").setAddress("10.0.0.1:80").setWeight(2).build());
+    control
+        .admin()
+        .addBackend(
+            AddBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build());
+    control
+        .admin()
+        .setBackendWeight(
+            SetBackendWeightRequest.newBuilder()
+                .setPool("web")
+                .setAddress("10.0.0.1:80")
+                .setWeight(2)
+                .build());
   }
 
   private String diff(long from, long to) {
-    return control.admin().diffRevisions(DiffRevisionsRequest.newBuilder()
-        .setFromVersion(from).setToVersion(to).build()).getDiff();
+    return control
+        .admin()
+        .diffRevisions(
+            DiffRevisionsRequest.newBuilder().setFromVersion(from).setToVersion(to).build())
+        .getDiff();
   }
 
   private List<Revision> list(int limit, long beforeVersion) {
-    return control.admin().listRevisions(ListRevisionsRequest.newBuilder()
-        .setLimit(limit).setBeforeVersion(beforeVersion).build()).getRevisionsList();
+    return control
+        .admin()
+        .listRevisions(
+            ListRevisionsRequest.newBuilder()
+                .setLimit(limit)
+                .setBeforeVersion(beforeVersion)
+                .build())
+        .getRevisionsList();
   }
 
   private Revision newest() {

@@ -40,9 +40,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Hostile AdminService input over a real gRPC server on loopback (so the transport's own limits
- * are the ones in force): each is refused with a clear status, and the configuration is exactly
- * what it was.
+ * Hostile AdminService input over a real gRPC server on loopback (so the transport's own limits are
+ * the ones in force): each is refused with a clear status, and the configuration is exactly what it
+ * was.
  */
 class HostileAdminInputTest {
   @TempDir Path dataDir;
@@ -51,14 +51,20 @@ class HostileAdminInputTest {
 
   @BeforeEach
   void start() throws IOException {
-    plane = new ControlPlane(dataDir,
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), Clock.systemUTC())
-        .start();
+    plane =
+        new ControlPlane(
+                dataDir,
+                NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
+                Clock.systemUTC())
+            .start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.port()).usePlaintext().build();
-    admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web").setListen(":8080")
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
-        .build());
+    admin()
+        .createPool(
+            CreatePoolRequest.newBuilder()
+                .setName("web")
+                .setListen(":8080")
+                .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
+                .build());
   }
 
   @AfterEach
@@ -73,9 +79,12 @@ class HostileAdminInputTest {
     String huge = "a".repeat(ControlPlane.MAX_INBOUND_MESSAGE_BYTES);
 
     assertRejectedLeavingConfigAlone(
-        () -> admin().addBackend(AddBackendRequest.newBuilder()
-            .setPool("web").setAddress(huge + ":80").build()),
-        Status.Code.RESOURCE_EXHAUSTED, "exceeds maximum");
+        () ->
+            admin()
+                .addBackend(
+                    AddBackendRequest.newBuilder().setPool("web").setAddress(huge + ":80").build()),
+        Status.Code.RESOURCE_EXHAUSTED,
+        "exceeds maximum");
   }
 
   @Test
@@ -83,9 +92,12 @@ class HostileAdminInputTest {
     String big = "a".repeat(ControlPlane.MAX_INBOUND_MESSAGE_BYTES - 100);
 
     assertRejectedLeavingConfigAlone(
-        () -> admin().addBackend(AddBackendRequest.newBuilder()
-            .setPool("web").setAddress(big + ":80").build()),
-        Status.Code.INVALID_ARGUMENT, "backend address \"aaaa",
+        () ->
+            admin()
+                .addBackend(
+                    AddBackendRequest.newBuilder().setPool("web").setAddress(big + ":80").build()),
+        Status.Code.INVALID_ARGUMENT,
+        "backend address \"aaaa",
         "more than the 259 a host:port can have");
   }
 
@@ -101,8 +113,10 @@ class HostileAdminInputTest {
     assertThat(request.build().getSerializedSize())
         .isLessThan(ControlPlane.MAX_INBOUND_MESSAGE_BYTES);
 
-    assertRejectedLeavingConfigAlone(() -> admin().createPool(request.build()),
-        Status.Code.INVALID_ARGUMENT, "backends: a pool has at most 1000 backends, got 1000000");
+    assertRejectedLeavingConfigAlone(
+        () -> admin().createPool(request.build()),
+        Status.Code.INVALID_ARGUMENT,
+        "backends: a pool has at most 1000 backends, got 1000000");
   }
 
   @Test
@@ -113,10 +127,15 @@ class HostileAdminInputTest {
       String name = fullPoolName(p);
       // Web already has one backend, so the last full pool goes one over.
       if (p == fullPools - 1) {
-        assertRejectedLeavingConfigAlone(() -> admin().createPool(fullPool(name)),
+        assertRejectedLeavingConfigAlone(
+            () -> admin().createPool(fullPool(name)),
             Status.Code.FAILED_PRECONDITION,
-            "would have " + (ConfigLimits.MAX_BACKENDS_TOTAL + 1) + " backends in all pools "
-                + "together, more than the " + ConfigLimits.MAX_BACKENDS_TOTAL + " allowed");
+            "would have "
+                + (ConfigLimits.MAX_BACKENDS_TOTAL + 1)
+                + " backends in all pools "
+                + "together, more than the "
+                + ConfigLimits.MAX_BACKENDS_TOTAL
+                + " allowed");
       } else {
         PoolResponse created = admin().createPool(fullPool(name));
         assertThat(created.getPool().getBackendsCount()).isEqualTo(perPool);
@@ -128,40 +147,54 @@ class HostileAdminInputTest {
   @ValueSource(strings = {"Web", "web_1", "-web", "web-", "wéb", "web\u0000", "w\uD800b", ""})
   void poolNamesOutsideThePatternAreInvalid(String name) {
     assertRejectedLeavingConfigAlone(
-        () -> admin().createPool(CreatePoolRequest.newBuilder()
-            .setName(name).setListen(":9000").build()),
-        Status.Code.INVALID_ARGUMENT, "pool name", "use 1..63 of [a-z0-9-]");
+        () ->
+            admin()
+                .createPool(
+                    CreatePoolRequest.newBuilder().setName(name).setListen(":9000").build()),
+        Status.Code.INVALID_ARGUMENT,
+        "pool name",
+        "use 1..63 of [a-z0-9-]");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {":0", ":65536", ":-1", ":99999999999", ":8o80", ":"})
   void listenPortsOutOfRangeAreInvalid(String listen) {
     assertRejectedLeavingConfigAlone(
-        () -> admin().createPool(CreatePoolRequest.newBuilder()
-            .setName("api").setListen(listen).build()),
-        Status.Code.INVALID_ARGUMENT, "listen \"" + listen + "\" is invalid");
+        () ->
+            admin()
+                .createPool(
+                    CreatePoolRequest.newBuilder().setName("api").setListen(listen).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "listen \"" + listen + "\" is invalid");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"10.0.0.2:0", "10.0.0.2:65536", "10.0.0.2:-80", "10.0.0.2:1e3"})
   void backendPortsOutOfRangeAreInvalid(String address) {
     assertRejectedLeavingConfigAlone(
-        () -> admin().addBackend(AddBackendRequest.newBuilder()
-            .setPool("web").setAddress(address).build()),
-        Status.Code.INVALID_ARGUMENT, "backend address \"" + address + "\" is invalid", "port");
+        () ->
+            admin()
+                .addBackend(
+                    AddBackendRequest.newBuilder().setPool("web").setAddress(address).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "backend address \"" + address + "\" is invalid",
+        "port");
   }
 
   /**
-   * Proto3 string fields must be UTF-8; protobuf-java refuses to parse a message that breaks
-   * this, so the request never reaches the service, and grpc-java alone would answer UNKNOWN
-   * without a word.
+   * Proto3 string fields must be UTF-8; protobuf-java refuses to parse a message that breaks this,
+   * so the request never reaches the service, and grpc-java alone would answer UNKNOWN without a
+   * word.
    */
   @Test
   void aNameThatIsNotUtf8IsInvalidArgumentNamingTheMessage() {
     byte[] request = createPoolBytes(new byte[] {'w', (byte) 0xff, 'b'}, ":9000");
 
-    assertRejectedLeavingConfigAlone(() -> sendRaw(request), Status.Code.INVALID_ARGUMENT,
-        "the request is not a well-formed weir.v1.CreatePoolRequest", "UTF-8");
+    assertRejectedLeavingConfigAlone(
+        () -> sendRaw(request),
+        Status.Code.INVALID_ARGUMENT,
+        "the request is not a well-formed weir.v1.CreatePoolRequest",
+        "UTF-8");
   }
 
   @Test
@@ -169,7 +202,9 @@ class HostileAdminInputTest {
     // Field 1, length-delimited, claiming 100 bytes where 2 follow.
     byte[] truncated = {0x0a, 100, 'w', 'e'};
 
-    assertRejectedLeavingConfigAlone(() -> sendRaw(truncated), Status.Code.INVALID_ARGUMENT,
+    assertRejectedLeavingConfigAlone(
+        () -> sendRaw(truncated),
+        Status.Code.INVALID_ARGUMENT,
         "the request is not a well-formed weir.v1.CreatePoolRequest");
   }
 
@@ -186,12 +221,14 @@ class HostileAdminInputTest {
     ListPoolsResponse before = listPools();
 
     assertThatThrownBy(call)
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(code);
-          if (descriptionParts.length > 0) {
-            assertThat(e.getStatus().getDescription()).contains(descriptionParts);
-          }
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(code);
+              if (descriptionParts.length > 0) {
+                assertThat(e.getStatus().getDescription()).contains(descriptionParts);
+              }
+            });
 
     assertThat(listPools().toByteString()).isEqualTo(before.toByteString());
   }
@@ -209,11 +246,13 @@ class HostileAdminInputTest {
   }
 
   private static CreatePoolRequest fullPool(String name) {
-    CreatePoolRequest.Builder request = CreatePoolRequest.newBuilder()
-        .setName(name).setListen(":" + (10_000 + Integer.parseInt(name.substring(5))));
+    CreatePoolRequest.Builder request =
+        CreatePoolRequest.newBuilder()
+            .setName(name)
+            .setListen(":" + (10_000 + Integer.parseInt(name.substring(5))));
     for (int i = 0; i < ConfigRules.MAX_BACKENDS_PER_POOL; i++) {
-      request.addBackends(Backend.newBuilder()
-          .setAddress("10.1." + (i / 250) + "." + (i % 250 + 1) + ":80"));
+      request.addBackends(
+          Backend.newBuilder().setAddress("10.1." + (i / 250) + "." + (i % 250 + 1) + ":80"));
     }
     return request.build();
   }
@@ -233,8 +272,10 @@ class HostileAdminInputTest {
   }
 
   private byte[] sendRaw(byte[] request) {
-    MethodDescriptor<byte[], byte[]> method = AdminServiceGrpc.getCreatePoolMethod().toBuilder(
-        RawBytes.INSTANCE, RawBytes.INSTANCE).build();
-    return ClientCalls.blockingUnaryCall(channel, method,
-        CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request);
-  }}
+    MethodDescriptor<byte[], byte[]> method =
+        AdminServiceGrpc.getCreatePoolMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE)
+            .build();
+    return ClientCalls.blockingUnaryCall(
+        channel, method, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request);
+  }
+}

@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A proxy that lies or floods. A stream's messages carry no proxy id (its Hello names it), so a
- * proxy can only misreport about itself; the control plane keeps what can be true, drops the
- * rest entry by entry, and never lets it change the configuration.
+ * proxy can only misreport about itself; the control plane keeps what can be true, drops the rest
+ * entry by entry, and never lets it change the configuration.
  */
 class HostileProxyInputTest {
   @TempDir Path dataDir;
@@ -55,15 +55,21 @@ class HostileProxyInputTest {
 
   @BeforeEach
   void start() throws IOException {
-    plane = new ControlPlane(dataDir,
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), Clock.systemUTC())
-        .start();
+    plane =
+        new ControlPlane(
+                dataDir,
+                NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
+                Clock.systemUTC())
+            .start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.port()).usePlaintext().build();
-    admin().createPool(CreatePoolRequest.newBuilder()
-        .setName("web").setListen(":8080")
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
-        .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80"))
-        .build());
+    admin()
+        .createPool(
+            CreatePoolRequest.newBuilder()
+                .setName("web")
+                .setListen(":8080")
+                .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80"))
+                .addBackends(Backend.newBuilder().setAddress("10.0.0.2:80"))
+                .build());
   }
 
   @AfterEach
@@ -80,9 +86,13 @@ class HostileProxyInputTest {
     await().until(() -> flooder.latest() != null && honest.latest() != null);
     ListPoolsResponse before = config();
 
-    flooder.stats(StatsReport.newBuilder().addBackends(BackendStats.newBuilder()
-        .setPool("web").setAddress("x".repeat(ControlPlane.MAX_INBOUND_MESSAGE_BYTES)))
-        .build());
+    flooder.stats(
+        StatsReport.newBuilder()
+            .addBackends(
+                BackendStats.newBuilder()
+                    .setPool("web")
+                    .setAddress("x".repeat(ControlPlane.MAX_INBOUND_MESSAGE_BYTES)))
+            .build());
 
     await().until(() -> flooder.closedWith() != null);
     // The server ends the call with RESOURCE_EXHAUSTED and resets the stream it is still
@@ -100,13 +110,17 @@ class HostileProxyInputTest {
     TestProxy liar = new TestProxy(channel).hello("liar");
     await().until(() -> liar.latest() != null);
 
-    liar.stats(StatsReport.newBuilder()
-        // 2^64 - 1 on the wire: -1 as a Java long, which would cancel a real connection out.
-        .addBackends(backend("10.0.0.1:80", 3).toBuilder().setActiveConnections(-1))
-        .addBackends(backend("10.0.0.2:80", 5))
-        .addListeners(ListenerStats.newBuilder().setPool("web").setAddress("0.0.0.0:8080")
-            .setActiveConnections(Long.MIN_VALUE))
-        .build());
+    liar.stats(
+        StatsReport.newBuilder()
+            // 2^64 - 1 on the wire: -1 as a Java long, which would cancel a real connection out.
+            .addBackends(backend("10.0.0.1:80", 3).toBuilder().setActiveConnections(-1))
+            .addBackends(backend("10.0.0.2:80", 5))
+            .addListeners(
+                ListenerStats.newBuilder()
+                    .setPool("web")
+                    .setAddress("0.0.0.0:8080")
+                    .setActiveConnections(Long.MIN_VALUE))
+            .build());
 
     await().until(() -> status().getBackends(1).getActiveConnections() == 5);
     PoolStatus status = status();
@@ -121,10 +135,11 @@ class HostileProxyInputTest {
     TestProxy liar = new TestProxy(channel).hello("liar");
     await().until(() -> liar.latest() != null);
 
-    liar.stats(StatsReport.newBuilder()
-        .addBackends(backend("10.0.0.1:80", 4))
-        .addBackends(backend("10.0.0.1:80", 4_000_000))
-        .build());
+    liar.stats(
+        StatsReport.newBuilder()
+            .addBackends(backend("10.0.0.1:80", 4))
+            .addBackends(backend("10.0.0.1:80", 4_000_000))
+            .build());
 
     await().until(() -> status().getBackends(0).getActiveConnections() == 4);
     assertThat(totalActive(status())).isEqualTo(4);
@@ -136,19 +151,20 @@ class HostileProxyInputTest {
     await().until(() -> liar.latest() != null);
     ListPoolsResponse before = config();
 
-    liar.stats(StatsReport.newBuilder()
-        .addBackends(backend("10.0.0.1:80", 2))
-        .addBackends(backend("10.9.9.9:80", 100))
-        .addBackends(backend("10.0.0.2:80", 100).toBuilder().setPool("no-such-pool"))
-        .build());
+    liar.stats(
+        StatsReport.newBuilder()
+            .addBackends(backend("10.0.0.1:80", 2))
+            .addBackends(backend("10.9.9.9:80", 100))
+            .addBackends(backend("10.0.0.2:80", 100).toBuilder().setPool("no-such-pool"))
+            .build());
 
     await().until(() -> status().getBackends(0).getActiveConnections() == 2);
-    assertThat(status().getBackendsList()).extracting(BackendStatus::getAddress)
+    assertThat(status().getBackendsList())
+        .extracting(BackendStatus::getAddress)
         .containsExactly("10.0.0.1:80", "10.0.0.2:80");
     assertThat(totalActive(status())).isEqualTo(2);
     assertThat(config()).isEqualTo(before);
-    assertThat(config().getPoolsList())
-        .extracting("name").containsExactly("web");
+    assertThat(config().getPoolsList()).extracting("name").containsExactly("web");
   }
 
   @Test
@@ -197,24 +213,26 @@ class HostileProxyInputTest {
   void aHelloWhoseIdIsNotUtf8EndsTheStreamAsInvalidArgumentAndLeavesNoProxy() throws Exception {
     // ProxyMessage{hello{proxy_id: "p\xffx"}}: field 1 holding field 1, 3 bytes.
     byte[] hello = {0x0a, 5, 0x0a, 3, 'p', (byte) 0xff, 'x'};
-    MethodDescriptor<byte[], byte[]> connect = ProxyServiceGrpc.getConnectMethod()
-        .toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
+    MethodDescriptor<byte[], byte[]> connect =
+        ProxyServiceGrpc.getConnectMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
     CompletableFuture<Status> ended = new CompletableFuture<>();
-    StreamObserver<byte[]> requests = ClientCalls.asyncBidiStreamingCall(
-        channel.newCall(connect, CallOptions.DEFAULT), new StreamObserver<>() {
-          @Override
-          public void onNext(byte[] message) {}
+    StreamObserver<byte[]> requests =
+        ClientCalls.asyncBidiStreamingCall(
+            channel.newCall(connect, CallOptions.DEFAULT),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(byte[] message) {}
 
-          @Override
-          public void onError(Throwable t) {
-            ended.complete(Status.fromThrowable(t));
-          }
+              @Override
+              public void onError(Throwable t) {
+                ended.complete(Status.fromThrowable(t));
+              }
 
-          @Override
-          public void onCompleted() {
-            ended.complete(Status.OK);
-          }
-        });
+              @Override
+              public void onCompleted() {
+                ended.complete(Status.OK);
+              }
+            });
 
     requests.onNext(hello);
 
@@ -237,7 +255,9 @@ class HostileProxyInputTest {
 
   private static BackendStats backend(String address, long active) {
     return BackendStats.newBuilder()
-        .setPool("web").setAddress(address).setActiveConnections(active)
+        .setPool("web")
+        .setAddress(address)
+        .setActiveConnections(active)
         .setHealth(BackendHealth.HEALTHY)
         .build();
   }

@@ -57,30 +57,36 @@ class ControlPlaneMetricsTest {
     TestProxy proxy = new TestProxy(channel).hello("edge-1");
     await().until(() -> proxy.latest() != null);
     proxy.ack(proxy.latest()).applied(proxy.latest());
-    admin().addBackend(
-        AddBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build());
+    admin()
+        .addBackend(
+            AddBackendRequest.newBuilder().setPool("web").setAddress("10.0.0.1:80").build());
     await().until(() -> proxy.latest().getVersion() == 2);
     clock.advance(Duration.ofMillis(30));
     proxy.ack(proxy.latest()).applied(proxy.latest());
     proxy.stats(StatsReport.newBuilder().setConfigVersion(2).build());
     proxy.stats(StatsReport.newBuilder().setConfigVersion(2).build());
 
-    await().untilAsserted(() -> assertThat(scrape()).contains(
-        "weir_control_proxies_connected 1.0",
-        // One control plane: the fleet is its own proxies, and there are no other replicas.
-        "weir_control_fleet_proxies_connected 1.0",
-        "weir_control_replicas{state=\"followed\"} 0.0",
-        "weir_control_replicas{state=\"missing\"} 0.0",
-        "weir_control_config_version 2.0",
-        "weir_control_revisions_accepted_total 2.0",
-        "weir_control_stats_reports_ingested_total 2.0",
-        "weir_control_config_nacks_total 0.0",
-        "weir_control_watchers 0.0",
-        "weir_control_push_latency_seconds_bucket{le=\"0.025\"} 0",
-        "weir_control_push_latency_seconds_bucket{le=\"0.05\"} 1",
-        "weir_control_push_latency_seconds_bucket{le=\"+Inf\"} 1",
-        "weir_control_push_latency_seconds_count 1",
-        "weir_control_proxy_push_latency_seconds_count 1"));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(scrape())
+                    .contains(
+                        "weir_control_proxies_connected 1.0",
+                        // One control plane: the fleet is its own proxies, and there are no other
+                        // replicas.
+                        "weir_control_fleet_proxies_connected 1.0",
+                        "weir_control_replicas{state=\"followed\"} 0.0",
+                        "weir_control_replicas{state=\"missing\"} 0.0",
+                        "weir_control_config_version 2.0",
+                        "weir_control_revisions_accepted_total 2.0",
+                        "weir_control_stats_reports_ingested_total 2.0",
+                        "weir_control_config_nacks_total 0.0",
+                        "weir_control_watchers 0.0",
+                        "weir_control_push_latency_seconds_bucket{le=\"0.025\"} 0",
+                        "weir_control_push_latency_seconds_bucket{le=\"0.05\"} 1",
+                        "weir_control_push_latency_seconds_bucket{le=\"+Inf\"} 1",
+                        "weir_control_push_latency_seconds_count 1",
+                        "weir_control_proxy_push_latency_seconds_count 1"));
   }
 
   @Test
@@ -97,9 +103,10 @@ class ControlPlaneMetricsTest {
   private void start(InetSocketAddress metrics) throws IOException {
     String name = InProcessServerBuilder.generateName();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    plane = new ControlPlane(dataDir, InProcessServerBuilder.forName(name).directExecutor(), clock)
-        .metricsAddress(metrics)
-        .start();
+    plane =
+        new ControlPlane(dataDir, InProcessServerBuilder.forName(name).directExecutor(), clock)
+            .metricsAddress(metrics)
+            .start();
   }
 
   private AdminServiceGrpc.AdminServiceBlockingStub admin() {
@@ -107,12 +114,13 @@ class ControlPlaneMetricsTest {
   }
 
   private List<String> scrape() throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + plane.metricsPort() + "/metrics"))
-            .timeout(Duration.ofSeconds(10))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + plane.metricsPort() + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body().lines().toList();
   }

@@ -15,8 +15,14 @@ class ConfigRulesTest {
 
   @ParameterizedTest
   // The longest name is 63 characters.
-  @ValueSource(strings = {
-      "a", "web", "web-1", "0", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbb"})
+  @ValueSource(
+      strings = {
+        "a",
+        "web",
+        "web-1",
+        "0",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbb"
+      })
   void poolNamesOfLowerCaseLettersDigitsAndInnerHyphensAreAccepted(String name) {
     assertThat(ConfigRules.poolName(name)).isEqualTo(name);
   }
@@ -25,18 +31,24 @@ class ConfigRulesTest {
   void anInvalidPoolNameIsRefusedWithTheRule() {
     assertThatThrownBy(() -> ConfigRules.poolName("Web_1"))
         .isInstanceOf(StatusRuntimeException.class)
-        .hasMessage("INVALID_ARGUMENT: pool name \"Web_1\" is invalid: use 1..63 of [a-z0-9-], "
-            + "starting and ending with a letter or digit");
+        .hasMessage(
+            "INVALID_ARGUMENT: pool name \"Web_1\" is invalid: use 1..63 of [a-z0-9-], "
+                + "starting and ending with a letter or digit");
   }
 
   @ParameterizedTest
   // The long one is 64 characters.
-  @ValueSource(strings = {
-      "", "-web", "web-", "web.1", "wéb",
-      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbb"})
+  @ValueSource(
+      strings = {
+        "",
+        "-web",
+        "web-",
+        "web.1",
+        "wéb",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbb"
+      })
   void poolNamesBreakingTheRuleAreRefused(String name) {
-    assertThatThrownBy(() -> ConfigRules.poolName(name))
-        .hasMessageContaining("pool name");
+    assertThatThrownBy(() -> ConfigRules.poolName(name)).hasMessageContaining("pool name");
   }
 
   @Test
@@ -48,8 +60,7 @@ class ConfigRulesTest {
     assertThatThrownBy(() -> ConfigRules.weight(1001))
         .hasMessageContaining("backend weight must be 1..1000, got 1001");
     // uint32 on the wire: a huge weight arrives as a negative int.
-    assertThatThrownBy(() -> ConfigRules.weight(-1))
-        .hasMessageContaining("got 4294967295");
+    assertThatThrownBy(() -> ConfigRules.weight(-1)).hasMessageContaining("got 4294967295");
   }
 
   @Test
@@ -60,8 +71,9 @@ class ConfigRulesTest {
     assertThat(ConfigRules.algorithm(4)).isEqualTo(Algorithm.P2C);
     assertThat(ConfigRules.algorithm(5)).isEqualTo(Algorithm.MAGLEV);
     assertThatThrownBy(() -> ConfigRules.algorithm(7))
-        .hasMessageContaining("algorithm must be ROUND_ROBIN, WEIGHTED_ROUND_ROBIN, "
-            + "LEAST_CONNECTIONS, P2C or MAGLEV, got 7");
+        .hasMessageContaining(
+            "algorithm must be ROUND_ROBIN, WEIGHTED_ROUND_ROBIN, "
+                + "LEAST_CONNECTIONS, P2C or MAGLEV, got 7");
   }
 
   @Test
@@ -77,8 +89,9 @@ class ConfigRulesTest {
     assertThatThrownBy(() -> ConfigRules.listen(":0"))
         .hasMessageContaining("listen \":0\" is invalid: port must be 1..65535, got \"0\"");
     assertThatThrownBy(() -> ConfigRules.listen("8080"))
-        .hasMessageContaining("listen \"8080\" is invalid: no \":\" before the port; use "
-            + "[host]:port, e.g. \":8080\" for every address");
+        .hasMessageContaining(
+            "listen \"8080\" is invalid: no \":\" before the port; use "
+                + "[host]:port, e.g. \":8080\" for every address");
     assertThatThrownBy(() -> ConfigRules.listen("web"))
         .hasMessageContaining("listen \"web\" is invalid: missing \":port\"");
   }
@@ -87,8 +100,10 @@ class ConfigRulesTest {
   void aBackendAddressNeedsAHostAndANonZeroPort() {
     assertThat(ConfigRules.backendAddress("DB.local:5432")).isEqualTo("db.local:5432");
     assertThatThrownBy(() -> ConfigRules.backendAddress(":5432"))
-        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode())
-            .isEqualTo(Status.Code.INVALID_ARGUMENT))
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e).getCode())
+                    .isEqualTo(Status.Code.INVALID_ARGUMENT))
         .hasMessageContaining("backend address \":5432\" is invalid: missing host");
     assertThatThrownBy(() -> ConfigRules.backendAddress("db:0"))
         .hasMessageContaining("port must be 1..65535, got \"0\"");

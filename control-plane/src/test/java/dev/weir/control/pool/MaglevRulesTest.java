@@ -31,8 +31,12 @@ class MaglevRulesTest {
   @Test
   void aGivenSizeThatIsNotPrimeIsInvalidWithTheBoundsForThePoolsBackends() {
     assertThatThrownBy(() -> MaglevRules.check(pool(Algorithm.MAGLEV, 3, 1000), true))
-        .satisfies(e -> assertInvalid(e, "settings.maglev_table_size must be a prime >= "
-            + "100 x backends (300) and <= 1000003, got 1000"));
+        .satisfies(
+            e ->
+                assertInvalid(
+                    e,
+                    "settings.maglev_table_size must be a prime >= "
+                        + "100 x backends (300) and <= 1000003, got 1000"));
   }
 
   @Test
@@ -64,21 +68,26 @@ class MaglevRulesTest {
   @Test
   void moreBackendsThanAStoredSizeAllowsIsAFailedPreconditionSayingWhatToDo() {
     assertThatThrownBy(() -> MaglevRules.check(pool(Algorithm.MAGLEV, 4, 307), false))
-        .satisfies(e -> {
-          Status status = Status.fromThrowable(e);
-          assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-          assertThat(status.getDescription()).isEqualTo("pool \"web\" would have 4 backends, "
-              + "too many for its settings.maglev_table_size 307 (a prime >= 100 x backends is "
-              + "needed, so >= 400): raise settings.maglev_table_size, e.g. to 401, or unset it "
-              + "to use the default 65537");
-        });
+        .satisfies(
+            e -> {
+              Status status = Status.fromThrowable(e);
+              assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(status.getDescription())
+                  .isEqualTo(
+                      "pool \"web\" would have 4 backends, "
+                          + "too many for its settings.maglev_table_size 307 (a prime >= 100 x backends is "
+                          + "needed, so >= 400): raise settings.maglev_table_size, e.g. to 401, or unset it "
+                          + "to use the default 65537");
+            });
   }
 
   @Test
   void aSetSizeMustFitTheBackendsWhateverTheAlgorithm() {
     assertThatThrownBy(() -> MaglevRules.check(pool(Algorithm.ROUND_ROBIN, 4, 307), false))
-        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode())
-            .isEqualTo(Status.Code.FAILED_PRECONDITION));
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e).getCode())
+                    .isEqualTo(Status.Code.FAILED_PRECONDITION));
   }
 
   @Test
@@ -88,14 +97,17 @@ class MaglevRulesTest {
     assertThatCode(() -> MaglevRules.check(pool(Algorithm.P2C, 656, 0), false))
         .doesNotThrowAnyException();
     assertThatThrownBy(() -> MaglevRules.check(pool(Algorithm.MAGLEV, 656, 0), true))
-        .satisfies(e -> {
-          Status status = Status.fromThrowable(e);
-          assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-          assertThat(status.getDescription()).isEqualTo("pool \"web\" would have 656 backends, "
-              + "too many for the default settings.maglev_table_size 65537 (at most 655 "
-              + "backends): set settings.maglev_table_size to a prime >= 65600 and <= 1000003, "
-              + "e.g. 65609");
-        });
+        .satisfies(
+            e -> {
+              Status status = Status.fromThrowable(e);
+              assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(status.getDescription())
+                  .isEqualTo(
+                      "pool \"web\" would have 656 backends, "
+                          + "too many for the default settings.maglev_table_size 65537 (at most 655 "
+                          + "backends): set settings.maglev_table_size to a prime >= 65600 and <= 1000003, "
+                          + "e.g. 65609");
+            });
   }
 
   private static void assertInvalid(Throwable e, String... fragments) {
@@ -105,11 +117,17 @@ class MaglevRulesTest {
   }
 
   private static Pool pool(Algorithm algorithm, int backends, int tableSize) {
-    Pool.Builder pool = Pool.newBuilder().setName("web").setListen(":80").setAlgorithm(algorithm)
-        .setSettings(PoolSettings.newBuilder().setMaglevTableSize(tableSize));
+    Pool.Builder pool =
+        Pool.newBuilder()
+            .setName("web")
+            .setListen(":80")
+            .setAlgorithm(algorithm)
+            .setSettings(PoolSettings.newBuilder().setMaglevTableSize(tableSize));
     for (int i = 0; i < backends; i++) {
-      pool.addBackends(Backend.newBuilder().setAddress("10.0." + i / 250 + "." + (i % 250 + 1)
-          + ":80").setWeight(1));
+      pool.addBackends(
+          Backend.newBuilder()
+              .setAddress("10.0." + i / 250 + "." + (i % 250 + 1) + ":80")
+              .setWeight(1));
     }
     return pool.build();
   }

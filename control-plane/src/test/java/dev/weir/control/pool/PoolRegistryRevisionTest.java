@@ -40,34 +40,40 @@ class PoolRegistryRevisionTest {
   void eachChangeIsStoredWithWhoDidWhatAndWhen() throws IOException {
     clock.advance(Duration.ofSeconds(5));
 
-    ChangeOutcome outcome = registry.apply(
-        PoolMutations.createPool(pool("web", ":8080")), intent("CreatePool", false, false));
+    ChangeOutcome outcome =
+        registry.apply(
+            PoolMutations.createPool(pool("web", ":8080")), intent("CreatePool", false, false));
 
     assertThat(outcome.dryRun()).isFalse();
     assertThat(outcome.diff()).isEqualTo("+ pool web listen :8080 algorithm round-robin");
-    assertThat(store.revision(1)).contains(Revision.newBuilder()
-        .setVersion(1)
-        .setTime(Timestamps.parseUnchecked("2030-01-01T00:00:05Z"))
-        .setActor("alice@laptop (127.0.0.1:5000)")
-        .setOperation("CreatePool")
-        .setDiff("+ pool web listen :8080 algorithm round-robin")
-        .setConfig(outcome.config())
-        .build());
+    assertThat(store.revision(1))
+        .contains(
+            Revision.newBuilder()
+                .setVersion(1)
+                .setTime(Timestamps.parseUnchecked("2030-01-01T00:00:05Z"))
+                .setActor("alice@laptop (127.0.0.1:5000)")
+                .setOperation("CreatePool")
+                .setDiff("+ pool web listen :8080 algorithm round-robin")
+                .setConfig(outcome.config())
+                .build());
   }
 
   @Test
   void eachAcceptedRevisionIsPublishedWithoutItsConfigAfterTheListenersHeardOfIt() {
     registry.addListener(s -> assertThat(events).isEmpty());
 
-    registry.apply(PoolMutations.createPool(pool("web", ":8080")),
-        intent("CreatePool", false, false));
+    registry.apply(
+        PoolMutations.createPool(pool("web", ":8080")), intent("CreatePool", false, false));
 
-    assertThat(events).singleElement().satisfies(event -> {
-      assertThat(event.getRevision().getVersion()).isEqualTo(1);
-      assertThat(event.getRevision().getOperation()).isEqualTo("CreatePool");
-      assertThat(event.getRevision().hasConfig()).isFalse();
-      assertThat(event.getTime()).isEqualTo(event.getRevision().getTime());
-    });
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getRevision().getVersion()).isEqualTo(1);
+              assertThat(event.getRevision().getOperation()).isEqualTo("CreatePool");
+              assertThat(event.getRevision().hasConfig()).isFalse();
+              assertThat(event.getTime()).isEqualTo(event.getRevision().getTime());
+            });
   }
 
   @Test
@@ -75,10 +81,13 @@ class PoolRegistryRevisionTest {
     registry.apply(PoolMutations.createPool(pool("web", ":8080")));
     registry.apply(PoolMutations.addBackend(backend("web", "10.0.0.1:80")));
 
-    ChangeOutcome added = registry.apply(PoolMutations.addBackend(backend("web", "10.0.0.2:80")),
-        intent("AddBackend", false, false));
-    ChangeOutcome noop = registry.apply(PoolMutations.undrain("web", "10.0.0.2:80"),
-        intent("UndrainBackend", false, false));
+    ChangeOutcome added =
+        registry.apply(
+            PoolMutations.addBackend(backend("web", "10.0.0.2:80")),
+            intent("AddBackend", false, false));
+    ChangeOutcome noop =
+        registry.apply(
+            PoolMutations.undrain("web", "10.0.0.2:80"), intent("UndrainBackend", false, false));
 
     assertThat(noop.diff()).isEmpty();
     assertThat(noop.config()).isSameAs(added.config());
@@ -94,12 +103,12 @@ class PoolRegistryRevisionTest {
     events.clear();
     announced.clear();
 
-    ChangeOutcome dryRun = registry.apply(
-        PoolMutations.drain("web", "10.0.0.1:80", null), intent("DrainBackend", true, false));
+    ChangeOutcome dryRun =
+        registry.apply(
+            PoolMutations.drain("web", "10.0.0.1:80", null), intent("DrainBackend", true, false));
 
     assertThat(dryRun.dryRun()).isTrue();
-    assertThat(dryRun.diff())
-        .isEqualTo("~ pool web backend 10.0.0.1:80 state active -> draining");
+    assertThat(dryRun.diff()).isEqualTo("~ pool web backend 10.0.0.1:80 state active -> draining");
     assertThat(dryRun.config().getVersion()).isEqualTo(2);
     assertThat(dryRun.config().getPools(0).getBackends(0).getState())
         .isEqualTo(BackendState.DRAINING);
@@ -115,13 +124,17 @@ class PoolRegistryRevisionTest {
   void aDryRunFailsExactlyAsTheRealChangeWould() {
     registry.apply(PoolMutations.createPool(pool("web", ":8080")));
 
-    assertThatThrownBy(() -> registry.apply(PoolMutations.createPool(pool("api", ":8080")),
-        intent("CreatePool", true, false)))
-        .satisfies(e -> {
-          assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
-          assertThat(Status.fromThrowable(e).getDescription())
-              .startsWith("listen port 8080 is already used by pool \"web\";");
-        });
+    assertThatThrownBy(
+            () ->
+                registry.apply(
+                    PoolMutations.createPool(pool("api", ":8080")),
+                    intent("CreatePool", true, false)))
+        .satisfies(
+            e -> {
+              assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+              assertThat(Status.fromThrowable(e).getDescription())
+                  .startsWith("listen port 8080 is already used by pool \"web\";");
+            });
   }
 
   @Test
@@ -130,8 +143,9 @@ class PoolRegistryRevisionTest {
     registry.apply(PoolMutations.addBackend(backend("web", "10.0.0.1:80")));
     registry.apply(PoolMutations.createPool(pool("api", ":8081")));
 
-    ChangeOutcome restored = registry.apply(PoolMutations.restore(1, v1.getPoolsList()),
-        intent("Rollback", false, false));
+    ChangeOutcome restored =
+        registry.apply(
+            PoolMutations.restore(1, v1.getPoolsList()), intent("Rollback", false, false));
 
     assertThat(restored.config().getVersion()).isEqualTo(4);
     assertThat(restored.config().getPoolsList()).isEqualTo(v1.getPoolsList());

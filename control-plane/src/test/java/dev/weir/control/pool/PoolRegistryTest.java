@@ -46,7 +46,8 @@ class PoolRegistryTest {
     registry.apply(PoolMutations.createPool(pool("api", ":8081")));
     registry.apply(PoolMutations.createPool(pool("mail", ":25")));
 
-    assertThat(registry.current().getPoolsList()).extracting(Pool::getName)
+    assertThat(registry.current().getPoolsList())
+        .extracting(Pool::getName)
         .containsExactly("api", "mail", "web");
   }
 
@@ -54,11 +55,11 @@ class PoolRegistryTest {
   void aChangeThatAltersNothingMakesNoNewVersion() {
     registry.apply(PoolMutations.createPool(pool("web", ":8080")));
     registry.apply(PoolMutations.addBackend(backend("web", "10.0.0.1:80")));
-    ConfigSnapshot drained = registry.apply(
-        PoolMutations.setState("web", "10.0.0.1:80", BackendState.DRAINING));
+    ConfigSnapshot drained =
+        registry.apply(PoolMutations.setState("web", "10.0.0.1:80", BackendState.DRAINING));
 
-    ConfigSnapshot again = registry.apply(
-        PoolMutations.setState("web", "10.0.0.1:80", BackendState.DRAINING));
+    ConfigSnapshot again =
+        registry.apply(PoolMutations.setState("web", "10.0.0.1:80", BackendState.DRAINING));
 
     assertThat(again).isSameAs(drained);
     assertThat(store.commits()).hasSize(3);
@@ -70,8 +71,10 @@ class PoolRegistryTest {
     registry.apply(PoolMutations.createPool(pool("web", ":8080")));
 
     assertThatThrownBy(() -> registry.apply(PoolMutations.createPool(pool("api", ":8080"))))
-        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode())
-            .isEqualTo(Status.Code.ALREADY_EXISTS));
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e).getCode())
+                    .isEqualTo(Status.Code.ALREADY_EXISTS));
 
     assertThat(registry.current().getVersion()).isEqualTo(1);
     assertThat(store.commits()).hasSize(1);
@@ -84,8 +87,8 @@ class PoolRegistryTest {
     store.failNextCommit(new IOException("No space left on device"));
 
     assertThatThrownBy(() -> registry.apply(PoolMutations.createPool(pool("api", ":8081"))))
-        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode())
-            .isEqualTo(Status.Code.UNAVAILABLE))
+        .satisfies(
+            e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.UNAVAILABLE))
         .hasMessageContaining("No space left on device");
 
     assertThat(registry.current()).isEqualTo(v1);
@@ -95,19 +98,26 @@ class PoolRegistryTest {
   @Test
   void aChangeTheStoreCannotSayItTookIsUnknownSayingItMayHaveBeenApplied() {
     ConfigSnapshot v1 = registry.apply(PoolMutations.createPool(pool("web", ":8080")));
-    store.failNextCommit(new CommitOutcomeUnknownException(2, "cannot commit config version 2: "
-        + "etcd at http://10.0.0.5:2379 did not answer within 5 s, nor when asked afterwards "
-        + "whether it applied the commit", null));
+    store.failNextCommit(
+        new CommitOutcomeUnknownException(
+            2,
+            "cannot commit config version 2: "
+                + "etcd at http://10.0.0.5:2379 did not answer within 5 s, nor when asked afterwards "
+                + "whether it applied the commit",
+            null));
 
     assertThatThrownBy(() -> registry.apply(PoolMutations.createPool(pool("api", ":8081"))))
-        .satisfies(e -> {
-          Status status = Status.fromThrowable(e);
-          assertThat(status.getCode()).isEqualTo(Status.Code.UNKNOWN);
-          assertThat(status.getDescription()).isEqualTo("config version 2 may have been "
-              + "applied: cannot commit config version 2: etcd at http://10.0.0.5:2379 did not "
-              + "answer within 5 s, nor when asked afterwards whether it applied the commit; "
-              + "check `weirctl history` before retrying");
-        });
+        .satisfies(
+            e -> {
+              Status status = Status.fromThrowable(e);
+              assertThat(status.getCode()).isEqualTo(Status.Code.UNKNOWN);
+              assertThat(status.getDescription())
+                  .isEqualTo(
+                      "config version 2 may have been "
+                          + "applied: cannot commit config version 2: etcd at http://10.0.0.5:2379 did not "
+                          + "answer within 5 s, nor when asked afterwards whether it applied the commit; "
+                          + "check `weirctl history` before retrying");
+            });
     // If it was committed, the store's follower brings it in; it is not assumed here.
     assertThat(registry.current()).isEqualTo(v1);
   }
@@ -119,10 +129,11 @@ class PoolRegistryTest {
     store.overwrite(winner);
 
     assertThatThrownBy(() -> registry.apply(PoolMutations.createPool(pool("api", ":8081"))))
-        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode())
-            .isEqualTo(Status.Code.ABORTED))
-        .hasMessageContaining("the configuration changed to version 2 through another control "
-            + "plane while this change was being made; nothing was applied; retry");
+        .satisfies(
+            e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.ABORTED))
+        .hasMessageContaining(
+            "the configuration changed to version 2 through another control "
+                + "plane while this change was being made; nothing was applied; retry");
 
     assertThat(store.load()).isEqualTo(winner);
     assertThat(registry.current()).isEqualTo(winner);
@@ -132,9 +143,10 @@ class PoolRegistryTest {
   @Test
   void aFailingListenerDoesNotStopTheOthersOrTheChange() {
     List<Long> seen = new CopyOnWriteArrayList<>();
-    registry.addListener(s -> {
-      throw new IllegalStateException("listener bug");
-    });
+    registry.addListener(
+        s -> {
+          throw new IllegalStateException("listener bug");
+        });
     registry.addListener(s -> seen.add(s.getVersion()));
 
     registry.apply(PoolMutations.createPool(pool("web", ":8080")));

@@ -12,22 +12,24 @@ import org.junit.jupiter.api.Test;
 
 /** SetBackendWeight against a pool whose adaptive weights have moved a backend's share. */
 class SetWeightTest {
-  private static final List<Pool> ADAPTED = List.of(Pool.newBuilder()
-      .setName("web")
-      .setListen(":8080")
-      .setSettings(PoolSettings.newBuilder()
-          .setAdaptiveWeights(AdaptiveWeights.newBuilder().setEnabled(true)))
-      .addBackends(backend("10.0.0.1:80", 4, 6))
-      .addBackends(backend("10.0.0.2:80", 4, 2))
-      .build());
+  private static final List<Pool> ADAPTED =
+      List.of(
+          Pool.newBuilder()
+              .setName("web")
+              .setListen(":8080")
+              .setSettings(
+                  PoolSettings.newBuilder()
+                      .setAdaptiveWeights(AdaptiveWeights.newBuilder().setEnabled(true)))
+              .addBackends(backend("10.0.0.1:80", 4, 6))
+              .addBackends(backend("10.0.0.2:80", 4, 2))
+              .build());
 
   @Test
   void aNewWeightClearsTheEffectiveWeightDerivedFromTheOldOne() {
     List<Pool> next = PoolMutations.setWeight("web", "10.0.0.1:80", 10).apply(ADAPTED);
 
-    assertThat(next.get(0).getBackendsList()).containsExactly(
-        backend("10.0.0.1:80", 10, 0),
-        backend("10.0.0.2:80", 4, 2));
+    assertThat(next.get(0).getBackendsList())
+        .containsExactly(backend("10.0.0.1:80", 10, 0), backend("10.0.0.2:80", 4, 2));
   }
 
   @Test

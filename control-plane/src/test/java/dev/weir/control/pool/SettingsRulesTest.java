@@ -26,27 +26,34 @@ class SettingsRulesTest {
   @MethodSource("dev.weir.control.testing.SettingsCases#rejected")
   void settingsJustOutsideTheirBoundsAreInvalidNamingTheFieldPath(
       PoolSettings settings, String description) {
-    assertThatThrownBy(() -> SettingsRules.settings(settings)).satisfies(e -> {
-      Status status = Status.fromThrowable(e);
-      assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-      assertThat(status.getDescription()).startsWith(description);
-    });
+    assertThatThrownBy(() -> SettingsRules.settings(settings))
+        .satisfies(
+            e -> {
+              Status status = Status.fromThrowable(e);
+              assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(status.getDescription()).startsWith(description);
+            });
   }
 
   @Test
   void zeroDurationsAndEmptyMessagesMeanTheDefaultAndAreLeftOut() {
-    PoolSettings verbose = PoolSettings.newBuilder()
-        .setHealthCheck(HealthCheck.newBuilder().setKind(HealthCheck.Kind.TCP)
-            .setInterval(Duration.getDefaultInstance()))
-        .setOutlierDetection(OutlierDetection.getDefaultInstance())
-        .setSlowStart(Duration.getDefaultInstance())
-        .setLimits(Limits.newBuilder().setIdleTimeout(Duration.getDefaultInstance()))
-        .setTuning(Tuning.getDefaultInstance())
-        .build();
+    PoolSettings verbose =
+        PoolSettings.newBuilder()
+            .setHealthCheck(
+                HealthCheck.newBuilder()
+                    .setKind(HealthCheck.Kind.TCP)
+                    .setInterval(Duration.getDefaultInstance()))
+            .setOutlierDetection(OutlierDetection.getDefaultInstance())
+            .setSlowStart(Duration.getDefaultInstance())
+            .setLimits(Limits.newBuilder().setIdleTimeout(Duration.getDefaultInstance()))
+            .setTuning(Tuning.getDefaultInstance())
+            .build();
 
-    assertThat(SettingsRules.settings(verbose)).isEqualTo(PoolSettings.newBuilder()
-        .setHealthCheck(HealthCheck.newBuilder().setKind(HealthCheck.Kind.TCP))
-        .build());
+    assertThat(SettingsRules.settings(verbose))
+        .isEqualTo(
+            PoolSettings.newBuilder()
+                .setHealthCheck(HealthCheck.newBuilder().setKind(HealthCheck.Kind.TCP))
+                .build());
   }
 
   @Test
@@ -58,9 +65,10 @@ class SettingsRulesTest {
 
   @Test
   void defaultsAreNotFilledIn() {
-    PoolSettings settings = PoolSettings.newBuilder()
-        .setHealthCheck(HealthCheck.newBuilder().setKind(HealthCheck.Kind.HTTP))
-        .build();
+    PoolSettings settings =
+        PoolSettings.newBuilder()
+            .setHealthCheck(HealthCheck.newBuilder().setKind(HealthCheck.Kind.HTTP))
+            .build();
 
     HealthCheck kept = SettingsRules.settings(settings).getHealthCheck();
 

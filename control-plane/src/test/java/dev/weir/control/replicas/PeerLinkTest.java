@@ -53,22 +53,27 @@ class PeerLinkTest {
   @Test
   void aReplicaThatGoesQuietIsMissingAndFollowedAgainOnceItAnswers() throws Exception {
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ReplicaServiceGrpc.ReplicaServiceImplBase() {
-          @Override
-          public void follow(FollowRequest request, StreamObserver<ReplicaUpdate> response) {
-            response.onNext(ReplicaUpdate.newBuilder().setReplicaId("r2").setSynced(true)
-                .build());
-            // And then nothing, as a replica that hangs (or a partition that keeps the TCP
-            // connection) sends nothing.
-            follows.add(response);
-          }
-        })
-        .build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(
+                new ReplicaServiceGrpc.ReplicaServiceImplBase() {
+                  @Override
+                  public void follow(
+                      FollowRequest request, StreamObserver<ReplicaUpdate> response) {
+                    response.onNext(
+                        ReplicaUpdate.newBuilder().setReplicaId("r2").setSynced(true).build());
+                    // And then nothing, as a replica that hangs (or a partition that keeps the TCP
+                    // connection) sends nothing.
+                    follows.add(response);
+                  }
+                })
+            .build()
+            .start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     fleet.replicaJoined("r2", "in-process");
-    link = new PeerLink("r2", "in-process", "r1", () -> "", channel, fleet, clock, scheduler)
-        .start();
+    link =
+        new PeerLink("r2", "in-process", "r1", () -> "", channel, fleet, clock, scheduler).start();
     await().until(() -> fleet.coverage().getReplicasList().contains("r2"));
 
     clock.advance(PeerLink.QUIET.minusMillis(1));

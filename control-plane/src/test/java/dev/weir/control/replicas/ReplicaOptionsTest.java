@@ -44,8 +44,8 @@ class ReplicaOptionsTest {
   void aMissingFileIsNamedWithItsFlag() {
     ReplicaOptions options = new ReplicaOptions();
     options.ca = dir.resolve("nowhere.pem");
-    SecurityOptions tls = new SecurityOptions(dir.resolve("server.crt"), dir.resolve("server.key"),
-        null, null);
+    SecurityOptions tls =
+        new SecurityOptions(dir.resolve("server.crt"), dir.resolve("server.key"), null, null);
 
     assertThatThrownBy(() -> options.credentials(tls))
         .isInstanceOf(IllegalArgumentException.class)

@@ -34,9 +34,12 @@ class ReplicaServiceTest {
     pools = PoolRegistry.load(new InMemoryConfigStore());
     fleet = ProxyFleet.builder(pools, clock).build();
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new ReplicaServiceImpl(new ReplicaFeed(fleet, clock), fleet, pools))
-        .build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(new ReplicaServiceImpl(new ReplicaFeed(fleet, clock), fleet, pools))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -49,34 +52,51 @@ class ReplicaServiceTest {
 
   @Test
   void aReplicaOfAnotherFleetIsRefused() {
-    var updates = stub().follow(FollowRequest.newBuilder().setReplicaId("r9")
-        .setFleetId("another-fleet").build());
+    var updates =
+        stub()
+            .follow(
+                FollowRequest.newBuilder().setReplicaId("r9").setFleetId("another-fleet").build());
 
-    assertThatThrownBy(updates::next).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-      assertThat(e.getStatus().getDescription())
-          .contains("replica r9 serves fleet another-fleet", pools.current().getFleetId());
-    });
+    assertThatThrownBy(updates::next)
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getStatus().getDescription())
+                  .contains("replica r9 serves fleet another-fleet", pools.current().getFleetId());
+            });
   }
 
   @Test
   void aReplicaOfThisFleetGetsTheProxiesAndThenTheSyncedMark() {
-    var updates = stub().follow(FollowRequest.newBuilder().setReplicaId("r2")
-        .setFleetId(pools.current().getFleetId()).build());
+    var updates =
+        stub()
+            .follow(
+                FollowRequest.newBuilder()
+                    .setReplicaId("r2")
+                    .setFleetId(pools.current().getFleetId())
+                    .build());
 
     assertThat(updates.next().getSynced()).isTrue();
   }
 
   @Test
   void badConnectionRequestsNameTheField() {
-    assertThatThrownBy(() -> stub().listLocalConnections(
-        ListConnectionsRequest.newBuilder().setLimit(0).build()))
+    assertThatThrownBy(
+            () ->
+                stub()
+                    .listLocalConnections(ListConnectionsRequest.newBuilder().setLimit(0).build()))
         .hasMessageContaining("INVALID_ARGUMENT: limit must be 1..10000, got 0");
-    assertThatThrownBy(() -> stub().closeLocalConnection(
-        CloseConnectionRequest.newBuilder().setId("edge-1").build()))
+    assertThatThrownBy(
+            () ->
+                stub()
+                    .closeLocalConnection(
+                        CloseConnectionRequest.newBuilder().setId("edge-1").build()))
         .hasMessageContaining("INVALID_ARGUMENT: id \"edge-1\" is invalid: use PROXY-ID/SEQUENCE");
-    assertThatThrownBy(() -> stub().closeLocalConnection(
-        CloseConnectionRequest.newBuilder().setId("/5").build()))
+    assertThatThrownBy(
+            () ->
+                stub()
+                    .closeLocalConnection(CloseConnectionRequest.newBuilder().setId("/5").build()))
         .hasMessageContaining("INVALID_ARGUMENT: id \"/5\" is invalid");
   }
 

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Replicas serving mutual TLS with an auth file follow each other only as callers with the
- * replica role, over TLS.
+ * Replicas serving mutual TLS with an auth file follow each other only as callers with the replica
+ * role, over TLS.
  */
 class SecureReplicasTest {
   private static final Duration WITHIN = Duration.ofSeconds(20);
@@ -75,10 +75,15 @@ class SecureReplicasTest {
     ControlPlane first = replica(shared, "cp-1", pki.client("cp-1"));
     ControlPlane second = replica(shared, "cp-2", pki.client("cp-2"));
 
-    await().atMost(WITHIN).untilAsserted(() -> {
-      assertThat(coverage(first).getReplicasList()).containsExactlyInAnyOrder("cp-1", "cp-2");
-      assertThat(coverage(second).getReplicasList()).containsExactlyInAnyOrder("cp-1", "cp-2");
-    });
+    await()
+        .atMost(WITHIN)
+        .untilAsserted(
+            () -> {
+              assertThat(coverage(first).getReplicasList())
+                  .containsExactlyInAnyOrder("cp-1", "cp-2");
+              assertThat(coverage(second).getReplicasList())
+                  .containsExactlyInAnyOrder("cp-1", "cp-2");
+            });
   }
 
   @Test
@@ -89,17 +94,27 @@ class SecureReplicasTest {
     // An admin's certificate is a valid caller, but not a replica.
     ControlPlane posing = replica(shared, "cp-2", alice);
 
-    await().atMost(WITHIN).untilAsserted(() -> {
-      FleetCoverage coverage = coverage(posing);
-      assertThat(coverage.getReplicasList()).containsExactly("cp-2");
-      assertThat(coverage.getMissingList()).singleElement().satisfies(missing -> {
-        assertThat(missing.getReplicaId()).isEqualTo("cp-1");
-        assertThat(missing.getReason()).contains("PERMISSION_DENIED");
-      });
-    });
+    await()
+        .atMost(WITHIN)
+        .untilAsserted(
+            () -> {
+              FleetCoverage coverage = coverage(posing);
+              assertThat(coverage.getReplicasList()).containsExactly("cp-2");
+              assertThat(coverage.getMissingList())
+                  .singleElement()
+                  .satisfies(
+                      missing -> {
+                        assertThat(missing.getReplicaId()).isEqualTo("cp-1");
+                        assertThat(missing.getReason()).contains("PERMISSION_DENIED");
+                      });
+            });
     // The refused replica's own proxies still show to the other: following goes one way.
-    await().atMost(WITHIN).untilAsserted(() ->
-        assertThat(coverage(first).getReplicasList()).containsExactlyInAnyOrder("cp-1", "cp-2"));
+    await()
+        .atMost(WITHIN)
+        .untilAsserted(
+            () ->
+                assertThat(coverage(first).getReplicasList())
+                    .containsExactlyInAnyOrder("cp-1", "cp-2"));
   }
 
   private StoreSpec shared() {
@@ -107,32 +122,44 @@ class SecureReplicasTest {
   }
 
   private ControlPlane replica(StoreSpec store, String id, TestPki.Issued as) throws IOException {
-    Path authFile = Files.write(dir.resolve("auth-" + id), List.of(
-        "admin   alice  cert:ops-alice",
-        "replica cps    cert:cp-*"));
+    Path authFile =
+        Files.write(
+            dir.resolve("auth-" + id),
+            List.of("admin   alice  cert:ops-alice", "replica cps    cert:cp-*"));
     SecurityOptions security =
         new SecurityOptions(server.certFile(), server.keyFile(), pki.caFile(), authFile);
     ReplicaOptions options = new ReplicaOptions();
     options.certificate = as.certFile();
     options.privateKey = as.keyFile();
     ServerSecurity serverSecurity = ServerSecurity.from(security);
-    ControlPlane plane = new ControlPlane(dir.resolve(id),
-        serverSecurity.secure(NettyServerBuilder.forAddress(
-            new InetSocketAddress("127.0.0.1", 0), serverSecurity.credentials())),
-        Clock.systemUTC())
-        .storage(store)
-        .replicas(new ReplicaSettings(id, null, "127.0.0.1", options.credentials(security)));
+    ControlPlane plane =
+        new ControlPlane(
+                dir.resolve(id),
+                serverSecurity.secure(
+                    NettyServerBuilder.forAddress(
+                        new InetSocketAddress("127.0.0.1", 0), serverSecurity.credentials())),
+                Clock.systemUTC())
+            .storage(store)
+            .replicas(new ReplicaSettings(id, null, "127.0.0.1", options.credentials(security)));
     opened.add(plane);
     return plane.start();
   }
 
   private FleetCoverage coverage(ControlPlane plane) throws IOException {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", plane.port(),
-        TlsChannelCredentials.newBuilder().trustManager(pki.caFile().toFile())
-            .keyManager(alice.certFile().toFile(), alice.keyFile().toFile()).build()).build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(
+                "127.0.0.1",
+                plane.port(),
+                TlsChannelCredentials.newBuilder()
+                    .trustManager(pki.caFile().toFile())
+                    .keyManager(alice.certFile().toFile(), alice.keyFile().toFile())
+                    .build())
+            .build();
     try {
-      return AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .listProxies(ListProxiesRequest.getDefaultInstance()).getCoverage();
+      return AdminServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .listProxies(ListProxiesRequest.getDefaultInstance())
+          .getCoverage();
     } finally {
       channel.shutdownNow();
     }

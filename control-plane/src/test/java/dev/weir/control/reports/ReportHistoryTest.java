@@ -19,10 +19,11 @@ class ReportHistoryTest {
 
   @Test
   void aRateIsTheCounterDifferenceOverTheTimeBetweenTwoReports() {
-    history.statsReported("p1", report(T0,
-        stats("web", A).setTotalConnections(100).setConnectFailures(4)));
-    history.statsReported("p1", report(T0.plusSeconds(5),
-        stats("web", A).setTotalConnections(150).setConnectFailures(9)));
+    history.statsReported(
+        "p1", report(T0, stats("web", A).setTotalConnections(100).setConnectFailures(4)));
+    history.statsReported(
+        "p1",
+        report(T0.plusSeconds(5), stats("web", A).setTotalConnections(150).setConnectFailures(9)));
 
     Rate rate = history.rate("web", A);
     assertThat(rate.connectionsPerSecond()).isCloseTo(10, within(1e-9));
@@ -34,8 +35,8 @@ class ReportHistoryTest {
   void ratesAreSummedOverProxies() {
     for (String proxy : new String[] {"p1", "p2"}) {
       history.statsReported(proxy, report(T0, stats("web", A).setTotalConnections(10)));
-      history.statsReported(proxy, report(T0.plusSeconds(2),
-          stats("web", A).setTotalConnections(30)));
+      history.statsReported(
+          proxy, report(T0.plusSeconds(2), stats("web", A).setTotalConnections(30)));
     }
 
     assertThat(history.rate("web", A).connectionsPerSecond()).isCloseTo(20, within(1e-9));

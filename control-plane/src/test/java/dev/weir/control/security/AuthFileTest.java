@@ -26,12 +26,16 @@ class AuthFileTest {
 
   @Test
   void tokensAreFoundByTheirHashAndCertificatesByTheirCommonName() throws IOException {
-    AuthFile file = AuthFile.parse(List.of(
-        "# comment", "",
-        "viewer grafana token-sha256:" + hex("t-grafana"),
-        "admin  robot   token-sha256:" + hex("t-robot").toUpperCase(),
-        "admin  alice   cert:ops-alice   # the on-call laptop",
-        "proxy  edges   cert:edge-*"), "test");
+    AuthFile file =
+        AuthFile.parse(
+            List.of(
+                "# comment",
+                "",
+                "viewer grafana token-sha256:" + hex("t-grafana"),
+                "admin  robot   token-sha256:" + hex("t-robot").toUpperCase(),
+                "admin  alice   cert:ops-alice   # the on-call laptop",
+                "proxy  edges   cert:edge-*"),
+            "test");
 
     assertThat(file.byToken("t-grafana")).isEqualTo(new Caller("grafana", Role.VIEWER, "token"));
     assertThat(file.byToken("t-robot").name()).isEqualTo("robot");
@@ -55,13 +59,15 @@ class AuthFileTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-    "boss alice cert:x | line 1: role must be one of admin, viewer, proxy, replica, got 'boss'",
-    "admin alice | line 1: expected ROLE NAME CREDENTIAL, got 2 fields",
-    "admin al/ice cert:x | line 1: name must be 1..128 of [A-Za-z0-9._@-], got 'al/ice'",
-    "admin alice cert:a*b | line 1: cert: must be followed by a certificate CN or DNS name",
-    "admin alice password:x | line 1: credential must be token-sha256:HEX or cert:NAME",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "boss alice cert:x | line 1: role must be one of admin, viewer, proxy, replica, got 'boss'",
+        "admin alice | line 1: expected ROLE NAME CREDENTIAL, got 2 fields",
+        "admin al/ice cert:x | line 1: name must be 1..128 of [A-Za-z0-9._@-], got 'al/ice'",
+        "admin alice cert:a*b | line 1: cert: must be followed by a certificate CN or DNS name",
+        "admin alice password:x | line 1: credential must be token-sha256:HEX or cert:NAME",
+      })
   void aBadLineIsRefusedNamingIt(String line, String message) {
     assertThatThrownBy(() -> AuthFile.parse(List.of("# callers", line.strip()), "auth.txt"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weir.api.auth.BearerToken;
 import dev.weir.api.v1.AdminServiceGrpc;
 import dev.weir.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
-import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.CloseConnectionRequest;
+import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.CreatePoolRequest;
-import dev.weir.api.v1.ListConnectionsRequest;
 import dev.weir.api.v1.ExportConfigRequest;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.ImportConfigRequest;
+import dev.weir.api.v1.ListConnectionsRequest;
 import dev.weir.api.v1.ListPoolsRequest;
 import dev.weir.api.v1.ListRevisionsRequest;
 import dev.weir.api.v1.ProxyMessage;
@@ -93,23 +93,28 @@ class SecureControlPlaneTest {
   void aPlaintextClientCannotTalkToATlsPort() throws Exception {
     int port = start(true);
 
-    assertThatThrownBy(() -> admin(channel(port, InsecureChannelCredentials.create()))
-        .listPools(ListPoolsRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () ->
+                admin(channel(port, InsecureChannelCredentials.create()))
+                    .listPools(ListPoolsRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
   @Test
   void aClientTrustingAnotherCaRefusesTheServer() throws Exception {
     int port = start(true);
-    ChannelCredentials wrongCa = TlsChannelCredentials.newBuilder()
-        .trustManager(rogue.caFile().toFile())
-        .keyManager(alice.certFile().toFile(), alice.keyFile().toFile())
-        .build();
+    ChannelCredentials wrongCa =
+        TlsChannelCredentials.newBuilder()
+            .trustManager(rogue.caFile().toFile())
+            .keyManager(alice.certFile().toFile(), alice.keyFile().toFile())
+            .build();
 
-    assertThatThrownBy(() -> admin(channel(port, wrongCa))
-        .listPools(ListPoolsRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () -> admin(channel(port, wrongCa)).listPools(ListPoolsRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
@@ -118,11 +123,14 @@ class SecureControlPlaneTest {
     int port = start(false);
 
     assertThat(proxyConnect(channel(port, tls(null))).getCode())
-        .as("no client certificate").isEqualTo(Status.Code.UNAVAILABLE);
+        .as("no client certificate")
+        .isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(proxyConnect(channel(port, tls(rogueEdge))).getCode())
-        .as("same CN, another CA").isEqualTo(Status.Code.UNAVAILABLE);
+        .as("same CN, another CA")
+        .isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(proxyConnect(channel(port, tls(edge))).isOk())
-        .as("a certificate from --tls-ca gets its snapshot").isTrue();
+        .as("a certificate from --tls-ca gets its snapshot")
+        .isTrue();
   }
 
   @Test
@@ -140,13 +148,15 @@ class SecureControlPlaneTest {
   void aProxyCertificateCannotCallAdminService() throws Exception {
     int port = start(false);
 
-    assertThatThrownBy(() -> admin(channel(port, tls(edge)))
-        .listPools(ListPoolsRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-          assertThat(e.getStatus().getDescription())
-              .contains("edges", "proxy", "weir.v1.AdminService/ListPools", "admin or viewer");
-        });
+    assertThatThrownBy(
+            () -> admin(channel(port, tls(edge))).listPools(ListPoolsRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+              assertThat(e.getStatus().getDescription())
+                  .contains("edges", "proxy", "weir.v1.AdminService/ListPools", "admin or viewer");
+            });
   }
 
   @Test
@@ -157,8 +167,12 @@ class SecureControlPlaneTest {
     admin.createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
 
     assertThat(admin.listPools(ListPoolsRequest.getDefaultInstance()).getPoolsCount()).isOne();
-    assertThat(admin.listRevisions(ListRevisionsRequest.getDefaultInstance())
-        .getRevisions(0).getActor()).startsWith("alice (admin, cert) (127.0.0.1:");
+    assertThat(
+            admin
+                .listRevisions(ListRevisionsRequest.getDefaultInstance())
+                .getRevisions(0)
+                .getActor())
+        .startsWith("alice (admin, cert) (127.0.0.1:");
   }
 
   @Test
@@ -176,14 +190,19 @@ class SecureControlPlaneTest {
         admin(channel(port, tls(null))).withCallCredentials(token(VIEWER_TOKEN));
 
     assertThat(viewer.listPools(ListPoolsRequest.getDefaultInstance()).getPoolsCount()).isZero();
-    assertThatThrownBy(() -> viewer.createPool(
-        CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-          assertThat(e.getStatus().getDescription())
-              .isEqualTo("caller grafana has role viewer; weir.v1.AdminService/CreatePool "
-                  + "needs admin");
-        });
+    assertThatThrownBy(
+            () ->
+                viewer.createPool(
+                    CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo(
+                      "caller grafana has role viewer; weir.v1.AdminService/CreatePool "
+                          + "needs admin");
+            });
     AdminServiceBlockingStub robot =
         admin(channel(port, tls(null))).withCallCredentials(token(ADMIN_TOKEN));
     robot.createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":8080").build());
@@ -191,8 +210,9 @@ class SecureControlPlaneTest {
     assertThat(viewer.exportConfig(ExportConfigRequest.getDefaultInstance()).getPoolsCount())
         .isOne();
     assertThatThrownBy(() -> viewer.importConfig(ImportConfigRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
     assertThat(viewer.listPools(ListPoolsRequest.getDefaultInstance()).getPoolsCount()).isOne();
   }
 
@@ -203,20 +223,26 @@ class SecureControlPlaneTest {
         admin(channel(port, tls(null))).withCallCredentials(token(VIEWER_TOKEN));
     AdminServiceBlockingStub robot =
         admin(channel(port, tls(null))).withCallCredentials(token(ADMIN_TOKEN));
-    CloseConnectionRequest close =
-        CloseConnectionRequest.newBuilder().setId("edge-1/1000").build();
+    CloseConnectionRequest close = CloseConnectionRequest.newBuilder().setId("edge-1/1000").build();
 
-    assertThat(viewer.listConnections(ListConnectionsRequest.getDefaultInstance())
-        .getConnectionsCount()).isZero();
+    assertThat(
+            viewer
+                .listConnections(ListConnectionsRequest.getDefaultInstance())
+                .getConnectionsCount())
+        .isZero();
     assertThatThrownBy(() -> viewer.closeConnection(close))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getDescription())
-                .isEqualTo("caller grafana has role viewer; weir.v1.AdminService/CloseConnection "
-                    + "needs admin"));
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e ->
+                assertThat(e.getStatus().getDescription())
+                    .isEqualTo(
+                        "caller grafana has role viewer; weir.v1.AdminService/CloseConnection "
+                            + "needs admin"));
     // The admin gets past the role check, to the fact that no such proxy is connected.
     assertThatThrownBy(() -> robot.closeConnection(close))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
   @Test
@@ -224,19 +250,28 @@ class SecureControlPlaneTest {
     int port = start(true);
     AdminServiceBlockingStub anonymous = admin(channel(port, tls(null)));
 
-    assertThatThrownBy(() -> anonymous.withCallCredentials(token("not-a-known-token"))
-        .listPools(ListPoolsRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-          assertThat(e.getStatus().getDescription()).isEqualTo("unknown bearer token");
-        });
+    assertThatThrownBy(
+            () ->
+                anonymous
+                    .withCallCredentials(token("not-a-known-token"))
+                    .listPools(ListPoolsRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+              assertThat(e.getStatus().getDescription()).isEqualTo("unknown bearer token");
+            });
     assertThatThrownBy(() -> anonymous.listPools(ListPoolsRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
-    assertThat(HealthGrpc.newBlockingStub(channel(port, tls(null)))
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.getDefaultInstance()).getStatus())
-        .as("health probes need no credentials").isEqualTo(ServingStatus.SERVING);
+    assertThat(
+            HealthGrpc.newBlockingStub(channel(port, tls(null)))
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus())
+        .as("health probes need no credentials")
+        .isEqualTo(ServingStatus.SERVING);
   }
 
   @Test
@@ -249,11 +284,18 @@ class SecureControlPlaneTest {
     // slf4j-simple writes to whatever System.err is at the time of each log line.
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      assertThatThrownBy(() -> anonymous.withCallCredentials(token(unknown))
-          .listPools(ListPoolsRequest.getDefaultInstance()))
+      assertThatThrownBy(
+              () ->
+                  anonymous
+                      .withCallCredentials(token(unknown))
+                      .listPools(ListPoolsRequest.getDefaultInstance()))
           .isInstanceOf(StatusRuntimeException.class);
-      assertThatThrownBy(() -> anonymous.withCallCredentials(token(VIEWER_TOKEN))
-          .createPool(CreatePoolRequest.newBuilder().setName("web").setListen(":80").build()))
+      assertThatThrownBy(
+              () ->
+                  anonymous
+                      .withCallCredentials(token(VIEWER_TOKEN))
+                      .createPool(
+                          CreatePoolRequest.newBuilder().setName("web").setListen(":80").build()))
           .isInstanceOf(StatusRuntimeException.class);
     } finally {
       System.setErr(stderr);
@@ -261,9 +303,12 @@ class SecureControlPlaneTest {
 
     String log = captured.toString(StandardCharsets.UTF_8);
     assertThat(log)
-        .contains("refused weir.v1.AdminService/ListPools from 127.0.0.1:",
+        .contains(
+            "refused weir.v1.AdminService/ListPools from 127.0.0.1:",
             "UNAUTHENTICATED: unknown bearer token")
-        .contains("refused weir.v1.AdminService/CreatePool", "PERMISSION_DENIED",
+        .contains(
+            "refused weir.v1.AdminService/CreatePool",
+            "PERMISSION_DENIED",
             "caller grafana has role viewer")
         .doesNotContain(unknown)
         .doesNotContain(VIEWER_TOKEN);
@@ -272,35 +317,44 @@ class SecureControlPlaneTest {
   @Test
   void separateAdminAndProxyListenersEachServeOnlyTheirService() throws Exception {
     ServerSecurity security = ServerSecurity.from(options(false));
-    plane = new ControlPlane(dir.resolve("data"), serverBuilder(security), Clock.systemUTC())
-        .proxyServer(serverBuilder(security))
-        .start();
+    plane =
+        new ControlPlane(dir.resolve("data"), serverBuilder(security), Clock.systemUTC())
+            .proxyServer(serverBuilder(security))
+            .start();
     assertThat(plane.proxyPort()).isNotEqualTo(plane.port());
 
     assertThat(proxyConnect(channel(plane.proxyPort(), tls(edge))).isOk()).isTrue();
     assertThat(proxyConnect(channel(plane.port(), tls(edge))).getCode())
         .isEqualTo(Status.Code.UNIMPLEMENTED);
-    assertThatThrownBy(() -> admin(channel(plane.proxyPort(), tls(alice)))
-        .listPools(ListPoolsRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () ->
+                admin(channel(plane.proxyPort(), tls(alice)))
+                    .listPools(ListPoolsRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
-    assertThat(admin(channel(plane.port(), tls(alice)))
-        .listPools(ListPoolsRequest.getDefaultInstance()).getPoolsCount()).isZero();
+    assertThat(
+            admin(channel(plane.port(), tls(alice)))
+                .listPools(ListPoolsRequest.getDefaultInstance())
+                .getPoolsCount())
+        .isZero();
   }
 
   /** Starts a control plane with mutual TLS; with tokens in its auth file if {@code tokens}. */
   private int start(boolean tokens) throws IOException {
     ServerSecurity security = ServerSecurity.from(options(tokens));
-    plane = new ControlPlane(dir.resolve("data"), serverBuilder(security), Clock.systemUTC())
-        .start();
+    plane =
+        new ControlPlane(dir.resolve("data"), serverBuilder(security), Clock.systemUTC()).start();
     return plane.port();
   }
 
   private SecurityOptions options(boolean tokens) throws IOException {
-    List<String> lines = new ArrayList<>(List.of(
-        "# role  name  credential",
-        "admin   alice  cert:ops-alice",
-        "proxy   edges  cert:edge-*"));
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "# role  name  credential",
+                "admin   alice  cert:ops-alice",
+                "proxy   edges  cert:edge-*"));
     if (tokens) {
       lines.add("viewer grafana token-sha256:" + sha256(VIEWER_TOKEN));
       lines.add("admin robot token-sha256:" + sha256(ADMIN_TOKEN));
@@ -310,8 +364,9 @@ class SecureControlPlaneTest {
   }
 
   private static NettyServerBuilder serverBuilder(ServerSecurity security) {
-    return security.secure(NettyServerBuilder.forAddress(
-        new InetSocketAddress("127.0.0.1", 0), security.credentials()));
+    return security.secure(
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress("127.0.0.1", 0), security.credentials()));
   }
 
   private static ChannelCredentials tls(TestPki.Issued client) throws IOException {
@@ -324,8 +379,7 @@ class SecureControlPlaneTest {
   }
 
   private ManagedChannel channel(int port, ChannelCredentials credentials) {
-    ManagedChannel channel =
-        NettyChannelBuilder.forAddress("127.0.0.1", port, credentials).build();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port, credentials).build();
     channels.add(channel);
     return channel;
   }
@@ -345,27 +399,30 @@ class SecureControlPlaneTest {
 
   private static Status proxyConnect(ManagedChannel channel, String id) throws Exception {
     CompletableFuture<Status> outcome = new CompletableFuture<>();
-    StreamObserver<ProxyMessage> requests = ProxyServiceGrpc.newStub(channel)
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .connect(new StreamObserver<>() {
-          @Override
-          public void onNext(ControlMessage message) {
-            outcome.complete(Status.OK);
-          }
+    StreamObserver<ProxyMessage> requests =
+        ProxyServiceGrpc.newStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .connect(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ControlMessage message) {
+                    outcome.complete(Status.OK);
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            outcome.complete(Status.fromThrowable(t));
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    outcome.complete(Status.fromThrowable(t));
+                  }
 
-          @Override
-          public void onCompleted() {
-            outcome.complete(Status.UNKNOWN.withDescription("ended without a snapshot"));
-          }
-        });
-    requests.onNext(ProxyMessage.newBuilder()
-        .setHello(Hello.newBuilder().setProxyId(id).setHostname("test").setVersion("t"))
-        .build());
+                  @Override
+                  public void onCompleted() {
+                    outcome.complete(Status.UNKNOWN.withDescription("ended without a snapshot"));
+                  }
+                });
+    requests.onNext(
+        ProxyMessage.newBuilder()
+            .setHello(Hello.newBuilder().setProxyId(id).setHostname("test").setVersion("t"))
+            .build());
     Status status = outcome.get(15, TimeUnit.SECONDS);
     requests.onError(Status.CANCELLED.asRuntimeException());
     return status;

@@ -40,8 +40,10 @@ class ServerSecurityTest {
   @Test
   void clientCertificatesAreRequiredUnlessTheAuthFileAlsoListsTokens() throws IOException {
     Path certsOnly = Files.write(dir.resolve("certs-only"), List.of("proxy e cert:edge-*"));
-    Path withTokens = Files.write(dir.resolve("with-tokens"), List.of("proxy e cert:edge-*",
-        "viewer v token-sha256:" + "ab".repeat(32)));
+    Path withTokens =
+        Files.write(
+            dir.resolve("with-tokens"),
+            List.of("proxy e cert:edge-*", "viewer v token-sha256:" + "ab".repeat(32)));
 
     assertThat(clientAuth(certsOnly)).isEqualTo(TlsServerCredentials.ClientAuth.REQUIRE);
     assertThat(clientAuth(withTokens)).isEqualTo(TlsServerCredentials.ClientAuth.OPTIONAL);
@@ -52,20 +54,23 @@ class ServerSecurityTest {
     Path certs = Files.write(dir.resolve("certs"), List.of("admin a cert:ops"));
     Path empty = Files.write(dir.resolve("empty"), List.of("# nobody yet"));
 
-    assertThatThrownBy(() -> ServerSecurity.from(
-        new SecurityOptions(server.certFile(), null, null, null)))
+    assertThatThrownBy(
+            () -> ServerSecurity.from(new SecurityOptions(server.certFile(), null, null, null)))
         .hasMessage("--tls-cert and --tls-key go together; give both");
-    assertThatThrownBy(() -> ServerSecurity.from(
-        new SecurityOptions(null, null, pki.caFile(), null)))
+    assertThatThrownBy(
+            () -> ServerSecurity.from(new SecurityOptions(null, null, pki.caFile(), null)))
         .hasMessageStartingWith("--tls-ca verifies client certificates, which needs TLS");
-    assertThatThrownBy(() -> ServerSecurity.from(
-        new SecurityOptions(server.certFile(), server.keyFile(), null, certs)))
+    assertThatThrownBy(
+            () ->
+                ServerSecurity.from(
+                    new SecurityOptions(server.certFile(), server.keyFile(), null, certs)))
         .hasMessageContaining("lists cert: callers, which needs --tls-ca");
-    assertThatThrownBy(() -> ServerSecurity.from(
-        new SecurityOptions(null, null, null, empty)))
+    assertThatThrownBy(() -> ServerSecurity.from(new SecurityOptions(null, null, null, empty)))
         .hasMessageContaining("lists no callers");
-    assertThatThrownBy(() -> ServerSecurity.from(
-        new SecurityOptions(dir.resolve("absent.crt"), server.keyFile(), null, null)))
+    assertThatThrownBy(
+            () ->
+                ServerSecurity.from(
+                    new SecurityOptions(dir.resolve("absent.crt"), server.keyFile(), null, null)))
         .hasMessageContaining("--tls-cert " + dir.resolve("absent.crt") + ": no such file");
   }
 
@@ -73,18 +78,21 @@ class ServerSecurityTest {
   void listeningBeyondLoopbackWithoutTlsIsLoudlyLogged() throws IOException {
     ServerSecurity plaintext = ServerSecurity.from(new SecurityOptions());
 
-    String local = logOf(() -> plaintext.report("admin API", new InetSocketAddress("127.0.0.1", 9900)));
-    String exposed = logOf(() -> plaintext.report("proxy API", new InetSocketAddress("0.0.0.0", 9901)));
+    String local =
+        logOf(() -> plaintext.report("admin API", new InetSocketAddress("127.0.0.1", 9900)));
+    String exposed =
+        logOf(() -> plaintext.report("proxy API", new InetSocketAddress("0.0.0.0", 9901)));
 
     // Tests log at WARN and above (simplelogger.properties): the loopback summary is INFO.
     assertThat(local).doesNotContain("WARN");
-    assertThat(exposed).contains("WARN", "proxy API listens on 0.0.0.0 WITHOUT TLS",
-        "WITHOUT an --auth-file");
+    assertThat(exposed)
+        .contains("WARN", "proxy API listens on 0.0.0.0 WITHOUT TLS", "WITHOUT an --auth-file");
   }
 
   private static TlsServerCredentials.ClientAuth clientAuth(Path authFile) throws IOException {
-    ServerSecurity security = ServerSecurity.from(new SecurityOptions(
-        server.certFile(), server.keyFile(), pki.caFile(), authFile));
+    ServerSecurity security =
+        ServerSecurity.from(
+            new SecurityOptions(server.certFile(), server.keyFile(), pki.caFile(), authFile));
     return ((TlsServerCredentials) security.credentials()).getClientAuth();
   }
 

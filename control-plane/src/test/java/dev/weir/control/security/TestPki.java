@@ -31,9 +31,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throwaway certificate authority for TLS tests: a CA and the server and client certificates
- * it signs, written as the PEM files the programs' --tls-* flags take (EC P-256 keys, PKCS#8).
- * Shared with the e2e tests through this module's test jar.
+ * A throwaway certificate authority for TLS tests: a CA and the server and client certificates it
+ * signs, written as the PEM files the programs' --tls-* flags take (EC P-256 keys, PKCS#8). Shared
+ * with the e2e tests through this module's test jar.
  */
 public final class TestPki {
 
@@ -59,8 +59,8 @@ public final class TestPki {
     X509v3CertificateBuilder builder = builder(subject, subject, keys, Instant.now());
     try {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-      builder.addExtension(Extension.keyUsage, true,
-          new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -80,7 +80,10 @@ public final class TestPki {
 
   /** A server certificate as {@link #server}, that expired at {@code notAfter}. */
   public Issued expiredServer(String commonName, Instant notAfter) throws IOException {
-    return issue(commonName, KeyPurposeId.id_kp_serverAuth, localNames(),
+    return issue(
+        commonName,
+        KeyPurposeId.id_kp_serverAuth,
+        localNames(),
         notAfter.minus(Duration.ofDays(1)));
   }
 
@@ -91,20 +94,22 @@ public final class TestPki {
 
   /** A client certificate as {@link #client}, that expired at {@code notAfter}. */
   public Issued expiredClient(String commonName, Instant notAfter) throws IOException {
-    return issue(commonName, KeyPurposeId.id_kp_clientAuth, null,
-        notAfter.minus(Duration.ofDays(1)));
+    return issue(
+        commonName, KeyPurposeId.id_kp_clientAuth, null, notAfter.minus(Duration.ofDays(1)));
   }
 
   private static GeneralNames localNames() {
-    return new GeneralNames(new GeneralName[] {
-        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-        new GeneralName(GeneralName.iPAddress, "::1"),
-        new GeneralName(GeneralName.dNSName, "localhost")});
+    return new GeneralNames(
+        new GeneralName[] {
+          new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+          new GeneralName(GeneralName.iPAddress, "::1"),
+          new GeneralName(GeneralName.dNSName, "localhost")
+        });
   }
 
   // Valid from an hour before {@code issued} until a day after it.
-  private Issued issue(String commonName, KeyPurposeId purpose, GeneralNames names,
-      Instant issued) throws IOException {
+  private Issued issue(String commonName, KeyPurposeId purpose, GeneralNames names, Instant issued)
+      throws IOException {
     KeyPair keys = newKeyPair();
     X509v3CertificateBuilder builder =
         builder(new X500Name("CN=" + name), new X500Name("CN=" + commonName), keys, issued);
@@ -118,17 +123,22 @@ public final class TestPki {
     return write(dir, name + "-" + commonName, certificate, keys.getPrivate());
   }
 
-  private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys,
-      Instant now) {
-    return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
-        subject, keys.getPublic());
+  private static X509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, KeyPair keys, Instant now) {
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        BigInteger.valueOf(SERIAL.incrementAndGet()),
+        Date.from(now.minus(Duration.ofHours(1))),
+        Date.from(now.plus(Duration.ofDays(1))),
+        subject,
+        keys.getPublic());
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey) {
     try {
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException(e);
     }
@@ -159,8 +169,12 @@ public final class TestPki {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

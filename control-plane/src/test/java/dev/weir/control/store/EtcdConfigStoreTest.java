@@ -11,7 +11,6 @@ import dev.weir.control.testing.EtcdServer;
 import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,8 +60,12 @@ class EtcdConfigStoreTest {
     String prefix = newPrefix();
     EtcdConfigStore store = store(prefix, 10);
     store.commit(0, snapshot(1, "web"), revision(1, "CreatePool"));
-    client.getKVClient().delete(io.etcd.jetcd.ByteSequence.from(prefix + "config",
-        java.nio.charset.StandardCharsets.UTF_8)).get();
+    client
+        .getKVClient()
+        .delete(
+            io.etcd.jetcd.ByteSequence.from(
+                prefix + "config", java.nio.charset.StandardCharsets.UTF_8))
+        .get();
 
     assertThatThrownBy(store::load)
         .isInstanceOf(MissingStateException.class)
@@ -79,8 +82,8 @@ class EtcdConfigStoreTest {
 
     ConfigSnapshot stored = v1.toBuilder().clearNonce().build();
     assertThat(store.load()).isEqualTo(stored);
-    assertThat(store.revision(1)).contains(revision(1, "CreatePool").toBuilder()
-        .setConfig(stored).build());
+    assertThat(store.revision(1))
+        .contains(revision(1, "CreatePool").toBuilder().setConfig(stored).build());
     assertThat(store.revisions(0, 10)).containsExactly(revision(1, "CreatePool"));
   }
 
@@ -93,19 +96,21 @@ class EtcdConfigStoreTest {
     first.commit(1, snapshot(2, "web", "api"), revision(2, "CreatePool"));
 
     assertThatThrownBy(() -> second.commit(1, snapshot(2, "db"), revision(2, "Rival")))
-        .isInstanceOfSatisfying(VersionConflictException.class, e -> {
-          assertThat(e.expectedVersion()).isEqualTo(1);
-          assertThat(e.storedVersion()).isEqualTo(2);
-        });
+        .isInstanceOfSatisfying(
+            VersionConflictException.class,
+            e -> {
+              assertThat(e.expectedVersion()).isEqualTo(1);
+              assertThat(e.storedVersion()).isEqualTo(2);
+            });
     assertThatThrownBy(() -> second.commit(0, snapshot(1, "db"), revision(1, "Rival")))
-        .isInstanceOfSatisfying(VersionConflictException.class,
-            e -> assertThat(e.storedVersion()).isEqualTo(2));
+        .isInstanceOfSatisfying(
+            VersionConflictException.class, e -> assertThat(e.storedVersion()).isEqualTo(2));
 
     assertThat(second.load()).isEqualTo(snapshot(2, "web", "api"));
-    assertThat(second.revisions(0, 10)).extracting(Revision::getOperation)
+    assertThat(second.revisions(0, 10))
+        .extracting(Revision::getOperation)
         .containsExactly("CreatePool", "CreatePool");
-    assertThat(second.revision(2).orElseThrow().getConfig())
-        .isEqualTo(snapshot(2, "web", "api"));
+    assertThat(second.revision(2).orElseThrow().getConfig()).isEqualTo(snapshot(2, "web", "api"));
   }
 
   @Test
@@ -129,22 +134,20 @@ class EtcdConfigStoreTest {
       store.commit(v - 1, snapshot(v, "p" + v), revision(v, "Op" + v));
     }
 
-    assertThat(store.revisions(0, 10)).extracting(Revision::getVersion)
-        .containsExactly(6L, 5L, 4L);
+    assertThat(store.revisions(0, 10)).extracting(Revision::getVersion).containsExactly(6L, 5L, 4L);
     assertThat(store.revision(3)).isEmpty();
 
     assertThat(store.compactHistory()).isEqualTo(3);
     assertThat(store.compactHistory()).isZero();
-    assertThat(store.revisions(0, 10)).extracting(Revision::getVersion)
-        .containsExactly(6L, 5L, 4L);
+    assertThat(store.revisions(0, 10)).extracting(Revision::getVersion).containsExactly(6L, 5L, 4L);
     assertThat(store.revision(4)).map(Revision::getConfig).contains(snapshot(4, "p4"));
   }
 
   @Test
   void anUnreachableEtcdFailsCallsWithinTheTimeoutNamingIt() throws Exception {
     try (Client nowhere = Client.builder().endpoints("http://127.0.0.1:1").build()) {
-      EtcdConfigStore store = new EtcdConfigStore(nowhere, "http://127.0.0.1:1", "/weir/", 10,
-          Duration.ofSeconds(1));
+      EtcdConfigStore store =
+          new EtcdConfigStore(nowhere, "http://127.0.0.1:1", "/weir/", 10, Duration.ofSeconds(1));
 
       assertThatThrownBy(store::load)
           .isInstanceOf(IOException.class)
@@ -160,8 +163,8 @@ class EtcdConfigStoreTest {
   }
 
   private static EtcdConfigStore store(String prefix, int maxRevisions) {
-    return new EtcdConfigStore(client, etcd.endpoint().toString(), prefix, maxRevisions,
-        Duration.ofSeconds(5));
+    return new EtcdConfigStore(
+        client, etcd.endpoint().toString(), prefix, maxRevisions, Duration.ofSeconds(5));
   }
 
   // Each test its own prefix, so they share one etcd without seeing each other's keys.

@@ -100,13 +100,18 @@ class EtcdLostCommitTest {
   }
 
   private static ConfigSnapshot snapshot(long version) {
-    return ConfigSnapshot.newBuilder().setVersion(version)
+    return ConfigSnapshot.newBuilder()
+        .setVersion(version)
         .addPools(Pool.newBuilder().setName("web").setListen(":8080"))
         .build();
   }
 
   private static Revision revision(long version) {
-    return Revision.newBuilder().setVersion(version).setActor("test").setOperation("CreatePool")
-        .setTime(Timestamps.fromMillis(1_000 * version)).build();
+    return Revision.newBuilder()
+        .setVersion(version)
+        .setActor("test")
+        .setOperation("CreatePool")
+        .setTime(Timestamps.fromMillis(1_000 * version))
+        .build();
   }
 }

@@ -47,10 +47,11 @@ class FileConfigStoreFleetIdTest {
 
   @Test
   void aStoreFromBeforeFleetIdsGetsOneOnceAtItsVersion() throws Exception {
-    ConfigSnapshot old = ConfigSnapshot.newBuilder()
-        .setVersion(3)
-        .addPools(Pool.newBuilder().setName("web").setListen(":8080"))
-        .build();
+    ConfigSnapshot old =
+        ConfigSnapshot.newBuilder()
+            .setVersion(3)
+            .addPools(Pool.newBuilder().setName("web").setListen(":8080"))
+            .build();
     SnapshotFile.write(dir.resolve(FileConfigStore.STATE_FILE), old);
 
     store = FileConfigStore.open(dir);

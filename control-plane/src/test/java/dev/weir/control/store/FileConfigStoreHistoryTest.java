@@ -46,7 +46,8 @@ class FileConfigStoreHistoryTest {
     store = FileConfigStore.open(dir);
     commit(1, 5);
 
-    assertThat(store.revisions(0, 10)).extracting(Revision::getVersion)
+    assertThat(store.revisions(0, 10))
+        .extracting(Revision::getVersion)
         .containsExactly(5L, 4L, 3L, 2L, 1L);
     assertThat(store.revisions(0, 10)).allSatisfy(r -> assertThat(r.hasConfig()).isFalse());
     assertThat(store.revisions(0, 2)).extracting(Revision::getVersion).containsExactly(5L, 4L);
@@ -85,8 +86,7 @@ class FileConfigStoreHistoryTest {
     commit(4, 4);
     store.close();
     store = FileConfigStore.open(dir);
-    assertThat(store.revisions(0, 10)).extracting(Revision::getVersion)
-        .containsExactly(4L, 2L, 1L);
+    assertThat(store.revisions(0, 10)).extracting(Revision::getVersion).containsExactly(4L, 2L, 1L);
   }
 
   @Test
@@ -122,7 +122,8 @@ class FileConfigStoreHistoryTest {
     assertThat(store.load().getVersion()).isEqualTo(1);
     assertThat(store.revisions(0, 10)).extracting(Revision::getVersion).containsExactly(1L);
     store.commit(1, config(2), revision(2).toBuilder().setActor("again").build());
-    assertThat(store.revisions(0, 10)).extracting(Revision::getActor)
+    assertThat(store.revisions(0, 10))
+        .extracting(Revision::getActor)
         .containsExactly("again", "alice (127.0.0.1:5000)");
   }
 
@@ -150,7 +151,8 @@ class FileConfigStoreHistoryTest {
     store = FileConfigStore.open(dir, 5);
     commit(1, 20);
 
-    assertThat(store.revisions(0, 100)).extracting(Revision::getVersion)
+    assertThat(store.revisions(0, 100))
+        .extracting(Revision::getVersion)
         .containsExactly(20L, 19L, 18L, 17L, 16L);
     assertThat(store.revision(15)).isEmpty();
     assertThat(store.revision(16).orElseThrow().getConfig()).isEqualTo(config(16));
@@ -158,7 +160,8 @@ class FileConfigStoreHistoryTest {
     store.close();
 
     store = FileConfigStore.open(dir, 5);
-    assertThat(store.revisions(0, 100)).extracting(Revision::getVersion)
+    assertThat(store.revisions(0, 100))
+        .extracting(Revision::getVersion)
         .containsExactly(20L, 19L, 18L, 17L, 16L);
     assertThat(compacted).isLessThan(recordSize() * 7);
     assertThat(dir).isDirectoryNotContaining("glob:**.tmp");
@@ -203,13 +206,15 @@ class FileConfigStoreHistoryTest {
     return ConfigSnapshot.newBuilder()
         .setVersion(version)
         .setFleetId("test-fleet")
-        .addPools(Pool.newBuilder()
-            .setName("web")
-            .setListen(":8080")
-            .addBackends(Backend.newBuilder()
-                .setAddress("10.0.0.1:80")
-                .setWeight(version)
-                .setState(BackendState.ACTIVE)))
+        .addPools(
+            Pool.newBuilder()
+                .setName("web")
+                .setListen(":8080")
+                .addBackends(
+                    Backend.newBuilder()
+                        .setAddress("10.0.0.1:80")
+                        .setWeight(version)
+                        .setState(BackendState.ACTIVE)))
         .build();
   }
 

@@ -1,10 +1,9 @@
 package dev.weir.control.store;
 
-import dev.weir.api.files.SnapshotFile;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.api.files.SnapshotFile;
 import dev.weir.api.v1.Algorithm;
 import dev.weir.api.v1.Backend;
 import dev.weir.api.v1.BackendState;
@@ -23,18 +22,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileConfigStoreTest {
-  private static final ConfigSnapshot V1 = ConfigSnapshot.newBuilder()
-      .setVersion(1)
-      .setNonce("not-stored")
-      .addPools(Pool.newBuilder()
-          .setName("web")
-          .setListen(":8080")
-          .setAlgorithm(Algorithm.WEIGHTED_ROUND_ROBIN)
-          .addBackends(Backend.newBuilder()
-              .setAddress("10.0.0.1:80")
-              .setWeight(3)
-              .setState(BackendState.DRAINING)))
-      .build();
+  private static final ConfigSnapshot V1 =
+      ConfigSnapshot.newBuilder()
+          .setVersion(1)
+          .setNonce("not-stored")
+          .addPools(
+              Pool.newBuilder()
+                  .setName("web")
+                  .setListen(":8080")
+                  .setAlgorithm(Algorithm.WEIGHTED_ROUND_ROBIN)
+                  .addBackends(
+                      Backend.newBuilder()
+                          .setAddress("10.0.0.1:80")
+                          .setWeight(3)
+                          .setState(BackendState.DRAINING)))
+          .build();
 
   @TempDir Path dir;
   private FileConfigStore store;

@@ -14,17 +14,21 @@ public final class ConnectionAnswers {
 
   /** Lists {@code connections} whatever the filters. */
   public static Function<ControlMessage, ProxyMessage> lists(ConnectionInfo... connections) {
-    return m -> ProxyMessage.newBuilder().setConnections(ConnectionList.newBuilder()
-        .setRequestId(m.getListConnections().getRequestId())
-        .addAllConnections(List.of(connections))).build();
+    return m ->
+        ProxyMessage.newBuilder()
+            .setConnections(
+                ConnectionList.newBuilder()
+                    .setRequestId(m.getListConnections().getRequestId())
+                    .addAllConnections(List.of(connections)))
+            .build();
   }
 
   /** Closes {@code open} when asked to, and finds nothing else. */
   public static Function<ControlMessage, ProxyMessage> closes(long open) {
     return m -> {
       long sequence = m.getCloseConnection().getSequence();
-      ConnectionCloseResult.Builder result = ConnectionCloseResult.newBuilder()
-          .setRequestId(m.getCloseConnection().getRequestId());
+      ConnectionCloseResult.Builder result =
+          ConnectionCloseResult.newBuilder().setRequestId(m.getCloseConnection().getRequestId());
       if (sequence == open) {
         result.setFound(true).setConnection(conn(sequence, "10.0.0.1:80"));
       }

@@ -49,9 +49,9 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /**
-   * Starts etcd serving clients over TLS only, with a certificate from a new CA whose files go
-   * in {@code pkiDir}, and admitting only clients that show a certificate that CA issued
-   * ({@code --client-cert-auth}); {@link #pki} issues them.
+   * Starts etcd serving clients over TLS only, with a certificate from a new CA whose files go in
+   * {@code pkiDir}, and admitting only clients that show a certificate that CA issued ({@code
+   * --client-cert-auth}); {@link #pki} issues them.
    */
   public static EtcdServer startTls(Path pkiDir) throws IOException, InterruptedException {
     return start(TestPki.create(pkiDir, "etcd-ca"));
@@ -64,8 +64,8 @@ public final class EtcdServer implements AutoCloseable {
 
   private static EtcdServer start(TestPki pki) throws IOException, InterruptedException {
     Path binary = Installed.onPath("etcd");
-    Installed.require(binary != null,
-        "etcd is not on the PATH; install it with: apt-get install -y etcd-server");
+    Installed.require(
+        binary != null, "etcd is not on the PATH; install it with: apt-get install -y etcd-server");
     Path dataDir = Files.createTempDirectory("weir-etcd-");
     int clientPort = freePort();
     int peerPort = freePort();
@@ -74,22 +74,37 @@ public final class EtcdServer implements AutoCloseable {
     }
     String client = scheme(pki) + "://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = new ArrayList<>(List.of(binary.toString(),
-        "--name", "weir-test",
-        "--data-dir", dataDir.resolve("data").toString(),
-        "--listen-client-urls", client,
-        "--advertise-client-urls", client,
-        "--listen-peer-urls", peer,
-        "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "weir-test=" + peer,
-        "--initial-cluster-state", "new"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--name",
+                "weir-test",
+                "--data-dir",
+                dataDir.resolve("data").toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "weir-test=" + peer,
+                "--initial-cluster-state",
+                "new"));
     if (pki != null) {
       TestPki.Issued certificate = pki.server("etcd");
-      command.addAll(List.of(
-          "--cert-file", certificate.certFile().toString(),
-          "--key-file", certificate.keyFile().toString(),
-          "--trusted-ca-file", pki.caFile().toString(),
-          "--client-cert-auth"));
+      command.addAll(
+          List.of(
+              "--cert-file",
+              certificate.certFile().toString(),
+              "--key-file",
+              certificate.keyFile().toString(),
+              "--trusted-ca-file",
+              pki.caFile().toString(),
+              "--client-cert-auth"));
     }
     EtcdServer server = new EtcdServer(command, dataDir, pki, clientPort);
     try {
@@ -123,8 +138,8 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   private void signal(String which) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid()))
-        .inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IOException("kill " + which + " " + process.pid() + " failed");
     }
@@ -138,10 +153,8 @@ public final class EtcdServer implements AutoCloseable {
 
   private void launch() throws IOException, InterruptedException {
     Path log = dataDir.resolve("etcd-" + System.nanoTime() + ".log");
-    process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     awaitListening(log);
   }
 
@@ -179,12 +192,13 @@ public final class EtcdServer implements AutoCloseable {
           .atMost(Duration.ofMillis(START_TIMEOUT_MS))
           .pollInterval(Duration.ofMillis(50))
           .failFast("etcd exited", () -> !process.isAlive())
-          .until(() -> accepts()
-              && Files.readString(log).contains("ready to serve client requests"));
+          .until(
+              () -> accepts() && Files.readString(log).contains("ready to serve client requests"));
     } catch (ConditionTimeoutException | TerminalFailureException e) {
-      String how = process.isAlive()
-          ? "did not start within " + START_TIMEOUT_MS + " ms"
-          : "exited with " + process.exitValue();
+      String how =
+          process.isAlive()
+              ? "did not start within " + START_TIMEOUT_MS + " ms"
+              : "exited with " + process.exitValue();
       throw new IOException("etcd " + how + ":\n" + Files.readString(log), e);
     }
   }

@@ -37,11 +37,15 @@ public final class InProcessControlPlane implements AutoCloseable {
   /** A control plane keeping its configuration in {@code store}. */
   public InProcessControlPlane(Path dataDir, StoreSpec store) throws IOException {
     name = InProcessServerBuilder.generateName();
-    plane = new ControlPlane(
-        dataDir, InProcessServerBuilder.forName(name).directExecutor()
-            .addTransportFilter(new PeerFilter()), clock)
-        .storage(store)
-        .start();
+    plane =
+        new ControlPlane(
+                dataDir,
+                InProcessServerBuilder.forName(name)
+                    .directExecutor()
+                    .addTransportFilter(new PeerFilter()),
+                clock)
+            .storage(store)
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -100,7 +104,8 @@ public final class InProcessControlPlane implements AutoCloseable {
     public Attributes transportReady(Attributes attributes) {
       InetSocketAddress peer = nextPeer;
       nextPeer = null;
-      return peer == null ? attributes
+      return peer == null
+          ? attributes
           : attributes.toBuilder().set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, peer).build();
     }
   }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 /**
  * Programs a test needs from the machine (etcd, redis-server, ...). Without one the test is
- * skipped, except in CI ({@code CI=true}), where it fails: CI installs them, so a missing one is
- * a broken build, not a reason to skip.
+ * skipped, except in CI ({@code CI=true}), where it fails: CI installs them, so a missing one is a
+ * broken build, not a reason to skip.
  */
 public final class Installed {
 

@@ -12,18 +12,20 @@ public final class Rejections {
   private Rejections() {}
 
   /**
-   * Asserts {@code call} fails with {@code code} and a description containing every fragment,
-   * and that the pools and config version are exactly as before.
+   * Asserts {@code call} fails with {@code code} and a description containing every fragment, and
+   * that the pools and config version are exactly as before.
    */
-  public static void assertRejected(InProcessControlPlane control, ThrowingCallable call,
-      Status.Code code, String... fragments) {
+  public static void assertRejected(
+      InProcessControlPlane control, ThrowingCallable call, Status.Code code, String... fragments) {
     ListPoolsResponse before = control.listPools();
 
-    assertThatThrownBy(call).satisfies(e -> {
-      Status status = Status.fromThrowable(e);
-      assertThat(status.getCode()).isEqualTo(code);
-      assertThat(status.getDescription()).contains(fragments);
-    });
+    assertThatThrownBy(call)
+        .satisfies(
+            e -> {
+              Status status = Status.fromThrowable(e);
+              assertThat(status.getCode()).isEqualTo(code);
+              assertThat(status.getDescription()).contains(fragments);
+            });
 
     assertThat(control.listPools()).isEqualTo(before);
   }

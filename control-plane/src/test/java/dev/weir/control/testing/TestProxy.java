@@ -34,11 +34,12 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
   }
 
   public TestProxy hello(String proxyId) {
-    return hello(Hello.newBuilder()
-        .setProxyId(proxyId)
-        .setHostname("host-" + proxyId)
-        .setVersion("0.1.0-test")
-        .build());
+    return hello(
+        Hello.newBuilder()
+            .setProxyId(proxyId)
+            .setHostname("host-" + proxyId)
+            .setVersion("0.1.0-test")
+            .build());
   }
 
   public TestProxy hello(Hello hello) {
@@ -46,35 +47,52 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
   }
 
   public TestProxy ack(ConfigSnapshot snapshot) {
-    return send(ProxyMessage.newBuilder().setAck(ConfigAck.newBuilder()
-        .setVersion(snapshot.getVersion())
-        .setNonce(snapshot.getNonce())).build());
+    return send(
+        ProxyMessage.newBuilder()
+            .setAck(
+                ConfigAck.newBuilder()
+                    .setVersion(snapshot.getVersion())
+                    .setNonce(snapshot.getNonce()))
+            .build());
   }
 
   /** Says the snapshot is in force, as a proxy does after its ACK. */
   public TestProxy applied(ConfigSnapshot snapshot) {
-    return send(ProxyMessage.newBuilder().setApplied(ConfigApplied.newBuilder()
-        .setVersion(snapshot.getVersion())
-        .setNonce(snapshot.getNonce())).build());
+    return send(
+        ProxyMessage.newBuilder()
+            .setApplied(
+                ConfigApplied.newBuilder()
+                    .setVersion(snapshot.getVersion())
+                    .setNonce(snapshot.getNonce()))
+            .build());
   }
 
   /** Says the snapshot is in force except for the {@code failed} pools. */
   public TestProxy applied(ConfigSnapshot snapshot, PoolApplyFailure... failed) {
-    return send(ProxyMessage.newBuilder().setApplied(ConfigApplied.newBuilder()
-        .setVersion(snapshot.getVersion())
-        .setNonce(snapshot.getNonce())
-        .addAllFailedPools(List.of(failed))).build());
+    return send(
+        ProxyMessage.newBuilder()
+            .setApplied(
+                ConfigApplied.newBuilder()
+                    .setVersion(snapshot.getVersion())
+                    .setNonce(snapshot.getNonce())
+                    .addAllFailedPools(List.of(failed)))
+            .build());
   }
 
   /** Reports that the pools of {@code version} not in force are now {@code failed}. */
   public TestProxy poolStatus(long version, PoolApplyFailure... failed) {
-    return send(ProxyMessage.newBuilder().setPoolStatus(PoolApplyStatus.newBuilder()
-        .setConfigVersion(version).addAllFailedPools(List.of(failed))).build());
+    return send(
+        ProxyMessage.newBuilder()
+            .setPoolStatus(
+                PoolApplyStatus.newBuilder()
+                    .setConfigVersion(version)
+                    .addAllFailedPools(List.of(failed)))
+            .build());
   }
 
   /**
-   * From now on answers every snapshot as a healthy proxy does, ACK then applied, starting with
-   * the newest one already received.
+   * From now on answers every snapshot as a healthy proxy does, ACK then applied, starting with the
+   * newest one already received.
    */
   public TestProxy applyEverything() {
     applyEverything = true;
@@ -86,10 +104,14 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
   }
 
   public TestProxy nack(ConfigSnapshot snapshot, String reason) {
-    return send(ProxyMessage.newBuilder().setNack(ConfigNack.newBuilder()
-        .setVersion(snapshot.getVersion())
-        .setNonce(snapshot.getNonce())
-        .setReason(reason)).build());
+    return send(
+        ProxyMessage.newBuilder()
+            .setNack(
+                ConfigNack.newBuilder()
+                    .setVersion(snapshot.getVersion())
+                    .setNonce(snapshot.getNonce())
+                    .setReason(reason))
+            .build());
   }
 
   public TestProxy stats(StatsReport report) {
@@ -108,8 +130,9 @@ public final class TestProxy implements ClientResponseObserver<ProxyMessage, Con
   }
 
   /**
-   * Answers each request that is not a snapshot (list or close connections) with what
-   * {@code answerer} returns (null: no answer); until this is called the proxy ignores them, as an older one does.
+   * Answers each request that is not a snapshot (list or close connections) with what {@code
+   * answerer} returns (null: no answer); until this is called the proxy ignores them, as an older
+   * one does.
    */
   public TestProxy answerRequests(Function<ControlMessage, ProxyMessage> answerer) {
     answers = answerer;

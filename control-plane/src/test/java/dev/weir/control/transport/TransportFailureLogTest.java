@@ -26,8 +26,10 @@ class TransportFailureLogTest {
       handler.publish(failed(new IllegalStateException("Unexpected HTTP/1.x request: GET /" + i)));
     }
 
-    assertThat(lines).containsExactly("INFO grpc: Transport failed: IllegalStateException: "
-        + "Unexpected HTTP/1.x request: GET /0");
+    assertThat(lines)
+        .containsExactly(
+            "INFO grpc: Transport failed: IllegalStateException: "
+                + "Unexpected HTTP/1.x request: GET /0");
   }
 
   @Test
@@ -53,8 +55,9 @@ class TransportFailureLogTest {
 
   @Test
   void controlCharactersAndLongMessagesFromAPeerAreCleanedUp() {
-    String description = TransportFailureLog.describe(
-        new IllegalStateException("GET /\r\n\u001b[31m" + "x".repeat(500)));
+    String description =
+        TransportFailureLog.describe(
+            new IllegalStateException("GET /\r\n\u001b[31m" + "x".repeat(500)));
 
     assertThat(description)
         .doesNotContain("\r", "\n", "\u001b")

@@ -24,17 +24,24 @@ class FleetViewLeadershipTest {
   private final AtomicBoolean leader = new AtomicBoolean();
   private final PoolRegistry pools = registry(store, clock);
   private final ProxyFleet fleet = new ProxyFleet(pools, clock);
-  private final FleetView view = new FleetView(pools, fleet, clock, FleetEventSink.NONE,
-      leader::get);
+  private final FleetView view =
+      new FleetView(pools, fleet, clock, FleetEventSink.NONE, leader::get);
 
   // Adaptive weights off, yet an effective weight left over: the loop's next tick clears it.
   private static PoolRegistry registry(InMemoryConfigStore store, MutableClock clock) {
-    store.overwrite(ConfigSnapshot.newBuilder()
-        .setVersion(1)
-        .addPools(Pool.newBuilder().setName("web").setListen(":8080")
-            .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80").setWeight(10)
-                .setEffectiveWeight(4)))
-        .build());
+    store.overwrite(
+        ConfigSnapshot.newBuilder()
+            .setVersion(1)
+            .addPools(
+                Pool.newBuilder()
+                    .setName("web")
+                    .setListen(":8080")
+                    .addBackends(
+                        Backend.newBuilder()
+                            .setAddress("10.0.0.1:80")
+                            .setWeight(10)
+                            .setEffectiveWeight(4)))
+            .build());
     try {
       return PoolRegistry.load(store, clock, FleetEventSink.NONE);
     } catch (IOException e) {
@@ -58,8 +65,9 @@ class FleetViewLeadershipTest {
     view.tick();
 
     assertThat(store.commits()).hasSize(1);
-    assertThat(store.revision(2)).hasValueSatisfying(
-        r -> assertThat(r.getOperation()).isEqualTo(AdaptiveWeightsLoop.OPERATION));
+    assertThat(store.revision(2))
+        .hasValueSatisfying(
+            r -> assertThat(r.getOperation()).isEqualTo(AdaptiveWeightsLoop.OPERATION));
     assertThat(pools.current().getPools(0).getBackends(0).getEffectiveWeight()).isZero();
   }
 }

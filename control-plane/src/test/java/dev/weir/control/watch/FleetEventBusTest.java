@@ -48,14 +48,18 @@ class FleetEventBusTest {
   @BeforeEach
   void serveWatch() throws Exception {
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new AdminServiceGrpc.AdminServiceImplBase() {
-          @Override
-          public void watch(WatchRequest request, StreamObserver<FleetEvent> response) {
-            bus.watch(request, response);
-          }
-        })
-        .build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(
+                new AdminServiceGrpc.AdminServiceImplBase() {
+                  @Override
+                  public void watch(WatchRequest request, StreamObserver<FleetEvent> response) {
+                    bus.watch(request, response);
+                  }
+                })
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -80,7 +84,8 @@ class FleetEventBusTest {
       }
     }
 
-    assertThat(watch.events).extracting(e -> e.getRevision().getVersion())
+    assertThat(watch.events)
+        .extracting(e -> e.getRevision().getVersion())
         .containsExactlyElementsOf(range(1, 40));
     assertThat(watch.events).extracting(FleetEvent::getMissed).containsOnly(0L);
   }
@@ -103,7 +108,8 @@ class FleetEventBusTest {
 
     // The last event is one it follows: once it is there, every event before it was decided.
     await().until(() -> web.events.stream().anyMatch(FleetEvent::hasDrain));
-    assertThat(web.events).extracting(FleetEventBusTest::describe)
+    assertThat(web.events)
+        .extracting(FleetEventBusTest::describe)
         .containsExactly("revision 2", "revision 4", "health web", "drain web");
   }
 
@@ -126,7 +132,8 @@ class FleetEventBusTest {
     slow.read(10);
 
     await().until(() -> slow.events.size() == QUEUE_LIMIT);
-    assertThat(slow.events).extracting(e -> e.getRevision().getVersion())
+    assertThat(slow.events)
+        .extracting(e -> e.getRevision().getVersion())
         .containsExactly(7L, 8L, 9L, 10L);
     assertThat(slow.events).extracting(FleetEvent::getMissed).containsExactly(6L, 0L, 0L, 0L);
   }
@@ -138,8 +145,7 @@ class FleetEventBusTest {
     bus.publish(revision(1));
 
     await().until(() -> watch.events.size() == 1);
-    assertThat(watch.events.get(0).getTime())
-        .isEqualTo(Timestamps.fromMillis(clock.millis()));
+    assertThat(watch.events.get(0).getTime()).isEqualTo(Timestamps.fromMillis(clock.millis()));
   }
 
   @Test
@@ -239,19 +245,26 @@ class FleetEventBusTest {
   }
 
   private static FleetEvent health(String pool) {
-    return FleetEvent.newBuilder().setHealth(HealthEvent.newBuilder().setPool(pool)
-        .setBackend("10.0.0.1:80").setHealth(FleetHealth.FLEET_UNHEALTHY)
-        .setPrevious(FleetHealth.FLEET_HEALTHY)).build();
+    return FleetEvent.newBuilder()
+        .setHealth(
+            HealthEvent.newBuilder()
+                .setPool(pool)
+                .setBackend("10.0.0.1:80")
+                .setHealth(FleetHealth.FLEET_UNHEALTHY)
+                .setPrevious(FleetHealth.FLEET_HEALTHY))
+        .build();
   }
 
   private static FleetEvent drain(String pool) {
-    return FleetEvent.newBuilder().setDrain(DrainEvent.newBuilder().setPool(pool)
-        .setBackend("10.0.0.1:80")).build();
+    return FleetEvent.newBuilder()
+        .setDrain(DrainEvent.newBuilder().setPool(pool).setBackend("10.0.0.1:80"))
+        .build();
   }
 
   private static FleetEvent proxy(ProxyEvent.Kind kind) {
     return FleetEvent.newBuilder()
-        .setProxy(ProxyEvent.newBuilder().setKind(kind).setProxyId("edge-1")).build();
+        .setProxy(ProxyEvent.newBuilder().setKind(kind).setProxyId("edge-1"))
+        .build();
   }
 
   private static ConfigSnapshot snapshot(long version, Pool... pools) {
@@ -260,7 +273,9 @@ class FleetEventBusTest {
 
   /** A pool whose only backend's weight marks its revision. */
   private static Pool pool(String name, int weight) {
-    return Pool.newBuilder().setName(name).setListen(":" + (8000 + name.length()))
+    return Pool.newBuilder()
+        .setName(name)
+        .setListen(":" + (8000 + name.length()))
         .addBackends(Backend.newBuilder().setAddress("10.0.0.1:80").setWeight(weight))
         .build();
   }

@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The backend with the fewest active connections per unit of weight, by this proxy's counts.
- * A scan of every backend per pick: fine for pools of tens of backends; P2C is the choice for
- * large pools.
+ * The backend with the fewest active connections per unit of weight, by this proxy's counts. A scan
+ * of every backend per pick: fine for pools of tens of backends; P2C is the choice for large pools.
  */
 final class LeastConnectionsPicker implements Picker {
 

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Consistent hashing on the client's IP address through a {@link MaglevTable}. The client's port
- * is left out so every connection from one client lands on the same backend.
+ * Consistent hashing on the client's IP address through a {@link MaglevTable}. The client's port is
+ * left out so every connection from one client lands on the same backend.
  */
 final class MaglevPicker implements Picker {
 
@@ -37,9 +37,9 @@ final class MaglevPicker implements Picker {
   }
 
   /**
-   * The client's IP hashed the same way on every proxy. For IPv4, {@link Inet4Address#hashCode}
-   * is the address itself, which spares the byte array {@code getAddress()} would allocate on
-   * every connection.
+   * The client's IP hashed the same way on every proxy. For IPv4, {@link Inet4Address#hashCode} is
+   * the address itself, which spares the byte array {@code getAddress()} would allocate on every
+   * connection.
    */
   static long hashOf(InetSocketAddress client) {
     InetAddress ip = client == null ? null : client.getAddress();

@@ -7,8 +7,8 @@ import java.util.List;
 public interface Picker {
 
   /**
-   * The backend for a new connection from {@code client}, or {@code null} when no backend takes
-   * new connections. Only hashing pickers look at the client.
+   * The backend for a new connection from {@code client}, or {@code null} when no backend takes new
+   * connections. Only hashing pickers look at the client.
    */
   Upstream pick(InetSocketAddress client);
 

@@ -26,8 +26,8 @@ public final class Pickers {
   }
 
   /**
-   * Smooth weighted round robin, which with equal weights (the usual case) is each backend in
-   * turn: that needs no cycle array.
+   * Smooth weighted round robin, which with equal weights (the usual case) is each backend in turn:
+   * that needs no cycle array.
    */
   private static Picker roundRobin(List<Upstream> upstreams) {
     for (Upstream u : upstreams) {

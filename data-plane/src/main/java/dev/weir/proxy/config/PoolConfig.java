@@ -10,14 +10,20 @@ import java.util.List;
  * @param listenHost the host part of the pool's listen address; empty means all interfaces
  * @param connectAuthorities the HTTP CONNECT targets ("host:port", lower case) this pool answers
  *     to; empty for a plain TCP pool
- * @param tlsRouting how clients reach this pool by the server name of their ClientHello; null
- *     for a pool they reach otherwise
+ * @param tlsRouting how clients reach this pool by the server name of their ClientHello; null for a
+ *     pool they reach otherwise
  * @param tlsTermination how the proxy terminates the clients' TLS; null when it does not
  */
 public record PoolConfig(
-    String name, String listenHost, int listenPort, Algorithm algorithm,
-    List<BackendConfig> backends, PoolOptions options, List<String> connectAuthorities,
-    TlsRoutingConfig tlsRouting, TlsTerminationConfig tlsTermination) {
+    String name,
+    String listenHost,
+    int listenPort,
+    Algorithm algorithm,
+    List<BackendConfig> backends,
+    PoolOptions options,
+    List<String> connectAuthorities,
+    TlsRoutingConfig tlsRouting,
+    TlsTerminationConfig tlsTermination) {
 
   public PoolConfig {
     backends = List.copyOf(backends);
@@ -26,24 +32,46 @@ public record PoolConfig(
 
   /** A pool that does not terminate TLS. */
   public PoolConfig(
-      String name, String listenHost, int listenPort, Algorithm algorithm,
-      List<BackendConfig> backends, PoolOptions options, List<String> connectAuthorities,
+      String name,
+      String listenHost,
+      int listenPort,
+      Algorithm algorithm,
+      List<BackendConfig> backends,
+      PoolOptions options,
+      List<String> connectAuthorities,
       TlsRoutingConfig tlsRouting) {
-    this(name, listenHost, listenPort, algorithm, backends, options, connectAuthorities,
-        tlsRouting, null);
+    this(
+        name,
+        listenHost,
+        listenPort,
+        algorithm,
+        backends,
+        options,
+        connectAuthorities,
+        tlsRouting,
+        null);
   }
 
   /** A plain TCP or HTTP CONNECT pool. */
   public PoolConfig(
-      String name, String listenHost, int listenPort, Algorithm algorithm,
-      List<BackendConfig> backends, PoolOptions options, List<String> connectAuthorities) {
+      String name,
+      String listenHost,
+      int listenPort,
+      Algorithm algorithm,
+      List<BackendConfig> backends,
+      PoolOptions options,
+      List<String> connectAuthorities) {
     this(name, listenHost, listenPort, algorithm, backends, options, connectAuthorities, null);
   }
 
   /** A plain TCP pool: no CONNECT targets. */
   public PoolConfig(
-      String name, String listenHost, int listenPort, Algorithm algorithm,
-      List<BackendConfig> backends, PoolOptions options) {
+      String name,
+      String listenHost,
+      int listenPort,
+      Algorithm algorithm,
+      List<BackendConfig> backends,
+      PoolOptions options) {
     this(name, listenHost, listenPort, algorithm, backends, options, List.of());
   }
 

@@ -47,9 +47,22 @@ public record PoolOptions(
   public static final Duration DEFAULT_CONNECT_HEAD_TIMEOUT = Duration.ofSeconds(10);
 
   public static final PoolOptions DEFAULTS =
-      new PoolOptions(null, OutlierOptions.DEFAULTS, Duration.ZERO, 0, 0, null, Duration.ZERO,
-          Duration.ZERO, 0, DEFAULT_WRITE_BUFFER_LOW_BYTES, DEFAULT_WRITE_BUFFER_HIGH_BYTES,
-          DEFAULT_MAGLEV_TABLE_SIZE, 0, false, DEFAULT_PROXY_HEADER_TIMEOUT,
+      new PoolOptions(
+          null,
+          OutlierOptions.DEFAULTS,
+          Duration.ZERO,
+          0,
+          0,
+          null,
+          Duration.ZERO,
+          Duration.ZERO,
+          0,
+          DEFAULT_WRITE_BUFFER_LOW_BYTES,
+          DEFAULT_WRITE_BUFFER_HIGH_BYTES,
+          DEFAULT_MAGLEV_TABLE_SIZE,
+          0,
+          false,
+          DEFAULT_PROXY_HEADER_TIMEOUT,
           DEFAULT_CONNECT_HEAD_TIMEOUT);
 
   /** Past the high mark a side stops reading until the other side is back under the low one. */
@@ -60,8 +73,8 @@ public record PoolOptions(
   /**
    * Active health checking of each backend.
    *
-   * @param proxyHeader the PROXY protocol version the pool's backends expect (0: none); HTTP
-   *     checks start with a header naming no client
+   * @param proxyHeader the PROXY protocol version the pool's backends expect (0: none); HTTP checks
+   *     start with a header naming no client
    */
   public record HealthCheckOptions(
       boolean http,
@@ -79,8 +92,8 @@ public record PoolOptions(
    * Passive ejection after consecutive connect failures, or consecutive connections the backend
    * left unanswered.
    *
-   * @param responseTimeout how long a backend may stay silent after the client's first bytes
-   *     before the connection counts as unanswered; zero when off
+   * @param responseTimeout how long a backend may stay silent after the client's first bytes before
+   *     the connection counts as unanswered; zero when off
    */
   public record OutlierOptions(
       boolean enabled,
@@ -90,8 +103,9 @@ public record PoolOptions(
       int maxEjectionPercent,
       Duration responseTimeout) {
 
-    public static final OutlierOptions DEFAULTS = new OutlierOptions(
-        true, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50, Duration.ZERO);
+    public static final OutlierOptions DEFAULTS =
+        new OutlierOptions(
+            true, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50, Duration.ZERO);
 
     /** The response timeout in force: zero when it or detection as a whole is off. */
     public long responseTimeoutNanos() {

@@ -10,8 +10,8 @@ import dev.weir.proxy.config.PoolOptions.HealthCheckOptions;
 import dev.weir.proxy.config.PoolOptions.OutlierOptions;
 
 /**
- * Reads a pool's {@link PoolSettings} into {@link PoolOptions}, filling in defaults. The ranges
- * are {@link dev.weir.api.rules.SnapshotRules}' to check, before this runs.
+ * Reads a pool's {@link PoolSettings} into {@link PoolOptions}, filling in defaults. The ranges are
+ * {@link dev.weir.api.rules.SnapshotRules}' to check, before this runs.
  */
 final class SettingsParser {
 
@@ -50,10 +50,17 @@ final class SettingsParser {
       timeout = interval;
     }
     String path = h.getHttpPath().isEmpty() ? "/" : h.getHttpPath();
-    return new HealthCheckOptions(h.getKind() == HealthCheck.Kind.HTTP, interval, timeout,
-        orDefault(h.getRise(), 2), orDefault(h.getFall(), 3),
-        h.getJitterPercent() == 0 ? 10 : Math.min(50, h.getJitterPercent()), path,
-        orDefault(h.getHttpExpectedStatus(), 200), h.getHttpHost(), proxyHeader);
+    return new HealthCheckOptions(
+        h.getKind() == HealthCheck.Kind.HTTP,
+        interval,
+        timeout,
+        orDefault(h.getRise(), 2),
+        orDefault(h.getFall(), 3),
+        h.getJitterPercent() == 0 ? 10 : Math.min(50, h.getJitterPercent()),
+        path,
+        orDefault(h.getHttpExpectedStatus(), 200),
+        h.getHttpHost(),
+        proxyHeader);
   }
 
   private static OutlierOptions outlier(OutlierDetection o) {

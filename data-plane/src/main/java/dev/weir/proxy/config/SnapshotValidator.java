@@ -44,11 +44,16 @@ public final class SnapshotValidator {
     String where = "pool " + pool.getName();
     Address listen = Address.parse(where + ": listen", pool.getListen(), true);
     return new PoolConfig(
-        pool.getName(), listen.host(), listen.port(), pool.getAlgorithm(), backends(where, pool),
-        SettingsParser.parse(pool.getSettings()), SnapshotRules.connectAuthorities(pool),
+        pool.getName(),
+        listen.host(),
+        listen.port(),
+        pool.getAlgorithm(),
+        backends(where, pool),
+        SettingsParser.parse(pool.getSettings()),
+        SnapshotRules.connectAuthorities(pool),
         pool.getSettings().getTlsRouting().getEnabled()
-            ? TlsRoutingConfig.of(pool.getSettings().getTlsRouting(),
-                SnapshotRules.serverNames(pool))
+            ? TlsRoutingConfig.of(
+                pool.getSettings().getTlsRouting(), SnapshotRules.serverNames(pool))
             : null,
         tlsTermination(pool));
   }
@@ -76,16 +81,22 @@ public final class SnapshotValidator {
   private static List<BackendConfig> backends(String where, Pool pool) throws RuleViolation {
     List<BackendConfig> backends = new ArrayList<>(pool.getBackendsCount());
     for (Backend backend : pool.getBackendsList()) {
-      Address address = Address.parse(
-          where + ": backend " + backend.getAddress() + ": address", backend.getAddress(), false);
+      Address address =
+          Address.parse(
+              where + ": backend " + backend.getAddress() + ": address",
+              backend.getAddress(),
+              false);
       boolean draining = backend.getState() == BackendState.DRAINING;
-      Instant deadline = draining && backend.hasDrainDeadline()
-          ? instant(backend.getDrainDeadline())
-          : null;
+      Instant deadline =
+          draining && backend.hasDrainDeadline() ? instant(backend.getDrainDeadline()) : null;
       backends.add(
           new BackendConfig(
-              backend.getAddress(), address.toSocketAddress(), backend.getWeight(), draining,
-              backend.getEffectiveWeight(), deadline));
+              backend.getAddress(),
+              address.toSocketAddress(),
+              backend.getWeight(),
+              draining,
+              backend.getEffectiveWeight(),
+              deadline));
     }
     return backends;
   }

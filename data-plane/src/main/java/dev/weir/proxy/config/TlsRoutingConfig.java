@@ -14,8 +14,7 @@ import java.util.List;
  * @param clientHelloTimeout how long a client may take to send it
  */
 public record TlsRoutingConfig(
-    List<String> serverNames, boolean defaultPool, boolean postgres,
-    Duration clientHelloTimeout) {
+    List<String> serverNames, boolean defaultPool, boolean postgres, Duration clientHelloTimeout) {
 
   public TlsRoutingConfig {
     serverNames = List.copyOf(serverNames);
@@ -23,7 +22,10 @@ public record TlsRoutingConfig(
 
   /** For a checked pool with tls_routing on. */
   static TlsRoutingConfig of(TlsRouting routing, List<String> serverNames) {
-    return new TlsRoutingConfig(serverNames, routing.getDefaultPool(), routing.getPostgres(),
+    return new TlsRoutingConfig(
+        serverNames,
+        routing.getDefaultPool(),
+        routing.getPostgres(),
         TlsRoutingRules.clientHelloTimeout(routing));
   }
 }

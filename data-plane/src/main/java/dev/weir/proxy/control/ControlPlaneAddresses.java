@@ -18,18 +18,19 @@ import java.util.Map;
 /**
  * The control-plane replicas a proxy may use, as the name resolver of its one gRPC channel: every
  * replica is an address group for pick_first, which connects to one and, when that connection
- * breaks, to the next that answers, so the control stream's reconnect lands on a live replica.
- * Each group carries its own {@code host:port} as authority, so TLS checks each replica's
- * certificate against the name it was given by. Host names are resolved when the channel asks:
- * at start and after a connection fails.
+ * breaks, to the next that answers, so the control stream's reconnect lands on a live replica. Each
+ * group carries its own {@code host:port} as authority, so TLS checks each replica's certificate
+ * against the name it was given by. Host names are resolved when the channel asks: at start and
+ * after a connection fails.
  */
 public final class ControlPlaneAddresses extends NameResolverProvider {
 
   static final String SCHEME = "weir-control-plane";
   // Each proxy starts at a random replica, so a fleet spreads over them; after that a proxy
   // stays where it is until that replica goes away.
-  private static final Map<String, ?> SHUFFLED_PICK_FIRST = Map.of("loadBalancingConfig",
-      List.of(Map.of("pick_first", Map.of("shuffleAddressList", true))));
+  private static final Map<String, ?> SHUFFLED_PICK_FIRST =
+      Map.of(
+          "loadBalancingConfig", List.of(Map.of("pick_first", Map.of("shuffleAddressList", true))));
 
   private final List<Replica> replicas;
 
@@ -50,8 +51,12 @@ public final class ControlPlaneAddresses extends NameResolverProvider {
       try {
         parsed = HostPort.parseWithHost(trimmed);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("'" + trimmed + "' is not HOST:PORT: " + e.getMessage()
-            + " (replicas separated by commas)");
+        throw new IllegalArgumentException(
+            "'"
+                + trimmed
+                + "' is not HOST:PORT: "
+                + e.getMessage()
+                + " (replicas separated by commas)");
       }
       Replica replica = new Replica(parsed.host(), parsed.port(), trimmed);
       if (replicas.contains(replica)) {
@@ -144,35 +149,45 @@ public final class ControlPlaneAddresses extends NameResolverProvider {
       }
       resolving = true;
       // DNS may block; never on the synchronization context.
-      args.getOffloadExecutor().execute(() -> {
-        List<EquivalentAddressGroup> groups = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        for (Replica replica : replicas) {
-          try {
-            List<SocketAddress> addresses = new ArrayList<>();
-            for (InetAddress address : InetAddress.getAllByName(replica.host())) {
-              addresses.add(new InetSocketAddress(address, replica.port()));
-            }
-            groups.add(new EquivalentAddressGroup(addresses, Attributes.newBuilder()
-                .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, replica.text())
-                .build()));
-          } catch (UnknownHostException e) {
-            failures.add(replica.text() + ": unknown host");
-          }
-        }
-        args.getSynchronizationContext().execute(() -> {
-          resolving = false;
-          if (shutdown) {
-            return;
-          }
-          if (groups.isEmpty()) {
-            listener.onError(Status.UNAVAILABLE.withDescription(
-                "no control plane address resolves: " + String.join("; ", failures)));
-          } else {
-            listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
-          }
-        });
-      });
+      args.getOffloadExecutor()
+          .execute(
+              () -> {
+                List<EquivalentAddressGroup> groups = new ArrayList<>();
+                List<String> failures = new ArrayList<>();
+                for (Replica replica : replicas) {
+                  try {
+                    List<SocketAddress> addresses = new ArrayList<>();
+                    for (InetAddress address : InetAddress.getAllByName(replica.host())) {
+                      addresses.add(new InetSocketAddress(address, replica.port()));
+                    }
+                    groups.add(
+                        new EquivalentAddressGroup(
+                            addresses,
+                            Attributes.newBuilder()
+                                .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, replica.text())
+                                .build()));
+                  } catch (UnknownHostException e) {
+                    failures.add(replica.text() + ": unknown host");
+                  }
+                }
+                args.getSynchronizationContext()
+                    .execute(
+                        () -> {
+                          resolving = false;
+                          if (shutdown) {
+                            return;
+                          }
+                          if (groups.isEmpty()) {
+                            listener.onError(
+                                Status.UNAVAILABLE.withDescription(
+                                    "no control plane address resolves: "
+                                        + String.join("; ", failures)));
+                          } else {
+                            listener.onResult(
+                                ResolutionResult.newBuilder().setAddresses(groups).build());
+                          }
+                        });
+              });
     }
 
     @Override

@@ -8,8 +8,6 @@ import dev.weir.api.v1.ConfigAck;
 import dev.weir.api.v1.ConfigApplied;
 import dev.weir.api.v1.ConfigNack;
 import dev.weir.api.v1.ConfigSnapshot;
-import dev.weir.api.v1.ConnectionCloseResult;
-import dev.weir.api.v1.ConnectionList;
 import dev.weir.api.v1.ControlMessage;
 import dev.weir.api.v1.Hello;
 import dev.weir.api.v1.ListConnectionsCommand;
@@ -52,9 +50,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one {@code ProxyService.Connect} stream open: says hello, answers each snapshot (a NACK
  * with the reason if it is invalid, else an ACK, then ConfigApplied with the pools that could not
- * be put in force), reports those pools again when the proxy's own retries change them, and
- * reports stats on a timer. When the stream ends it reconnects with backoff; the
- * proxy keeps serving whatever it last applied in the meantime.
+ * be put in force), reports those pools again when the proxy's own retries change them, and reports
+ * stats on a timer. When the stream ends it reconnects with backoff; the proxy keeps serving
+ * whatever it last applied in the meantime.
  */
 public final class ControlPlaneClient implements AutoCloseable {
 
@@ -82,8 +80,10 @@ public final class ControlPlaneClient implements AutoCloseable {
 
   @GuardedBy("this")
   private Stream stream;
+
   @GuardedBy("this")
   private ScheduledFuture<?> statsTask;
+
   @GuardedBy("this")
   private boolean closed;
 
@@ -110,7 +110,9 @@ public final class ControlPlaneClient implements AutoCloseable {
     proxy.onPoolStatusChange(this::onPoolStatusChange);
     statsTask =
         scheduler.scheduleAtFixedRate(
-            this::reportStats, statsInterval.toMillis(), statsInterval.toMillis(),
+            this::reportStats,
+            statsInterval.toMillis(),
+            statsInterval.toMillis(),
             TimeUnit.MILLISECONDS);
     connect();
   }
@@ -127,11 +129,11 @@ public final class ControlPlaneClient implements AutoCloseable {
     Stream s = new Stream();
     stream = s;
     stub.connect(s);
-    s.send(ProxyMessage.newBuilder()
-        .setHello(hello.toBuilder()
-            .setConfigVersion(proxy.version())
-            .setFleetId(proxy.fleetId()))
-        .build());
+    s.send(
+        ProxyMessage.newBuilder()
+            .setHello(
+                hello.toBuilder().setConfigVersion(proxy.version()).setFleetId(proxy.fleetId()))
+            .build());
   }
 
   private synchronized void streamEnded(Stream s, Throwable error) {
@@ -148,18 +150,30 @@ public final class ControlPlaneClient implements AutoCloseable {
     if (!s.established && status != null && RepeatedRefusals.isRefusal(status)) {
       // Retried with the same backoff, in case the cause goes away (the other stream ends).
       if (refusals.isNew(status)) {
-        log.error("control plane {} refused this proxy ({}); retrying with backoff, logged "
-            + "again only if the reason changes", target, why);
+        log.error(
+            "control plane {} refused this proxy ({}); retrying with backoff, logged "
+                + "again only if the reason changes",
+            target,
+            why);
       } else {
-        log.debug("control plane {} refused this proxy again ({}); retrying in {} ms", target,
-            why, delay.toMillis());
+        log.debug(
+            "control plane {} refused this proxy again ({}); retrying in {} ms",
+            target,
+            why,
+            delay.toMillis());
       }
     } else if (s.established) {
-      log.warn("lost control plane {} ({}); serving config version {}; reconnecting to one of {} "
-          + "in {} ms", replica, why, proxy.version(), target, delay.toMillis());
-    } else {
-      log.info("control plane {} unavailable ({}); retrying in {} ms", target, why,
+      log.warn(
+          "lost control plane {} ({}); serving config version {}; reconnecting to one of {} "
+              + "in {} ms",
+          replica,
+          why,
+          proxy.version(),
+          target,
           delay.toMillis());
+    } else {
+      log.info(
+          "control plane {} unavailable ({}); retrying in {} ms", target, why, delay.toMillis());
     }
     scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -182,10 +196,13 @@ public final class ControlPlaneClient implements AutoCloseable {
     established(s);
     // The ACK goes before the apply: binding listeners can take a while, and the control plane
     // may send the next version as soon as this one is known to be acceptable.
-    s.send(ProxyMessage.newBuilder()
-        .setAck(ConfigAck.newBuilder()
-            .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce()))
-        .build());
+    s.send(
+        ProxyMessage.newBuilder()
+            .setAck(
+                ConfigAck.newBuilder()
+                    .setVersion(snapshot.getVersion())
+                    .setNonce(snapshot.getNonce()))
+            .build());
     List<PoolApplyFailure> failed;
     try {
       failed = proxy.apply(snapshot, config);
@@ -194,26 +211,34 @@ public final class ControlPlaneClient implements AutoCloseable {
       return;
     }
     if (failed.isEmpty()) {
-      log.info("applied config version {} ({} pools)", snapshot.getVersion(),
-          snapshot.getPoolsCount());
+      log.info(
+          "applied config version {} ({} pools)", snapshot.getVersion(), snapshot.getPoolsCount());
     } else {
-      log.warn("applied config version {} except {} of its {} pools: {}", snapshot.getVersion(),
-          failed.size(), snapshot.getPoolsCount(),
+      log.warn(
+          "applied config version {} except {} of its {} pools: {}",
+          snapshot.getVersion(),
+          failed.size(),
+          snapshot.getPoolsCount(),
           failed.stream().map(f -> f.getPool() + " (" + f.getReason() + ")").toList());
     }
     // A version with failed pools is still applied: the rest of it is in force, and the failed
     // pools are reported with it and again whenever the proxy's own retries change them.
     if (refusing != NackKind.NACK_KIND_UNSPECIFIED) {
-      log.warn("no longer refusing the control plane's config: version {} of fleet {} is in force",
-          snapshot.getVersion(), snapshot.getFleetId());
+      log.warn(
+          "no longer refusing the control plane's config: version {} of fleet {} is in force",
+          snapshot.getVersion(),
+          snapshot.getFleetId());
       refusing = NackKind.NACK_KIND_UNSPECIFIED;
       lastRefusal = null;
     }
-    s.send(ProxyMessage.newBuilder()
-        .setApplied(ConfigApplied.newBuilder()
-            .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())
-            .addAllFailedPools(failed))
-        .build());
+    s.send(
+        ProxyMessage.newBuilder()
+            .setApplied(
+                ConfigApplied.newBuilder()
+                    .setVersion(snapshot.getVersion())
+                    .setNonce(snapshot.getNonce())
+                    .addAllFailedPools(failed))
+            .build());
   }
 
   // On the retry's thread; a report for a version the stream has moved past is ignored there.
@@ -230,38 +255,52 @@ public final class ControlPlaneClient implements AutoCloseable {
   // Answered from the event loops once each has listed its own connections; a failure is
   // logged and left unanswered, which the control plane reports as this proxy not answering.
   private void onListConnections(Stream s, ListConnectionsCommand command) {
-    proxy.listConnections(command).whenComplete((list, error) -> {
-      if (error != null) {
-        log.warn("could not list connections", error);
-        return;
-      }
-      s.send(ProxyMessage.newBuilder()
-          .setConnections(list.toBuilder().setRequestId(command.getRequestId()))
-          .build());
-    });
+    proxy
+        .listConnections(command)
+        .whenComplete(
+            (list, error) -> {
+              if (error != null) {
+                log.warn("could not list connections", error);
+                return;
+              }
+              s.send(
+                  ProxyMessage.newBuilder()
+                      .setConnections(list.toBuilder().setRequestId(command.getRequestId()))
+                      .build());
+            });
   }
 
   private void onCloseConnection(Stream s, CloseConnectionCommand command) {
-    proxy.closeConnection(command).whenComplete((result, error) -> {
-      if (error != null) {
-        log.warn("could not close connection {}", command.getSequence(), error);
-        return;
-      }
-      s.send(ProxyMessage.newBuilder()
-          .setConnectionClosed(result.toBuilder().setRequestId(command.getRequestId()))
-          .build());
-    });
+    proxy
+        .closeConnection(command)
+        .whenComplete(
+            (result, error) -> {
+              if (error != null) {
+                log.warn("could not close connection {}", command.getSequence(), error);
+                return;
+              }
+              s.send(
+                  ProxyMessage.newBuilder()
+                      .setConnectionClosed(result.toBuilder().setRequestId(command.getRequestId()))
+                      .build());
+            });
   }
 
   private void nack(Stream s, ConfigSnapshot snapshot, Exception e) {
-    log.warn("rejected config version {}: {}; still serving version {}",
-        snapshot.getVersion(), e.getMessage(), proxy.version());
+    log.warn(
+        "rejected config version {}: {}; still serving version {}",
+        snapshot.getVersion(),
+        e.getMessage(),
+        proxy.version());
     established(s);
-    s.send(ProxyMessage.newBuilder()
-        .setNack(ConfigNack.newBuilder()
-            .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())
-            .setReason(String.valueOf(e.getMessage())))
-        .build());
+    s.send(
+        ProxyMessage.newBuilder()
+            .setNack(
+                ConfigNack.newBuilder()
+                    .setVersion(snapshot.getVersion())
+                    .setNonce(snapshot.getNonce())
+                    .setReason(String.valueOf(e.getMessage())))
+            .build());
   }
 
   // Another fleet's config, or an older one: keep serving, and say so loudly but once per distinct
@@ -270,16 +309,19 @@ public final class ControlPlaneClient implements AutoCloseable {
     refusing = refusal.kind();
     if (!refusal.reason().equals(lastRefusal)) {
       lastRefusal = refusal.reason();
-      log.error("{}; still serving version {} and its listeners", refusal.reason(),
-          proxy.version());
+      log.error(
+          "{}; still serving version {} and its listeners", refusal.reason(), proxy.version());
     }
     established(s);
-    s.send(ProxyMessage.newBuilder()
-        .setNack(ConfigNack.newBuilder()
-            .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())
-            .setReason(refusal.reason())
-            .setKind(refusal.kind()))
-        .build());
+    s.send(
+        ProxyMessage.newBuilder()
+            .setNack(
+                ConfigNack.newBuilder()
+                    .setVersion(snapshot.getVersion())
+                    .setNonce(snapshot.getNonce())
+                    .setReason(refusal.reason())
+                    .setKind(refusal.kind()))
+            .build());
   }
 
   /**
@@ -310,14 +352,18 @@ public final class ControlPlaneClient implements AutoCloseable {
     }
     try {
       Instant now = clock.instant();
-      s.send(ProxyMessage.newBuilder()
-          .setStats(StatsReport.newBuilder()
-              .setTime(Timestamp.newBuilder()
-                  .setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-              .setConfigVersion(proxy.version())
-              .addAllBackends(proxy.backendStats())
-              .addAllListeners(proxy.listenerStats()))
-          .build());
+      s.send(
+          ProxyMessage.newBuilder()
+              .setStats(
+                  StatsReport.newBuilder()
+                      .setTime(
+                          Timestamp.newBuilder()
+                              .setSeconds(now.getEpochSecond())
+                              .setNanos(now.getNano()))
+                      .setConfigVersion(proxy.version())
+                      .addAllBackends(proxy.backendStats())
+                      .addAllListeners(proxy.listenerStats()))
+              .build());
     } catch (RuntimeException e) {
       // Never let one bad report cancel the timer.
       log.warn("could not send stats report", e);
@@ -376,15 +422,19 @@ public final class ControlPlaneClient implements AutoCloseable {
         @Override
         public void start(Listener<RespT> listener, Metadata headers) {
           ClientCall<ReqT, RespT> call = delegate();
-          super.start(new SimpleForwardingClientCallListener<>(listener) {
-            @Override
-            public void onHeaders(Metadata received) {
-              SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-              replica = peer instanceof InetSocketAddress inet
-                  ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(peer);
-              super.onHeaders(received);
-            }
-          }, headers);
+          super.start(
+              new SimpleForwardingClientCallListener<>(listener) {
+                @Override
+                public void onHeaders(Metadata received) {
+                  SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+                  replica =
+                      peer instanceof InetSocketAddress inet
+                          ? inet.getHostString() + ":" + inet.getPort()
+                          : String.valueOf(peer);
+                  super.onHeaders(received);
+                }
+              },
+              headers);
         }
       };
     }

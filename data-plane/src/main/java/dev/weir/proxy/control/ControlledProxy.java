@@ -16,10 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The proxy as its control stream sees it: the config it is sent (validated first, so the proxy
- * can ACK or NACK it, then applied, so it can report ConfigApplied; the control plane then tells
- * a config this proxy refuses from one it could not put in force), the stats it reports, and the
- * open connections an operator lists or closes through the control plane.
+ * The proxy as its control stream sees it: the config it is sent (validated first, so the proxy can
+ * ACK or NACK it, then applied, so it can report ConfigApplied; the control plane then tells a
+ * config this proxy refuses from one it could not put in force), the stats it reports, and the open
+ * connections an operator lists or closes through the control plane.
  */
 public interface ControlledProxy {
 
@@ -32,9 +32,9 @@ public interface ControlledProxy {
   ProxyConfig validate(ConfigSnapshot snapshot) throws InvalidConfigException;
 
   /**
-   * Puts {@code config}, validated from {@code snapshot}, in force pool by pool: a pool that
-   * cannot be (say, its port is taken) keeps its previous config, or stays absent, and is
-   * retried by the proxy itself.
+   * Puts {@code config}, validated from {@code snapshot}, in force pool by pool: a pool that cannot
+   * be (say, its port is taken) keeps its previous config, or stays absent, and is retried by the
+   * proxy itself.
    *
    * @return the pools not in force; empty when all are
    * @throws InvalidConfigException if nothing could be applied (the proxy is shutting down)
@@ -43,8 +43,8 @@ public interface ControlledProxy {
       throws InvalidConfigException;
 
   /**
-   * Calls {@code listener} whenever the failed pools of the version in force change without a
-   * new config: a retried bind succeeded, or fails differently.
+   * Calls {@code listener} whenever the failed pools of the version in force change without a new
+   * config: a retried bind succeeded, or fails differently.
    */
   default void onPoolStatusChange(Consumer<PoolApplyStatus> listener) {}
 

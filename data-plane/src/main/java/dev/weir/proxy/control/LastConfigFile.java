@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last config this proxy applied, kept on disk so a proxy restarted while the control plane
- * is away starts serving at once instead of waiting for it.
+ * The last config this proxy applied, kept on disk so a proxy restarted while the control plane is
+ * away starts serving at once instead of waiting for it.
  *
- * <p>It is a cache, not a source of truth: a damaged file is logged and ignored, and a failed
- * write is logged and costs only that cache.
+ * <p>It is a cache, not a source of truth: a damaged file is logged and ignored, and a failed write
+ * is logged and costs only that cache.
  */
 public final class LastConfigFile {
 
@@ -39,11 +39,12 @@ public final class LastConfigFile {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (SnapshotFileException e) {
-      log.error("ignoring saved config: {}; waiting for the control plane instead",
-          e.getMessage());
+      log.error("ignoring saved config: {}; waiting for the control plane instead", e.getMessage());
     } catch (IOException e) {
-      log.error("ignoring saved config: cannot read {}: {}; waiting for the control plane"
-          + " instead", file, e.toString());
+      log.error(
+          "ignoring saved config: cannot read {}: {}; waiting for the control plane" + " instead",
+          file,
+          e.toString());
     }
     return Optional.empty();
   }
@@ -54,8 +55,12 @@ public final class LastConfigFile {
       Files.createDirectories(file.toAbsolutePath().getParent());
       SnapshotFile.write(file, snapshot.toBuilder().clearNonce().build());
     } catch (IOException | RuntimeException e) {
-      log.warn("could not save config version {} to {}: {}; a restart without the control plane"
-          + " would serve an older config", snapshot.getVersion(), file, e.toString());
+      log.warn(
+          "could not save config version {} to {}: {}; a restart without the control plane"
+              + " would serve an older config",
+          snapshot.getVersion(),
+          file,
+          e.toString());
     }
   }
 }

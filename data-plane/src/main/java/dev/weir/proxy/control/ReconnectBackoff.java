@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * Exponential backoff with jitter: each delay is drawn from [d/2, d] where d doubles per failure
- * up to a cap, so a fleet that lost its control plane does not reconnect in lockstep.
+ * Exponential backoff with jitter: each delay is drawn from [d/2, d] where d doubles per failure up
+ * to a cap, so a fleet that lost its control plane does not reconnect in lockstep.
  */
 public final class ReconnectBackoff {
 
@@ -14,7 +14,9 @@ public final class ReconnectBackoff {
   private final DoubleSupplier random;
   private long ceilingNanos;
 
-  /** @param random values in [0, 1) */
+  /**
+   * @param random values in [0, 1)
+   */
   public ReconnectBackoff(Duration initial, Duration max, DoubleSupplier random) {
     this.initialNanos = initial.toNanos();
     this.maxNanos = max.toNanos();

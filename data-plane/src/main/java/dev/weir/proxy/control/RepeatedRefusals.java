@@ -4,8 +4,8 @@ import io.grpc.Status;
 
 /**
  * Tells a refusal the proxy has not logged yet from one it keeps getting. A control plane that
- * refuses this proxy (its id is connected from another host, say) refuses every retry the same
- * way; the operator needs the reason once per change, not once per backoff step.
+ * refuses this proxy (its id is connected from another host, say) refuses every retry the same way;
+ * the operator needs the reason once per change, not once per backoff step.
  */
 final class RepeatedRefusals {
   // The last refusal logged, as code and description; null after a stream was established.

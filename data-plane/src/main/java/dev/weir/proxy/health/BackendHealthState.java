@@ -25,8 +25,10 @@ final class BackendHealthState implements BackendCounters.HealthTracker {
   // Guarded by the pool's lock. Not @GuardedBy("pool"): PoolHealth holds it as its own 'this',
   // and Error Prone cannot see that the two are one lock.
   BackendConfig config;
+
   /** The active checks' verdict, or null when the pool has no checks. */
   RiseFall checks;
+
   ProbeLoop probes;
   boolean ejected;
   int ejections;
@@ -46,7 +48,8 @@ final class BackendHealthState implements BackendCounters.HealthTracker {
 
   /** Whether it takes new connections (unless the whole pool fails open). */
   boolean eligible() {
-    return !config.draining() && !ejected
+    return !config.draining()
+        && !ejected
         && (checks == null || checks.verdict() != BackendHealth.UNHEALTHY);
   }
 
@@ -107,9 +110,10 @@ final class BackendHealthState implements BackendCounters.HealthTracker {
     stats.setHealth(health);
     if (health == BackendHealth.EJECTED) {
       long until = ejectedUntilMillis;
-      stats.setEjectedUntil(Timestamp.newBuilder()
-          .setSeconds(Math.floorDiv(until, 1000))
-          .setNanos((int) Math.floorMod(until, 1000) * 1_000_000));
+      stats.setEjectedUntil(
+          Timestamp.newBuilder()
+              .setSeconds(Math.floorDiv(until, 1000))
+              .setNanos((int) Math.floorMod(until, 1000) * 1_000_000));
     }
   }
 }

@@ -4,8 +4,7 @@ import dev.weir.proxy.config.PoolOptions.OutlierOptions;
 import java.util.Collection;
 
 /**
- * How long ejections last and how many backends may be out at once, from a pool's outlier
- * settings.
+ * How long ejections last and how many backends may be out at once, from a pool's outlier settings.
  *
  * <p>The n-th ejection of a backend lasts n times the base, capped at the maximum. The count is
  * forgotten once the backend has stayed in for the maximum ejection time since its last ejection

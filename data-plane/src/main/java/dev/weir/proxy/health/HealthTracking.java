@@ -25,8 +25,12 @@ public final class HealthTracking implements AutoCloseable {
   private final Prober prober;
   private final DoubleSupplier random;
 
-  private HealthTracking(ScheduledExecutorService scheduler, boolean ownsScheduler, Ticker ticker,
-      Prober prober, DoubleSupplier random) {
+  private HealthTracking(
+      ScheduledExecutorService scheduler,
+      boolean ownsScheduler,
+      Ticker ticker,
+      Prober prober,
+      DoubleSupplier random) {
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
     this.ticker = ticker;
@@ -36,34 +40,40 @@ public final class HealthTracking implements AutoCloseable {
 
   /** Probes over {@code group} with {@code channelClass}, on a timer thread of its own. */
   public static HealthTracking start(EventLoopGroup group, Class<? extends Channel> channelClass) {
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "weir-health");
-      t.setDaemon(true);
-      return t;
-    });
-    return new HealthTracking(scheduler, true, Ticker.SYSTEM,
-        new NettyProber(group, channelClass), () -> ThreadLocalRandom.current().nextDouble());
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weir-health");
+              t.setDaemon(true);
+              return t;
+            });
+    return new HealthTracking(
+        scheduler,
+        true,
+        Ticker.SYSTEM,
+        new NettyProber(group, channelClass),
+        () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /** For tests: a scheduler and clock they drive, and probes they answer. */
-  static HealthTracking using(ScheduledExecutorService scheduler, Ticker ticker, Prober prober,
-      DoubleSupplier random) {
+  static HealthTracking using(
+      ScheduledExecutorService scheduler, Ticker ticker, Prober prober, DoubleSupplier random) {
     return new HealthTracking(scheduler, false, ticker, prober, random);
   }
 
   /**
    * Health tracking for one pool; nothing happens until its first {@link PoolHealth#update}.
    *
-   * @param rebuild rebuilds the pool's picker from {@link PoolHealth#select()}; runs on the
-   *     timer thread
+   * @param rebuild rebuilds the pool's picker from {@link PoolHealth#select()}; runs on the timer
+   *     thread
    */
   public PoolHealth forPool(String pool, Runnable rebuild) {
     return new PoolHealth(pool, scheduler, ticker, prober, random, rebuild);
   }
 
   /**
-   * Stops the timer thread, if this owns it, and waits for a task under way to finish, so no
-   * probe starts on event loops about to shut down. Close every pool's health first. Idempotent.
+   * Stops the timer thread, if this owns it, and waits for a task under way to finish, so no probe
+   * starts on event loops about to shut down. Close every pool's health first. Idempotent.
    */
   @Override
   public void close() {

@@ -15,14 +15,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One HTTP health probe on a connected channel: sends a GET, reads only the status line, and
- * passes when its status is the expected one. A connection closed before a whole status line
- * fails the probe.
+ * One HTTP health probe on a connected channel: sends a GET, reads only the status line, and passes
+ * when its status is the expected one. A connection closed before a whole status line fails the
+ * probe.
  */
 final class HttpProbeHandler extends ChannelInboundHandlerAdapter {
 
   /** A status line longer than this is not an HTTP server's answer to a health check. */
   static final int MAX_STATUS_LINE = 1024;
+
   private static final Pattern STATUS_LINE = Pattern.compile("HTTP/\\d\\.\\d (\\d{3})( .*)?\r?");
 
   private final byte[] request;
@@ -39,11 +40,17 @@ final class HttpProbeHandler extends ChannelInboundHandlerAdapter {
   /** The probe request; Connection: close, so the backend need not keep anything open for us. */
   static byte[] request(BackendConfig backend, HealthCheckOptions options) {
     String host = options.httpHost().isEmpty() ? backend.address() : options.httpHost();
-    byte[] http = ("GET " + options.httpPath() + " HTTP/1.1\r\n"
-        + "Host: " + host + "\r\n"
-        + "User-Agent: weir-health\r\n"
-        + "Connection: close\r\n"
-        + "\r\n").getBytes(US_ASCII);
+    byte[] http =
+        ("GET "
+                + options.httpPath()
+                + " HTTP/1.1\r\n"
+                + "Host: "
+                + host
+                + "\r\n"
+                + "User-Agent: weir-health\r\n"
+                + "Connection: close\r\n"
+                + "\r\n")
+            .getBytes(US_ASCII);
     if (options.proxyHeader() == 0) {
       return http;
     }
@@ -71,8 +78,8 @@ final class HttpProbeHandler extends ChannelInboundHandlerAdapter {
       received.writeBytes(chunk, Math.min(room, chunk.readableBytes()));
       int end = received.indexOf(received.readerIndex(), received.writerIndex(), (byte) '\n');
       if (end >= 0) {
-        String line = received.toString(received.readerIndex(), end - received.readerIndex(),
-            US_ASCII);
+        String line =
+            received.toString(received.readerIndex(), end - received.readerIndex(), US_ASCII);
         verdict.trySuccess(statusOf(line) == expectedStatus);
       } else if (received.readableBytes() >= MAX_STATUS_LINE) {
         verdict.trySuccess(false);

@@ -40,28 +40,34 @@ final class NettyProber implements Prober {
     ChannelFuture connect =
         template
             .clone(loop)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.max(1, Math.min(Integer.MAX_VALUE, options.timeout().toMillis())))
-            .handler(options.http()
-                ? new HttpProbeHandler(HttpProbeHandler.request(backend, options),
-                    options.httpExpectedStatus(), verdict)
-                : CONNECT_ONLY)
+            .handler(
+                options.http()
+                    ? new HttpProbeHandler(
+                        HttpProbeHandler.request(backend, options),
+                        options.httpExpectedStatus(),
+                        verdict)
+                    : CONNECT_ONLY)
             .connect(backend.socketAddress());
     Channel channel = connect.channel();
     ScheduledFuture<?> deadline =
         loop.schedule(() -> verdict.trySuccess(false), timeoutNanos, TimeUnit.NANOSECONDS);
-    connect.addListener(f -> {
-      if (!f.isSuccess()) {
-        verdict.trySuccess(false);
-      } else if (!options.http()) {
-        verdict.trySuccess(true);
-      }
-    });
+    connect.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            verdict.trySuccess(false);
+          } else if (!options.http()) {
+            verdict.trySuccess(true);
+          }
+        });
     // Whatever ends the probe (verdict, timeout, cancel) also ends its connection.
-    verdict.addListener(f -> {
-      deadline.cancel(false);
-      channel.close();
-    });
+    verdict.addListener(
+        f -> {
+          deadline.cancel(false);
+          channel.close();
+        });
     return verdict;
   }
 

@@ -28,22 +28,21 @@ import org.slf4j.LoggerFactory;
  *   <li>A DRAINING backend never does; its health is still checked and reported.
  *   <li>With active checks, a backend the checks found UNHEALTHY does not (see {@link RiseFall}:
  *       one of unknown health does, so a new config never black-holes traffic).
- *   <li>With outlier detection (on by default), a backend whose connects failed
- *       {@code consecutiveFailures} times in a row, or (with a response timeout) that left as
- *       many connections in a row unanswered, is ejected for a while (see
- *       {@link EjectionPolicy}), unless that would take out more than the allowed share of the
- *       pool or leave no other backend eligible.
- *   <li>A backend that becomes eligible after the pool started (added, undrained, recovered or
- *       back from ejection) ramps up over the slow-start window (see {@link SlowStart}).
- *   <li>When no non-draining backend is eligible, the pool fails open: the picker chooses from
- *       all non-draining backends, as if none had failed, since refusing every client is worse
- *       than trying backends that may have recovered. Entering and leaving this state is logged
- *       at WARN.
+ *   <li>With outlier detection (on by default), a backend whose connects failed {@code
+ *       consecutiveFailures} times in a row, or (with a response timeout) that left as many
+ *       connections in a row unanswered, is ejected for a while (see {@link EjectionPolicy}),
+ *       unless that would take out more than the allowed share of the pool or leave no other
+ *       backend eligible.
+ *   <li>A backend that becomes eligible after the pool started (added, undrained, recovered or back
+ *       from ejection) ramps up over the slow-start window (see {@link SlowStart}).
+ *   <li>When no non-draining backend is eligible, the pool fails open: the picker chooses from all
+ *       non-draining backends, as if none had failed, since refusing every client is worse than
+ *       trying backends that may have recovered. Entering and leaving this state is logged at WARN.
  * </ul>
  *
  * <p>Whenever eligibility changes, and every ramp step while a backend ramps, it asks for the
- * picker to be rebuilt by running the {@code rebuild} callback on the scheduler, never on the
- * event loop that noticed the change. The callback calls {@link #select()}.
+ * picker to be rebuilt by running the {@code rebuild} callback on the scheduler, never on the event
+ * loop that noticed the change. The callback calls {@link #select()}.
  *
  * <p>One lock guards the state; it is held only for bookkeeping, never for I/O or picker builds.
  * The relay's per-connection path takes no lock (see {@link BackendHealthState}).
@@ -51,10 +50,11 @@ import org.slf4j.LoggerFactory;
 public final class PoolHealth implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PoolHealth.class);
+
   /** What a failure streak counted, for the ejection's log line. */
   static final String CONNECT_FAILURES = "consecutive connect failures";
-  static final String UNANSWERED =
-      "consecutive connections unanswered within the response timeout";
+
+  static final String UNANSWERED = "consecutive connections unanswered within the response timeout";
 
   private final String pool;
   private final ScheduledExecutorService scheduler;
@@ -69,16 +69,22 @@ public final class PoolHealth implements AutoCloseable {
 
   @GuardedBy("this")
   private final Map<String, BackendHealthState> backends = new LinkedHashMap<>();
+
   @GuardedBy("this")
   private PoolConfig config;
+
   @GuardedBy("this")
   private EjectionPolicy ejection;
+
   @GuardedBy("this")
   private SlowStart slowStart = new SlowStart(Duration.ZERO);
+
   @GuardedBy("this")
   private ScheduledFuture<?> rampStep;
+
   @GuardedBy("this")
   private boolean failingOpen;
+
   @GuardedBy("this")
   private boolean closed;
 
@@ -87,8 +93,13 @@ public final class PoolHealth implements AutoCloseable {
    * @param random in [0, 1), for the checks' jitter
    * @param rebuild rebuilds the pool's picker from {@link #select()}
    */
-  PoolHealth(String pool, ScheduledExecutorService scheduler, Ticker ticker, Prober prober,
-      DoubleSupplier random, Runnable rebuild) {
+  PoolHealth(
+      String pool,
+      ScheduledExecutorService scheduler,
+      Ticker ticker,
+      Prober prober,
+      DoubleSupplier random,
+      Runnable rebuild) {
     this.pool = pool;
     this.scheduler = scheduler;
     this.ticker = ticker;
@@ -99,8 +110,8 @@ public final class PoolHealth implements AutoCloseable {
 
   /**
    * Takes on the pool's config: tracks new backends, forgets removed ones, and starts, restarts or
-   * stops checks as the settings say. Backends of the first config don't ramp: with nothing to
-   * ramp against, ramping them all would change no one's share.
+   * stops checks as the settings say. Backends of the first config don't ramp: with nothing to ramp
+   * against, ramping them all would change no one's share.
    *
    * @param counters the backends' counters, parallel to {@code next.backends()}; tracking hooks
    *     into them to hear connect outcomes and report health
@@ -112,8 +123,7 @@ public final class PoolHealth implements AutoCloseable {
     long now = ticker.nanoTime();
     boolean first = config == null;
     HealthCheckOptions checks = next.options().healthCheck();
-    boolean checksChanged =
-        first || !Objects.equals(config.options().healthCheck(), checks);
+    boolean checksChanged = first || !Objects.equals(config.options().healthCheck(), checks);
     OutlierOptions outlier = next.options().outlier();
     ejection = new EjectionPolicy(outlier);
     slowStart = new SlowStart(next.options().slowStart());
@@ -162,10 +172,15 @@ public final class PoolHealth implements AutoCloseable {
     if (selection.failOpen() != failingOpen) {
       failingOpen = selection.failOpen();
       if (failingOpen) {
-        log.warn("pool {}: no backend is eligible (all unhealthy or ejected); failing open to"
-            + " all {} non-draining backends", pool, selection.upstreams().size());
+        log.warn(
+            "pool {}: no backend is eligible (all unhealthy or ejected); failing open to"
+                + " all {} non-draining backends",
+            pool,
+            selection.upstreams().size());
       } else {
-        log.warn("pool {}: {} backend(s) eligible again; no longer failing open", pool,
+        log.warn(
+            "pool {}: {} backend(s) eligible again; no longer failing open",
+            pool,
             selection.upstreams().size());
       }
     }
@@ -208,11 +223,14 @@ public final class PoolHealth implements AutoCloseable {
       }
       BackendHealth after = backend.checks.verdict();
       if (before == BackendHealth.UNKNOWN && after == BackendHealth.HEALTHY) {
-        log.debug("pool {}: backend {} passed its first health check", pool,
-            backend.config.address());
+        log.debug(
+            "pool {}: backend {} passed its first health check", pool, backend.config.address());
       } else {
-        log.info("pool {}: backend {} is now {} by its health checks", pool,
-            backend.config.address(), after);
+        log.info(
+            "pool {}: backend {} is now {} by its health checks",
+            pool,
+            backend.config.address(),
+            after);
       }
       becameEligible(backend, wasEligible);
       eligibilityChanged = wasEligible != backend.eligible();
@@ -224,21 +242,26 @@ public final class PoolHealth implements AutoCloseable {
   }
 
   /**
-   * {@code backend}'s connects failed, or its connections went unanswered, the threshold number
-   * of times in a row: ejects it if the limits allow. Called on an event loop; the streaks start
-   * over either way.
+   * {@code backend}'s connects failed, or its connections went unanswered, the threshold number of
+   * times in a row: ejects it if the limits allow. Called on an event loop; the streaks start over
+   * either way.
    *
    * @param what {@link #CONNECT_FAILURES} or {@link #UNANSWERED}
    */
   void tooManyFailures(BackendHealthState backend, String what) {
     synchronized (this) {
       backend.resetFailures();
-      if (closed || failureThreshold == 0 || backend.ejected || backend.config.draining()
+      if (closed
+          || failureThreshold == 0
+          || backend.ejected
+          || backend.config.draining()
           || backends.get(backend.config.address()) != backend) {
         return;
       }
       if (!ejection.allows(backend, backends.values())) {
-        log.debug("pool {}: not ejecting {}: too many backends are out already", pool,
+        log.debug(
+            "pool {}: not ejecting {}: too many backends are out already",
+            pool,
             backend.config.address());
         return;
       }
@@ -247,9 +270,14 @@ public final class PoolHealth implements AutoCloseable {
       backend.ejectionEnd = schedule(() -> ejectionOver(backend), duration);
       backend.ejectedUntil(ticker.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(duration));
       backend.publish();
-      log.info("pool {}: ejecting backend {} for {} ms after {} {} (ejection {})", pool,
-          backend.config.address(), TimeUnit.NANOSECONDS.toMillis(duration), failureThreshold,
-          what, backend.ejections);
+      log.info(
+          "pool {}: ejecting backend {} for {} ms after {} {} (ejection {})",
+          pool,
+          backend.config.address(),
+          TimeUnit.NANOSECONDS.toMillis(duration),
+          failureThreshold,
+          what,
+          backend.ejections);
     }
     requestRebuild();
   }
@@ -298,8 +326,11 @@ public final class PoolHealth implements AutoCloseable {
       return;
     }
     // New settings keep the verdict; only the streak towards the next one starts over.
-    backend.checks = new RiseFall(checks.rise(), checks.fall(),
-        backend.checks == null ? BackendHealth.UNKNOWN : backend.checks.verdict());
+    backend.checks =
+        new RiseFall(
+            checks.rise(),
+            checks.fall(),
+            backend.checks == null ? BackendHealth.UNKNOWN : backend.checks.verdict());
     backend.probes = new ProbeLoop(this, backend, checks, scheduler, prober, random);
     backend.probes.start();
   }
@@ -329,10 +360,11 @@ public final class PoolHealth implements AutoCloseable {
       return;
     }
     try {
-      scheduler.execute(() -> {
-        rebuildQueued.set(false);
-        rebuild.run();
-      });
+      scheduler.execute(
+          () -> {
+            rebuildQueued.set(false);
+            rebuild.run();
+          });
     } catch (RejectedExecutionException e) {
       rebuildQueued.set(false); // Shutting down: no picker will be needed.
     }

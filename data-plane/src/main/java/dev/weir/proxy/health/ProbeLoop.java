@@ -11,8 +11,8 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Probes one backend, one probe at a time: each starts a jittered interval after the previous one
- * started (or when it ends, if it took longer). The first comes within the jitter of starting, so
- * a new backend gets a verdict quickly. Stopping cancels the timer and abandons a probe in flight.
+ * started (or when it ends, if it took longer). The first comes within the jitter of starting, so a
+ * new backend gets a verdict quickly. Stopping cancels the timer and abandons a probe in flight.
  *
  * <p>Fields are guarded by the pool's lock; the prober is called outside it, since a probe may
  * complete, and report, on the calling thread.
@@ -32,8 +32,13 @@ final class ProbeLoop {
   private Future<Boolean> inFlight;
   private boolean stopped;
 
-  ProbeLoop(PoolHealth pool, BackendHealthState backend, HealthCheckOptions options,
-      ScheduledExecutorService scheduler, Prober prober, DoubleSupplier random) {
+  ProbeLoop(
+      PoolHealth pool,
+      BackendHealthState backend,
+      HealthCheckOptions options,
+      ScheduledExecutorService scheduler,
+      Prober prober,
+      DoubleSupplier random) {
     this.pool = pool;
     this.backend = backend;
     this.options = options;

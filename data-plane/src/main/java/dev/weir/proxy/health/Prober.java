@@ -10,8 +10,8 @@ interface Prober {
   /**
    * Starts a probe of {@code backend}.
    *
-   * @return completes with true when the backend passed and false when it failed or did not
-   *     answer within the timeout; cancelling it abandons the probe and closes its connection
+   * @return completes with true when the backend passed and false when it failed or did not answer
+   *     within the timeout; cancelling it abandons the probe and closes its connection
    */
   Future<Boolean> probe(BackendConfig backend, HealthCheckOptions options);
 }

@@ -7,9 +7,9 @@ import dev.weir.api.v1.BackendHealth;
  * {@code rise} successes in a row make an unhealthy backend HEALTHY again.
  *
  * <p>Before the first verdict it is UNKNOWN and counts as healthy, so a new config never
- * black-holes traffic while its checks warm up: the first success reports HEALTHY at once, and
- * it takes {@code fall} failures, as for a healthy backend, to report UNHEALTHY. Not thread-safe;
- * the pool's lock guards it.
+ * black-holes traffic while its checks warm up: the first success reports HEALTHY at once, and it
+ * takes {@code fall} failures, as for a healthy backend, to report UNHEALTHY. Not thread-safe; the
+ * pool's lock guards it.
  */
 final class RiseFall {
 

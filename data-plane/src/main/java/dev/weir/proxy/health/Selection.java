@@ -6,8 +6,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The backends a pool's picker should choose from now, in config order, with the weights to
- * balance by.
+ * The backends a pool's picker should choose from now, in config order, with the weights to balance
+ * by.
  *
  * @param failOpen true when no backend was eligible, so these are all the non-draining ones at
  *     their configured weights (otherwise each takes its effective weight when it has one)
@@ -42,10 +42,11 @@ public record Selection(List<Upstream> upstreams, boolean failOpen, boolean ramp
     int scale = ramping ? SlowStart.scaleFor(total) : 1;
     List<Upstream> upstreams = new ArrayList<>(chosen.size());
     for (BackendHealthState b : chosen) {
-      int weight = ramping && slowStart.ramping(b.eligibleSinceNanos, nowNanos)
-          ? SlowStart.rampedWeight(weightOf(b, failOpen), scale,
-              slowStart.fraction(b.eligibleSinceNanos, nowNanos))
-          : weightOf(b, failOpen) * scale;
+      int weight =
+          ramping && slowStart.ramping(b.eligibleSinceNanos, nowNanos)
+              ? SlowStart.rampedWeight(
+                  weightOf(b, failOpen), scale, slowStart.fraction(b.eligibleSinceNanos, nowNanos))
+              : weightOf(b, failOpen) * scale;
       upstreams.add(new Upstream(b.config, b.counters, weight));
     }
     return new Selection(upstreams, failOpen, ramping);

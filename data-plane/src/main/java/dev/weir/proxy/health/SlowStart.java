@@ -3,22 +3,24 @@ package dev.weir.proxy.health;
 import java.time.Duration;
 
 /**
- * A pool's slow-start ramp: a backend that has just become eligible gets 10% of its weight,
- * growing linearly to 100% over the window.
+ * A pool's slow-start ramp: a backend that has just become eligible gets 10% of its weight, growing
+ * linearly to 100% over the window.
  *
  * <p>Weights are integers and most backends have weight 1, which cannot go below 1. So while any
  * backend of a pool ramps, every weight in its picker is scaled by {@link #SCALE}, which lets a
  * weight-1 backend start at 1 against its peers' 10. The scale is skipped when the pool's weights
- * would then add up to more than {@link #MAX_SCALED_TOTAL}, which bounds the weighted
- * round-robin cycle rebuilt at every step; weights that large ramp fine unscaled.
+ * would then add up to more than {@link #MAX_SCALED_TOTAL}, which bounds the weighted round-robin
+ * cycle rebuilt at every step; weights that large ramp fine unscaled.
  */
 final class SlowStart {
 
   static final double FLOOR = 0.1;
   static final int SCALE = 10;
   static final long MAX_SCALED_TOTAL = 100_000;
+
   /** Pickers are rebuilt about ten times per ramp, but never more often than this. */
   static final long MIN_STEP_NANOS = Duration.ofMillis(100).toNanos();
+
   /** For a backend that is not ramping (it was there from the start, or nothing has changed). */
   static final long NOT_RAMPING = Long.MIN_VALUE;
 
@@ -51,7 +53,9 @@ final class SlowStart {
     return Math.max(MIN_STEP_NANOS, windowNanos / 10);
   }
 
-  /** The weight scale while some backend ramps, for a pool whose weights add up to {@code total}. */
+  /**
+   * The weight scale while some backend ramps, for a pool whose weights add up to {@code total}.
+   */
   static int scaleFor(long total) {
     return total * SCALE <= MAX_SCALED_TOTAL ? SCALE : 1;
   }

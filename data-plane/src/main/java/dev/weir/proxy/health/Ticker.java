@@ -6,17 +6,18 @@ package dev.weir.proxy.health;
  */
 public interface Ticker {
 
-  Ticker SYSTEM = new Ticker() {
-    @Override
-    public long nanoTime() {
-      return System.nanoTime();
-    }
+  Ticker SYSTEM =
+      new Ticker() {
+        @Override
+        public long nanoTime() {
+          return System.nanoTime();
+        }
 
-    @Override
-    public long currentTimeMillis() {
-      return System.currentTimeMillis();
-    }
-  };
+        @Override
+        public long currentTimeMillis() {
+          return System.currentTimeMillis();
+        }
+      };
 
   /** Monotonic time for every duration and deadline. */
   long nanoTime();

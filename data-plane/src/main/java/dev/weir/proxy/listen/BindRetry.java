@@ -8,8 +8,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the next attempt at binding the listeners that failed, after a backoff that grows while
- * they keep failing and starts over with each new config (which was itself an attempt).
+ * Runs the next attempt at binding the listeners that failed, after a backoff that grows while they
+ * keep failing and starts over with each new config (which was itself an attempt).
  */
 final class BindRetry implements AutoCloseable {
 
@@ -19,6 +19,7 @@ final class BindRetry implements AutoCloseable {
 
   @GuardedBy("this")
   private ScheduledFuture<?> pending;
+
   @GuardedBy("this")
   private boolean closed;
 

@@ -11,16 +11,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pools of one HTTP CONNECT listener by the targets they answer to. Immutable, built per
- * config version and read by the event loops without locks; each lookup takes the pool's picker
- * and relay settings of that moment, as a plain listener does at accept.
+ * The pools of one HTTP CONNECT listener by the targets they answer to. Immutable, built per config
+ * version and read by the event loops without locks; each lookup takes the pool's picker and relay
+ * settings of that moment, as a plain listener does at accept.
  *
  * @param maxConnections the listener's cap, which its pools agree on
  * @param headTimeout the first pool's: it applies before the pool is known
  */
 record ConnectRoutes(
-    Map<String, PoolRuntime> byAuthority, List<PoolRuntime> pools, int maxConnections,
-    Duration headTimeout) implements SharedRoutes, ConnectTargets {
+    Map<String, PoolRuntime> byAuthority,
+    List<PoolRuntime> pools,
+    int maxConnections,
+    Duration headTimeout)
+    implements SharedRoutes, ConnectTargets {
 
   ConnectRoutes {
     byAuthority = Map.copyOf(byAuthority);

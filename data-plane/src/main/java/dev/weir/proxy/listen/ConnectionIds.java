@@ -20,8 +20,10 @@ final class ConnectionIds implements LongSupplier {
 
   ConnectionIds(Clock clock) {
     Instant now = clock.instant();
-    next = new AtomicLong(Math.addExact(
-        Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000));
+    next =
+        new AtomicLong(
+            Math.addExact(
+                Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000));
   }
 
   /** The next connection's number. */

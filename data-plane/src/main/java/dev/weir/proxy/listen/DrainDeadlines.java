@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Closes connections to DRAINING backends at the drain's deadline: the pool's drain timeout after
- * this proxy learned of the drain, or the backend's fleet-wide drain deadline (an absolute time
- * the control plane set), whichever comes first. A fleet-wide deadline already past closes them
- * at once. Connections are closed with FIN after what is queued is sent.
+ * this proxy learned of the drain, or the backend's fleet-wide drain deadline (an absolute time the
+ * control plane set), whichever comes first. A fleet-wide deadline already past closes them at
+ * once. Connections are closed with FIN after what is queued is sent.
  */
 final class DrainDeadlines {
 
@@ -51,8 +51,11 @@ final class DrainDeadlines {
    * @param nanoTime measures drain timeouts, which run from when this proxy learned of a drain
    * @param wallClock reads fleet-wide drain deadlines, which are times of day
    */
-  DrainDeadlines(ScheduledExecutorService scheduler, Function<String, Listener> listenerOfPool,
-      LongSupplier nanoTime, Clock wallClock) {
+  DrainDeadlines(
+      ScheduledExecutorService scheduler,
+      Function<String, Listener> listenerOfPool,
+      LongSupplier nanoTime,
+      Clock wallClock) {
     this.scheduler = scheduler;
     this.listenerOfPool = listenerOfPool;
     this.nanoTime = nanoTime;
@@ -73,16 +76,17 @@ final class DrainDeadlines {
         if (drain == null) {
           drain = new Drain(nanoTime.getAsLong());
         }
-        drain.schedule(pool.name(), backend.address(), pool.options().drainTimeout(),
-            backend.drainDeadline());
+        drain.schedule(
+            pool.name(), backend.address(), pool.options().drainTimeout(), backend.drainDeadline());
         current.put(backend.address(), drain);
       }
       next.put(pool.name(), current);
     }
     Set<Drain> kept = new HashSet<>();
     next.values().forEach(m -> kept.addAll(m.values()));
-    drains.values().forEach(m -> m.values().stream()
-        .filter(d -> !kept.contains(d)).forEach(Drain::cancel));
+    drains
+        .values()
+        .forEach(m -> m.values().stream().filter(d -> !kept.contains(d)).forEach(Drain::cancel));
     drains.clear();
     drains.putAll(next);
   }
@@ -98,18 +102,22 @@ final class DrainDeadlines {
       return;
     }
     for (Channel ch : listener.connections()) {
-      ch.eventLoop().execute(() -> {
-        FrontendHandler relay = ch.pipeline().get(FrontendHandler.class);
-        // Pools sharing a CONNECT listener may have a backend in common.
-        BackendCounters to = relay == null ? null : relay.backend();
-        if (to != null && to.address().equals(address) && to.pool().equals(pool)) {
-          to.drainClosed();
-          relay.closeGracefully();
-        }
-      });
+      ch.eventLoop()
+          .execute(
+              () -> {
+                FrontendHandler relay = ch.pipeline().get(FrontendHandler.class);
+                // Pools sharing a CONNECT listener may have a backend in common.
+                BackendCounters to = relay == null ? null : relay.backend();
+                if (to != null && to.address().equals(address) && to.pool().equals(pool)) {
+                  to.drainClosed();
+                  relay.closeGracefully();
+                }
+              });
     }
-    log.info("drain deadline for {} in pool {} passed; closing its remaining connections",
-        address, pool);
+    log.info(
+        "drain deadline for {} in pool {} passed; closing its remaining connections",
+        address,
+        pool);
   }
 
   /** One backend's drain: when it started here, and its pending deadline. */
@@ -128,13 +136,13 @@ final class DrainDeadlines {
     }
 
     /**
-     * (Re)schedules the close for the earlier of the two deadlines; {@code newFleetDeadline} may
-     * be null. A drain whose deadline already fired stays done: the backend takes no new
-     * connections, so there is nothing more to close unless the deadline moves.
+     * (Re)schedules the close for the earlier of the two deadlines; {@code newFleetDeadline} may be
+     * null. A drain whose deadline already fired stays done: the backend takes no new connections,
+     * so there is nothing more to close unless the deadline moves.
      */
     void schedule(String pool, String address, Duration newTimeout, Instant newFleetDeadline) {
-      boolean unchanged = newTimeout.equals(timeout)
-          && Objects.equals(newFleetDeadline, fleetDeadline);
+      boolean unchanged =
+          newTimeout.equals(timeout) && Objects.equals(newFleetDeadline, fleetDeadline);
       if (unchanged && (deadline != null || expired || !hasDeadline())) {
         return;
       }
@@ -154,16 +162,20 @@ final class DrainDeadlines {
         delay = Math.min(delay, nanosUntil(fleetDeadline));
       }
       long scheduled = ++generation;
-      deadline = scheduler.schedule(() -> {
-        synchronized (DrainDeadlines.this) {
-          if (generation != scheduled) {
-            return; // Rescheduled while this run waited for the lock.
-          }
-          expired = true;
-          deadline = null;
-        }
-        expire(pool, address);
-      }, delay, TimeUnit.NANOSECONDS);
+      deadline =
+          scheduler.schedule(
+              () -> {
+                synchronized (DrainDeadlines.this) {
+                  if (generation != scheduled) {
+                    return; // Rescheduled while this run waited for the lock.
+                  }
+                  expired = true;
+                  deadline = null;
+                }
+                expire(pool, address);
+              },
+              delay,
+              TimeUnit.NANOSECONDS);
     }
 
     private boolean hasDeadline() {

@@ -53,8 +53,8 @@ final class Listener {
   // Null for a plain TCP listener. Written like pool; read on every accept.
   private volatile SharedRoutes routes;
 
-  Listener(InetSocketAddress address, PoolRuntime pool, ConnectionBudget budget,
-      ConnectionIds ids) {
+  Listener(
+      InetSocketAddress address, PoolRuntime pool, ConnectionBudget budget, ConnectionIds ids) {
     this.address = address;
     this.ids = ids;
     this.pool = pool;
@@ -109,17 +109,20 @@ final class Listener {
       }
       socket.pipeline().addLast(acceptor);
       ChannelFuture registered = group.next().register(socket).awaitUninterruptibly();
-      ChannelFuture bound = registered.isSuccess()
-          ? socket.bind(address).awaitUninterruptibly()
-          : registered;
+      ChannelFuture bound =
+          registered.isSuccess() ? socket.bind(address).awaitUninterruptibly() : registered;
       if (!bound.isSuccess()) {
         socket.close().awaitUninterruptibly();
         throw new InvalidConfigException(String.valueOf(bound.cause().getMessage()));
       }
       sockets.add(socket);
     }
-    log.info("listening on {} for pool {} ({} socket{})", format(localAddress()), pool.name(),
-        acceptors, acceptors == 1 ? "" : "s");
+    log.info(
+        "listening on {} for pool {} ({} socket{})",
+        format(localAddress()),
+        pool.name(),
+        acceptors,
+        acceptors == 1 ? "" : "s");
   }
 
   InetSocketAddress localAddress() {
@@ -152,8 +155,8 @@ final class Listener {
   }
 
   /**
-   * Takes each connection a listening socket accepted: admits it (or refuses it at a limit),
-   * sets it up, and registers it on the event loop that accepted it.
+   * Takes each connection a listening socket accepted: admits it (or refuses it at a limit), sets
+   * it up, and registers it on the event loop that accepted it.
    *
    * <p>Netty's ServerBootstrap would set each child option through a map, add and then remove a
    * ChannelInitializer (with a concurrent map of its own) per connection, and register the
@@ -187,15 +190,15 @@ final class Listener {
       if (relay.terminatesTls()) {
         relay.addTlsStages(ch, null, lease); // after the PROXY header, which comes first
       }
-      ch.pipeline().addLast(FrontendHandler.NAME,
-          new FrontendHandler(runtime.picker(), relay, lease));
+      ch.pipeline()
+          .addLast(FrontendHandler.NAME, new FrontendHandler(runtime.picker(), relay, lease));
       register(ctx, ch, lease);
     }
 
     /**
      * As for a plain pool, except that the pool is known only once the client's first bytes are
-     * read (a CONNECT request, a ClientHello): the first stage reads them, then sets the
-     * connection up for that pool.
+     * read (a CONNECT request, a ClientHello): the first stage reads them, then sets the connection
+     * up for that pool.
      */
     private void acceptShared(ChannelHandlerContext ctx, Channel ch, SharedRoutes shared) {
       ConnectionLease lease = admit(ch, shared.maxConnections());
@@ -207,8 +210,8 @@ final class Listener {
     }
 
     /**
-     * Takes {@code ch} within the proxy-wide and this listener's connection caps and sets up
-     * what every client connection has; or refuses (resets) it and returns null.
+     * Takes {@code ch} within the proxy-wide and this listener's connection caps and sets up what
+     * every client connection has; or refuses (resets) it and returns null.
      */
     private ConnectionLease admit(Channel ch, int maxConnections) {
       ConnectionLease lease = ConnectionLease.admit(budget, counters, maxConnections, ids);
@@ -236,8 +239,8 @@ final class Listener {
     }
 
     /**
-     * An accept failed, most likely for want of file descriptors: stop accepting on this
-     * socket for a second rather than spin on the error, as Netty's own acceptor does.
+     * An accept failed, most likely for want of file descriptors: stop accepting on this socket for
+     * a second rather than spin on the error, as Netty's own acceptor does.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -245,8 +248,11 @@ final class Listener {
       // descriptors fails every socket's accept, every second.
       long suppressed = ACCEPT_FAILURES.admit(cause.toString());
       if (suppressed != LogThrottle.SUPPRESS) {
-        log.warn("accepting on {} failed, pausing it for 1 s: {}{}", format(address),
-            cause.toString(), LogThrottle.suppressedNote(suppressed));
+        log.warn(
+            "accepting on {} failed, pausing it for 1 s: {}{}",
+            format(address),
+            cause.toString(),
+            LogThrottle.suppressedNote(suppressed));
       }
       ChannelConfig config = ctx.channel().config();
       if (config.isAutoRead()) {

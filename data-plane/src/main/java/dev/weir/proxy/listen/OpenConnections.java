@@ -21,13 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lists and closes client connections for operators. Each connection's state belongs to its
- * event loop, so every loop gets one task that reads (or closes) its own connections; nothing
- * reads a connection from another thread, and the relay itself does no extra work for this.
+ * Lists and closes client connections for operators. Each connection's state belongs to its event
+ * loop, so every loop gets one task that reads (or closes) its own connections; nothing reads a
+ * connection from another thread, and the relay itself does no extra work for this.
  */
 final class OpenConnections {
   private static final int MAX_SERVER_NAME = 253;
-
 
   private static final Logger log = LoggerFactory.getLogger(OpenConnections.class);
 
@@ -45,26 +44,32 @@ final class OpenConnections {
     Map<EventLoop, List<Entry>> byLoop = byLoop(listeners, pool);
     List<CompletableFuture<List<ConnectionInfo>>> parts = new ArrayList<>();
     for (Map.Entry<EventLoop, List<Entry>> e : byLoop.entrySet()) {
-      parts.add(onLoop(e.getKey(), e.getValue(), entry -> {
-        FrontendHandler relay = entry.relay();
-        if (relay == null || (!backend.isEmpty() && !isTo(relay, backend))) {
-          return null;
-        }
-        ConnectionInfo info = describe(relay);
-        // A listener shared by HTTP CONNECT pools holds connections of each.
-        return pool.isEmpty() || pool.equals(info.getPool()) ? info : null;
-      }));
+      parts.add(
+          onLoop(
+              e.getKey(),
+              e.getValue(),
+              entry -> {
+                FrontendHandler relay = entry.relay();
+                if (relay == null || (!backend.isEmpty() && !isTo(relay, backend))) {
+                  return null;
+                }
+                ConnectionInfo info = describe(relay);
+                // A listener shared by HTTP CONNECT pools holds connections of each.
+                return pool.isEmpty() || pool.equals(info.getPool()) ? info : null;
+              }));
     }
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      List<ConnectionInfo> all = new ArrayList<>();
-      parts.forEach(p -> all.addAll(p.join()));
-      all.sort(Comparator.comparingLong(ConnectionInfo::getSequence));
-      boolean truncated = limit > 0 && all.size() > limit;
-      return ConnectionList.newBuilder()
-          .addAllConnections(truncated ? all.subList(0, limit) : all)
-          .setTruncated(truncated)
-          .build();
-    });
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<ConnectionInfo> all = new ArrayList<>();
+              parts.forEach(p -> all.addAll(p.join()));
+              all.sort(Comparator.comparingLong(ConnectionInfo::getSequence));
+              boolean truncated = limit > 0 && all.size() > limit;
+              return ConnectionList.newBuilder()
+                  .addAllConnections(truncated ? all.subList(0, limit) : all)
+                  .setTruncated(truncated)
+                  .build();
+            });
   }
 
   /** Closes the connection numbered {@code sequence}, with FIN on both sides, if it is open. */
@@ -72,29 +77,40 @@ final class OpenConnections {
     Map<EventLoop, List<Entry>> byLoop = byLoop(listeners, "");
     List<CompletableFuture<List<ConnectionInfo>>> parts = new ArrayList<>();
     for (Map.Entry<EventLoop, List<Entry>> e : byLoop.entrySet()) {
-      parts.add(onLoop(e.getKey(), e.getValue(), entry -> {
-        FrontendHandler relay = entry.relay();
-        if (relay == null || relay.lease().sequence() != sequence
-            || !entry.channel().isActive()) {
-          return null;
-        }
-        ConnectionInfo info = describe(relay);
-        relay.lease().listener().operatorClosed();
-        relay.closeGracefully();
-        log.info("closed connection {} from {} to {} in pool {} for an operator", sequence,
-            info.getClientAddress(), info.getBackendAddress(), info.getPool());
-        return info;
-      }));
+      parts.add(
+          onLoop(
+              e.getKey(),
+              e.getValue(),
+              entry -> {
+                FrontendHandler relay = entry.relay();
+                if (relay == null
+                    || relay.lease().sequence() != sequence
+                    || !entry.channel().isActive()) {
+                  return null;
+                }
+                ConnectionInfo info = describe(relay);
+                relay.lease().listener().operatorClosed();
+                relay.closeGracefully();
+                log.info(
+                    "closed connection {} from {} to {} in pool {} for an operator",
+                    sequence,
+                    info.getClientAddress(),
+                    info.getBackendAddress(),
+                    info.getPool());
+                return info;
+              }));
     }
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      ConnectionCloseResult.Builder result = ConnectionCloseResult.newBuilder();
-      for (CompletableFuture<List<ConnectionInfo>> part : parts) {
-        for (ConnectionInfo info : part.join()) {
-          result.setFound(true).setConnection(info);
-        }
-      }
-      return result.build();
-    });
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              ConnectionCloseResult.Builder result = ConnectionCloseResult.newBuilder();
+              for (CompletableFuture<List<ConnectionInfo>> part : parts) {
+                for (ConnectionInfo info : part.join()) {
+                  result.setFound(true).setConnection(info);
+                }
+              }
+              return result.build();
+            });
   }
 
   private static boolean isTo(FrontendHandler relay, String backend) {
@@ -105,16 +121,20 @@ final class OpenConnections {
   /** One connection as operators see it, without id and proxy. */
   private static ConnectionInfo describe(FrontendHandler relay) {
     long openedAtMillis = relay.openedAtMillis();
-    ConnectionInfo.Builder info = ConnectionInfo.newBuilder()
-        .setPool(relay.pool())
-        .setSequence(relay.lease().sequence())
-        .setOpenedAt(Timestamp.newBuilder()
-            .setSeconds(Math.floorDiv(openedAtMillis, 1000))
-            .setNanos((int) Math.floorMod(openedAtMillis, 1000) * 1_000_000))
-        .setBytesFromClient(relay.lease().bytesFromClient())
-        .setBytesToClient(relay.lease().bytesToClient())
-        .setState(!relay.relaying() ? ConnectionState.CONNECTING
-            : relay.halfClosed() ? ConnectionState.HALF_CLOSED : ConnectionState.OPEN);
+    ConnectionInfo.Builder info =
+        ConnectionInfo.newBuilder()
+            .setPool(relay.pool())
+            .setSequence(relay.lease().sequence())
+            .setOpenedAt(
+                Timestamp.newBuilder()
+                    .setSeconds(Math.floorDiv(openedAtMillis, 1000))
+                    .setNanos((int) Math.floorMod(openedAtMillis, 1000) * 1_000_000))
+            .setBytesFromClient(relay.lease().bytesFromClient())
+            .setBytesToClient(relay.lease().bytesToClient())
+            .setState(
+                !relay.relaying()
+                    ? ConnectionState.CONNECTING
+                    : relay.halfClosed() ? ConnectionState.HALF_CLOSED : ConnectionState.OPEN);
     InetSocketAddress from = relay.clientAddress();
     if (from != null) {
       info.setClientAddress(from.getHostString() + ":" + from.getPort());
@@ -129,8 +149,10 @@ final class OpenConnections {
     String serverName = relay.lease().serverName();
     if (!serverName.isEmpty()) {
       // No DNS name is longer; a client's longer one is cut, so a listing stays small.
-      info.setServerName(serverName.length() <= MAX_SERVER_NAME
-          ? serverName : serverName.substring(0, MAX_SERVER_NAME));
+      info.setServerName(
+          serverName.length() <= MAX_SERVER_NAME
+              ? serverName
+              : serverName.substring(0, MAX_SERVER_NAME));
     }
     return info.build();
   }
@@ -149,8 +171,7 @@ final class OpenConnections {
   private static Map<EventLoop, List<Entry>> byLoop(List<Listener> listeners, String pool) {
     Map<EventLoop, List<Entry>> byLoop = new HashMap<>();
     for (Listener listener : listeners) {
-      if (!pool.isEmpty()
-          && listener.pools().stream().noneMatch(p -> p.name().equals(pool))) {
+      if (!pool.isEmpty() && listener.pools().stream().noneMatch(p -> p.name().equals(pool))) {
         continue;
       }
       for (Channel ch : listener.connections()) {
@@ -164,19 +185,20 @@ final class OpenConnections {
       EventLoop loop, List<Entry> entries, Visit visit) {
     CompletableFuture<List<ConnectionInfo>> part = new CompletableFuture<>();
     try {
-      loop.execute(() -> {
-        List<ConnectionInfo> found = new ArrayList<>();
-        try {
-          for (Entry entry : entries) {
-            ConnectionInfo info = visit.visit(entry);
-            if (info != null) {
-              found.add(info);
+      loop.execute(
+          () -> {
+            List<ConnectionInfo> found = new ArrayList<>();
+            try {
+              for (Entry entry : entries) {
+                ConnectionInfo info = visit.visit(entry);
+                if (info != null) {
+                  found.add(info);
+                }
+              }
+            } finally {
+              part.complete(found);
             }
-          }
-        } finally {
-          part.complete(found);
-        }
-      });
+          });
     } catch (RejectedExecutionException shuttingDown) {
       // The loop is stopping and its connections with it: nothing there to list or close.
       part.complete(List.of());

@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One pool as this proxy runs it: its current picker and relay settings, and its backends'
- * counters and health, which outlive config changes for as long as the backend stays.
+ * One pool as this proxy runs it: its current picker and relay settings, and its backends' counters
+ * and health, which outlive config changes for as long as the backend stays.
  *
- * <p>The picker is rebuilt whole and swapped on every config change and whenever the pool's
- * health changes who takes new connections or with what weight (see {@link PoolHealth}). Rebuilds
- * hold this object's lock, so a rebuild from a health event never swaps in a picker older than the
+ * <p>The picker is rebuilt whole and swapped on every config change and whenever the pool's health
+ * changes who takes new connections or with what weight (see {@link PoolHealth}). Rebuilds hold
+ * this object's lock, so a rebuild from a health event never swaps in a picker older than the
  * config applied last.
  */
 final class PoolRuntime implements AutoCloseable {
@@ -35,7 +35,9 @@ final class PoolRuntime implements AutoCloseable {
   private volatile List<BackendCounters> counters = List.of();
   private volatile PoolConfig config;
 
-  /** @param statsInterval what each backend's connect-latency percentiles cover */
+  /**
+   * @param statsInterval what each backend's connect-latency percentiles cover
+   */
   PoolRuntime(String name, HealthTracking tracking, Duration statsInterval) {
     this.name = name;
     this.statsInterval = statsInterval;
@@ -95,8 +97,9 @@ final class PoolRuntime implements AutoCloseable {
       return;
     }
     Selection selection = health.select();
-    picker = Pickers.create(current.algorithm(), selection.upstreams(),
-        current.options().maglevTableSize());
+    picker =
+        Pickers.create(
+            current.algorithm(), selection.upstreams(), current.options().maglevTableSize());
   }
 
   /** Stops the pool's health checks and timers. Idempotent. */

@@ -62,16 +62,22 @@ public final class Pools implements AutoCloseable {
 
   @GuardedBy("this")
   private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
+
   @GuardedBy("this")
   private final Map<String, PoolRuntime> pools = new LinkedHashMap<>();
+
   private volatile long version;
+
   @GuardedBy("this")
   private boolean closed;
+
   // The config last given to apply, and its pools not in force (retried by retry).
   @GuardedBy("this")
   private ProxyConfig desired;
+
   @GuardedBy("this")
   private List<PoolApplyFailure> failures = List.of();
+
   private final BindRetry retry;
   private volatile Consumer<PoolApplyStatus> retryListener = status -> {};
   // The TLS of the pools in force that terminate it, by pool name. Guarded by this.
@@ -93,11 +99,19 @@ public final class Pools implements AutoCloseable {
       Duration defaultConnectTimeout,
       Duration statsInterval,
       String bindAddress) {
-    this(group, transport, acceptors, defaultConnectTimeout, statsInterval, bindAddress,
+    this(
+        group,
+        transport,
+        acceptors,
+        defaultConnectTimeout,
+        statsInterval,
+        bindAddress,
         ConnectionBudget.unlimited());
   }
 
-  /** @param budget the proxy-wide cap on open client connections, over every listener */
+  /**
+   * @param budget the proxy-wide cap on open client connections, over every listener
+   */
   public Pools(
       EventLoopGroup group,
       Transport transport,
@@ -106,8 +120,16 @@ public final class Pools implements AutoCloseable {
       Duration statsInterval,
       String bindAddress,
       ConnectionBudget budget) {
-    this(group, transport, acceptors, defaultConnectTimeout, statsInterval, bindAddress, budget,
-        null, null);
+    this(
+        group,
+        transport,
+        acceptors,
+        defaultConnectTimeout,
+        statsInterval,
+        bindAddress,
+        budget,
+        null,
+        null);
   }
 
   /**
@@ -156,17 +178,16 @@ public final class Pools implements AutoCloseable {
 
   /**
    * Switches to {@code next} pool by pool: binds each new listen address first, then swaps every
-   * pool whose listener is up (or was already) to its new config and closes listeners no pool
-   * uses any more. A pool whose address cannot be bound keeps its previous config and listener
-   * (unless the new config gives that address to another pool), or stays absent if it is new; it
-   * is returned as failed, and the bind is retried with backoff until it succeeds or a later
-   * config no longer asks for it.
+   * pool whose listener is up (or was already) to its new config and closes listeners no pool uses
+   * any more. A pool whose address cannot be bound keeps its previous config and listener (unless
+   * the new config gives that address to another pool), or stays absent if it is new; it is
+   * returned as failed, and the bind is retried with backoff until it succeeds or a later config no
+   * longer asks for it.
    *
    * @return the pools of {@code next} not in force, in config order; empty when all are
    * @throws InvalidConfigException only once the proxy is shutting down
    */
-  public synchronized List<PoolApplyFailure> apply(ProxyConfig next)
-      throws InvalidConfigException {
+  public synchronized List<PoolApplyFailure> apply(ProxyConfig next) throws InvalidConfigException {
     if (closed) {
       throw new InvalidConfigException("proxy is shutting down");
     }
@@ -177,7 +198,9 @@ public final class Pools implements AutoCloseable {
   /** The version in force and its pools that are not, as the control plane is told. */
   public synchronized PoolApplyStatus poolStatus() {
     return PoolApplyStatus.newBuilder()
-        .setConfigVersion(version).addAllFailedPools(failures).build();
+        .setConfigVersion(version)
+        .addAllFailedPools(failures)
+        .build();
   }
 
   /** Told of every change in the failed pools that a retry (not an apply) brings. */
@@ -195,7 +218,9 @@ public final class Pools implements AutoCloseable {
       try {
         switchTo(desired, false);
       } catch (InvalidConfigException e) {
-        log.error("retrying the binds of config version {} failed: {}", desired.version(),
+        log.error(
+            "retrying the binds of config version {} failed: {}",
+            desired.version(),
             e.getMessage());
         return;
       }
@@ -233,9 +258,10 @@ public final class Pools implements AutoCloseable {
       PoolConfig first = e.getValue().get(0);
       Listener listener = new Listener(e.getKey(), candidates.get(first.name()), budget, ids);
       try {
-        String foreign = sharesPortWithOwnListener(e.getKey()) || !transport.reusePort()
-            ? null
-            : PortProbe.foreignListener(e.getKey());
+        String foreign =
+            sharesPortWithOwnListener(e.getKey()) || !transport.reusePort()
+                ? null
+                : PortProbe.foreignListener(e.getKey());
         if (foreign != null) {
           throw new InvalidConfigException(foreign);
         }
@@ -243,8 +269,8 @@ public final class Pools implements AutoCloseable {
         opened.put(e.getKey(), listener);
       } catch (InvalidConfigException | IOException | RuntimeException ex) {
         listener.close();
-        unbound.put(e.getKey(), "cannot listen on " + Listener.format(e.getKey()) + ": "
-            + ex.getMessage());
+        unbound.put(
+            e.getKey(), "cannot listen on " + Listener.format(e.getKey()) + ": " + ex.getMessage());
       }
     }
 
@@ -260,17 +286,20 @@ public final class Pools implements AutoCloseable {
         continue;
       }
       PoolRuntime previous = pools.get(config.name());
-      boolean keep = previous != null && previous.config() != null
-          && !wanted.containsKey(bindAddressOf(previous.config()));
+      boolean keep =
+          previous != null
+              && previous.config() != null
+              && !wanted.containsKey(bindAddressOf(previous.config()));
       if (keep) {
         effective.add(previous.config());
       }
-      failed.add(PoolApplyFailure.newBuilder()
-          .setPool(config.name())
-          .setListen(Listener.format(address))
-          .setReason(reason)
-          .setServingPrevious(keep)
-          .build());
+      failed.add(
+          PoolApplyFailure.newBuilder()
+              .setPool(config.name())
+              .setListen(Listener.format(address))
+              .setReason(reason)
+              .setServingPrevious(keep)
+              .build());
     }
 
     // Nothing below can fail.
@@ -293,8 +322,12 @@ public final class Pools implements AutoCloseable {
             byAuthority.put(authority, served.get(i));
           }
         }
-        listener.serveShared(new ConnectRoutes(byAuthority, served,
-            first.options().maxConnections(), first.options().connectHeadTimeout()));
+        listener.serveShared(
+            new ConnectRoutes(
+                byAuthority,
+                served,
+                first.options().maxConnections(),
+                first.options().connectHeadTimeout()));
       } else if (first.routesTls()) {
         listener.serveShared(ServerNameRoutes.of(e.getValue(), served));
       } else {
@@ -306,14 +339,17 @@ public final class Pools implements AutoCloseable {
     pools.clear();
     pools.putAll(nextPools);
     Set<InetSocketAddress> inUse = byAddress(effective).keySet();
-    listeners.entrySet().removeIf(e -> {
-      if (inUse.contains(e.getKey())) {
-        return false;
-      }
-      log.info("closing listener {}", Listener.format(e.getKey()));
-      e.getValue().close();
-      return true;
-    });
+    listeners
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (inUse.contains(e.getKey())) {
+                return false;
+              }
+              log.info("closing listener {}", Listener.format(e.getKey()));
+              e.getValue().close();
+              return true;
+            });
     drainDeadlines.update(effective);
     Map<String, PoolTls> inForce = new HashMap<>();
     for (PoolConfig config : effective) {
@@ -336,8 +372,8 @@ public final class Pools implements AutoCloseable {
   }
 
   // Once per change of a pool's state, never per retry, so a port taken for days costs a line.
-  private static void logChanges(List<PoolApplyFailure> before, List<PoolApplyFailure> after,
-      ProxyConfig config) {
+  private static void logChanges(
+      List<PoolApplyFailure> before, List<PoolApplyFailure> after, ProxyConfig config) {
     long version = config.version();
     Set<String> inConfig = new HashSet<>();
     config.pools().forEach(p -> inConfig.add(p.name()));
@@ -345,14 +381,20 @@ public final class Pools implements AutoCloseable {
     before.forEach(f -> was.put(f.getPool(), f));
     for (PoolApplyFailure f : after) {
       if (!f.equals(was.remove(f.getPool()))) {
-        log.warn("pool {} of config version {} is not in force: {}; {}; retrying by itself",
-            f.getPool(), version, f.getReason(),
+        log.warn(
+            "pool {} of config version {} is not in force: {}; {}; retrying by itself",
+            f.getPool(),
+            version,
+            f.getReason(),
             f.getServingPrevious() ? "serving its previous config" : "not serving it");
       }
     }
     for (PoolApplyFailure f : was.values()) {
       if (inConfig.contains(f.getPool())) {
-        log.info("pool {} of config version {} is in force now on {}", f.getPool(), version,
+        log.info(
+            "pool {} of config version {} is in force now on {}",
+            f.getPool(),
+            version,
             f.getListen());
       }
     }
@@ -370,8 +412,13 @@ public final class Pools implements AutoCloseable {
     PoolTls poolTls = tlsOf(pool, nextTls);
     return poolTls == null
         ? new RelaySettings(pool.name(), transport, pool.options(), defaultConnectTimeout)
-        : new RelaySettings(pool.name(), transport, pool.options(), defaultConnectTimeout,
-            poolTls.server(), poolTls.backend());
+        : new RelaySettings(
+            pool.name(),
+            transport,
+            pool.options(),
+            defaultConnectTimeout,
+            poolTls.server(),
+            poolTls.backend());
   }
 
   /**
@@ -392,10 +439,14 @@ public final class Pools implements AutoCloseable {
       }
       try {
         TlsTerminationConfig settings = config.tlsTermination();
-        loaded.put(config.name(), new PoolTls(settings,
-            ServerTls.load(config.name(), settings),
-            settings.backend() != null ? BackendTls.load(config.name(), settings.backend())
-                : null));
+        loaded.put(
+            config.name(),
+            new PoolTls(
+                settings,
+                ServerTls.load(config.name(), settings),
+                settings.backend() != null
+                    ? BackendTls.load(config.name(), settings.backend())
+                    : null));
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException(e.getMessage(), e);
       }
@@ -481,11 +532,10 @@ public final class Pools implements AutoCloseable {
   }
 
   /**
-   * The open client connections matching the filters (empty: any), oldest first, at most
-   * {@code limit} (0: all); each read on its own event loop.
+   * The open client connections matching the filters (empty: any), oldest first, at most {@code
+   * limit} (0: all); each read on its own event loop.
    */
-  public CompletableFuture<ConnectionList> listConnections(String pool, String backend,
-      int limit) {
+  public CompletableFuture<ConnectionList> listConnections(String pool, String backend, int limit) {
     return OpenConnections.list(currentListeners(), pool, backend, limit);
   }
 
@@ -508,8 +558,10 @@ public final class Pools implements AutoCloseable {
         reloadFailures += server == null ? 0 : server.reloadFailures();
       }
       ListenerStats snapshot = l.counters().snapshot();
-      stats.add(reloadFailures == 0 ? snapshot
-          : snapshot.toBuilder().setTlsReloadFailures(reloadFailures).build());
+      stats.add(
+          reloadFailures == 0
+              ? snapshot
+              : snapshot.toBuilder().setTlsReloadFailures(reloadFailures).build());
     }
     return stats;
   }
@@ -526,8 +578,8 @@ public final class Pools implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, waits up to {@code deadline} for open connections to finish, then closes
-   * the rest with FIN. Later configs are refused.
+   * Stops accepting, waits up to {@code deadline} for open connections to finish, then closes the
+   * rest with FIN. Later configs are refused.
    *
    * @return how many connections were still open at the deadline
    */

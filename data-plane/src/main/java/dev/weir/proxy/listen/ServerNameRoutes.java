@@ -17,22 +17,26 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The pools of one TLS routing listener by the server names they answer to: an exact name
- * first, then the wildcard with the longest suffix, then the default pool. Immutable, built per
- * config version and read by the event loops without locks; each lookup takes the pool's picker
- * and relay settings of that moment, as a plain listener does at accept.
+ * The pools of one TLS routing listener by the server names they answer to: an exact name first,
+ * then the wildcard with the longest suffix, then the default pool. Immutable, built per config
+ * version and read by the event loops without locks; each lookup takes the pool's picker and relay
+ * settings of that moment, as a plain listener does at accept.
  *
  * @param exact pools by exact name ("db.example.com")
  * @param wildcards pools by the suffix their wildcard stands for (".example.com" for
  *     "*.example.com")
  * @param fallback the default pool; null if there is none
  * @param clientHelloTimeout the pools': they agree on it, as it applies before the pool is known
- * @param postgresPools the pools whose clients are PostgreSQL's: while there are any, the
- *     listener answers SSLRequests, and a client that sent one goes to one of these only
+ * @param postgresPools the pools whose clients are PostgreSQL's: while there are any, the listener
+ *     answers SSLRequests, and a client that sent one goes to one of these only
  */
 record ServerNameRoutes(
-    Map<String, PoolRuntime> exact, Map<String, PoolRuntime> wildcards, PoolRuntime fallback,
-    List<PoolRuntime> pools, int maxConnections, Duration clientHelloTimeout,
+    Map<String, PoolRuntime> exact,
+    Map<String, PoolRuntime> wildcards,
+    PoolRuntime fallback,
+    List<PoolRuntime> pools,
+    int maxConnections,
+    Duration clientHelloTimeout,
     Set<PoolRuntime> postgresPools)
     implements SharedRoutes, ServerNameTargets {
 
@@ -47,8 +51,8 @@ record ServerNameRoutes(
   }
 
   /**
-   * @param configs the pools of one listen address, all with tls_routing on (checked: names
-   *     unique, at most one default, the same timeout and cap)
+   * @param configs the pools of one listen address, all with tls_routing on (checked: names unique,
+   *     at most one default, the same timeout and cap)
    * @param runtimes their runtimes, in the same order
    */
   static ServerNameRoutes of(List<PoolConfig> configs, List<PoolRuntime> runtimes) {
@@ -74,15 +78,22 @@ record ServerNameRoutes(
       }
     }
     PoolConfig first = configs.get(0);
-    return new ServerNameRoutes(exact, wildcards, fallback, runtimes,
-        first.options().maxConnections(), first.tlsRouting().clientHelloTimeout(), postgres);
+    return new ServerNameRoutes(
+        exact,
+        wildcards,
+        fallback,
+        runtimes,
+        first.options().maxConnections(),
+        first.tlsRouting().clientHelloTimeout(),
+        postgres);
   }
 
   @Override
   public void addFirstStage(Channel client, ConnectionLease lease) {
     if (!postgresPools.isEmpty()) {
-      client.pipeline().addLast(
-          PostgresSslRequestHandler.NAME, new PostgresSslRequestHandler(lease));
+      client
+          .pipeline()
+          .addLast(PostgresSslRequestHandler.NAME, new PostgresSslRequestHandler(lease));
     }
     client.pipeline().addLast(ServerNameHandler.NAME, new ServerNameHandler(this, lease));
   }
@@ -90,8 +101,10 @@ record ServerNameRoutes(
   @Override
   public FrontendHandler frontendFor(String serverName, Channel client, ConnectionLease lease) {
     PoolRuntime pool = route(serverName);
-    if (pool == null || !postgresPools.isEmpty()
-        && PostgresSslRequestHandler.sslRequested(client) && !postgresPools.contains(pool)) {
+    if (pool == null
+        || !postgresPools.isEmpty()
+            && PostgresSslRequestHandler.sslRequested(client)
+            && !postgresPools.contains(pool)) {
       return null; // a backend that is no PostgreSQL server would not understand the request
     }
     RelaySettings relay = pool.relay();
@@ -104,8 +117,8 @@ record ServerNameRoutes(
     if (serverName == null || serverName.length() > MAX_NAME_LENGTH + 1) {
       return fallback;
     }
-    String name = serverName.endsWith(".")
-        ? serverName.substring(0, serverName.length() - 1) : serverName;
+    String name =
+        serverName.endsWith(".") ? serverName.substring(0, serverName.length() - 1) : serverName;
     PoolRuntime pool = exact.get(name);
     if (pool != null || wildcards.isEmpty()) {
       return pool != null ? pool : fallback;

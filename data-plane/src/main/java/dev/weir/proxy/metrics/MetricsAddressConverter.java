@@ -20,8 +20,12 @@ public final class MetricsAddressConverter implements ITypeConverter<InetSocketA
     try {
       parsed = HostPort.parseWithHost(value);
     } catch (IllegalArgumentException e) {
-      throw new TypeConversionException("'" + value + "' is not HOST:PORT: " + e.getMessage()
-          + "; use e.g. 0.0.0.0:9100 for every interface, or [::1]:9100");
+      throw new TypeConversionException(
+          "'"
+              + value
+              + "' is not HOST:PORT: "
+              + e.getMessage()
+              + "; use e.g. 0.0.0.0:9100 for every interface, or [::1]:9100");
     }
     try {
       return new InetSocketAddress(InetAddress.getByName(parsed.host()), parsed.port());

@@ -12,16 +12,16 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * What a scrape reads, each called once per scrape from the metrics server's thread: the
- * proxy's stats as it reports them to the control plane, and the state of that control stream.
+ * What a scrape reads, each called once per scrape from the metrics server's thread: the proxy's
+ * stats as it reports them to the control plane, and the state of that control stream.
  *
  * @param backendStats every backend of every pool in force
  * @param listenerStats every listener
  * @param configVersion the config version in force; 0 before the first
  * @param controlPlaneConnected whether the control stream is up
  * @param connections the proxy-wide connection cap ({@code --max-connections})
- * @param configRefusal why the proxy refuses the control plane's config (another fleet's, or
- *     older than its own); NACK_KIND_UNSPECIFIED while it does not
+ * @param configRefusal why the proxy refuses the control plane's config (another fleet's, or older
+ *     than its own); NACK_KIND_UNSPECIFIED while it does not
  * @param certificateExpiries the certificates of each TLS terminating pool, by pool name
  */
 public record MetricsSource(
@@ -41,8 +41,14 @@ public record MetricsSource(
       BooleanSupplier controlPlaneConnected,
       ConnectionBudget connections,
       Supplier<NackKind> configRefusal) {
-    this(backendStats, listenerStats, configVersion, controlPlaneConnected, connections,
-        configRefusal, Map::of);
+    this(
+        backendStats,
+        listenerStats,
+        configVersion,
+        controlPlaneConnected,
+        connections,
+        configRefusal,
+        Map::of);
   }
 
   /** Never refusing. */
@@ -52,7 +58,12 @@ public record MetricsSource(
       LongSupplier configVersion,
       BooleanSupplier controlPlaneConnected,
       ConnectionBudget connections) {
-    this(backendStats, listenerStats, configVersion, controlPlaneConnected, connections,
+    this(
+        backendStats,
+        listenerStats,
+        configVersion,
+        controlPlaneConnected,
+        connections,
         () -> NackKind.NACK_KIND_UNSPECIFIED);
   }
 
@@ -62,7 +73,11 @@ public record MetricsSource(
       Supplier<List<ListenerStats>> listenerStats,
       LongSupplier configVersion,
       BooleanSupplier controlPlaneConnected) {
-    this(backendStats, listenerStats, configVersion, controlPlaneConnected,
+    this(
+        backendStats,
+        listenerStats,
+        configVersion,
+        controlPlaneConnected,
         ConnectionBudget.unlimited());
   }
 }

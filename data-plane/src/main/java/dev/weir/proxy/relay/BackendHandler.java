@@ -27,8 +27,12 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
    *     client closes (which a backend's close leads to)
    * @param response watches whether the backend answers, or null when the pool does not
    */
-  BackendHandler(Channel client, BackendCounters counters, IdleTimeout idle,
-      ConnectionLease lease, ResponseTimeout response) {
+  BackendHandler(
+      Channel client,
+      BackendCounters counters,
+      IdleTimeout idle,
+      ConnectionLease lease,
+      ResponseTimeout response) {
     this.client = client;
     this.counters = counters;
     this.idle = idle;
@@ -37,8 +41,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * One per connection. Netty's default answer looks the class up in a per-thread WeakHashMap
-   * every time the handler is added to a pipeline, i.e. on every connection.
+   * One per connection. Netty's default answer looks the class up in a per-thread WeakHashMap every
+   * time the handler is added to a pipeline, i.e. on every connection.
    */
   @Override
   public boolean isSharable() {

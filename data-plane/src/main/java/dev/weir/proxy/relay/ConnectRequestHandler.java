@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first stage of a connection to an HTTP CONNECT listener: reads the request head (at most
- * {@value #MAX_HEAD_BYTES} bytes, within the listener's head timeout), then hands the connection
- * to a {@link FrontendHandler} of the pool that answers to the target, with whatever the client
- * sent after the head, and leaves the pipeline. That relay answers "200 Connection Established"
- * once its backend connection is up, in the words this stage gives it ({@link ConnectResponses}).
- * Refusals are answered and closed here.
+ * {@value #MAX_HEAD_BYTES} bytes, within the listener's head timeout), then hands the connection to
+ * a {@link FrontendHandler} of the pool that answers to the target, with whatever the client sent
+ * after the head, and leaves the pipeline. That relay answers "200 Connection Established" once its
+ * backend connection is up, in the words this stage gives it ({@link ConnectResponses}). Refusals
+ * are answered and closed here.
  *
  * <p>Plain TCP listeners never see this handler.
  */
@@ -47,7 +47,9 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
   // Answered (refused) or handed on: nothing more to read here.
   private boolean done;
 
-  /** @param lease what the connection holds; admitted before this handler was added */
+  /**
+   * @param lease what the connection holds; admitted before this handler was added
+   */
   public ConnectRequestHandler(ConnectTargets targets, ConnectionLease lease) {
     this.targets = targets;
     this.lease = lease;
@@ -62,10 +64,18 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     long timeoutNanos = targets.headTimeout().toNanos();
-    deadline = ctx.executor().schedule(
-        () -> refuse(ctx, 408, "no complete request head within "
-            + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s"),
-        timeoutNanos, TimeUnit.NANOSECONDS);
+    deadline =
+        ctx.executor()
+            .schedule(
+                () ->
+                    refuse(
+                        ctx,
+                        408,
+                        "no complete request head within "
+                            + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos)
+                            + " s"),
+                timeoutNanos,
+                TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -137,11 +147,16 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
     long now = System.nanoTime();
     long next = nextWarnNanos.get();
     boolean warn = now - next >= 0 && nextWarnNanos.compareAndSet(next, now + WARN_INTERVAL_NANOS);
-    String target = authority.length() <= MAX_LOGGED_TARGET
-        ? authority : authority.substring(0, MAX_LOGGED_TARGET) + "...";
+    String target =
+        authority.length() <= MAX_LOGGED_TARGET
+            ? authority
+            : authority.substring(0, MAX_LOGGED_TARGET) + "...";
     if (warn) {
-      log.warn("refused CONNECT from {} to {}: no pool on {} answers to it",
-          ctx.channel().remoteAddress(), target, ctx.channel().localAddress());
+      log.warn(
+          "refused CONNECT from {} to {}: no pool on {} answers to it",
+          ctx.channel().remoteAddress(),
+          target,
+          ctx.channel().localAddress());
     } else if (log.isDebugEnabled()) {
       log.debug("refused CONNECT from {} to {}", ctx.channel().remoteAddress(), target);
     }
@@ -227,20 +242,29 @@ public final class ConnectRequestHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers {@code status} with no body and closes once it is written. */
     static void sendAndClose(Channel client, int status) {
-      String reason = switch (status) {
-        case 400 -> "Bad Request";
-        case 403 -> "Forbidden";
-        case 405 -> "Method Not Allowed";
-        case 408 -> "Request Timeout";
-        case 502 -> "Bad Gateway";
-        case 503 -> "Service Unavailable";
-        default -> "Error";
-      };
+      String reason =
+          switch (status) {
+            case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            default -> "Error";
+          };
       String allow = status == 405 ? "Allow: CONNECT\r\n" : "";
-      byte[] bytes = ("HTTP/1.1 " + status + " " + reason + "\r\n" + allow
-          + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] bytes =
+          ("HTTP/1.1 "
+                  + status
+                  + " "
+                  + reason
+                  + "\r\n"
+                  + allow
+                  + "Content-Length: 0\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII);
       if (client.isActive()) {
-        client.writeAndFlush(Unpooled.wrappedBuffer(bytes))
+        client
+            .writeAndFlush(Unpooled.wrappedBuffer(bytes))
             .addListener(ChannelFutureListener.CLOSE);
       } else {
         client.close();

@@ -3,13 +3,13 @@ package dev.weir.proxy.relay;
 import java.util.Locale;
 
 /**
- * Reads the head of an HTTP CONNECT request strictly: "CONNECT host:port HTTP/1.x", CRLF line
- * ends, well-formed header lines (whose values are not needed), nothing else.
+ * Reads the head of an HTTP CONNECT request strictly: "CONNECT host:port HTTP/1.x", CRLF line ends,
+ * well-formed header lines (whose values are not needed), nothing else.
  *
- * <p>A small parser of our own rather than netty-codec-http's HttpRequestDecoder: the head is all
- * a tunnel needs, the decoder would go on to parse the client's pipelined tunnel bytes as a next
- * request, and it accepts forms (bare LF, obs-fold, absolute-form targets) a tunnel entrance
- * should refuse.
+ * <p>A small parser of our own rather than netty-codec-http's HttpRequestDecoder: the head is all a
+ * tunnel needs, the decoder would go on to parse the client's pipelined tunnel bytes as a next
+ * request, and it accepts forms (bare LF, obs-fold, absolute-form targets) a tunnel entrance should
+ * refuse.
  */
 final class ConnectRequestHead {
 
@@ -27,8 +27,8 @@ final class ConnectRequestHead {
   private ConnectRequestHead() {}
 
   /**
-   * @param head the request line and header lines, each ended by CRLF, without the empty line
-   *     that ends the head; ISO-8859-1, one char per byte
+   * @param head the request line and header lines, each ended by CRLF, without the empty line that
+   *     ends the head; ISO-8859-1, one char per byte
    */
   static Result parse(String head) {
     for (int i = 0; i < head.length(); i++) {
@@ -52,7 +52,8 @@ final class ConnectRequestHead {
       }
     }
     String[] parts = lines[0].split(" ", -1);
-    if (parts.length != 3 || !isToken(parts[0])
+    if (parts.length != 3
+        || !isToken(parts[0])
         || !(parts[2].equals("HTTP/1.1") || parts[2].equals("HTTP/1.0"))) {
       return BAD_REQUEST;
     }

@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Which backend one client connection tries next, and whether it may try another: the picker's
  * choice first; a backend at its connection limit is passed over; after a failed connect, another
- * backend, up to {@value #MAX_CONNECT_ATTEMPTS} in all. A dead backend so costs the client a
- * little latency rather than its connection while others live.
+ * backend, up to {@value #MAX_CONNECT_ATTEMPTS} in all. A dead backend so costs the client a little
+ * latency rather than its connection while others live.
  *
  * <p>The slot of the backend chosen is taken on the connection's {@link ConnectionLease}, which
  * gives it back when the connection ends. One per connection, on its event loop.
@@ -27,7 +27,9 @@ final class ConnectRetryPolicy {
   private Upstream[] tried;
   private boolean connectFailed;
 
-  /** @param picker the pool's picker when the connection was accepted */
+  /**
+   * @param picker the pool's picker when the connection was accepted
+   */
   ConnectRetryPolicy(Picker picker, ConnectionLease lease, int maxConnectionsPerBackend) {
     this.picker = picker;
     this.lease = lease;
@@ -55,7 +57,8 @@ final class ConnectRetryPolicy {
 
   /** Why {@link #first} or {@link #next} found no backend, for the log. */
   String whyNone() {
-    return tried == null ? "no backend takes new connections"
+    return tried == null
+        ? "no backend takes new connections"
         : "every backend tried is full or failed";
   }
 

@@ -8,14 +8,14 @@ import io.netty.channel.ChannelFutureListener;
 import java.util.function.LongSupplier;
 
 /**
- * What one client connection holds while it is open: a place in the proxy-wide budget, a place
- * in its listener's count, and a slot on the backend it is relayed to once it has one. All three
- * go back together, exactly once, when the client's channel closes, whichever stage or side ended
- * it; so no stage has to remember what to give back on its own way out.
+ * What one client connection holds while it is open: a place in the proxy-wide budget, a place in
+ * its listener's count, and a slot on the backend it is relayed to once it has one. All three go
+ * back together, exactly once, when the client's channel closes, whichever stage or side ended it;
+ * so no stage has to remember what to give back on its own way out.
  *
- * <p>Also the connection's number and what it carried each way, for operators. Taken on the
- * event loop that accepted the connection, which is the one the connection is registered on;
- * used only there afterwards, so nothing here is synchronized.
+ * <p>Also the connection's number and what it carried each way, for operators. Taken on the event
+ * loop that accepted the connection, which is the one the connection is registered on; used only
+ * there afterwards, so nothing here is synchronized.
  */
 public final class ConnectionLease implements ChannelFutureListener {
 
@@ -53,8 +53,8 @@ public final class ConnectionLease implements ChannelFutureListener {
    * @param sequences numbers the connections admitted
    * @return the lease, or null when refused
    */
-  public static ConnectionLease admit(Budget budget, ListenerCounters listener, int maxConnections,
-      LongSupplier sequences) {
+  public static ConnectionLease admit(
+      Budget budget, ListenerCounters listener, int maxConnections, LongSupplier sequences) {
     if (!budget.tryAcquire()) {
       listener.refused();
       return null;
@@ -94,8 +94,8 @@ public final class ConnectionLease implements ChannelFutureListener {
   }
 
   /**
-   * Takes a slot on {@code backend} within {@code limit} (0: none), or counts a refusal there.
-   * At most one slot is held at a time; false as well once the lease is given back.
+   * Takes a slot on {@code backend} within {@code limit} (0: none), or counts a refusal there. At
+   * most one slot is held at a time; false as well once the lease is given back.
    */
   boolean takeSlot(BackendCounters backend, int limit) {
     if (released || slot != null || !backend.tryAcquire(limit)) {

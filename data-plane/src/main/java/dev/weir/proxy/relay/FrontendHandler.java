@@ -22,13 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of one relayed connection, the last stage of its pipeline: connects to a
- * backend on this channel's event loop (so both sides run on one thread and need no locks), then
- * relays client to backend; {@link BackendHandler} relays the other way.
+ * The client side of one relayed connection, the last stage of its pipeline: connects to a backend
+ * on this channel's event loop (so both sides run on one thread and need no locks), then relays
+ * client to backend; {@link BackendHandler} relays the other way.
  *
- * <p>Which backend, and which next when a connect fails, is {@link ConnectRetryPolicy}'s call.
- * What the client sends meanwhile is held, up to the pool's high water mark. Each side's FIN is
- * passed on (half-close), and a side whose peer cannot keep up stops being read until it drains
+ * <p>Which backend, and which next when a connect fails, is {@link ConnectRetryPolicy}'s call. What
+ * the client sends meanwhile is held, up to the pool's high water mark. Each side's FIN is passed
+ * on (half-close), and a side whose peer cannot keep up stops being read until it drains
  * (backpressure). What the connection holds is given back by its {@link ConnectionLease}.
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter
@@ -75,9 +75,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     this(picker, settings, lease, SetupReplies.NONE);
   }
 
-  /** @param replies what the client is told of its backend connection */
-  FrontendHandler(Picker picker, RelaySettings settings, ConnectionLease lease,
-      SetupReplies replies) {
+  /**
+   * @param replies what the client is told of its backend connection
+   */
+  FrontendHandler(
+      Picker picker, RelaySettings settings, ConnectionLease lease, SetupReplies replies) {
     this.settings = settings;
     this.lease = lease;
     this.replies = replies;
@@ -86,8 +88,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
   }
 
   /**
-   * One per connection. Netty's default answer looks the class up in a per-thread WeakHashMap
-   * every time the handler is added to a pipeline, i.e. on every connection.
+   * One per connection. Netty's default answer looks the class up in a per-thread WeakHashMap every
+   * time the handler is added to a pipeline, i.e. on every connection.
    */
   @Override
   public boolean isSharable() {
@@ -127,8 +129,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     }
     upstream = target;
     long responseNanos = settings.options().outlier().responseTimeoutNanos();
-    response = responseNanos > 0
-        ? new ResponseTimeout(client, responseNanos, target.counters()) : null;
+    response =
+        responseNanos > 0 ? new ResponseTimeout(client, responseNanos, target.counters()) : null;
     BackendHandler handler = new BackendHandler(client, target.counters(), idle, lease, response);
     connectStartedNanos = client.eventLoop().ticker().nanoTime();
     ChannelFuture connecting = settings.connect(client, target.config().socketAddress(), handler);
@@ -191,7 +193,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     if (clientFinishedEarly) {
       Relays.forwardFin(client, backend);
     }
-    if (!clientFinishedEarly && client.isActive() && !client.config().isAutoRead()
+    if (!clientFinishedEarly
+        && client.isActive()
+        && !client.config().isAutoRead()
         && backend.isWritable()) {
       client.config().setAutoRead(true); // it paused on a full early buffer
     }
@@ -215,8 +219,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     }
     long suppressed = BACKEND_REFUSED_TLS.admit("no TLS");
     if (suppressed != LogThrottle.SUPPRESS) {
-      log.warn("closing {}: backend {} of a PostgreSQL TLS routing pool does not start TLS: {}"
-          + " (is ssl on?){}", client.remoteAddress(), upstream.config().address(), why,
+      log.warn(
+          "closing {}: backend {} of a PostgreSQL TLS routing pool does not start TLS: {}"
+              + " (is ssl on?){}",
+          client.remoteAddress(),
+          upstream.config().address(),
+          why,
           LogThrottle.suppressedNote(suppressed));
     }
     backend.close();
@@ -294,8 +302,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
   }
 
   /**
-   * Closes both sides with FIN once what is queued for them is sent; a plain close sends FIN,
-   * not RST. Must run on the channel's event loop.
+   * Closes both sides with FIN once what is queued for them is sent; a plain close sends FIN, not
+   * RST. Must run on the channel's event loop.
    */
   public void closeGracefully() {
     if (backend != null) {
@@ -329,7 +337,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
       // No socket for the backend (EMFILE, say): once a minute over all connections, no trace.
       long suppressed = SOCKET_FAILURES.admit(cause.getCause().toString());
       if (suppressed != LogThrottle.SUPPRESS) {
-        log.warn("cannot open a backend connection: {}{}", cause.getCause().toString(),
+        log.warn(
+            "cannot open a backend connection: {}{}",
+            cause.getCause().toString(),
             LogThrottle.suppressedNote(suppressed));
       }
     } else {

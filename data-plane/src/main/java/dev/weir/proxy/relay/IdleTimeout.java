@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * the client's event loop checks. Netty's {@code IdleStateHandler} would also watch writes, which
  * costs a promise and a listener for every chunk written.
  *
- * <p>Confined to the client's event loop, which both halves of the connection share. Time is
- * that loop's ticker, the one its timers run on, so a test can move it on.
+ * <p>Confined to the client's event loop, which both halves of the connection share. Time is that
+ * loop's ticker, the one its timers run on, so a test can move it on.
  */
 final class IdleTimeout implements Runnable {
 

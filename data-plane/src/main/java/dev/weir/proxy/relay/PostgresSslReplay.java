@@ -10,9 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * On a backend connection of a PostgreSQL client whose SSLRequest the proxy answered: sends the
- * backend the same request, takes its one-byte answer out of the stream (the client already had
- * its "S") and leaves, so the client's ClientHello reaches a backend that expects it. A backend
- * that answers anything but "S" does not speak TLS; the connection cannot go on.
+ * backend the same request, takes its one-byte answer out of the stream (the client already had its
+ * "S") and leaves, so the client's ClientHello reaches a backend that expects it. A backend that
+ * answers anything but "S" does not speak TLS; the connection cannot go on.
  */
 final class PostgresSslReplay extends ChannelInboundHandlerAdapter {
   static final String NAME = "weir-postgres-ssl-replay";
@@ -32,8 +32,8 @@ final class PostgresSslReplay extends ChannelInboundHandlerAdapter {
   /** Asks {@code backend} (connected, its relay handler in place) for TLS. */
   static void start(Channel backend, Runnable ready, Consumer<String> refused) {
     backend.pipeline().addFirst(NAME, new PostgresSslReplay(ready, refused));
-    backend.writeAndFlush(Unpooled.wrappedBuffer(PostgresSslRequestHandler.SSL_REQUEST),
-        backend.voidPromise());
+    backend.writeAndFlush(
+        Unpooled.wrappedBuffer(PostgresSslRequestHandler.SSL_REQUEST), backend.voidPromise());
   }
 
   @Override

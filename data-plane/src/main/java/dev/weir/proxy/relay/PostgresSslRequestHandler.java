@@ -12,13 +12,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first stage of a connection to a TLS routing listener for PostgreSQL: before its TLS
- * handshake a PostgreSQL client sends an SSLRequest (8 bytes) and waits for the server's "S".
- * This stage answers it, marks the connection so that its relay replays the request to the
- * backend it picks ({@link PostgresSslReplay}), and leaves the pipeline to the ClientHello
- * reader behind it. A GSSENCRequest is declined ("N"), after which libpq asks for TLS; a client
- * that opens with TLS at once (PostgreSQL 17's sslnegotiation=direct) passes straight on.
- * Anything else (a plaintext StartupMessage, a CancelRequest) carries no server name to route
- * by and is closed and counted as {@code sni_rejected}.
+ * handshake a PostgreSQL client sends an SSLRequest (8 bytes) and waits for the server's "S". This
+ * stage answers it, marks the connection so that its relay replays the request to the backend it
+ * picks ({@link PostgresSslReplay}), and leaves the pipeline to the ClientHello reader behind it. A
+ * GSSENCRequest is declined ("N"), after which libpq asks for TLS; a client that opens with TLS at
+ * once (PostgreSQL 17's sslnegotiation=direct) passes straight on. Anything else (a plaintext
+ * StartupMessage, a CancelRequest) carries no server name to route by and is closed and counted as
+ * {@code sni_rejected}.
  *
  * <p>The ClientHello reader's deadline, which runs from accept, bounds this stage too.
  */
@@ -32,6 +32,7 @@ public final class PostgresSslRequestHandler extends ChannelInboundHandlerAdapte
 
   /** Length 8, then the code 1234 5679: PostgreSQL's SSLRequest, in full. */
   static final byte[] SSL_REQUEST = {0, 0, 0, 8, 0x04, (byte) 0xd2, 0x16, 0x2f};
+
   private static final int GSSENC_REQUEST_CODE = 80877104;
   private static final int SSL_REQUEST_CODE = 80877103;
   private static final byte TLS_HANDSHAKE = 0x16;
@@ -106,15 +107,20 @@ public final class PostgresSslRequestHandler extends ChannelInboundHandlerAdapte
     }
     lease.listener().sniRejected();
     if (log.isDebugEnabled()) {
-      log.debug("closing {}: it sent no SSLRequest (length {}, code {}); only TLS can be routed",
-          ctx.channel().remoteAddress(), length, code);
+      log.debug(
+          "closing {}: it sent no SSLRequest (length {}, code {}); only TLS can be routed",
+          ctx.channel().remoteAddress(),
+          length,
+          code);
     }
     ctx.close();
     return false;
   }
 
   private int readInt(int at) {
-    return (request[at] & 0xff) << 24 | (request[at + 1] & 0xff) << 16
-        | (request[at + 2] & 0xff) << 8 | request[at + 3] & 0xff;
+    return (request[at] & 0xff) << 24
+        | (request[at + 1] & 0xff) << 16
+        | (request[at + 2] & 0xff) << 8
+        | request[at + 3] & 0xff;
   }
 }

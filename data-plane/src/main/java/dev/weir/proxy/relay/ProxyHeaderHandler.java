@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first stage of a connection to a pool that accepts PROXY headers: waits (for the pool's
- * header timeout) for the header a balancer in front sends, then tells the relay behind it who
- * the client is, starts it, and leaves the pipeline; what followed the header reaches the relay
- * as the client's first bytes. A bad or late header is counted and the connection closed.
+ * header timeout) for the header a balancer in front sends, then tells the relay behind it who the
+ * client is, starts it, and leaves the pipeline; what followed the header reaches the relay as the
+ * client's first bytes. A bad or late header is counted and the connection closed.
  *
  * <p>Holds the connection's channelActive back until then, so the relay picks a backend for the
  * client the header names.

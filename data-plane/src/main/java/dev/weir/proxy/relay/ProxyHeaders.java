@@ -27,8 +27,16 @@ public final class ProxyHeaders {
   private static final String ENCODER = "weir-proxy-header";
   // Written by hand: Netty's encoder writes v1 headers with addresses only.
   private static final byte[] UNKNOWN_V1 = "PROXY UNKNOWN\r\n".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] LOCAL_V2 = encode(new HAProxyMessage(HAProxyProtocolVersion.V2,
-      HAProxyCommand.LOCAL, HAProxyProxiedProtocol.UNKNOWN, null, null, 0, 0));
+  private static final byte[] LOCAL_V2 =
+      encode(
+          new HAProxyMessage(
+              HAProxyProtocolVersion.V2,
+              HAProxyCommand.LOCAL,
+              HAProxyProxiedProtocol.UNKNOWN,
+              null,
+              null,
+              0,
+              0));
 
   // The client bits of PP2_TYPE_SSL (proxy-protocol.txt, 2.2.5).
   private static final int PP2_CLIENT_SSL = 0x01;
@@ -77,8 +85,12 @@ public final class ProxyHeaders {
    *
    * @param identity null when the client sent none, or TLS was not terminated here
    */
-  static void write(Channel backend, int version, InetSocketAddress source,
-      InetSocketAddress destination, ClientIdentity identity) {
+  static void write(
+      Channel backend,
+      int version,
+      InetSocketAddress source,
+      InetSocketAddress destination,
+      ClientIdentity identity) {
     HAProxyMessage header = withIdentity(header(version, source, destination), identity);
     if (header == null) {
       backend.write(Unpooled.wrappedBuffer(UNKNOWN_V1), backend.voidPromise());
@@ -95,26 +107,34 @@ public final class ProxyHeaders {
 
   /** {@code header} with an SSL TLV for {@code identity}; v1 headers carry no TLVs. */
   static HAProxyMessage withIdentity(HAProxyMessage header, ClientIdentity identity) {
-    if (header == null || identity == null
+    if (header == null
+        || identity == null
         || header.protocolVersion() != HAProxyProtocolVersion.V2) {
       return header;
     }
     List<HAProxyTLV> inner = new ArrayList<>(1);
     if (identity.commonName() != null) {
-      inner.add(new HAProxyTLV(HAProxyTLV.Type.PP2_TYPE_SSL_CN,
-          Unpooled.copiedBuffer(identity.commonName(), StandardCharsets.UTF_8)));
+      inner.add(
+          new HAProxyTLV(
+              HAProxyTLV.Type.PP2_TYPE_SSL_CN,
+              Unpooled.copiedBuffer(identity.commonName(), StandardCharsets.UTF_8)));
     }
     // verify = 0: the certificate was verified (the handshake would have failed otherwise).
-    HAProxySSLTLV ssl = new HAProxySSLTLV(0, (byte) (PP2_CLIENT_SSL | PP2_CLIENT_CERT_CONN),
-        inner);
-    return new HAProxyMessage(header.protocolVersion(), header.command(),
-        header.proxiedProtocol(), header.sourceAddress(), header.destinationAddress(),
-        header.sourcePort(), header.destinationPort(), List.of(ssl));
+    HAProxySSLTLV ssl = new HAProxySSLTLV(0, (byte) (PP2_CLIENT_SSL | PP2_CLIENT_CERT_CONN), inner);
+    return new HAProxyMessage(
+        header.protocolVersion(),
+        header.command(),
+        header.proxiedProtocol(),
+        header.sourceAddress(),
+        header.destinationAddress(),
+        header.sourcePort(),
+        header.destinationPort(),
+        List.of(ssl));
   }
 
   /** The header to send; null for v1's "PROXY UNKNOWN", which Netty cannot encode. */
-  static HAProxyMessage header(int version, InetSocketAddress source,
-      InetSocketAddress destination) {
+  static HAProxyMessage header(
+      int version, InetSocketAddress source, InetSocketAddress destination) {
     HAProxyProtocolVersion v = version == 1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2;
     InetAddress from = source.getAddress();
     InetAddress to = destination.getAddress();
@@ -128,11 +148,17 @@ public final class ProxyHeaders {
       if (v == HAProxyProtocolVersion.V1) {
         return null;
       }
-      return new HAProxyMessage(v, HAProxyCommand.PROXY, HAProxyProxiedProtocol.UNKNOWN,
-          null, null, 0, 0);
+      return new HAProxyMessage(
+          v, HAProxyCommand.PROXY, HAProxyProxiedProtocol.UNKNOWN, null, null, 0, 0);
     }
-    return new HAProxyMessage(v, HAProxyCommand.PROXY, protocol, from.getHostAddress(),
-        to.getHostAddress(), source.getPort(), destination.getPort());
+    return new HAProxyMessage(
+        v,
+        HAProxyCommand.PROXY,
+        protocol,
+        from.getHostAddress(),
+        to.getHostAddress(),
+        source.getPort(),
+        destination.getPort());
   }
 
   /**

@@ -1,9 +1,9 @@
 package dev.weir.proxy.relay;
 
 import dev.weir.proxy.config.PoolOptions;
-import dev.weir.proxy.transport.RelayReads;
 import dev.weir.proxy.tls.BackendTls;
 import dev.weir.proxy.tls.ServerTls;
+import dev.weir.proxy.transport.RelayReads;
 import dev.weir.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -23,15 +23,16 @@ import java.time.Duration;
  * How one pool's connections are relayed, fixed per config version.
  *
  * <p>Backend connections to an IP address are made without a {@link Bootstrap}: a bootstrap per
- * connection would copy its option map, set every option again through it, and take the
- * resolver group's lock, none of which a connection to a known address needs. Netty already
- * turns TCP_NODELAY on for every socket it makes or accepts, so neither side sets it again (each
- * would be a setsockopt per connection).
+ * connection would copy its option map, set every option again through it, and take the resolver
+ * group's lock, none of which a connection to a known address needs. Netty already turns
+ * TCP_NODELAY on for every socket it makes or accepts, so neither side sets it again (each would be
+ * a setsockopt per connection).
  */
 public final class RelaySettings {
 
   /** The most one read takes from a socket; a side holds at most the high mark plus this. */
   public static final int MAX_READ_BYTES = RelayReads.MAX_READ_BYTES;
+
   // Reads grow to 256 KiB when a side sends that fast (Netty's default stops at 64 KiB), so a
   // bulk stream costs a quarter of the read and write syscalls; small exchanges stay small.
   private static final RelayReads READS = new RelayReads(MAX_READ_BYTES);
@@ -53,15 +54,23 @@ public final class RelaySettings {
   private final BackendTls backendTls;
   private final Duration handshakeTimeout;
 
-  /** @param defaultConnectTimeout used when the pool sets none */
+  /**
+   * @param defaultConnectTimeout used when the pool sets none
+   */
   public RelaySettings(
       String pool, Transport transport, PoolOptions options, Duration defaultConnectTimeout) {
     this(pool, transport, options, defaultConnectTimeout, null);
   }
 
-  /** @param connector makes backend connections in place of sockets (tests); null for sockets */
-  RelaySettings(String pool, Transport transport, PoolOptions options,
-      Duration defaultConnectTimeout, BackendConnector connector) {
+  /**
+   * @param connector makes backend connections in place of sockets (tests); null for sockets
+   */
+  RelaySettings(
+      String pool,
+      Transport transport,
+      PoolOptions options,
+      Duration defaultConnectTimeout,
+      BackendConnector connector) {
     this(pool, transport, options, defaultConnectTimeout, connector, null, null);
   }
 
@@ -69,13 +78,23 @@ public final class RelaySettings {
    * @param serverTls terminates the clients' TLS; null for a pool that does not
    * @param backendTls re-encrypts to the backends; null for plaintext
    */
-  public RelaySettings(String pool, Transport transport, PoolOptions options,
-      Duration defaultConnectTimeout, ServerTls serverTls, BackendTls backendTls) {
+  public RelaySettings(
+      String pool,
+      Transport transport,
+      PoolOptions options,
+      Duration defaultConnectTimeout,
+      ServerTls serverTls,
+      BackendTls backendTls) {
     this(pool, transport, options, defaultConnectTimeout, null, serverTls, backendTls);
   }
 
-  private RelaySettings(String pool, Transport transport, PoolOptions options,
-      Duration defaultConnectTimeout, BackendConnector connector, ServerTls serverTls,
+  private RelaySettings(
+      String pool,
+      Transport transport,
+      PoolOptions options,
+      Duration defaultConnectTimeout,
+      BackendConnector connector,
+      ServerTls serverTls,
       BackendTls backendTls) {
     this.serverTls = serverTls;
     this.backendTls = serverTls != null ? backendTls : null;
@@ -126,9 +145,9 @@ public final class RelaySettings {
   }
 
   /**
-   * Adds the stages that terminate the client's TLS after the handler named {@code after} (or
-   * last, when null): the pool's SslHandler (or SniHandler) with the certificate of this moment,
-   * then the stage that holds the relay back until the handshake is done.
+   * Adds the stages that terminate the client's TLS after the handler named {@code after} (or last,
+   * when null): the pool's SslHandler (or SniHandler) with the certificate of this moment, then the
+   * stage that holds the relay back until the handshake is done.
    */
   public void addTlsStages(Channel client, String after, ConnectionLease lease) {
     ChannelHandler terminator = serverTls.newHandler(client.alloc());
@@ -148,8 +167,9 @@ public final class RelaySettings {
    */
   void startBackendTls(Channel backend, InetSocketAddress target) {
     if (backendTls != null) {
-      backend.pipeline().addFirst(BACKEND_TLS_HANDLER,
-          backendTls.newHandler(backend.alloc(), target));
+      backend
+          .pipeline()
+          .addFirst(BACKEND_TLS_HANDLER, backendTls.newHandler(backend.alloc(), target));
     }
   }
 
@@ -163,8 +183,8 @@ public final class RelaySettings {
   }
 
   /**
-   * Starts connecting to {@code target} on {@code client}'s event loop, so both halves of the
-   * relay run on one thread. Must be called on that loop.
+   * Starts connecting to {@code target} on {@code client}'s event loop, so both halves of the relay
+   * run on one thread. Must be called on that loop.
    *
    * @return the connect future; its channel is the backend connection
    */
@@ -200,13 +220,14 @@ public final class RelaySettings {
           : registered;
     }
     ChannelPromise connected = backend.newPromise();
-    registered.addListener(r -> {
-      if (r.isSuccess()) {
-        backend.connect(target, connected).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-      } else {
-        connected.setFailure(r.cause());
-      }
-    });
+    registered.addListener(
+        r -> {
+          if (r.isSuccess()) {
+            backend.connect(target, connected).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+          } else {
+            connected.setFailure(r.cause());
+          }
+        });
     return connected;
   }
 

@@ -29,8 +29,8 @@ final class Relays {
 
   /**
    * Whether the socket has taken everything written to {@code channel}. Nearly always so when a
-   * side finishes (each read is flushed at once), and then the close paths below act at once
-   * rather than send an empty write down the pipeline to learn it from its promise.
+   * side finishes (each read is flushed at once), and then the close paths below act at once rather
+   * than send an empty write down the pipeline to learn it from its promise.
    */
   private static boolean sentAll(Channel channel) {
     ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
@@ -38,19 +38,19 @@ final class Relays {
   }
 
   /**
-   * {@code msg}, or a copy of it to write to {@code to} in its place. A read from io_uring's
-   * shared ring ({@code Transport.readBufferRing}) is a slice of a 256 KiB buffer, which stays
-   * allocated while any slice of it lives. Handed straight to the socket, a slice lives for a
-   * moment; queued behind bytes {@code to} has not sent, a few bytes would keep a whole buffer
-   * for as long as {@code to}'s peer does not read. So a small slice that has to wait is copied.
+   * {@code msg}, or a copy of it to write to {@code to} in its place. A read from io_uring's shared
+   * ring ({@code Transport.readBufferRing}) is a slice of a 256 KiB buffer, which stays allocated
+   * while any slice of it lives. Handed straight to the socket, a slice lives for a moment; queued
+   * behind bytes {@code to} has not sent, a few bytes would keep a whole buffer for as long as
+   * {@code to}'s peer does not read. So a small slice that has to wait is copied.
    */
   static Object holdable(Object msg, Channel to) {
     return sentAll(to) ? msg : compact(msg);
   }
 
   /**
-   * {@code msg}, or a copy of it when it is a slice of a buffer at least 8 times its size, so
-   * that holding it does not hold that buffer.
+   * {@code msg}, or a copy of it when it is a slice of a buffer at least 8 times its size, so that
+   * holding it does not hold that buffer.
    */
   static Object compact(Object msg) {
     if (msg instanceof ByteBuf slice) {
@@ -95,14 +95,16 @@ final class Relays {
       // What was written before the FIN is encrypted first: once the engine's outbound is
       // closed, bytes still waiting in the SslHandler would be dropped.
       to.flush();
-      tls.closeOutbound().addListener(sent -> {
-        if (sent.isSuccess()) {
-          forwardFin(from, to);
-        } else {
-          from.close();
-          to.close();
-        }
-      });
+      tls.closeOutbound()
+          .addListener(
+              sent -> {
+                if (sent.isSuccess()) {
+                  forwardFin(from, to);
+                } else {
+                  from.close();
+                  to.close();
+                }
+              });
       return;
     }
     if (!(from instanceof DuplexChannel duplexFrom) || !(to instanceof DuplexChannel duplexTo)) {

@@ -9,14 +9,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells outlier detection whether a backend answers a connection: a timer starts with the first
- * bytes relayed from the client and stops at the first byte from the backend; if it runs out,
- * the connection counts as unanswered, else as answered. A backend that speaks first (a greeting)
- * answered before anything was asked. Knows nothing of the protocol, which is why it is opt-in:
- * a long poll is silent on purpose.
+ * bytes relayed from the client and stops at the first byte from the backend; if it runs out, the
+ * connection counts as unanswered, else as answered. A backend that speaks first (a greeting)
+ * answered before anything was asked. Knows nothing of the protocol, which is why it is opt-in: a
+ * long poll is silent on purpose.
  *
- * <p>The connection is left open either way: the client may still get its answer, and closing
- * it is the client's (or the idle timeout's) call. Each side checks one boolean per read; the
- * timer lives on the client's event loop, which both halves of the connection share.
+ * <p>The connection is left open either way: the client may still get its answer, and closing it is
+ * the client's (or the idle timeout's) call. Each side checks one boolean per read; the timer lives
+ * on the client's event loop, which both halves of the connection share.
  */
 final class ResponseTimeout implements Runnable {
 
@@ -71,8 +71,10 @@ final class ResponseTimeout implements Runnable {
     }
     settled = true;
     timer = null;
-    log.debug("backend {} sent nothing within {} ms of the client's first bytes",
-        backend.address(), TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+    log.debug(
+        "backend {} sent nothing within {} ms of the client's first bytes",
+        backend.address(),
+        TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
     backend.unanswered();
   }
 

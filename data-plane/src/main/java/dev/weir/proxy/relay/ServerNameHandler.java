@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The first stage of a connection to a TLS routing listener: waits for the client's ClientHello
  * (Netty reads it, across as many TCP segments and TLS records as it comes in, up to {@value
- * #MAX_CLIENT_HELLO_BYTES} bytes, within the listener's ClientHello timeout), hands the
- * connection to a {@link FrontendHandler} of the pool that answers to its server name, and leaves
- * the pipeline, passing on every byte it held: the backend sees the ClientHello as the client
- * sent it and terminates TLS itself.
+ * #MAX_CLIENT_HELLO_BYTES} bytes, within the listener's ClientHello timeout), hands the connection
+ * to a {@link FrontendHandler} of the pool that answers to its server name, and leaves the
+ * pipeline, passing on every byte it held: the backend sees the ClientHello as the client sent it
+ * and terminates TLS itself.
  *
  * <p>First bytes that are not a ClientHello are refused and counted ({@code sni_rejected}); a
  * server name no pool takes gets a TLS "unrecognized_name" alert and is counted ({@code
@@ -32,16 +32,19 @@ public final class ServerNameHandler extends AbstractSniHandler<FrontendHandler>
   public static final String NAME = "weir-server-name";
 
   /**
-   * Larger than any ClientHello a client sends (post-quantum key shares make them 1.5 KB and
-   * more; large session tickets a few KB), small enough that a connection costs little.
+   * Larger than any ClientHello a client sends (post-quantum key shares make them 1.5 KB and more;
+   * large session tickets a few KB), small enough that a connection costs little.
    */
   static final int MAX_CLIENT_HELLO_BYTES = 16 * 1024;
+
   private static final int MAX_LOGGED_NAME = 100;
+
   /**
-   * A fatal alert, unrecognized_name (RFC 6066, section 3), in a TLS 1.2 record: what a TLS
-   * server answers a name it does not serve, so the client reports that instead of a bare EOF.
+   * A fatal alert, unrecognized_name (RFC 6066, section 3), in a TLS 1.2 record: what a TLS server
+   * answers a name it does not serve, so the client reports that instead of a bare EOF.
    */
   private static final byte[] UNRECOGNIZED_NAME = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70};
+
   // Unmatched names: every one counted, a line per minute logged (with the count left out).
   private static final LogThrottle UNMATCHED =
       new LogThrottle(Duration.ofMinutes(1), System::nanoTime);
@@ -56,7 +59,9 @@ public final class ServerNameHandler extends AbstractSniHandler<FrontendHandler>
   // Refused or handed on: nothing more to do here.
   private boolean done;
 
-  /** @param lease what the connection holds; admitted before this handler was added */
+  /**
+   * @param lease what the connection holds; admitted before this handler was added
+   */
   public ServerNameHandler(ServerNameTargets targets, ConnectionLease lease) {
     // Netty's own handshake timeout is off: the deadline below counts what it cuts.
     super(MAX_CLIENT_HELLO_BYTES, 0L);
@@ -73,10 +78,17 @@ public final class ServerNameHandler extends AbstractSniHandler<FrontendHandler>
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     long timeoutNanos = targets.clientHelloTimeout().toNanos();
-    deadline = ctx.executor().schedule(
-        () -> reject(ctx, "no complete ClientHello within "
-            + Duration.ofNanos(timeoutNanos).toMillis() + " ms"),
-        timeoutNanos, TimeUnit.NANOSECONDS);
+    deadline =
+        ctx.executor()
+            .schedule(
+                () ->
+                    reject(
+                        ctx,
+                        "no complete ClientHello within "
+                            + Duration.ofNanos(timeoutNanos).toMillis()
+                            + " ms"),
+                timeoutNanos,
+                TimeUnit.NANOSECONDS);
     super.channelActive(ctx);
   }
 
@@ -89,9 +101,8 @@ public final class ServerNameHandler extends AbstractSniHandler<FrontendHandler>
 
   @Override
   protected Future<FrontendHandler> lookup(ChannelHandlerContext ctx, String serverName) {
-    FrontendHandler frontend = clientHello && !done
-        ? targets.frontendFor(serverName, ctx.channel(), lease)
-        : null;
+    FrontendHandler frontend =
+        clientHello && !done ? targets.frontendFor(serverName, ctx.channel(), lease) : null;
     return ctx.executor().newSucceededFuture(frontend);
   }
 
@@ -131,11 +142,19 @@ public final class ServerNameHandler extends AbstractSniHandler<FrontendHandler>
     lease.listener().sniUnmatched();
     long suppressed = UNMATCHED.admit("unmatched");
     if (suppressed != LogThrottle.SUPPRESS) {
-      String name = serverName == null ? "no server name"
-          : "server name \"" + (serverName.length() <= MAX_LOGGED_NAME
-              ? serverName : serverName.substring(0, MAX_LOGGED_NAME) + "...") + "\"";
-      log.warn("refused TLS from {} with {}: no pool on {} answers to it and none is the"
-          + " default{}", ctx.channel().remoteAddress(), name, ctx.channel().localAddress(),
+      String name =
+          serverName == null
+              ? "no server name"
+              : "server name \""
+                  + (serverName.length() <= MAX_LOGGED_NAME
+                      ? serverName
+                      : serverName.substring(0, MAX_LOGGED_NAME) + "...")
+                  + "\"";
+      log.warn(
+          "refused TLS from {} with {}: no pool on {} answers to it and none is the" + " default{}",
+          ctx.channel().remoteAddress(),
+          name,
+          ctx.channel().localAddress(),
           LogThrottle.suppressedNote(suppressed));
     }
     ctx.channel().config().setAutoRead(false);
@@ -184,9 +203,9 @@ public final class ServerNameHandler extends AbstractSniHandler<FrontendHandler>
   }
 
   /**
-   * Netty has already closed the connection for a record that is no TLS (NotSslRecordException)
-   * or a ClientHello over the limit (TooLongFrameException). Their messages hold a hex dump of
-   * what the client sent, so only the class is logged.
+   * Netty has already closed the connection for a record that is no TLS (NotSslRecordException) or
+   * a ClientHello over the limit (TooLongFrameException). Their messages hold a hex dump of what
+   * the client sent, so only the class is logged.
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -194,14 +213,21 @@ public final class ServerNameHandler extends AbstractSniHandler<FrontendHandler>
       if (!done) {
         finish();
       }
-      log.debug("client {} connection failed: {}", ctx.channel().remoteAddress(),
+      log.debug(
+          "client {} connection failed: {}",
+          ctx.channel().remoteAddress(),
           cause.getClass().getSimpleName());
       ctx.close();
       return;
     }
     Throwable root = cause.getCause() != null ? cause.getCause() : cause;
-    reject(ctx, "not a TLS ClientHello of at most " + MAX_CLIENT_HELLO_BYTES + " bytes ("
-        + root.getClass().getSimpleName() + ")");
+    reject(
+        ctx,
+        "not a TLS ClientHello of at most "
+            + MAX_CLIENT_HELLO_BYTES
+            + " bytes ("
+            + root.getClass().getSimpleName()
+            + ")");
     ctx.close();
   }
 }

@@ -7,8 +7,8 @@ import java.time.Duration;
 public interface ServerNameTargets {
 
   /**
-   * A relay for a client whose ClientHello named {@code serverName}, with the client's channel
-   * set up for that pool; or null when no pool of this listener takes it.
+   * A relay for a client whose ClientHello named {@code serverName}, with the client's channel set
+   * up for that pool; or null when no pool of this listener takes it.
    *
    * @param serverName in lower case; null when the ClientHello carries none
    * @param lease what the connection holds, taken when it was accepted

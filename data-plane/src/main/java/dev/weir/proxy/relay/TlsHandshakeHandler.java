@@ -53,9 +53,17 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     // Held until the handshake is done: the relay connects to a backend once it is.
     active = true;
-    deadline = ctx.executor().schedule(
-        () -> fail(ctx, "no complete handshake within " + Duration.ofNanos(timeoutNanos)
-            .toMillis() + " ms"), timeoutNanos, TimeUnit.NANOSECONDS);
+    deadline =
+        ctx.executor()
+            .schedule(
+                () ->
+                    fail(
+                        ctx,
+                        "no complete handshake within "
+                            + Duration.ofNanos(timeoutNanos).toMillis()
+                            + " ms"),
+                timeoutNanos,
+                TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -122,8 +130,12 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     lease.listener().tlsHandshakeFailed();
     long suppressed = FAILURES.admit("handshake");
     if (suppressed != LogThrottle.SUPPRESS) {
-      log.warn("TLS handshake from {} on {} failed: {}{}", ctx.channel().remoteAddress(),
-          ctx.channel().localAddress(), why, LogThrottle.suppressedNote(suppressed));
+      log.warn(
+          "TLS handshake from {} on {} failed: {}{}",
+          ctx.channel().remoteAddress(),
+          ctx.channel().localAddress(),
+          why,
+          LogThrottle.suppressedNote(suppressed));
     }
     ctx.close();
   }

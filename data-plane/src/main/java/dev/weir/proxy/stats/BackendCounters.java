@@ -10,10 +10,10 @@ import java.util.function.LongSupplier;
  * What this proxy has seen of one backend of one pool since it started.
  *
  * <p>Written from every event loop, so the counters are {@link LongAdder}s: an add touches a
- * per-thread cell, not a shared cache line. The active count is the exception: it is a
- * {@link CappedCount} because enforcing a per-backend connection limit needs an exact
- * check-and-increment. One instance lives as long as the backend stays in its pool across config
- * versions, so counts are cumulative.
+ * per-thread cell, not a shared cache line. The active count is the exception: it is a {@link
+ * CappedCount} because enforcing a per-backend connection limit needs an exact check-and-increment.
+ * One instance lives as long as the backend stays in its pool across config versions, so counts are
+ * cumulative.
  *
  * <p>Connect latency is the exception to "cumulative": a snapshot carries the p50 and p99 of the
  * last completed reporting interval, as {@link LatencyWindow} defines it.
@@ -64,8 +64,8 @@ public final class BackendCounters {
   }
 
   /**
-   * Takes a connection slot before connecting, or refuses (and counts the refusal) when
-   * {@code limit} slots are taken. A limit of 0 means unlimited.
+   * Takes a connection slot before connecting, or refuses (and counts the refusal) when {@code
+   * limit} slots are taken. A limit of 0 means unlimited.
    */
   public boolean tryAcquire(int limit) {
     return active.tryTake(limit);
@@ -99,8 +99,8 @@ public final class BackendCounters {
   }
 
   /**
-   * The backend sent its first bytes on a connection watched by the pool's response timeout:
-   * once per such connection.
+   * The backend sent its first bytes on a connection watched by the pool's response timeout: once
+   * per such connection.
    */
   public void responded() {
     HealthTracker t = tracker;
@@ -152,21 +152,22 @@ public final class BackendCounters {
 
   public BackendStats snapshot() {
     LatencyWindow.Percentiles latency = recentConnectLatency.lastInterval();
-    BackendStats.Builder stats = BackendStats.newBuilder()
-        .setPool(pool)
-        .setAddress(address)
-        .setActiveConnections(active.open())
-        .setRefusedConnections(active.refused())
-        .setDrainClosedConnections(drainClosed.sum())
-        .setTotalConnections(total.sum())
-        .setConnectFailures(connectFailures.sum())
-        .setUnansweredConnections(unanswered.sum())
-        .setBytesToBackend(bytesToBackend.sum())
-        .setBytesToClient(bytesToClient.sum())
-        .setConnectLatencyP50Us(latency.p50Micros())
-        .setConnectLatencyP99Us(latency.p99Micros())
-        .setHealth(health)
-        .setDraining(draining);
+    BackendStats.Builder stats =
+        BackendStats.newBuilder()
+            .setPool(pool)
+            .setAddress(address)
+            .setActiveConnections(active.open())
+            .setRefusedConnections(active.refused())
+            .setDrainClosedConnections(drainClosed.sum())
+            .setTotalConnections(total.sum())
+            .setConnectFailures(connectFailures.sum())
+            .setUnansweredConnections(unanswered.sum())
+            .setBytesToBackend(bytesToBackend.sum())
+            .setBytesToClient(bytesToClient.sum())
+            .setConnectLatencyP50Us(latency.p50Micros())
+            .setConnectLatencyP99Us(latency.p99Micros())
+            .setHealth(health)
+            .setDraining(draining);
     HealthTracker t = tracker;
     if (t != null) {
       t.report(stats);
@@ -175,8 +176,8 @@ public final class BackendCounters {
   }
 
   /**
-   * A pool's health tracking of this backend: hears every connect outcome, and reports better
-   * than the last outcome when it knows better (active checks, an ejection).
+   * A pool's health tracking of this backend: hears every connect outcome, and reports better than
+   * the last outcome when it knows better (active checks, an ejection).
    */
   public interface HealthTracker {
 

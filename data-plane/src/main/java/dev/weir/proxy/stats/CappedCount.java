@@ -4,10 +4,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A count of open connections under a cap, with the refusals the cap caused. The proxy-wide
- * budget, each listener and each backend slot admit this way, on every event loop at once, so
- * taking one is a compare-and-set rather than a lock: the check and the increment must be one
- * step, or two loops could both see room for the last one.
+ * A count of open connections under a cap, with the refusals the cap caused. The proxy-wide budget,
+ * each listener and each backend slot admit this way, on every event loop at once, so taking one is
+ * a compare-and-set rather than a lock: the check and the increment must be one step, or two loops
+ * could both see room for the last one.
  */
 public final class CappedCount {
 

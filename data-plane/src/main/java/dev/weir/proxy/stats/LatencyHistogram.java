@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Counts latencies in log-linear buckets, lock-free: recording is one atomic increment and
  * allocates nothing, so the event loop can record every connect.
  *
- * <p>Each power of two from 512 ns up to about 68.7 s is split into 16 equal buckets (432 in
- * all), so a bucket is at most 1/16 as wide as its lower bound and a percentile, reported as the
- * middle of its bucket, is within 1/32 (about 3.1 %) of a recorded value. Latencies below the
- * range count in the lowest bucket, above it in the highest.
+ * <p>Each power of two from 512 ns up to about 68.7 s is split into 16 equal buckets (432 in all),
+ * so a bucket is at most 1/16 as wide as its lower bound and a percentile, reported as the middle
+ * of its bucket, is within 1/32 (about 3.1 %) of a recorded value. Latencies below the range count
+ * in the lowest bucket, above it in the highest.
  *
  * <p>Counts only grow. An interval's counts are the difference of two {@link #snapshot()}s: an
  * increment lands in a bucket before or after that bucket is copied, so it is counted in exactly

@@ -23,8 +23,10 @@ public final class LatencyWindow {
 
   @GuardedBy("this")
   private LatencyHistogram.Snapshot openedWith;
+
   @GuardedBy("this")
   private long openedAt;
+
   @GuardedBy("this")
   private Percentiles last = Percentiles.NONE;
 

@@ -25,16 +25,16 @@ public final class ListenerCounters {
   }
 
   /**
-   * The listener now serves another pool (a pool was renamed or a port moved), or other pools
-   * (an HTTP CONNECT listener's, joined by ",").
+   * The listener now serves another pool (a pool was renamed or a port moved), or other pools (an
+   * HTTP CONNECT listener's, joined by ",").
    */
   public void pool(String name) {
     this.pool = name;
   }
 
   /**
-   * Admits an accepted connection, or refuses it (and counts that) when {@code limit}
-   * connections are open. A limit of 0 means unlimited.
+   * Admits an accepted connection, or refuses it (and counts that) when {@code limit} connections
+   * are open. A limit of 0 means unlimited.
    */
   public boolean tryAdmit(int limit) {
     accepted.increment();

@@ -29,23 +29,24 @@ public final class BackendTls {
    * @throws IllegalArgumentException naming the pool, the field, the file and the reason
    */
   public static BackendTls load(String pool, BackendTlsConfig config) {
-    SslContextBuilder builder = SslContextBuilder.forClient()
-        .sslProvider(TlsProviders.provider())
-        .endpointIdentificationAlgorithm("HTTPS");
+    SslContextBuilder builder =
+        SslContextBuilder.forClient()
+            .sslProvider(TlsProviders.provider())
+            .endpointIdentificationAlgorithm("HTTPS");
     if (config.ca() != null) {
       try {
         X509Certificate[] cas = PemFiles.certificates(config.ca());
         builder.trustManager(cas);
       } catch (FileProblem e) {
-        throw new IllegalArgumentException("pool " + pool
-            + ": settings.tls_termination.backend_tls.ca_file " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "pool " + pool + ": settings.tls_termination.backend_tls.ca_file " + e.getMessage(), e);
       }
     }
     try {
       return new BackendTls(builder.build(), config.serverName());
     } catch (SSLException e) {
-      throw new IllegalArgumentException("pool " + pool
-          + ": settings.tls_termination.backend_tls: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "pool " + pool + ": settings.tls_termination.backend_tls: " + e.getMessage(), e);
     }
   }
 

@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks at the files of every terminating pool every {@link #PERIOD} and reloads those that
- * changed ({@link ServerTls#refresh}). Polling, not a WatchService: Kubernetes updates a mounted
- * secret by swapping a symbolic link over the directory, which inotify on the file never sees.
+ * Looks at the files of every terminating pool every {@link #PERIOD} and reloads those that changed
+ * ({@link ServerTls#refresh}). Polling, not a WatchService: Kubernetes updates a mounted secret by
+ * swapping a symbolic link over the directory, which inotify on the file never sees.
  */
 public final class CertificateWatcher implements AutoCloseable {
 
@@ -22,7 +22,9 @@ public final class CertificateWatcher implements AutoCloseable {
   private volatile List<ServerTls> watched = List.of();
   private ScheduledFuture<?> task;
 
-  /** @param scheduler runs the checks; the tests' runs them when told */
+  /**
+   * @param scheduler runs the checks; the tests' runs them when told
+   */
   public CertificateWatcher(ScheduledExecutorService scheduler) {
     this.scheduler = scheduler;
   }
@@ -31,8 +33,9 @@ public final class CertificateWatcher implements AutoCloseable {
   public synchronized void watch(List<ServerTls> pools) {
     watched = List.copyOf(pools);
     if (task == null && !pools.isEmpty()) {
-      task = scheduler.scheduleWithFixedDelay(this::refreshAll, PERIOD.toMillis(),
-          PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+      task =
+          scheduler.scheduleWithFixedDelay(
+              this::refreshAll, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -14,8 +14,8 @@ import java.security.cert.X509Certificate;
 
 /**
  * Reads certificate chains and private keys from PEM files with Netty's own readers (the ones its
- * SslContextBuilder uses), and says in an operator's words what is wrong with a file. Messages
- * name the file and the reason; never a key's bytes.
+ * SslContextBuilder uses), and says in an operator's words what is wrong with a file. Messages name
+ * the file and the reason; never a key's bytes.
  */
 final class PemFiles {
 
@@ -45,22 +45,26 @@ final class PemFiles {
     try {
       return NettyPem.privateKey(pem);
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
-      throw new FileProblem(file, "not an unencrypted PEM private key (PKCS#8, or PKCS#1/SEC1"
-          + " where supported): " + reason(e));
+      throw new FileProblem(
+          file,
+          "not an unencrypted PEM private key (PKCS#8, or PKCS#1/SEC1"
+              + " where supported): "
+              + reason(e));
     }
   }
 
   /**
-   * Whether {@code key} belongs to {@code certificate}: signs a few bytes with it and verifies
-   * them with the certificate's public key, which works alike for RSA, EC and EdDSA.
+   * Whether {@code key} belongs to {@code certificate}: signs a few bytes with it and verifies them
+   * with the certificate's public key, which works alike for RSA, EC and EdDSA.
    */
   static boolean matches(PrivateKey key, X509Certificate certificate) {
-    String algorithm = switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
-      default -> null;
-    };
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+          default -> null;
+        };
     if (algorithm == null) {
       return true; // not a kind this can test; the handshake will tell
     }
@@ -86,8 +90,9 @@ final class PemFiles {
       }
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
-        throw new FileProblem(file, "is " + size + " bytes, more than a PEM file of "
-            + MAX_FILE_BYTES + " bytes at most");
+        throw new FileProblem(
+            file,
+            "is " + size + " bytes, more than a PEM file of " + MAX_FILE_BYTES + " bytes at most");
       }
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
@@ -105,7 +110,8 @@ final class PemFiles {
       root = root.getCause();
     }
     String message = root.getMessage();
-    return message == null || message.isBlank() ? root.getClass().getSimpleName()
+    return message == null || message.isBlank()
+        ? root.getClass().getSimpleName()
         : message.length() <= 120 ? message : message.substring(0, 120) + "...";
   }
 

@@ -32,8 +32,8 @@ import javax.naming.ldap.Rdn;
  *
  * @param expiries each certificate's notAfter, in config order
  */
-record ServerContexts(SslContext first, Mapping<String, SslContext> byName,
-    List<Instant> expiries) {
+record ServerContexts(
+    SslContext first, Mapping<String, SslContext> byName, List<Instant> expiries) {
 
   /**
    * Reads and checks every file and builds the contexts.
@@ -68,14 +68,18 @@ record ServerContexts(SslContext first, Mapping<String, SslContext> byName,
         throw new LoadFailure(field + "key_file", e);
       }
       if (!PemFiles.matches(key, chain[0])) {
-        throw new LoadFailure(field + "key_file", new FileProblem(files.keyFile(),
-            "does not match the certificate in cert_file " + files.certFile()));
+        throw new LoadFailure(
+            field + "key_file",
+            new FileProblem(
+                files.keyFile(),
+                "does not match the certificate in cert_file " + files.certFile()));
       }
       try {
         contexts.add(context(config, key, chain, clientCas));
       } catch (Exception e) {
-        throw new LoadFailure(field + "cert_file", new FileProblem(files.certFile(),
-            "cannot serve it: " + e.getMessage()));
+        throw new LoadFailure(
+            field + "cert_file",
+            new FileProblem(files.certFile(), "cannot serve it: " + e.getMessage()));
       }
       expiries.add(chain[0].getNotAfter().toInstant());
       names.add(names(chain[0]));
@@ -91,19 +95,30 @@ record ServerContexts(SslContext first, Mapping<String, SslContext> byName,
     return new ServerContexts(contexts.get(0), mapping.build(), List.copyOf(expiries));
   }
 
-  private static SslContext context(TlsTerminationConfig config, PrivateKey key,
-      X509Certificate[] chain, X509Certificate[] clientCas) throws Exception {
-    SslContextBuilder builder = SslContextBuilder.forServer(key, chain)
-        .sslProvider(TlsProviders.provider())
-        .protocols(config.tls13Only() ? new String[] {"TLSv1.3"}
-            : new String[] {"TLSv1.3", "TLSv1.2"});
+  private static SslContext context(
+      TlsTerminationConfig config,
+      PrivateKey key,
+      X509Certificate[] chain,
+      X509Certificate[] clientCas)
+      throws Exception {
+    SslContextBuilder builder =
+        SslContextBuilder.forServer(key, chain)
+            .sslProvider(TlsProviders.provider())
+            .protocols(
+                config.tls13Only()
+                    ? new String[] {"TLSv1.3"}
+                    : new String[] {"TLSv1.3", "TLSv1.2"});
     if (!config.alpn().isEmpty()) {
-      builder.applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
-          SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
-          config.alpn()));
+      builder.applicationProtocolConfig(
+          new ApplicationProtocolConfig(
+              Protocol.ALPN,
+              SelectorFailureBehavior.NO_ADVERTISE,
+              SelectedListenerFailureBehavior.ACCEPT,
+              config.alpn()));
     }
     if (clientCas != null) {
-      builder.trustManager(clientCas)
+      builder
+          .trustManager(clientCas)
           .clientAuth(config.clientAuthRequired() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
     }
     return builder.build();
@@ -153,8 +168,7 @@ record ServerContexts(SslContext first, Mapping<String, SslContext> byName,
     private final FileProblem problem;
 
     LoadFailure(String field, FileProblem problem) {
-      super("settings.tls_termination." + field + " " + problem.file() + ": "
-          + problem.reason());
+      super("settings.tls_termination." + field + " " + problem.file() + ": " + problem.reason());
       this.field = field;
       this.problem = problem;
     }

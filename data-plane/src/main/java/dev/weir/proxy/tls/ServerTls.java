@@ -23,14 +23,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pool's TLS termination: the contexts built from its files, swapped whole when the files
- * change ({@link #refresh}), so each new connection gets the newest good certificate and open
- * ones keep theirs. A change that does not load is logged once and counted, and the contexts
- * loaded before keep serving.
+ * change ({@link #refresh}), so each new connection gets the newest good certificate and open ones
+ * keep theirs. A change that does not load is logged once and counted, and the contexts loaded
+ * before keep serving.
  */
 public final class ServerTls {
 
   /** The largest ClientHello read to choose a certificate by name; as the routing stage's. */
   private static final int MAX_CLIENT_HELLO_BYTES = 16 * 1024;
+
   private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
 
   private final String pool;
@@ -42,8 +43,8 @@ public final class ServerTls {
   private List<Stamp> stamps;
   private String lastFailure;
 
-  private ServerTls(String pool, TlsTerminationConfig config, ServerContexts contexts,
-      List<Stamp> stamps) {
+  private ServerTls(
+      String pool, TlsTerminationConfig config, ServerContexts contexts, List<Stamp> stamps) {
     this.pool = pool;
     this.config = config;
     this.contexts = contexts;
@@ -148,8 +149,8 @@ public final class ServerTls {
       reloadFailures.incrementAndGet();
       if (!e.fileAndReason().equals(lastFailure)) {
         lastFailure = e.fileAndReason();
-        log.error("pool {}: {}; still serving the certificates loaded before", pool,
-            e.getMessage());
+        log.error(
+            "pool {}: {}; still serving the certificates loaded before", pool, e.getMessage());
       }
       return false;
     }
@@ -161,8 +162,11 @@ public final class ServerTls {
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(c.keyFile());
         if (mode.contains(PosixFilePermission.GROUP_READ)
             || mode.contains(PosixFilePermission.OTHERS_READ)) {
-          log.warn("pool {}: key file {} is readable by its group or by everyone; make it"
-              + " readable by the proxy's user only (chmod 600)", pool, c.keyFile());
+          log.warn(
+              "pool {}: key file {} is readable by its group or by everyone; make it"
+                  + " readable by the proxy's user only (chmod 600)",
+              pool,
+              c.keyFile());
         }
       } catch (IOException | UnsupportedOperationException e) {
         // Not a POSIX file system, or gone meanwhile: the load says what matters.

@@ -25,10 +25,13 @@ public final class TlsProviders {
         if (provider == null) {
           provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
           if (provider == SslProvider.OPENSSL) {
-            log.info("TLS engine: {} (native, ALPN {})", OpenSsl.versionString(),
+            log.info(
+                "TLS engine: {} (native, ALPN {})",
+                OpenSsl.versionString(),
                 SslProvider.isAlpnSupported(provider) ? "supported" : "not supported");
           } else {
-            log.info("TLS engine: the JDK's (netty-tcnative's BoringSSL did not load: {})",
+            log.info(
+                "TLS engine: the JDK's (netty-tcnative's BoringSSL did not load: {})",
                 String.valueOf(OpenSsl.unavailabilityCause()));
           }
           chosen = provider;

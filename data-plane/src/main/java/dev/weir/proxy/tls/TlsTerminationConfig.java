@@ -18,8 +18,13 @@ import java.util.List;
  * @param backend how backends are reached over TLS; null for plaintext
  */
 public record TlsTerminationConfig(
-    List<CertificateFiles> certificates, List<String> alpn, boolean tls13Only, Path clientCa,
-    boolean clientAuthRequired, BackendTlsConfig backend, Duration handshakeTimeout) {
+    List<CertificateFiles> certificates,
+    List<String> alpn,
+    boolean tls13Only,
+    Path clientCa,
+    boolean clientAuthRequired,
+    BackendTlsConfig backend,
+    Duration handshakeTimeout) {
 
   public TlsTerminationConfig {
     certificates = List.copyOf(certificates);
@@ -37,19 +42,25 @@ public record TlsTerminationConfig(
 
   /** For a checked pool with tls_termination on. */
   public static TlsTerminationConfig of(TlsTermination tls) {
-    List<CertificateFiles> certificates = tls.getCertificatesList().stream()
-        .map(c -> new CertificateFiles(Path.of(c.getCertFile()), Path.of(c.getKeyFile())))
-        .toList();
+    List<CertificateFiles> certificates =
+        tls.getCertificatesList().stream()
+            .map(c -> new CertificateFiles(Path.of(c.getCertFile()), Path.of(c.getKeyFile())))
+            .toList();
     Path clientCa = tls.hasClientAuth() ? Path.of(tls.getClientAuth().getCaFile()) : null;
     BackendTlsConfig backend = null;
     if (tls.getBackendTls().getEnabled()) {
       String ca = tls.getBackendTls().getCaFile();
       String name = tls.getBackendTls().getServerName();
-      backend = new BackendTlsConfig(ca.isEmpty() ? null : Path.of(ca),
-          name.isEmpty() ? null : name);
+      backend =
+          new BackendTlsConfig(ca.isEmpty() ? null : Path.of(ca), name.isEmpty() ? null : name);
     }
-    return new TlsTerminationConfig(certificates, tls.getAlpnList(),
-        TlsTerminationRules.TLS_1_3.equals(tls.getMinVersion()), clientCa,
-        tls.getClientAuth().getRequired(), backend, TlsTerminationRules.handshakeTimeout(tls));
+    return new TlsTerminationConfig(
+        certificates,
+        tls.getAlpnList(),
+        TlsTerminationRules.TLS_1_3.equals(tls.getMinVersion()),
+        clientCa,
+        tls.getClientAuth().getRequired(),
+        backend,
+        TlsTerminationRules.handshakeTimeout(tls));
   }
 }

@@ -4,19 +4,20 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 
 /**
  * How much each read of a relayed socket asks for: Netty's adaptive policy (start at 2 KiB, grow
- * fast while reads fill their buffer, shrink after two batches of reads that used at most half
- * of it), up to {@code maximum}, which is where it differs: Netty's default stops at 64 KiB.
+ * fast while reads fill their buffer, shrink after two batches of reads that used at most half of
+ * it), up to {@code maximum}, which is where it differs: Netty's default stops at 64 KiB.
  *
  * <p>Written out rather than taken from {@code AdaptiveRecvByteBufAllocator} because a handle is
  * made twice per socket (Netty's epoll config makes one just to check its type, then the channel
- * makes its own), and each of Netty's runs three binary searches over its size table. Here a
- * handle is one small object; Netty's handles showed up in a connection-per-request profile
+ * makes its own), and each of Netty's runs three binary searches over its size table. Here a handle
+ * is one small object; Netty's handles showed up in a connection-per-request profile
  * (bench/README.md).
  */
 public final class RelayReads extends DefaultMaxMessagesRecvByteBufAllocator {
 
   /** The most one read takes from a socket; a side holds at most its high mark plus this. */
   public static final int MAX_READ_BYTES = 256 * 1024;
+
   static final int MINIMUM = 512;
   static final int INITIAL = 2048;
 

@@ -44,8 +44,9 @@ class LoadAwarePickersTest {
     for (int i = 0; i < 300; i++) {
       counts.merge(Upstreams.name(picker.pick(null)), 1, Integer::sum); // closed at once
     }
-    assertThat(counts).containsOnlyKeys("a", "b", "c").allSatisfy((k, v) -> assertThat(v)
-        .isEqualTo(100));
+    assertThat(counts)
+        .containsOnlyKeys("a", "b", "c")
+        .allSatisfy((k, v) -> assertThat(v).isEqualTo(100));
   }
 
   @Test

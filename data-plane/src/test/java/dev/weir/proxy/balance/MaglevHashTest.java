@@ -28,8 +28,11 @@ class MaglevHashTest {
 
   @Test
   void backendPlacementHashIsPinned() {
-    assertThat(MaglevTable.hash("10.0.0.1:80".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        0x9E3779B97F4A7C15L)).isEqualTo(PINNED_BACKEND);
+    assertThat(
+            MaglevTable.hash(
+                "10.0.0.1:80".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                0x9E3779B97F4A7C15L))
+        .isEqualTo(PINNED_BACKEND);
   }
 
   private static final long PINNED_V4 = -2069976110562969746L;

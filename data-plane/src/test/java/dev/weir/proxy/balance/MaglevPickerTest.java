@@ -37,8 +37,8 @@ class MaglevPickerTest {
     int clients = 20_000;
     int moved = 0;
     for (int i = 0; i < clients; i++) {
-      if (!Upstreams.name(before.pick(client(i, 1))).equals(
-          Upstreams.name(after.pick(client(i, 1))))) {
+      if (!Upstreams.name(before.pick(client(i, 1)))
+          .equals(Upstreams.name(after.pick(client(i, 1))))) {
         moved++;
       }
     }

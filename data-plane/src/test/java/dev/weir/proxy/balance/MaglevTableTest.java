@@ -44,8 +44,8 @@ class MaglevTableTest {
   @Test
   void weightsSetEachBackendsShare() {
     int[] weights = {1, 2, 5};
-    int[] owned = ownership(
-        new MaglevTable(addresses(3), weights, MaglevTable.DEFAULT_SIZE), weights.length);
+    int[] owned =
+        ownership(new MaglevTable(addresses(3), weights, MaglevTable.DEFAULT_SIZE), weights.length);
     assertThat((double) owned[0] / MaglevTable.DEFAULT_SIZE).isCloseTo(1 / 8.0, within(0.01));
     assertThat((double) owned[1] / MaglevTable.DEFAULT_SIZE).isCloseTo(2 / 8.0, within(0.01));
     assertThat((double) owned[2] / MaglevTable.DEFAULT_SIZE).isCloseTo(5 / 8.0, within(0.01));

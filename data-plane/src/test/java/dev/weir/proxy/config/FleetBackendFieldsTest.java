@@ -39,8 +39,8 @@ class FleetBackendFieldsTest {
   void anEffectiveWeightAboveTheWeightRangeIsRefusedNamingTheField() {
     assertThatThrownBy(() -> only(backend(BackendState.ACTIVE).setEffectiveWeight(1001)))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessageContainingAll("pool web", "backend 10.0.0.1:80", "effective_weight", "0..1000",
-            "got 1001");
+        .hasMessageContainingAll(
+            "pool web", "backend 10.0.0.1:80", "effective_weight", "0..1000", "got 1001");
     assertThatThrownBy(() -> only(backend(BackendState.ACTIVE).setEffectiveWeight(-1)))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining("got 4294967295");
@@ -75,14 +75,17 @@ class FleetBackendFieldsTest {
   }
 
   private static BackendConfig only(Backend.Builder backend) throws InvalidConfigException {
-    ProxyConfig config = SnapshotValidator.validate(ConfigSnapshot.newBuilder()
-        .setVersion(1)
-        .addPools(Pool.newBuilder()
-            .setName("web")
-            .setListen(":8080")
-            .setAlgorithm(Algorithm.WEIGHTED_ROUND_ROBIN)
-            .addBackends(backend))
-        .build());
+    ProxyConfig config =
+        SnapshotValidator.validate(
+            ConfigSnapshot.newBuilder()
+                .setVersion(1)
+                .addPools(
+                    Pool.newBuilder()
+                        .setName("web")
+                        .setListen(":8080")
+                        .setAlgorithm(Algorithm.WEIGHTED_ROUND_ROBIN)
+                        .addBackends(backend))
+                .build());
     return config.pools().get(0).backends().get(0);
   }
 }

@@ -19,11 +19,18 @@ import org.junit.jupiter.api.Test;
 class SettingsParserTest {
 
   private static PoolOptions parse(PoolSettings.Builder settings) throws InvalidConfigException {
-    Pool.Builder pool = Pool.newBuilder().setName("web").setListen(":8080")
-        .setAlgorithm(Algorithm.ROUND_ROBIN).setSettings(settings);
+    Pool.Builder pool =
+        Pool.newBuilder()
+            .setName("web")
+            .setListen(":8080")
+            .setAlgorithm(Algorithm.ROUND_ROBIN)
+            .setSettings(settings);
     for (int i = 1; i <= 3; i++) {
-      pool.addBackends(Backend.newBuilder().setAddress("10.0.0." + i + ":80").setWeight(1)
-          .setState(BackendState.ACTIVE));
+      pool.addBackends(
+          Backend.newBuilder()
+              .setAddress("10.0.0." + i + ":80")
+              .setWeight(1)
+              .setState(BackendState.ACTIVE));
     }
     ProxyConfig config =
         SnapshotValidator.validate(ConfigSnapshot.newBuilder().addPools(pool).build());
@@ -48,8 +55,10 @@ class SettingsParserTest {
 
   @Test
   void healthCheckFieldsLeftAtZeroTakeDefaults() throws Exception {
-    PoolOptions options = parse(PoolSettings.newBuilder()
-        .setHealthCheck(HealthCheck.newBuilder().setKind(HealthCheck.Kind.HTTP)));
+    PoolOptions options =
+        parse(
+            PoolSettings.newBuilder()
+                .setHealthCheck(HealthCheck.newBuilder().setKind(HealthCheck.Kind.HTTP)));
 
     PoolOptions.HealthCheckOptions check = options.healthCheck();
     assertThat(check.http()).isTrue();
@@ -63,15 +72,27 @@ class SettingsParserTest {
 
   @Test
   void givenValuesAreKept() throws Exception {
-    PoolOptions options = parse(PoolSettings.newBuilder()
-        .setSlowStart(seconds(30))
-        .setDrainTimeout(seconds(60))
-        .setLimits(Limits.newBuilder().setMaxConnections(100).setMaxConnectionsPerBackend(10)
-            .setConnectTimeout(seconds(1)).setIdleTimeout(seconds(300)))
-        .setTuning(Tuning.newBuilder().setSocketBufferBytes(1 << 20)
-            .setWriteBufferLowBytes(1 << 20).setWriteBufferHighBytes(4 << 20))
-        .setOutlierDetection(OutlierDetection.newBuilder().setConsecutiveFailures(2)
-            .setMaxEjectionPercent(30).setResponseTimeout(seconds(5))));
+    PoolOptions options =
+        parse(
+            PoolSettings.newBuilder()
+                .setSlowStart(seconds(30))
+                .setDrainTimeout(seconds(60))
+                .setLimits(
+                    Limits.newBuilder()
+                        .setMaxConnections(100)
+                        .setMaxConnectionsPerBackend(10)
+                        .setConnectTimeout(seconds(1))
+                        .setIdleTimeout(seconds(300)))
+                .setTuning(
+                    Tuning.newBuilder()
+                        .setSocketBufferBytes(1 << 20)
+                        .setWriteBufferLowBytes(1 << 20)
+                        .setWriteBufferHighBytes(4 << 20))
+                .setOutlierDetection(
+                    OutlierDetection.newBuilder()
+                        .setConsecutiveFailures(2)
+                        .setMaxEjectionPercent(30)
+                        .setResponseTimeout(seconds(5))));
 
     assertThat(options.slowStart()).isEqualTo(java.time.Duration.ofSeconds(30));
     assertThat(options.drainTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
@@ -89,25 +110,45 @@ class SettingsParserTest {
 
   @Test
   void rejectsWhatTheProxyCannotHonourNamingTheField() {
-    assertThatThrownBy(() -> parse(PoolSettings.newBuilder()
-        .setTuning(Tuning.newBuilder().setWriteBufferLowBytes(8192).setWriteBufferHighBytes(4096))))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    PoolSettings.newBuilder()
+                        .setTuning(
+                            Tuning.newBuilder()
+                                .setWriteBufferLowBytes(8192)
+                                .setWriteBufferHighBytes(4096))))
         .hasMessageContaining("pool web: settings.tuning.write_buffer_low_bytes (8192)");
     assertThatThrownBy(() -> parse(PoolSettings.newBuilder().setMaglevTableSize(1000)))
-        .hasMessageContaining("settings.maglev_table_size").hasMessageContaining("1000");
+        .hasMessageContaining("settings.maglev_table_size")
+        .hasMessageContaining("1000");
     assertThatThrownBy(() -> parse(PoolSettings.newBuilder().setSlowStart(seconds(-1))))
         .hasMessageContaining("settings.slow_start");
-    assertThatThrownBy(() -> parse(PoolSettings.newBuilder()
-        .setHealthCheck(HealthCheck.newBuilder())))
+    assertThatThrownBy(
+            () -> parse(PoolSettings.newBuilder().setHealthCheck(HealthCheck.newBuilder())))
         .hasMessageContaining("settings.health_check.kind must be TCP or HTTP");
-    assertThatThrownBy(() -> parse(PoolSettings.newBuilder().setHealthCheck(HealthCheck
-        .newBuilder().setKind(HealthCheck.Kind.HTTP).setHttpPath("/x\r\nEvil: 1"))))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    PoolSettings.newBuilder()
+                        .setHealthCheck(
+                            HealthCheck.newBuilder()
+                                .setKind(HealthCheck.Kind.HTTP)
+                                .setHttpPath("/x\r\nEvil: 1"))))
         .hasMessageContaining("settings.health_check.http_path");
-    assertThatThrownBy(() -> parse(PoolSettings.newBuilder()
-        .setLimits(Limits.newBuilder().setIdleTimeout(seconds(8 * 24 * 3600)))))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    PoolSettings.newBuilder()
+                        .setLimits(Limits.newBuilder().setIdleTimeout(seconds(8 * 24 * 3600)))))
         .hasMessageContaining("settings.limits.idle_timeout must be at most 7d");
-    assertThatThrownBy(() -> parse(PoolSettings.newBuilder().setOutlierDetection(
-            OutlierDetection.newBuilder().setResponseTimeout(seconds(7200)))))
-        .hasMessageContaining("settings.outlier_detection.response_timeout must be 0 (off) or"
-            + " 1s..1h, got PT2H");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    PoolSettings.newBuilder()
+                        .setOutlierDetection(
+                            OutlierDetection.newBuilder().setResponseTimeout(seconds(7200)))))
+        .hasMessageContaining(
+            "settings.outlier_detection.response_timeout must be 0 (off) or" + " 1s..1h, got PT2H");
   }
 }

@@ -18,75 +18,111 @@ class SharedListenersTest {
 
   @Test
   void connectPoolsShareAPortAndAnswerToTheirNameOrTheirAuthorities() throws Exception {
-    ProxyConfig config = SnapshotValidator.validate(snapshot(
-        connect("web", ":8080"),
-        connect("db", ":8080", "DB.internal:5432", "10.0.0.9:5432"),
-        plain("api", ":8081")));
+    ProxyConfig config =
+        SnapshotValidator.validate(
+            snapshot(
+                connect("web", ":8080"),
+                connect("db", ":8080", "DB.internal:5432", "10.0.0.9:5432"),
+                plain("api", ":8081")));
 
-    assertThat(config.pools()).extracting(PoolConfig::name, PoolConfig::connectAuthorities)
+    assertThat(config.pools())
+        .extracting(PoolConfig::name, PoolConfig::connectAuthorities)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("web", List.of("web:8080")),
-            org.assertj.core.groups.Tuple.tuple("db",
-                List.of("db.internal:5432", "10.0.0.9:5432")),
+            org.assertj.core.groups.Tuple.tuple("db", List.of("db.internal:5432", "10.0.0.9:5432")),
             org.assertj.core.groups.Tuple.tuple("api", List.of()));
   }
 
   @Test
   void aPlainPoolMayNotShareAConnectPoolsPort() {
-    assertRejected(snapshot(connect("web", ":8080"), plain("api", ":8080")),
-        "pools web and api", "port 8080", "only pools that all set settings.http_connect.enabled");
+    assertRejected(
+        snapshot(connect("web", ":8080"), plain("api", ":8080")),
+        "pools web and api",
+        "port 8080",
+        "only pools that all set settings.http_connect.enabled");
   }
 
   @Test
   void poolsSharingAPortMustUseTheSameListenAddress() {
-    assertRejected(snapshot(connect("web", ":8080"), connect("db", "127.0.0.1:8080")),
-        "pools web and db", "same listen address", "\"127.0.0.1\"");
+    assertRejected(
+        snapshot(connect("web", ":8080"), connect("db", "127.0.0.1:8080")),
+        "pools web and db",
+        "same listen address",
+        "\"127.0.0.1\"");
   }
 
   @Test
   void poolsSharingAPortMustAgreeOnTheListenersConnectionCap() {
     Pool.Builder capped = connect("db", ":8080");
     capped.getSettingsBuilder().setLimits(Limits.newBuilder().setMaxConnections(10));
-    assertRejected(snapshot(connect("web", ":8080"), capped),
-        "pools web and db", "settings.limits.max_connections", "0 and 10");
+    assertRejected(
+        snapshot(connect("web", ":8080"), capped),
+        "pools web and db",
+        "settings.limits.max_connections",
+        "0 and 10");
   }
 
   @Test
   void aTargetMayBeClaimedByOnePoolOfAnAddressOnly() {
-    assertRejected(snapshot(connect("web", ":8080", "shared:443"),
-            connect("db", ":8080", "Shared:443")),
-        "pools web and db", "\"shared:443\"", "settings.http_connect.authorities", "unique");
+    assertRejected(
+        snapshot(connect("web", ":8080", "shared:443"), connect("db", ":8080", "Shared:443")),
+        "pools web and db",
+        "\"shared:443\"",
+        "settings.http_connect.authorities",
+        "unique");
   }
 
   @Test
   void theSameTargetOnAnotherPortIsFine() throws Exception {
-    assertThat(SnapshotValidator.validate(snapshot(connect("web", ":8080", "shared:443"),
-        connect("db", ":8081", "shared:443"))).pools()).hasSize(2);
+    assertThat(
+            SnapshotValidator.validate(
+                    snapshot(
+                        connect("web", ":8080", "shared:443"),
+                        connect("db", ":8081", "shared:443")))
+                .pools())
+        .hasSize(2);
   }
 
   @Test
   void rejectsBadAuthoritiesNamingTheField() {
-    assertRejected(snapshot(connect("web", ":8080", "no-port")),
-        "pool web", "settings.http_connect.authorities", "HOST:PORT");
-    assertRejected(snapshot(connect("web", ":8080", "web:0")),
-        "pool web", "settings.http_connect.authorities", "port must be 1..65535");
-    assertRejected(snapshot(connect("web", ":8080", "a:1", "A:1")),
-        "pool web", "settings.http_connect.authorities", "\"A:1\" is listed twice");
-    assertRejected(snapshot(connect("web", ":8080", "x".repeat(300) + ":1")),
-        "pool web", "settings.http_connect.authorities", "longer than 261");
+    assertRejected(
+        snapshot(connect("web", ":8080", "no-port")),
+        "pool web",
+        "settings.http_connect.authorities",
+        "HOST:PORT");
+    assertRejected(
+        snapshot(connect("web", ":8080", "web:0")),
+        "pool web",
+        "settings.http_connect.authorities",
+        "port must be 1..65535");
+    assertRejected(
+        snapshot(connect("web", ":8080", "a:1", "A:1")),
+        "pool web",
+        "settings.http_connect.authorities",
+        "\"A:1\" is listed twice");
+    assertRejected(
+        snapshot(connect("web", ":8080", "x".repeat(300) + ":1")),
+        "pool web",
+        "settings.http_connect.authorities",
+        "longer than 261");
   }
 
   @Test
   void authoritiesNeedConnectModeAndConnectModeRefusesProxyHeaders() {
     Pool.Builder off = plain("web", ":8080");
     off.getSettingsBuilder().setHttpConnect(HttpConnect.newBuilder().addAuthorities("a:1"));
-    assertRejected(snapshot(off),
-        "pool web", "settings.http_connect.authorities needs settings.http_connect.enabled");
+    assertRejected(
+        snapshot(off),
+        "pool web",
+        "settings.http_connect.authorities needs settings.http_connect.enabled");
 
     Pool.Builder accepting = connect("web", ":8080");
     accepting.getSettingsBuilder().setProxyProtocol(ProxyProtocol.newBuilder().setAccept(true));
-    assertRejected(snapshot(accepting),
-        "pool web", "settings.proxy_protocol.accept", "settings.http_connect.enabled");
+    assertRejected(
+        snapshot(accepting),
+        "pool web",
+        "settings.proxy_protocol.accept",
+        "settings.http_connect.enabled");
   }
 
   private static void assertRejected(ConfigSnapshot snapshot, String... expected) {
@@ -100,9 +136,13 @@ class SharedListenersTest {
   }
 
   private static Pool.Builder connect(String name, String listen, String... authorities) {
-    return plain(name, listen).setSettings(PoolSettings.newBuilder()
-        .setHttpConnect(HttpConnect.newBuilder().setEnabled(true)
-            .addAllAuthorities(List.of(authorities))));
+    return plain(name, listen)
+        .setSettings(
+            PoolSettings.newBuilder()
+                .setHttpConnect(
+                    HttpConnect.newBuilder()
+                        .setEnabled(true)
+                        .addAllAuthorities(List.of(authorities))));
   }
 
   private static ConfigSnapshot snapshot(Pool.Builder... pools) {

@@ -34,8 +34,10 @@ class SnapshotLimitsTest {
     for (int p = 0; p < 11; p++) {
       Pool.Builder pool = pool("pool-" + p, 9000 + p);
       for (int b = 0; b < 1000; b++) {
-        pool.addBackends(Backend.newBuilder()
-            .setAddress("10.0." + (b / 250) + "." + (b % 250 + 1) + ":80").setWeight(1));
+        pool.addBackends(
+            Backend.newBuilder()
+                .setAddress("10.0." + (b / 250) + "." + (b % 250 + 1) + ":80")
+                .setWeight(1));
       }
       snapshot.addPools(pool);
     }
@@ -68,22 +70,34 @@ class SnapshotLimitsTest {
   void maglevTablesOverSixteenMillionEntriesInAllPoolsAreRefused() {
     ConfigSnapshot.Builder snapshot = ConfigSnapshot.newBuilder().setVersion(1);
     for (int p = 0; p < 17; p++) {
-      snapshot.addPools(pool("pool-" + p, 9000 + p).setAlgorithm(Algorithm.MAGLEV)
-          .setSettings(PoolSettings.newBuilder().setMaglevTableSize(1_000_003)));
+      snapshot.addPools(
+          pool("pool-" + p, 9000 + p)
+              .setAlgorithm(Algorithm.MAGLEV)
+              .setSettings(PoolSettings.newBuilder().setMaglevTableSize(1_000_003)));
     }
 
     assertThatThrownBy(() -> SnapshotValidator.validate(snapshot.build()))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessage("pool pool-16: the maglev tables of all pools would have 17000051 entries, "
-            + "more than the 16777216 allowed");
+        .hasMessage(
+            "pool pool-16: the maglev tables of all pools would have 17000051 entries, "
+                + "more than the 16777216 allowed");
   }
 
   @Test
   void waterMarksOutsideOneKibToSixtyFourMibAreRefused() {
-    Pool.Builder negative = pool("web", 8080).setSettings(PoolSettings.newBuilder()
-        .setTuning(Tuning.newBuilder().setWriteBufferLowBytes(-5).setWriteBufferHighBytes(10)));
-    Pool.Builder huge = pool("web", 8080).setSettings(PoolSettings.newBuilder()
-        .setTuning(Tuning.newBuilder().setWriteBufferHighBytes(Integer.MAX_VALUE)));
+    Pool.Builder negative =
+        pool("web", 8080)
+            .setSettings(
+                PoolSettings.newBuilder()
+                    .setTuning(
+                        Tuning.newBuilder()
+                            .setWriteBufferLowBytes(-5)
+                            .setWriteBufferHighBytes(10)));
+    Pool.Builder huge =
+        pool("web", 8080)
+            .setSettings(
+                PoolSettings.newBuilder()
+                    .setTuning(Tuning.newBuilder().setWriteBufferHighBytes(Integer.MAX_VALUE)));
 
     assertThatThrownBy(() -> SnapshotValidator.validate(snapshot(negative)))
         .isInstanceOf(InvalidConfigException.class)
@@ -95,8 +109,10 @@ class SnapshotLimitsTest {
 
   @Test
   void aSocketBufferBeyondIntRangeIsRefused() {
-    Pool.Builder pool = pool("web", 8080).setSettings(PoolSettings.newBuilder()
-        .setTuning(Tuning.newBuilder().setSocketBufferBytes(-1)));
+    Pool.Builder pool =
+        pool("web", 8080)
+            .setSettings(
+                PoolSettings.newBuilder().setTuning(Tuning.newBuilder().setSocketBufferBytes(-1)));
 
     assertThatThrownBy(() -> SnapshotValidator.validate(snapshot(pool)))
         .isInstanceOf(InvalidConfigException.class)
@@ -105,8 +121,12 @@ class SnapshotLimitsTest {
 
   @Test
   void aConnectionCapBeyondIntRangeIsNoCapRatherThanANegativeOne() throws Exception {
-    Pool.Builder pool = pool("web", 8080).setSettings(PoolSettings.newBuilder()
-        .setLimits(Limits.newBuilder().setMaxConnections(-1).setMaxConnectionsPerBackend(-2)));
+    Pool.Builder pool =
+        pool("web", 8080)
+            .setSettings(
+                PoolSettings.newBuilder()
+                    .setLimits(
+                        Limits.newBuilder().setMaxConnections(-1).setMaxConnectionsPerBackend(-2)));
 
     PoolOptions options = SnapshotValidator.validate(snapshot(pool)).pools().get(0).options();
 
@@ -115,7 +135,9 @@ class SnapshotLimitsTest {
   }
 
   private static Pool.Builder pool(String name, int port) {
-    return Pool.newBuilder().setName(name).setListen(":" + port)
+    return Pool.newBuilder()
+        .setName(name)
+        .setListen(":" + port)
         .setAlgorithm(Algorithm.ROUND_ROBIN);
   }
 

@@ -16,9 +16,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The proxy's last line of defence against the wire: any snapshot is either turned into a
- * {@link ProxyConfig} the listeners, pickers and relay can use as it is, or refused with an
- * {@link InvalidConfigException} saying why. Nothing else may come out of it.
+ * The proxy's last line of defence against the wire: any snapshot is either turned into a {@link
+ * ProxyConfig} the listeners, pickers and relay can use as it is, or refused with an {@link
+ * InvalidConfigException} saying why. Nothing else may come out of it.
  *
  * <p>{@code mvn verify} runs the seeds in {@code SnapshotValidatorFuzzTestInputs} only. To fuzz:
  * {@code JAZZER_FUZZ=1 mvn -o -pl data-plane -am test -Dtest=SnapshotValidatorFuzzTest
@@ -43,23 +43,28 @@ class SnapshotValidatorFuzzTest {
     ConfigSnapshot.Builder snapshot = ConfigSnapshot.newBuilder().setVersion(data.consumeLong());
     int pools = data.consumeInt(0, 3);
     for (int p = 0; p < pools; p++) {
-      Pool.Builder pool = Pool.newBuilder()
-          .setName(data.consumeBoolean() ? "pool-" + p : data.consumeString(70))
-          .setListen(data.consumeBoolean() ? ":" + data.consumeInt(-1, 70_000)
-              : data.consumeString(60))
-          .setAlgorithmValue(data.consumeInt(-1, 7));
+      Pool.Builder pool =
+          Pool.newBuilder()
+              .setName(data.consumeBoolean() ? "pool-" + p : data.consumeString(70))
+              .setListen(
+                  data.consumeBoolean()
+                      ? ":" + data.consumeInt(-1, 70_000)
+                      : data.consumeString(60))
+              .setAlgorithmValue(data.consumeInt(-1, 7));
       int backends = data.consumeInt(0, 5);
       for (int b = 0; b < backends; b++) {
-        Backend.Builder backend = Backend.newBuilder()
-            .setAddress(data.consumeBoolean()
-                ? "10.0.0." + data.consumeInt(0, 300) + ":" + data.consumeInt(-1, 70_000)
-                : data.consumeString(80))
-            .setWeight(data.consumeInt())
-            .setStateValue(data.consumeInt(-1, 3))
-            .setEffectiveWeight(data.consumeInt());
+        Backend.Builder backend =
+            Backend.newBuilder()
+                .setAddress(
+                    data.consumeBoolean()
+                        ? "10.0.0." + data.consumeInt(0, 300) + ":" + data.consumeInt(-1, 70_000)
+                        : data.consumeString(80))
+                .setWeight(data.consumeInt())
+                .setStateValue(data.consumeInt(-1, 3))
+                .setEffectiveWeight(data.consumeInt());
         if (data.consumeBoolean()) {
-          backend.setDrainDeadline(Timestamp.newBuilder()
-              .setSeconds(data.consumeLong()).setNanos(data.consumeInt()));
+          backend.setDrainDeadline(
+              Timestamp.newBuilder().setSeconds(data.consumeLong()).setNanos(data.consumeInt()));
         }
         pool.addBackends(backend);
       }

@@ -86,8 +86,7 @@ class SnapshotValidatorTest {
 
   @Test
   void anIpv6ListenAddressIsAccepted() throws Exception {
-    ProxyConfig config =
-        SnapshotValidator.validate(snapshot(pool("web").setListen("[::]:9000")));
+    ProxyConfig config = SnapshotValidator.validate(snapshot(pool("web").setListen("[::]:9000")));
 
     assertThat(config.pools().get(0).listenHost()).isEqualTo("::");
     assertThat(config.pools().get(0).listenPort()).isEqualTo(9000);
@@ -95,51 +94,110 @@ class SnapshotValidatorTest {
 
   static Stream<Arguments> badPools() {
     return Stream.of(
-        rejected("an unspecified algorithm",
+        rejected(
+            "an unspecified algorithm",
             pool("web").setAlgorithm(Algorithm.ALGORITHM_UNSPECIFIED),
-            "pool web", "algorithm", "ALGORITHM_UNSPECIFIED",
-            "ROUND_ROBIN", "WEIGHTED_ROUND_ROBIN"),
-        rejected("an algorithm this proxy does not know",
+            "pool web",
+            "algorithm",
+            "ALGORITHM_UNSPECIFIED",
+            "ROUND_ROBIN",
+            "WEIGHTED_ROUND_ROBIN"),
+        rejected(
+            "an algorithm this proxy does not know",
             pool("web").setAlgorithmValue(99),
-            "pool web", "algorithm", "not supported", "ROUND_ROBIN", "WEIGHTED_ROUND_ROBIN"),
-        rejected("listen port 0",
-            pool("web").setListen(":0"), "pool web", "listen", "port", "\"0\""),
-        rejected("listen port 65536",
-            pool("web").setListen("127.0.0.1:65536"), "pool web", "listen", "port", "\"65536\""),
-        rejected("a listen port that is not a number",
-            pool("web").setListen(":abc"), "pool web", "listen", "port", "\"abc\""),
-        rejected("a listen address without a port",
-            pool("web").setListen("localhost"), "pool web", "listen", "HOST:PORT"),
-        rejected("a backend port 0",
-            pool("web").addBackends(backend("10.0.0.1:0")), "pool web", "backend 10.0.0.1:0",
+            "pool web",
+            "algorithm",
+            "not supported",
+            "ROUND_ROBIN",
+            "WEIGHTED_ROUND_ROBIN"),
+        rejected(
+            "listen port 0", pool("web").setListen(":0"), "pool web", "listen", "port", "\"0\""),
+        rejected(
+            "listen port 65536",
+            pool("web").setListen("127.0.0.1:65536"),
+            "pool web",
+            "listen",
+            "port",
+            "\"65536\""),
+        rejected(
+            "a listen port that is not a number",
+            pool("web").setListen(":abc"),
+            "pool web",
+            "listen",
+            "port",
+            "\"abc\""),
+        rejected(
+            "a listen address without a port",
+            pool("web").setListen("localhost"),
+            "pool web",
+            "listen",
+            "HOST:PORT"),
+        rejected(
+            "a backend port 0",
+            pool("web").addBackends(backend("10.0.0.1:0")),
+            "pool web",
+            "backend 10.0.0.1:0",
             "port"),
-        rejected("a backend without a host",
-            pool("web").addBackends(backend(":80")), "pool web", "backend :80", "host"),
-        rejected("a backend address that is not an IPv4 address",
-            pool("web").addBackends(backend("999.1.1.1:80")), "pool web", "backend 999.1.1.1:80",
+        rejected(
+            "a backend without a host",
+            pool("web").addBackends(backend(":80")),
+            "pool web",
+            "backend :80",
+            "host"),
+        rejected(
+            "a backend address that is not an IPv4 address",
+            pool("web").addBackends(backend("999.1.1.1:80")),
+            "pool web",
+            "backend 999.1.1.1:80",
             "999.1.1.1"),
-        rejected("a bracketed host that is not IPv6",
-            pool("web").addBackends(backend("[nothex]:80")), "pool web", "backend [nothex]:80",
+        rejected(
+            "a bracketed host that is not IPv6",
+            pool("web").addBackends(backend("[nothex]:80")),
+            "pool web",
+            "backend [nothex]:80",
             "IPv6"),
-        rejected("a bracketed IPv6 address with non-hex digits",
-            pool("web").addBackends(backend("[zz:zz]:80")), "pool web", "backend [zz:zz]:80",
+        rejected(
+            "a bracketed IPv6 address with non-hex digits",
+            pool("web").addBackends(backend("[zz:zz]:80")),
+            "pool web",
+            "backend [zz:zz]:80",
             "not a valid IPv6 address"),
-        rejected("a host name with an underscore",
-            pool("web").addBackends(backend("bad_host:80")), "pool web", "backend bad_host:80",
+        rejected(
+            "a host name with an underscore",
+            pool("web").addBackends(backend("bad_host:80")),
+            "pool web",
+            "backend bad_host:80",
             "DNS name"),
-        rejected("weight 0",
+        rejected(
+            "weight 0",
             pool("web").addBackends(backend("10.0.0.1:80", 0, BackendState.ACTIVE)),
-            "pool web", "backend 10.0.0.1:80", "weight", "1..1000", "got 0"),
-        rejected("weight 1001",
+            "pool web",
+            "backend 10.0.0.1:80",
+            "weight",
+            "1..1000",
+            "got 0"),
+        rejected(
+            "weight 1001",
             pool("web").addBackends(backend("10.0.0.1:80", 1001, BackendState.ACTIVE)),
-            "pool web", "backend 10.0.0.1:80", "weight", "1..1000", "got 1001"),
-        rejected("the same backend twice",
+            "pool web",
+            "backend 10.0.0.1:80",
+            "weight",
+            "1..1000",
+            "got 1001"),
+        rejected(
+            "the same backend twice",
             pool("web").addBackends(backend("10.0.0.1:80")).addBackends(backend("10.0.0.1:80")),
-            "pool web", "backend 10.0.0.1:80", "twice"),
-        rejected("a backend in state UNSPECIFIED",
+            "pool web",
+            "backend 10.0.0.1:80",
+            "twice"),
+        rejected(
+            "a backend in state UNSPECIFIED",
             pool("web")
                 .addBackends(backend("10.0.0.1:80", 1, BackendState.BACKEND_STATE_UNSPECIFIED)),
-            "pool web", "backend 10.0.0.1:80", "state", "BACKEND_STATE_UNSPECIFIED"));
+            "pool web",
+            "backend 10.0.0.1:80",
+            "state",
+            "BACKEND_STATE_UNSPECIFIED"));
   }
 
   @ParameterizedTest(name = "rejects {0}")
@@ -180,7 +238,9 @@ class SnapshotValidatorTest {
 
     assertThatThrownBy(() -> SnapshotValidator.validate(snapshot))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessageContainingAll("pools web and api", "port 8080",
+        .hasMessageContainingAll(
+            "pools web and api",
+            "port 8080",
             "only pools that all set settings.http_connect.enabled, or all set");
   }
 
@@ -189,10 +249,7 @@ class SnapshotValidatorTest {
   }
 
   private static Pool.Builder pool(String name) {
-    return Pool.newBuilder()
-        .setName(name)
-        .setListen(":8080")
-        .setAlgorithm(Algorithm.ROUND_ROBIN);
+    return Pool.newBuilder().setName(name).setListen(":8080").setAlgorithm(Algorithm.ROUND_ROBIN);
   }
 
   private static Backend backend(String address) {

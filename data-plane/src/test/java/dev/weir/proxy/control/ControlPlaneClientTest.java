@@ -112,17 +112,25 @@ class ControlPlaneClientTest {
     start(NO_STATS_YET, quickBackoff());
     FakeProxyService.Stream stream = awaitStream(0);
 
-    stream.send(ControlMessage.newBuilder().setListConnections(ListConnectionsCommand.newBuilder()
-        .setRequestId(31).setPool("web").setLimit(10)).build());
-    stream.send(ControlMessage.newBuilder().setCloseConnection(CloseConnectionCommand.newBuilder()
-        .setRequestId(32).setSequence(6)).build());
-    stream.send(ControlMessage.newBuilder().setCloseConnection(CloseConnectionCommand.newBuilder()
-        .setRequestId(33).setSequence(6)).build());
+    stream.send(
+        ControlMessage.newBuilder()
+            .setListConnections(
+                ListConnectionsCommand.newBuilder().setRequestId(31).setPool("web").setLimit(10))
+            .build());
+    stream.send(
+        ControlMessage.newBuilder()
+            .setCloseConnection(CloseConnectionCommand.newBuilder().setRequestId(32).setSequence(6))
+            .build());
+    stream.send(
+        ControlMessage.newBuilder()
+            .setCloseConnection(CloseConnectionCommand.newBuilder().setRequestId(33).setSequence(6))
+            .build());
 
     await().until(() -> stream.received(CONNECTION_CLOSED).size() == 2);
     ConnectionList listed = stream.received(CONNECTIONS).get(0).getConnections();
     assertThat(listed.getRequestId()).isEqualTo(31);
-    assertThat(listed.getConnectionsList()).extracting(ConnectionInfo::getSequence)
+    assertThat(listed.getConnectionsList())
+        .extracting(ConnectionInfo::getSequence)
         .containsExactly(5L, 6L);
     assertThat(applier.listCommands.get(0).getPool()).isEqualTo("web");
     assertThat(applier.listCommands.get(0).getLimit()).isEqualTo(10);
@@ -158,10 +166,12 @@ class ControlPlaneClientTest {
     stream.send(snapshot(7, "nonce-7"));
 
     await().until(() -> stream.received(APPLIED).size() == 1);
-    assertThat(sentBeforeTheApply).extracting(ProxyMessage::getKindCase)
+    assertThat(sentBeforeTheApply)
+        .extracting(ProxyMessage::getKindCase)
         .as("the ACK is sent before the apply starts")
         .containsExactly(HELLO, ACK);
-    assertThat(stream.received).extracting(ProxyMessage::getKindCase)
+    assertThat(stream.received)
+        .extracting(ProxyMessage::getKindCase)
         .containsExactly(HELLO, ACK, APPLIED);
     ProxyMessage applied = stream.received(APPLIED).get(0);
     assertThat(applied.getApplied().getVersion()).isEqualTo(7);
@@ -178,7 +188,8 @@ class ControlPlaneClientTest {
     stream.send(snapshot(8, "nonce-8"));
 
     await().until(() -> stream.received(NACK).size() == 1);
-    assertThat(stream.received).extracting(ProxyMessage::getKindCase)
+    assertThat(stream.received)
+        .extracting(ProxyMessage::getKindCase)
         .containsExactly(HELLO, ACK, NACK);
     ProxyMessage nack = stream.received(NACK).get(0);
     assertThat(nack.getNack().getVersion()).isEqualTo(8);
@@ -193,14 +204,19 @@ class ControlPlaneClientTest {
   void reportsPoolsThatCouldNotBeAppliedWithTheAppliedVersionNotAsANack() {
     start(NO_STATS_YET, quickBackoff());
     FakeProxyService.Stream stream = awaitStream(0);
-    PoolApplyFailure busy = PoolApplyFailure.newBuilder().setPool("busy")
-        .setListen("0.0.0.0:8080").setReason("cannot listen on 0.0.0.0:8080: in use").build();
+    PoolApplyFailure busy =
+        PoolApplyFailure.newBuilder()
+            .setPool("busy")
+            .setListen("0.0.0.0:8080")
+            .setReason("cannot listen on 0.0.0.0:8080: in use")
+            .build();
     applier.failPools = List.of(busy);
 
     stream.send(snapshot(8, "nonce-8"));
 
     await().until(() -> stream.received(APPLIED).size() == 1);
-    assertThat(stream.received).extracting(ProxyMessage::getKindCase)
+    assertThat(stream.received)
+        .extracting(ProxyMessage::getKindCase)
         .containsExactly(HELLO, ACK, APPLIED);
     assertThat(stream.received(APPLIED).get(0).getApplied().getFailedPoolsList())
         .containsExactly(busy);
@@ -217,10 +233,8 @@ class ControlPlaneClientTest {
     applier.poolStatusListener.accept(PoolApplyStatus.newBuilder().setConfigVersion(8).build());
 
     await().until(() -> stream.received(POOL_STATUS).size() == 1);
-    assertThat(stream.received(POOL_STATUS).get(0).getPoolStatus().getConfigVersion())
-        .isEqualTo(8);
-    assertThat(stream.received(POOL_STATUS).get(0).getPoolStatus().getFailedPoolsList())
-        .isEmpty();
+    assertThat(stream.received(POOL_STATUS).get(0).getPoolStatus().getConfigVersion()).isEqualTo(8);
+    assertThat(stream.received(POOL_STATUS).get(0).getPoolStatus().getFailedPoolsList()).isEmpty();
   }
 
   @Test
@@ -282,7 +296,8 @@ class ControlPlaneClientTest {
     stream.send(snapshot(9, "nonce-9"));
 
     await().until(() -> stream.received(APPLIED).size() == 1);
-    assertThat(stream.received).extracting(ProxyMessage::getKindCase)
+    assertThat(stream.received)
+        .extracting(ProxyMessage::getKindCase)
         .containsExactly(HELLO, ACK, APPLIED);
     assertThat(controlPlane.streams).hasSize(1);
   }
@@ -376,8 +391,10 @@ class ControlPlaneClientTest {
   @Test
   void closingWhileWaitingToReconnectMeansTheReconnectNeverHappens() {
     // About a second: ample time to close before it is due.
-    start(NO_STATS_YET, new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(1),
-        () -> Math.nextDown(1.0)));
+    start(
+        NO_STATS_YET,
+        new ReconnectBackoff(
+            Duration.ofSeconds(1), Duration.ofSeconds(1), () -> Math.nextDown(1.0)));
     FakeProxyService.Stream stream = awaitStream(0);
     stream.end();
     // The stats timer, and the reconnect waiting its turn.
@@ -393,8 +410,14 @@ class ControlPlaneClientTest {
   private void start(Duration statsInterval, ReconnectBackoff backoff) {
     client =
         new ControlPlaneClient(
-            channel, "in-process:" + serverName, PROXY_HELLO, applier, scheduler, statsInterval,
-            backoff, Clock.fixed(NOW, ZoneOffset.UTC));
+            channel,
+            "in-process:" + serverName,
+            PROXY_HELLO,
+            applier,
+            scheduler,
+            statsInterval,
+            backoff,
+            Clock.fixed(NOW, ZoneOffset.UTC));
     client.start();
   }
 

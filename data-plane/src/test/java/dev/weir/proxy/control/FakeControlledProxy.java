@@ -24,21 +24,30 @@ import java.util.function.Consumer;
 final class FakeControlledProxy implements ControlledProxy {
 
   final List<ConfigSnapshot> applied = new CopyOnWriteArrayList<>();
+
   /** Refuse at validation with this reason; null to accept. */
   volatile String rejectWith;
+
   /** Validate, then throw this from apply; null to apply. */
   volatile Exception failApplyWith;
+
   /** Called inside apply, before it takes effect: lets a test watch what was sent meanwhile. */
   volatile Runnable duringApply = () -> {};
+
   volatile long version;
+
   /** The pools apply reports as not in force. */
   volatile List<PoolApplyFailure> failPools = List.of();
+
   /** What the client registered for reports of the proxy's own retries. */
   volatile Consumer<PoolApplyStatus> poolStatusListener;
+
   volatile String fleetId = "";
   volatile List<BackendStats> stats = List.of();
+
   /** The connections it reports; closing one removes it. */
   final List<ConnectionInfo> connections = new CopyOnWriteArrayList<>();
+
   final List<ListConnectionsCommand> listCommands = new CopyOnWriteArrayList<>();
 
   FakeControlledProxy(long version) {

@@ -38,6 +38,7 @@ final class FakeProxyService extends ProxyServiceGrpc.ProxyServiceImplBase {
   }
 
   final List<Stream> streams = new CopyOnWriteArrayList<>();
+
   /** Sent as soon as a stream opens, before the proxy has said anything; null for none. */
   volatile ControlMessage eagerGreeting;
 

@@ -41,14 +41,23 @@ class FleetRefusalTest {
   void start() throws IOException {
     applier.fleetId = FLEET;
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(controlPlane)
-        .build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(controlPlane)
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client = new ControlPlaneClient(channel, "in-process:" + name,
-        Hello.newBuilder().setProxyId("edge-1").setHostname("h").setVersion("test").build(),
-        applier, scheduler, Duration.ofHours(1),
-        new ReconnectBackoff(Duration.ofMillis(1), Duration.ofMillis(20), () -> 0.5),
-        Clock.systemUTC());
+    client =
+        new ControlPlaneClient(
+            channel,
+            "in-process:" + name,
+            Hello.newBuilder().setProxyId("edge-1").setHostname("h").setVersion("test").build(),
+            applier,
+            scheduler,
+            Duration.ofHours(1),
+            new ReconnectBackoff(Duration.ofMillis(1), Duration.ofMillis(20), () -> 0.5),
+            Clock.systemUTC());
     client.start();
   }
 
@@ -80,9 +89,14 @@ class FleetRefusalTest {
 
     ConfigNack nack = awaitNack(stream, 1);
     assertThat(nack.getKind()).isEqualTo(NackKind.OTHER_FLEET);
-    assertThat(nack.getReason()).isEqualTo("refused config version 0 of fleet " + OTHER_FLEET
-        + ": this proxy serves version 10 of fleet " + FLEET + "; a control plane with another "
-        + "store cannot take over a fleet until an operator adopts it (weirctl fleet adopt)");
+    assertThat(nack.getReason())
+        .isEqualTo(
+            "refused config version 0 of fleet "
+                + OTHER_FLEET
+                + ": this proxy serves version 10 of fleet "
+                + FLEET
+                + "; a control plane with another "
+                + "store cannot take over a fleet until an operator adopts it (weirctl fleet adopt)");
     assertThat(applier.applied).isEmpty();
     assertThat(applier.version()).isEqualTo(10);
     assertThat(client.refusing()).isEqualTo(NackKind.OTHER_FLEET);
@@ -106,9 +120,12 @@ class FleetRefusalTest {
 
     ConfigNack nack = awaitNack(stream, 1);
     assertThat(nack.getKind()).isEqualTo(NackKind.OLDER_VERSION);
-    assertThat(nack.getReason()).isEqualTo("refused config version 4 of fleet " + FLEET
-        + ": this proxy serves the newer version 10; a control plane restored from an older "
-        + "backup cannot roll the fleet back until an operator adopts it (weirctl fleet adopt)");
+    assertThat(nack.getReason())
+        .isEqualTo(
+            "refused config version 4 of fleet "
+                + FLEET
+                + ": this proxy serves the newer version 10; a control plane restored from an older "
+                + "backup cannot roll the fleet back until an operator adopts it (weirctl fleet adopt)");
     assertThat(applier.applied).isEmpty();
     assertThat(client.refusing()).isEqualTo(NackKind.OLDER_VERSION);
   }
@@ -160,8 +177,8 @@ class FleetRefusalTest {
     return stream.received(NACK).get(count - 1).getNack();
   }
 
-  private static ControlMessage snapshot(long version, String fleet, String nonce,
-      boolean withPool) {
+  private static ControlMessage snapshot(
+      long version, String fleet, String nonce, boolean withPool) {
     ConfigSnapshot.Builder snapshot =
         ConfigSnapshot.newBuilder().setVersion(version).setFleetId(fleet).setNonce(nonce);
     if (withPool) {

@@ -6,9 +6,10 @@ import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
 class RepeatedRefusalsTest {
-  private static final Status TAKEN = Status.ALREADY_EXISTS.withDescription(
-      "proxy id web-1 is already connected from 10.0.0.1:4242; this stream comes from "
-          + "10.0.0.2:5151; give each proxy its own --id");
+  private static final Status TAKEN =
+      Status.ALREADY_EXISTS.withDescription(
+          "proxy id web-1 is already connected from 10.0.0.1:4242; this stream comes from "
+              + "10.0.0.2:5151; give each proxy its own --id");
 
   private final RepeatedRefusals refusals = new RepeatedRefusals();
 
@@ -23,9 +24,13 @@ class RepeatedRefusalsTest {
   void aDifferentRefusalIsNewAgain() {
     refusals.isNew(TAKEN);
 
-    assertThat(refusals.isNew(Status.ALREADY_EXISTS.withDescription("proxy id web-1 is already "
-        + "connected from 10.0.0.3:4242; this stream comes from 10.0.0.2:5151; give each proxy "
-        + "its own --id"))).isTrue();
+    assertThat(
+            refusals.isNew(
+                Status.ALREADY_EXISTS.withDescription(
+                    "proxy id web-1 is already "
+                        + "connected from 10.0.0.3:4242; this stream comes from 10.0.0.2:5151; give each proxy "
+                        + "its own --id")))
+        .isTrue();
   }
 
   @Test

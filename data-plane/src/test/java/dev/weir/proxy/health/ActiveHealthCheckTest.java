@@ -16,9 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Active checks on a fake clock. The prober answers at once; with the fixture's fixed random
- * draw, a backend's first probe goes out 5% of an interval after the config, then one every
- * interval.
+ * Active checks on a fake clock. The prober answers at once; with the fixture's fixed random draw,
+ * a backend's first probe goes out 5% of an interval after the config, then one every interval.
  */
 class ActiveHealthCheckTest {
 
@@ -69,8 +68,10 @@ class ActiveHealthCheckTest {
 
   @Test
   void anUnhealthyBackendComesBackAfterTwoPassingProbesAndRampsUp() {
-    pool.apply(checks().setSlowStart(proto(Duration.ofSeconds(10))),
-        backend("a:80", 10, BackendState.ACTIVE), backend("b:80", 10, BackendState.ACTIVE));
+    pool.apply(
+        checks().setSlowStart(proto(Duration.ofSeconds(10))),
+        backend("a:80", 10, BackendState.ACTIVE),
+        backend("b:80", 10, BackendState.ACTIVE));
     pool.prober.down("b:80");
     pool.advance(INTERVAL.multipliedBy(3));
     assertThat(pool.reported("b:80")).isEqualTo(BackendHealth.UNHEALTHY);
@@ -83,7 +84,8 @@ class ActiveHealthCheckTest {
     assertThat(pool.reported("b:80")).isEqualTo(BackendHealth.HEALTHY);
     Map<String, Integer> weights = pool.weights();
     assertThat(weights).containsOnlyKeys("a:80", "b:80");
-    assertThat(weights.get("b:80")).as("b starts its ramp near a tenth of a's share")
+    assertThat(weights.get("b:80"))
+        .as("b starts its ramp near a tenth of a's share")
         .isLessThan(weights.get("a:80") / 4);
   }
 
@@ -106,13 +108,16 @@ class ActiveHealthCheckTest {
     pool.advance(INTERVAL.multipliedBy(3));
     assertThat(pool.reported("b:80")).isEqualTo(BackendHealth.UNHEALTHY);
 
-    pool.apply(PoolSettings.newBuilder().setHealthCheck(tcpCheck(INTERVAL.multipliedBy(10), 2, 3)),
-        active("a:80"), active("b:80"));
+    pool.apply(
+        PoolSettings.newBuilder().setHealthCheck(tcpCheck(INTERVAL.multipliedBy(10), 2, 3)),
+        active("a:80"),
+        active("b:80"));
     int before = pool.prober.sent("b:80");
     pool.advance(INTERVAL.multipliedBy(5));
 
     assertThat(pool.reported("b:80")).isEqualTo(BackendHealth.UNHEALTHY);
-    assertThat(pool.prober.sent("b:80") - before).as("one probe, 5% into the new interval")
+    assertThat(pool.prober.sent("b:80") - before)
+        .as("one probe, 5% into the new interval")
         .isEqualTo(1);
   }
 
@@ -148,8 +153,8 @@ class ActiveHealthCheckTest {
   @Test
   void closingLeavesNoTimerBehind() {
     pool.apply(checks().setSlowStart(proto(Duration.ofSeconds(10))), active("a:80"));
-    pool.apply(checks().setSlowStart(proto(Duration.ofSeconds(10))),
-        active("a:80"), active("b:80"));
+    pool.apply(
+        checks().setSlowStart(proto(Duration.ofSeconds(10))), active("a:80"), active("b:80"));
     assertThat(pool.clock.pending()).isPositive();
 
     pool.health.close();

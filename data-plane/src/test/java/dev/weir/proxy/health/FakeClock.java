@@ -12,10 +12,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A clock that moves only when a test says so, and a scheduler that runs what is due, on the
- * test's thread, as it moves. Tasks run in due order, ties in the order they were scheduled;
- * {@link #execute} schedules for now, so it runs at the next {@link #advance} or
- * {@link #runDue}.
+ * A clock that moves only when a test says so, and a scheduler that runs what is due, on the test's
+ * thread, as it moves. Tasks run in due order, ties in the order they were scheduled; {@link
+ * #execute} schedules for now, so it runs at the next {@link #advance} or {@link #runDue}.
  */
 final class FakeClock extends AbstractExecutorService implements ScheduledExecutorService, Ticker {
 

@@ -15,8 +15,8 @@ class HttpProbeHandlerTest {
 
   private final Promise<Boolean> verdict = ImmediateEventExecutor.INSTANCE.newPromise();
   private final EmbeddedChannel channel =
-      new EmbeddedChannel(new HttpProbeHandler("GET / HTTP/1.1\r\n\r\n".getBytes(US_ASCII), 200,
-          verdict));
+      new EmbeddedChannel(
+          new HttpProbeHandler("GET / HTTP/1.1\r\n\r\n".getBytes(US_ASCII), 200, verdict));
 
   @AfterEach
   void close() {

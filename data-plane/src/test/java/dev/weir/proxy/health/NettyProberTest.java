@@ -64,11 +64,14 @@ class NettyProberTest {
     probe(prober, backend.address(), http(200, ""));
     probe(prober, backend.address(), http(200, "status.example"));
 
-    assertThat(backend.requests()).containsExactly(
-        "GET /healthz HTTP/1.1\r\nHost: " + backend.address() + "\r\nUser-Agent: weir-health\r\n"
-            + "Connection: close\r\n\r\n",
-        "GET /healthz HTTP/1.1\r\nHost: status.example\r\nUser-Agent: weir-health\r\n"
-            + "Connection: close\r\n\r\n");
+    assertThat(backend.requests())
+        .containsExactly(
+            "GET /healthz HTTP/1.1\r\nHost: "
+                + backend.address()
+                + "\r\nUser-Agent: weir-health\r\n"
+                + "Connection: close\r\n\r\n",
+            "GET /healthz HTTP/1.1\r\nHost: status.example\r\nUser-Agent: weir-health\r\n"
+                + "Connection: close\r\n\r\n");
   }
 
   @ParameterizedTest(name = "over {0}")
@@ -108,12 +111,21 @@ class NettyProberTest {
   }
 
   private static HealthCheckOptions tcp() {
-    return new HealthCheckOptions(false, Duration.ofSeconds(1), Duration.ofMillis(500), 1, 1, 0,
-        "/", 200, "", 0);
+    return new HealthCheckOptions(
+        false, Duration.ofSeconds(1), Duration.ofMillis(500), 1, 1, 0, "/", 200, "", 0);
   }
 
   private static HealthCheckOptions http(int expectedStatus, String host) {
-    return new HealthCheckOptions(true, Duration.ofSeconds(1), Duration.ofMillis(500), 1, 1, 0,
-        "/healthz", expectedStatus, host, 0);
+    return new HealthCheckOptions(
+        true,
+        Duration.ofSeconds(1),
+        Duration.ofMillis(500),
+        1,
+        1,
+        0,
+        "/healthz",
+        expectedStatus,
+        host,
+        0);
   }
 }

@@ -133,13 +133,15 @@ class OutlierDetectionTest {
 
   @Test
   void atMostHalfOfFourBackendsAreEjectedEvenIfAllFail() {
-    pool.apply(outlierSettings(50),
-        active("a:80"), active("b:80"), active("c:80"), active("d:80"));
+    pool.apply(outlierSettings(50), active("a:80"), active("b:80"), active("c:80"), active("d:80"));
 
     Stream.of("a:80", "b:80", "c:80", "d:80").forEach(b -> pool.failConnects(b, 3));
 
     assertThat(Stream.of("a:80", "b:80", "c:80", "d:80").map(pool::reported))
-        .containsExactly(BackendHealth.EJECTED, BackendHealth.EJECTED, BackendHealth.UNHEALTHY,
+        .containsExactly(
+            BackendHealth.EJECTED,
+            BackendHealth.EJECTED,
+            BackendHealth.UNHEALTHY,
             BackendHealth.UNHEALTHY);
     assertThat(pool.weights()).containsOnlyKeys("c:80", "d:80");
   }
@@ -172,9 +174,11 @@ class OutlierDetectionTest {
     pool.failConnects("a:80", 3);
     assertThat(pool.reported("a:80")).isEqualTo(BackendHealth.EJECTED);
 
-    pool.apply(PoolSettings.newBuilder().setOutlierDetection(
-            outliers(3, BASE, MAX, 50).setDisabled(true)),
-        active("a:80"), active("b:80"), active("c:80"));
+    pool.apply(
+        PoolSettings.newBuilder().setOutlierDetection(outliers(3, BASE, MAX, 50).setDisabled(true)),
+        active("a:80"),
+        active("b:80"),
+        active("c:80"));
     pool.failConnects("b:80", 10);
 
     assertThat(pool.reported("a:80")).isEqualTo(BackendHealth.UNHEALTHY);
@@ -197,8 +201,11 @@ class OutlierDetectionTest {
 
   @Test
   void aBackendBackFromEjectionRampsUpAgain() {
-    pool.apply(outlierSettings(50).setSlowStart(PoolHealthFixture.proto(Duration.ofSeconds(20))),
-        active("a:80"), active("b:80"), active("c:80"));
+    pool.apply(
+        outlierSettings(50).setSlowStart(PoolHealthFixture.proto(Duration.ofSeconds(20))),
+        active("a:80"),
+        active("b:80"),
+        active("c:80"));
     pool.failConnects("b:80", 3);
 
     pool.advance(BASE);

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One pool's health tracking on a fake clock and fake probes, driven the way the pool runtime
- * drives it: counters outlive config changes, and every config change and every rebuild it asks
- * for takes a fresh {@link PoolHealth#select()}.
+ * drives it: counters outlive config changes, and every config change and every rebuild it asks for
+ * takes a fresh {@link PoolHealth#select()}.
  */
 final class PoolHealthFixture implements AutoCloseable {
 
@@ -37,9 +37,10 @@ final class PoolHealthFixture implements AutoCloseable {
   /** Applies pool "web" with these settings and backends. */
   void apply(PoolSettings.Builder settings, Backend... backends) {
     PoolConfig config = config(settings, backends);
-    List<BackendCounters> parallel = config.backends().stream()
-        .map(b -> counters.computeIfAbsent(b.address(), a -> new BackendCounters("web", a)))
-        .toList();
+    List<BackendCounters> parallel =
+        config.backends().stream()
+            .map(b -> counters.computeIfAbsent(b.address(), a -> new BackendCounters("web", a)))
+            .toList();
     health.update(config, parallel);
     health.select();
   }
@@ -51,7 +52,8 @@ final class PoolHealthFixture implements AutoCloseable {
   }
 
   static PoolConfig config(PoolSettings.Builder settings, Backend... backends) {
-    return Snapshots.config(1,
+    return Snapshots.config(
+            1,
             Snapshots.pool("web", 10_000, WEIGHTED_ROUND_ROBIN)
                 .addAllBackends(List.of(backends))
                 .setSettings(settings))

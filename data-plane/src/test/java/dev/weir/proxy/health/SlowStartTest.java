@@ -66,11 +66,13 @@ class SlowStartTest {
 
     // While b ramps every weight is scaled by ten, so b's 10% of 10 is 10 against a's 100.
     assertThat(pool.weights()).containsExactly(Map.entry("a:80", 100), Map.entry("b:80", 10));
-    assertThat(cycleCounts(110)).containsExactlyInAnyOrderEntriesOf(Map.of("a:80", 100, "b:80", 10));
+    assertThat(cycleCounts(110))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("a:80", 100, "b:80", 10));
 
     pool.advance(WINDOW.dividedBy(2));
     assertThat(pool.weights()).containsExactly(Map.entry("a:80", 100), Map.entry("b:80", 55));
-    assertThat(cycleCounts(155)).containsExactlyInAnyOrderEntriesOf(Map.of("a:80", 100, "b:80", 55));
+    assertThat(cycleCounts(155))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("a:80", 100, "b:80", 55));
 
     pool.advance(WINDOW.dividedBy(2));
     assertThat(pool.weights()).containsExactly(Map.entry("a:80", 10), Map.entry("b:80", 10));

@@ -50,8 +50,12 @@ class BackendFailureTest {
     resources.add(victim);
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
-    proxy.apply(config(1, pool("web", port, ROUND_ROBIN)
-        .addBackends(active(victim.address())).addBackends(active(survivor.address()))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", port, ROUND_ROBIN)
+                .addBackends(active(victim.address()))
+                .addBackends(active(survivor.address()))));
 
     AtomicBoolean killed = new AtomicBoolean();
     AtomicInteger afterKill = new AtomicInteger();
@@ -59,29 +63,32 @@ class BackendFailureTest {
     List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Future<?>> load = new ArrayList<>();
     for (int c = 0; c < CLIENTS; c++) {
-      load.add(threads.submit(() -> {
-        while (afterKill.get() < CONNECTIONS_AFTER_KILL) {
-          // Only connections begun after the kill count: one open to the victim at that moment
-          // is lost with it, as it would be without a proxy.
-          boolean startedAfterKill = killed.get();
-          try (TestClient client = TestClient.connect(port)) {
-            client.readLine();
-            client.send("ping");
-            if (!new String(client.readExactly(4), US_ASCII).equals("ping")) {
-              throw new AssertionError("echo mangled");
-            }
-          } catch (Exception | AssertionError e) {
-            if (startedAfterKill) {
-              failedAfterKill.incrementAndGet();
-              failures.add(e.toString());
-            }
-          }
-          if (startedAfterKill) {
-            afterKill.incrementAndGet();
-          }
-        }
-        return null;
-      }));
+      load.add(
+          threads.submit(
+              () -> {
+                while (afterKill.get() < CONNECTIONS_AFTER_KILL) {
+                  // Only connections begun after the kill count: one open to the victim at that
+                  // moment
+                  // is lost with it, as it would be without a proxy.
+                  boolean startedAfterKill = killed.get();
+                  try (TestClient client = TestClient.connect(port)) {
+                    client.readLine();
+                    client.send("ping");
+                    if (!new String(client.readExactly(4), US_ASCII).equals("ping")) {
+                      throw new AssertionError("echo mangled");
+                    }
+                  } catch (Exception | AssertionError e) {
+                    if (startedAfterKill) {
+                      failedAfterKill.incrementAndGet();
+                      failures.add(e.toString());
+                    }
+                  }
+                  if (startedAfterKill) {
+                    afterKill.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
     }
 
     await().until(() -> victim.accepted() >= 20);

@@ -49,8 +49,10 @@ class FleetDrainDeadlineTest {
       throws Exception {
     TestClient onA = start(transport, PoolSettings.newBuilder());
 
-    apply(2, PoolSettings.newBuilder(), withDeadline(draining(a.address()),
-        Instant.now().minusSeconds(5)));
+    apply(
+        2,
+        PoolSettings.newBuilder(),
+        withDeadline(draining(a.address()), Instant.now().minusSeconds(5)));
 
     assertThat(onA.in().read()).as("end of stream, not a reset").isEqualTo(-1);
     await().until(() -> proxy.stats("web", a.address()).getDrainClosedConnections() == 1);
@@ -96,8 +98,10 @@ class FleetDrainDeadlineTest {
     onA.send("x");
     assertThat(onA.readExactly(1)).containsExactly('x');
 
-    apply(3, PoolSettings.newBuilder(), withDeadline(draining(a.address()),
-        Instant.now().plusMillis(200)));
+    apply(
+        3,
+        PoolSettings.newBuilder(),
+        withDeadline(draining(a.address()), Instant.now().plusMillis(200)));
 
     assertThat(onA.in().read()).isEqualTo(-1);
   }
@@ -142,18 +146,21 @@ class FleetDrainDeadlineTest {
     }
   }
 
-  private void apply(long version, PoolSettings.Builder settings, Backend first)
-      throws Exception {
-    Pool.Builder web = pool("web", port, ROUND_ROBIN)
-        .addBackends(first).addBackends(active(b.address())).setSettings(settings);
+  private void apply(long version, PoolSettings.Builder settings, Backend first) throws Exception {
+    Pool.Builder web =
+        pool("web", port, ROUND_ROBIN)
+            .addBackends(first)
+            .addBackends(active(b.address()))
+            .setSettings(settings);
     proxy.apply(config(version, web));
   }
 
   private static Backend withDeadline(Backend backend, Instant deadline) {
     return backend.toBuilder()
-        .setDrainDeadline(Timestamp.newBuilder()
-            .setSeconds(deadline.getEpochSecond())
-            .setNanos(deadline.getNano()))
+        .setDrainDeadline(
+            Timestamp.newBuilder()
+                .setSeconds(deadline.getEpochSecond())
+                .setNanos(deadline.getNano()))
         .build();
   }
 

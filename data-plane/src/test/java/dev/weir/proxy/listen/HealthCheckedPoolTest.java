@@ -39,12 +39,14 @@ class HealthCheckedPoolTest {
 
   /** Probes every 50 ms; two results in a row decide. */
   private static PoolSettings.Builder checks(HealthCheck.Kind kind) {
-    return PoolSettings.newBuilder().setHealthCheck(HealthCheck.newBuilder()
-        .setKind(kind)
-        .setInterval(Duration.newBuilder().setNanos(50_000_000))
-        .setRise(2)
-        .setFall(2)
-        .setHttpPath("/healthz"));
+    return PoolSettings.newBuilder()
+        .setHealthCheck(
+            HealthCheck.newBuilder()
+                .setKind(kind)
+                .setInterval(Duration.newBuilder().setNanos(50_000_000))
+                .setRise(2)
+                .setFall(2)
+                .setHttpPath("/healthz"));
   }
 
   @ParameterizedTest(name = "over {0}")
@@ -55,15 +57,21 @@ class HealthCheckedPoolTest {
     String dead = "127.0.0.1:" + FreePort.find();
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
 
-    proxy.apply(config(1, pool("web", FreePort.find(), ROUND_ROBIN)
-        .addBackends(active(live.address()))
-        .addBackends(active(dead))
-        .setSettings(checks(HealthCheck.Kind.TCP))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", FreePort.find(), ROUND_ROBIN)
+                .addBackends(active(live.address()))
+                .addBackends(active(dead))
+                .setSettings(checks(HealthCheck.Kind.TCP))));
 
-    await().untilAsserted(() -> {
-      assertThat(proxy.stats("web", live.address()).getHealth()).isEqualTo(BackendHealth.HEALTHY);
-      assertThat(proxy.stats("web", dead).getHealth()).isEqualTo(BackendHealth.UNHEALTHY);
-    });
+    await()
+        .untilAsserted(
+            () -> {
+              assertThat(proxy.stats("web", live.address()).getHealth())
+                  .isEqualTo(BackendHealth.HEALTHY);
+              assertThat(proxy.stats("web", dead).getHealth()).isEqualTo(BackendHealth.UNHEALTHY);
+            });
   }
 
   @ParameterizedTest(name = "over {0}")
@@ -73,26 +81,35 @@ class HealthCheckedPoolTest {
     HttpStatusBackend failing = resources.add(new HttpStatusBackend("failing", 503));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
 
-    proxy.apply(config(1, pool("web", FreePort.find(), ROUND_ROBIN)
-        .addBackends(active(ok.address()))
-        .addBackends(active(failing.address()))
-        .setSettings(checks(HealthCheck.Kind.HTTP))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", FreePort.find(), ROUND_ROBIN)
+                .addBackends(active(ok.address()))
+                .addBackends(active(failing.address()))
+                .setSettings(checks(HealthCheck.Kind.HTTP))));
 
-    await().untilAsserted(() -> {
-      assertThat(proxy.stats("web", ok.address()).getHealth()).isEqualTo(BackendHealth.HEALTHY);
-      assertThat(proxy.stats("web", failing.address()).getHealth())
-          .isEqualTo(BackendHealth.UNHEALTHY);
-    });
+    await()
+        .untilAsserted(
+            () -> {
+              assertThat(proxy.stats("web", ok.address()).getHealth())
+                  .isEqualTo(BackendHealth.HEALTHY);
+              assertThat(proxy.stats("web", failing.address()).getHealth())
+                  .isEqualTo(BackendHealth.UNHEALTHY);
+            });
     assertThat(ok.requests()).first().asString().startsWith("GET /healthz HTTP/1.1\r\n");
 
     ok.status(503);
     failing.status(200);
 
-    await().untilAsserted(() -> {
-      assertThat(proxy.stats("web", ok.address()).getHealth()).isEqualTo(BackendHealth.UNHEALTHY);
-      assertThat(proxy.stats("web", failing.address()).getHealth())
-          .isEqualTo(BackendHealth.HEALTHY);
-    });
+    await()
+        .untilAsserted(
+            () -> {
+              assertThat(proxy.stats("web", ok.address()).getHealth())
+                  .isEqualTo(BackendHealth.UNHEALTHY);
+              assertThat(proxy.stats("web", failing.address()).getHealth())
+                  .isEqualTo(BackendHealth.HEALTHY);
+            });
   }
 
   @ParameterizedTest(name = "over {0}")
@@ -103,10 +120,13 @@ class HealthCheckedPoolTest {
     resources.add(b);
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
-    proxy.apply(config(1, pool("web", port, ROUND_ROBIN)
-        .addBackends(active(a.address()))
-        .addBackends(active(b.address()))
-        .setSettings(checks(HealthCheck.Kind.TCP))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", port, ROUND_ROBIN)
+                .addBackends(active(a.address()))
+                .addBackends(active(b.address()))
+                .setSettings(checks(HealthCheck.Kind.TCP))));
     await().until(() -> proxy.stats("web", b.address()).getHealth() == BackendHealth.HEALTHY);
 
     b.close();
@@ -130,14 +150,21 @@ class HealthCheckedPoolTest {
     HttpStatusBackend y = resources.add(new HttpStatusBackend("y", 503));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
-    proxy.apply(config(1, pool("web", port, ROUND_ROBIN)
-        .addBackends(active(x.address()))
-        .addBackends(active(y.address()))
-        .setSettings(checks(HealthCheck.Kind.HTTP))));
-    await().untilAsserted(() -> {
-      assertThat(proxy.stats("web", x.address()).getHealth()).isEqualTo(BackendHealth.UNHEALTHY);
-      assertThat(proxy.stats("web", y.address()).getHealth()).isEqualTo(BackendHealth.UNHEALTHY);
-    });
+    proxy.apply(
+        config(
+            1,
+            pool("web", port, ROUND_ROBIN)
+                .addBackends(active(x.address()))
+                .addBackends(active(y.address()))
+                .setSettings(checks(HealthCheck.Kind.HTTP))));
+    await()
+        .untilAsserted(
+            () -> {
+              assertThat(proxy.stats("web", x.address()).getHealth())
+                  .isEqualTo(BackendHealth.UNHEALTHY);
+              assertThat(proxy.stats("web", y.address()).getHealth())
+                  .isEqualTo(BackendHealth.UNHEALTHY);
+            });
 
     Set<String> reached = new HashSet<>();
     for (int i = 0; i < 4; i++) {
@@ -160,11 +187,13 @@ class HealthCheckedPoolTest {
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int webPort = FreePort.find();
     int apiPort = FreePort.find();
-    proxy.apply(config(1,
-        pool("web", webPort, ROUND_ROBIN)
-            .addBackends(active(backend.address()))
-            .setSettings(checks(HealthCheck.Kind.HTTP)),
-        pool("api", apiPort, ROUND_ROBIN).addBackends(active(other.address()))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", webPort, ROUND_ROBIN)
+                .addBackends(active(backend.address()))
+                .setSettings(checks(HealthCheck.Kind.HTTP)),
+            pool("api", apiPort, ROUND_ROBIN).addBackends(active(other.address()))));
     await().until(() -> backend.requests().size() >= 2);
 
     proxy.apply(config(2, pool("api", apiPort, ROUND_ROBIN).addBackends(active(other.address()))));

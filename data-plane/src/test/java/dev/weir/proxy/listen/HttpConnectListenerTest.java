@@ -30,9 +30,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * HTTP CONNECT listeners on real connections: two pools behind one port, each reached by the
- * target the client names. The echo backends greet with their name, then send back what they
- * receive, so the client sees which pool it reached and that its bytes arrived intact.
+ * HTTP CONNECT listeners on real connections: two pools behind one port, each reached by the target
+ * the client names. The echo backends greet with their name, then send back what they receive, so
+ * the client sees which pool it reached and that its bytes arrived intact.
  */
 @Timeout(60)
 class HttpConnectListenerTest {
@@ -53,11 +53,13 @@ class HttpConnectListenerTest {
     EchoBackend b = resources.add(new EchoBackend("echo-b"));
     int port = FreePort.find();
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
-    proxy.apply(config(1,
-        connectPool("alpha", port, a.address()),
-        connectPool("beta", port, b.address(), "beta:" + port, "DB.internal:5432",
-            "10.1.2.3:443"),
-        connectPool("gamma", port, b.address(), "gamma.example:80")));
+    proxy.apply(
+        config(
+            1,
+            connectPool("alpha", port, a.address()),
+            connectPool(
+                "beta", port, b.address(), "beta:" + port, "DB.internal:5432", "10.1.2.3:443"),
+            connectPool("gamma", port, b.address(), "gamma.example:80")));
 
     // alpha lists no authorities, so it answers to its name and port; beta lists its own.
     assertTunnel(port, "alpha:" + port, "echo-a");
@@ -70,10 +72,13 @@ class HttpConnectListenerTest {
         .startsWith("HTTP/1.1 403 ");
 
     // Bytes relayed through the tunnel count for the backend as on a plain pool.
-    await().untilAsserted(() -> assertThat(proxy.stats("beta", b.address()).getBytesToBackend())
-        .isGreaterThan(0));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(proxy.stats("beta", b.address()).getBytesToBackend()).isGreaterThan(0));
     assertThat(proxy.listeners().boundAddresses()).containsOnlyKeys("alpha", "beta", "gamma");
-    assertThat(proxy.listeners().listenerStats()).singleElement()
+    assertThat(proxy.listeners().listenerStats())
+        .singleElement()
         .satisfies(s -> assertThat(s.getPool()).isEqualTo("alpha,beta,gamma"));
   }
 
@@ -82,25 +87,30 @@ class HttpConnectListenerTest {
   void bulkBytesSentRightBehindTheHeadArriveIntact(Transport transport) throws Exception {
     EchoBackend a = resources.add(new EchoBackend("echo-a"));
     int port = FreePort.find();
-    resources.add(new LoopbackProxy(transport)).apply(config(1,
-        connectPool("alpha", port, a.address())));
+    resources
+        .add(new LoopbackProxy(transport))
+        .apply(config(1, connectPool("alpha", port, a.address())));
     byte[] payload = new byte[512 * 1024];
     new Random(7).nextBytes(payload);
 
     try (TestClient client = TestClient.connect(port)) {
-      byte[] head = ("CONNECT alpha:" + port + " HTTP/1.1\r\nHost: alpha:" + port + "\r\n\r\n")
-          .getBytes(US_ASCII);
+      byte[] head =
+          ("CONNECT alpha:" + port + " HTTP/1.1\r\nHost: alpha:" + port + "\r\n\r\n")
+              .getBytes(US_ASCII);
       byte[] first = new byte[head.length + payload.length];
       System.arraycopy(head, 0, first, 0, head.length);
       System.arraycopy(payload, 0, first, head.length, payload.length);
-      Thread writer = new Thread(() -> {
-        try {
-          client.send(first); // head and payload in one write: the proxy reads them together
-          client.finishSending();
-        } catch (IOException e) {
-          throw new RuntimeException(e);
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  client.send(
+                      first); // head and payload in one write: the proxy reads them together
+                  client.finishSending();
+                } catch (IOException e) {
+                  throw new RuntimeException(e);
+                }
+              });
       writer.start();
       assertThat(new String(client.readExactly(ESTABLISHED.length()), US_ASCII))
           .isEqualTo(ESTABLISHED);
@@ -126,26 +136,36 @@ class HttpConnectListenerTest {
     await().untilAsserted(() -> assertThat(stats(proxy).getConnectForbidden()).isEqualTo(2));
 
     assertThat(exchange(port, "GET http://alpha:" + port + "/ HTTP/1.1\r\nHost: alpha\r\n\r\n"))
-        .startsWith("HTTP/1.1 405 Method Not Allowed\r\n").contains("Allow: CONNECT\r\n");
-    for (String bad : new String[] {
-        "CONNECT alpha:" + port + "\r\n\r\n",                    // no version
-        "CONNECT alpha HTTP/1.1\r\n\r\n",                        // no port
-        "CONNECT /alpha:" + port + " HTTP/1.1\r\n\r\n",          // not authority-form
-        "CONNECT alpha:" + port + " HTTP/1.1\r\n folded\r\n\r\n", // obs-fold
-        "CONNECT alpha:" + port + " HTTP/1.1\r\nX: \0\r\n\r\n",   // a control character
-        "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\r\n\r\n"}) {   // TLS, not HTTP
+        .startsWith("HTTP/1.1 405 Method Not Allowed\r\n")
+        .contains("Allow: CONNECT\r\n");
+    for (String bad :
+        new String[] {
+          "CONNECT alpha:" + port + "\r\n\r\n", // no version
+          "CONNECT alpha HTTP/1.1\r\n\r\n", // no port
+          "CONNECT /alpha:" + port + " HTTP/1.1\r\n\r\n", // not authority-form
+          "CONNECT alpha:" + port + " HTTP/1.1\r\n folded\r\n\r\n", // obs-fold
+          "CONNECT alpha:" + port + " HTTP/1.1\r\nX: \0\r\n\r\n", // a control character
+          "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\r\n\r\n"
+        }) { // TLS, not HTTP
       assertThat(exchange(port, bad)).as(bad).startsWith("HTTP/1.1 400 Bad Request\r\n");
     }
     // A head that never ends within 8 KiB: refused without waiting for the rest.
-    assertThat(exchange(port, "CONNECT alpha:" + port + " HTTP/1.1\r\n"
-        + ("X-Padding: " + "p".repeat(100) + "\r\n").repeat(90)))
+    assertThat(
+            exchange(
+                port,
+                "CONNECT alpha:"
+                    + port
+                    + " HTTP/1.1\r\n"
+                    + ("X-Padding: " + "p".repeat(100) + "\r\n").repeat(90)))
         .startsWith("HTTP/1.1 400 Bad Request\r\n");
 
-    await().untilAsserted(() -> {
-      ListenerStats stats = stats(proxy);
-      assertThat(stats.getConnectRejected()).isEqualTo(8);
-      assertThat(stats.getActiveConnections()).isZero();
-    });
+    await()
+        .untilAsserted(
+            () -> {
+              ListenerStats stats = stats(proxy);
+              assertThat(stats.getConnectRejected()).isEqualTo(8);
+              assertThat(stats.getActiveConnections()).isZero();
+            });
     assertThat(a.accepted()).isZero();
   }
 
@@ -157,9 +177,11 @@ class HttpConnectListenerTest {
     int nothingListens = FreePort.find();
     EchoBackend gone = resources.add(new EchoBackend("gone"));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
-    proxy.apply(config(1,
-        connectPool("drained", port, gone.address()).setBackends(0, draining(gone.address())),
-        connectPool("dead", port, "127.0.0.1:" + nothingListens)));
+    proxy.apply(
+        config(
+            1,
+            connectPool("drained", port, gone.address()).setBackends(0, draining(gone.address())),
+            connectPool("dead", port, "127.0.0.1:" + nothingListens)));
 
     assertThat(exchange(port, "CONNECT drained:" + port + " HTTP/1.1\r\n\r\n"))
         .startsWith("HTTP/1.1 503 Service Unavailable\r\n");
@@ -178,9 +200,11 @@ class HttpConnectListenerTest {
     int connectPort = FreePort.find();
     int plainPort = FreePort.find();
     LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
-    proxy.apply(config(1,
-        connectPool("alpha", connectPort, a.address()),
-        pool("plain", plainPort, ROUND_ROBIN).addBackends(active(plain.address()))));
+    proxy.apply(
+        config(
+            1,
+            connectPool("alpha", connectPort, a.address()),
+            pool("plain", plainPort, ROUND_ROBIN).addBackends(active(plain.address()))));
 
     try (TestClient client = TestClient.connect(plainPort)) {
       client.send("CONNECT alpha:" + connectPort + " HTTP/1.1\r\n\r\n");
@@ -207,16 +231,25 @@ class HttpConnectListenerTest {
 
   private static Pool.Builder connectPool(
       String name, int port, String backend, String... authorities) {
-    return pool(name, port, ROUND_ROBIN).addBackends(active(backend))
-        .setSettings(PoolSettings.newBuilder().setHttpConnect(HttpConnect.newBuilder()
-            .setEnabled(true).addAllAuthorities(java.util.List.of(authorities))));
+    return pool(name, port, ROUND_ROBIN)
+        .addBackends(active(backend))
+        .setSettings(
+            PoolSettings.newBuilder()
+                .setHttpConnect(
+                    HttpConnect.newBuilder()
+                        .setEnabled(true)
+                        .addAllAuthorities(java.util.List.of(authorities))));
   }
 
   /** CONNECT to {@code target} reaches {@code backend}, bytes sent with the head included. */
   private static void assertTunnel(int port, String target, String backend) throws IOException {
     try (TestClient client = TestClient.connect(port)) {
-      client.send("CONNECT " + target + " HTTP/1.1\r\nHost: " + target
-          + "\r\nProxy-Connection: keep-alive\r\n\r\nping\n");
+      client.send(
+          "CONNECT "
+              + target
+              + " HTTP/1.1\r\nHost: "
+              + target
+              + "\r\nProxy-Connection: keep-alive\r\n\r\nping\n");
       assertThat(new String(client.readExactly(ESTABLISHED.length()), US_ASCII))
           .isEqualTo(ESTABLISHED);
       assertThat(client.readLine()).isEqualTo(backend);

@@ -62,8 +62,11 @@ class OpenConnectionsTest {
     ConnectionList all = list("", "", 0);
 
     assertThat(all.getTruncated()).isFalse();
-    assertThat(all.getConnectionsList()).extracting(ConnectionInfo::getClientAddress)
-        .containsExactly("127.0.0.1:" + first.localPort(), "127.0.0.1:" + second.localPort(),
+    assertThat(all.getConnectionsList())
+        .extracting(ConnectionInfo::getClientAddress)
+        .containsExactly(
+            "127.0.0.1:" + first.localPort(),
+            "127.0.0.1:" + second.localPort(),
             "127.0.0.1:" + third.localPort());
     ConnectionInfo one = all.getConnections(0);
     assertThat(one.getPool()).isEqualTo("web");
@@ -77,8 +80,10 @@ class OpenConnectionsTest {
     assertThat(all.getConnections(1).getBytesToClient()).isEqualTo(2);
     assertThat(all.getConnections(2).getPool()).isEqualTo("api");
     assertThat(all.getConnections(2).getBackendAddress()).isEqualTo(b.address());
-    assertThat(all.getConnectionsList()).extracting(ConnectionInfo::getSequence)
-        .doesNotHaveDuplicates().isSorted();
+    assertThat(all.getConnectionsList())
+        .extracting(ConnectionInfo::getSequence)
+        .doesNotHaveDuplicates()
+        .isSorted();
   }
 
   @ParameterizedTest(name = "over {0}")
@@ -120,10 +125,13 @@ class OpenConnectionsTest {
     }
     await().until(() -> ports(list("", "", 0)).size() == 2);
     assertThat(ports(list("", "", 0))).containsExactly(first.localPort(), third.localPort());
-    assertThat(proxy.listeners().listenerStats()).filteredOn(s -> s.getPool().equals("web"))
-        .extracting(ListenerStats::getOperatorClosedConnections).containsExactly(1L);
+    assertThat(proxy.listeners().listenerStats())
+        .filteredOn(s -> s.getPool().equals("web"))
+        .extracting(ListenerStats::getOperatorClosedConnections)
+        .containsExactly(1L);
     assertThat(proxy.listeners().closeConnection(target).get(10, TimeUnit.SECONDS).getFound())
-        .as("already closed").isFalse();
+        .as("already closed")
+        .isFalse();
   }
 
   private void start(Transport transport) throws Exception {
@@ -132,9 +140,11 @@ class OpenConnectionsTest {
     proxy = resources.add(new LoopbackProxy(transport));
     webPort = FreePort.find();
     apiPort = FreePort.find();
-    proxy.apply(config(1,
-        pool("web", webPort, ROUND_ROBIN).addBackends(active(a.address())),
-        pool("api", apiPort, ROUND_ROBIN).addBackends(active(b.address()))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", webPort, ROUND_ROBIN).addBackends(active(a.address())),
+            pool("api", apiPort, ROUND_ROBIN).addBackends(active(b.address()))));
   }
 
   /** A client whose connection has reached {@code backend} (it read the backend's name). */

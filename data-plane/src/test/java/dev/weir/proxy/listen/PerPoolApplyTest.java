@@ -35,8 +35,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A config whose pools cannot all listen: the others apply, the failed one keeps its previous
- * state and is reported, and the proxy binds it by itself once the port is free.
+ * A config whose pools cannot all listen: the others apply, the failed one keeps its previous state
+ * and is reported, and the proxy binds it by itself once the port is free.
  */
 @Timeout(60)
 class PerPoolApplyTest {
@@ -57,21 +57,28 @@ class PerPoolApplyTest {
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport, retries, backoff()));
     int webPort = FreePort.find();
     proxy.apply(config(1, pool("web", webPort, ROUND_ROBIN).addBackends(active(echo.address()))));
-    ServerSocket squatter =
-        resources.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+    ServerSocket squatter = resources.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
     int apiPort = FreePort.find();
 
-    List<PoolApplyFailure> failed = proxy.apply(config(2,
-        pool("web", webPort, ROUND_ROBIN).addBackends(active(echo.address())),
-        pool("api", apiPort, ROUND_ROBIN).addBackends(active(echo.address())),
-        pool("busy", squatter.getLocalPort(), ROUND_ROBIN).addBackends(active(echo.address()))));
+    List<PoolApplyFailure> failed =
+        proxy.apply(
+            config(
+                2,
+                pool("web", webPort, ROUND_ROBIN).addBackends(active(echo.address())),
+                pool("api", apiPort, ROUND_ROBIN).addBackends(active(echo.address())),
+                pool("busy", squatter.getLocalPort(), ROUND_ROBIN)
+                    .addBackends(active(echo.address()))));
 
-    assertThat(failed).singleElement().satisfies(f -> {
-      assertThat(f.getPool()).isEqualTo("busy");
-      assertThat(f.getListen()).isEqualTo("127.0.0.1:" + squatter.getLocalPort());
-      assertThat(f.getReason()).startsWith("cannot listen on 127.0.0.1:" + squatter.getLocalPort());
-      assertThat(f.getServingPrevious()).isFalse();
-    });
+    assertThat(failed)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getPool()).isEqualTo("busy");
+              assertThat(f.getListen()).isEqualTo("127.0.0.1:" + squatter.getLocalPort());
+              assertThat(f.getReason())
+                  .startsWith("cannot listen on 127.0.0.1:" + squatter.getLocalPort());
+              assertThat(f.getServingPrevious()).isFalse();
+            });
     assertThat(proxy.listeners().version()).isEqualTo(2);
     assertThat(proxy.listeners().boundAddresses()).containsOnlyKeys("web", "api");
     assertThat(proxy.listeners().poolStatus().getFailedPoolsList()).isEqualTo(failed);
@@ -93,10 +100,13 @@ class PerPoolApplyTest {
     List<PoolApplyFailure> failed =
         proxy.apply(config(1, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
 
-    assertThat(failed).singleElement().satisfies(f -> {
-      assertThat(f.getPool()).isEqualTo("web");
-      assertThat(f.getReason()).startsWith("cannot listen on 127.0.0.1:" + port + ": ");
-    });
+    assertThat(failed)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getPool()).isEqualTo("web");
+              assertThat(f.getReason()).startsWith("cannot listen on 127.0.0.1:" + port + ": ");
+            });
     if (transport.reusePort()) {
       assertThat(failed.get(0).getReason())
           .endsWith("another program already listens on this port (SO_REUSEPORT would share it)");
@@ -112,11 +122,14 @@ class PerPoolApplyTest {
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport, retries, backoff()));
     int oldPort = FreePort.find();
     proxy.apply(config(1, pool("web", oldPort, ROUND_ROBIN).addBackends(active(echo.address()))));
-    ServerSocket squatter =
-        resources.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+    ServerSocket squatter = resources.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
 
-    List<PoolApplyFailure> failed = proxy.apply(config(2,
-        pool("web", squatter.getLocalPort(), ROUND_ROBIN).addBackends(active(echo.address()))));
+    List<PoolApplyFailure> failed =
+        proxy.apply(
+            config(
+                2,
+                pool("web", squatter.getLocalPort(), ROUND_ROBIN)
+                    .addBackends(active(echo.address()))));
 
     assertThat(failed).extracting(PoolApplyFailure::getServingPrevious).containsExactly(true);
     assertThat(proxy.listeners().boundAddresses().get("web").getPort()).isEqualTo(oldPort);
@@ -155,15 +168,18 @@ class PerPoolApplyTest {
   void aConfigWithoutTheFailedPoolStopsItsRetries(Transport transport) throws Exception {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport, retries, backoff()));
-    ServerSocket squatter =
-        resources.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-    proxy.apply(config(1,
-        pool("busy", squatter.getLocalPort(), ROUND_ROBIN).addBackends(active(echo.address()))));
+    ServerSocket squatter = resources.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+    proxy.apply(
+        config(
+            1,
+            pool("busy", squatter.getLocalPort(), ROUND_ROBIN)
+                .addBackends(active(echo.address()))));
     assertThat(retries.pending()).isEqualTo(1);
     int webPort = FreePort.find();
 
-    List<PoolApplyFailure> failed = proxy.apply(
-        config(2, pool("web", webPort, ROUND_ROBIN).addBackends(active(echo.address()))));
+    List<PoolApplyFailure> failed =
+        proxy.apply(
+            config(2, pool("web", webPort, ROUND_ROBIN).addBackends(active(echo.address()))));
 
     assertThat(failed).isEmpty();
     assertThat(retries.pending()).isZero();
@@ -184,10 +200,13 @@ class PerPoolApplyTest {
   }
 
   private static void awaitFree(int port) {
-    await().ignoreException(BindException.class).until(() -> {
-      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        return true;
-      }
-    });
+    await()
+        .ignoreException(BindException.class)
+        .until(
+            () -> {
+              try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return true;
+              }
+            });
   }
 }

@@ -52,9 +52,12 @@ class PoolLimitsTest {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
-    proxy.apply(config(1, withSettings(pool("web", port, ROUND_ROBIN)
-            .addBackends(active(echo.address())),
-        PoolSettings.newBuilder().setLimits(Limits.newBuilder().setMaxConnections(2)))));
+    proxy.apply(
+        config(
+            1,
+            withSettings(
+                pool("web", port, ROUND_ROBIN).addBackends(active(echo.address())),
+                PoolSettings.newBuilder().setLimits(Limits.newBuilder().setMaxConnections(2)))));
 
     TestClient first = resources.add(TestClient.connect(port));
     TestClient second = resources.add(TestClient.connect(port));
@@ -82,20 +85,28 @@ class PoolLimitsTest {
     EchoBackend b = resources.add(new EchoBackend("b"));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
-    proxy.apply(config(1, withSettings(pool("web", port, ROUND_ROBIN)
-            .addBackends(active(a.address())).addBackends(active(b.address())),
-        PoolSettings.newBuilder()
-            .setLimits(Limits.newBuilder().setMaxConnectionsPerBackend(1)))));
+    proxy.apply(
+        config(
+            1,
+            withSettings(
+                pool("web", port, ROUND_ROBIN)
+                    .addBackends(active(a.address()))
+                    .addBackends(active(b.address())),
+                PoolSettings.newBuilder()
+                    .setLimits(Limits.newBuilder().setMaxConnectionsPerBackend(1)))));
 
     TestClient first = resources.add(TestClient.connect(port));
     TestClient second = resources.add(TestClient.connect(port));
     assertThat(java.util.Set.of(first.readLine(), second.readLine()))
-        .as("one connection on each backend").containsExactlyInAnyOrder("a", "b");
+        .as("one connection on each backend")
+        .containsExactlyInAnyOrder("a", "b");
 
     assertThat(endsWithoutData(port)).isTrue();
     assertThat(a.accepted() + b.accepted()).isEqualTo(2);
-    assertThat(proxy.stats("web", a.address()).getRefusedConnections()
-        + proxy.stats("web", b.address()).getRefusedConnections()).isPositive();
+    assertThat(
+            proxy.stats("web", a.address()).getRefusedConnections()
+                + proxy.stats("web", b.address()).getRefusedConnections())
+        .isPositive();
     assertThat(proxy.listeners().listenerStats().get(0).getNoBackendConnections()).isEqualTo(1);
   }
 
@@ -105,9 +116,13 @@ class PoolLimitsTest {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
-    proxy.apply(config(1, withSettings(pool("web", port, ROUND_ROBIN)
-            .addBackends(active(echo.address())),
-        PoolSettings.newBuilder().setLimits(Limits.newBuilder().setIdleTimeout(millis(300))))));
+    proxy.apply(
+        config(
+            1,
+            withSettings(
+                pool("web", port, ROUND_ROBIN).addBackends(active(echo.address())),
+                PoolSettings.newBuilder()
+                    .setLimits(Limits.newBuilder().setIdleTimeout(millis(300))))));
 
     try (TestClient client = TestClient.connect(port)) {
       assertThat(client.readLine()).isEqualTo("echo");
@@ -127,8 +142,14 @@ class PoolLimitsTest {
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
     PoolSettings.Builder settings = PoolSettings.newBuilder().setDrainTimeout(millis(400));
-    proxy.apply(config(1, withSettings(pool("web", port, ROUND_ROBIN)
-        .addBackends(active(a.address())).addBackends(active(b.address())), settings)));
+    proxy.apply(
+        config(
+            1,
+            withSettings(
+                pool("web", port, ROUND_ROBIN)
+                    .addBackends(active(a.address()))
+                    .addBackends(active(b.address())),
+                settings)));
     TestClient onA = null;
     TestClient onB = null;
     while (onA == null || onB == null) {
@@ -140,8 +161,14 @@ class PoolLimitsTest {
       }
     }
 
-    proxy.apply(config(2, withSettings(pool("web", port, ROUND_ROBIN)
-        .addBackends(draining(a.address())).addBackends(active(b.address())), settings)));
+    proxy.apply(
+        config(
+            2,
+            withSettings(
+                pool("web", port, ROUND_ROBIN)
+                    .addBackends(draining(a.address()))
+                    .addBackends(active(b.address())),
+                settings)));
     onA.send("before the deadline");
     assertThat(new String(onA.readExactly(19), US_ASCII)).isEqualTo("before the deadline");
 
@@ -161,15 +188,24 @@ class PoolLimitsTest {
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
     PoolSettings.Builder settings = PoolSettings.newBuilder().setDrainTimeout(millis(300));
-    proxy.apply(config(1, withSettings(
-        pool("web", port, ROUND_ROBIN).addBackends(active(a.address())), settings)));
+    proxy.apply(
+        config(
+            1,
+            withSettings(
+                pool("web", port, ROUND_ROBIN).addBackends(active(a.address())), settings)));
     TestClient client = resources.add(TestClient.connect(port));
     assertThat(client.readLine()).isEqualTo("a");
 
-    proxy.apply(config(2, withSettings(
-        pool("web", port, ROUND_ROBIN).addBackends(draining(a.address())), settings)));
-    proxy.apply(config(3, withSettings(
-        pool("web", port, ROUND_ROBIN).addBackends(active(a.address())), settings)));
+    proxy.apply(
+        config(
+            2,
+            withSettings(
+                pool("web", port, ROUND_ROBIN).addBackends(draining(a.address())), settings)));
+    proxy.apply(
+        config(
+            3,
+            withSettings(
+                pool("web", port, ROUND_ROBIN).addBackends(active(a.address())), settings)));
 
     // Well past the old deadline, a round trip still works.
     long until = System.nanoTime() + 900_000_000L;

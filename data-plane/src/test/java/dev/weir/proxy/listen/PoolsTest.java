@@ -96,14 +96,17 @@ class PoolsTest {
 
   @ParameterizedTest(name = "over {0}")
   @MethodSource("dev.weir.proxy.testing.Transports#available")
-  void removedBackendKeepsItsOpenConnectionsButGetsNoNewOnes(Transport transport)
-      throws Exception {
+  void removedBackendKeepsItsOpenConnectionsButGetsNoNewOnes(Transport transport) throws Exception {
     EchoBackend a = resources.add(new EchoBackend("a"));
     EchoBackend b = resources.add(new EchoBackend("b"));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
-    proxy.apply(config(1, pool("web", port, ROUND_ROBIN)
-        .addBackends(active(a.address())).addBackends(active(b.address()))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", port, ROUND_ROBIN)
+                .addBackends(active(a.address()))
+                .addBackends(active(b.address()))));
     TestClient open = resources.add(TestClient.connect(port));
     EchoBackend removed = open.readLine().equals("a") ? a : b;
     EchoBackend kept = removed == a ? b : a;
@@ -290,7 +293,9 @@ class PoolsTest {
             });
   }
 
-  /** @param expectedBackend the backend's name, or null for any */
+  /**
+   * @param expectedBackend the backend's name, or null for any
+   */
   private static void assertEchoes(int port, String expectedBackend) throws IOException {
     try (TestClient client = TestClient.connect(port)) {
       String greeting = client.readLine();

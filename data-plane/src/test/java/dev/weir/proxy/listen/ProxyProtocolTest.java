@@ -54,8 +54,12 @@ class ProxyProtocolTest {
   void sendsBackendsAV1HeaderWithTheClientsAddressBeforeItsBytes(Transport transport)
       throws Exception {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
-    int port = start(transport, echo, ProxyProtocol.newBuilder()
-        .setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V1), ROUND_ROBIN);
+    int port =
+        start(
+            transport,
+            echo,
+            ProxyProtocol.newBuilder().setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V1),
+            ROUND_ROBIN);
 
     try (TestClient client = TestClient.connect(port)) {
       assertThat(client.readLine()).isEqualTo("echo");
@@ -70,8 +74,12 @@ class ProxyProtocolTest {
   @MethodSource("dev.weir.proxy.testing.Transports#available")
   void sendsBackendsAV2HeaderWithTheClientsAddress(Transport transport) throws Exception {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
-    int port = start(transport, echo, ProxyProtocol.newBuilder()
-        .setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V2), ROUND_ROBIN);
+    int port =
+        start(
+            transport,
+            echo,
+            ProxyProtocol.newBuilder().setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V2),
+            ROUND_ROBIN);
 
     try (TestClient client = TestClient.connect(port)) {
       assertThat(client.readLine()).isEqualTo("echo");
@@ -96,8 +104,14 @@ class ProxyProtocolTest {
   @MethodSource("dev.weir.proxy.testing.Transports#available")
   void takesTheClientFromAnAcceptedHeaderAndPassesItOn(Transport transport) throws Exception {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
-    int port = start(transport, echo, ProxyProtocol.newBuilder().setAccept(true)
-        .setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V1), MAGLEV);
+    int port =
+        start(
+            transport,
+            echo,
+            ProxyProtocol.newBuilder()
+                .setAccept(true)
+                .setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V1),
+            MAGLEV);
 
     try (TestClient client = TestClient.connect(port)) {
       // What a balancer in front sends, with the first client bytes in the same segment.
@@ -113,8 +127,14 @@ class ProxyProtocolTest {
   @MethodSource("dev.weir.proxy.testing.Transports#available")
   void aLocalHeaderKeepsTheConnectionsOwnAddresses(Transport transport) throws Exception {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
-    int port = start(transport, echo, ProxyProtocol.newBuilder().setAccept(true)
-        .setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V1), ROUND_ROBIN);
+    int port =
+        start(
+            transport,
+            echo,
+            ProxyProtocol.newBuilder()
+                .setAccept(true)
+                .setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V1),
+            ROUND_ROBIN);
 
     try (TestClient client = TestClient.connect(port)) {
       client.send(ProxyHeaders.local(2)); // a balancer's own health check
@@ -132,33 +152,50 @@ class ProxyProtocolTest {
     EchoBackend echo = resources.add(new EchoBackend("echo"));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
-    proxy.apply(config(1, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))
-        .setSettings(PoolSettings.newBuilder()
-            .setProxyProtocol(ProxyProtocol.newBuilder().setAccept(true)))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", port, ROUND_ROBIN)
+                .addBackends(active(echo.address()))
+                .setSettings(
+                    PoolSettings.newBuilder()
+                        .setProxyProtocol(ProxyProtocol.newBuilder().setAccept(true)))));
 
-    for (String bad : new String[] {
-        "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
-        "PROXY TCP4 999.1.1.1 127.0.0.1 1 2\r\n",
-        "PROXY TCP4 127.0.0.1 127.0.0.1 70000 2\r\n",
-        "PROXY " + "x".repeat(200) + "\r\n"}) {
+    for (String bad :
+        new String[] {
+          "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+          "PROXY TCP4 999.1.1.1 127.0.0.1 1 2\r\n",
+          "PROXY TCP4 127.0.0.1 127.0.0.1 70000 2\r\n",
+          "PROXY " + "x".repeat(200) + "\r\n"
+        }) {
       try (TestClient client = TestClient.connect(port)) {
         client.send(bad);
         assertThat(readToEndOrReset(client)).as(bad).isEmpty();
       }
     }
 
-    await().untilAsserted(() ->
-        assertThat(proxy.listeners().listenerStats().get(0).getProxyHeaderRejections())
-            .isEqualTo(4));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(proxy.listeners().listenerStats().get(0).getProxyHeaderRejections())
+                    .isEqualTo(4));
     assertThat(echo.accepted()).isZero();
   }
 
-  private int start(Transport transport, EchoBackend echo, ProxyProtocol.Builder proxyProtocol,
-      Algorithm algorithm) throws Exception {
+  private int start(
+      Transport transport,
+      EchoBackend echo,
+      ProxyProtocol.Builder proxyProtocol,
+      Algorithm algorithm)
+      throws Exception {
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
-    proxy.apply(config(1, pool("web", port, algorithm).addBackends(active(echo.address()))
-        .setSettings(PoolSettings.newBuilder().setProxyProtocol(proxyProtocol))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", port, algorithm)
+                .addBackends(active(echo.address()))
+                .setSettings(PoolSettings.newBuilder().setProxyProtocol(proxyProtocol))));
     return port;
   }
 

@@ -40,9 +40,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Thousands of idle and slow connections against a proxy with a per-listener and a proxy-wide
- * cap: the caps refuse the excess and count it, a normal client still gets its echo, and the
- * proxy's pooled buffer memory stays under a bound that follows from the water marks.
+ * Thousands of idle and slow connections against a proxy with a per-listener and a proxy-wide cap:
+ * the caps refuse the excess and count it, a normal client still gets its echo, and the proxy's
+ * pooled buffer memory stays under a bound that follows from the water marks.
  */
 @Timeout(180)
 class ResourceExhaustionTest {
@@ -52,8 +52,10 @@ class ResourceExhaustionTest {
   private static final int EXCESS = 100;
   private static final int SLOW_READERS = 20;
   private static final int TRICKLERS = 20;
+
   /** Sockets in this JVM per admitted connection: client, proxy's two, backend's. */
   private static final int FDS_PER_CONNECTION = 4;
+
   /** The largest read the proxy's channels make. */
   private static final int MAX_READ_BYTES = RelaySettings.MAX_READ_BYTES;
 
@@ -72,10 +74,12 @@ class ResourceExhaustionTest {
   @MethodSource("dev.weir.proxy.testing.Transports#available")
   void idleAndSlowConnectionsByTheThousandLeaveRoomForANormalClientAndBoundedMemory(
       Transport transport) throws Exception {
-    long fdLimit = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getMaxFileDescriptorCount();
+    long fdLimit =
+        ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getMaxFileDescriptorCount();
     long fdsNeeded = (long) (GLOBAL_CAP + 2 * EXCESS) * FDS_PER_CONNECTION + 1_000;
-    assumeThat(fdLimit).as("open-file limit (ulimit -n) for %d sockets", fdsNeeded)
+    assumeThat(fdLimit)
+        .as("open-file limit (ulimit -n) for %d sockets", fdsNeeded)
         .isGreaterThanOrEqualTo(fdsNeeded);
 
     ManyConnectionsBackend echo = resources.add(ManyConnectionsBackend.echo("echo"));
@@ -83,17 +87,29 @@ class ResourceExhaustionTest {
     EventLoopGroup group = transport.newEventLoopGroup(EVENT_LOOPS, "test-relay");
     resources.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly());
     ConnectionBudget budget = new ConnectionBudget(GLOBAL_CAP);
-    Pools proxy = resources.add(new Pools(group, transport, EVENT_LOOPS,
-        Duration.ofSeconds(2), Duration.ofSeconds(5), null, budget));
+    Pools proxy =
+        resources.add(
+            new Pools(
+                group,
+                transport,
+                EVENT_LOOPS,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                null,
+                budget));
     int web = FreePort.find();
     int bulk = FreePort.find();
     int slow = FreePort.find();
-    proxy.apply(config(1,
-        pool("web", web, ROUND_ROBIN).addBackends(active(echo.address()))
-            .setSettings(PoolSettings.newBuilder()
-                .setLimits(Limits.newBuilder().setMaxConnections(WEB_CAP))),
-        pool("bulk", bulk, ROUND_ROBIN).addBackends(active(echo.address())),
-        pool("slow", slow, ROUND_ROBIN).addBackends(active(flood.address()))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", web, ROUND_ROBIN)
+                .addBackends(active(echo.address()))
+                .setSettings(
+                    PoolSettings.newBuilder()
+                        .setLimits(Limits.newBuilder().setMaxConnections(WEB_CAP))),
+            pool("bulk", bulk, ROUND_ROBIN).addBackends(active(echo.address())),
+            pool("slow", slow, ROUND_ROBIN).addBackends(active(flood.address()))));
     // Bytes in live buffers (what the allocator's chunks hold for them), not the chunks: those
     // stay allocated after earlier tests in this JVM and would hide growth here.
     PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
@@ -101,8 +117,11 @@ class ResourceExhaustionTest {
 
     // Idle clients past the web pool's own cap: it refuses the excess.
     open(web, WEB_CAP + EXCESS);
-    await().until(() -> listener(proxy, "web").getRefusedConnections() == EXCESS
-        && listener(proxy, "web").getActiveConnections() == WEB_CAP);
+    await()
+        .until(
+            () ->
+                listener(proxy, "web").getRefusedConnections() == EXCESS
+                    && listener(proxy, "web").getActiveConnections() == WEB_CAP);
 
     // Slow readers: the backend sends as fast as the proxy takes it; the client reads nothing.
     open(slow, SLOW_READERS);
@@ -139,10 +158,10 @@ class ResourceExhaustionTest {
       next.send("next\n");
       assertThat(next.readLine()).isEqualTo("next");
     }
-    assertThat(flood.stalledConnections()).as("slow readers still held back")
+    assertThat(flood.stalledConnections())
+        .as("slow readers still held back")
         .isEqualTo(SLOW_READERS);
-    assertThat(echo.openConnections() + flood.openConnections())
-        .isLessThanOrEqualTo(GLOBAL_CAP);
+    assertThat(echo.openConnections() + flood.openConnections()).isLessThanOrEqualTo(GLOBAL_CAP);
 
     // Each slow reader holds at most a water mark plus one read of backend bytes in the proxy,
     // in each direction at most; so does anything else with traffic in flight (tricklers hold a
@@ -151,10 +170,17 @@ class ResourceExhaustionTest {
     long perConnection = 2L * (PoolOptions.DEFAULT_WRITE_BUFFER_HIGH_BYTES + MAX_READ_BYTES);
     long bound = 2 * (SLOW_READERS + TRICKLERS) * perConnection;
     long used = allocator.pinnedDirectMemory() - before;
-    System.out.printf("%s: %d connections open, %d refused by the listener cap, %d by the "
+    System.out.printf(
+        "%s: %d connections open, %d refused by the listener cap, %d by the "
             + "proxy cap; pooled direct memory in live buffers %d KiB (bound %d KiB; chunks "
-            + "allocated %d KiB)%n", transport.name(), budget.active(), EXCESS, budget.refused(),
-        used / 1024, bound / 1024, allocator.metric().usedDirectMemory() / 1024);
+            + "allocated %d KiB)%n",
+        transport.name(),
+        budget.active(),
+        EXCESS,
+        budget.refused(),
+        used / 1024,
+        bound / 1024,
+        allocator.metric().usedDirectMemory() / 1024);
     assertThat(used).isLessThanOrEqualTo(bound);
   }
 

@@ -13,13 +13,13 @@ import dev.weir.api.v1.ListenerStats;
 import dev.weir.api.v1.Pool;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.TlsRouting;
-import dev.weir.proxy.transport.Transport;
 import dev.weir.proxy.testing.ClientHellos;
 import dev.weir.proxy.testing.EchoBackend;
 import dev.weir.proxy.testing.FreePort;
 import dev.weir.proxy.testing.LoopbackProxy;
 import dev.weir.proxy.testing.Resources;
 import dev.weir.proxy.testing.TestClient;
+import dev.weir.proxy.transport.Transport;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +30,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * TLS routing listeners on real connections: pools behind one port, each reached by the server
- * name in a real ClientHello. The echo backends greet with their name, then send back what they
- * receive, so the client sees which pool it reached and that its ClientHello arrived intact.
+ * TLS routing listeners on real connections: pools behind one port, each reached by the server name
+ * in a real ClientHello. The echo backends greet with their name, then send back what they receive,
+ * so the client sees which pool it reached and that its ClientHello arrived intact.
  */
 @Timeout(60)
 class TlsRoutingListenerTest {
@@ -54,11 +54,13 @@ class TlsRoutingListenerTest {
     EchoBackend other = resources.add(new EchoBackend("other"));
     int port = FreePort.find();
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
-    proxy.apply(config(1,
-        tlsPool("db", port, db.address(), false, "db.example.com"),
-        tlsPool("shop", port, shop.address(), false, "*.example.com", "Shop.Example.Org"),
-        tlsPool("eu", port, eu.address(), false, "*.eu.example.com"),
-        tlsPool("other", port, other.address(), true)));
+    proxy.apply(
+        config(
+            1,
+            tlsPool("db", port, db.address(), false, "db.example.com"),
+            tlsPool("shop", port, shop.address(), false, "*.example.com", "Shop.Example.Org"),
+            tlsPool("eu", port, eu.address(), false, "*.eu.example.com"),
+            tlsPool("other", port, other.address(), true)));
 
     assertRouted(port, "db.example.com", "db");
     assertRouted(port, "DB.example.com", "db");
@@ -69,7 +71,8 @@ class TlsRoutingListenerTest {
     assertRouted(port, "example.com", "other");
     assertRouted(port, null, "other");
 
-    assertThat(proxy.listeners().listenerStats()).singleElement()
+    assertThat(proxy.listeners().listenerStats())
+        .singleElement()
         .satisfies(s -> assertThat(s.getPool()).isEqualTo("db,shop,eu,other"));
   }
 
@@ -87,9 +90,10 @@ class TlsRoutingListenerTest {
       assertThat(named.readLine()).isEqualTo("db");
       assertThat(unnamed.readLine()).isEqualTo("db");
 
-      ConnectionList list = proxy.listeners().listConnections("db", "", 10)
-          .get(10, TimeUnit.SECONDS);
-      assertThat(list.getConnectionsList()).extracting(ConnectionInfo::getServerName)
+      ConnectionList list =
+          proxy.listeners().listConnections("db", "", 10).get(10, TimeUnit.SECONDS);
+      assertThat(list.getConnectionsList())
+          .extracting(ConnectionInfo::getServerName)
           .containsExactlyInAnyOrder("db.example.com", "");
     }
   }
@@ -112,12 +116,14 @@ class TlsRoutingListenerTest {
       assertThat(client.readToEnd()).isEmpty();
     }
 
-    await().untilAsserted(() -> {
-      ListenerStats stats = proxy.listeners().listenerStats().get(0);
-      assertThat(stats.getSniUnmatched()).isEqualTo(1);
-      assertThat(stats.getSniRejected()).isEqualTo(1);
-      assertThat(stats.getActiveConnections()).isZero();
-    });
+    await()
+        .untilAsserted(
+            () -> {
+              ListenerStats stats = proxy.listeners().listenerStats().get(0);
+              assertThat(stats.getSniUnmatched()).isEqualTo(1);
+              assertThat(stats.getSniRejected()).isEqualTo(1);
+              assertThat(stats.getActiveConnections()).isZero();
+            });
     assertThat(db.accepted()).isZero();
   }
 
@@ -138,14 +144,19 @@ class TlsRoutingListenerTest {
 
   private static Pool.Builder tlsPool(
       String name, int port, String backend, boolean isDefault, String... serverNames) {
-    return pool(name, port, ROUND_ROBIN).addBackends(active(backend))
-        .setSettings(PoolSettings.newBuilder().setTlsRouting(TlsRouting.newBuilder()
-            .setEnabled(true).setDefaultPool(isDefault).addAllServerNames(List.of(serverNames))));
+    return pool(name, port, ROUND_ROBIN)
+        .addBackends(active(backend))
+        .setSettings(
+            PoolSettings.newBuilder()
+                .setTlsRouting(
+                    TlsRouting.newBuilder()
+                        .setEnabled(true)
+                        .setDefaultPool(isDefault)
+                        .addAllServerNames(List.of(serverNames))));
   }
 
   /** A ClientHello for {@code serverName} reaches {@code backend}, byte for byte. */
-  private static void assertRouted(int port, String serverName, String backend)
-      throws IOException {
+  private static void assertRouted(int port, String serverName, String backend) throws IOException {
     byte[] hello = ClientHellos.of(serverName);
     try (TestClient client = TestClient.connect(port)) {
       client.send(hello);

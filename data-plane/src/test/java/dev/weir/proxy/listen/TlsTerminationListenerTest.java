@@ -59,8 +59,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TlsTerminationListenerTest {
 
   private final Resources resources = new Resources();
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private TestCertificates ca;
   private SSLContext client;
 
@@ -99,35 +98,50 @@ class TlsTerminationListenerTest {
     Path cert = ca.issue("web", "web.example.com");
     // The JDK's server sends the head and the body in separate writes, then closes at once:
     // the body and the FIN reach the proxy together.
-    com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
-        new java.net.InetSocketAddress("127.0.0.1", 0), 10);
-    web.createContext("/", exchange -> {
-      byte[] body = "web\n".getBytes(US_ASCII);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    com.sun.net.httpserver.HttpServer web =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 10);
+    web.createContext(
+        "/",
+        exchange -> {
+          byte[] body = "web\n".getBytes(US_ASCII);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     web.start();
     resources.add(() -> web.stop(0));
     int port = FreePort.find();
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
-    proxy.apply(config(1, terminating("web", port,
-        "127.0.0.1:" + web.getAddress().getPort(), cert)));
+    proxy.apply(
+        config(1, terminating("web", port, "127.0.0.1:" + web.getAddress().getPort(), cert)));
 
     // OpenSSL reports a close without close_notify ("unexpected eof while reading"): a client
     // cannot tell it from a truncation attack. The JDK's client lets it pass.
-    Process sClient = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port,
-        "-servername", "web.example.com", "-CAfile", ca.caFile().toString(),
-        "-verify_return_error", "-ign_eof", "-brief").redirectErrorStream(true).start();
-    sClient.getOutputStream().write(
-        "GET / HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n".getBytes(US_ASCII));
+    Process sClient =
+        new ProcessBuilder(
+                "openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-servername",
+                "web.example.com",
+                "-CAfile",
+                ca.caFile().toString(),
+                "-verify_return_error",
+                "-ign_eof",
+                "-brief")
+            .redirectErrorStream(true)
+            .start();
+    sClient
+        .getOutputStream()
+        .write("GET / HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n".getBytes(US_ASCII));
     sClient.getOutputStream().close();
     String output = new String(sClient.getInputStream().readAllBytes(), US_ASCII);
     assertThat(sClient.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
     // The body, which came with the backend's FIN, arrives whole before the close_notify.
-    assertThat(output).contains("HTTP/1.1 200", "\r\n\r\nweb\n")
-        .doesNotContain("unexpected eof");
+    assertThat(output).contains("HTTP/1.1 200", "\r\n\r\nweb\n").doesNotContain("unexpected eof");
   }
 
   @Test
@@ -152,11 +166,21 @@ class TlsTerminationListenerTest {
     int port = FreePort.find();
     LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
     Pool.Builder terminated = terminating("web", port, web.address(), cert);
-    terminated.getSettingsBuilder().setTlsRouting(TlsRouting.newBuilder().setEnabled(true)
-        .addServerNames("web.example.com"));
-    proxy.apply(config(1, terminated, pool("db", port, ROUND_ROBIN).addBackends(
-        active(db.address())).setSettings(PoolSettings.newBuilder().setTlsRouting(
-            TlsRouting.newBuilder().setEnabled(true).addServerNames("db.example.com")))));
+    terminated
+        .getSettingsBuilder()
+        .setTlsRouting(TlsRouting.newBuilder().setEnabled(true).addServerNames("web.example.com"));
+    proxy.apply(
+        config(
+            1,
+            terminated,
+            pool("db", port, ROUND_ROBIN)
+                .addBackends(active(db.address()))
+                .setSettings(
+                    PoolSettings.newBuilder()
+                        .setTlsRouting(
+                            TlsRouting.newBuilder()
+                                .setEnabled(true)
+                                .addServerNames("db.example.com")))));
 
     try (Session session = Session.open(client, port, "web.example.com")) {
       assertThat(session.peerSubject()).isEqualTo("CN=web.example.com");
@@ -181,8 +205,11 @@ class TlsTerminationListenerTest {
       plain.readToEnd();
     }
 
-    await().untilAsserted(() -> assertThat(proxy.listeners().listenerStats().get(0)
-        .getTlsHandshakeFailures()).isEqualTo(1));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(proxy.listeners().listenerStats().get(0).getTlsHandshakeFailures())
+                    .isEqualTo(1));
     assertThat(web.accepted()).isZero();
   }
 
@@ -207,9 +234,12 @@ class TlsTerminationListenerTest {
       open.send("still here\n");
       assertThat(open.readLine()).isEqualTo("still here");
     }
-    assertThat(proxy.listeners().certificateExpiries().get("web")).singleElement()
-        .satisfies(e -> assertThat(e.notAfter())
-            .isEqualTo(TestCertificates.read(live).getNotAfter().toInstant()));
+    assertThat(proxy.listeners().certificateExpiries().get("web"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.notAfter())
+                    .isEqualTo(TestCertificates.read(live).getNotAfter().toInstant()));
   }
 
   @Test
@@ -239,32 +269,54 @@ class TlsTerminationListenerTest {
   void aKeyThatDoesNotMatchItsCertificateIsRefusedNamingPoolFieldAndFile() throws Exception {
     Path web = ca.issue("web", "web.example.com");
     Path other = ca.issue("other", "other.example.com");
-    Pool.Builder pool = pool("web", 8443, ROUND_ROBIN).addBackends(active("127.0.0.1:1"))
-        .setSettings(PoolSettings.newBuilder().setTlsTermination(TlsTermination.newBuilder()
-            .setEnabled(true).addCertificates(Certificate.newBuilder()
-                .setCertFile(web.toString())
-                .setKeyFile(TestCertificates.keyOf(other).toString()))));
+    Pool.Builder pool =
+        pool("web", 8443, ROUND_ROBIN)
+            .addBackends(active("127.0.0.1:1"))
+            .setSettings(
+                PoolSettings.newBuilder()
+                    .setTlsTermination(
+                        TlsTermination.newBuilder()
+                            .setEnabled(true)
+                            .addCertificates(
+                                Certificate.newBuilder()
+                                    .setCertFile(web.toString())
+                                    .setKeyFile(TestCertificates.keyOf(other).toString()))));
 
-    assertThatThrownBy(() -> SnapshotValidator.validate(
-        ConfigSnapshot.newBuilder().setVersion(1).addPools(pool).build()))
+    assertThatThrownBy(
+            () ->
+                SnapshotValidator.validate(
+                    ConfigSnapshot.newBuilder().setVersion(1).addPools(pool).build()))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessage("pool web: settings.tls_termination.certificates[0].key_file "
-            + TestCertificates.keyOf(other) + ": does not match the certificate in cert_file "
-            + web);
+        .hasMessage(
+            "pool web: settings.tls_termination.certificates[0].key_file "
+                + TestCertificates.keyOf(other)
+                + ": does not match the certificate in cert_file "
+                + web);
   }
 
   @Test
   void aMissingCertificateFileIsRefusedNamingIt() {
-    Pool.Builder pool = pool("web", 8443, ROUND_ROBIN).addBackends(active("127.0.0.1:1"))
-        .setSettings(PoolSettings.newBuilder().setTlsTermination(TlsTermination.newBuilder()
-            .setEnabled(true).addCertificates(Certificate.newBuilder()
-                .setCertFile(dir.resolve("gone.pem").toString())
-                .setKeyFile(dir.resolve("gone.key").toString()))));
+    Pool.Builder pool =
+        pool("web", 8443, ROUND_ROBIN)
+            .addBackends(active("127.0.0.1:1"))
+            .setSettings(
+                PoolSettings.newBuilder()
+                    .setTlsTermination(
+                        TlsTermination.newBuilder()
+                            .setEnabled(true)
+                            .addCertificates(
+                                Certificate.newBuilder()
+                                    .setCertFile(dir.resolve("gone.pem").toString())
+                                    .setKeyFile(dir.resolve("gone.key").toString()))));
 
-    assertThatThrownBy(() -> SnapshotValidator.validate(
-        ConfigSnapshot.newBuilder().setVersion(1).addPools(pool).build()))
-        .hasMessage("pool web: settings.tls_termination.certificates[0].cert_file "
-            + dir.resolve("gone.pem") + ": no such file");
+    assertThatThrownBy(
+            () ->
+                SnapshotValidator.validate(
+                    ConfigSnapshot.newBuilder().setVersion(1).addPools(pool).build()))
+        .hasMessage(
+            "pool web: settings.tls_termination.certificates[0].cert_file "
+                + dir.resolve("gone.pem")
+                + ": no such file");
   }
 
   /** Over a new client context each time, so no session is resumed with its old certificate. */
@@ -277,9 +329,10 @@ class TlsTerminationListenerTest {
     LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
     Pool.Builder pool = terminating("web", port, web.address(), cert);
     pool.getSettingsBuilder()
-        .setProxyProtocol(ProxyProtocol.newBuilder().setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V2))
-        .getTlsTerminationBuilder().setClientAuth(ClientAuth.newBuilder()
-            .setCaFile(ca.caFile().toString()).setRequired(true));
+        .setProxyProtocol(
+            ProxyProtocol.newBuilder().setSend(ProxyProtocolVersion.PROXY_PROTOCOL_V2))
+        .getTlsTerminationBuilder()
+        .setClientAuth(ClientAuth.newBuilder().setCaFile(ca.caFile().toString()).setRequired(true));
     proxy.apply(config(1, pool));
 
     try (Session session = Session.open(ca.contextWith(alice), port, "web.example.com")) {
@@ -288,29 +341,40 @@ class TlsTerminationListenerTest {
       HAProxyMessage header = session.readProxyHeader();
       try {
         // Netty's decoder lists the SSL TLV, then the ones inside it.
-        assertThat(header.tlvs()).first().isInstanceOfSatisfying(HAProxySSLTLV.class,
-            ssl -> {
-              assertThat(ssl.isPP2ClientSSL()).isTrue();
-              assertThat(ssl.isPP2ClientCertConn()).isTrue();
-              assertThat(ssl.verify()).isZero();
-              assertThat(ssl.encapsulatedTLVs()).singleElement().satisfies(cn -> {
-                assertThat(cn.type()).isEqualTo(HAProxyTLV.Type.PP2_TYPE_SSL_CN);
-                assertThat(cn.content().toString(US_ASCII))
-                    .isEqualTo("alice.clients.example.com");
-              });
-            });
+        assertThat(header.tlvs())
+            .first()
+            .isInstanceOfSatisfying(
+                HAProxySSLTLV.class,
+                ssl -> {
+                  assertThat(ssl.isPP2ClientSSL()).isTrue();
+                  assertThat(ssl.isPP2ClientCertConn()).isTrue();
+                  assertThat(ssl.verify()).isZero();
+                  assertThat(ssl.encapsulatedTLVs())
+                      .singleElement()
+                      .satisfies(
+                          cn -> {
+                            assertThat(cn.type()).isEqualTo(HAProxyTLV.Type.PP2_TYPE_SSL_CN);
+                            assertThat(cn.content().toString(US_ASCII))
+                                .isEqualTo("alice.clients.example.com");
+                          });
+                });
       } finally {
         header.release();
       }
     }
 
-    assertThatThrownBy(() -> {
-      try (Session anonymous = Session.open(ca.clientContext(), port, "web.example.com")) {
-        anonymous.readLine(); // TLS 1.3: the refusal arrives after the client's Finished
-      }
-    }).isInstanceOf(java.io.IOException.class);
-    await().untilAsserted(() -> assertThat(proxy.listeners().listenerStats().get(0)
-        .getTlsHandshakeFailures()).isEqualTo(1));
+    assertThatThrownBy(
+            () -> {
+              try (Session anonymous = Session.open(ca.clientContext(), port, "web.example.com")) {
+                anonymous.readLine(); // TLS 1.3: the refusal arrives after the client's Finished
+              }
+            })
+        .isInstanceOf(java.io.IOException.class);
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(proxy.listeners().listenerStats().get(0).getTlsHandshakeFailures())
+                    .isEqualTo(1));
     assertThat(web.accepted()).isEqualTo(1);
   }
 
@@ -319,20 +383,35 @@ class TlsTerminationListenerTest {
     Path cert = ca.issue("web", "web.example.com");
     TestCertificates internal = new TestCertificates(dir, "internal");
     Path backendCert = internal.issue("backend", "backend.internal");
-    EchoBackend secure = resources.add(new EchoBackend("secure", internal
-        .contextWith(backendCert).getServerSocketFactory()
-        .createServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())));
+    EchoBackend secure =
+        resources.add(
+            new EchoBackend(
+                "secure",
+                internal
+                    .contextWith(backendCert)
+                    .getServerSocketFactory()
+                    .createServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())));
     int port = FreePort.find();
     int wrongNamePort = FreePort.find();
     LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
     Pool.Builder verified = terminating("web", port, secure.address(), cert);
-    verified.getSettingsBuilder().getTlsTerminationBuilder().setBackendTls(BackendTls
-        .newBuilder().setEnabled(true).setCaFile(internal.caFile().toString())
-        .setServerName("backend.internal"));
+    verified
+        .getSettingsBuilder()
+        .getTlsTerminationBuilder()
+        .setBackendTls(
+            BackendTls.newBuilder()
+                .setEnabled(true)
+                .setCaFile(internal.caFile().toString())
+                .setServerName("backend.internal"));
     Pool.Builder wrongName = terminating("other", wrongNamePort, secure.address(), cert);
-    wrongName.getSettingsBuilder().getTlsTerminationBuilder().setBackendTls(BackendTls
-        .newBuilder().setEnabled(true).setCaFile(internal.caFile().toString())
-        .setServerName("impostor.internal"));
+    wrongName
+        .getSettingsBuilder()
+        .getTlsTerminationBuilder()
+        .setBackendTls(
+            BackendTls.newBuilder()
+                .setEnabled(true)
+                .setCaFile(internal.caFile().toString())
+                .setServerName("impostor.internal"));
     proxy.apply(config(1, verified, wrongName));
 
     try (Session session = Session.open(client, port, "web.example.com")) {
@@ -360,20 +439,24 @@ class TlsTerminationListenerTest {
     Files.move(tmp, liveKey, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static Pool.Builder terminating(String name, int port, String backend,
-      Path... certs) {
+  private static Pool.Builder terminating(String name, int port, String backend, Path... certs) {
     TlsTermination.Builder tls = TlsTermination.newBuilder().setEnabled(true);
     for (Path cert : certs) {
-      tls.addCertificates(Certificate.newBuilder().setCertFile(cert.toString())
-          .setKeyFile(TestCertificates.keyOf(cert).toString()));
+      tls.addCertificates(
+          Certificate.newBuilder()
+              .setCertFile(cert.toString())
+              .setKeyFile(TestCertificates.keyOf(cert).toString()));
     }
-    return pool(name, port, ROUND_ROBIN).addBackends(active(backend))
+    return pool(name, port, ROUND_ROBIN)
+        .addBackends(active(backend))
         .setSettings(PoolSettings.newBuilder().setTlsTermination(tls));
   }
 
   /** A JDK TLS client connection through the proxy. */
   private record Session(SSLSocket socket, BufferedReader in) implements AutoCloseable {
-    /** @param serverName sent as SNI; null for none (then no host name is verified) */
+    /**
+     * @param serverName sent as SNI; null for none (then no host name is verified)
+     */
     static Session open(SSLContext context, int port, String serverName) throws Exception {
       SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
       socket.setSoTimeout(10_000);
@@ -383,14 +466,17 @@ class TlsTerminationListenerTest {
       }
       socket.setSSLParameters(parameters);
       socket.startHandshake();
-      return new Session(socket,
-          new BufferedReader(new InputStreamReader(socket.getInputStream(),
-              java.nio.charset.StandardCharsets.ISO_8859_1)));
+      return new Session(
+          socket,
+          new BufferedReader(
+              new InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1)));
     }
 
     String peerSubject() throws Exception {
       return ((X509Certificate) socket.getSession().getPeerCertificates()[0])
-          .getSubjectX500Principal().getName();
+          .getSubjectX500Principal()
+          .getName();
     }
 
     String readLine() throws Exception {

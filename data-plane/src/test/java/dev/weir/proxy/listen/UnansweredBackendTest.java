@@ -50,12 +50,18 @@ class UnansweredBackendTest {
     SilentBackend silent = resources.add(new SilentBackend());
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));
     int port = FreePort.find();
-    proxy.apply(config(1, pool("web", port, ROUND_ROBIN)
-        .addBackends(active(silent.address()))
-        .addBackends(active(live.address()))
-        .setSettings(PoolSettings.newBuilder().setOutlierDetection(OutlierDetection.newBuilder()
-            .setConsecutiveFailures(2)
-            .setResponseTimeout(Duration.newBuilder().setSeconds(1))))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", port, ROUND_ROBIN)
+                .addBackends(active(silent.address()))
+                .addBackends(active(live.address()))
+                .setSettings(
+                    PoolSettings.newBuilder()
+                        .setOutlierDetection(
+                            OutlierDetection.newBuilder()
+                                .setConsecutiveFailures(2)
+                                .setResponseTimeout(Duration.newBuilder().setSeconds(1))))));
 
     // Round robin sends two of four requests to the silent backend; their clients wait on.
     for (int i = 0; i < 4; i++) {
@@ -64,13 +70,13 @@ class UnansweredBackendTest {
 
     await("new connections to reach the live backend only")
         .atMost(java.time.Duration.ofSeconds(20))
-        .untilAsserted(() -> {
-          for (int i = 0; i < 10; i++) {
-            assertThat(greeting(port)).as("connection %d", i).isEqualTo("live");
-          }
-        });
-    assertThat(proxy.stats("web", silent.address()).getHealth())
-        .isEqualTo(BackendHealth.EJECTED);
+        .untilAsserted(
+            () -> {
+              for (int i = 0; i < 10; i++) {
+                assertThat(greeting(port)).as("connection %d", i).isEqualTo("live");
+              }
+            });
+    assertThat(proxy.stats("web", silent.address()).getHealth()).isEqualTo(BackendHealth.EJECTED);
   }
 
   /** What a new connection through the proxy is greeted with within a second, or "nothing". */

@@ -27,18 +27,20 @@ class MetricsAddressConverterTest {
   }
 
   @ParameterizedTest(name = "rejects [{0}]: {1}")
-  @CsvSource(delimiter = '|', value = {
-    "9100 | is not HOST:PORT",
-    ":9100 | is not HOST:PORT",
-    "0.0.0.0: | is not HOST:PORT",
-    "'' | is not HOST:PORT",
-    "0.0.0.0:0 | port must be 1..65535",
-    "0.0.0.0:65536 | port must be 1..65535",
-    "0.0.0.0:http | port must be 1..65535",
-    "::1:9100 | an IPv6 address must be in brackets",
-    "[]:9100 | [] is not a valid IPv6 address",
-    "no-such-host.invalid:9100 | unknown host 'no-such-host.invalid'"
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "9100 | is not HOST:PORT",
+        ":9100 | is not HOST:PORT",
+        "0.0.0.0: | is not HOST:PORT",
+        "'' | is not HOST:PORT",
+        "0.0.0.0:0 | port must be 1..65535",
+        "0.0.0.0:65536 | port must be 1..65535",
+        "0.0.0.0:http | port must be 1..65535",
+        "::1:9100 | an IPv6 address must be in brackets",
+        "[]:9100 | [] is not a valid IPv6 address",
+        "no-such-host.invalid:9100 | unknown host 'no-such-host.invalid'"
+      })
   void rejectsWhatIsNotAnAddressToListenOn(String text, String why) {
     assertThatThrownBy(() -> converter.convert(text))
         .isInstanceOf(TypeConversionException.class)

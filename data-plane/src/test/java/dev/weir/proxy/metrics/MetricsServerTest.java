@@ -50,64 +50,69 @@ class MetricsServerTest {
 
   @Test
   void backendCountersAreServedAsSeriesLabelledByPoolAndBackend() throws Exception {
-    backends.set(List.of(BackendStats.newBuilder()
-        .setPool("web")
-        .setAddress("127.0.0.1:1234")
-        .setActiveConnections(2)
-        .setTotalConnections(3)
-        .setConnectFailures(4)
-        .setUnansweredConnections(9)
-        .setRefusedConnections(5)
-        .setDrainClosedConnections(6)
-        .setBytesToBackend(700)
-        .setBytesToClient(8_000)
-        .setHealth(BackendHealth.HEALTHY)
-        .setConnectLatencyP50Us(1_500)
-        .setConnectLatencyP99Us(42_000)
-        .build()));
+    backends.set(
+        List.of(
+            BackendStats.newBuilder()
+                .setPool("web")
+                .setAddress("127.0.0.1:1234")
+                .setActiveConnections(2)
+                .setTotalConnections(3)
+                .setConnectFailures(4)
+                .setUnansweredConnections(9)
+                .setRefusedConnections(5)
+                .setDrainClosedConnections(6)
+                .setBytesToBackend(700)
+                .setBytesToClient(8_000)
+                .setHealth(BackendHealth.HEALTHY)
+                .setConnectLatencyP50Us(1_500)
+                .setConnectLatencyP99Us(42_000)
+                .build()));
     MetricsServer server = serve(source);
 
     List<String> lines = scrape(server.port());
 
     String labels = "{backend=\"127.0.0.1:1234\",pool=\"web\"}";
-    assertThat(lines).contains(
-        "# TYPE weir_backend_active_connections gauge",
-        "weir_backend_active_connections" + labels + " 2.0",
-        "# HELP weir_backend_connections_total Connections established to the backend.",
-        "# TYPE weir_backend_connections_total counter",
-        "weir_backend_connections_total" + labels + " 3.0",
-        "weir_backend_connect_failures_total" + labels + " 4.0",
-        "weir_backend_unanswered_connections_total" + labels + " 9.0",
-        "weir_backend_refused_connections_total" + labels + " 5.0",
-        "weir_backend_drain_closed_connections_total" + labels + " 6.0",
-        "weir_backend_sent_bytes_total" + labels + " 700.0",
-        "weir_backend_received_bytes_total" + labels + " 8000.0",
-        "weir_backend_healthy{backend=\"127.0.0.1:1234\",health=\"healthy\",pool=\"web\"} 1.0",
-        "weir_backend_draining" + labels + " 0.0",
-        "# TYPE weir_backend_connect_latency_seconds summary",
-        "weir_backend_connect_latency_seconds"
-            + "{backend=\"127.0.0.1:1234\",pool=\"web\",quantile=\"0.5\"} 0.0015",
-        "weir_backend_connect_latency_seconds"
-            + "{backend=\"127.0.0.1:1234\",pool=\"web\",quantile=\"0.99\"} 0.042",
-        "weir_backend_connect_latency_seconds_count" + labels + " 3");
+    assertThat(lines)
+        .contains(
+            "# TYPE weir_backend_active_connections gauge",
+            "weir_backend_active_connections" + labels + " 2.0",
+            "# HELP weir_backend_connections_total Connections established to the backend.",
+            "# TYPE weir_backend_connections_total counter",
+            "weir_backend_connections_total" + labels + " 3.0",
+            "weir_backend_connect_failures_total" + labels + " 4.0",
+            "weir_backend_unanswered_connections_total" + labels + " 9.0",
+            "weir_backend_refused_connections_total" + labels + " 5.0",
+            "weir_backend_drain_closed_connections_total" + labels + " 6.0",
+            "weir_backend_sent_bytes_total" + labels + " 700.0",
+            "weir_backend_received_bytes_total" + labels + " 8000.0",
+            "weir_backend_healthy{backend=\"127.0.0.1:1234\",health=\"healthy\",pool=\"web\"} 1.0",
+            "weir_backend_draining" + labels + " 0.0",
+            "# TYPE weir_backend_connect_latency_seconds summary",
+            "weir_backend_connect_latency_seconds"
+                + "{backend=\"127.0.0.1:1234\",pool=\"web\",quantile=\"0.5\"} 0.0015",
+            "weir_backend_connect_latency_seconds"
+                + "{backend=\"127.0.0.1:1234\",pool=\"web\",quantile=\"0.99\"} 0.042",
+            "weir_backend_connect_latency_seconds_count" + labels + " 3");
   }
 
   @Test
   void aBackendThatIsNotHealthyShowsZeroAndItsStateAsTheHealthLabel() throws Exception {
-    backends.set(List.of(
-        backend("10.0.0.1:80").setHealth(BackendHealth.UNHEALTHY).setDraining(true).build(),
-        backend("10.0.0.2:80").setHealth(BackendHealth.EJECTED).build(),
-        backend("10.0.0.3:80").setHealth(BackendHealth.UNKNOWN).build()));
+    backends.set(
+        List.of(
+            backend("10.0.0.1:80").setHealth(BackendHealth.UNHEALTHY).setDraining(true).build(),
+            backend("10.0.0.2:80").setHealth(BackendHealth.EJECTED).build(),
+            backend("10.0.0.3:80").setHealth(BackendHealth.UNKNOWN).build()));
     MetricsServer server = serve(source);
 
     List<String> lines = scrape(server.port());
 
-    assertThat(lines).contains(
-        "weir_backend_healthy{backend=\"10.0.0.1:80\",health=\"unhealthy\",pool=\"web\"} 0.0",
-        "weir_backend_healthy{backend=\"10.0.0.2:80\",health=\"ejected\",pool=\"web\"} 0.0",
-        "weir_backend_healthy{backend=\"10.0.0.3:80\",health=\"unknown\",pool=\"web\"} 0.0",
-        "weir_backend_draining{backend=\"10.0.0.1:80\",pool=\"web\"} 1.0",
-        "weir_backend_draining{backend=\"10.0.0.2:80\",pool=\"web\"} 0.0");
+    assertThat(lines)
+        .contains(
+            "weir_backend_healthy{backend=\"10.0.0.1:80\",health=\"unhealthy\",pool=\"web\"} 0.0",
+            "weir_backend_healthy{backend=\"10.0.0.2:80\",health=\"ejected\",pool=\"web\"} 0.0",
+            "weir_backend_healthy{backend=\"10.0.0.3:80\",health=\"unknown\",pool=\"web\"} 0.0",
+            "weir_backend_draining{backend=\"10.0.0.1:80\",pool=\"web\"} 1.0",
+            "weir_backend_draining{backend=\"10.0.0.2:80\",pool=\"web\"} 0.0");
   }
 
   @Test
@@ -118,33 +123,37 @@ class MetricsServerTest {
     List<String> lines = scrape(server.port());
 
     String labels = "{backend=\"10.0.0.1:80\",pool=\"web\"";
-    assertThat(lines).contains(
-        "weir_backend_connect_latency_seconds" + labels + ",quantile=\"0.5\"} NaN",
-        "weir_backend_connect_latency_seconds" + labels + ",quantile=\"0.99\"} NaN",
-        "weir_backend_connect_latency_seconds_count" + labels + "} 9");
+    assertThat(lines)
+        .contains(
+            "weir_backend_connect_latency_seconds" + labels + ",quantile=\"0.5\"} NaN",
+            "weir_backend_connect_latency_seconds" + labels + ",quantile=\"0.99\"} NaN",
+            "weir_backend_connect_latency_seconds_count" + labels + "} 9");
   }
 
   @Test
   void listenerCountersAreServedAsSeriesLabelledByPoolAndListenerAddress() throws Exception {
-    listeners.set(List.of(ListenerStats.newBuilder()
-        .setPool("web")
-        .setAddress("0.0.0.0:8080")
-        .setAcceptedConnections(10)
-        .setRefusedConnections(1)
-        .setNoBackendConnections(2)
-        .setActiveConnections(7)
-        .build()));
+    listeners.set(
+        List.of(
+            ListenerStats.newBuilder()
+                .setPool("web")
+                .setAddress("0.0.0.0:8080")
+                .setAcceptedConnections(10)
+                .setRefusedConnections(1)
+                .setNoBackendConnections(2)
+                .setActiveConnections(7)
+                .build()));
     MetricsServer server = serve(source);
 
     List<String> lines = scrape(server.port());
 
     String labels = "{listener=\"0.0.0.0:8080\",pool=\"web\"}";
-    assertThat(lines).contains(
-        "weir_listener_accepted_connections_total" + labels + " 10.0",
-        "weir_listener_refused_connections_total" + labels + " 1.0",
-        "weir_listener_no_backend_connections_total" + labels + " 2.0",
-        "# TYPE weir_listener_active_connections gauge",
-        "weir_listener_active_connections" + labels + " 7.0");
+    assertThat(lines)
+        .contains(
+            "weir_listener_accepted_connections_total" + labels + " 10.0",
+            "weir_listener_refused_connections_total" + labels + " 1.0",
+            "weir_listener_no_backend_connections_total" + labels + " 2.0",
+            "# TYPE weir_listener_active_connections gauge",
+            "weir_listener_active_connections" + labels + " 7.0");
   }
 
   @Test
@@ -164,18 +173,27 @@ class MetricsServerTest {
   @Test
   void aRefusedConfigShowsAsOneForItsReasonUntilTheRefusalEnds() throws Exception {
     AtomicReference<NackKind> refusing = new AtomicReference<>(NackKind.NACK_KIND_UNSPECIFIED);
-    MetricsServer server = serve(new MetricsSource(backends::get, listeners::get, version::get,
-        connected::get, ConnectionBudget.unlimited(), refusing::get));
+    MetricsServer server =
+        serve(
+            new MetricsSource(
+                backends::get,
+                listeners::get,
+                version::get,
+                connected::get,
+                ConnectionBudget.unlimited(),
+                refusing::get));
 
-    assertThat(scrape(server.port())).contains(
-        "weir_proxy_config_refused{reason=\"other_fleet\"} 0.0",
-        "weir_proxy_config_refused{reason=\"older_version\"} 0.0");
+    assertThat(scrape(server.port()))
+        .contains(
+            "weir_proxy_config_refused{reason=\"other_fleet\"} 0.0",
+            "weir_proxy_config_refused{reason=\"older_version\"} 0.0");
 
     refusing.set(NackKind.OTHER_FLEET);
 
-    assertThat(scrape(server.port())).contains(
-        "weir_proxy_config_refused{reason=\"other_fleet\"} 1.0",
-        "weir_proxy_config_refused{reason=\"older_version\"} 0.0");
+    assertThat(scrape(server.port()))
+        .contains(
+            "weir_proxy_config_refused{reason=\"other_fleet\"} 1.0",
+            "weir_proxy_config_refused{reason=\"older_version\"} 0.0");
   }
 
   @Test
@@ -198,9 +216,11 @@ class MetricsServerTest {
   void aPortInUseFailsTheStart() throws Exception {
     ServerSocket taken = resources.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
 
-    assertThatThrownBy(() -> MetricsServer.start(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()),
-            new StatsCollector(source)))
+    assertThatThrownBy(
+            () ->
+                MetricsServer.start(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()),
+                    new StatsCollector(source)))
         .isInstanceOf(BindException.class);
   }
 

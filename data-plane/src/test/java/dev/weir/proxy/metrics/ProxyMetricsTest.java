@@ -66,16 +66,20 @@ class ProxyMetricsTest {
 
     String backend = "{backend=\"" + web.echo().address() + "\",pool=\"web\"}";
     String listener = "{listener=\"127.0.0.1:" + web.port() + "\",pool=\"web\"}";
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(web.metrics().port()))
-        .contains(
-            "weir_backend_connections_total" + backend + " 3.0",
-            "weir_backend_active_connections" + backend + " 0.0",
-            "weir_backend_sent_bytes_total" + backend + " 9.0",
-            "weir_backend_connect_latency_seconds_count" + backend + " 3",
-            "weir_listener_accepted_connections_total" + listener + " 3.0",
-            "weir_listener_active_connections" + listener + " 0.0",
-            "weir_config_version 3.0",
-            "weir_control_plane_connected 0.0"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(scrape(web.metrics().port()))
+                    .contains(
+                        "weir_backend_connections_total" + backend + " 3.0",
+                        "weir_backend_active_connections" + backend + " 0.0",
+                        "weir_backend_sent_bytes_total" + backend + " 9.0",
+                        "weir_backend_connect_latency_seconds_count" + backend + " 3",
+                        "weir_listener_accepted_connections_total" + listener + " 3.0",
+                        "weir_listener_active_connections" + listener + " 0.0",
+                        "weir_config_version 3.0",
+                        "weir_control_plane_connected 0.0"));
   }
 
   @Test
@@ -83,14 +87,24 @@ class ProxyMetricsTest {
     WebPool web = webPool(1);
     TestClient client = resources.add(TestClient.connect(web.port()));
     assertThat(client.readLine()).isEqualTo("echo");
-    long sequence = web.listeners().listConnections("", "", 10).get(10, TimeUnit.SECONDS)
-        .getConnections(0).getSequence();
+    long sequence =
+        web.listeners()
+            .listConnections("", "", 10)
+            .get(10, TimeUnit.SECONDS)
+            .getConnections(0)
+            .getSequence();
 
-    assertThat(web.listeners().closeConnection(sequence).get(10, TimeUnit.SECONDS).getFound()).isTrue();
+    assertThat(web.listeners().closeConnection(sequence).get(10, TimeUnit.SECONDS).getFound())
+        .isTrue();
 
     String listener = "{listener=\"127.0.0.1:" + web.port() + "\",pool=\"web\"}";
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(web.metrics().port()))
-        .contains("weir_listener_operator_closed_connections_total" + listener + " 1.0"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(scrape(web.metrics().port()))
+                    .contains(
+                        "weir_listener_operator_closed_connections_total" + listener + " 1.0"));
   }
 
   /** A proxy on NIO with pool "web" (one echo backend) at {@code version}, and its /metrics. */
@@ -108,10 +122,15 @@ class ProxyMetricsTest {
 
   /** /metrics on an ephemeral loopback port for {@code listeners}, not connected upstream. */
   private MetricsServer metricsOf(Pools listeners) throws IOException {
-    return resources.add(MetricsServer.start(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new StatsCollector(new MetricsSource(listeners::backendStats, listeners::listenerStats,
-            listeners::version, () -> false))));
+    return resources.add(
+        MetricsServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            new StatsCollector(
+                new MetricsSource(
+                    listeners::backendStats,
+                    listeners::listenerStats,
+                    listeners::version,
+                    () -> false))));
   }
 
   @Test
@@ -120,23 +139,42 @@ class ProxyMetricsTest {
     Path cert = ca.issue("web", "web.example.com");
     EchoBackend echo = resources.add(new EchoBackend("echo"));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
-    proxy.apply(config(1, pool("web", FreePort.find(), ROUND_ROBIN)
-        .addBackends(active(echo.address()))
-        .setSettings(PoolSettings.newBuilder().setTlsTermination(TlsTermination.newBuilder()
-            .setEnabled(true).addCertificates(Certificate.newBuilder()
-                .setCertFile(cert.toString())
-                .setKeyFile(TestCertificates.keyOf(cert).toString()))))));
+    proxy.apply(
+        config(
+            1,
+            pool("web", FreePort.find(), ROUND_ROBIN)
+                .addBackends(active(echo.address()))
+                .setSettings(
+                    PoolSettings.newBuilder()
+                        .setTlsTermination(
+                            TlsTermination.newBuilder()
+                                .setEnabled(true)
+                                .addCertificates(
+                                    Certificate.newBuilder()
+                                        .setCertFile(cert.toString())
+                                        .setKeyFile(TestCertificates.keyOf(cert).toString()))))));
     Pools listeners = proxy.listeners();
-    MetricsServer server = resources.add(MetricsServer.start(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new StatsCollector(new MetricsSource(listeners::backendStats, listeners::listenerStats,
-            listeners::version, () -> true, listeners.budget(),
-            () -> NackKind.NACK_KIND_UNSPECIFIED, listeners::certificateExpiries))));
+    MetricsServer server =
+        resources.add(
+            MetricsServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new StatsCollector(
+                    new MetricsSource(
+                        listeners::backendStats,
+                        listeners::listenerStats,
+                        listeners::version,
+                        () -> true,
+                        listeners.budget(),
+                        () -> NackKind.NACK_KIND_UNSPECIFIED,
+                        listeners::certificateExpiries))));
 
     long notAfter = TestCertificates.read(cert).getNotAfter().toInstant().getEpochSecond();
-    assertThat(scrape(server.port())).contains(
-        "weir_tls_certificate_expiry_timestamp_seconds{file=\"" + cert + "\",pool=\"web\"} "
-            + (double) notAfter);
+    assertThat(scrape(server.port()))
+        .contains(
+            "weir_tls_certificate_expiry_timestamp_seconds{file=\""
+                + cert
+                + "\",pool=\"web\"} "
+                + (double) notAfter);
   }
 
   @Test
@@ -145,14 +183,29 @@ class ProxyMetricsTest {
     EventLoopGroup group = Transport.nio().newEventLoopGroup(1, "test-relay");
     resources.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly());
     ConnectionBudget budget = new ConnectionBudget(1);
-    Pools listeners = resources.add(new Pools(group, Transport.nio(), 1,
-        Duration.ofSeconds(2), Duration.ofSeconds(5), null, budget));
+    Pools listeners =
+        resources.add(
+            new Pools(
+                group,
+                Transport.nio(),
+                1,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                null,
+                budget));
     int port = FreePort.find();
     listeners.apply(config(1, pool("web", port, ROUND_ROBIN).addBackends(active(echo.address()))));
-    MetricsServer server = resources.add(MetricsServer.start(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new StatsCollector(new MetricsSource(listeners::backendStats, listeners::listenerStats,
-            listeners::version, () -> true, budget))));
+    MetricsServer server =
+        resources.add(
+            MetricsServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new StatsCollector(
+                    new MetricsSource(
+                        listeners::backendStats,
+                        listeners::listenerStats,
+                        listeners::version,
+                        () -> true,
+                        budget))));
 
     TestClient admitted = resources.add(TestClient.connect(port));
     assertThat(admitted.readLine()).isEqualTo("echo");
@@ -163,12 +216,16 @@ class ProxyMetricsTest {
     }
 
     String listener = "{listener=\"127.0.0.1:" + port + "\",pool=\"web\"}";
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(server.port()))
-        .contains(
-            "weir_proxy_max_connections 1.0",
-            "weir_proxy_active_connections 1.0",
-            "weir_proxy_refused_connections_total 1.0",
-            "weir_listener_refused_connections_total" + listener + " 1.0"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(scrape(server.port()))
+                    .contains(
+                        "weir_proxy_max_connections 1.0",
+                        "weir_proxy_active_connections 1.0",
+                        "weir_proxy_refused_connections_total 1.0",
+                        "weir_listener_refused_connections_total" + listener + " 1.0"));
   }
 
   @Test
@@ -204,11 +261,20 @@ class ProxyMetricsTest {
   /** A weir-proxy whose control plane is nowhere, so it never gets a config. */
   private WeirProxy weirProxy(String... args) {
     WeirProxy weir = new WeirProxy();
-    new CommandLine(weir).parseArgs(concat(new String[] {
-        "--id", "metrics-test",
-        "--control-plane", "127.0.0.1:" + FreePort.find(),
-        "--state-dir", stateDir.toString(),
-        "--event-loops", "1"}, args));
+    new CommandLine(weir)
+        .parseArgs(
+            concat(
+                new String[] {
+                  "--id",
+                  "metrics-test",
+                  "--control-plane",
+                  "127.0.0.1:" + FreePort.find(),
+                  "--state-dir",
+                  stateDir.toString(),
+                  "--event-loops",
+                  "1"
+                },
+                args));
     return weir;
   }
 

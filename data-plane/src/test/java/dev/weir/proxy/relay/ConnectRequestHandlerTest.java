@@ -9,8 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The HTTP CONNECT stage on channels in memory, on a clock that moves only when the test moves
- * it: one pool answers to "alpha:80"; its backends connect when the test says.
+ * The HTTP CONNECT stage on channels in memory, on a clock that moves only when the test moves it:
+ * one pool answers to "alpha:80"; its backends connect when the test says.
  */
 class ConnectRequestHandlerTest {
 
@@ -101,18 +101,20 @@ class ConnectRequestHandlerTest {
   private void start() {
     FakeBackends backends = connection.backends;
     RelaySettings settings = backends.settings(PoolOptions.DEFAULTS);
-    ConnectTargets targets = new ConnectTargets() {
-      @Override
-      public FrontendHandler frontendFor(String authority, Channel ch, ConnectionLease lease) {
-        return authority.equals("alpha:80")
-            ? ConnectTargets.tunnel(backends.picker(), settings, lease) : null;
-      }
+    ConnectTargets targets =
+        new ConnectTargets() {
+          @Override
+          public FrontendHandler frontendFor(String authority, Channel ch, ConnectionLease lease) {
+            return authority.equals("alpha:80")
+                ? ConnectTargets.tunnel(backends.picker(), settings, lease)
+                : null;
+          }
 
-      @Override
-      public Duration headTimeout() {
-        return HEAD_TIMEOUT;
-      }
-    };
+          @Override
+          public Duration headTimeout() {
+            return HEAD_TIMEOUT;
+          }
+        };
     client = connection.open(new ConnectRequestHandler(targets, connection.admit()));
   }
 

@@ -56,8 +56,7 @@ class ConnectRetryPolicyTest {
 
   @Test
   void saysWhyWhenThePickerHasNoBackend() {
-    ConnectRetryPolicy retries =
-        new ConnectRetryPolicy(new FakeBackends(0).picker(), lease, 0);
+    ConnectRetryPolicy retries = new ConnectRetryPolicy(new FakeBackends(0).picker(), lease, 0);
 
     assertThat(retries.first(CLIENT)).isNull();
     assertThat(retries.whyNone()).isEqualTo("no backend takes new connections");

@@ -25,7 +25,10 @@ import java.util.List;
 final class FakeBackends implements RelaySettings.BackendConnector {
 
   /** One connect: to where, the backend's side of it, and its outcome. */
-  record Attempt(InetSocketAddress target, EmbeddedChannel backend, ChannelHandler handler,
+  record Attempt(
+      InetSocketAddress target,
+      EmbeddedChannel backend,
+      ChannelHandler handler,
       ChannelPromise connected) {
 
     /** The backend accepted: its handler starts, as on a socket that just connected. */
@@ -94,13 +97,29 @@ final class FakeBackends implements RelaySettings.BackendConnector {
   }
 
   /** The defaults, with these changed. */
-  static PoolOptions options(int maxConnectionsPerBackend, Duration idleTimeout,
-      int sendProxyHeader, boolean acceptProxyHeader, Duration proxyHeaderTimeout) {
+  static PoolOptions options(
+      int maxConnectionsPerBackend,
+      Duration idleTimeout,
+      int sendProxyHeader,
+      boolean acceptProxyHeader,
+      Duration proxyHeaderTimeout) {
     PoolOptions d = PoolOptions.DEFAULTS;
-    return new PoolOptions(d.healthCheck(), d.outlier(), d.slowStart(), d.maxConnections(),
-        maxConnectionsPerBackend, d.connectTimeout(), idleTimeout, d.drainTimeout(),
-        d.socketBufferBytes(), d.writeBufferLowBytes(), d.writeBufferHighBytes(),
-        d.maglevTableSize(), sendProxyHeader, acceptProxyHeader, proxyHeaderTimeout,
+    return new PoolOptions(
+        d.healthCheck(),
+        d.outlier(),
+        d.slowStart(),
+        d.maxConnections(),
+        maxConnectionsPerBackend,
+        d.connectTimeout(),
+        idleTimeout,
+        d.drainTimeout(),
+        d.socketBufferBytes(),
+        d.writeBufferLowBytes(),
+        d.writeBufferHighBytes(),
+        d.maglevTableSize(),
+        sendProxyHeader,
+        acceptProxyHeader,
+        proxyHeaderTimeout,
         d.connectHeadTimeout());
   }
 }

@@ -62,8 +62,11 @@ class FrontendHandlerTest {
     assertThat(client.isOpen()).isTrue();
     assertThat(activeSlots()).isEqualTo(1);
     assertThat(relay.backend().address()).isNotEqualTo(addressOf(first));
-    assertThat(backends.upstreams.stream()
-        .mapToLong(u -> u.counters().snapshot().getConnectFailures()).sum()).isEqualTo(1);
+    assertThat(
+            backends.upstreams.stream()
+                .mapToLong(u -> u.counters().snapshot().getConnectFailures())
+                .sum())
+        .isEqualTo(1);
   }
 
   @Test
@@ -88,8 +91,10 @@ class FrontendHandlerTest {
 
     assertThat(addressOf(backends.last())).isEqualTo("c:80");
     assertThat(backends.counters(2).active()).isEqualTo(1);
-    assertThat(backends.counters(0).snapshot().getRefusedConnections()
-        + backends.counters(1).snapshot().getRefusedConnections()).isPositive();
+    assertThat(
+            backends.counters(0).snapshot().getRefusedConnections()
+                + backends.counters(1).snapshot().getRefusedConnections())
+        .isPositive();
   }
 
   @Test
@@ -117,9 +122,11 @@ class FrontendHandlerTest {
 
     assertThat(backends.last().backend().isOpen()).as("the attempt is abandoned").isFalse();
     assertThat(backends.attempts).as("and not retried").hasSize(1);
-    assertThat(backends.counters(0).snapshot().getConnectFailures()
-        + backends.counters(1).snapshot().getConnectFailures()
-        + backends.counters(2).snapshot().getConnectFailures()).isZero();
+    assertThat(
+            backends.counters(0).snapshot().getConnectFailures()
+                + backends.counters(1).snapshot().getConnectFailures()
+                + backends.counters(2).snapshot().getConnectFailures())
+        .isZero();
     assertThat(early.refCnt()).isZero();
     assertEverythingGivenBack();
   }
@@ -227,7 +234,10 @@ class FrontendHandlerTest {
   private String addressOf(FakeBackends.Attempt attempt) {
     return backends.upstreams.stream()
         .filter(u -> u.config().socketAddress().equals(attempt.target()))
-        .findFirst().orElseThrow().config().address();
+        .findFirst()
+        .orElseThrow()
+        .config()
+        .address();
   }
 
   private static ByteBuf ascii(String s) {

@@ -118,8 +118,7 @@ class LoopbackRelayTest {
   @ParameterizedTest(name = "over {0}")
   @MethodSource("dev.weir.proxy.testing.Transports#available")
   void aBackendsFinReachesTheClientWhichCanStillSend(Transport transport) throws Exception {
-    ServerSocket backend =
-        resources.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+    ServerSocket backend = resources.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
     CompletableFuture<String> backendReceived =
         CompletableFuture.supplyAsync(
             () -> {
@@ -190,9 +189,7 @@ class LoopbackRelayTest {
     proxy.apply(
         config(
             1,
-            pool("web", port, ROUND_ROBIN)
-                .addBackends(active(deadA))
-                .addBackends(active(deadB))));
+            pool("web", port, ROUND_ROBIN).addBackends(active(deadA)).addBackends(active(deadB))));
 
     try (TestClient client = TestClient.connect(port)) {
       assertThat(client.readToEnd()).isEmpty();
@@ -209,8 +206,7 @@ class LoopbackRelayTest {
 
   @ParameterizedTest(name = "over {0}")
   @MethodSource("dev.weir.proxy.testing.Transports#available")
-  void aClientThatStopsReadingStopsTheProxyReadingTheBackend(Transport transport)
-      throws Exception {
+  void aClientThatStopsReadingStopsTheProxyReadingTheBackend(Transport transport) throws Exception {
     long total = 64L * MIB;
     FloodBackend flood = resources.add(new FloodBackend(total));
     LoopbackProxy proxy = resources.add(new LoopbackProxy(transport));

@@ -22,8 +22,9 @@ class PostgresSslTest {
   private static final byte[] SSL_REQUEST = {0, 0, 0, 8, 0x04, (byte) 0xd2, 0x16, 0x2f};
   private static final byte[] GSSENC_REQUEST = {0, 0, 0, 8, 0x04, (byte) 0xd2, 0x16, 0x30};
   // A StartupMessage for protocol 3.0 with user=weir: no TLS was asked for.
-  private static final byte[] STARTUP = {0, 0, 0, 18, 0, 3, 0, 0, 'u', 's', 'e', 'r', 0,
-      'w', 'e', 'i', 'r', 0, 0};
+  private static final byte[] STARTUP = {
+    0, 0, 0, 18, 0, 3, 0, 0, 'u', 's', 'e', 'r', 0, 'w', 'e', 'i', 'r', 0, 0
+  };
   private static final byte[] CLIENT_HELLO_START = {0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3};
 
   private final StageFixture connection = new StageFixture(1);
@@ -103,7 +104,8 @@ class PostgresSslTest {
 
     connection.backends.last().succeed();
     EmbeddedChannel backend = connection.backends.last().backend();
-    assertThat(Embedded.drainOutboundBytes(backend)).as("only the request, not yet the hello")
+    assertThat(Embedded.drainOutboundBytes(backend))
+        .as("only the request, not yet the hello")
         .isEqualTo(SSL_REQUEST);
     assertThat(relay.relaying()).isFalse();
     backend.writeInbound(Unpooled.wrappedBuffer(new byte[] {'S'}));
@@ -111,7 +113,8 @@ class PostgresSslTest {
     assertThat(relay.relaying()).isTrue();
     assertThat(Embedded.drainOutbound(backend)).isEqualTo("hello");
     backend.writeInbound(Unpooled.copiedBuffer("server hello", US_ASCII));
-    assertThat(Embedded.drainOutbound(client)).as("the backend's S is not relayed")
+    assertThat(Embedded.drainOutbound(client))
+        .as("the backend's S is not relayed")
         .isEqualTo("server hello");
   }
 
@@ -124,7 +127,8 @@ class PostgresSslTest {
     EmbeddedChannel backend = connection.backends.last().backend();
     backend.writeInbound(Unpooled.wrappedBuffer(new byte[] {'N'}));
 
-    assertThat(Embedded.drainOutboundBytes(backend)).as("the client's bytes never went")
+    assertThat(Embedded.drainOutboundBytes(backend))
+        .as("the client's bytes never went")
         .isEqualTo(SSL_REQUEST);
     assertThat(client.isOpen()).isFalse();
     connection.assertEverythingGivenBack();
@@ -132,17 +136,19 @@ class PostgresSslTest {
 
   /** The first stage, with a handler behind it that keeps what is passed on. */
   private void openClient() {
-    client = connection.open(new PostgresSslRequestHandler(connection.admit()),
-        new ChannelInboundHandlerAdapter() {
-          @Override
-          public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            io.netty.buffer.ByteBuf buf = (io.netty.buffer.ByteBuf) msg;
-            byte[] bytes = new byte[buf.readableBytes()];
-            buf.readBytes(bytes);
-            passedOn.writeBytes(bytes);
-            buf.release();
-          }
-        });
+    client =
+        connection.open(
+            new PostgresSslRequestHandler(connection.admit()),
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                io.netty.buffer.ByteBuf buf = (io.netty.buffer.ByteBuf) msg;
+                byte[] bytes = new byte[buf.readableBytes()];
+                buf.readBytes(bytes);
+                passedOn.writeBytes(bytes);
+                buf.release();
+              }
+            });
   }
 
   private FrontendHandler relayForAClientThatAskedForTls() {

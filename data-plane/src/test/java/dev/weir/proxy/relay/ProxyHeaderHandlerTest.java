@@ -11,9 +11,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The PROXY-header stage in front of a relay, on channels in memory and on a clock that moves
- * only when the test moves it. The relay sends backends a v1 header, so what it learned of the
- * client shows in the backend's first bytes.
+ * The PROXY-header stage in front of a relay, on channels in memory and on a clock that moves only
+ * when the test moves it. The relay sends backends a v1 header, so what it learned of the client
+ * shows in the backend's first bytes.
  */
 class ProxyHeaderHandlerTest {
 
@@ -59,10 +59,11 @@ class ProxyHeaderHandlerTest {
   @Test
   void closesAndCountsAConnectionWithAMalformedHeader() {
     String[] bad = {
-        "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
-        "PROXY TCP4 999.1.1.1 127.0.0.1 1 2\r\n",
-        "PROXY TCP4 127.0.0.1 127.0.0.1 70000 2\r\n",
-        "PROXY " + "x".repeat(200) + "\r\n"};
+      "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+      "PROXY TCP4 999.1.1.1 127.0.0.1 1 2\r\n",
+      "PROXY TCP4 127.0.0.1 127.0.0.1 70000 2\r\n",
+      "PROXY " + "x".repeat(200) + "\r\n"
+    };
     for (String header : bad) {
       start(HEADER_TIMEOUT);
 
@@ -133,8 +134,10 @@ class ProxyHeaderHandlerTest {
     RelaySettings settings =
         backends.settings(FakeBackends.options(0, idleTimeout, 1, true, headerTimeout));
     ConnectionLease lease = connection.admit();
-    client = connection.open(new ProxyHeaderHandler(settings, lease),
-        new FrontendHandler(backends.picker(), settings, lease));
+    client =
+        connection.open(
+            new ProxyHeaderHandler(settings, lease),
+            new FrontendHandler(backends.picker(), settings, lease));
   }
 
   private void send(String ascii) {

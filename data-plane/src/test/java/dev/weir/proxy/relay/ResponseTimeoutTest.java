@@ -23,30 +23,30 @@ class ResponseTimeoutTest {
 
   @BeforeEach
   void watch() {
-    counters.healthTracker(new BackendCounters.HealthTracker() {
-      @Override
-      public void connected() {}
+    counters.healthTracker(
+        new BackendCounters.HealthTracker() {
+          @Override
+          public void connected() {}
 
-      @Override
-      public void connectFailed() {}
+          @Override
+          public void connectFailed() {}
 
-      @Override
-      public void responded() {
-        outcomes.add("answered");
-      }
+          @Override
+          public void responded() {
+            outcomes.add("answered");
+          }
 
-      @Override
-      public void unanswered() {
-        outcomes.add("unanswered");
-      }
+          @Override
+          public void unanswered() {
+            outcomes.add("unanswered");
+          }
 
-      @Override
-      public void report(BackendStats.Builder stats) {}
-    });
+          @Override
+          public void report(BackendStats.Builder stats) {}
+        });
     client = new EmbeddedChannel();
     client.freezeTime();
-    response = new ResponseTimeout(
-        client, TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS), counters);
+    response = new ResponseTimeout(client, TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS), counters);
   }
 
   @AfterEach

@@ -11,14 +11,14 @@ import java.util.Arrays;
 
 /**
  * The TLS routing stage against whatever a client may send: any bytes, cut into segments of any
- * size, end in one of three ways and nothing else. The ClientHello went whole to a pool's relay;
- * or the connection was closed with everything it held given back once, and no backend was
- * tried; or the stage still waits, within its limit, until the deadline closes it. No exception
- * escapes the stage.
+ * size, end in one of three ways and nothing else. The ClientHello went whole to a pool's relay; or
+ * the connection was closed with everything it held given back once, and no backend was tried; or
+ * the stage still waits, within its limit, until the deadline closes it. No exception escapes the
+ * stage.
  *
  * <p>{@code mvn verify} runs the seeds in {@code ServerNameHandlerFuzzTestInputs} only (real
- * ClientHellos from openssl s_client, with and without SNI, and an HTTP request). To fuzz:
- * {@code JAZZER_FUZZ=1 mvn -o -pl data-plane -am test -Dtest=ServerNameHandlerFuzzTest
+ * ClientHellos from openssl s_client, with and without SNI, and an HTTP request). To fuzz: {@code
+ * JAZZER_FUZZ=1 mvn -o -pl data-plane -am test -Dtest=ServerNameHandlerFuzzTest
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class ServerNameHandlerFuzzTest {
@@ -29,25 +29,27 @@ class ServerNameHandlerFuzzTest {
   void anyBytesInAnySegmentsEndInARouteARefusalOrAWait(byte[] bytes) {
     try (StageFixture connection = new StageFixture(1)) {
       RelaySettings settings = connection.backends.settings(PoolOptions.DEFAULTS);
-      ServerNameTargets targets = new ServerNameTargets() {
-        @Override
-        public FrontendHandler frontendFor(String name, Channel ch, ConnectionLease lease) {
-          return "db.example.com".equals(name) || name == null
-              ? new FrontendHandler(connection.backends.picker(), settings, lease) : null;
-        }
+      ServerNameTargets targets =
+          new ServerNameTargets() {
+            @Override
+            public FrontendHandler frontendFor(String name, Channel ch, ConnectionLease lease) {
+              return "db.example.com".equals(name) || name == null
+                  ? new FrontendHandler(connection.backends.picker(), settings, lease)
+                  : null;
+            }
 
-        @Override
-        public Duration clientHelloTimeout() {
-          return HELLO_TIMEOUT;
-        }
-      };
-      ClientChannel client =
-          connection.open(new ServerNameHandler(targets, connection.admit()));
+            @Override
+            public Duration clientHelloTimeout() {
+              return HELLO_TIMEOUT;
+            }
+          };
+      ClientChannel client = connection.open(new ServerNameHandler(targets, connection.admit()));
       // The segment size comes from the length, so a seed stays a valid ClientHello.
       int segment = 1 + bytes.length % 97;
       for (int from = 0; from < bytes.length && client.isOpen(); from += segment) {
-        client.writeInbound(Unpooled.wrappedBuffer(
-            Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + segment))));
+        client.writeInbound(
+            Unpooled.wrappedBuffer(
+                Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + segment))));
       }
 
       boolean routed = client.pipeline().get(FrontendHandler.class) != null;
@@ -65,8 +67,10 @@ class ServerNameHandlerFuzzTest {
       }
       client.close();
       connection.assertEverythingGivenBack();
-      assertThat(connection.listener.snapshot().getSniRejected()
-          + connection.listener.snapshot().getSniUnmatched()).isLessThanOrEqualTo(1);
+      assertThat(
+              connection.listener.snapshot().getSniRejected()
+                  + connection.listener.snapshot().getSniUnmatched())
+          .isLessThanOrEqualTo(1);
     }
   }
 }

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The TLS routing stage on channels in memory, on a clock that moves only when the test moves
- * it, with real ClientHellos from the JDK's TLS client: one pool answers to "db.example.com";
- * its backends connect when the test says.
+ * The TLS routing stage on channels in memory, on a clock that moves only when the test moves it,
+ * with real ClientHellos from the JDK's TLS client: one pool answers to "db.example.com"; its
+ * backends connect when the test says.
  */
 class ServerNameHandlerTest {
 
@@ -60,8 +60,7 @@ class ServerNameHandlerTest {
     }
     connection.backends.last().succeed();
 
-    assertThat(Embedded.drainOutboundBytes(connection.backends.last().backend()))
-        .isEqualTo(hello);
+    assertThat(Embedded.drainOutboundBytes(connection.backends.last().backend())).isEqualTo(hello);
   }
 
   @Test
@@ -75,8 +74,7 @@ class ServerNameHandlerTest {
     }
     connection.backends.last().succeed();
 
-    assertThat(Embedded.drainOutboundBytes(connection.backends.last().backend()))
-        .isEqualTo(hello);
+    assertThat(Embedded.drainOutboundBytes(connection.backends.last().backend())).isEqualTo(hello);
   }
 
   @Test
@@ -118,9 +116,10 @@ class ServerNameHandlerTest {
   @Test
   void refusesAClientHelloLargerThanTheLimitBeforeItArrivesWhole() {
     start();
-    byte[] hello = ClientHellos.inRecordsOf(
-        ClientHellos.of("db.example.com", ServerNameHandler.MAX_CLIENT_HELLO_BYTES + 1000),
-        16_000);
+    byte[] hello =
+        ClientHellos.inRecordsOf(
+            ClientHellos.of("db.example.com", ServerNameHandler.MAX_CLIENT_HELLO_BYTES + 1000),
+            16_000);
 
     send(Arrays.copyOf(hello, 16_005)); // the first record: its header says how long it is
 
@@ -157,19 +156,21 @@ class ServerNameHandlerTest {
   private void start() {
     FakeBackends backends = connection.backends;
     RelaySettings settings = backends.settings(PoolOptions.DEFAULTS);
-    ServerNameTargets targets = new ServerNameTargets() {
-      @Override
-      public FrontendHandler frontendFor(String name, Channel ch, ConnectionLease lease) {
-        routedName = name;
-        return Objects.equals(name, "db.example.com")
-            ? new FrontendHandler(backends.picker(), settings, lease) : null;
-      }
+    ServerNameTargets targets =
+        new ServerNameTargets() {
+          @Override
+          public FrontendHandler frontendFor(String name, Channel ch, ConnectionLease lease) {
+            routedName = name;
+            return Objects.equals(name, "db.example.com")
+                ? new FrontendHandler(backends.picker(), settings, lease)
+                : null;
+          }
 
-      @Override
-      public Duration clientHelloTimeout() {
-        return HELLO_TIMEOUT;
-      }
-    };
+          @Override
+          public Duration clientHelloTimeout() {
+            return HELLO_TIMEOUT;
+          }
+        };
     client = connection.open(new ServerNameHandler(targets, connection.admit()));
   }
 

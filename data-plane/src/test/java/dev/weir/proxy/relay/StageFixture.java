@@ -10,9 +10,8 @@ import io.netty.channel.ChannelHandler;
 
 /**
  * One client connection for stage tests: the proxy budget and listener it is admitted by, the
- * pool's backends (connected in memory), its lease and its channel. Whatever ends the
- * connection, its lease must give everything back exactly once; a second time would show as a
- * count below zero.
+ * pool's backends (connected in memory), its lease and its channel. Whatever ends the connection,
+ * its lease must give everything back exactly once; a second time would show as a count below zero.
  */
 final class StageFixture implements AutoCloseable {
 

@@ -45,8 +45,11 @@ class TlsHandshakeHandlerTest {
   void aFailedHandshakeIsCountedAndClosedWithoutTheRelay() {
     start();
 
-    client.pipeline().fireUserEventTriggered(
-        new SslHandshakeCompletionEvent(new SSLHandshakeException("no cipher suites in common")));
+    client
+        .pipeline()
+        .fireUserEventTriggered(
+            new SslHandshakeCompletionEvent(
+                new SSLHandshakeException("no cipher suites in common")));
 
     assertThat(client.isOpen()).isFalse();
     assertThat(relaySaw).doesNotContain("active");
@@ -69,17 +72,19 @@ class TlsHandshakeHandlerTest {
 
   private void start() {
     ConnectionLease lease = connection.admit();
-    client = connection.open(new TlsHandshakeHandler(lease, TIMEOUT),
-        new ChannelInboundHandlerAdapter() {
-          @Override
-          public void channelActive(ChannelHandlerContext ctx) {
-            relaySaw.add("active");
-          }
+    client =
+        connection.open(
+            new TlsHandshakeHandler(lease, TIMEOUT),
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelActive(ChannelHandlerContext ctx) {
+                relaySaw.add("active");
+              }
 
-          @Override
-          public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            relaySaw.add(evt);
-          }
-        });
+              @Override
+              public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                relaySaw.add(evt);
+              }
+            });
   }
 }

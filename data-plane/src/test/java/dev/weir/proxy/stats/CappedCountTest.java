@@ -62,13 +62,14 @@ class CappedCountTest {
     try {
       List<Callable<Integer>> racers = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        racers.add(() -> {
-          int taken = 0;
-          for (int i = 0; i < 10_000; i++) {
-            taken += count.tryTake(100) ? 1 : 0;
-          }
-          return taken;
-        });
+        racers.add(
+            () -> {
+              int taken = 0;
+              for (int i = 0; i < 10_000; i++) {
+                taken += count.tryTake(100) ? 1 : 0;
+              }
+              return taken;
+            });
       }
       int taken = 0;
       for (Future<Integer> racer : threads.invokeAll(racers)) {

@@ -124,26 +124,30 @@ class LatencyHistogramTest {
     List<Future<?>> running = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       long nanos = (w + 1) * 10 * MICROS;
-      running.add(threads.submit(() -> {
-        go.await();
-        for (int i = 0; i < each; i++) {
-          histogram.record(nanos);
-        }
-        return null;
-      }));
+      running.add(
+          threads.submit(
+              () -> {
+                go.await();
+                for (int i = 0; i < each; i++) {
+                  histogram.record(nanos);
+                }
+                return null;
+              }));
     }
     // A reader cutting intervals meanwhile: together they must add up to every recording.
-    Future<Long> intervals = threads.submit(() -> {
-      go.await();
-      long counted = 0;
-      LatencyHistogram.Snapshot previous = LatencyHistogram.Snapshot.EMPTY;
-      while (!running.stream().allMatch(Future::isDone)) {
-        LatencyHistogram.Snapshot now = histogram.snapshot();
-        counted += now.minus(previous).count();
-        previous = now;
-      }
-      return counted + histogram.snapshot().minus(previous).count();
-    });
+    Future<Long> intervals =
+        threads.submit(
+            () -> {
+              go.await();
+              long counted = 0;
+              LatencyHistogram.Snapshot previous = LatencyHistogram.Snapshot.EMPTY;
+              while (!running.stream().allMatch(Future::isDone)) {
+                LatencyHistogram.Snapshot now = histogram.snapshot();
+                counted += now.minus(previous).count();
+                previous = now;
+              }
+              return counted + histogram.snapshot().minus(previous).count();
+            });
 
     go.countDown();
     for (Future<?> f : running) {

@@ -46,8 +46,7 @@ class LatencyWindowTest {
     recordMillis(3, 100);
     now.addAndGet(10 * SECOND);
 
-    assertThat(window.lastInterval().p99Micros())
-        .isCloseTo(3_000, withinPercentage(ERROR_PERCENT));
+    assertThat(window.lastInterval().p99Micros()).isCloseTo(3_000, withinPercentage(ERROR_PERCENT));
   }
 
   @Test

@@ -55,8 +55,8 @@ public final class ClientHellos {
   }
 
   /**
-   * The same handshake message cut into TLS records of at most {@code size} bytes each, as a
-   * client may send it: the routing stage must put it together again.
+   * The same handshake message cut into TLS records of at most {@code size} bytes each, as a client
+   * may send it: the routing stage must put it together again.
    */
   public static byte[] inRecordsOf(byte[] record, int size) {
     byte[] body = Arrays.copyOfRange(record, 5, record.length);

@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A backend on 127.0.0.1 that greets each connection with "{name}\n", echoes what it reads, and
- * on end of stream answers "{name} saw EOF after {n} bytes\n" and closes: enough to see which
- * backend a connection reached, that bytes went both ways, and that a half-close arrived.
+ * A backend on 127.0.0.1 that greets each connection with "{name}\n", echoes what it reads, and on
+ * end of stream answers "{name} saw EOF after {n} bytes\n" and closes: enough to see which backend
+ * a connection reached, that bytes went both ways, and that a half-close arrived.
  */
 public final class EchoBackend implements AutoCloseable {
 

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTP/1.1 server on 127.0.0.1 that answers every request with the status it is set to and
- * "{name}\n" as the body, then closes: a backend for HTTP health checks, and one whose answers
- * show which backend a relayed request reached.
+ * "{name}\n" as the body, then closes: a backend for HTTP health checks, and one whose answers show
+ * which backend a relayed request reached.
  */
 public final class HttpStatusBackend implements AutoCloseable {
 
@@ -78,9 +78,15 @@ public final class HttpStatusBackend implements AutoCloseable {
       requests.add(head);
       byte[] body = (name + "\n").getBytes(US_ASCII);
       OutputStream out = socket.getOutputStream();
-      out.write(("HTTP/1.1 " + status + " Test\r\n"
-          + "Content-Length: " + body.length + "\r\n"
-          + "Connection: close\r\n\r\n").getBytes(US_ASCII));
+      out.write(
+          ("HTTP/1.1 "
+                  + status
+                  + " Test\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\n"
+                  + "Connection: close\r\n\r\n")
+              .getBytes(US_ASCII));
       out.write(body);
       out.flush();
     } catch (SocketException e) {

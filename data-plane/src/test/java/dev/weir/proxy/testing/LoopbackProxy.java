@@ -26,18 +26,29 @@ public final class LoopbackProxy implements AutoCloseable {
   }
 
   /** With failed binds retried on {@code retryScheduler} (a fake one, in tests that drive it). */
-  public LoopbackProxy(Transport transport, ScheduledExecutorService retryScheduler,
-      ReconnectBackoff retryBackoff) {
+  public LoopbackProxy(
+      Transport transport, ScheduledExecutorService retryScheduler, ReconnectBackoff retryBackoff) {
     group = transport.newEventLoopGroup(2, "test-relay-" + transport.name());
-    listeners = new Pools(group, transport, 2, Duration.ofSeconds(2), Duration.ofSeconds(5),
-        null, ConnectionBudget.unlimited(), retryScheduler, retryBackoff);
+    listeners =
+        new Pools(
+            group,
+            transport,
+            2,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5),
+            null,
+            ConnectionBudget.unlimited(),
+            retryScheduler,
+            retryBackoff);
   }
 
   public Pools listeners() {
     return listeners;
   }
 
-  /** @return the pools not in force */
+  /**
+   * @return the pools not in force
+   */
   public List<PoolApplyFailure> apply(ProxyConfig config) throws InvalidConfigException {
     return listeners.apply(config);
   }

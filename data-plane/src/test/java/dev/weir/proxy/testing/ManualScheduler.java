@@ -34,8 +34,11 @@ public final class ManualScheduler extends AbstractExecutorService
   public void runNext() {
     Task next;
     synchronized (this) {
-      next = tasks.stream().filter(Task::pending).findFirst()
-          .orElseThrow(() -> new IllegalStateException("nothing scheduled"));
+      next =
+          tasks.stream()
+              .filter(Task::pending)
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException("nothing scheduled"));
       next.markRun();
     }
     next.command.run();
@@ -96,8 +99,10 @@ public final class ManualScheduler extends AbstractExecutorService
   private final class Task implements ScheduledFuture<Object> {
     final Runnable command;
     final Duration delay;
+
     @GuardedBy("ManualScheduler.this")
     boolean done;
+
     @GuardedBy("ManualScheduler.this")
     boolean cancelled;
 

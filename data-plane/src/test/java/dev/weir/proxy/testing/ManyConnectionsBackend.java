@@ -20,10 +20,10 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A backend on 127.0.0.1 for thousands of connections at once, on one event loop: in echo mode
- * it greets each connection with "{name}\n" and echoes; in flood mode it writes to each
- * connection for as long as the connection is writable, so it sends exactly as fast as the proxy
- * takes it. Its buffers are unpooled, so they never show in the proxy's pooled allocator.
+ * A backend on 127.0.0.1 for thousands of connections at once, on one event loop: in echo mode it
+ * greets each connection with "{name}\n" and echoes; in flood mode it writes to each connection for
+ * as long as the connection is writable, so it sends exactly as fast as the proxy takes it. Its
+ * buffers are unpooled, so they never show in the proxy's pooled allocator.
  */
 public final class ManyConnectionsBackend implements AutoCloseable {
 
@@ -33,27 +33,29 @@ public final class ManyConnectionsBackend implements AutoCloseable {
   private final Channel server;
   private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   // Shared, read-only: every flood write is a view of it, so flooding costs this backend nothing.
-  private final ByteBuf chunk = Unpooled.unreleasableBuffer(
-      Unpooled.directBuffer(CHUNK).writeZero(CHUNK).asReadOnly());
+  private final ByteBuf chunk =
+      Unpooled.unreleasableBuffer(Unpooled.directBuffer(CHUNK).writeZero(CHUNK).asReadOnly());
 
   private ManyConnectionsBackend(String name, boolean flood) throws InterruptedException {
     Transport transport = Transport.nio();
     group = transport.newEventLoopGroup(1, "test-backend-" + name);
-    server = new ServerBootstrap()
-        .group(group)
-        .channel(transport.serverChannelClass())
-        .option(ChannelOption.SO_BACKLOG, 4096)
-        .childOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
-        .childHandler(new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            open.add(ch);
-            ch.pipeline().addLast(flood ? new Flood() : new Echo(name));
-          }
-        })
-        .bind(new InetSocketAddress("127.0.0.1", 0))
-        .sync()
-        .channel();
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(transport.serverChannelClass())
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .childOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    open.add(ch);
+                    ch.pipeline().addLast(flood ? new Flood() : new Echo(name));
+                  }
+                })
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .sync()
+            .channel();
   }
 
   public static ManyConnectionsBackend echo(String name) throws InterruptedException {

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A backend on 127.0.0.1 that accepts connections and then neither reads nor writes: what a
- * stopped or deadlocked server looks like from the network.
+ * A backend on 127.0.0.1 that accepts connections and then neither reads nor writes: what a stopped
+ * or deadlocked server looks like from the network.
  */
 public final class SilentBackend implements AutoCloseable {
 

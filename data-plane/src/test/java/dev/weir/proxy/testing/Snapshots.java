@@ -16,10 +16,7 @@ public final class Snapshots {
 
   /** A pool listening on 127.0.0.1:{@code port}. */
   public static Pool.Builder pool(String name, int port, Algorithm algorithm) {
-    return Pool.newBuilder()
-        .setName(name)
-        .setListen("127.0.0.1:" + port)
-        .setAlgorithm(algorithm);
+    return Pool.newBuilder().setName(name).setListen("127.0.0.1:" + port).setAlgorithm(algorithm);
   }
 
   public static Backend active(String address) {

@@ -8,14 +8,14 @@ import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
-import javax.net.ssl.KeyManagerFactory;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -34,9 +34,22 @@ public final class TestCertificates {
     this.dir = dir;
     this.caCert = dir.resolve(name + "-ca.pem");
     this.caKey = dir.resolve(name + "-ca.key");
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", caKey.toString(), "-out", caCert.toString(), "-days", "30",
-        "-subj", "/CN=" + name + " test CA");
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        caKey.toString(),
+        "-out",
+        caCert.toString(),
+        "-days",
+        "30",
+        "-subj",
+        "/CN=" + name + " test CA");
   }
 
   public Path caFile() {
@@ -57,18 +70,37 @@ public final class TestCertificates {
       throws IOException, InterruptedException {
     Path cert = dir.resolve(file + ".pem");
     Path key = keyOf(cert);
-    List<String> args = new ArrayList<>(List.of("req", "-x509", "-CA", caCert.toString(),
-        "-CAkey", caKey.toString(), "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-        "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "10",
-        "-subj", subject));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "req",
+                "-x509",
+                "-CA",
+                caCert.toString(),
+                "-CAkey",
+                caKey.toString(),
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-days",
+                "10",
+                "-subj",
+                subject));
     if (names.length > 0) {
       args.add("-addext");
-      args.add("subjectAltName=" + String.join(",",
-          java.util.Arrays.stream(names).map(n -> "DNS:" + n).toList()));
+      args.add(
+          "subjectAltName="
+              + String.join(",", java.util.Arrays.stream(names).map(n -> "DNS:" + n).toList()));
     }
     openssl(args.toArray(String[]::new));
-    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions
-        .fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     return cert;
   }
 
@@ -98,13 +130,13 @@ public final class TestCertificates {
   public SSLContext contextWith(Path cert) throws Exception {
     String pem = Files.readString(keyOf(cert), StandardCharsets.US_ASCII);
     String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
-        new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    PrivateKey key =
+        KeyFactory.getInstance("EC")
+            .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     keys.setKeyEntry("key", key, new char[0], new X509Certificate[] {read(cert)});
-    KeyManagerFactory kmf =
-        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, new char[0]);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(kmf.getKeyManagers(), clientContextTrust(), null);
@@ -131,12 +163,15 @@ public final class TestCertificates {
     List<String> command = new ArrayList<>();
     command.add("openssl");
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     byte[] output = process.getInputStream().readAllBytes();
     if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IOException("openssl " + String.join(" ", args) + " failed: "
-          + new String(output, StandardCharsets.UTF_8));
+      throw new IOException(
+          "openssl "
+              + String.join(" ", args)
+              + " failed: "
+              + new String(output, StandardCharsets.UTF_8));
     }
   }
 }

@@ -30,7 +30,9 @@ public final class TestClient implements AutoCloseable {
     return connect(port, 0);
   }
 
-  /** @param receiveBuffer the socket's receive buffer in bytes, or 0 for the system default */
+  /**
+   * @param receiveBuffer the socket's receive buffer in bytes, or 0 for the system default
+   */
   public static TestClient connect(int port, int receiveBuffer) throws IOException {
     Socket socket = new Socket();
     try {

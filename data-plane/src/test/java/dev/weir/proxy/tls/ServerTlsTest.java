@@ -30,8 +30,8 @@ class ServerTlsTest {
     Files.createSymbolicLink(mount.resolve("..data"), Path.of("..v1"));
     Files.createSymbolicLink(mount.resolve("tls.crt"), Path.of("..data/tls.crt"));
     Files.createSymbolicLink(mount.resolve("tls.key"), Path.of("..data/tls.key"));
-    ServerTls tls = ServerTls.load("web", config(mount.resolve("tls.crt"),
-        mount.resolve("tls.key")));
+    ServerTls tls =
+        ServerTls.load("web", config(mount.resolve("tls.crt"), mount.resolve("tls.key")));
     assertThat(tls.refresh()).as("nothing changed yet").isFalse();
 
     Path next = Files.createSymbolicLink(mount.resolve("..data_tmp"), Path.of("..v2"));
@@ -39,8 +39,12 @@ class ServerTlsTest {
 
     assertThat(tls.refresh()).isTrue();
     assertThat(tls.refresh()).as("once per change").isFalse();
-    assertThat(tls.expiries()).singleElement().satisfies(e -> assertThat(e.notAfter())
-        .isEqualTo(TestCertificates.read(v2).getNotAfter().toInstant()));
+    assertThat(tls.expiries())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.notAfter())
+                    .isEqualTo(TestCertificates.read(v2).getNotAfter().toInstant()));
     assertThat(tls.reloadFailures()).isZero();
   }
 
@@ -50,8 +54,10 @@ class ServerTlsTest {
     Path cert = ca.issue("web", "web.example.com");
 
     assertThatThrownBy(() -> ServerTls.load("web", config(cert, cert)))
-        .hasMessageStartingWith("pool web: settings.tls_termination.certificates[0].key_file "
-            + cert + ": not an unencrypted PEM private key");
+        .hasMessageStartingWith(
+            "pool web: settings.tls_termination.certificates[0].key_file "
+                + cert
+                + ": not an unencrypted PEM private key");
   }
 
   private static void version(Path mount, String name, Path cert) throws Exception {
@@ -61,7 +67,13 @@ class ServerTlsTest {
   }
 
   private static TlsTerminationConfig config(Path cert, Path key) {
-    return new TlsTerminationConfig(List.of(new CertificateFiles(cert, key)), List.of(), false,
-        null, false, null, Duration.ofSeconds(10));
+    return new TlsTerminationConfig(
+        List.of(new CertificateFiles(cert, key)),
+        List.of(),
+        false,
+        null,
+        false,
+        null,
+        Duration.ofSeconds(10));
   }
 }

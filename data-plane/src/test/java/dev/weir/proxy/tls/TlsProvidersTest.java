@@ -10,8 +10,10 @@ class TlsProvidersTest {
 
   @Test
   void boringSslTerminatesWhereItsNativeLibraryIsShipped() {
-    assumeTrue(System.getProperty("os.name").equals("Linux")
-        && System.getProperty("os.arch").equals("amd64"), "natives shipped for linux-x86_64");
+    assumeTrue(
+        System.getProperty("os.name").equals("Linux")
+            && System.getProperty("os.arch").equals("amd64"),
+        "natives shipped for linux-x86_64");
 
     assertThat(TlsProviders.provider()).isEqualTo(SslProvider.OPENSSL);
   }

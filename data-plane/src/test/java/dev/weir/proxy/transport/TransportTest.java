@@ -51,13 +51,16 @@ class TransportTest {
       ServerChannel server = transport.newServerChannel(loopback);
       SocketChannel[] accepted = new SocketChannel[1];
       CountDownLatch latch = new CountDownLatch(1);
-      server.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-          accepted[0] = (SocketChannel) msg;
-          latch.countDown();
-        }
-      });
+      server
+          .pipeline()
+          .addLast(
+              new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                  accepted[0] = (SocketChannel) msg;
+                  latch.countDown();
+                }
+              });
       group.register(server).sync();
       server.bind(new InetSocketAddress(loopback, 0)).sync();
       int port = ((InetSocketAddress) server.localAddress()).getPort();
@@ -91,15 +94,19 @@ class TransportTest {
       SocketChannel channel = transport.newSocketChannel(loopback);
       transport.shareReadBuffers(channel);
       BlockingQueue<Integer> wholeCapacities = new LinkedBlockingQueue<>();
-      channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-          ByteBuf read = (ByteBuf) msg;
-          // A read from the ring is a slice of one of its buffers; others are buffers of their own.
-          wholeCapacities.add(read.unwrap() == null ? -1 : read.unwrap().capacity());
-          read.release();
-        }
-      });
+      channel
+          .pipeline()
+          .addLast(
+              new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                  ByteBuf read = (ByteBuf) msg;
+                  // A read from the ring is a slice of one of its buffers; others are buffers of
+                  // their own.
+                  wholeCapacities.add(read.unwrap() == null ? -1 : read.unwrap().capacity());
+                  read.release();
+                }
+              });
       group.register(channel).sync();
       channel.connect(server.getLocalSocketAddress()).sync();
       try (Socket peer = server.accept()) {

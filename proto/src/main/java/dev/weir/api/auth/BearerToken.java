@@ -52,8 +52,8 @@ public final class BearerToken extends CallCredentials {
     for (int i = 0; i < stripped.length(); i++) {
       char c = stripped.charAt(i);
       if (c <= 0x20 || c > 0x7e) {
-        throw new IllegalArgumentException(source
-            + " must hold one token of printable ASCII without spaces or line breaks");
+        throw new IllegalArgumentException(
+            source + " must hold one token of printable ASCII without spaces or line breaks");
       }
     }
     return new BearerToken(stripped);
@@ -63,8 +63,15 @@ public final class BearerToken extends CallCredentials {
   public static BearerToken fromFile(Path file, String option) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
     if (bytes.length > MAX_LENGTH + 2) {
-      throw new IllegalArgumentException(option + " " + file + " is " + bytes.length
-          + " bytes; a token file holds one token of 1.." + MAX_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + file
+              + " is "
+              + bytes.length
+              + " bytes; a token file holds one token of 1.."
+              + MAX_LENGTH
+              + " characters");
     }
     return of(new String(bytes, StandardCharsets.US_ASCII), option + " " + file);
   }
@@ -82,9 +89,10 @@ public final class BearerToken extends CallCredentials {
   public void applyRequestMetadata(
       RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
     if (requestInfo.getSecurityLevel() != SecurityLevel.PRIVACY_AND_INTEGRITY) {
-      applier.fail(Status.UNAUTHENTICATED.withDescription(
-          "not sending the bearer token over a connection without TLS; connect with TLS "
-              + "(--tls-ca) or use a client certificate"));
+      applier.fail(
+          Status.UNAUTHENTICATED.withDescription(
+              "not sending the bearer token over a connection without TLS; connect with TLS "
+                  + "(--tls-ca) or use a client certificate"));
       return;
     }
     Metadata headers = new Metadata();

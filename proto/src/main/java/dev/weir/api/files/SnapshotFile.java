@@ -29,8 +29,10 @@ public final class SnapshotFile {
   public static final int MAGIC = 0x57454952;
   public static final int FORMAT_VERSION = 1;
   public static final int HEADER_BYTES = 16;
+
   /** Suffix of the temporary files a write uses; leftovers from a crash may be deleted. */
   public static final String TEMP_SUFFIX = ".tmp";
+
   // Far above 1000 pools of 1000 backends; only here so a bad length cannot exhaust the heap.
   public static final int MAX_PAYLOAD_BYTES = 256 << 20;
 
@@ -68,8 +70,8 @@ public final class SnapshotFile {
   public static ConfigSnapshot read(Path file) throws IOException, SnapshotFileException {
     long size = Files.size(file);
     if (size > HEADER_BYTES + (long) MAX_PAYLOAD_BYTES) {
-      throw new SnapshotFileException(file, "file is " + size + " bytes, more than any snapshot"
-          + " Weir writes");
+      throw new SnapshotFileException(
+          file, "file is " + size + " bytes, more than any snapshot" + " Weir writes");
     }
     return decode(file, Files.readAllBytes(file));
   }
@@ -93,19 +95,30 @@ public final class SnapshotFile {
   public static ConfigSnapshot decode(Path path, byte[] file) throws SnapshotFileException {
     // Magic first: for a foreign file, "not a snapshot file" says more than "truncated".
     if (file.length >= Integer.BYTES && ByteBuffer.wrap(file).getInt() != MAGIC) {
-      throw new SnapshotFileException(path, String.format(
-          "bad magic 0x%08x, expected 0x%08x (\"WEIR\"); not a Weir snapshot file",
-          ByteBuffer.wrap(file).getInt(), MAGIC));
+      throw new SnapshotFileException(
+          path,
+          String.format(
+              "bad magic 0x%08x, expected 0x%08x (\"WEIR\"); not a Weir snapshot file",
+              ByteBuffer.wrap(file).getInt(), MAGIC));
     }
     if (file.length < HEADER_BYTES) {
-      throw new SnapshotFileException(path, "truncated: " + file.length
-          + " bytes, shorter than the " + HEADER_BYTES + "-byte header");
+      throw new SnapshotFileException(
+          path,
+          "truncated: "
+              + file.length
+              + " bytes, shorter than the "
+              + HEADER_BYTES
+              + "-byte header");
     }
     ByteBuffer header = ByteBuffer.wrap(file, Integer.BYTES, HEADER_BYTES - Integer.BYTES);
     int format = header.getInt();
     if (format != FORMAT_VERSION) {
-      throw new SnapshotFileException(path, "unsupported format version " + format
-          + ", this version of Weir reads version " + FORMAT_VERSION);
+      throw new SnapshotFileException(
+          path,
+          "unsupported format version "
+              + format
+              + ", this version of Weir reads version "
+              + FORMAT_VERSION);
     }
     int length = header.getInt();
     int storedCrc = header.getInt();
@@ -114,13 +127,18 @@ public final class SnapshotFile {
       throw new SnapshotFileException(path, "payload length " + length + " is out of range");
     }
     if (length != actual) {
-      throw new SnapshotFileException(path, "header says " + length + " payload bytes, file has "
-          + actual + (actual < length ? " (truncated)" : " (trailing bytes)"));
+      throw new SnapshotFileException(
+          path,
+          "header says "
+              + length
+              + " payload bytes, file has "
+              + actual
+              + (actual < length ? " (truncated)" : " (trailing bytes)"));
     }
     int crc = crc32c(file, HEADER_BYTES, length);
     if (crc != storedCrc) {
-      throw new SnapshotFileException(path, String.format(
-          "payload CRC32C is 0x%08x, header says 0x%08x", crc, storedCrc));
+      throw new SnapshotFileException(
+          path, String.format("payload CRC32C is 0x%08x, header says 0x%08x", crc, storedCrc));
     }
     try {
       return ConfigSnapshot.parseFrom(ByteBuffer.wrap(file, HEADER_BYTES, length));

@@ -8,26 +8,30 @@ import java.util.function.LongSupplier;
 
 /**
  * Decides which lines of a repeated failure get logged: the first of each cause, then at most one
- * per interval, which says how many like it were left out since. A peer that fails the same way
- * on every connection (garbage bytes, a flood that runs the process out of file descriptors)
- * then costs the log a line per cause and interval, not a line per connection.
+ * per interval, which says how many like it were left out since. A peer that fails the same way on
+ * every connection (garbage bytes, a flood that runs the process out of file descriptors) then
+ * costs the log a line per cause and interval, not a line per connection.
  *
- * <p>Causes are short fixed strings (an exception's class, say), never text a peer chose, so
- * their number stays small; past {@value #MAX_CAUSES} the oldest counts are forgotten.
+ * <p>Causes are short fixed strings (an exception's class, say), never text a peer chose, so their
+ * number stays small; past {@value #MAX_CAUSES} the oldest counts are forgotten.
  */
 public final class LogThrottle {
 
   /** Enough for every kind of failure a server meets; a guard against an unbounded key. */
   static final int MAX_CAUSES = 64;
+
   /** What {@link #admit} answers for a line to leave out. */
   public static final long SUPPRESS = -1;
 
   private final long intervalNanos;
   private final LongSupplier nanoTime;
+
   @GuardedBy("this")
   private final Map<String, Window> windows = new HashMap<>();
 
-  /** @param nanoTime {@link System#nanoTime}, or a fake one in tests */
+  /**
+   * @param nanoTime {@link System#nanoTime}, or a fake one in tests
+   */
   public LogThrottle(Duration interval, LongSupplier nanoTime) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive, got " + interval);

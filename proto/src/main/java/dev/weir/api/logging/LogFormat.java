@@ -1,9 +1,9 @@
 package dev.weir.api.logging;
 
 /**
- * One format for the log lines of weir-control and weir-proxy (slf4j-simple, on stderr):
- * {@code 2026-12-07T20:18:55.123Z INFO Pools - message}, the time with its UTC offset, so
- * lines of different programs and hosts can be put side by side.
+ * One format for the log lines of weir-control and weir-proxy (slf4j-simple, on stderr): {@code
+ * 2026-12-07T20:18:55.123Z INFO Pools - message}, the time with its UTC offset, so lines of
+ * different programs and hosts can be put side by side.
  */
 public final class LogFormat {
 

@@ -11,9 +11,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Serves {@code /metrics} (and {@code /-/healthy}) over HTTP for Prometheus, for weir-control and
- * weir-proxy alike. Its registry is its own, not the process-wide default, so only the collector
- * it is given shows up and tests can run several side by side. The collector is read at every
- * scrape.
+ * weir-proxy alike. Its registry is its own, not the process-wide default, so only the collector it
+ * is given shows up and tests can run several side by side. The collector is read at every scrape.
  */
 public final class MetricsServer implements AutoCloseable {
   // Scrapes are rare and cheap; two threads keep one slow client from blocking the next.
@@ -35,20 +34,24 @@ public final class MetricsServer implements AutoCloseable {
       throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(metrics);
-    ExecutorService threads = Executors.newFixedThreadPool(THREADS, r -> {
-      Thread t = new Thread(r, "weir-metrics");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService threads =
+        Executors.newFixedThreadPool(
+            THREADS,
+            r -> {
+              Thread t = new Thread(r, "weir-metrics");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       // Built-in properties, not PrometheusProperties.get(): a system property or properties
       // file must not move the port away from the one asked for.
-      return new MetricsServer(HTTPServer.builder(PrometheusProperties.builder().build())
-          .inetAddress(address.getAddress())
-          .port(address.getPort())
-          .registry(registry)
-          .executorService(threads)
-          .buildAndStart());
+      return new MetricsServer(
+          HTTPServer.builder(PrometheusProperties.builder().build())
+              .inetAddress(address.getAddress())
+              .port(address.getPort())
+              .registry(registry)
+              .executorService(threads)
+              .buildAndStart());
     } catch (IOException | RuntimeException e) {
       threads.shutdownNow();
       throw e;

@@ -31,8 +31,7 @@ public record Address(String host, int port, boolean literal) {
         parsed.requireHost();
       }
     } catch (IllegalArgumentException e) {
-      throw new RuleViolation(
-          field + " \"" + value + "\" is not HOST:PORT: " + e.getMessage());
+      throw new RuleViolation(field + " \"" + value + "\" is not HOST:PORT: " + e.getMessage());
     }
     String host = parsed.host();
     boolean literal = host.indexOf(':') >= 0 || IPV4.matcher(host).matches();

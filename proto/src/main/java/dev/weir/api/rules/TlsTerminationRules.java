@@ -3,16 +3,16 @@ package dev.weir.api.rules;
 import com.google.protobuf.Duration;
 import dev.weir.api.v1.BackendTls;
 import dev.weir.api.v1.Certificate;
-import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.ClientAuth;
+import dev.weir.api.v1.HealthCheck;
 import dev.weir.api.v1.PoolSettings;
 import dev.weir.api.v1.TlsTermination;
 import java.util.List;
 
 /**
  * The rules of a pool's {@link TlsTermination} that need no file: paths absolute, counts bounded,
- * ALPN tokens and the TLS version well-formed. What the files hold only a proxy can check, as
- * only it has them (weir-proxy's {@code tls} package does, when it validates a snapshot).
+ * ALPN tokens and the TLS version well-formed. What the files hold only a proxy can check, as only
+ * it has them (weir-proxy's {@code tls} package does, when it validates a snapshot).
  */
 public final class TlsTerminationRules {
   public static final int MAX_CERTIFICATES = 20;
@@ -38,7 +38,9 @@ public final class TlsTerminationRules {
     check("", settings);
   }
 
-  /** @throws RuleViolation naming the field (after {@code where}) and the value at fault */
+  /**
+   * @throws RuleViolation naming the field (after {@code where}) and the value at fault
+   */
   static void check(String where, PoolSettings settings) throws RuleViolation {
     if (!settings.hasTlsTermination()) {
       return;
@@ -47,18 +49,26 @@ public final class TlsTerminationRules {
     String field = (where.isEmpty() ? "" : where + ": ") + FIELD;
     if (!tls.getEnabled()) {
       if (!tls.equals(TlsTermination.getDefaultInstance())) {
-        throw new RuleViolation(field + "certificates, alpn, min_version, client_auth,"
-            + " backend_tls and handshake_timeout need " + FIELD + "enabled");
+        throw new RuleViolation(
+            field
+                + "certificates, alpn, min_version, client_auth,"
+                + " backend_tls and handshake_timeout need "
+                + FIELD
+                + "enabled");
       }
       return;
     }
     if (settings.getHttpConnect().getEnabled()) {
-      throw new RuleViolation(field + "enabled cannot be combined with"
-          + " settings.http_connect.enabled");
+      throw new RuleViolation(
+          field + "enabled cannot be combined with" + " settings.http_connect.enabled");
     }
     if (tls.getCertificatesCount() == 0 || tls.getCertificatesCount() > MAX_CERTIFICATES) {
-      throw new RuleViolation(field + "certificates: 1.." + MAX_CERTIFICATES + " needed, got "
-          + tls.getCertificatesCount());
+      throw new RuleViolation(
+          field
+              + "certificates: 1.."
+              + MAX_CERTIFICATES
+              + " needed, got "
+              + tls.getCertificatesCount());
     }
     for (int i = 0; i < tls.getCertificatesCount(); i++) {
       Certificate c = tls.getCertificates(i);
@@ -66,15 +76,22 @@ public final class TlsTerminationRules {
       path(field + "certificates[" + i + "].key_file", c.getKeyFile(), true);
     }
     if (tls.getAlpnCount() > MAX_ALPN) {
-      throw new RuleViolation(field + "alpn: at most " + MAX_ALPN + " allowed, got "
-          + tls.getAlpnCount());
+      throw new RuleViolation(
+          field + "alpn: at most " + MAX_ALPN + " allowed, got " + tls.getAlpnCount());
     }
     for (String protocol : tls.getAlpnList()) {
       alpn(field + "alpn", protocol);
     }
     if (!tls.getMinVersion().isEmpty() && !VERSIONS.contains(tls.getMinVersion())) {
-      throw new RuleViolation(field + "min_version must be one of " + VERSIONS + " (empty: "
-          + TLS_1_2 + "), got \"" + SnapshotRules.shorten(tls.getMinVersion()) + "\"");
+      throw new RuleViolation(
+          field
+              + "min_version must be one of "
+              + VERSIONS
+              + " (empty: "
+              + TLS_1_2
+              + "), got \""
+              + SnapshotRules.shorten(tls.getMinVersion())
+              + "\"");
     }
     if (tls.hasClientAuth()) {
       ClientAuth auth = tls.getClientAuth();
@@ -84,8 +101,10 @@ public final class TlsTerminationRules {
     if (tls.getBackendTls().getEnabled()
         && settings.getHealthCheck().getKind() == HealthCheck.Kind.HTTP) {
       // The probes speak plaintext HTTP; against a TLS backend every one would fail.
-      throw new RuleViolation(field + "backend_tls.enabled cannot be combined with"
-          + " settings.health_check.kind HTTP (the checks do not speak TLS); use TCP checks");
+      throw new RuleViolation(
+          field
+              + "backend_tls.enabled cannot be combined with"
+              + " settings.health_check.kind HTTP (the checks do not speak TLS); use TCP checks");
     }
     handshakeTimeout(field + "handshake_timeout", tls);
   }
@@ -101,8 +120,11 @@ public final class TlsTerminationRules {
     if (!backend.getServerName().isEmpty()) {
       TlsRoutingRules.normalize(field + "server_name", backend.getServerName());
       if (backend.getServerName().startsWith("*.")) {
-        throw new RuleViolation(field + "server_name: \"" + backend.getServerName()
-            + "\" is a wildcard; name one server");
+        throw new RuleViolation(
+            field
+                + "server_name: \""
+                + backend.getServerName()
+                + "\" is a wildcard; name one server");
       }
     }
   }
@@ -122,38 +144,52 @@ public final class TlsTerminationRules {
     Duration d = tls.getHandshakeTimeout();
     boolean wellFormed = d.getSeconds() >= 0 && d.getNanos() >= 0 && d.getNanos() <= 999_999_999;
     java.time.Duration timeout = wellFormed ? handshakeTimeout(tls) : null;
-    if (timeout == null || timeout.toMillis() < 1
-        || timeout.compareTo(MAX_HANDSHAKE_TIMEOUT) > 0) {
-      throw new RuleViolation(field + " must be 1ms..1m, got " + d.getSeconds() + "s "
-          + d.getNanos() + "ns");
+    if (timeout == null || timeout.toMillis() < 1 || timeout.compareTo(MAX_HANDSHAKE_TIMEOUT) > 0) {
+      throw new RuleViolation(
+          field + " must be 1ms..1m, got " + d.getSeconds() + "s " + d.getNanos() + "ns");
     }
   }
 
   private static void path(String field, String path, boolean required) throws RuleViolation {
     if (path.isEmpty()) {
       if (required) {
-        throw new RuleViolation(field + " is required: the absolute path of a PEM file on the"
-            + " proxy host");
+        throw new RuleViolation(
+            field + " is required: the absolute path of a PEM file on the" + " proxy host");
       }
       return;
     }
     if (path.length() > MAX_PATH_LENGTH) {
-      throw new RuleViolation(field + ": \"" + SnapshotRules.shorten(path) + "\" is longer than "
-          + MAX_PATH_LENGTH + " characters");
+      throw new RuleViolation(
+          field
+              + ": \""
+              + SnapshotRules.shorten(path)
+              + "\" is longer than "
+              + MAX_PATH_LENGTH
+              + " characters");
     }
     if (!path.startsWith("/") || path.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-      throw new RuleViolation(field + ": \"" + SnapshotRules.shorten(path) + "\" is not an"
-          + " absolute path (it must start with \"/\" and hold no control characters)");
+      throw new RuleViolation(
+          field
+              + ": \""
+              + SnapshotRules.shorten(path)
+              + "\" is not an"
+              + " absolute path (it must start with \"/\" and hold no control characters)");
     }
   }
 
   private static void alpn(String field, String protocol) throws RuleViolation {
-    boolean valid = !protocol.isEmpty() && protocol.length() <= 255
-        && protocol.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f && ch != ',');
+    boolean valid =
+        !protocol.isEmpty()
+            && protocol.length() <= 255
+            && protocol.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f && ch != ',');
     if (!valid) {
-      throw new RuleViolation(field + ": \"" + SnapshotRules.shorten(protocol) + "\" is not an"
-          + " ALPN protocol: use 1..255 printable ASCII characters without spaces or commas,"
-          + " such as \"h2\" or \"http/1.1\"");
+      throw new RuleViolation(
+          field
+              + ": \""
+              + SnapshotRules.shorten(protocol)
+              + "\" is not an"
+              + " ALPN protocol: use 1..255 printable ASCII characters without spaces or commas,"
+              + " such as \"h2\" or \"http/1.1\"");
     }
   }
 }

@@ -32,17 +32,16 @@ public final class ClientCredentials {
   private ClientCredentials() {}
 
   /**
-   * TLS credentials trusting {@code ca} (the JDK's CAs when not given) and presenting
-   * {@code certificate} with its {@code key} (no client certificate when not given); plaintext
-   * when neither {@code ca} nor {@code certificate} is given.
+   * TLS credentials trusting {@code ca} (the JDK's CAs when not given) and presenting {@code
+   * certificate} with its {@code key} (no client certificate when not given); plaintext when
+   * neither {@code ca} nor {@code certificate} is given.
    *
    * @throws IllegalArgumentException naming the flag: a certificate without its key or the other
    *     way round, or a file that is not there or not readable
    * @throws IOException if a file that was there cannot be read (its PEM is parsed later, at the
    *     handshake)
    */
-  public static ChannelCredentials create(File ca, File certificate, File key)
-      throws IOException {
+  public static ChannelCredentials create(File ca, File certificate, File key) throws IOException {
     requirePair(certificate, key);
     if (!ca.given() && !certificate.given()) {
       return InsecureChannelCredentials.create();

@@ -23,11 +23,11 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
- * Says why a TLS connection to the control plane failed, and which flag fixes it. grpc words all
- * of these "ssl exception" or "io exception" and keeps the reason in the cause chain, in the JDK's
- * or BoringSSL's words (an alert the server sent reads {@code Received fatal alert:
- * certificate_required} from one, {@code TLSV1_ALERT_CERTIFICATE_REQUIRED} from the other), so
- * the chain is matched on exception types first and alert names second.
+ * Says why a TLS connection to the control plane failed, and which flag fixes it. grpc words all of
+ * these "ssl exception" or "io exception" and keeps the reason in the cause chain, in the JDK's or
+ * BoringSSL's words (an alert the server sent reads {@code Received fatal alert:
+ * certificate_required} from one, {@code TLSV1_ALERT_CERTIFICATE_REQUIRED} from the other), so the
+ * chain is matched on exception types first and alert names second.
  *
  * <p>The flags are the same for weirctl and weir-proxy: {@code --tls-ca}, {@code --tls-cert},
  * {@code --tls-key}.
@@ -49,48 +49,71 @@ public final class TlsFailures {
     Status status = Status.fromThrowable(error);
     List<Throwable> chain = chain(status.getCause() != null ? status.getCause() : error);
     String text = text(status, chain);
-    if (has(chain, "NotSslRecordException") || text.contains("not an ssl/tls record")
-        || text.contains("unrecognized ssl message") || text.contains("wrong_version_number")) {
-      return Optional.of("it does not speak TLS (it answered in plaintext): leave out --tls-ca, "
-          + "--tls-cert and --tls-key, or check the port");
+    if (has(chain, "NotSslRecordException")
+        || text.contains("not an ssl/tls record")
+        || text.contains("unrecognized ssl message")
+        || text.contains("wrong_version_number")) {
+      return Optional.of(
+          "it does not speak TLS (it answered in plaintext): leave out --tls-ca, "
+              + "--tls-cert and --tls-key, or check the port");
     }
     CertificateExpiredException expired = find(chain, CertificateExpiredException.class);
     if (expired != null) {
-      return Optional.of("the control plane's certificate" + subject(chain) + " expired on "
-          + notAfter(chain, expired) + "; it needs a new one");
+      return Optional.of(
+          "the control plane's certificate"
+              + subject(chain)
+              + " expired on "
+              + notAfter(chain, expired)
+              + "; it needs a new one");
     }
     CertificateNotYetValidException early = find(chain, CertificateNotYetValidException.class);
     if (early != null) {
-      return Optional.of("the control plane's certificate" + subject(chain)
-          + " is not valid yet: " + early.getMessage() + " (check the clocks)");
+      return Optional.of(
+          "the control plane's certificate"
+              + subject(chain)
+              + " is not valid yet: "
+              + early.getMessage()
+              + " (check the clocks)");
     }
     // Checked here, on this side, before what the server's alert says.
     if (find(chain, CertPathBuilderException.class) != null
         || find(chain, CertPathValidatorException.class) != null
         || text.contains("unable to find valid certification path")
         || text.contains("pkix path")) {
-      return Optional.of(ca != null
-          ? "the control plane's certificate is not signed by the CA in --tls-ca " + ca
-          : "the control plane's certificate is not signed by a CA the JDK trusts: add --tls-ca "
-              + "with the CA that signed it");
+      return Optional.of(
+          ca != null
+              ? "the control plane's certificate is not signed by the CA in --tls-ca " + ca
+              : "the control plane's certificate is not signed by a CA the JDK trusts: add --tls-ca "
+                  + "with the CA that signed it");
     }
     if (certificate != null && text.contains("certificate_expired")) {
-      return Optional.of("the control plane refused the client certificate in --tls-cert "
-          + certificate + ": it expired" + fileNotAfter(certificate) + "; it needs a new one");
+      return Optional.of(
+          "the control plane refused the client certificate in --tls-cert "
+              + certificate
+              + ": it expired"
+              + fileNotAfter(certificate)
+              + "; it needs a new one");
     }
-    if (text.contains("certificate_required") || text.contains("bad_certificate")
-        || text.contains("unknown_ca") || text.contains("certificate_unknown")) {
+    if (text.contains("certificate_required")
+        || text.contains("bad_certificate")
+        || text.contains("unknown_ca")
+        || text.contains("certificate_unknown")) {
       if (certificate == null) {
-        return Optional.of("the control plane requires a client certificate: add --tls-cert "
-            + "and --tls-key");
+        return Optional.of(
+            "the control plane requires a client certificate: add --tls-cert " + "and --tls-key");
       }
-      return Optional.of("the control plane did not accept the client certificate in "
-          + "--tls-cert " + certificate + ": it is not signed by a CA the control plane trusts "
-          + "(its --tls-ca)");
+      return Optional.of(
+          "the control plane did not accept the client certificate in "
+              + "--tls-cert "
+              + certificate
+              + ": it is not signed by a CA the control plane trusts "
+              + "(its --tls-ca)");
     }
     if (text.contains("subject alternative")) {
-      return Optional.of("the control plane's certificate does not name the address connected "
-          + "to: " + deepestMessage(chain));
+      return Optional.of(
+          "the control plane's certificate does not name the address connected "
+              + "to: "
+              + deepestMessage(chain));
     }
     SSLException ssl = find(chain, SSLException.class);
     if (ssl != null) {
@@ -136,7 +159,9 @@ public final class TlsFailures {
     }
     List<? extends Certificate> path = invalid.getCertPath().getCertificates();
     return invalid.getIndex() < path.size()
-        && path.get(invalid.getIndex()) instanceof X509Certificate x509 ? x509 : null;
+            && path.get(invalid.getIndex()) instanceof X509Certificate x509
+        ? x509
+        : null;
   }
 
   private static String subject(List<Throwable> chain) {

@@ -5,15 +5,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as operators type them on every command line: a whole number and a unit
- * ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}), or ISO-8601 ({@code PT5S}, {@code PT1.5S})
- * for the rest. No spaces, signs or fractions in the short form.
+ * Durations as operators type them on every command line: a whole number and a unit ({@code 500ms},
+ * {@code 10s}, {@code 2m}, {@code 1h}), or ISO-8601 ({@code PT5S}, {@code PT1.5S}) for the rest. No
+ * spaces, signs or fractions in the short form.
  */
 public final class DurationText {
 
   private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-  private static final String FORMS = "write a number followed by ms, s, m or h (e.g. 500ms, 10s, "
-      + "2m) or ISO-8601 (e.g. PT5S)";
+  private static final String FORMS =
+      "write a number followed by ms, s, m or h (e.g. 500ms, 10s, " + "2m) or ISO-8601 (e.g. PT5S)";
 
   private DurationText() {}
 

@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * A parsed {@code host:port} in normal form: hostnames in lower case, IPv6 addresses compressed as
- * RFC 5952 says and shown in brackets. Parsing never touches DNS. This is the one grammar for
- * every {@code host:port} Weir reads: pools' listen and backend addresses, CONNECT authorities,
- * the control plane's and the proxy's flags, weirctl's addresses. Callers add what their field
- * needs ({@link #requireHost}, {@link #requirePort}) and name the field in the error.
+ * RFC 5952 says and shown in brackets. Parsing never touches DNS. This is the one grammar for every
+ * {@code host:port} Weir reads: pools' listen and backend addresses, CONNECT authorities, the
+ * control plane's and the proxy's flags, weirctl's addresses. Callers add what their field needs
+ * ({@link #requireHost}, {@link #requirePort}) and name the field in the error.
  *
  * @param host an IPv4 literal, an IPv6 literal without brackets, a DNS name, or empty
  * @param port 0..65535
@@ -44,8 +44,8 @@ public record HostPort(String host, int port) {
       int colon = text.lastIndexOf(':');
       if (colon < 0) {
         // "8085" is a port that lost its colon, not a host that lacks a port.
-        throw new IllegalArgumentException(PORT.matcher(text).matches()
-            ? "no \":\" before the port" : "missing \":port\"");
+        throw new IllegalArgumentException(
+            PORT.matcher(text).matches() ? "no \":\" before the port" : "missing \":port\"");
       }
       if (text.lastIndexOf(':', colon - 1) >= 0) {
         throw new IllegalArgumentException("an IPv6 address must be in brackets, e.g. [::1]:80");
@@ -118,9 +118,12 @@ public record HostPort(String host, int port) {
     String[] labels = host.split("\\.", -1);
     for (String label : labels) {
       if (!LABEL.matcher(label).matches()) {
-        throw new IllegalArgumentException("host \"" + text + "\" is not an IPv4 address or DNS "
-            + "name: each dot-separated label must be 1..63 of [a-z0-9-], starting and ending "
-            + "with a letter or digit");
+        throw new IllegalArgumentException(
+            "host \""
+                + text
+                + "\" is not an IPv4 address or DNS "
+                + "name: each dot-separated label must be 1..63 of [a-z0-9-], starting and ending "
+                + "with a letter or digit");
       }
     }
     if (IPV4_LIKE.matcher(labels[labels.length - 1]).matches()) {
@@ -136,8 +139,11 @@ public record HostPort(String host, int port) {
     for (int i = 0; valid && i < parts.length; i++) {
       String part = parts[i];
       // Leading zeros are refused: some tools read them as octal.
-      valid = !part.isEmpty() && part.length() <= 3 && (part.length() == 1 || part.charAt(0) != '0')
-          && Integer.parseInt(part) <= 255;
+      valid =
+          !part.isEmpty()
+              && part.length() <= 3
+              && (part.length() == 1 || part.charAt(0) != '0')
+              && Integer.parseInt(part) <= 255;
     }
     if (!valid) {
       throw new IllegalArgumentException("host \"" + text + "\" is not a valid IPv4 address");
@@ -157,8 +163,11 @@ public record HostPort(String host, int port) {
       }
     }
     if (!(address instanceof Inet6Address)) {
-      throw new IllegalArgumentException("[" + text + "] is not a valid IPv6 address"
-          + (address != null ? "; write IPv4-mapped addresses in IPv4 form" : ""));
+      throw new IllegalArgumentException(
+          "["
+              + text
+              + "] is not a valid IPv6 address"
+              + (address != null ? "; write IPv4-mapped addresses in IPv4 form" : ""));
     }
     return compress(address.getAddress());
   }

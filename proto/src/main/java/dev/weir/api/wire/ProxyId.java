@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * The rule for a proxy's id: what {@code weir-proxy --id} takes, what its hello carries and what
- * connection ids and filters name. Ids are unique in a fleet and end up in logs, metrics labels
- * and connection ids ({@code PROXY-ID/SEQUENCE}), so they keep to characters none of those quote.
+ * connection ids and filters name. Ids are unique in a fleet and end up in logs, metrics labels and
+ * connection ids ({@code PROXY-ID/SEQUENCE}), so they keep to characters none of those quote.
  */
 public final class ProxyId {
 
@@ -22,8 +22,8 @@ public final class ProxyId {
   }
 
   /**
-   * What is wrong with {@code id}, naming {@code field}, or empty if it keeps the rule: e.g.
-   * {@code proxy_id "edge 1" is invalid: use 1..128 of [A-Za-z0-9._-]}.
+   * What is wrong with {@code id}, naming {@code field}, or empty if it keeps the rule: e.g. {@code
+   * proxy_id "edge 1" is invalid: use 1..128 of [A-Za-z0-9._-]}.
    */
   public static Optional<String> problem(String field, String id) {
     return isValid(id)

@@ -19,9 +19,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Which packages under a root refer to which, read from the sources: every import and every
- * fully qualified name outside comments counts, a Javadoc-only mention does not (as with jdeps).
- * Reading sources rather than classes also sees the constants the compiler inlines.
+ * Which packages under a root refer to which, read from the sources: every import and every fully
+ * qualified name outside comments counts, a Javadoc-only mention does not (as with jdeps). Reading
+ * sources rather than classes also sees the constants the compiler inlines.
  */
 public final class PackageGraph {
   private static final Pattern PACKAGE =
@@ -87,8 +87,8 @@ public final class PackageGraph {
   }
 
   /**
-   * Each set of packages that depend on each other in a circle, as lines "a -> b (File.java)"
-   * for the arrows within it; empty if the arrows all point one way.
+   * Each set of packages that depend on each other in a circle, as lines "a -> b (File.java)" for
+   * the arrows within it; empty if the arrows all point one way.
    */
   public List<String> cycles() {
     List<String> described = new ArrayList<>();
@@ -98,11 +98,14 @@ public final class PackageGraph {
       }
       List<String> arrows = new ArrayList<>();
       for (String from : component) {
-        edges.get(from).forEach((to, file) -> {
-          if (component.contains(to)) {
-            arrows.add(shortName(from) + " -> " + shortName(to) + " (" + file + ")");
-          }
-        });
+        edges
+            .get(from)
+            .forEach(
+                (to, file) -> {
+                  if (component.contains(to)) {
+                    arrows.add(shortName(from) + " -> " + shortName(to) + " (" + file + ")");
+                  }
+                });
       }
       described.add(String.join(", ", arrows));
     }
@@ -128,8 +131,13 @@ public final class PackageGraph {
     return components;
   }
 
-  private void visit(String pkg, Map<String, Integer> index, Map<String, Integer> low,
-      Deque<String> stack, Set<String> onStack, List<Set<String>> components) {
+  private void visit(
+      String pkg,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      Deque<String> stack,
+      Set<String> onStack,
+      List<Set<String>> components) {
     index.put(pkg, index.size());
     low.put(pkg, index.get(pkg));
     stack.push(pkg);
@@ -155,8 +163,8 @@ public final class PackageGraph {
   }
 
   /**
-   * The text with comments blanked out; string and character literals are kept, so that a
-   * "//" or "/*" inside one starts nothing.
+   * The text with comments blanked out; string and character literals are kept, so that a "//" or
+   * "/*" inside one starts nothing.
    */
   static String withoutComments(String text) {
     StringBuilder code = new StringBuilder(text.length());
@@ -199,8 +207,13 @@ public final class PackageGraph {
   public String toString() {
     return edges.entrySet().stream()
         .filter(e -> !e.getValue().isEmpty())
-        .map(e -> shortName(e.getKey()) + " -> " + e.getValue().keySet().stream()
-            .map(this::shortName).collect(Collectors.joining(", ")))
+        .map(
+            e ->
+                shortName(e.getKey())
+                    + " -> "
+                    + e.getValue().keySet().stream()
+                        .map(this::shortName)
+                        .collect(Collectors.joining(", ")))
         .collect(Collectors.joining("\n"));
   }
 }

@@ -20,14 +20,16 @@ import java.util.List;
 
 /**
  * One proxy's side of a Connect stream, for tests and benchmarks that need many of them: says
- * hello, ACKs and applies every snapshot at once (no listeners to bind, so what is measured is
- * the control plane and the wire), and sends a StatsReport shaped like a real proxy's when asked.
+ * hello, ACKs and applies every snapshot at once (no listeners to bind, so what is measured is the
+ * control plane and the wire), and sends a StatsReport shaped like a real proxy's when asked.
  */
 public final class SimulatedProxy implements ClientResponseObserver<ProxyMessage, ControlMessage> {
 
   /** Told of every snapshot applied, on gRPC's callback thread. */
   public interface AppliedListener {
-    /** @param atNanos {@code System.nanoTime()} just after the ConfigApplied was sent */
+    /**
+     * @param atNanos {@code System.nanoTime()} just after the ConfigApplied was sent
+     */
     void applied(SimulatedProxy proxy, long version, long atNanos);
   }
 
@@ -71,9 +73,10 @@ public final class SimulatedProxy implements ClientResponseObserver<ProxyMessage
   public void connect(ManagedChannel channel) {
     this.channel = channel;
     ProxyServiceGrpc.newStub(channel).connect(this);
-    send(ProxyMessage.newBuilder()
-        .setHello(Hello.newBuilder().setProxyId(id).setHostname(id).setVersion(version))
-        .build());
+    send(
+        ProxyMessage.newBuilder()
+            .setHello(Hello.newBuilder().setProxyId(id).setHostname(id).setVersion(version))
+            .build());
   }
 
   /** The newest version applied, 0 before the first. */
@@ -106,10 +109,20 @@ public final class SimulatedProxy implements ClientResponseObserver<ProxyMessage
       return;
     }
     ConfigSnapshot snapshot = message.getSnapshot();
-    send(ProxyMessage.newBuilder().setAck(ConfigAck.newBuilder()
-        .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())).build());
-    send(ProxyMessage.newBuilder().setApplied(ConfigApplied.newBuilder()
-        .setVersion(snapshot.getVersion()).setNonce(snapshot.getNonce())).build());
+    send(
+        ProxyMessage.newBuilder()
+            .setAck(
+                ConfigAck.newBuilder()
+                    .setVersion(snapshot.getVersion())
+                    .setNonce(snapshot.getNonce()))
+            .build());
+    send(
+        ProxyMessage.newBuilder()
+            .setApplied(
+                ConfigApplied.newBuilder()
+                    .setVersion(snapshot.getVersion())
+                    .setNonce(snapshot.getNonce()))
+            .build());
     long sentAt = System.nanoTime();
     applied = snapshot.getVersion();
     listener.applied(this, snapshot.getVersion(), sentAt);
@@ -122,23 +135,34 @@ public final class SimulatedProxy implements ClientResponseObserver<ProxyMessage
       n = ++reportsSent;
     }
     long now = System.currentTimeMillis();
-    StatsReport.Builder report = StatsReport.newBuilder()
-        .setTime(Timestamp.newBuilder()
-            .setSeconds(now / 1000).setNanos((int) (now % 1000) * 1_000_000))
-        .setConfigVersion(applied);
+    StatsReport.Builder report =
+        StatsReport.newBuilder()
+            .setTime(
+                Timestamp.newBuilder()
+                    .setSeconds(now / 1000)
+                    .setNanos((int) (now % 1000) * 1_000_000))
+            .setConfigVersion(applied);
     for (ReportedPool pool : pools) {
       for (int b = 0; b < pool.backends().size(); b++) {
-        report.addBackends(BackendStats.newBuilder()
-            .setPool(pool.name()).setAddress(pool.backends().get(b))
-            .setActiveConnections(b + 1).setTotalConnections(n * 10 + b)
-            .setBytesToBackend(n * 1000).setBytesToClient(n * 4000)
-            .setHealth(BackendHealth.HEALTHY)
-            .setConnectLatencyP50Us(300).setConnectLatencyP99Us(900));
+        report.addBackends(
+            BackendStats.newBuilder()
+                .setPool(pool.name())
+                .setAddress(pool.backends().get(b))
+                .setActiveConnections(b + 1)
+                .setTotalConnections(n * 10 + b)
+                .setBytesToBackend(n * 1000)
+                .setBytesToClient(n * 4000)
+                .setHealth(BackendHealth.HEALTHY)
+                .setConnectLatencyP50Us(300)
+                .setConnectLatencyP99Us(900));
       }
       if (pool.listen() != null) {
-        report.addListeners(ListenerStats.newBuilder().setPool(pool.name())
-            .setAddress(pool.listen())
-            .setAcceptedConnections(n * 10).setActiveConnections(pool.backends().size()));
+        report.addListeners(
+            ListenerStats.newBuilder()
+                .setPool(pool.name())
+                .setAddress(pool.listen())
+                .setAcceptedConnections(n * 10)
+                .setActiveConnections(pool.backends().size()));
       }
     }
     send(ProxyMessage.newBuilder().setStats(report).build());

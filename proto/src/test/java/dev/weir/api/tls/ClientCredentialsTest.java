@@ -30,8 +30,10 @@ class ClientCredentialsTest {
     ClientCredentials.File cert =
         new ClientCredentials.File(Files.writeString(dir.resolve("c.pem"), "x"), "--replica-cert");
 
-    assertThatThrownBy(() -> ClientCredentials.create(NO_CA, cert,
-        new ClientCredentials.File(null, "--replica-key")))
+    assertThatThrownBy(
+            () ->
+                ClientCredentials.create(
+                    NO_CA, cert, new ClientCredentials.File(null, "--replica-key")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--replica-cert and --replica-key go together; give both");
   }
@@ -40,8 +42,10 @@ class ClientCredentialsTest {
   void aMissingFileIsNamedWithWhereItWasGiven() {
     Path nowhere = dir.resolve("nowhere.pem");
 
-    assertThatThrownBy(() -> ClientCredentials.create(
-        new ClientCredentials.File(nowhere, "$WEIR_TLS_CA"), NO_CERT, NO_KEY))
+    assertThatThrownBy(
+            () ->
+                ClientCredentials.create(
+                    new ClientCredentials.File(nowhere, "$WEIR_TLS_CA"), NO_CERT, NO_KEY))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("$WEIR_TLS_CA " + nowhere + ": no such readable file");
   }
@@ -52,9 +56,14 @@ class ClientCredentialsTest {
     Path cert = Files.writeString(dir.resolve("c.pem"), "x");
     Path key = Files.writeString(dir.resolve("k.pem"), "x");
 
-    assertThat(ClientCredentials.create(new ClientCredentials.File(ca, "--tls-ca"), NO_CERT,
-        NO_KEY)).isInstanceOf(TlsChannelCredentials.class);
-    assertThat(ClientCredentials.create(NO_CA, new ClientCredentials.File(cert, "--tls-cert"),
-        new ClientCredentials.File(key, "--tls-key"))).isInstanceOf(TlsChannelCredentials.class);
+    assertThat(
+            ClientCredentials.create(new ClientCredentials.File(ca, "--tls-ca"), NO_CERT, NO_KEY))
+        .isInstanceOf(TlsChannelCredentials.class);
+    assertThat(
+            ClientCredentials.create(
+                NO_CA,
+                new ClientCredentials.File(cert, "--tls-cert"),
+                new ClientCredentials.File(key, "--tls-key")))
+        .isInstanceOf(TlsChannelCredentials.class);
   }
 }

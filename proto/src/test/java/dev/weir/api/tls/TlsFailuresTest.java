@@ -25,47 +25,60 @@ class TlsFailuresTest {
     Throwable cause = new SSLHandshakeException("PKIX path validation failed");
     cause.initCause(new CertificateExpiredException("NotAfter: Fri Dec 04 20:00:00 UTC 2026"));
 
-    assertThat(explain(cause, CA, null)).hasValue("the control plane's certificate expired on "
-        + "Fri Dec 04 20:00:00 UTC 2026; it needs a new one");
+    assertThat(explain(cause, CA, null))
+        .hasValue(
+            "the control plane's certificate expired on "
+                + "Fri Dec 04 20:00:00 UTC 2026; it needs a new one");
   }
 
   @Test
   void aMissingClientCertificateNamesTheFlags() {
-    SSLException alert = new SSLException(
-        "error:10000410:SSL routines:OPENSSL_internal:TLSV1_ALERT_CERTIFICATE_REQUIRED");
+    SSLException alert =
+        new SSLException(
+            "error:10000410:SSL routines:OPENSSL_internal:TLSV1_ALERT_CERTIFICATE_REQUIRED");
 
-    assertThat(explain(alert, CA, null)).hasValue(
-        "the control plane requires a client certificate: add --tls-cert and --tls-key");
+    assertThat(explain(alert, CA, null))
+        .hasValue("the control plane requires a client certificate: add --tls-cert and --tls-key");
   }
 
   @Test
   void aClientCertificateFromAnotherCaNamesTheFile() {
     SSLException alert = new SSLException("Received fatal alert: bad_certificate");
 
-    assertThat(explain(alert, CA, CERT)).hasValueSatisfying(text -> assertThat(text)
-        .startsWith("the control plane did not accept the client certificate in --tls-cert "
-            + CERT));
+    assertThat(explain(alert, CA, CERT))
+        .hasValueSatisfying(
+            text ->
+                assertThat(text)
+                    .startsWith(
+                        "the control plane did not accept the client certificate in --tls-cert "
+                            + CERT));
   }
 
   @Test
   void anUntrustedServerNamesTheCaFile() {
-    SSLHandshakeException failed = new SSLHandshakeException(
-        "PKIX path building failed: unable to find valid certification path to requested target");
+    SSLHandshakeException failed =
+        new SSLHandshakeException(
+            "PKIX path building failed: unable to find valid certification path to requested target");
 
-    assertThat(explain(failed, CA, null)).hasValue(
-        "the control plane's certificate is not signed by the CA in --tls-ca " + CA);
+    assertThat(explain(failed, CA, null))
+        .hasValue("the control plane's certificate is not signed by the CA in --tls-ca " + CA);
   }
 
   @Test
   void aFailureThatIsNotAboutTlsIsLeftAlone() {
-    assertThat(TlsFailures.explain(Status.UNAVAILABLE.withDescription("connection refused")
-        .asRuntimeException(), CA, null)).isEmpty();
+    assertThat(
+            TlsFailures.explain(
+                Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException(),
+                CA,
+                null))
+        .isEmpty();
   }
 
   private static java.util.Optional<String> explain(Throwable cause, Path ca, Path cert) {
     return TlsFailures.explain(
         Status.UNAVAILABLE.withDescription("ssl exception").withCause(cause).asRuntimeException(),
-        ca, cert);
+        ca,
+        cert);
   }
 
   /** Named as Netty's, which the explanation knows by its simple name (it is shaded in grpc). */

@@ -23,13 +23,30 @@ class DurationTextTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"10", "0s", "0ms", "1.5s", "10 s", "s", "-1s", "", "PT0S", "PT-1S",
-      "-PT5S", "five seconds", "P"})
+  @ValueSource(
+      strings = {
+        "10",
+        "0s",
+        "0ms",
+        "1.5s",
+        "10 s",
+        "s",
+        "-1s",
+        "",
+        "PT0S",
+        "PT-1S",
+        "-PT5S",
+        "five seconds",
+        "P"
+      })
   void rejectsAnythingElseAsNotAPositiveDuration(String text) {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> DurationText.parse(text))
-        .withMessage("'" + text + "' is not a positive duration: write a number followed by ms, "
-            + "s, m or h (e.g. 500ms, 10s, 2m) or ISO-8601 (e.g. PT5S)");
+        .withMessage(
+            "'"
+                + text
+                + "' is not a positive duration: write a number followed by ms, "
+                + "s, m or h (e.g. 500ms, 10s, 2m) or ISO-8601 (e.g. PT5S)");
   }
 
   @ParameterizedTest
@@ -39,8 +56,15 @@ class DurationTextTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"0, PT0S", "0s, PT0S", "0ms, PT0S", "250ms, PT0.25S", "5m, PT5M", "PT0S, PT0S",
-      "PT30S, PT30S"})
+  @CsvSource({
+    "0, PT0S",
+    "0s, PT0S",
+    "0ms, PT0S",
+    "250ms, PT0.25S",
+    "5m, PT5M",
+    "PT0S, PT0S",
+    "PT30S, PT30S"
+  })
   void settingsAcceptZeroForTheDefault(String text, Duration expected) {
     assertThat(DurationText.parseAllowingZero(text)).isEqualTo(expected);
   }
