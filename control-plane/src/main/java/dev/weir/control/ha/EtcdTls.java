@@ -19,6 +19,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -191,12 +193,17 @@ public final class EtcdTls {
           + " (--etcd-ca must name the CA that signed etcd's certificate, which "
           + "must name the endpoint's host)";
     }
-    if (message.contains("bad_certificate")
-        || message.contains("certificate_required")
-        || message.contains("unknown_ca")) {
-      return message
-          + " (etcd refused the client certificate, or its absence: give "
-          + "--etcd-cert and --etcd-key issued by a CA etcd's --trusted-ca-file names)";
+    // The JDK says "Received fatal alert: bad_certificate", BoringSSL (when netty-tcnative is on
+    // the class path) "SSLV3_ALERT_BAD_CERTIFICATE": the alert is named the same way for both.
+    String lower = message.toLowerCase(Locale.ROOT);
+    for (String alert : List.of("bad_certificate", "certificate_required", "unknown_ca")) {
+      if (lower.contains(alert)) {
+        return message
+            + " (TLS alert "
+            + alert
+            + ": etcd refused the client certificate, or its absence: give "
+            + "--etcd-cert and --etcd-key issued by a CA etcd's --trusted-ca-file names)";
+      }
     }
     return message;
   }
