@@ -99,6 +99,25 @@ class TlsRoutingListenerTest {
   }
 
   @Test
+  void everyRoutedConnectionGivesItsPlaceBackWhenItCloses() throws Exception {
+    EchoBackend db = resources.add(new EchoBackend("db"));
+    int port = FreePort.find();
+    LoopbackProxy proxy = resources.add(new LoopbackProxy(Transport.nio()));
+    proxy.apply(config(1, tlsPool("db", port, db.address(), false, "db.example.com")));
+
+    for (int i = 0; i < 300; i++) {
+      assertRouted(port, "db.example.com", "db");
+    }
+
+    await()
+        .untilAsserted(
+            () -> {
+              assertThat(proxy.listeners().listenerStats().get(0).getActiveConnections()).isZero();
+              assertThat(proxy.listeners().budget().active()).isZero();
+            });
+  }
+
+  @Test
   void closesANameNoPoolTakesWithoutABackendSeeingAByte() throws Exception {
     EchoBackend db = resources.add(new EchoBackend("db"));
     int port = FreePort.find();
